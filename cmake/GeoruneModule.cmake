@@ -1,0 +1,10 @@
+# georune_module(NAME DEPS dep...): a static library georune_<NAME> from src/<NAME>/*.cpp,
+# with include/ public and its dependencies linked publicly (dependencies point one way).
+function(georune_module name)
+  cmake_parse_arguments(ARG "" "" "DEPS" ${ARGN})
+  file(GLOB sources CONFIGURE_DEPENDS ${CMAKE_CURRENT_SOURCE_DIR}/*.cpp)
+  add_library(georune_${name} STATIC ${sources})
+  target_include_directories(georune_${name} PUBLIC ${PROJECT_SOURCE_DIR}/include
+                                             PRIVATE ${PROJECT_SOURCE_DIR}/src)
+  target_link_libraries(georune_${name} PUBLIC ${ARG_DEPS})
+endfunction()

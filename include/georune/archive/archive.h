@@ -1,0 +1,95 @@
+// The on-disk archive: images and their entities, a per-class index, versioned and checksummed.
+//
+// Layout and format: docs/formats.md ("Archive"). An archive folder holds a manifest and
+// immutable data files; every ingest writes new files and then replaces the manifest
+// atomically, so a failed or interrupted ingest leaves the archive exactly as it was.
+//
+// Reading: Archive::Open maps the files read-only; it verifies magic numbers, versions and the
+// checksums of the manifest and of every data file's header and index, and refuses a damaged
+// archive with kCorrupt. Entity columns are read straight from the map.
+//
+// Indices: images are numbered 0..ImageCount()-1 in ingest order. Entities of an image are
+// numbered 0..n-1 in source order (their id in results). An opened Archive is immutable and
+// safe to read from many threads.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <roaring/roaring.hh>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "georune/archive/records.h"
+#include "georune/common/status.h"
+#include "georune/ontology/ontology.h"
+
+namespace georune {
+
+// The entities of one image, as parallel columns (pointers into the archive's map).
+struct EntitySpan {
+  uint32_t count = 0;
+  const uint16_t* class_id = nullptr;  // ontology class id of each entity
+  const float* score = nullptr;        // confidence in (0, 1]
+  const uint8_t* difficult = nullptr;  // 0 or 1
+  const double* corners = nullptr;     // 8 doubles per entity: x1,y1,…,x4,y4
+
+  Corners CornersOf(uint32_t i) const {
+    Corners c;
+    for (int k = 0; k < 8; ++k) c[k] = corners[8 * i + k];
+    return c;
+  }
+};
+
+struct ArchiveStats {
+  uint64_t images = 0;
+  uint64_t entities = 0;
+  uint64_t bytes_on_disk = 0;
+  std::vector<uint64_t> entities_per_class;  // by ontology class id
+  std::vector<uint64_t> images_per_class;    // images holding at least one entity of the class
+};
+
+class Archive {
+ public:
+  // Opens an existing archive; kNotFound if `dir` holds none, kCorrupt if a file is damaged.
+  static Result<std::unique_ptr<Archive>> Open(const std::string& dir);
+  virtual ~Archive() = default;
+
+  virtual const Ontology& ontology() const = 0;
+  virtual uint32_t ImageCount() const = 0;
+  virtual uint64_t EntityCount() const = 0;
+
+  virtual std::string_view ImageId(uint32_t image) const = 0;
+  virtual double Gsd(uint32_t image) const = 0;  // NaN when unknown
+  virtual int32_t Width(uint32_t image) const = 0;
+  virtual int32_t Height(uint32_t image) const = 0;
+  virtual std::string_view ImagePath(uint32_t image) const = 0;
+  virtual EntitySpan Entities(uint32_t image) const = 0;
+
+  // Images holding at least one entity of the class; empty bitmap for an absent class.
+  virtual const roaring::Roaring& ImagesWithClass(int class_id) const = 0;
+  // Entities of the class in the image (any confidence).
+  virtual uint32_t CountInImage(uint32_t image, int class_id) const = 0;
+
+  virtual ArchiveStats Stats() const = 0;
+};
+
+struct IngestOptions {
+  bool show_progress = true;
+};
+
+struct IngestReport {
+  uint64_t images_added = 0;
+  uint64_t entities_added = 0;
+  double seconds = 0;
+};
+
+// Adds images to the archive at `dir`, creating it (with `ontology`) if it does not exist.
+// All or nothing: on any error the archive is left byte-for-byte as it was. Fails with
+// kInvalidInput if an image id is already in the archive or appears twice in `images`, or if
+// `ontology` differs from the archive's own.
+Result<IngestReport> AppendToArchive(const std::string& dir, const Ontology& ontology,
+                                     std::vector<ImageRecord> images,
+                                     const IngestOptions& options = {});
+
+}  // namespace georune

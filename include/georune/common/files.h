@@ -1,0 +1,43 @@
+// Files: whole reads, atomic writes, memory maps, checksums.
+//
+// WriteFileAtomic writes to "<path>.tmp.<pid>", fsyncs it, renames it over `path` and fsyncs the
+// folder, so a reader sees the old file or the new one, never a mix. Checksum64 is XXH3-64.
+// MappedFile is move-only and unmaps on destruction; an empty file maps to (nullptr, 0).
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "georune/common/status.h"
+
+namespace georune {
+
+Result<std::string> ReadFile(const std::string& path);
+Status WriteFileAtomic(const std::string& path, std::string_view data);
+// fsync a folder so that renames inside it are durable.
+Status SyncDirectory(const std::string& dir);
+
+uint64_t Checksum64(const void* data, size_t size);
+inline uint64_t Checksum64(std::string_view s) { return Checksum64(s.data(), s.size()); }
+
+class MappedFile {
+ public:
+  MappedFile() = default;
+  static Result<MappedFile> Open(const std::string& path);
+  MappedFile(MappedFile&& other) noexcept;
+  MappedFile& operator=(MappedFile&& other) noexcept;
+  MappedFile(const MappedFile&) = delete;
+  MappedFile& operator=(const MappedFile&) = delete;
+  ~MappedFile();
+
+  const char* data() const { return data_; }
+  size_t size() const { return size_; }
+  std::string_view view() const { return {data_, size_}; }
+
+ private:
+  const char* data_ = nullptr;
+  size_t size_ = 0;
+};
+
+}  // namespace georune

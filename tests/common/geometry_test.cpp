@@ -1,0 +1,135 @@
+// Geometry against GEOS (an independent implementation) on random boxes, plus hand cases.
+#include "georune/common/geometry.h"
+
+#include <geos_c.h>
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <random>
+
+namespace georune {
+namespace {
+
+class Geos {
+ public:
+  Geos() : ctx_(GEOS_init_r()) {}
+  ~Geos() { GEOS_finish_r(ctx_); }
+  // The convex hull of the corners, as GEOS builds it.
+  GEOSGeometry* Hull(const Corners& c) {
+    GEOSCoordSequence* seq = GEOSCoordSeq_create_r(ctx_, 4, 2);
+    for (unsigned i = 0; i < 4; ++i) GEOSCoordSeq_setXY_r(ctx_, seq, i, c[2 * i], c[2 * i + 1]);
+    GEOSGeometry* pts = GEOSGeom_createLineString_r(ctx_, seq);
+    GEOSGeometry* hull = GEOSConvexHull_r(ctx_, pts);
+    GEOSGeom_destroy_r(ctx_, pts);
+    return hull;
+  }
+  double Area(const Corners& c) {
+    GEOSGeometry* h = Hull(c);
+    double a = 0;
+    GEOSArea_r(ctx_, h, &a);
+    GEOSGeom_destroy_r(ctx_, h);
+    return a;
+  }
+  double IntersectionArea(const Corners& a, const Corners& b) {
+    GEOSGeometry *ha = Hull(a), *hb = Hull(b);
+    GEOSGeometry* inter = GEOSIntersection_r(ctx_, ha, hb);
+    double area = 0;
+    GEOSArea_r(ctx_, inter, &area);
+    GEOSGeom_destroy_r(ctx_, inter);
+    GEOSGeom_destroy_r(ctx_, ha);
+    GEOSGeom_destroy_r(ctx_, hb);
+    return area;
+  }
+  double Distance(const Corners& a, const Corners& b) {
+    GEOSGeometry *ha = Hull(a), *hb = Hull(b);
+    double d = 0;
+    GEOSDistance_r(ctx_, ha, hb, &d);
+    GEOSGeom_destroy_r(ctx_, ha);
+    GEOSGeom_destroy_r(ctx_, hb);
+    return d;
+  }
+  Vec2 Centroid(const Corners& c) {
+    GEOSGeometry* h = Hull(c);
+    GEOSGeometry* ce = GEOSGetCentroid_r(ctx_, h);
+    Vec2 v;
+    GEOSGeomGetX_r(ctx_, ce, &v.x);
+    GEOSGeomGetY_r(ctx_, ce, &v.y);
+    GEOSGeom_destroy_r(ctx_, ce);
+    GEOSGeom_destroy_r(ctx_, h);
+    return v;
+  }
+
+ private:
+  GEOSContextHandle_t ctx_;
+};
+
+Corners RandomBox(std::mt19937& rng, bool allow_degenerate) {
+  std::uniform_real_distribution<double> pos(0, 200), size(0, 40), ang(0, M_PI);
+  double cx = pos(rng), cy = pos(rng), w = size(rng), h = size(rng), t = ang(rng);
+  if (allow_degenerate && rng() % 8 == 0) h = 0;
+  if (allow_degenerate && rng() % 16 == 0) w = h = 0;
+  double c = std::cos(t), s = std::sin(t);
+  Corners out;
+  const double dx[4] = {-w / 2, w / 2, w / 2, -w / 2}, dy[4] = {-h / 2, -h / 2, h / 2, h / 2};
+  for (int i = 0; i < 4; ++i) {
+    out[2 * i] = cx + dx[i] * c - dy[i] * s;
+    out[2 * i + 1] = cy + dx[i] * s + dy[i] * c;
+  }
+  if (rng() % 4 == 0) std::swap(out[2], out[4]), std::swap(out[3], out[5]);  // unordered corners
+  return out;
+}
+
+TEST(Geometry, MatchesGeosOnRandomBoxes) {
+  Geos geos;
+  std::mt19937 rng(7);
+  for (int iter = 0; iter < 3000; ++iter) {
+    Corners a = RandomBox(rng, true), b = RandomBox(rng, true);
+    ConvexPolygon pa = ConvexHullOfCorners(a), pb = ConvexHullOfCorners(b);
+    EXPECT_NEAR(PolygonArea(pa), geos.Area(a), 1e-7) << iter;
+    EXPECT_NEAR(ConvexIntersectionArea(pa, pb), geos.IntersectionArea(a, b), 1e-6) << iter;
+    EXPECT_NEAR(ConvexDistance(pa, pb), geos.Distance(a, b), 1e-7) << iter;
+    Vec2 c = PolygonCentroid(pa), g = geos.Centroid(a);
+    EXPECT_NEAR(c.x, g.x, 1e-7) << iter;
+    EXPECT_NEAR(c.y, g.y, 1e-7) << iter;
+  }
+}
+
+TEST(Geometry, AxisAlignedBoxes) {
+  Corners a{0, 0, 10, 0, 10, 10, 0, 10}, b{5, 5, 15, 5, 15, 15, 5, 15}, far{30, 0, 40, 0, 40, 10, 30, 10};
+  auto pa = ConvexHullOfCorners(a), pb = ConvexHullOfCorners(b), pf = ConvexHullOfCorners(far);
+  EXPECT_DOUBLE_EQ(PolygonArea(pa), 100);
+  EXPECT_DOUBLE_EQ(ConvexIntersectionArea(pa, pb), 25);
+  EXPECT_DOUBLE_EQ(ConvexDistance(pa, pb), 0);
+  EXPECT_DOUBLE_EQ(ConvexDistance(pa, pf), 20);
+  EXPECT_DOUBLE_EQ(ConvexIntersectionArea(pa, pf), 0);
+  Vec2 c = PolygonCentroid(pa);
+  EXPECT_DOUBLE_EQ(c.x, 5);
+  EXPECT_DOUBLE_EQ(c.y, 5);
+}
+
+TEST(Geometry, ShapeFollowsCornerOrder) {
+  // Longest side first along +x: theta 0; a 20x10 box.
+  BoxShape s = ShapeFromCorners({0, 0, 20, 0, 20, 10, 0, 10});
+  EXPECT_DOUBLE_EQ(s.theta_deg, 0);
+  EXPECT_DOUBLE_EQ(s.length, 20);
+  EXPECT_DOUBLE_EQ(s.width, 10);
+  // A box standing up (y down): the long side runs along y; direction 90 degrees.
+  s = ShapeFromCorners({0, 0, 10, 0, 10, 20, 0, 20});
+  EXPECT_DOUBLE_EQ(s.theta_deg, 90);
+  EXPECT_DOUBLE_EQ(OrientationDifference(5, 175), 10);
+  EXPECT_DOUBLE_EQ(OrientationDifference(0, 90), 90);
+}
+
+TEST(Geometry, StripWidth) {
+  std::vector<Vec2> line{{0, 0}, {1, 1}, {2, 2}, {3, 3}};
+  EXPECT_NEAR(StripWidth(line), 0, 1e-12);
+  std::vector<Vec2> tri{{0, 0}, {4, 0}, {2, 3}};
+  EXPECT_NEAR(StripWidth(tri), 3.0, 1e-9);  // smallest altitude: 2·area / longest side = 12 / 4
+  std::vector<Vec2> two{{0, 0}, {5, 5}};
+  EXPECT_EQ(StripWidth(two), 0);
+  std::vector<Vec2> same{{1, 1}, {1, 1}, {1, 1}};
+  EXPECT_EQ(StripWidth(same), 0);
+}
+
+}  // namespace
+}  // namespace georune

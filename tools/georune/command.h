@@ -1,0 +1,23 @@
+// Subcommand registry of the georune CLI: one file per subcommand registers itself.
+//
+// A subcommand file defines a setup function that adds a CLI11 subcommand to the app and sets
+// its callback; the callback stores its process exit status in `exit_code`.
+#pragma once
+
+#include <CLI/CLI.hpp>
+#include <functional>
+#include <string>
+
+#include "georune/common/status.h"
+
+namespace georune::cli {
+
+using CommandSetup = std::function<void(CLI::App& app, int& exit_code)>;
+
+// Registers a subcommand; call from a namespace-scope initialiser. Returns true.
+bool RegisterCommand(std::string name, CommandSetup setup);
+
+// Prints "georune: error: <message>" on standard error and returns the exit status for it.
+int ReportError(const Status& status);
+
+}  // namespace georune::cli

@@ -1,0 +1,46 @@
+// georune: the command-line shell around the library. Each subcommand lives in cmd_<name>.cpp.
+#include <cstdio>
+#include <exception>
+#include <map>
+
+#include "command.h"
+
+namespace georune::cli {
+namespace {
+
+std::map<std::string, CommandSetup>& Registry() {
+  static std::map<std::string, CommandSetup> registry;
+  return registry;
+}
+
+}  // namespace
+
+bool RegisterCommand(std::string name, CommandSetup setup) {
+  Registry().emplace(std::move(name), std::move(setup));
+  return true;
+}
+
+int ReportError(const Status& status) {
+  std::fprintf(stderr, "georune: error: %s\n", status.message().c_str());
+  return status.ExitCode();
+}
+
+}  // namespace georune::cli
+
+int main(int argc, char** argv) {
+  CLI::App app{"georune: search remote-sensing image archives with logic and knowledge"};
+  app.require_subcommand(1);
+  app.set_version_flag("--version", "georune 0.1.0");
+  int exit_code = 0;
+  for (auto& [name, setup] : georune::cli::Registry()) setup(app, exit_code);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    int rc = app.exit(e);
+    return rc == 0 ? 0 : 2;
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "georune: error: %s\n", e.what());
+    return 1;
+  }
+  return exit_code;
+}
