@@ -6,7 +6,8 @@
 //
 // Reading: Archive::Open maps the files read-only; it verifies magic numbers, versions and the
 // checksums of the manifest and of every data file's header and index, and refuses a damaged
-// archive with kCorrupt. Entity columns are read straight from the map.
+// archive with kCorrupt. Entity columns are read straight from the map, in checksummed blocks
+// that CheckImage() verifies lazily, so that opening costs milliseconds at any size.
 //
 // Indices: images are numbered 0..ImageCount()-1 in ingest order. Entities of an image are
 // numbered 0..n-1 in source order (their id in results). An opened Archive is immutable and
@@ -65,6 +66,9 @@ class Archive {
   virtual int32_t Height(uint32_t image) const = 0;
   virtual std::string_view ImagePath(uint32_t image) const = 0;
   virtual EntitySpan Entities(uint32_t image) const = 0;
+  // Verifies the checksum of the stored block(s) holding this image's entities, once per block
+  // per process (cached, thread safe); kCorrupt if damaged. Call before reading Entities(image).
+  virtual Status CheckImage(uint32_t image) const = 0;
 
   // Images holding at least one entity of the class; empty bitmap for an absent class.
   virtual const roaring::Roaring& ImagesWithClass(int class_id) const = 0;
