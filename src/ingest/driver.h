@@ -1,0 +1,80 @@
+// Internal: the parallel driver shared by the per-file readers.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "georune/common/files.h"
+#include "georune/ingest/readers.h"
+#include "ingest/text.h"
+
+namespace georune::ingest::internal {
+
+// Context for one file being parsed: counts skipped lines and turns diagnostics into either a
+// failure or a skip, as ReadOptions::skip_bad_lines says.
+struct FileContext {
+  const std::string& path;
+  const ReadOptions& options;
+  ClassLookup classes;
+  uint64_t skipped = 0;
+
+  // Returns OK (line skipped) or the diagnostic as kInvalidInput.
+  Status Bad(const Diagnostic& d) {
+    if (options.skip_bad_lines) {
+      ++skipped;
+      return Status::Ok();
+    }
+    return d.ToStatus();
+  }
+  Status Bad(int line, std::string message, std::string hint = {}) {
+    if (options.skip_bad_lines) {
+      ++skipped;
+      return Status::Ok();
+    }
+    return FileDiagnostic(path, line, std::move(message), std::move(hint)).ToStatus();
+  }
+};
+
+// Reads every file in parallel; parse(ctx, text, out) fills out[i]. Deterministic: on failure,
+// the error of the first failing file (in `files` order) is returned.
+template <typename T, typename Parse>
+Result<std::vector<T>> ParseFiles(const std::vector<std::string>& files, const Ontology& ontology,
+                                  const ReadOptions& options, ReadReport* report, Parse&& parse) {
+  std::vector<T> out(files.size());
+  std::vector<Status> status(files.size());
+  std::vector<uint64_t> skipped(files.size(), 0);
+  ParallelFor(files.size(), options.threads, [&](size_t i) {
+    Result<std::string> text = ReadFile(files[i]);
+    if (!text.ok()) {
+      status[i] = text.status();
+    } else {
+      FileContext ctx{files[i], options, ClassLookup(ontology)};
+      status[i] = parse(ctx, std::string_view(*text), out[i]);
+      skipped[i] = ctx.skipped;
+    }
+    if (options.progress) options.progress->Advance(1);
+  });
+  uint64_t total_skipped = 0;
+  for (size_t i = 0; i < files.size(); ++i) {
+    if (!status[i].ok()) return status[i];
+    total_skipped += skipped[i];
+  }
+  if (report) {
+    report->files += files.size();
+    report->skipped_lines += total_skipped;
+  }
+  return out;
+}
+
+// Checks 8 coordinate tokens; fills `corners`. On failure returns the message.
+inline std::optional<std::string> ParseCorners(const std::string_view* tok, Corners& corners) {
+  for (int k = 0; k < 8; ++k) {
+    std::optional<double> v = ParseDouble(tok[k]);
+    if (!v) return "coordinate " + std::to_string(k + 1) + " is not a number: " + Quote(tok[k]);
+    if (!std::isfinite(*v)) return "coordinate " + std::to_string(k + 1) + " is not finite: " + Quote(tok[k]);
+    corners[k] = *v;
+  }
+  return std::nullopt;
+}
+
+}  // namespace georune::ingest::internal
