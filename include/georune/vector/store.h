@@ -1,0 +1,143 @@
+// The vector store (RS-RAG's Multi-Modal Knowledge Vector Database, MKVD).
+//
+// A VectorStore holds named Collections (RS-RAG uses "text" and "image"), each of fixed
+// dimension. Every item has a caller-chosen 64-bit key, a vector and a Payload that links it to
+// its knowledge-base record (record id, chunk number, chunk type, category, raw text, image path,
+// location). Items of different collections are linked by Payload::record_id.
+//
+// Similarity is the inner product; callers store L2-normalised vectors so that it is cosine.
+//
+// Search:
+//  - SearchFlat(): exact, a scan of every live item; the oracle for the approximate index.
+//  - SearchHnsw(): approximate, hnswlib's HNSW graph (inner-product space). The graph is built
+//    lazily on the first HNSW search after a load, then kept up to date by Upsert/Delete.
+//    hnswlib 0.6 has no filtered search, so with a filter the search over-fetches (4k, doubling)
+//    until k items pass the filter or every item has been seen; results are then exact ranks of
+//    what the graph returned.
+// Both return at most k hits, best first, ties broken by lower key; empty when nothing matches.
+//
+// Upsert() replaces an existing key (its old vector is tombstoned in the graph). Delete()
+// returns false when the key is absent.
+//
+// Persistence (docs/rag.md, "Vector store file"): Save() writes magic "GRVECST1", format version,
+// collections and their live items, and an XXH3-64 checksum of all preceding bytes, through
+// WriteFileAtomic. Load() verifies magic, version, checksum and every length, and returns
+// kCorrupt for any damage, kNotFound for a missing file. The HNSW graph is not stored; it is
+// rebuilt (deterministically, fixed seed) on the first search after loading.
+//
+// Thread safety: any number of concurrent searches are safe; Upsert/Delete/Save need exclusive
+// access (no search in flight).
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "georune/common/status.h"
+
+namespace georune::vector {
+
+struct Payload {
+  std::string record_id;   // the knowledge-base record this item belongs to
+  uint32_t chunk = 0;      // chunk number within the knowledge base
+  std::string chunk_type;  // e.g. "basic_info", "image"
+  std::string category;    // e.g. "Historic Site"; may be empty
+  std::string text;        // the raw chunk text (or image description)
+  std::string image_path;  // may be empty
+  bool has_location = false;
+  double lat = 0, lon = 0;  // degrees, WGS 84, when has_location
+};
+
+// Conjunction of the set conditions; an empty Filter matches everything.
+struct Filter {
+  std::vector<std::string> chunk_types;  // any of these (exact match); empty: any type
+  std::string category;                  // case-insensitive equality; empty: any
+  std::string record_id;                 // exact; empty: any
+  bool use_box = false;                  // keep only items with a location inside the box
+  double min_lat = -90, max_lat = 90, min_lon = -180, max_lon = 180;
+
+  bool empty() const {
+    return chunk_types.empty() && category.empty() && record_id.empty() && !use_box;
+  }
+  bool Matches(const Payload& p) const;
+};
+
+struct Hit {
+  uint64_t key = 0;
+  float score = 0;  // inner product with the query
+};
+
+struct HnswParams {
+  size_t m = 16;                 // graph degree
+  size_t ef_construction = 200;  // build beam width
+  size_t ef_search = 64;         // query beam width (at least k is used)
+  size_t seed = 100;             // hnswlib's level generator seed
+};
+
+struct HnswState;  // the hnswlib index (kept out of this header)
+
+class Collection {
+ public:
+  Collection(std::string name, int dim, HnswParams params = {});
+  ~Collection();
+  Collection(Collection&&) noexcept;
+  Collection& operator=(Collection&&) noexcept;
+
+  const std::string& name() const { return name_; }
+  int dim() const { return dim_; }
+  const HnswParams& params() const { return params_; }
+  size_t size() const { return key_to_slot_.size(); }
+
+  // kInvalidInput if vec.size() != dim() or holds a non-finite value.
+  Status Upsert(uint64_t key, const std::vector<float>& vec, Payload payload);
+  bool Delete(uint64_t key);
+
+  // nullptr when absent. Pointers stay valid until the next Upsert/Delete.
+  const Payload* GetPayload(uint64_t key) const;
+  const float* GetVector(uint64_t key) const;
+  // Inner product of the key's vector with `query`; nullopt when the key is absent.
+  std::optional<float> Score(uint64_t key, const float* query) const;
+  // Live keys in ascending order.
+  std::vector<uint64_t> Keys() const;
+
+  std::vector<Hit> SearchFlat(const float* query, size_t k, const Filter& filter = {}) const;
+  std::vector<Hit> SearchHnsw(const float* query, size_t k, const Filter& filter = {}) const;
+
+ private:
+  friend class VectorStore;
+  void EnsureGraph() const;
+
+  std::string name_;
+  int dim_;
+  HnswParams params_;
+  std::vector<uint64_t> slot_key_;
+  std::vector<float> data_;  // slot-major, dim_ floats per slot
+  std::vector<Payload> payloads_;
+  std::vector<bool> alive_;
+  std::unordered_map<uint64_t, uint32_t> key_to_slot_;
+  mutable std::unique_ptr<HnswState> graph_;
+  mutable std::unique_ptr<std::mutex> graph_mu_;
+};
+
+class VectorStore {
+ public:
+  // The collection named `name`, created with `dim` if absent. kInvalidInput if it exists with
+  // another dimension.
+  Result<Collection*> GetOrCreate(const std::string& name, int dim, HnswParams params = {});
+  Collection* Find(const std::string& name);
+  const Collection* Find(const std::string& name) const;
+  std::vector<std::string> Names() const;
+
+  Status Save(const std::string& path) const;
+  static Result<VectorStore> Load(const std::string& path);
+
+ private:
+  std::map<std::string, std::unique_ptr<Collection>> collections_;
+};
+
+}  // namespace georune::vector

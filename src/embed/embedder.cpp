@@ -1,0 +1,23 @@
+#include "georune/embed/embedder.h"
+
+#include <cassert>
+#include <cmath>
+
+namespace georune::embed {
+
+void L2Normalize(std::vector<float>& v) {
+  double s = 0;
+  for (float x : v) s += double(x) * x;
+  if (s <= 0) return;
+  const float inv = float(1.0 / std::sqrt(s));
+  for (float& x : v) x *= inv;
+}
+
+float Dot(const std::vector<float>& a, const std::vector<float>& b) {
+  assert(a.size() == b.size());
+  double s = 0;
+  for (size_t i = 0; i < a.size(); ++i) s += double(a[i]) * b[i];
+  return float(s);
+}
+
+}  // namespace georune::embed
