@@ -1,0 +1,472 @@
+#include "georune/llm/chat_client.h"
+
+#include <httplib.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdlib>
+#include <nlohmann/json.hpp>
+#include <thread>
+
+#include "georune/common/files.h"
+
+namespace georune::llm {
+namespace {
+
+using json = nlohmann::json;
+using Clock = std::chrono::steady_clock;
+
+std::string Shorten(std::string s, size_t max = 400) {
+  if (s.size() > max) s = s.substr(0, max) + "...";
+  return s;
+}
+
+std::string Trim(std::string_view s) {
+  size_t b = 0, e = s.size();
+  while (b < e && (s[b] == ' ' || s[b] == '\t' || s[b] == '\r' || s[b] == '\n')) ++b;
+  while (e > b && (s[e - 1] == ' ' || s[e - 1] == '\t' || s[e - 1] == '\r' || s[e - 1] == '\n')) --e;
+  return std::string(s.substr(b, e - b));
+}
+
+void SetTimeout(double seconds, time_t* sec, time_t* usec) {
+  if (seconds < 0) seconds = 0;
+  *sec = static_cast<time_t>(seconds);
+  *usec = static_cast<time_t>((seconds - static_cast<double>(*sec)) * 1e6);
+}
+
+bool Retryable(int status) { return status == 429 || status >= 500; }
+
+json MessageJson(const Message& m) {
+  json j;
+  j["role"] = m.role;
+  if (m.parts.size() == 1 && m.parts[0].kind == ContentPart::Kind::kText) {
+    j["content"] = m.parts[0].text;
+    return j;
+  }
+  json parts = json::array();
+  for (const auto& p : m.parts) {
+    if (p.kind == ContentPart::Kind::kText) {
+      parts.push_back({{"type", "text"}, {"text", p.text}});
+    } else {
+      json url = {{"url", p.url}};
+      if (!p.detail.empty()) url["detail"] = p.detail;
+      parts.push_back({{"type", "image_url"}, {"image_url", url}});
+    }
+  }
+  j["content"] = parts;
+  return j;
+}
+
+}  // namespace
+
+Message Message::Text(std::string role, std::string text) {
+  Message m;
+  m.role = std::move(role);
+  ContentPart p;
+  p.text = std::move(text);
+  m.parts.push_back(std::move(p));
+  return m;
+}
+
+Message Message::UserWithImages(std::string text, const std::vector<std::string>& image_urls) {
+  Message m = Text("user", std::move(text));
+  for (const auto& u : image_urls) {
+    ContentPart p;
+    p.kind = ContentPart::Kind::kImageUrl;
+    p.url = u;
+    m.parts.push_back(std::move(p));
+  }
+  return m;
+}
+
+std::optional<StructuredOutput> ParseStructuredOutput(std::string_view name) {
+  if (name == "none") return StructuredOutput::kNone;
+  if (name == "json_schema" || name == "json") return StructuredOutput::kJsonSchema;
+  if (name == "grammar" || name == "gbnf") return StructuredOutput::kGrammar;
+  return std::nullopt;
+}
+
+const char* StructuredOutputName(StructuredOutput s) {
+  switch (s) {
+    case StructuredOutput::kNone: return "none";
+    case StructuredOutput::kJsonSchema: return "json_schema";
+    case StructuredOutput::kGrammar: return "grammar";
+  }
+  return "none";
+}
+
+std::string BuildRequestBody(const ChatRequest& request, bool stream) {
+  json j;
+  if (!request.model.empty()) j["model"] = request.model;
+  j["messages"] = json::array();
+  for (const auto& m : request.messages) j["messages"].push_back(MessageJson(m));
+  if (request.temperature) j["temperature"] = *request.temperature;
+  if (request.n != 1) j["n"] = request.n;
+  if (request.max_tokens) j["max_tokens"] = *request.max_tokens;
+  if (request.seed) j["seed"] = *request.seed;
+  if (!request.stop.empty()) j["stop"] = request.stop;
+  if (request.structured == StructuredOutput::kJsonSchema) {
+    json schema = json::parse(request.json_schema, nullptr, false);
+    if (schema.is_discarded()) schema = json::object();
+    j["response_format"] = {{"type", "json_schema"},
+                            {"json_schema", {{"name", request.schema_name}, {"strict", true}, {"schema", schema}}}};
+  } else if (request.structured == StructuredOutput::kGrammar) {
+    j["grammar"] = request.grammar;
+  }
+  if (stream) j["stream"] = true;
+  return j.dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
+std::string ErrorMessageFromBody(std::string_view body) {
+  json j = json::parse(body, nullptr, false);
+  if (!j.is_discarded() && j.is_object()) {
+    if (j.contains("error")) {
+      const json& e = j["error"];
+      if (e.is_string()) return e.get<std::string>();
+      if (e.is_object() && e.contains("message") && e["message"].is_string()) return e["message"].get<std::string>();
+      return Shorten(e.dump());
+    }
+    if (j.contains("message") && j["message"].is_string()) return j["message"].get<std::string>();
+    if (j.contains("detail") && j["detail"].is_string()) return j["detail"].get<std::string>();
+  }
+  std::string t = Trim(body);
+  return t.empty() ? "(empty body)" : Shorten(t);
+}
+
+Result<ChatResponse> ParseResponseBody(std::string_view body) {
+  json j = json::parse(body, nullptr, false);
+  if (j.is_discarded() || !j.is_object()) {
+    return Status::Unavailable("the LLM endpoint sent a reply that is not JSON: '" + Shorten(Trim(body), 200) + "'");
+  }
+  if (j.contains("error") && !j.contains("choices")) {
+    return Status::Unavailable("the LLM endpoint reported an error: " + ErrorMessageFromBody(body));
+  }
+  if (!j.contains("choices") || !j["choices"].is_array() || j["choices"].empty()) {
+    return Status::Unavailable("the LLM endpoint's reply has no 'choices': '" + Shorten(Trim(body), 200) + "'");
+  }
+  ChatResponse r;
+  if (j.contains("id") && j["id"].is_string()) r.id = j["id"].get<std::string>();
+  if (j.contains("model") && j["model"].is_string()) r.model = j["model"].get<std::string>();
+  if (j.contains("usage") && j["usage"].is_object()) {
+    const json& u = j["usage"];
+    if (u.contains("prompt_tokens") && u["prompt_tokens"].is_number_integer()) r.prompt_tokens = u["prompt_tokens"].get<int>();
+    if (u.contains("completion_tokens") && u["completion_tokens"].is_number_integer()) {
+      r.completion_tokens = u["completion_tokens"].get<int>();
+    }
+  }
+  int k = 0;
+  for (const json& c : j["choices"]) {
+    if (!c.is_object()) return Status::Unavailable("the LLM endpoint's reply has a choice that is not an object");
+    ChatChoice choice;
+    choice.index = (c.contains("index") && c["index"].is_number_integer()) ? c["index"].get<int>() : k;
+    if (c.contains("message") && c["message"].is_object()) {
+      const json& m = c["message"];
+      if (m.contains("content") && m["content"].is_string()) choice.content = m["content"].get<std::string>();
+    } else if (c.contains("text") && c["text"].is_string()) {
+      choice.content = c["text"].get<std::string>();
+    } else {
+      return Status::Unavailable("the LLM endpoint's reply has a choice without 'message'");
+    }
+    if (c.contains("finish_reason") && c["finish_reason"].is_string()) {
+      choice.finish_reason = c["finish_reason"].get<std::string>();
+    }
+    r.choices.push_back(std::move(choice));
+    ++k;
+  }
+  return r;
+}
+
+std::string ApiKeyFromEnvironment() {
+  for (const char* name : {"GEORUNE_LLM_API_KEY", "OPENAI_API_KEY"}) {
+    const char* v = std::getenv(name);
+    if (v != nullptr && *v != '\0') return v;
+  }
+  return "";
+}
+
+std::string Base64Encode(std::string_view bytes) {
+  static const char* kAlphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  std::string out;
+  out.reserve((bytes.size() + 2) / 3 * 4);
+  size_t i = 0;
+  for (; i + 2 < bytes.size(); i += 3) {
+    uint32_t v = (uint32_t(uint8_t(bytes[i])) << 16) | (uint32_t(uint8_t(bytes[i + 1])) << 8) | uint8_t(bytes[i + 2]);
+    out += kAlphabet[(v >> 18) & 63];
+    out += kAlphabet[(v >> 12) & 63];
+    out += kAlphabet[(v >> 6) & 63];
+    out += kAlphabet[v & 63];
+  }
+  size_t rest = bytes.size() - i;
+  if (rest == 1) {
+    uint32_t v = uint32_t(uint8_t(bytes[i])) << 16;
+    out += kAlphabet[(v >> 18) & 63];
+    out += kAlphabet[(v >> 12) & 63];
+    out += "==";
+  } else if (rest == 2) {
+    uint32_t v = (uint32_t(uint8_t(bytes[i])) << 16) | (uint32_t(uint8_t(bytes[i + 1])) << 8);
+    out += kAlphabet[(v >> 18) & 63];
+    out += kAlphabet[(v >> 12) & 63];
+    out += kAlphabet[(v >> 6) & 63];
+    out += '=';
+  }
+  return out;
+}
+
+Result<std::string> ImageDataUrl(const std::string& path) {
+  std::string ext;
+  size_t dot = path.rfind('.');
+  if (dot != std::string::npos) ext = path.substr(dot + 1);
+  std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char c) { return std::tolower(c); });
+  std::string mime;
+  if (ext == "png") mime = "image/png";
+  else if (ext == "jpg" || ext == "jpeg") mime = "image/jpeg";
+  else if (ext == "gif") mime = "image/gif";
+  else if (ext == "webp") mime = "image/webp";
+  else if (ext == "bmp") mime = "image/bmp";
+  else if (ext == "tif" || ext == "tiff") mime = "image/tiff";
+  else return Status::InvalidInput(path + ": unknown image type '" + ext + "' (hint: png, jpg, gif, webp, bmp or tif)");
+  GEORUNE_ASSIGN_OR_RETURN(std::string bytes, ReadFile(path));
+  return "data:" + mime + ";base64," + Base64Encode(bytes);
+}
+
+Result<std::unique_ptr<HttpChatClient>> HttpChatClient::Create(ClientConfig config) {
+  const std::string url = Trim(config.base_url);
+  size_t scheme_end = url.find("://");
+  if (scheme_end == std::string::npos) {
+    return Status::InvalidInput("LLM URL '" + url + "' has no scheme (hint: http://127.0.0.1:8080 or https://host/v1)");
+  }
+  std::string scheme = url.substr(0, scheme_end);
+  if (scheme != "http" && scheme != "https") {
+    return Status::InvalidInput("LLM URL '" + url + "': scheme must be http or https");
+  }
+  size_t host_begin = scheme_end + 3;
+  size_t path_begin = url.find('/', host_begin);
+  std::string host_port = url.substr(host_begin, path_begin == std::string::npos ? std::string::npos : path_begin - host_begin);
+  if (host_port.empty() || host_port.front() == ':') {
+    return Status::InvalidInput("LLM URL '" + url + "' has no host");
+  }
+  std::string path = path_begin == std::string::npos ? "" : url.substr(path_begin);
+  while (!path.empty() && path.back() == '/') path.pop_back();
+  auto ends = [&](std::string_view s) { return path.size() >= s.size() && path.compare(path.size() - s.size(), s.size(), s) == 0; };
+  if (ends("/chat/completions")) {
+    // already complete
+  } else if (ends("/v1")) {
+    path += "/chat/completions";
+  } else {
+    path += "/v1/chat/completions";
+  }
+  auto client = std::unique_ptr<HttpChatClient>(new HttpChatClient(std::move(config)));
+  client->scheme_host_port_ = scheme + "://" + host_port;
+  client->path_ = path;
+  if (client->config_.api_key.empty()) client->config_.api_key = ApiKeyFromEnvironment();
+  return client;
+}
+
+Result<HttpChatClient::Raw> HttpChatClient::PostOnce(const std::string& body, const StreamCallback* on_sse_line,
+                                                     bool* stopped) {
+  httplib::Client cli(scheme_host_port_);
+  if (!cli.is_valid()) return Status::InvalidInput("LLM URL '" + config_.base_url + "' is not usable");
+  time_t sec = 0, usec = 0;
+  SetTimeout(config_.connect_timeout_s, &sec, &usec);
+  cli.set_connection_timeout(sec, usec);
+  SetTimeout(config_.read_timeout_s, &sec, &usec);
+  cli.set_read_timeout(sec, usec);
+  cli.set_write_timeout(sec, usec);
+  cli.set_keep_alive(false);
+
+  httplib::Request req;
+  req.method = "POST";
+  req.path = path_;
+  req.headers.emplace("Content-Type", "application/json");
+  req.headers.emplace("Accept", on_sse_line != nullptr ? "text/event-stream" : "application/json");
+  if (!config_.api_key.empty()) req.headers.emplace("Authorization", "Bearer " + config_.api_key);
+  req.body = body;
+
+  Raw raw;
+  bool timed_out = false;
+  std::string line_buffer;
+  const auto deadline = Clock::now() + std::chrono::duration_cast<Clock::duration>(
+                                           std::chrono::duration<double>(config_.read_timeout_s));
+  req.response_handler = [&](const httplib::Response& r) {
+    raw.status = r.status;
+    return true;
+  };
+  req.content_receiver = [&](const char* data, size_t n, uint64_t, uint64_t) {
+    if (on_sse_line != nullptr && raw.status == 200) {
+      line_buffer.append(data, n);
+      size_t pos;
+      while ((pos = line_buffer.find('\n')) != std::string::npos) {
+        std::string line = line_buffer.substr(0, pos);
+        line_buffer.erase(0, pos + 1);
+        if (!line.empty() && line.back() == '\r') line.pop_back();
+        if (!(*on_sse_line)(line)) {
+          *stopped = true;
+          return false;
+        }
+      }
+    } else {
+      raw.body.append(data, n);
+    }
+    if (Clock::now() > deadline) {
+      timed_out = true;
+      return false;
+    }
+    return true;
+  };
+  auto res = cli.send(req);
+  if (*stopped) {
+    raw.status = 200;
+    return raw;
+  }
+  if (timed_out) {
+    return Status::Unavailable("the LLM endpoint " + Endpoint() + " did not finish its reply within " +
+                               std::to_string(config_.read_timeout_s) + " s (hint: --llm-timeout)");
+  }
+  if (!res) {
+    httplib::Error err = res.error();
+    std::string why = httplib::to_string(err);
+    if (err == httplib::Error::Read) why += " (no reply within the read timeout, or the connection was closed)";
+    return Status::Unavailable("cannot reach the LLM endpoint " + Endpoint() + ": " + why +
+                               " (hint: is the server running? check --llm-url)");
+  }
+  if (raw.status == 0) raw.status = res->status;
+  if (on_sse_line != nullptr && raw.status == 200 && !line_buffer.empty()) {
+    std::string line = line_buffer;
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    (*on_sse_line)(line);
+  }
+  return raw;
+}
+
+Result<HttpChatClient::Raw> HttpChatClient::PostWithRetries(const std::string& body, const StreamCallback* on_sse_line,
+                                                            int* calls) {
+  double backoff = config_.initial_backoff_s;
+  Status last;
+  for (int attempt = 0; attempt <= std::max(0, config_.max_retries); ++attempt) {
+    if (attempt > 0) {
+      std::this_thread::sleep_for(std::chrono::duration<double>(std::min(backoff, config_.max_backoff_s)));
+      backoff *= 2;
+    }
+    bool stopped = false;
+    bool delivered = false;
+    StreamCallback wrapped;
+    if (on_sse_line != nullptr) {
+      wrapped = [&](std::string_view line) {
+        delivered = true;
+        return (*on_sse_line)(line);
+      };
+    }
+    ++*calls;
+    auto raw = PostOnce(body, on_sse_line != nullptr ? &wrapped : nullptr, &stopped);
+    if (raw.ok()) {
+      int status = raw->status;
+      if (status >= 200 && status < 300) return raw;
+      std::string msg = "the LLM endpoint " + Endpoint() + " answered HTTP " + std::to_string(status) + ": " +
+                        ErrorMessageFromBody(raw->body);
+      last = Status::Unavailable(msg);
+      if (!Retryable(status)) return last;
+    } else {
+      last = raw.status();
+      if (last.code() != StatusCode::kUnavailable) return last;
+    }
+    if (delivered) return last;  // part of a stream was already handed out; do not repeat it
+  }
+  if (config_.max_retries > 0) {
+    return Status::Unavailable(last.message() + " (after " + std::to_string(config_.max_retries + 1) + " attempts)");
+  }
+  return last;
+}
+
+Result<ChatResponse> HttpChatClient::Complete(const ChatRequest& request) {
+  if (request.messages.empty()) return Status::InvalidInput("a chat request needs at least one message");
+  if (request.n < 1) return Status::InvalidInput("a chat request needs n >= 1");
+  ChatResponse total;
+  int calls = 0;
+  ChatRequest r = request;
+  while (static_cast<int>(total.choices.size()) < request.n) {
+    int wanted = request.n - static_cast<int>(total.choices.size());
+    r.n = wanted;
+    if (calls > 0 && request.seed) r.seed = *request.seed + calls;  // same seed would repeat the sample
+    int before = calls;
+    auto raw = PostWithRetries(BuildRequestBody(r, false), nullptr, &calls);
+    if (!raw.ok()) return raw.status();
+    auto parsed = ParseResponseBody(raw->body);
+    if (!parsed.ok()) return parsed.status();
+    if (total.id.empty()) total.id = parsed->id;
+    if (total.model.empty()) total.model = parsed->model;
+    total.prompt_tokens += parsed->prompt_tokens;
+    total.completion_tokens += parsed->completion_tokens;
+    for (auto& c : parsed->choices) {
+      if (static_cast<int>(total.choices.size()) >= request.n) break;
+      c.index = static_cast<int>(total.choices.size());
+      total.choices.push_back(std::move(c));
+    }
+    (void)before;
+    if (!config_.emulate_n || calls >= request.n + config_.max_retries * request.n) break;
+  }
+  total.http_calls = calls;
+  return total;
+}
+
+Result<ChatResponse> HttpChatClient::Stream(const ChatRequest& request, const StreamCallback& on_delta) {
+  if (request.messages.empty()) return Status::InvalidInput("a chat request needs at least one message");
+  if (request.n != 1) return Status::InvalidInput("a streamed chat request needs n = 1");
+  ChatResponse out;
+  ChatChoice choice;
+  bool done = false;
+  int events = 0;
+  Status stream_error;
+  StreamCallback on_line = [&](std::string_view line) {
+    if (done) return true;
+    if (line.rfind("data:", 0) != 0) return true;  // comments (":"), "event:", blank separators
+    std::string payload = Trim(line.substr(5));
+    ++events;
+    if (payload == "[DONE]") {
+      done = true;
+      return true;
+    }
+    json j = json::parse(payload, nullptr, false);
+    if (j.is_discarded() || !j.is_object()) {
+      stream_error = Status::Unavailable("the LLM endpoint sent a stream event that is not JSON: '" + Shorten(payload, 200) + "'");
+      return false;
+    }
+    if (j.contains("error")) {
+      stream_error = Status::Unavailable("the LLM endpoint reported an error in the stream: " + ErrorMessageFromBody(payload));
+      return false;
+    }
+    if (out.id.empty() && j.contains("id") && j["id"].is_string()) out.id = j["id"].get<std::string>();
+    if (out.model.empty() && j.contains("model") && j["model"].is_string()) out.model = j["model"].get<std::string>();
+    if (j.contains("choices") && j["choices"].is_array()) {
+      for (const json& c : j["choices"]) {
+        if (!c.is_object()) continue;
+        if (c.contains("delta") && c["delta"].is_object()) {
+          const json& d = c["delta"];
+          if (d.contains("content") && d["content"].is_string()) {
+            std::string delta = d["content"].get<std::string>();
+            if (!delta.empty()) {
+              choice.content += delta;
+              if (!on_delta(delta)) return false;
+            }
+          }
+        }
+        if (c.contains("finish_reason") && c["finish_reason"].is_string()) {
+          choice.finish_reason = c["finish_reason"].get<std::string>();
+        }
+      }
+    }
+    return true;
+  };
+  int calls = 0;
+  auto raw = PostWithRetries(BuildRequestBody(request, true), &on_line, &calls);
+  if (!stream_error.ok()) return stream_error;
+  if (!raw.ok()) return raw.status();
+  if (events == 0) {
+    return Status::Unavailable("the LLM endpoint " + Endpoint() +
+                               " answered without any 'data:' event (hint: does it support \"stream\": true?)");
+  }
+  out.choices.push_back(std::move(choice));
+  out.http_calls = calls;
+  return out;
+}
+
+}  // namespace georune::llm
