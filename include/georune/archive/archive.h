@@ -25,6 +25,15 @@
 #include "georune/common/status.h"
 #include "georune/ontology/ontology.h"
 
+// CRoaring before 0.3 (Debian 12 ships 0.2.66) declares its C++ class as ::Roaring; later
+// versions (which also ship roaring/memory.h) as roaring::Roaring. This alias lets both spell
+// it roaring::Roaring.
+#if !__has_include(<roaring/memory.h>)
+namespace roaring {
+using Roaring = ::Roaring;
+}
+#endif
+
 namespace georune {
 
 // The entities of one image, as parallel columns (pointers into the archive's map).
@@ -48,6 +57,8 @@ struct ArchiveStats {
   uint64_t bytes_on_disk = 0;
   std::vector<uint64_t> entities_per_class;  // by ontology class id
   std::vector<uint64_t> images_per_class;    // images holding at least one entity of the class
+  uint32_t format_version = 0;  // on-disk format version of the manifest (docs/formats.md)
+  uint64_t segments = 0;        // immutable segment files
 };
 
 class Archive {

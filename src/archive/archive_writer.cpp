@@ -1,0 +1,267 @@
+// AppendToArchive: validates, writes one new immutable segment, then replaces the manifest.
+#include <unistd.h>
+
+#include <chrono>
+#include <cmath>
+#include <filesystem>
+#include <nlohmann/json.hpp>
+#include <unordered_set>
+
+#include "archive/archive_internal.h"
+#include "archive/format.h"
+#include "georune/archive/archive.h"
+#include "georune/common/files.h"
+#include "georune/common/progress.h"
+
+namespace georune {
+namespace {
+using namespace archive_format;
+using namespace archive_internal;
+namespace fs = std::filesystem;
+
+Status Validate(const std::vector<ImageRecord>& images, const Ontology& ontology) {
+  std::unordered_set<std::string_view> ids;
+  ids.reserve(images.size());
+  for (const auto& im : images) {
+    if (im.id.empty()) return Status::InvalidInput("an image has an empty id");
+    if (im.id.size() > (1u << 20)) return Status::InvalidInput("an image id is longer than 1 MiB");
+    if (!ids.insert(im.id).second)
+      return Status::InvalidInput("image id '" + im.id +
+                                  "' appears twice in this ingest\n  hint: image ids must be unique "
+                                  "within an archive; rename one of the files");
+    if (im.entities.size() >= UINT32_MAX) return Status::InvalidInput("image '" + im.id + "' has too many entities");
+    if (im.width < 0 || im.height < 0) return Status::InvalidInput("image '" + im.id + "' has a negative size");
+    if (!std::isnan(im.gsd) && !(std::isfinite(im.gsd) && im.gsd > 0))
+      return Status::InvalidInput("image '" + im.id + "' has a gsd that is not a positive number");
+    for (size_t i = 0; i < im.entities.size(); ++i) {
+      const EntityRecord& e = im.entities[i];
+      std::string where = "image '" + im.id + "', entity " + std::to_string(i) + ": ";
+      if (e.class_id < 0 || e.class_id >= ontology.ClassCount())
+        return Status::InvalidInput(where + "class id " + std::to_string(e.class_id) + " is not in the ontology");
+      if (!(e.score > 0 && e.score <= 1)) return Status::InvalidInput(where + "score outside (0, 1]");
+      for (double v : e.corners)
+        if (!std::isfinite(v)) return Status::InvalidInput(where + "a corner is not finite");
+    }
+  }
+  return Status::Ok();
+}
+
+void Put(std::string& out, const void* p, size_t n) { out.append(static_cast<const char*>(p), n); }
+void Pad8(std::string& out) { out.resize(Align8(out.size()), '\0'); }
+
+// Serialises a segment holding `images` (already validated).
+std::string BuildSegment(const std::vector<ImageRecord>& images, int class_count, ProgressBar* progress) {
+  uint64_t total_entities = 0;
+  for (const auto& im : images) total_entities += im.entities.size();
+  std::string out;
+  out.reserve(sizeof(SegmentHeader) + total_entities * 72 + images.size() * 96 + (1 << 16));
+  SegmentHeader h{};
+  std::memcpy(h.magic, kSegmentMagic, 8);
+  h.version = kSegmentVersion;
+  h.header_size = sizeof h;
+  h.image_count = images.size();
+  h.entity_count = total_entities;
+  h.class_count = static_cast<uint32_t>(class_count);
+  out.resize(sizeof h);
+
+  std::vector<ImageRow> rows(images.size());
+  std::vector<BlockRow> blocks;
+  const uint64_t target = kTargetBlockBytes / 71;  // entities per ~1 MiB block
+  size_t i = 0;
+  while (i < images.size()) {
+    // Images [i, j) form the block.
+    size_t j = i;
+    uint64_t m = 0;
+    while (j < images.size() && (m == 0 || m + images[j].entities.size() <= target)) {
+      rows[j].block = static_cast<uint32_t>(blocks.size());
+      rows[j].first = static_cast<uint32_t>(m);
+      rows[j].count = static_cast<uint32_t>(images[j].entities.size());
+      m += images[j].entities.size();
+      ++j;
+    }
+    BlockLayout l = LayoutOf(m);
+    BlockRow b{};
+    b.offset = out.size();
+    b.size = l.size;
+    b.entity_count = static_cast<uint32_t>(m);
+    out.resize(out.size() + l.size, '\0');
+    char* base = out.data() + b.offset;
+    uint64_t k = 0;
+    for (size_t t = i; t < j; ++t) {
+      for (const auto& e : images[t].entities) {
+        std::memcpy(base + l.corners + 64 * k, e.corners.data(), 64);
+        uint16_t c = static_cast<uint16_t>(e.class_id);
+        std::memcpy(base + l.class_id + 2 * k, &c, 2);
+        std::memcpy(base + l.score + 4 * k, &e.score, 4);
+        base[l.difficult + k] = e.difficult ? 1 : 0;
+        ++k;
+      }
+    }
+    b.checksum = Checksum64(base, l.size);
+    blocks.push_back(b);
+    if (progress) progress->Advance(j - i);
+    i = j;
+  }
+
+  // Index.
+  h.block_count = blocks.size();
+  h.index_offset = out.size();
+  std::string strings;
+  std::vector<uint64_t> pair_offsets{0};
+  std::vector<ClassPair> pairs;
+  std::vector<uint64_t> totals(2 * class_count, 0);
+  std::vector<std::vector<uint32_t>> members(class_count);
+  std::vector<uint32_t> counts(class_count, 0);
+  for (size_t t = 0; t < images.size(); ++t) {
+    const ImageRecord& im = images[t];
+    ImageRow& r = rows[t];
+    r.width = im.width;
+    r.height = im.height;
+    r.gsd = std::isfinite(im.gsd) ? im.gsd : std::nan("");
+    r.id_off = strings.size();
+    r.id_len = static_cast<uint32_t>(im.id.size());
+    strings += im.id;
+    r.path_off = strings.size();
+    r.path_len = static_cast<uint32_t>(im.path.size());
+    strings += im.path;
+    for (const auto& e : im.entities) ++counts[e.class_id];
+    for (int c = 0; c < class_count; ++c) {
+      if (!counts[c]) continue;
+      pairs.push_back({static_cast<uint16_t>(c), 0, counts[c]});
+      totals[c] += counts[c];
+      totals[class_count + c] += 1;
+      members[c].push_back(static_cast<uint32_t>(t));
+      counts[c] = 0;
+    }
+    pair_offsets.push_back(pairs.size());
+  }
+  std::string bitmaps;
+  std::vector<uint64_t> bitmap_offsets{0};
+  for (int c = 0; c < class_count; ++c) {
+    if (!members[c].empty()) {
+      roaring::Roaring r;
+      r.addMany(members[c].size(), members[c].data());
+      r.runOptimize();
+      size_t n = r.getSizeInBytes(true);
+      size_t at = bitmaps.size();
+      bitmaps.resize(at + n);
+      r.write(bitmaps.data() + at, true);
+    }
+    bitmap_offsets.push_back(bitmaps.size());
+  }
+  auto section = [&](int s, const void* p, size_t n) {
+    Pad8(out);
+    h.section_offset[s] = out.size();
+    h.section_size[s] = n;
+    Put(out, p, n);
+  };
+  section(kImages, rows.data(), rows.size() * sizeof(ImageRow));
+  section(kBlocks, blocks.data(), blocks.size() * sizeof(BlockRow));
+  section(kPairOffsets, pair_offsets.data(), pair_offsets.size() * 8);
+  section(kPairs, pairs.data(), pairs.size() * sizeof(ClassPair));
+  section(kClassTotals, totals.data(), totals.size() * 8);
+  section(kBitmapOffsets, bitmap_offsets.data(), bitmap_offsets.size() * 8);
+  section(kBitmaps, bitmaps.data(), bitmaps.size());
+  section(kStrings, strings.data(), strings.size());
+  Pad8(out);
+  h.index_checksum = Checksum64(out.data() + h.index_offset, out.size() - h.index_offset);
+  h.header_checksum = Checksum64(&h, offsetof(SegmentHeader, header_checksum));
+  std::memcpy(out.data(), &h, sizeof h);
+  return out;
+}
+
+bool SameOntology(const std::string& stored_json, const Ontology& ontology) {
+  auto a = nlohmann::json::parse(stored_json, nullptr, false);
+  auto b = nlohmann::json::parse(ontology.ToJson(), nullptr, false);
+  return !a.is_discarded() && a == b;
+}
+
+}  // namespace
+
+Result<IngestReport> AppendToArchive(const std::string& dir, const Ontology& ontology,
+                                     std::vector<ImageRecord> images, const IngestOptions& options) {
+  auto start = std::chrono::steady_clock::now();
+  if (ontology.ClassCount() > 65535) return Status::InvalidInput("an ontology may have at most 65535 classes");
+  GEORUNE_RETURN_IF_ERROR(Validate(images, ontology));
+
+  std::error_code ec;
+  const bool dir_existed = fs::exists(dir, ec);
+  if (dir_existed && !fs::is_directory(dir, ec))
+    return Status::InvalidInput(dir + ": exists and is not a folder\n  hint: give --archive a folder");
+  Manifest manifest;
+  const bool archive_existed = dir_existed && fs::exists(ManifestPath(dir), ec);
+  if (archive_existed) {
+    GEORUNE_ASSIGN_OR_RETURN(manifest, ReadManifest(dir));
+    if (!SameOntology(manifest.ontology_json, ontology))
+      return Status::InvalidInput(dir + ": the archive was built with another ontology than '" +
+                                  ontology.name() +
+                                  "'\n  hint: leave out --ontology to use the archive's own, or "
+                                  "ingest into a new archive");
+    // Opening verifies every segment before anything is added.
+    GEORUNE_ASSIGN_OR_RETURN(std::unique_ptr<Archive> existing, Archive::Open(dir));
+    std::unordered_set<std::string_view> ids;
+    ids.reserve(existing->ImageCount());
+    for (uint32_t i = 0; i < existing->ImageCount(); ++i) ids.insert(existing->ImageId(i));
+    for (const auto& im : images)
+      if (ids.count(im.id))
+        return Status::InvalidInput("image id '" + im.id + "' is already in the archive " + dir +
+                                    "\n  hint: image ids must be unique within an archive; nothing "
+                                    "was added");
+  } else {
+    manifest.ontology_json = ontology.ToJson();
+  }
+
+  IngestReport report;
+  report.images_added = images.size();
+  for (const auto& im : images) report.entities_added += im.entities.size();
+  if (images.empty() && archive_existed) {
+    report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    return report;  // nothing to add; the archive stays as it was
+  }
+
+  std::string segment;
+  {
+    std::unique_ptr<ProgressBar> bar;
+    if (options.show_progress) bar = std::make_unique<ProgressBar>("archive", images.size());
+    segment = BuildSegment(images, ontology.ClassCount(), bar.get());
+  }
+
+  if (!dir_existed) {
+    fs::create_directories(dir, ec);
+    if (ec) return Status::IoError("cannot create folder " + dir + ": " + ec.message());
+  }
+  auto undo_dir = [&] {
+    if (!dir_existed) {
+      std::error_code ec2;
+      fs::remove_all(dir, ec2);
+    }
+  };
+  // A fresh name: never overwrite a file already there (e.g. one left by a crash).
+  std::string name;
+  for (;; ++manifest.next_segment) {
+    char buf[64];
+    std::snprintf(buf, sizeof buf, "seg-%06llu.grs", static_cast<unsigned long long>(manifest.next_segment));
+    name = buf;
+    if (!fs::exists(dir + "/" + name, ec)) break;
+  }
+  const std::string seg_path = dir + "/" + name;
+  Status st = WriteFileAtomic(seg_path, segment);
+  if (!st.ok()) {
+    undo_dir();
+    return st;
+  }
+  SegmentHeader h;
+  std::memcpy(&h, segment.data(), sizeof h);
+  manifest.segments.push_back({name, segment.size(), h.index_checksum, h.image_count, h.entity_count});
+  manifest.next_segment++;
+  st = WriteFileAtomic(ManifestPath(dir), EncodeManifest(manifest));
+  if (!st.ok()) {
+    ::unlink(seg_path.c_str());
+    undo_dir();
+    return st;
+  }
+  report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  return report;
+}
+
+}  // namespace georune

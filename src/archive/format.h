@@ -1,0 +1,108 @@
+// Internal: the archive's on-disk layout (docs/formats.md, "Archive"). All integers are
+// little-endian; every section starts on an 8-byte boundary.
+#pragma once
+
+#include <bit>
+#include <cstdint>
+#include <cstring>
+
+namespace georune::archive_format {
+
+static_assert(std::endian::native == std::endian::little, "the archive format is little-endian");
+
+inline constexpr char kManifestName[] = "MANIFEST";
+inline constexpr char kManifestMagic[8] = {'G', 'R', 'U', 'N', 'E', 'M', 'A', 'N'};
+inline constexpr uint32_t kManifestVersion = 1;
+inline constexpr char kSegmentMagic[8] = {'G', 'R', 'U', 'N', 'E', 'S', 'E', 'G'};
+inline constexpr uint32_t kSegmentVersion = 1;
+inline constexpr uint64_t kTargetBlockBytes = 1 << 20;  // ~1 MiB of entity columns per block
+
+// MANIFEST: ManifestHeader, then `body_size` bytes of JSON (ontology + segment list).
+struct ManifestHeader {
+  char magic[8];
+  uint32_t version;
+  uint32_t header_size;    // sizeof(ManifestHeader)
+  uint64_t body_size;
+  uint64_t body_checksum;  // XXH3-64 of the body
+  uint64_t header_checksum;  // XXH3-64 of the preceding 32 bytes
+};
+static_assert(sizeof(ManifestHeader) == 40);
+
+enum Section : int {
+  kImages = 0,      // ImageRow[image_count]
+  kBlocks,          // BlockRow[block_count]
+  kPairOffsets,     // uint64_t[image_count + 1]: CSR offsets into kPairs
+  kPairs,           // ClassPair[...]: per image, (class, count) sorted by class
+  kClassTotals,     // uint64_t[2 * class_count]: entities per class, then images per class
+  kBitmapOffsets,   // uint64_t[class_count + 1]: offsets into kBitmaps
+  kBitmaps,         // portable roaring bitmaps (segment-local image numbers), one per class
+  kStrings,         // image ids and paths
+  kSectionCount
+};
+
+// Segment file: SegmentHeader, entity blocks, then the index (sections above) up to the end.
+struct SegmentHeader {
+  char magic[8];
+  uint32_t version;
+  uint32_t header_size;  // sizeof(SegmentHeader)
+  uint64_t image_count;
+  uint64_t entity_count;
+  uint64_t block_count;
+  uint32_t class_count;
+  uint32_t reserved;
+  uint64_t index_offset;    // the index runs from here to the end of the file
+  uint64_t index_checksum;  // XXH3-64 of the index
+  uint64_t section_offset[kSectionCount];  // absolute file offsets
+  uint64_t section_size[kSectionCount];    // bytes
+  uint64_t header_checksum;  // XXH3-64 of every preceding header byte
+};
+
+struct ImageRow {
+  uint32_t block;        // block holding its entities
+  uint32_t first;        // index of its first entity within the block
+  uint32_t count;        // entities
+  int32_t width, height; // pixels, 0 = unknown
+  uint32_t id_len;
+  uint64_t id_off;       // into kStrings
+  uint64_t path_off;
+  uint32_t path_len;
+  uint32_t reserved;
+  double gsd;            // NaN = unknown
+};
+static_assert(sizeof(ImageRow) == 56);
+
+// A block holds the entities of whole images as columns:
+//   corners double[8m] | class_id uint16[m] | score float[m] | difficult uint8[m]
+// each column padded to 8 bytes (m = entity_count).
+struct BlockRow {
+  uint64_t offset;  // absolute file offset
+  uint64_t size;
+  uint32_t entity_count;
+  uint32_t reserved;
+  uint64_t checksum;  // XXH3-64 of the block's bytes
+};
+static_assert(sizeof(BlockRow) == 32);
+
+struct ClassPair {
+  uint16_t class_id;
+  uint16_t reserved;
+  uint32_t count;
+};
+static_assert(sizeof(ClassPair) == 8);
+
+inline constexpr uint64_t Align8(uint64_t x) { return (x + 7) & ~uint64_t{7}; }
+
+struct BlockLayout {
+  uint64_t corners = 0, class_id = 0, score = 0, difficult = 0, size = 0;
+};
+inline BlockLayout LayoutOf(uint64_t m) {
+  BlockLayout l;
+  l.corners = 0;
+  l.class_id = Align8(64 * m);
+  l.score = l.class_id + Align8(2 * m);
+  l.difficult = l.score + Align8(4 * m);
+  l.size = l.difficult + Align8(m);
+  return l;
+}
+
+}  // namespace georune::archive_format
