@@ -11,10 +11,11 @@
 //  - kRsrag: the RS-RAG evaluation script. Whitespace tokens; NLTK sentence_bleu with
 //    SmoothingFunction().method1 averaged over items; NLTK meteor_score (exact, Porter stem and
 //    WordNet synonym matching, alpha 0.9, beta 3, gamma 0.5); rouge_score ROUGE-L F-measure
-//    (beta 1; lower-case, non-alphanumerics to spaces); CIDEr (no length penalty, no clipping).
+//    (beta 1; lower-case, non-alphanumerics to spaces, Porter stems as use_stemmer=True); CIDEr
+//    as the script computes it, i.e. pycocoevalcap's Cider (which is CIDEr-D) on whitespace
+//    tokens with case kept.
 //
-// All scores are fractions in [0, 1] except CIDEr (CIDEr-D in kCoco), which is x10 and so lies
-// in [0, 10] (or a little above for CIDEr without clipping).
+// All scores are fractions in [0, 1] except CIDEr-D, which is x10 and so lies in [0, 10].
 // Thread safety: all functions are thread-safe. The WordNet database is loaded once per
 // process (lazily, guarded) and then read-only.
 #pragma once
@@ -45,8 +46,9 @@ struct TextMetricsOptions {
 };
 
 // Scores of one item (one hypothesis against its references).
-//  - kCoco: bleu[] are the item's own BLEU as pycocoevalcap reports per item (sentence BLEU with
-//    its tiny smoothing); rouge_l and cider are exactly the values the corpus mean averages.
+//  - kCoco: bleu[] is pycocoevalcap's corpus formula applied to this item alone (its
+//    brevity penalty and tiny smoothing); the corpus BLEU is NOT the mean of these. meteor,
+//    rouge_l and cider are exactly the values the corpus means average.
 //  - kRsrag: every field is the per-item value that the corpus score averages.
 struct ItemScores {
   std::array<double, 4> bleu{};
@@ -62,7 +64,7 @@ struct TextScores {
   std::array<double, 4> bleu{};      // kCoco: corpus BLEU; kRsrag: mean sentence BLEU
   double meteor = 0;                 // mean over items
   double rouge_l = 0;                // mean over items
-  double cider = 0;                  // kCoco: CIDEr-D; kRsrag: CIDEr. Mean over items
+  double cider = 0;                  // CIDEr-D (x10), mean over items
   double exact_match = 0;            // fraction of items with exact_match
   bool meteor_synonyms = false;      // whether METEOR's WordNet stage ran
   std::map<std::string, ItemScores> per_item;  // keyed by item id
@@ -109,8 +111,9 @@ Result<ClassificationScores> ClassificationAccuracy(
 std::vector<std::string> CocoTokenize(const std::string& text);
 // Whitespace tokens, unchanged (the RS-RAG script's str.split()).
 std::vector<std::string> WhitespaceTokenize(const std::string& text);
-// rouge_score's tokenizer: lower-case, non-[a-z0-9] to spaces, split.
-std::vector<std::string> RougeScoreTokenize(const std::string& text);
+// rouge_score's DefaultTokenizer: lower-case, non-[a-z0-9] to spaces, split, and with
+// `use_stemmer` (as the RS-RAG script sets it) PorterStem on tokens longer than 3 characters.
+std::vector<std::string> RougeScoreTokenize(const std::string& text, bool use_stemmer = true);
 
 // NLTK's PorterStemmer (mode NLTK_EXTENSIONS) on one lower-case word.
 std::string PorterStem(const std::string& word);
