@@ -53,13 +53,12 @@ Status ParseLabelFile(FileContext& ctx, std::string_view text, ImageRecord& imag
     if (!cls) return ctx.Bad(ctx.classes.Unknown(ctx.path, line_no, tok[8]));
     e.class_id = *cls;
     if (n == 10) {
-      if (tok[9] == "0") {
-        e.difficult = false;
-      } else if (tok[9] == "1") {
-        e.difficult = true;
-      } else {
+      // formats.md says 0 or 1; real DOTA files (mmrotate test data) also hold 2. Any
+      // non-negative integer is accepted; a non-zero value marks the entity difficult.
+      std::optional<long long> d = ParseInt(tok[9]);
+      if (!d || *d < 0)
         return ctx.Bad(line_no, "difficult must be 0 or 1, found " + Quote(tok[9]), kLabelHint);
-      }
+      e.difficult = *d != 0;
     }
     image.entities.push_back(e);
     return Status::Ok();

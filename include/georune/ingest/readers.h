@@ -42,6 +42,7 @@ struct ReadOptions {
 struct ReadReport {
   uint64_t files = 0;          // files read
   uint64_t skipped_lines = 0;  // malformed lines skipped (skip_bad_lines only)
+  std::vector<std::string> notes;  // things the user should know (e.g. where class names came from)
 };
 
 // DOTA labelTxt. `dir` is the labelTxt folder itself, or a folder holding `labelTxt/`.
