@@ -1,0 +1,314 @@
+// Archive: round trip, incremental ingest, atomicity, duplicate ids, corruption, class index,
+// and the frozen format fixture in tests/archive/data.
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <random>
+#include <cstring>
+#include <thread>
+
+#include "georune/archive/archive.h"
+#include "georune/common/files.h"
+
+namespace georune {
+namespace {
+namespace fs = std::filesystem;
+
+class TempDir {
+ public:
+  TempDir() {
+    static int n = 0;
+    path_ = (fs::temp_directory_path() / ("georune_archive_test_" + std::to_string(::getpid()) + "_" + std::to_string(n++))).string();
+    fs::remove_all(path_);
+    fs::create_directories(path_);
+  }
+  ~TempDir() { fs::remove_all(path_); }
+  const std::string& path() const { return path_; }
+
+ private:
+  std::string path_;
+};
+
+std::vector<ImageRecord> MakeImages(uint32_t seed, int n, const std::string& prefix, int max_entities = 40) {
+  std::mt19937 rng(seed);
+  const Ontology& o = Ontology::Default();
+  std::vector<ImageRecord> images;
+  for (int i = 0; i < n; ++i) {
+    ImageRecord im;
+    im.id = prefix + std::to_string(i);
+    im.width = 1024;
+    im.height = 800;
+    if (i % 3) im.gsd = 0.1 * (1 + i % 7);
+    if (i % 2) im.path = "/img/" + im.id + ".png";
+    int m = static_cast<int>(rng() % (max_entities + 1));
+    for (int k = 0; k < m; ++k) {
+      EntityRecord e;
+      e.class_id = static_cast<int>(rng() % o.ClassCount());
+      e.score = static_cast<float>((rng() % 1000 + 1) / 1000.0);
+      e.difficult = rng() % 4 == 0;
+      for (auto& c : e.corners) c = std::uniform_real_distribution<double>(0, 1024)(rng);
+      im.entities.push_back(e);
+    }
+    images.push_back(std::move(im));
+  }
+  return images;
+}
+
+std::map<std::string, std::string> Snapshot(const std::string& dir) {
+  std::map<std::string, std::string> out;
+  for (auto& e : fs::recursive_directory_iterator(dir)) {
+    auto data = ReadFile(e.path().string());
+    out[e.path().string()] = data.ok() ? *data : "<dir>";
+  }
+  return out;
+}
+
+void ExpectArchiveHolds(const Archive& ar, const std::vector<ImageRecord>& images) {
+  ASSERT_EQ(ar.ImageCount(), images.size());
+  uint64_t entities = 0;
+  for (uint32_t i = 0; i < images.size(); ++i) {
+    const ImageRecord& im = images[i];
+    ASSERT_TRUE(ar.CheckImage(i).ok());
+    EXPECT_EQ(ar.ImageId(i), im.id);
+    EXPECT_EQ(ar.ImagePath(i), im.path);
+    EXPECT_EQ(ar.Width(i), im.width);
+    EXPECT_EQ(std::isnan(ar.Gsd(i)), std::isnan(im.gsd));
+    if (!std::isnan(im.gsd)) {
+      EXPECT_EQ(ar.Gsd(i), im.gsd);
+    }
+    EntitySpan s = ar.Entities(i);
+    ASSERT_EQ(s.count, im.entities.size());
+    std::vector<uint32_t> counts(ar.ontology().ClassCount(), 0);
+    for (uint32_t k = 0; k < s.count; ++k) {
+      const EntityRecord& e = im.entities[k];
+      EXPECT_EQ(s.class_id[k], e.class_id);
+      EXPECT_EQ(s.score[k], e.score);
+      EXPECT_EQ(s.difficult[k], e.difficult ? 1 : 0);
+      EXPECT_EQ(s.CornersOf(k), e.corners);
+      ++counts[e.class_id];
+    }
+    for (int c = 0; c < ar.ontology().ClassCount(); ++c) {
+      EXPECT_EQ(ar.CountInImage(i, c), counts[c]);
+      EXPECT_EQ(ar.ImagesWithClass(c).contains(i), counts[c] > 0);
+    }
+    entities += s.count;
+  }
+  EXPECT_EQ(ar.EntityCount(), entities);
+}
+
+TEST(Archive, RoundTripAndStats) {
+  TempDir d;
+  auto images = MakeImages(1, 500, "a", 60);  // several ~1 MiB blocks
+  auto rep = AppendToArchive(d.path() + "/ar", Ontology::Default(), images, {false});
+  ASSERT_TRUE(rep.ok()) << rep.status().message();
+  EXPECT_EQ(rep->images_added, 500u);
+  auto ar = Archive::Open(d.path() + "/ar");
+  ASSERT_TRUE(ar.ok()) << ar.status().message();
+  ExpectArchiveHolds(**ar, images);
+  ArchiveStats st = (*ar)->Stats();
+  EXPECT_EQ(st.images, 500u);
+  EXPECT_EQ(st.segments, 1u);
+  EXPECT_EQ(st.format_version, 1u);
+  uint64_t bytes = 0;
+  for (auto& e : fs::directory_iterator(d.path() + "/ar")) bytes += e.file_size();
+  EXPECT_EQ(st.bytes_on_disk, bytes);
+  for (int c = 0; c < (*ar)->ontology().ClassCount(); ++c)
+    EXPECT_EQ(st.images_per_class[c], (*ar)->ImagesWithClass(c).cardinality());
+  EXPECT_TRUE((*ar)->ImagesWithClass(-1).isEmpty());
+  EXPECT_TRUE((*ar)->ImagesWithClass(999).isEmpty());
+}
+
+TEST(Archive, IncrementalIngestAddsSegments) {
+  TempDir d;
+  const std::string dir = d.path() + "/ar";
+  auto a = MakeImages(2, 100, "a");
+  auto b = MakeImages(3, 50, "b");
+  auto c = MakeImages(4, 0, "c");
+  ASSERT_TRUE(AppendToArchive(dir, Ontology::Default(), a, {false}).ok());
+  ASSERT_TRUE(AppendToArchive(dir, Ontology::Default(), b, {false}).ok());
+  auto snap = Snapshot(dir);
+  ASSERT_TRUE(AppendToArchive(dir, Ontology::Default(), c, {false}).ok());  // nothing to add
+  EXPECT_EQ(Snapshot(dir), snap);
+  auto ar = Archive::Open(dir);
+  ASSERT_TRUE(ar.ok()) << ar.status().message();
+  std::vector<ImageRecord> all = a;
+  all.insert(all.end(), b.begin(), b.end());
+  ExpectArchiveHolds(**ar, all);
+  EXPECT_EQ((*ar)->Stats().segments, 2u);
+}
+
+TEST(Archive, FailedIngestLeavesEveryByte) {
+  TempDir d;
+  const std::string dir = d.path() + "/ar";
+  ASSERT_TRUE(AppendToArchive(dir, Ontology::Default(), MakeImages(5, 80, "a"), {false}).ok());
+  auto before = Snapshot(dir);
+  // Duplicate of an existing id.
+  auto dup = MakeImages(6, 10, "b");
+  dup[7].id = "a3";
+  auto r = AppendToArchive(dir, Ontology::Default(), dup, {false});
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), StatusCode::kInvalidInput);
+  EXPECT_NE(r.status().message().find("'a3' is already in the archive"), std::string::npos);
+  EXPECT_EQ(Snapshot(dir), before);
+  // Duplicate within the ingest.
+  auto twice = MakeImages(7, 10, "c");
+  twice[9].id = twice[2].id;
+  EXPECT_FALSE(AppendToArchive(dir, Ontology::Default(), twice, {false}).ok());
+  EXPECT_EQ(Snapshot(dir), before);
+  // Bad records.
+  auto bad = MakeImages(8, 3, "d", 5);
+  bad[1].entities.push_back(bad[0].entities.empty() ? EntityRecord{} : bad[0].entities[0]);
+  bad[1].entities.back().score = 0;
+  EXPECT_FALSE(AppendToArchive(dir, Ontology::Default(), bad, {false}).ok());
+  EXPECT_EQ(Snapshot(dir), before);
+  // Another ontology.
+  auto v10 = Ontology::BuiltIn("dota-v1.0");
+  ASSERT_TRUE(v10.ok());
+  auto other = AppendToArchive(dir, *v10, MakeImages(9, 3, "e", 0), {false});
+  ASSERT_FALSE(other.ok());
+  EXPECT_EQ(Snapshot(dir), before);
+  // A failed first ingest does not create the folder.
+  const std::string fresh = d.path() + "/fresh";
+  EXPECT_FALSE(AppendToArchive(fresh, Ontology::Default(), twice, {false}).ok());
+  EXPECT_FALSE(fs::exists(fresh));
+  // An I/O failure while writing: a read-only folder.
+  if (::geteuid() != 0) {
+    fs::permissions(dir, fs::perms::owner_write, fs::perm_options::remove);
+    EXPECT_FALSE(AppendToArchive(dir, Ontology::Default(), MakeImages(10, 5, "f"), {false}).ok());
+    fs::permissions(dir, fs::perms::owner_write, fs::perm_options::add);
+    EXPECT_EQ(Snapshot(dir), before);
+  }
+}
+
+// Flips one byte at `offset` of `file`.
+void FlipByte(const std::string& file, uint64_t offset) {
+  std::fstream f(file, std::ios::in | std::ios::out | std::ios::binary);
+  f.seekg(static_cast<std::streamoff>(offset));
+  char c = 0;
+  f.read(&c, 1);
+  c = static_cast<char>(c ^ 0x5a);
+  f.seekp(static_cast<std::streamoff>(offset));
+  f.write(&c, 1);
+}
+
+TEST(Archive, DamageIsDetectedNeverRead) {
+  TempDir d;
+  const std::string dir = d.path() + "/ar";
+  auto images = MakeImages(11, 800, "a", 60);  // ~24k entities: two blocks
+  ASSERT_TRUE(AppendToArchive(dir, Ontology::Default(), images, {false}).ok());
+  const std::string manifest = dir + "/MANIFEST";
+  std::string segment;
+  for (auto& e : fs::directory_iterator(dir))
+    if (e.path().extension() == ".grs") segment = e.path().string();
+  ASSERT_FALSE(segment.empty());
+  const auto pristine = Snapshot(dir);
+  auto restore = [&] {
+    for (auto& [p, data] : pristine) ASSERT_TRUE(WriteFileAtomic(p, data).ok());
+  };
+  // Manifest: every byte position sampled.
+  const uint64_t msize = fs::file_size(manifest);
+  for (uint64_t off = 0; off < msize; off += std::max<uint64_t>(1, msize / 37)) {
+    FlipByte(manifest, off);
+    auto ar = Archive::Open(dir);
+    ASSERT_FALSE(ar.ok()) << "manifest byte " << off;
+    EXPECT_EQ(ar.status().code(), StatusCode::kCorrupt);
+    EXPECT_NE(ar.status().message().find("MANIFEST"), std::string::npos) << ar.status().message();
+    EXPECT_NE(ar.status().message().find("hint:"), std::string::npos);
+    restore();
+  }
+  // Segment header and index: refused at Open.
+  auto ok = Archive::Open(dir);
+  ASSERT_TRUE(ok.ok());
+  const uint64_t ssize = fs::file_size(segment);
+  for (uint64_t off : {uint64_t{0}, uint64_t{9}, uint64_t{40}, uint64_t{150}, uint64_t{199}, ssize - 1, ssize - 100, ssize - 5000}) {
+    FlipByte(segment, off);
+    auto ar = Archive::Open(dir);
+    ASSERT_FALSE(ar.ok()) << "segment byte " << off;
+    EXPECT_EQ(ar.status().code(), StatusCode::kCorrupt);
+    EXPECT_NE(ar.status().message().find(".grs"), std::string::npos) << ar.status().message();
+    restore();
+  }
+  // Truncation.
+  fs::resize_file(segment, ssize - 8);
+  EXPECT_EQ(Archive::Open(dir).status().code(), StatusCode::kCorrupt);
+  restore();
+  // An entity block: Open succeeds (lazy), CheckImage refuses exactly the images of that block.
+  FlipByte(segment, 1000);  // inside the first block (corners of early entities)
+  auto ar = Archive::Open(dir);
+  ASSERT_TRUE(ar.ok()) << ar.status().message();
+  Status first = (*ar)->CheckImage(0);
+  EXPECT_EQ(first.code(), StatusCode::kCorrupt);
+  EXPECT_NE(first.message().find("checksum mismatch in the entity block 0"), std::string::npos) << first.message();
+  EXPECT_EQ((*ar)->CheckImage(0).code(), StatusCode::kCorrupt);  // cached
+  EXPECT_TRUE((*ar)->CheckImage((*ar)->ImageCount() - 1).ok());   // a later block is fine
+  // A missing segment file.
+  restore();
+  fs::remove(segment);
+  EXPECT_EQ(Archive::Open(dir).status().code(), StatusCode::kCorrupt);
+  restore();
+  EXPECT_TRUE(Archive::Open(dir).ok());
+  // Not an archive.
+  EXPECT_EQ(Archive::Open(d.path() + "/nothing").status().code(), StatusCode::kNotFound);
+}
+
+TEST(Archive, FutureVersionIsRefusedClearly) {
+  TempDir d;
+  const std::string dir = d.path() + "/ar";
+  ASSERT_TRUE(AppendToArchive(dir, Ontology::Default(), MakeImages(12, 5, "a"), {false}).ok());
+  auto data = ReadFile(dir + "/MANIFEST");
+  ASSERT_TRUE(data.ok());
+  std::string m = *data;
+  uint32_t v = 99;
+  std::memcpy(m.data() + 8, &v, 4);
+  ASSERT_TRUE(WriteFileAtomic(dir + "/MANIFEST", m).ok());
+  auto ar = Archive::Open(dir);
+  ASSERT_FALSE(ar.ok());
+  EXPECT_EQ(ar.status().code(), StatusCode::kCorrupt);
+  EXPECT_NE(ar.status().message().find("version 99 is newer than this georune supports"), std::string::npos)
+      << ar.status().message();
+}
+
+TEST(Archive, CheckImageIsThreadSafe) {
+  TempDir d;
+  const std::string dir = d.path() + "/ar";
+  ASSERT_TRUE(AppendToArchive(dir, Ontology::Default(), MakeImages(13, 400, "a", 80), {false}).ok());
+  auto ar = Archive::Open(dir);
+  ASSERT_TRUE(ar.ok());
+  std::atomic<int> bad{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; ++t)
+    threads.emplace_back([&] {
+      for (uint32_t i = 0; i < (*ar)->ImageCount(); ++i) {
+        if (!(*ar)->CheckImage(i).ok()) ++bad;
+        (void)(*ar)->ImagesWithClass(static_cast<int>(i % 18)).cardinality();
+      }
+    });
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(bad.load(), 0);
+}
+
+// tests/archive/data/v1: an archive written by format version 1 (2 segments), which must keep
+// loading. Regenerate only when adding a new version (keep the old one too).
+TEST(Archive, FrozenV1FixtureLoads) {
+  const std::string dir = (fs::path(__FILE__).parent_path() / "data" / "v1").string();
+  if (!fs::exists(dir + "/MANIFEST")) {
+    if (std::getenv("GEORUNE_WRITE_FIXTURE")) {
+      ASSERT_TRUE(AppendToArchive(dir, Ontology::Default(), MakeImages(100, 6, "fx", 8), {false}).ok());
+      ASSERT_TRUE(AppendToArchive(dir, Ontology::Default(), MakeImages(101, 4, "fy", 8), {false}).ok());
+    }
+    FAIL() << "fixture missing: " << dir;
+  }
+  auto ar = Archive::Open(dir);
+  ASSERT_TRUE(ar.ok()) << ar.status().message();
+  std::vector<ImageRecord> expect = MakeImages(100, 6, "fx", 8);
+  auto more = MakeImages(101, 4, "fy", 8);
+  expect.insert(expect.end(), more.begin(), more.end());
+  ExpectArchiveHolds(**ar, expect);
+  EXPECT_EQ((*ar)->Stats().format_version, 1u);
+}
+
+}  // namespace
+}  // namespace georune
