@@ -1,0 +1,112 @@
+// Evaluators: the value of a closed query on one image's scene (spec §3–§5), with a witness.
+//
+// Two implementations answer identically (spec §6):
+//  - ReferenceEvaluator: plain nested loops over every entity for every variable, in the order
+//    the variables are bound, with only the short-circuits every semantics allows (a
+//    conjunction stops at a 0 — including a conjunct whose variables are already bound — a
+//    disjunction at a 1, `exists` at 1, `forall` at 0).
+//  - PlannedEvaluator: the same values, faster; see planner.h for what it does.
+// Both are cheap to construct per query, hold no per-image state between calls, and are not
+// thread safe: use one per thread.
+//
+// Errors: kInvalidInput when a metric comparison meets an image without gsd (and no default);
+// kTooComplex when the per-image budget of assignments runs out, naming the subformula.
+#pragma once
+
+#include <memory>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "georune/common/status.h"
+#include "georune/logic/bound.h"
+#include "georune/reason/params.h"
+#include "georune/reason/scene.h"
+
+namespace georune::reason {
+
+// Entities bound to variables while evaluating: var id → scene index (-1 when unbound).
+struct Env {
+  std::vector<int> entity;
+  std::vector<int> bound;  // scene indices bound to variables in scope (distinctness, spec §3)
+
+  bool IsBound(int scene_index) const {
+    for (int b : bound) {
+      if (b == scene_index) return true;
+    }
+    return false;
+  }
+  void Bind(int var, int scene_index) {
+    entity[var] = scene_index;
+    bound.push_back(scene_index);
+  }
+  void Unbind(int var) {
+    entity[var] = -1;
+    bound.pop_back();
+  }
+};
+
+struct AtomExplanation {
+  const logic::BoundNode* node = nullptr;  // an atom, or a quantified subformula left whole
+  std::vector<int> vars;                   // its variables' scene indices (atoms)
+  double value = 0;
+};
+
+struct ImageScore {
+  double value = 0;
+  std::vector<std::pair<std::string, int>> witness;  // variable name → entity id in its image
+  std::vector<std::pair<std::string, double>> atoms; // printed atom (with witness) → value
+};
+
+class Evaluator {
+ public:
+  virtual ~Evaluator() = default;
+  // Value of `node` with its free variables bound in `env`.
+  virtual double Eval(const logic::BoundNode& node, Env& env) = 0;
+  // For a quantifier node: its value, and in `best` the scene indices of its variables in the
+  // best assignment (exists: a maximum; forall: a minimum; counting: the entities counted, as
+  // many as its n). `best` is empty when no assignment tells anything: an exists of value 0,
+  // a forall of value 1.
+  virtual double Best(const logic::BoundNode& node, Env& env, std::vector<int>* best) = 0;
+
+  // Scores a scene: the query's value and, when `explain`, the witness and atom values.
+  // Catches budget exhaustion and reports it.
+  Result<ImageScore> Score(const Scene& scene, bool explain);
+
+ protected:
+  Evaluator(const logic::BoundQuery& query, const TruthParams& params, uint64_t budget);
+  // Called before evaluating a scene.
+  virtual void Reset(const Scene& scene);
+  // Counts one assignment tried; throws (internally) when the budget runs out.
+  void Step(const logic::BoundNode& blame);
+  double Atom(const logic::BoundNode& node, const Env& env) const;
+
+  const logic::BoundQuery& query_;
+  TruthParams params_;
+  const Scene* scene_ = nullptr;
+  uint64_t budget_;
+  uint64_t steps_ = 0;
+};
+
+class ReferenceEvaluator : public Evaluator {
+ public:
+  ReferenceEvaluator(const logic::BoundQuery& query, const TruthParams& params, uint64_t budget)
+      : Evaluator(query, params, budget) {}
+  double Eval(const logic::BoundNode& node, Env& env) override;
+  double Best(const logic::BoundNode& node, Env& env, std::vector<int>* best) override;
+
+ private:
+  struct Track {
+    bool want_max = true;  // exists: maximum; forall: minimum
+    bool any = false;
+    double value = 0;
+    std::vector<int> tuple, current;
+  };
+  double Loop(const logic::BoundNode& q, size_t i, Env& env, Track* track);
+  double Count(const logic::BoundNode& q, Env& env, std::vector<int>* chosen);
+};
+
+// The quantifier semantics of counting: the semantics' AND over the n largest values.
+double FoldLargest(Semantics s, std::vector<std::pair<double, int>>& values, long n, std::vector<int>* chosen);
+
+}  // namespace georune::reason

@@ -1,0 +1,65 @@
+// The planned evaluator: the reference's values (spec §6), computed on far fewer assignments.
+//
+// Optimisations, each switchable off by name (SearchOptions::disabled, `--disable NAME`):
+//  - class-domains:     a variable ranges only over entities its class atoms allow (others
+//                       give 0 to an `exists` body, 1 to a `forall` implication).
+//  - eager-conjuncts:   each conjunct is checked as soon as its variables are bound.
+//  - join-order:        variables are bound smallest-domain first, then along relations.
+//  - aligned-pruning:   aligned() is anti-monotone: a partial set that is not aligned prunes.
+//  - components:        independent parts of an `exists` block (variable graph components
+//                       whose class domains are disjoint, spec §6) are maximised apart.
+//  - branch-and-bound:  a partial assignment that cannot beat the best so far is cut.
+//  - count-early-stop:  crisp counting stops once enough entities are found.
+// Quantified conjuncts are evaluated only when every variable in scope is bound (spec §6).
+#pragma once
+
+#include <set>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "georune/reason/evaluator.h"
+
+namespace georune::reason {
+
+// Names and one-line descriptions of the evaluator's optimisations.
+const std::vector<std::pair<std::string, std::string>>& EvaluatorOptimizations();
+
+// Classes the query can use, indexed by class id: entities of other classes never change any
+// value. Empty when every class matters (some variable is unrestricted).
+std::vector<bool> RelevantClasses(const logic::BoundQuery& query, int class_count);
+
+class PlannedEvaluator : public Evaluator {
+ public:
+  PlannedEvaluator(const logic::BoundQuery& query, const TruthParams& params, uint64_t budget,
+                   std::set<std::string> disabled);
+  ~PlannedEvaluator() override;
+  double Eval(const logic::BoundNode& node, Env& env) override;
+  double Best(const logic::BoundNode& node, Env& env, std::vector<int>* best) override;
+
+  // A description of the plan of every quantifier (for --explain).
+  std::string Describe() const;
+
+ protected:
+  void Reset(const Scene& scene) override;
+
+ private:
+  struct Block;
+  struct Component;
+  const Block& BlockOf(const logic::BoundNode& node);
+  const std::vector<int>& Domain(const std::vector<int>& classes, bool restricted);
+  double Exists(const Block& block, Env& env, std::vector<int>* best);
+  double SearchComponent(const Block& block, const Component& comp, Env& env, std::vector<int>* best);
+  double Forall(const logic::BoundNode& node, Env& env, std::vector<int>* worst);
+  double Count(const logic::BoundNode& node, Env& env, std::vector<int>* chosen);
+  bool On(const char* name) const { return disabled_.count(name) == 0; }
+
+  std::set<std::string> disabled_;
+  std::unordered_map<const logic::BoundNode*, std::unique_ptr<Block>> blocks_;
+  // Per scene: entities of each class, and merged domains by class set.
+  std::vector<std::vector<int>> by_class_;
+  std::vector<int> all_entities_;
+  std::unordered_map<std::string, std::vector<int>> domain_cache_;
+};
+
+}  // namespace georune::reason

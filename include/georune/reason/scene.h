@@ -1,0 +1,41 @@
+// A Scene: the entities of one image with their derived geometry (spec §1), ready to reason on.
+//
+// Built from an archive's EntitySpan. Entities below min_conf are left out; each kept entity
+// remembers its id in the image (its index in ingest order), which is what results report.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "georune/archive/archive.h"
+#include "georune/common/geometry.h"
+
+namespace georune::reason {
+
+struct SceneEntity {
+  int id = 0;          // index of the entity within its image (ingest order)
+  int class_id = 0;    // ontology class id
+  double p = 1;        // confidence
+  ConvexPolygon hull;  // poly(e)
+  Vec2 c;              // centroid
+  double area = 0;     // A(e), px²
+  double s = 0;        // sqrt(A(e))
+  double theta = 0;    // degrees in [0, 180)
+  double length = 0;   // longer side, px
+  double width = 0;    // shorter side, px
+  double min_x = 0, min_y = 0, max_x = 0, max_y = 0;  // bounding box of the hull
+};
+
+struct Scene {
+  double gsd = 0;  // metres per pixel, NaN when unknown
+  std::vector<SceneEntity> entities;
+};
+
+// Derives the geometry of one entity.
+SceneEntity MakeSceneEntity(int id, int class_id, double p, const Corners& corners);
+
+// Builds the scene of an image. `keep_class`, when not empty, is indexed by class id and keeps
+// only entities of classes marked true (the planner drops classes a query cannot use).
+Scene BuildScene(const EntitySpan& span, double gsd, double min_conf, const std::vector<bool>& keep_class = {});
+
+}  // namespace georune::reason

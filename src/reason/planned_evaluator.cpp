@@ -1,0 +1,620 @@
+// The planned evaluator (see planner.h): static block analysis per quantifier, then per-image
+// search over class-restricted domains with eager checks and branch-and-bound.
+#include <algorithm>
+#include <functional>
+#include <optional>
+
+#include "georune/reason/planner.h"
+#include "georune/reason/relations.h"
+
+namespace georune::reason {
+namespace {
+
+using logic::BoundNode;
+using logic::NodeKind;
+using ClassSet = std::optional<std::vector<int>>;  // nullopt: every class
+
+bool IsQuantifier(NodeKind k) {
+  return k == NodeKind::kExists || k == NodeKind::kForall || k == NodeKind::kAtLeast ||
+         k == NodeKind::kAtMost || k == NodeKind::kExactly;
+}
+
+bool ContainsQuantifier(const BoundNode& n) {
+  if (IsQuantifier(n.kind)) return true;
+  for (const auto& c : n.children) {
+    if (ContainsQuantifier(*c)) return true;
+  }
+  return false;
+}
+
+std::vector<const BoundNode*> Conjuncts(const BoundNode& n) {
+  std::vector<const BoundNode*> out;
+  if (n.kind == NodeKind::kAnd) {
+    for (const auto& c : n.children) out.push_back(c.get());
+  } else {
+    out.push_back(&n);
+  }
+  return out;
+}
+
+// The classes a conjunction allows for `var`: the intersection of its class atoms on var.
+ClassSet Restriction(const std::vector<const BoundNode*>& conjuncts, int var) {
+  ClassSet out;
+  for (const BoundNode* c : conjuncts) {
+    if (c->kind != NodeKind::kClass || c->any_class || c->vars[0] != var) continue;
+    if (!out) {
+      out = c->class_ids;
+    } else {
+      std::vector<int> both;
+      std::set_intersection(out->begin(), out->end(), c->class_ids.begin(), c->class_ids.end(),
+                            std::back_inserter(both));
+      out = both;
+    }
+  }
+  return out;
+}
+
+// The class restriction of each variable a quantifier binds (forall: from the antecedent).
+std::vector<ClassSet> QuantifierRestrictions(const BoundNode& q) {
+  std::vector<const BoundNode*> conjuncts;
+  const BoundNode& body = *q.children[0];
+  if (q.kind == NodeKind::kForall) {
+    if (body.kind == NodeKind::kImplies) conjuncts = Conjuncts(*body.children[0]);
+  } else {
+    conjuncts = Conjuncts(body);
+  }
+  std::vector<ClassSet> out;
+  for (int v : q.vars) out.push_back(Restriction(conjuncts, v));
+  return out;
+}
+
+// Restrictions of every variable quantified inside `n` (for component separability).
+void NestedRestrictions(const BoundNode& n, std::vector<ClassSet>* out) {
+  if (IsQuantifier(n.kind)) {
+    for (auto& r : QuantifierRestrictions(n)) out->push_back(std::move(r));
+  }
+  for (const auto& c : n.children) NestedRestrictions(*c, out);
+}
+
+bool Disjoint(const ClassSet& a, const ClassSet& b) {
+  if (!a || !b) return false;
+  std::vector<int> both;
+  std::set_intersection(a->begin(), a->end(), b->begin(), b->end(), std::back_inserter(both));
+  return both.empty();
+}
+
+void ForEachQuantifier(const BoundNode& n, const std::function<void(const BoundNode&)>& f) {
+  if (IsQuantifier(n.kind)) f(n);
+  for (const auto& c : n.children) ForEachQuantifier(*c, f);
+}
+
+std::string ClassSetText(const ClassSet& s, const std::vector<const BoundNode*>& conjuncts, int var) {
+  if (!s) return "every entity";
+  std::string names;
+  for (const BoundNode* c : conjuncts) {
+    if (c->kind == NodeKind::kClass && !c->any_class && c->vars[0] == var) {
+      names += (names.empty() ? "" : " ∩ ") + c->class_name;
+    }
+  }
+  return names;
+}
+
+}  // namespace
+
+const std::vector<std::pair<std::string, std::string>>& EvaluatorOptimizations() {
+  static const std::vector<std::pair<std::string, std::string>> kList = {
+      {"class-domains", "a variable ranges only over entities its class atoms allow"},
+      {"eager-conjuncts", "each conjunct is checked as soon as its variables are bound"},
+      {"join-order", "variables are bound smallest domain first, then along relations"},
+      {"aligned-pruning", "a partial set that is not aligned cuts the search (aligned is anti-monotone)"},
+      {"components", "independent parts of an exists block with disjoint class domains are maximised apart"},
+      {"branch-and-bound", "a partial assignment that cannot beat the best so far is cut"},
+      {"count-early-stop", "crisp counting stops once enough entities are found"},
+  };
+  return kList;
+}
+
+std::vector<bool> RelevantClasses(const logic::BoundQuery& query, int class_count) {
+  std::vector<bool> keep(class_count, false);
+  bool all = false;
+  ForEachQuantifier(*query.root, [&](const BoundNode& q) {
+    for (const ClassSet& r : QuantifierRestrictions(q)) {
+      if (!r) {
+        all = true;
+        continue;
+      }
+      for (int c : *r) {
+        if (c >= 0 && c < class_count) keep[c] = true;
+      }
+    }
+  });
+  return all ? std::vector<bool>{} : keep;
+}
+
+struct PlannedEvaluator::Component {
+  std::vector<int> positions;  // indices into Block::vars
+  std::vector<int> conjuncts;  // indices into Block::conjuncts
+};
+
+struct PlannedEvaluator::Block {
+  const BoundNode* node = nullptr;
+  std::vector<int> vars;
+  std::vector<const BoundNode*> conjuncts;
+  std::vector<uint64_t> mask;     // block variables each conjunct uses (bit = position)
+  std::vector<bool> quantified;   // conjunct holds a quantifier: evaluate at full binding
+  std::vector<ClassSet> domains;  // per variable position
+  std::vector<Component> components;
+  std::vector<int> outer_conjuncts;  // no block variable, no quantifier: evaluated first
+  std::string description;
+};
+
+PlannedEvaluator::PlannedEvaluator(const logic::BoundQuery& query, const TruthParams& params, uint64_t budget,
+                                   std::set<std::string> disabled)
+    : Evaluator(query, params, budget), disabled_(std::move(disabled)) {}
+
+PlannedEvaluator::~PlannedEvaluator() = default;
+
+const PlannedEvaluator::Block& PlannedEvaluator::BlockOf(const BoundNode& node) {
+  auto it = blocks_.find(&node);
+  if (it != blocks_.end()) return *it->second;
+  auto b = std::make_unique<Block>();
+  b->node = &node;
+  b->vars = node.vars;
+  b->conjuncts = Conjuncts(*node.children[0]);
+  const size_t k = b->vars.size();
+  for (const BoundNode* c : b->conjuncts) {
+    uint64_t m = 0;
+    std::function<void(const BoundNode&)> collect = [&](const BoundNode& n) {
+      for (int v : n.vars) {
+        for (size_t p = 0; p < k && p < 64; ++p) {
+          if (b->vars[p] == v) m |= uint64_t{1} << p;
+        }
+      }
+      for (const auto& ch : n.children) collect(*ch);
+    };
+    collect(*c);
+    b->mask.push_back(m);
+    b->quantified.push_back(ContainsQuantifier(*c));
+  }
+  for (int v : b->vars) b->domains.push_back(On("class-domains") ? Restriction(b->conjuncts, v) : ClassSet{});
+
+  // Components of the variable graph (union-find over conjuncts linking several variables).
+  std::vector<int> parent(k);
+  for (size_t i = 0; i < k; ++i) parent[i] = static_cast<int>(i);
+  std::function<int(int)> find = [&](int x) { return parent[x] == x ? x : parent[x] = find(parent[x]); };
+  auto unite = [&](int x, int y) { parent[find(x)] = find(y); };
+  bool separable = On("components") && k <= 64;
+  for (size_t c = 0; c < b->conjuncts.size(); ++c) {
+    int first = -1;
+    for (size_t p = 0; p < k; ++p) {
+      if (b->mask[c] >> p & 1) {
+        if (first < 0) first = static_cast<int>(p);
+        else unite(first, static_cast<int>(p));
+      }
+    }
+  }
+  // Distinctness couples components unless their class domains are disjoint (spec §6), and a
+  // quantified conjunct ranges over entities distinct from every bound variable.
+  auto merge_overlapping = [&]() {
+    bool changed = false;
+    for (size_t i = 0; i < k; ++i) {
+      for (size_t j = i + 1; j < k; ++j) {
+        if (find(i) != find(j) && !Disjoint(b->domains[i], b->domains[j])) {
+          unite(i, j);
+          changed = true;
+        }
+      }
+    }
+    for (size_t c = 0; c < b->conjuncts.size(); ++c) {
+      if (!b->quantified[c]) continue;
+      std::vector<ClassSet> nested;
+      NestedRestrictions(*b->conjuncts[c], &nested);
+      int home = -1;
+      for (size_t p = 0; p < k; ++p) {
+        if (b->mask[c] >> p & 1) home = static_cast<int>(p);
+      }
+      if (home < 0) home = 0;
+      for (size_t p = 0; p < k; ++p) {
+        if (find(p) == find(home)) continue;
+        for (const ClassSet& r : nested) {
+          if (!Disjoint(r, b->domains[p])) {
+            unite(p, home);
+            changed = true;
+            break;
+          }
+        }
+      }
+    }
+    return changed;
+  };
+  if (separable) {
+    while (merge_overlapping()) {
+    }
+  } else {
+    for (size_t p = 1; p < k; ++p) unite(p, 0);
+  }
+  std::vector<int> comp_of_root(k, -1);
+  for (size_t p = 0; p < k; ++p) {
+    int r = find(p);
+    if (comp_of_root[r] < 0) {
+      comp_of_root[r] = static_cast<int>(b->components.size());
+      b->components.emplace_back();
+    }
+    b->components[comp_of_root[r]].positions.push_back(static_cast<int>(p));
+  }
+  for (size_t c = 0; c < b->conjuncts.size(); ++c) {
+    if (b->mask[c] == 0 && !b->quantified[c]) {
+      b->outer_conjuncts.push_back(static_cast<int>(c));
+      continue;
+    }
+    int home = 0;
+    for (size_t p = 0; p < k; ++p) {
+      if (b->mask[c] >> p & 1) home = static_cast<int>(p);
+    }
+    b->components[comp_of_root[find(home)]].conjuncts.push_back(static_cast<int>(c));
+  }
+
+  // Description for --explain.
+  std::string d = logic::PrintNode(query_, node).substr(0, 200) + "\n";
+  for (size_t p = 0; p < k; ++p) {
+    d += "    " + query_.var_names[b->vars[p]] + " ranges over " + ClassSetText(b->domains[p], b->conjuncts, b->vars[p]) + "\n";
+  }
+  if (b->components.size() > 1) {
+    d += "    " + std::to_string(b->components.size()) + " independent components:";
+    for (const auto& comp : b->components) {
+      d += " {";
+      for (size_t i = 0; i < comp.positions.size(); ++i) d += (i ? ", " : "") + query_.var_names[b->vars[comp.positions[i]]];
+      d += "}";
+    }
+    d += "\n";
+  }
+  b->description = std::move(d);
+  const Block& ref = *b;
+  blocks_.emplace(&node, std::move(b));
+  return ref;
+}
+
+std::string PlannedEvaluator::Describe() const {
+  std::string out;
+  auto* self = const_cast<PlannedEvaluator*>(this);
+  ForEachQuantifier(*query_.root, [&](const BoundNode& q) {
+    if (q.kind == NodeKind::kExists) {
+      out += "  exists-block " + self->BlockOf(q).description;
+    } else {
+      out += "  " + logic::PrintNode(query_, q).substr(0, 200) + "\n";
+      auto restrictions = QuantifierRestrictions(q);
+      auto conjuncts = q.kind == NodeKind::kForall && q.children[0]->kind == NodeKind::kImplies
+                           ? Conjuncts(*q.children[0]->children[0])
+                           : Conjuncts(*q.children[0]);
+      for (size_t i = 0; i < q.vars.size(); ++i) {
+        out += "    " + query_.var_names[q.vars[i]] + " ranges over " +
+               ClassSetText(On("class-domains") ? restrictions[i] : ClassSet{}, conjuncts, q.vars[i]) + "\n";
+      }
+    }
+  });
+  out += "  optimisations:";
+  for (const auto& [name, what] : EvaluatorOptimizations()) out += " " + name + (On(name.c_str()) ? "" : "(off)");
+  return out + "\n";
+}
+
+void PlannedEvaluator::Reset(const Scene& scene) {
+  Evaluator::Reset(scene);
+  int max_class = -1;
+  for (const auto& e : scene.entities) max_class = std::max(max_class, e.class_id);
+  for (auto& v : by_class_) v.clear();
+  by_class_.resize(max_class + 1);
+  all_entities_.clear();
+  for (int i = 0; i < static_cast<int>(scene.entities.size()); ++i) {
+    by_class_[scene.entities[i].class_id].push_back(i);
+    all_entities_.push_back(i);
+  }
+  domain_cache_.clear();
+}
+
+const std::vector<int>& PlannedEvaluator::Domain(const std::vector<int>& classes, bool restricted) {
+  if (!restricted) return all_entities_;
+  if (classes.size() == 1) {
+    static const std::vector<int> kEmpty;
+    return classes[0] < static_cast<int>(by_class_.size()) ? by_class_[classes[0]] : kEmpty;
+  }
+  std::string key;
+  for (int c : classes) key += std::to_string(c) + ",";
+  auto it = domain_cache_.find(key);
+  if (it != domain_cache_.end()) return it->second;
+  std::vector<int> merged;
+  for (int c : classes) {
+    if (c < static_cast<int>(by_class_.size())) merged.insert(merged.end(), by_class_[c].begin(), by_class_[c].end());
+  }
+  std::sort(merged.begin(), merged.end());
+  return domain_cache_.emplace(key, std::move(merged)).first->second;
+}
+
+double PlannedEvaluator::Eval(const BoundNode& node, Env& env) {
+  switch (node.kind) {
+    case NodeKind::kConst:
+    case NodeKind::kClass:
+    case NodeKind::kRelation:
+    case NodeKind::kCompare: return Atom(node, env);
+    case NodeKind::kNot: return Not(Eval(*node.children[0], env));
+    case NodeKind::kAnd: {
+      double v = 1.0;
+      for (const auto& c : node.children) {
+        v = And(params_.semantics, v, Eval(*c, env));
+        if (v == 0.0) break;
+      }
+      return v;
+    }
+    case NodeKind::kOr: {
+      double v = 0.0;
+      for (const auto& c : node.children) {
+        v = Or(params_.semantics, v, Eval(*c, env));
+        if (v == 1.0) break;
+      }
+      return v;
+    }
+    case NodeKind::kImplies: {
+      double a = Eval(*node.children[0], env);
+      if (a == 0.0) return 1.0;
+      return Or(params_.semantics, Not(a), Eval(*node.children[1], env));
+    }
+    default: return Best(node, env, nullptr);
+  }
+}
+
+double PlannedEvaluator::Best(const BoundNode& node, Env& env, std::vector<int>* best) {
+  switch (node.kind) {
+    case NodeKind::kExists: return Exists(BlockOf(node), env, best);
+    case NodeKind::kForall: return Forall(node, env, best);
+    default: return Count(node, env, best);
+  }
+}
+
+double PlannedEvaluator::Exists(const Block& block, Env& env, std::vector<int>* best) {
+  const Semantics s = params_.semantics;
+  double v = 1.0;
+  for (int c : block.outer_conjuncts) {
+    v = And(s, v, Eval(*block.conjuncts[c], env));
+    if (v == 0.0) return 0.0;
+  }
+  std::vector<int> tuple(block.vars.size(), -1);
+  for (const Component& comp : block.components) {
+    std::vector<int> part;
+    double c = SearchComponent(block, comp, env, best ? &part : nullptr);
+    if (c == 0.0) {
+      if (best) best->clear();
+      return 0.0;
+    }
+    v = And(s, v, c);
+    if (best) {
+      for (size_t i = 0; i < comp.positions.size(); ++i) tuple[comp.positions[i]] = part[i];
+    }
+  }
+  if (best) *best = tuple;
+  return v;
+}
+
+double PlannedEvaluator::SearchComponent(const Block& block, const Component& comp, Env& env,
+                                         std::vector<int>* best) {
+  const Semantics s = params_.semantics;
+  const size_t k = comp.positions.size();
+  const bool eager = On("eager-conjuncts");
+  const bool bnb = On("branch-and-bound");
+
+  // Candidates per variable, with the value of their one-variable conjuncts.
+  std::vector<std::vector<std::pair<int, double>>> cand(k);
+  std::vector<bool> is_unary(block.conjuncts.size(), false);
+  for (size_t i = 0; i < k; ++i) {
+    const int p = comp.positions[i];
+    const int var = block.vars[p];
+    const ClassSet& dom = block.domains[p];
+    const std::vector<int>& entities = Domain(dom ? *dom : std::vector<int>{}, dom.has_value());
+    std::vector<int> unary;
+    if (eager) {
+      for (int c : comp.conjuncts) {
+        if (block.mask[c] == (uint64_t{1} << p) && !block.quantified[c]) {
+          unary.push_back(c);
+          is_unary[c] = true;
+        }
+      }
+    }
+    for (int e : entities) {
+      if (env.IsBound(e)) continue;
+      double u = 1.0;
+      if (!unary.empty()) {
+        Step(*block.node);
+        env.Bind(var, e);
+        for (int c : unary) {
+          u = And(s, u, Eval(*block.conjuncts[c], env));
+          if (u == 0.0) break;
+        }
+        env.Unbind(var);
+      }
+      if (u > 0.0) cand[i].emplace_back(e, u);
+    }
+    if (cand[i].empty()) return 0.0;
+  }
+
+  // Join order: smallest domain first, then the most connected to what is bound.
+  std::vector<int> order;  // indices into comp.positions
+  std::vector<bool> placed(k, false);
+  auto links = [&](size_t i) {
+    int n = 0;
+    for (int c : comp.conjuncts) {
+      uint64_t m = block.mask[c];
+      if (!(m >> comp.positions[i] & 1)) continue;
+      for (int j : order) n += (m >> comp.positions[j] & 1) ? 1 : 0;
+    }
+    return n;
+  };
+  for (size_t step = 0; step < k; ++step) {
+    size_t pick = k;
+    if (!On("join-order")) {
+      pick = step;
+    } else {
+      for (size_t i = 0; i < k; ++i) {
+        if (placed[i]) continue;
+        if (pick == k) {
+          pick = i;
+          continue;
+        }
+        int li = links(i), lp = links(pick);
+        if (li > lp || (li == lp && cand[i].size() < cand[pick].size())) pick = i;
+      }
+    }
+    placed[pick] = true;
+    order.push_back(static_cast<int>(pick));
+  }
+  std::vector<int> level_of(k);
+  for (size_t l = 0; l < k; ++l) level_of[order[l]] = static_cast<int>(l);
+
+  // Schedule: each conjunct at the level binding its last variable (quantified ones last).
+  std::vector<std::vector<int>> at_level(k);
+  std::vector<std::vector<std::pair<const BoundNode*, std::vector<int>>>> aligned_checks(k);
+  for (int c : comp.conjuncts) {
+    if (is_unary[c]) continue;
+    int level = static_cast<int>(k) - 1;
+    if (eager && !block.quantified[c]) {
+      level = 0;
+      for (size_t i = 0; i < k; ++i) {
+        if (block.mask[c] >> comp.positions[i] & 1) level = std::max(level, level_of[i]);
+      }
+    }
+    at_level[level].push_back(c);
+    const BoundNode& conj = *block.conjuncts[c];
+    if (On("aligned-pruning") && conj.kind == NodeKind::kRelation && conj.relation == logic::Relation::kAligned) {
+      // Partial checks wherever at least three of its variables are bound, before the last.
+      for (int l = 0; l < level; ++l) {
+        std::vector<int> bound_vars;
+        for (int v : conj.vars) {
+          bool in_block = false;
+          for (size_t i = 0; i < k; ++i) {
+            if (block.vars[comp.positions[i]] == v) {
+              in_block = true;
+              if (level_of[i] <= l) bound_vars.push_back(v);
+            }
+          }
+          if (!in_block) bound_vars.push_back(v);  // bound outside the block
+        }
+        if (bound_vars.size() >= 3 && bound_vars.size() < conj.vars.size()) aligned_checks[l].emplace_back(&conj, bound_vars);
+      }
+    }
+  }
+
+  double best_value = 0.0;
+  std::vector<int> current(k, -1), best_tuple;
+  bool done = false;
+  std::vector<const SceneEntity*> args;
+  std::function<void(size_t, double)> dfs = [&](size_t level, double partial) {
+    if (level == k) {
+      if (partial > best_value) {
+        best_value = partial;
+        best_tuple = current;
+        if (best_value >= 1.0) done = true;
+      }
+      return;
+    }
+    const size_t i = order[level];
+    const int var = block.vars[comp.positions[i]];
+    for (const auto& [e, u] : cand[i]) {
+      if (done) return;
+      if (env.IsBound(e)) continue;
+      Step(*block.node);
+      double v = And(s, partial, u);
+      if (v == 0.0 || (bnb && v <= best_value)) continue;
+      env.Bind(var, e);
+      current[i] = e;
+      bool reject = false;
+      for (int c : at_level[level]) {
+        v = And(s, v, Eval(*block.conjuncts[c], env));
+        if (v == 0.0 || (bnb && v <= best_value)) {
+          reject = true;
+          break;
+        }
+      }
+      if (!reject) {
+        for (const auto& [conj, vars] : aligned_checks[level]) {
+          args.clear();
+          for (int av : vars) args.push_back(&scene_->entities[env.entity[av]]);
+          double a = RelationTruth(logic::Relation::kAligned, args, params_);
+          if (a == 0.0 || (bnb && And(s, v, a) <= best_value)) {
+            reject = true;
+            break;
+          }
+        }
+      }
+      if (!reject) dfs(level + 1, v);
+      current[i] = -1;
+      env.Unbind(var);
+    }
+  };
+  dfs(0, 1.0);
+  if (best && best_value > 0) *best = best_tuple;
+  return best_value;
+}
+
+double PlannedEvaluator::Forall(const BoundNode& node, Env& env, std::vector<int>* worst) {
+  const auto restrictions = QuantifierRestrictions(node);
+  const bool restrict = On("class-domains");
+  double worst_value = 1.0;
+  bool any = false;
+  std::vector<int> current;
+  std::function<void(size_t)> loop = [&](size_t i) {
+    if (worst_value <= 0.0) return;
+    if (i == node.vars.size()) {
+      Step(node);
+      double v = Eval(*node.children[0], env);
+      if (!any || v < worst_value) {
+        if (worst) *worst = current;  // the first minimum
+        any = true;
+        worst_value = std::min(worst_value, v);
+      }
+      return;
+    }
+    const ClassSet& r = restrictions[i];
+    const std::vector<int>& entities = Domain(r ? *r : std::vector<int>{}, restrict && r.has_value());
+    for (int e : entities) {
+      if (env.IsBound(e)) continue;
+      env.Bind(node.vars[i], e);
+      current.push_back(e);
+      loop(i + 1);
+      current.pop_back();
+      env.Unbind(node.vars[i]);
+      if (worst_value <= 0.0) return;
+    }
+  };
+  loop(0);
+  if (worst && worst_value >= 1.0) worst->clear();  // every case holds: no telling witness
+  return worst_value;
+}
+
+double PlannedEvaluator::Count(const BoundNode& node, Env& env, std::vector<int>* chosen) {
+  const int var = node.vars[0];
+  const ClassSet r = QuantifierRestrictions(node)[0];
+  const std::vector<int>& entities = Domain(r ? *r : std::vector<int>{}, On("class-domains") && r.has_value());
+  const long stop_at = node.kind == NodeKind::kAtLeast ? node.count : node.count + 1;
+  const bool early = params_.crisp && On("count-early-stop");
+  std::vector<std::pair<double, int>> values;
+  long ones = 0;
+  for (int e : entities) {
+    if (env.IsBound(e)) continue;
+    Step(node);
+    env.Bind(var, e);
+    double v = Eval(*node.children[0], env);
+    env.Unbind(var);
+    if (v > 0) values.emplace_back(v, e);
+    if (v >= 1.0 && ++ones >= stop_at && early) break;
+  }
+  const Semantics s = params_.semantics;
+  switch (node.kind) {
+    case NodeKind::kAtLeast: return FoldLargest(s, values, node.count, chosen);
+    case NodeKind::kAtMost: return Not(FoldLargest(s, values, node.count + 1, chosen));
+    default: {
+      auto copy = values;
+      double at_least = FoldLargest(s, values, node.count, chosen);
+      double at_most = Not(FoldLargest(s, copy, node.count + 1, nullptr));
+      return And(s, at_least, at_most);
+    }
+  }
+}
+
+}  // namespace georune::reason

@@ -1,0 +1,84 @@
+// Random scenes and random formulas for equivalence tests (reference vs planned evaluator).
+#pragma once
+
+#include <random>
+#include <string>
+#include <vector>
+
+#include "georune/ontology/ontology.h"
+#include "georune/reason/scene.h"
+
+namespace georune::testing {
+
+// A scene of `n` entities of a few DOTA classes, clustered so that relations often hold.
+inline reason::Scene RandomScene(std::mt19937& rng, int n, bool crisp_scores, double gsd = 0.5) {
+  const Ontology& o = Ontology::Default();
+  const char* names[] = {"plane", "ship", "harbor", "small_vehicle", "large_vehicle", "storage_tank"};
+  std::uniform_real_distribution<double> pos(0, 300), size(4, 60), ang(0, M_PI), conf(0.02, 1.0);
+  reason::Scene scene;
+  scene.gsd = gsd;
+  double cx = pos(rng), cy = pos(rng);
+  for (int i = 0; i < n; ++i) {
+    if (rng() % 3 == 0) cx = pos(rng), cy = pos(rng);
+    double x = cx + (rng() % 60) - 30.0, y = cy + (rng() % 60) - 30.0;
+    double w = size(rng), h = size(rng) / 2, t = (rng() % 4 == 0) ? 0.0 : ang(rng);
+    if (rng() % 10 == 0) t = std::round(t / (M_PI / 2)) * (M_PI / 2);  // axis aligned: ties on boundaries
+    Corners c;
+    const double dx[4] = {-w / 2, w / 2, w / 2, -w / 2}, dy[4] = {-h / 2, -h / 2, h / 2, h / 2};
+    for (int k = 0; k < 4; ++k) {
+      c[2 * k] = std::round(x + dx[k] * std::cos(t) - dy[k] * std::sin(t));
+      c[2 * k + 1] = std::round(y + dx[k] * std::sin(t) + dy[k] * std::cos(t));
+    }
+    int cls = *o.FindClass(names[rng() % 6]);
+    double p = crisp_scores ? 1.0 : conf(rng);
+    if (p < 0.05) continue;  // below min_conf: a scene never holds those
+    scene.entities.push_back(reason::MakeSceneEntity(i, cls, p, c));
+  }
+  return scene;
+}
+
+// A random formula over variables a, b, c, d (and bound z, y), as text.
+inline std::string RandomFormula(std::mt19937& rng) {
+  auto pick = [&](std::vector<std::string> v) { return v[rng() % v.size()]; };
+  auto cls = [&](const std::string& var) {
+    return pick({"plane", "ship", "harbor", "small_vehicle", "large_vehicle", "storage_tank", "vehicle",
+                 "object", "ship", "plane"}) + "(" + var + ")";
+  };
+  auto rel2 = [&](const std::string& x, const std::string& y) {
+    std::string r = pick({"near", "far", "left_of", "right_of", "above", "below", "on", "contains", "overlaps",
+                          "parallel", "perpendicular", "larger", "smaller", "near", "near"});
+    if (rng() % 6 == 0) {
+      std::string m = pick({"distance", "center_distance", "angle"});
+      std::string unit = m == "angle" ? (rng() % 2 ? " deg" : "") : (rng() % 3 == 0 ? " m" : "");
+      return m + "(" + x + ", " + y + ") " + pick({"<", "<=", ">", ">="}) + " " + std::to_string(rng() % 80) + unit;
+    }
+    return r + "(" + x + ", " + y + ")";
+  };
+  std::vector<std::string> vars = {"a", "b", "c", "d"};
+  const int k = 1 + rng() % 3;
+  std::string f;
+  for (int i = 0; i < k; ++i) f += (f.empty() ? "" : " AND ") + cls(vars[i]);
+  const int relations = rng() % (k + 1);
+  for (int i = 0; i < relations && k >= 2; ++i) {
+    int x = rng() % k, y = rng() % k;
+    if (x == y) y = (x + 1) % k;
+    f += " AND " + rel2(vars[x], vars[y]);
+  }
+  if (k >= 2 && rng() % 4 == 0) f += " AND " + pick({"clustered", "clustered"}) + "(a, b" + (k >= 3 ? ", c)" : ")");
+  if (k >= 3 && rng() % 4 == 0) f += " AND aligned(a, b, c)";
+  if (rng() % 8 == 0) f += " AND area(a) > " + std::to_string(100 + rng() % 600);
+  if (rng() % 8 == 0) f += " AND length(a) > " + std::to_string(rng() % 20) + " m";
+  switch (rng() % 8) {
+    case 0: f += " AND NOT exists z: " + cls("z") + " AND " + rel2("z", "a"); break;
+    case 1: f += " AND exists>=" + std::to_string(1 + rng() % 3) + " z: " + cls("z"); break;
+    case 2: f += " AND exists<=" + std::to_string(rng() % 3) + " z: " + cls("z") + " AND " + rel2("z", "a"); break;
+    case 3: f = "(" + f + ") OR (" + cls("c") + " AND " + cls("d") + " AND " + rel2("c", "d") + ")"; break;
+    case 4: f += " AND forall z: " + cls("z") + " -> " + rel2("z", "a"); break;
+    case 5: f = "exists=" + std::to_string(rng() % 3) + " z: " + cls("z") + " AND " + rel2("z", "y") + " AND " + cls("y"); break;
+    case 6: f += " AND (" + rel2("a", k >= 2 ? "b" : "a") + " OR NOT " + cls("a") + ")"; break;
+    default: break;
+  }
+  return f;
+}
+
+}  // namespace georune::testing
