@@ -1,0 +1,74 @@
+// The knowledge base: records, their chunks, a BM25 index over the chunks and the vector store
+// (MKVD) with a "text" collection (one vector per chunk, key = chunk number) and an "image"
+// collection (one vector per record with an image, key = record number; payload.chunk = the
+// record's image_description chunk).
+//
+// Build() chunks every record (records.h), embeds every chunk with the text embedder and every
+// record image with the image embedder (when both an image and an image embedder exist).
+// Duplicate record ids are kInvalidInput. An image that cannot be read is reported in
+// `warnings` and the record is kept without an image vector.
+//
+// On disk a knowledge base is a folder (docs/rag.md, "Knowledge base folder"):
+//   kb.grkb       magic "GRRAGKB1", u32 version, u64 body length, JSON body (records, chunks,
+//                 embedder names), u64 XXH3-64 of everything before it;
+//   vectors.grvs  the VectorStore file (store.h).
+// Both are written atomically; Load() verifies both and returns kCorrupt on damage, kNotFound
+// when the folder holds no knowledge base. The BM25 index is rebuilt on load.
+//
+// A loaded KnowledgeBase is immutable and safe to query from several threads.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "georune/common/status.h"
+#include "georune/embed/bm25.h"
+#include "georune/embed/embedder.h"
+#include "georune/rag/records.h"
+#include "georune/vector/store.h"
+
+namespace georune::rag {
+
+inline constexpr const char* kTextCollection = "text";
+inline constexpr const char* kImageCollection = "image";
+
+struct KbOptions {
+  ChunkOptions chunking;
+  vector::HnswParams hnsw;
+};
+
+class KnowledgeBase {
+ public:
+  // Embedders are borrowed for the call; `image` may be null (no image vectors).
+  static Result<KnowledgeBase> Build(std::vector<Record> records,
+                                     const embed::TextEmbedder& text,
+                                     const embed::ImageEmbedder* image, const KbOptions& options,
+                                     std::vector<std::string>* warnings);
+  Status Save(const std::string& dir) const;
+  static Result<KnowledgeBase> Load(const std::string& dir);
+
+  const std::vector<Record>& records() const { return records_; }
+  const std::vector<Chunk>& chunks() const { return chunks_; }
+  // Index into records(), or -1 when the id is unknown.
+  int RecordIndex(const std::string& id) const;
+  const vector::VectorStore& store() const { return store_; }
+  const embed::Bm25Index& bm25() const { return *bm25_; }
+  const std::string& text_embedder() const { return text_embedder_; }
+  const std::string& image_embedder() const { return image_embedder_; }  // "" without images
+  size_t image_count() const;
+
+ private:
+  void Index();  // builds bm25_ and record_index_ from chunks_
+
+  std::vector<Record> records_;
+  std::vector<Chunk> chunks_;
+  vector::VectorStore store_;
+  std::unique_ptr<embed::Bm25Index> bm25_;
+  std::unordered_map<std::string, int> record_index_;
+  std::string text_embedder_;
+  std::string image_embedder_;
+};
+
+}  // namespace georune::rag

@@ -1,0 +1,74 @@
+// The RS-RAG pipeline in one call: retrieve → fuse → prompt → answer.
+//
+// EmbedderConfig selects the embedders: by default the offline ones (HashedTextEmbedder,
+// ImageStatsEmbedder); with clip_text_onnx (+ clip_vocab [+ clip_merges]) and/or
+// clip_image_onnx the CLIP ONNX encoders. MakeEmbedders() loads them (errors as in onnx_clip.h).
+//
+// Ask():
+//  - retrieves with `request.retrieve` (retrieve.h);
+//  - fuses the context extractively (answer.h), or with the LLM when llm_fuse and a client;
+//  - without a client: the answer is AnswerExtractive()'s, and `prompt` stays empty;
+//  - with a client: the prompt Concat[φ, q, ψ, R] is sent with the image (if any), and the
+//    LLM's reply is the answer; errors of the endpoint are returned (kUnavailable), never
+//    replaced by an offline answer silently.
+// Thread safe when the client is (HttpChatClient is).
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "georune/embed/embedder.h"
+#include "georune/embed/wordnet.h"
+#include "georune/rag/answer.h"
+#include "georune/rag/knowledge_base.h"
+#include "georune/rag/retrieve.h"
+
+namespace georune::rag {
+
+struct EmbedderConfig {
+  std::string clip_text_onnx;
+  std::string clip_vocab;   // bpe_simple_vocab_16e6.txt or vocab.json
+  std::string clip_merges;  // merges.txt with vocab.json
+  std::string clip_image_onnx;
+  int clip_image_size = 224;
+  int hashed_dim = 256;
+};
+
+struct Embedders {
+  std::unique_ptr<embed::TextEmbedder> text;
+  std::unique_ptr<embed::ImageEmbedder> image;
+};
+
+Result<Embedders> MakeEmbedders(const EmbedderConfig& config);
+
+struct AskRequest {
+  std::string question;
+  std::string image_path;
+  Task task = Task::kVqa;
+  RetrieveOptions retrieve;
+  size_t context_words = 400;
+  bool llm_fuse = false;
+#ifdef GEORUNE_HAVE_LLM
+  GenerateOptions generate;
+#endif
+};
+
+struct AskResult {
+  std::string answer;
+  std::string prompt;   // empty when no LLM was asked
+  std::string context;  // the fused context
+  std::vector<Retrieved> retrieved;
+  ExtractiveAnswer extractive;  // the offline answer (always computed)
+  bool generated = false;       // true when the answer came from the LLM
+};
+
+#ifdef GEORUNE_HAVE_LLM
+Result<AskResult> Ask(const KnowledgeBase& kb, const Retriever& retriever,
+                      const AskRequest& request, llm::ChatClient* client);
+#else
+Result<AskResult> Ask(const KnowledgeBase& kb, const Retriever& retriever,
+                      const AskRequest& request);
+#endif
+
+}  // namespace georune::rag

@@ -1,0 +1,61 @@
+#include "georune/rag/pipeline.h"
+
+#include "georune/embed/hashed_text.h"
+#include "georune/embed/image_stats.h"
+#include "georune/embed/onnx_clip.h"
+
+namespace georune::rag {
+
+Result<Embedders> MakeEmbedders(const EmbedderConfig& c) {
+  Embedders e;
+  if (!c.clip_text_onnx.empty()) {
+    if (c.clip_vocab.empty()) {
+      return Status::InvalidInput("a CLIP text encoder needs its vocabulary (hint: --clip-vocab "
+                                  "bpe_simple_vocab_16e6.txt or vocab.json with --clip-merges)");
+    }
+    GEORUNE_ASSIGN_OR_RETURN(auto tok, embed::ClipTokenizer::Load(c.clip_vocab, c.clip_merges));
+    GEORUNE_ASSIGN_OR_RETURN(e.text, embed::OnnxClipTextEncoder::Load(c.clip_text_onnx, std::move(tok)));
+  } else {
+    e.text = std::make_unique<embed::HashedTextEmbedder>(c.hashed_dim);
+  }
+  if (!c.clip_image_onnx.empty()) {
+    GEORUNE_ASSIGN_OR_RETURN(e.image,
+                             embed::OnnxClipImageEncoder::Load(c.clip_image_onnx, c.clip_image_size));
+  } else {
+    e.image = std::make_unique<embed::ImageStatsEmbedder>();
+  }
+  return e;
+}
+
+#ifdef GEORUNE_HAVE_LLM
+Result<AskResult> Ask(const KnowledgeBase& kb, const Retriever& retriever,
+                      const AskRequest& request, llm::ChatClient* client) {
+#else
+Result<AskResult> Ask(const KnowledgeBase& kb, const Retriever& retriever,
+                      const AskRequest& request) {
+#endif
+  AskResult result;
+  GEORUNE_ASSIGN_OR_RETURN(result.retrieved,
+                           retriever.Retrieve({request.question, request.image_path},
+                                              request.retrieve));
+  result.extractive = AnswerExtractive(kb, result.retrieved, request.task, request.question);
+  FusedContext fused = FuseExtractive(kb, result.retrieved, request.context_words);
+  result.context = fused.text;
+#ifdef GEORUNE_HAVE_LLM
+  if (client) {
+    if (request.llm_fuse && !result.retrieved.empty()) {
+      GEORUNE_ASSIGN_OR_RETURN(result.context, FuseWithLlm(*client, kb, result.retrieved,
+                                                           request.question, request.generate));
+    }
+    result.prompt = BuildPrompt(request.task, request.question, result.context);
+    GEORUNE_ASSIGN_OR_RETURN(result.answer, Generate(*client, result.prompt, request.image_path,
+                                                     request.generate));
+    result.generated = true;
+    return result;
+  }
+#endif
+  result.answer = result.extractive.answer;
+  return result;
+}
+
+}  // namespace georune::rag
