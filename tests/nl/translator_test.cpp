@@ -1,0 +1,340 @@
+#include "georune/nl/translator.h"
+
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <fstream>
+#include <nlohmann/json.hpp>
+
+#include "llm/local_server.h"
+
+namespace georune::nl {
+namespace {
+
+using json = nlohmann::json;
+
+// tests/nl/data/paraphrases.jsonl, beside this file.
+std::string ParaphrasePath() {
+  std::string here = __FILE__;
+  return here.substr(0, here.rfind('/')) + "/data/paraphrases.jsonl";
+}
+
+const Ontology& Ont() { return Ontology::Default(); }
+
+std::string Nf(const std::string& formula) {
+  auto b = logic::ParseAndBind(formula, Ont());
+  EXPECT_TRUE(b.ok()) << formula << ": " << b.status().message();
+  return b.ok() ? logic::NormalForm(*b) : "";
+}
+
+// The built-in translation of `english`, normalised; "" with a test failure when it fails.
+std::string Builtin(const std::string& english) {
+  auto t = MakeTranslator({}).value()->Translate(english, Ont());
+  EXPECT_TRUE(t.ok()) << english << ": " << t.status().message();
+  return t.ok() ? logic::NormalForm(t->query) : "";
+}
+
+void ExpectSame(const std::string& english, const std::string& gold) {
+  EXPECT_EQ(Builtin(english), Nf(gold)) << english;
+}
+
+struct Case {
+  std::string text, logic;
+};
+std::vector<Case> Load(const std::string& path) {
+  std::vector<Case> out;
+  std::ifstream in(path);
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.empty()) continue;
+    json j = json::parse(line);
+    out.push_back({j["text"], j["logic"]});
+  }
+  return out;
+}
+
+void RunSet(const std::vector<Case>& cases, double min_accuracy) {
+  ASSERT_FALSE(cases.empty());
+  auto tr = MakeTranslator({}).value();
+  int right = 0;
+  std::string failures;
+  for (const auto& c : cases) {
+    auto t = tr->Translate(c.text, Ont());
+    if (t.ok() && logic::NormalForm(t->query) == Nf(c.logic)) {
+      ++right;
+    } else {
+      failures += "  " + c.text + " -> " + (t.ok() ? t->formula : t.status().message()) + "\n     gold " + c.logic + "\n";
+    }
+  }
+  double acc = static_cast<double>(right) / cases.size();
+  EXPECT_GE(acc, min_accuracy) << right << "/" << cases.size() << "\n" << failures;
+  std::printf("accuracy %d/%zu\n%s", right, cases.size(), failures.c_str());
+}
+
+TEST(BuiltinTranslator, DevSet) {
+  auto cases = Load(std::string(GEORUNE_SHARED_DIR) + "/bench/queries-dev.jsonl");
+  if (cases.empty()) GTEST_SKIP() << "shared/bench/queries-dev.jsonl not found";
+  // d37 and d40 differ from gold only in the order of equal conjuncts / exists>=2 vs two
+  // variables; the CLI's --eval checks them by their crisp answers.
+  RunSet(cases, 0.95);
+}
+
+TEST(BuiltinTranslator, Paraphrases) { RunSet(Load(ParaphrasePath()), 0.95); }
+
+TEST(BuiltinTranslator, ClassNounsSynonymsPluralsGroups) {
+  ExpectSame("a plane", "plane(a)");
+  ExpectSame("aeroplanes", "plane(a)");
+  ExpectSame("a tennis court", "tennis_court(a)");
+  ExpectSame("soccer fields", "soccer_ball_field(a)");
+  ExpectSame("a running track", "ground_track_field(a)");
+  ExpectSame("any vehicle", "vehicle(a)");
+  ExpectSame("a lorry", "large_vehicle(a)");
+  ExpectSame("an object", "object(a)");
+}
+
+TEST(BuiltinTranslator, WordNetWidensNouns) {
+  // "jetliner" and "motorcar" are not in the ontology; WordNet maps them.
+  if (!std::ifstream("/usr/share/wordnet/index.noun")) GTEST_SKIP() << "WordNet not installed";
+  ExpectSame("a jetliner", "plane(a)");
+  ExpectSame("a motorcar", "small_vehicle(a)");
+  auto no_wn = DraftBuiltin("a motorcar", Ont(), /*use_wordnet=*/false);
+  EXPECT_FALSE(no_wn.ok());
+}
+
+TEST(BuiltinTranslator, UserOntology) {
+  auto ont = Ontology::FromJson(
+      R"({"name":"farm","classes":[{"name":"barn","labels":["barn"],"synonyms":["shed"]},{"name":"silo","labels":["silo"],"synonyms":[]}],"groups":[]})",
+      "test");
+  ASSERT_TRUE(ont.ok()) << ont.status().message();
+  auto t = MakeTranslator({}).value()->Translate("a silo next to a shed", *ont);
+  ASSERT_TRUE(t.ok()) << t.status().message();
+  EXPECT_EQ(t->formula, "silo(s) AND barn(b) AND near(s, b)");
+}
+
+TEST(BuiltinTranslator, Numbers) {
+  ExpectSame("at least 12 cars", "exists>=12 x: small_vehicle(x)");
+  ExpectSame("at least twelve cars", "exists>=12 x: small_vehicle(x)");
+  ExpectSame("at least twenty five cars", "exists>=25 x: small_vehicle(x)");
+  ExpectSame("two planes", "plane(a) AND plane(b)");
+  ExpectSame("a pair of ships", "ship(a) AND ship(b)");
+}
+
+TEST(BuiltinTranslator, Counting) {
+  ExpectSame("at least three ships", "exists>=3 x: ship(x)");
+  ExpectSame("more than three ships", "exists>=4 x: ship(x)");
+  ExpectSame("fewer than three ships", "exists<=2 x: ship(x)");
+  ExpectSame("at most three ships", "exists<=3 x: ship(x)");
+  ExpectSame("exactly three ships", "exists=3 x: ship(x)");
+  ExpectSame("no ships", "NOT exists x: ship(x)");
+  ExpectSame("zero ships", "NOT exists x: ship(x)");
+  ExpectSame("between 2 and 5 ships", "(exists>=2 x: ship(x)) AND exists<=5 y: ship(y)");
+  ExpectSame("at least three ships near a harbor", "harbor(h) AND exists>=3 x: ship(x) AND near(x, h)");
+}
+
+TEST(BuiltinTranslator, Relations) {
+  ExpectSame("a ship near a harbor", "ship(a) AND harbor(b) AND near(a, b)");
+  ExpectSame("a ship far from a harbor", "ship(a) AND harbor(b) AND far(a, b)");
+  ExpectSame("a ship left of a harbor", "ship(a) AND harbor(b) AND left_of(a, b)");
+  ExpectSame("a ship to the east of a harbor", "ship(a) AND harbor(b) AND right_of(a, b)");
+  ExpectSame("a ship north of a harbor", "ship(a) AND harbor(b) AND above(a, b)");
+  ExpectSame("a ship below a harbor", "ship(a) AND harbor(b) AND below(a, b)");
+  ExpectSame("a car inside a roundabout", "small_vehicle(a) AND roundabout(b) AND on(a, b)");
+  ExpectSame("a roundabout containing a car", "roundabout(a) AND small_vehicle(b) AND on(b, a)");
+  ExpectSame("a ship overlapping a bridge", "ship(a) AND bridge(b) AND overlaps(a, b)");
+  ExpectSame("a bridge perpendicular to a bridge", "bridge(a) AND bridge(b) AND perpendicular(a, b)");
+  ExpectSame("a plane bigger than a helicopter", "plane(a) AND helicopter(b) AND larger(a, b)");
+  ExpectSame("a ship docked in a harbor", "ship(a) AND harbor(b) AND near(a, b)");
+}
+
+TEST(BuiltinTranslator, Arrangements) {
+  ExpectSame("three cars aligned", "small_vehicle(a) AND small_vehicle(b) AND small_vehicle(c) AND aligned(a, b, c)");
+  ExpectSame("a cluster of three planes", "plane(a) AND plane(b) AND plane(c) AND clustered(a, b, c)");
+  ExpectSame("two planes side by side", "plane(a) AND plane(b) AND near(a, b)");
+}
+
+TEST(BuiltinTranslator, NegationAndDisjunction) {
+  ExpectSame("a harbor with no ships near it", "harbor(h) AND NOT exists s: ship(s) AND near(s, h)");
+  ExpectSame("a ship not near any harbor", "ship(s) AND NOT exists h: harbor(h) AND near(s, h)");
+  ExpectSame("an airport without helicopters", "airport(a) AND NOT exists h: helicopter(h)");
+  ExpectSame("a ship or a harbor", "ship(a) OR harbor(b)");
+  ExpectSame("either a pool or a tennis court", "swimming_pool(a) OR tennis_court(b)");
+}
+
+TEST(BuiltinTranslator, RelativeClausesAndMetric) {
+  ExpectSame("a ship that is near a harbor", "ship(a) AND harbor(b) AND near(a, b)");
+  ExpectSame("a bridge with no vehicles on it", "bridge(b) AND NOT exists v: vehicle(v) AND on(v, b)");
+  ExpectSame("a ship within 50 m of a harbor", "ship(a) AND harbor(b) AND distance(a, b) <= 50 m");
+  ExpectSame("a ship longer than 100 meters", "ship(a) AND length(a) > 100 m");
+  ExpectSame("a storage tank larger than 2000 square meters", "storage_tank(a) AND area(a) > 2000 m2");
+  ExpectSame("two cars less than 30 meters apart", "small_vehicle(a) AND small_vehicle(b) AND distance(a, b) < 30 m");
+  ExpectSame("a pool larger than 1 ha", "swimming_pool(a) AND area(a) > 1 ha");
+}
+
+TEST(BuiltinTranslator, Forall) {
+  ExpectSame("every plane is on an airport", "forall p: plane(p) -> exists a: airport(a) AND on(p, a)");
+}
+
+TEST(BuiltinTranslator, RefusesUnknownWordsAndNamesThem) {
+  auto tr = MakeTranslator({}).value();
+  auto r = tr->Translate("a purple zeppelin near a harbor", Ont());
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), StatusCode::kInvalidInput);
+  EXPECT_NE(r.status().message().find("'purple'"), std::string::npos) << r.status().message();
+  EXPECT_NE(r.status().message().find("'zeppelin'"), std::string::npos) << r.status().message();
+}
+
+TEST(BuiltinTranslator, NeverDropsPartOfAQuery) {
+  auto tr = MakeTranslator({}).value();
+  for (const char* q : {"a ship near a harbor quickly", "a ship near", "a plane and", "at least ships",
+                        "every ship", "a ship near a harbor or", "two planes in a row"}) {
+    auto r = tr->Translate(q, Ont());
+    EXPECT_FALSE(r.ok()) << q << " -> " << (r.ok() ? r->formula : "");
+    if (!r.ok()) EXPECT_EQ(r.status().code(), StatusCode::kInvalidInput) << q;
+  }
+  auto empty = tr->Translate("   ", Ont());
+  EXPECT_FALSE(empty.ok());
+}
+
+TEST(BuiltinTranslator, IsFast) {
+  auto tr = MakeTranslator({}).value();
+  auto cases = Load(ParaphrasePath());
+  for (const auto& c : cases) (void)tr->Translate(c.text, Ont());  // warm WordNet
+  auto t0 = std::chrono::steady_clock::now();
+  int n = 0;
+  for (int rep = 0; rep < 5; ++rep) {
+    for (const auto& c : cases) {
+      (void)tr->Translate(c.text, Ont());
+      ++n;
+    }
+  }
+  double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count() / n;
+  EXPECT_LT(ms, 1.0);
+  std::printf("builtin translation: %.4f ms per query\n", ms);
+}
+
+TEST(BuiltinTranslator, UnknownKindIsRefused) {
+  TranslatorConfig c;
+  c.kind = "oracle";
+  EXPECT_EQ(MakeTranslator(c).status().code(), StatusCode::kInvalidInput);
+}
+
+// ---------------------------------------------------------------- LLM translator
+
+using georune::testing::LocalChatServer;
+
+TranslatorConfig LlmConfig(const std::string& url) {
+  TranslatorConfig c;
+  c.kind = "llm";
+  c.client.base_url = url;
+  c.client.max_retries = 0;
+  c.client.read_timeout_s = 5;
+  c.client.initial_backoff_s = 0.01;
+  c.model = "qwen";
+  return c;
+}
+
+std::string Choice(const std::string& formula) { return json({{"formula", formula}}).dump(); }
+
+TEST(LlmTranslator, VotesOverNormalFormsAndReportsAgreement) {
+  LocalChatServer server([](const httplib::Request& req, httplib::Response& res, int) {
+    std::vector<std::string> c = {
+        Choice("ship(s) AND harbor(h) AND near(s, h)"),
+        Choice("harbor(x) AND ship(y) AND near(y, x)"),  // same up to renaming and order
+        Choice("ship(a) AND harbor(b) AND near(a, b)"),
+        "```json\n" + Choice("ship(s) AND harbor(h) AND near(s, h)") + "\n```",
+        Choice("ship(s) AND harbor(h) AND near(s,h)"),
+        Choice("ship(q) AND harbor(r) AND near(q, r)"),
+        Choice("ship(s) AND harbor(h) AND on(s, h)"),
+        Choice("ship(s) AND harbor(h) AND on(s, h)"),
+        Choice("boatish(s) AND harbor(h)"),  // unknown predicate
+        "I think the answer is a ship",      // not a formula
+    };
+    res.set_content(LocalChatServer::CompletionBody(c), "application/json");
+  });
+  auto tr = MakeTranslator(LlmConfig(server.url()));
+  ASSERT_TRUE(tr.ok()) << tr.status().message();
+  auto t = (*tr)->Translate("a ship near a harbor", Ont());
+  ASSERT_TRUE(t.ok()) << t.status().message();
+  EXPECT_EQ(t->translator, "llm");
+  EXPECT_EQ(t->samples, 10);
+  EXPECT_EQ(t->votes, 6);
+  EXPECT_DOUBLE_EQ(t->agreement, 0.6);
+  EXPECT_EQ(logic::NormalForm(t->query), Nf("ship(s) AND harbor(h) AND near(s, h)"));
+  ASSERT_EQ(t->rejected.size(), 2u);
+  EXPECT_EQ(t->rejected[0].first, "boatish(s) AND harbor(h)");
+  EXPECT_FALSE(t->rejected[0].second.empty());
+  // the request: n, temperature, the json_schema dialect, the prompt with the ontology
+  json body = json::parse(server.body(0));
+  EXPECT_EQ(body["n"], 10);
+  EXPECT_DOUBLE_EQ(body["temperature"].get<double>(), 0.7);
+  EXPECT_EQ(body["response_format"]["type"], "json_schema");
+  std::string system = body["messages"][0]["content"];
+  EXPECT_NE(system.find("storage_tank"), std::string::npos);
+  EXPECT_NE(system.find("near(a,b)"), std::string::npos);
+  EXPECT_NE(system.find("Examples"), std::string::npos);
+}
+
+TEST(LlmTranslator, GrammarDialectForLlamaCpp) {
+  LocalChatServer server([](const httplib::Request&, httplib::Response& res, int) {
+    res.set_content(LocalChatServer::CompletionBody({Choice("plane(a)")}), "application/json");
+  });
+  TranslatorConfig c = LlmConfig(server.url());
+  c.structured = llm::StructuredOutput::kGrammar;
+  c.samples = 3;  // llama.cpp returns one choice per call: three calls
+  auto t = MakeTranslator(c).value()->Translate("a plane", Ont());
+  ASSERT_TRUE(t.ok()) << t.status().message();
+  EXPECT_EQ(server.calls(), 3);
+  json body = json::parse(server.body(0));
+  ASSERT_TRUE(body.contains("grammar"));
+  EXPECT_NE(body["grammar"].get<std::string>().find("root ::="), std::string::npos);
+  EXPECT_NE(body["grammar"].get<std::string>().find("\"storage_tank\""), std::string::npos);
+  EXPECT_FALSE(body.contains("response_format"));
+  EXPECT_DOUBLE_EQ(t->agreement, 1.0);
+}
+
+TEST(LlmTranslator, NoValidCandidateIsAnError) {
+  LocalChatServer server([](const httplib::Request&, httplib::Response& res, int) {
+    res.set_content(LocalChatServer::CompletionBody({Choice("zeppelin(a)"), Choice("plane(a) AND")}), "application/json");
+  });
+  TranslatorConfig c = LlmConfig(server.url());
+  c.samples = 2;
+  auto t = MakeTranslator(c).value()->Translate("a zeppelin", Ont());
+  ASSERT_FALSE(t.ok());
+  EXPECT_EQ(t.status().code(), StatusCode::kInvalidInput);
+  EXPECT_NE(t.status().message().find("none of the 2 candidates"), std::string::npos) << t.status().message();
+}
+
+TEST(LlmTranslator, DownServerFailsOrFallsBack) {
+  int port;
+  {
+    LocalChatServer gone([](const httplib::Request&, httplib::Response&, int) {});
+    port = gone.port();
+  }
+  TranslatorConfig c = LlmConfig("http://127.0.0.1:" + std::to_string(port));
+  auto t = MakeTranslator(c).value()->Translate("a ship near a harbor", Ont());
+  ASSERT_FALSE(t.ok());
+  EXPECT_EQ(t.status().code(), StatusCode::kUnavailable);
+  c.fallback = true;
+  auto f = MakeTranslator(c).value()->Translate("a ship near a harbor", Ont());
+  ASSERT_TRUE(f.ok()) << f.status().message();
+  EXPECT_EQ(f->translator, "builtin");
+  EXPECT_NE(f->note.find("llm failed"), std::string::npos);
+}
+
+TEST(LlmTranslator, ExtractFormula) {
+  EXPECT_EQ(ExtractFormula(R"x({"formula": "plane(a)"})x"), "plane(a)");
+  EXPECT_EQ(ExtractFormula("```\n{\"formula\":\"ship(s)\"}\n```"), "ship(s)");
+  EXPECT_EQ(ExtractFormula("formula: plane(a) AND ship(b)"), "plane(a) AND ship(b)");
+  EXPECT_EQ(ExtractFormula("  plane(a)\n"), "plane(a)");
+}
+
+TEST(LlmTranslator, RefusesBadSettings) {
+  TranslatorConfig c = LlmConfig("http://127.0.0.1:1");
+  c.samples = 0;
+  EXPECT_EQ(MakeTranslator(c).status().code(), StatusCode::kInvalidInput);
+  c = LlmConfig("localhost:8080");
+  EXPECT_EQ(MakeTranslator(c).status().code(), StatusCode::kInvalidInput);
+}
+
+}  // namespace
+}  // namespace georune::nl
