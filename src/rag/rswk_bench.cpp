@@ -53,7 +53,16 @@ Status LoadFile(const std::string& path, const std::unordered_map<std::string, s
     }
     if (!doc.is_array()) return FileDiagnostic(path, 1, "expected a JSON array").ToStatus();
     for (size_t i = 0; i < doc.size(); ++i) {
-      const json& e = doc[i];
+      json e = doc[i];
+      // Some elements hold gpt_output as a string of JSON (as the model wrote it): parse it.
+      if (e.is_object() && e.contains("gpt_output") && e["gpt_output"].is_string()) {
+        json inner = json::parse(e["gpt_output"].get<std::string>(), nullptr, false);
+        if (inner.is_discarded() || !inner.is_array()) {
+          ++*skipped;  // unparseable model output: not a question
+          continue;
+        }
+        e["gpt_output"] = std::move(inner);
+      }
       if (!e.is_object() || !e.contains("image_name") || !e["image_name"].is_string() ||
           !e.contains("gpt_output") || !e["gpt_output"].is_array()) {
         return FileDiagnostic(path, 0, "element " + std::to_string(i + 1) +

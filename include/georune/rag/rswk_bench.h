@@ -5,7 +5,8 @@
 //  - JSON Lines with {"messages":[{"role":"user","content":"<image>Q"},{"role":"assistant",
 //    "content":"A"}],"images":["NAME.png"]}: classification files (path contains
 //    "classification") become Task::kClassify, the rest Task::kVqa;
-//  - a JSON array of {"image_name": NAME, "gpt_output":[{"question","answer"}]} (vqa_c).
+//  - a JSON array of {"image_name": NAME, "gpt_output":[{"question","answer"}]} (vqa_c);
+//    gpt_output may also be a string holding that array (unparseable ones count as skipped).
 // The landmark is the image's file stem; items whose landmark is not the Name of a record of
 // the knowledge base are skipped (counted in `skipped`). NameLandmark() removes "<image>" and
 // replaces the phrase that points at the image ("the site in the remote image", "this remote
