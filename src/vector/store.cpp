@@ -143,6 +143,11 @@ std::vector<Hit> Collection::SearchFlat(const float* query, size_t k, const Filt
   return hits;
 }
 
+void Collection::SetEfSearch(size_t ef) {
+  params_.ef_search = ef;
+  if (graph_ && graph_->index) graph_->index->setEf(ef);
+}
+
 void Collection::EnsureGraph() const {
   std::lock_guard<std::mutex> lock(*graph_mu_);
   if (graph_ && graph_->index) return;

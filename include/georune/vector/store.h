@@ -105,6 +105,11 @@ class Collection {
   // Live keys in ascending order.
   std::vector<uint64_t> Keys() const;
 
+  // Changes the HNSW query beam width (needs exclusive access, like Upsert).
+  void SetEfSearch(size_t ef);
+  // Builds the HNSW graph now (otherwise the first SearchHnsw does).
+  void BuildGraph() const { EnsureGraph(); }
+
   std::vector<Hit> SearchFlat(const float* query, size_t k, const Filter& filter = {}) const;
   std::vector<Hit> SearchHnsw(const float* query, size_t k, const Filter& filter = {}) const;
 

@@ -1,0 +1,88 @@
+// HNSW (hnswlib through georune::vector::Collection) against the exact flat scan: recall@10
+// and query time. Plain main (not Google Benchmark): one build, then a sweep of ef_search.
+//
+//   vector_bench [N=100000] [DIM=128] [QUERIES=500] [M=16] [EF_CONSTRUCTION=100]
+//
+// Data: N unit vectors drawn around 1,000 Gaussian cluster centres (σ = 0.5 per coordinate
+// around a unit centre, renormalised) plus queries drawn the same way; fixed seed. Reports
+// build time, flat ms/query, and for each ef_search: HNSW ms/query and recall@10 against flat.
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <random>
+#include <set>
+#include <vector>
+
+#include "georune/vector/store.h"
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+std::vector<float> Unit(std::vector<float> v) {
+  double s = 0;
+  for (float x : v) s += double(x) * x;
+  for (float& x : v) x = float(x / std::sqrt(s));
+  return v;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const size_t n = argc > 1 ? std::strtoull(argv[1], nullptr, 10) : 100000;
+  const int dim = argc > 2 ? std::atoi(argv[2]) : 128;
+  const size_t nq = argc > 3 ? std::strtoull(argv[3], nullptr, 10) : 500;
+  georune::vector::HnswParams params;
+  params.m = argc > 4 ? std::strtoull(argv[4], nullptr, 10) : 16;
+  params.ef_construction = argc > 5 ? std::strtoull(argv[5], nullptr, 10) : 100;
+  std::mt19937 rng(12345);
+  std::normal_distribution<float> normal(0, 1);
+  auto random_vec = [&](float scale) {
+    std::vector<float> v(static_cast<size_t>(dim));
+    for (auto& x : v) x = normal(rng) * scale;
+    return v;
+  };
+  std::vector<std::vector<float>> centres;
+  for (int c = 0; c < 1000; ++c) centres.push_back(Unit(random_vec(1)));
+  std::uniform_int_distribution<size_t> pick(0, centres.size() - 1);
+  const float sigma = 0.5f / std::sqrt(float(dim));
+  auto sample = [&] {
+    const auto& c = centres[pick(rng)];
+    auto v = random_vec(sigma);
+    for (int i = 0; i < dim; ++i) v[size_t(i)] += c[size_t(i)];
+    return Unit(std::move(v));
+  };
+  georune::vector::Collection coll("bench", dim, params);
+  for (size_t i = 0; i < n; ++i) {
+    if (!coll.Upsert(i, sample(), {}).ok()) return 1;
+  }
+  std::vector<std::vector<float>> queries;
+  for (size_t i = 0; i < nq; ++i) queries.push_back(sample());
+  std::printf("vector_bench: N=%zu dim=%d queries=%zu M=%zu ef_construction=%zu (1 thread)\n", n,
+              dim, nq, params.m, params.ef_construction);
+  auto t0 = Clock::now();
+  coll.BuildGraph();
+  const double build_s = std::chrono::duration<double>(Clock::now() - t0).count();
+  std::printf("hnsw build: %.1f s\n", build_s);
+  std::vector<std::set<uint64_t>> truth(nq);
+  t0 = Clock::now();
+  for (size_t q = 0; q < nq; ++q) {
+    for (const auto& h : coll.SearchFlat(queries[q].data(), 10)) truth[q].insert(h.key);
+  }
+  const double flat_ms = std::chrono::duration<double, std::milli>(Clock::now() - t0).count() / double(nq);
+  std::printf("flat: %.3f ms/query (exact)\n", flat_ms);
+  for (size_t ef : {16, 32, 64, 128, 256}) {
+    coll.SetEfSearch(ef);
+    size_t found = 0;
+    t0 = Clock::now();
+    std::vector<std::vector<georune::vector::Hit>> results(nq);
+    for (size_t q = 0; q < nq; ++q) results[q] = coll.SearchHnsw(queries[q].data(), 10);
+    const double ms = std::chrono::duration<double, std::milli>(Clock::now() - t0).count() / double(nq);
+    for (size_t q = 0; q < nq; ++q)
+      for (const auto& h : results[q]) found += truth[q].count(h.key);
+    std::printf("hnsw ef_search=%3zu: %.4f ms/query, recall@10=%.4f, speed-up x%.0f\n", ef, ms,
+                double(found) / double(10 * nq), flat_ms / ms);
+  }
+  return 0;
+}
