@@ -72,6 +72,21 @@ grep -q "bad.jsonl:2: missing \"id\"" "$tmp/err" || fail "diagnostic: $(cat "$tm
 "$bin" ask --kb "$tmp/kb" "x" --alpha 2 2>/dev/null; rc=$?
 [ $rc -eq 2 ] || fail "bad alpha exit $rc"
 
+# Images described by their detected objects, from a georune archive.
+labels="$shared/data/dota/labelTxt"
+if [ -d "$labels" ]; then
+  "$bin" ingest --archive "$tmp/arch" --dota-labels "$labels" >/dev/null 2>&1 || fail "ingest"
+  "$bin" kb build --archive "$tmp/arch" --out "$tmp/kb4" 2>"$tmp/err4" || fail "kb build --archive: $(cat "$tmp/err4")"
+  grep -q "described from the archive" "$tmp/err4" || fail "archive summary"
+  "$bin" ask --kb "$tmp/kb4" "images with many planes" --format json >"$tmp/c.json" || fail "ask archive kb"
+  python3 - "$tmp/c.json" <<'PY' || fail "archive ask JSON"
+import json, sys
+j = json.load(open(sys.argv[1]))
+top = j["retrieved"][0]
+assert top["chunk_type"] == "image_description" and "plane" in top["text"], top
+PY
+fi
+
 # The benchmark runner on the world-knowledge questions.
 wk="$shared/data/rswk/DATASET_FULL/vqa/vqa_wk/vqa_wk_full_test_2993.jsonl"
 if [ -f "$wk" ]; then

@@ -12,7 +12,9 @@
 #include <string>
 
 #include "command.h"
+#include "georune/archive/archive.h"
 #include "georune/common/files.h"
+#include "georune/embed/image_stats.h"
 #include "georune/embed/wordnet.h"
 #include "georune/eval/text_metrics.h"
 #include "georune/rag/pipeline.h"
@@ -22,7 +24,7 @@ namespace georune::cli {
 namespace {
 
 struct BuildArgs {
-  std::string rswk, jsonl, images, out;
+  std::string rswk, jsonl, images, archive, out;
   rag::EmbedderConfig embed;
   int max_tokens = 200, overlap = 40;
   bool quiet = false;
@@ -43,14 +45,54 @@ std::string FindImage(const std::string& dir, const rag::Record& r) {
 int RunBuild(const BuildArgs& a) {
   const int sources = int(!a.rswk.empty()) + int(!a.jsonl.empty());
   if (sources > 1) return ReportError(Status::InvalidInput("give one of --rswk and --jsonl"));
-  if (sources == 0 && a.images.empty())
+  if (sources == 0 && a.images.empty() && a.archive.empty())
     return ReportError(Status::InvalidInput("nothing to build from (hint: --rswk FILE, --jsonl "
-                                            "FILE or --images DIR)"));
+                                            "FILE, --images DIR or --archive DIR)"));
   Result<std::vector<rag::Record>> records =
       !a.rswk.empty()    ? rag::ReadRswkFile(a.rswk)
       : !a.jsonl.empty() ? rag::ReadJsonlFile(a.jsonl)
-                         : rag::ReadImageDir(a.images);
+      : !a.images.empty() ? rag::ReadImageDir(a.images)
+                          : Result<std::vector<rag::Record>>(std::vector<rag::Record>{});
   if (!records.ok()) return ReportError(records.status());
+  size_t described = 0;
+  if (!a.archive.empty()) {
+    // Images described by their detected objects: an archive image whose id is a record's id
+    // (or image file stem) gives that record's image description; with no other source, every
+    // archive image becomes a record.
+    auto archive = Archive::Open(a.archive);
+    if (!archive.ok()) return ReportError(archive.status());
+    std::map<std::string, size_t> by_key;
+    for (size_t i = 0; i < records->size(); ++i) {
+      by_key.emplace((*records)[i].id, i);
+      if (!(*records)[i].image_path.empty())
+        by_key.emplace(std::filesystem::path((*records)[i].image_path).stem().string(), i);
+    }
+    const bool create = records->empty();
+    for (uint32_t img = 0; img < (*archive)->ImageCount(); ++img) {
+      const std::string id((*archive)->ImageId(img));
+      auto it = by_key.find(id);
+      if (it == by_key.end() && !create) continue;
+      Status check = (*archive)->CheckImage(img);
+      if (!check.ok()) return ReportError(check);
+      std::map<std::string, int> counts;
+      const EntitySpan ents = (*archive)->Entities(img);
+      for (uint32_t e = 0; e < ents.count; ++e)
+        ++counts[(*archive)->ontology().Class(ents.class_id[e]).name];
+      rag::Record* rec;
+      if (it == by_key.end()) {
+        records->push_back({});
+        rec = &records->back();
+        rec->id = id;
+        rec->name = id;
+        rec->fields["Name"] = id;
+      } else {
+        rec = &(*records)[it->second];
+      }
+      rec->image_description = "objects: " + embed::DescribeObjects(counts);
+      if (rec->image_path.empty()) rec->image_path = std::string((*archive)->ImagePath(img));
+      ++described;
+    }
+  }
   size_t attached = 0;
   if (sources == 1 && !a.images.empty()) {
     if (!std::filesystem::is_directory(a.images))
@@ -75,8 +117,9 @@ int RunBuild(const BuildArgs& a) {
   if (!s.ok()) return ReportError(s);
   if (!a.quiet) {
     std::fprintf(stderr,
-                 "kb: %zu records, %zu chunks, %zu image vectors (text: %s%s%s) -> %s\n",
-                 kb->records().size(), kb->chunks().size(), kb->image_count(),
+                 "kb: %zu records, %zu chunks, %zu image vectors, %zu described from the archive "
+                 "(text: %s%s%s) -> %s\n",
+                 kb->records().size(), kb->chunks().size(), kb->image_count(), described,
                  kb->text_embedder().c_str(), kb->image_embedder().empty() ? "" : ", image: ",
                  kb->image_embedder().c_str(), a.out.c_str());
   }
@@ -253,6 +296,8 @@ const bool kRegistered = RegisterCommand("kb", [](CLI::App& app, int& exit_code)
   build->add_option("--rswk", b->rswk, "JSON array of RSWK records");
   build->add_option("--jsonl", b->jsonl, "JSON Lines documents (id, title, text, …)");
   build->add_option("--images", b->images, "folder of images (alone, or matched to records by name)");
+  build->add_option("--archive", b->archive,
+                    "georune archive: describe record images by their detected objects");
   build->add_option("--out", b->out, "knowledge base folder to write")->required();
   build->add_option("--max-tokens", b->max_tokens, "words per chunk of long free text (200)");
   build->add_option("--overlap", b->overlap, "words shared by neighbouring chunks (40)");
