@@ -306,6 +306,44 @@ ExtractiveAnswer AnswerExtractive(const KnowledgeBase& kb,
     ans.field = var;
     return ans;
   }
+  // A variable described in words ("soil moisture", "wind speed"): the first rule whose words
+  // all occur in the question and whose variable the record has; answered as a sentence.
+  {
+    struct Described {
+      std::vector<const char*> words;
+      const char* var_prefix;
+      const char* label;
+    };
+    static const std::vector<Described> kDescribed = {
+        {{"soil", "moisture"}, "GWETPROF", "average soil moisture (GWETPROF)"},
+        {{"snowmelt"}, "SMLAND", "snowmelt flux (SMLAND)"},
+        {{"emissivity"}, "EMIS", "surface emissivity (EMIS)"},
+        {{"wind"}, "SPEED", "wind speed (SPEED)"},
+        {{"air", "temperature"}, "mean_2m_air_temperature", "mean 2 m air temperature"},
+        {{"night"}, "LST_Night_1km", "night-time land surface temperature (LST_Night_1km)"},
+        {{"temperature"}, "LST_Day_1km", "daytime land surface temperature (LST_Day_1km)"},
+        {{"precipitation"}, "precipitation", "annual precipitation"},
+        {{"rain"}, "precipitation", "annual precipitation"},
+        {{"land", "cover"}, "LC_Type1", "land cover type (LC_Type1)"},
+        {{"sea", "level", "pressure"}, "mean_sea_level_pressure", "mean sea level pressure"},
+        {{"pressure"}, "surface_pressure", "surface pressure"},
+        {{"albedo"}, "ALBEDO", "ALBEDO"},
+        {{"reflect"}, "ALBEDO", "ALBEDO"},
+        {{"evapotranspiration"}, "EVLAND", "evaporation from land (EVLAND)"},
+        {{"evaporation"}, "EVLAND", "evaporation from land (EVLAND)"},
+    };
+    for (const auto& d : kDescribed) {
+      bool all = true;
+      for (const char* w : d.words) all = all && Contains(ql, w);
+      if (!all) continue;
+      for (const auto& [k, v] : rec->variables) {
+        if (!k.starts_with(d.var_prefix)) continue;
+        ans.answer = "The " + std::string(d.label) + " is " + v + ".";
+        ans.field = k;
+        return ans;
+      }
+    }
+  }
   const std::string field = DetectField(q);
   if (!field.empty()) {
     auto it = rec->fields.find(field);

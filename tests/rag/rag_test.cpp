@@ -301,6 +301,8 @@ TEST(Answer, ExtractiveTasks) {
   EXPECT_EQ(ask("What is the ALBEDO of Wembley Stadium?", Task::kVqa).answer, "0.2");
   EXPECT_EQ(ask("What is the SR_B1 of Salts Mill in February 2019?", Task::kVqa).answer, "1620.0");
   EXPECT_EQ(ask("Who are the notable visitors of Salts Mill?", Task::kVqa).answer, "David Hockney");
+  EXPECT_EQ(ask("What is the expected daytime surface temperature at Salts Mill?", Task::kVqa).answer,
+            "The daytime land surface temperature (LST_Day_1km) is 26.27°C.");
   EXPECT_EQ(ask("What is the category of Wembley Stadium? Answer from the following 3 "
                 "categories: Stadium, Park, Historic Site.", Task::kClassify).answer,
             "Stadium");

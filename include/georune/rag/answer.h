@@ -17,7 +17,9 @@
 //  - vqa: the best record (highest chunk score) and the asked field, found by keywords
 //    (DetectField) after the record's own name is removed from the question; a remote-sensing
 //    variable named in the question (ALBEDO, LST_Day_1km, …) and a month ("January 2019") are
-//    matched against the record's variables and monthly values. When no field matches, the
+//    matched against the record's variables and monthly values (the raw value is the answer);
+//    a variable described in words ("soil moisture", "wind speed", …) is answered as a
+//    sentence "The <label> is <value>.". When no field matches, the
 //    sentence of the retrieved chunks sharing most terms with the question.
 //  - caption: a template filled from the best record: "NAME is a CATEGORY in AREA, built in
 //    PERIOD. <first sentence of its historical background>".
