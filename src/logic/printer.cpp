@@ -142,11 +142,19 @@ std::unique_ptr<BoundNode> Canonicalize(const BoundNode& node) {
   return out;
 }
 
+// Variables in order of first use in an atom; a quantifier's own list does not count (its
+// order is arbitrary), but a variable bound and never used comes after its body's.
 void CollectOrder(const BoundNode& node, std::vector<int>* order) {
-  for (int v : node.vars) {
+  auto add = [&](int v) {
     if (std::find(order->begin(), order->end(), v) == order->end()) order->push_back(v);
+  };
+  if (!IsQuantifier(node.kind)) {
+    for (int v : node.vars) add(v);
   }
   for (const auto& c : node.children) CollectOrder(*c, order);
+  if (IsQuantifier(node.kind)) {
+    for (int v : node.vars) add(v);
+  }
 }
 
 void Count(const BoundNode& node, Complexity* c) {
@@ -184,9 +192,16 @@ std::string NormalForm(const BoundQuery& query) {
     std::vector<int> order;
     CollectOrder(*canonical, &order);
     renamed.clear();
-    for (size_t i = 0; i < order.size(); ++i) renamed[order[i]] = "v" + std::to_string(i + 1);
+    std::map<int, size_t> rank;
+    for (size_t i = 0; i < order.size(); ++i) {
+      renamed[order[i]] = "v" + std::to_string(i + 1);
+      rank[order[i]] = i;
+    }
     std::function<void(BoundNode&)> sort_by_text = [&](BoundNode& n) {
       for (auto& c : n.children) sort_by_text(*c);
+      if (n.kind == NodeKind::kExists || n.kind == NodeKind::kForall) {
+        std::sort(n.vars.begin(), n.vars.end(), [&](int a, int b) { return rank[a] < rank[b]; });
+      }
       if (n.kind == NodeKind::kAnd || n.kind == NodeKind::kOr) {
         std::stable_sort(n.children.begin(), n.children.end(), [&](const auto& a, const auto& b) {
           std::string sa = Shape(*a), sb = Shape(*b);

@@ -134,9 +134,6 @@ class Explainer {
 
 Result<ImageScore> Evaluator::Score(const Scene& scene, bool explain) {
   Reset(scene);
-  if (query_.uses_metric_units && std::isnan(scene.gsd)) {
-    return Status::InvalidInput("the query uses metric units but the image has no gsd");
-  }
   Env env;
   env.entity.assign(query_.var_names.size(), -1);
   ImageScore out;

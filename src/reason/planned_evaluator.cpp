@@ -114,6 +114,38 @@ const std::vector<std::pair<std::string, std::string>>& EvaluatorOptimizations()
   return kList;
 }
 
+std::vector<std::optional<std::vector<int>>> VariableClasses(const logic::BoundQuery& query) {
+  std::vector<ClassSet> out(query.var_names.size());
+  ForEachQuantifier(*query.root, [&](const BoundNode& q) {
+    auto restrictions = QuantifierRestrictions(q);
+    for (size_t i = 0; i < q.vars.size(); ++i) out[q.vars[i]] = restrictions[i];
+  });
+  return out;
+}
+
+std::optional<std::vector<int>> MetricClasses(const logic::BoundQuery& query) {
+  const auto var_classes = VariableClasses(query);
+  std::vector<int> out;
+  bool any = false;
+  std::function<void(const BoundNode&)> walk = [&](const BoundNode& n) {
+    const bool metric = n.kind == NodeKind::kCompare &&
+                        (n.unit == logic::Unit::kM || n.unit == logic::Unit::kKm || n.unit == logic::Unit::kM2 ||
+                         n.unit == logic::Unit::kHa);
+    if (metric) {
+      for (int v : n.vars) {
+        if (!var_classes[v]) any = true;
+        else out.insert(out.end(), var_classes[v]->begin(), var_classes[v]->end());
+      }
+    }
+    for (const auto& c : n.children) walk(*c);
+  };
+  walk(*query.root);
+  if (any) return std::nullopt;
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+  return out;
+}
+
 std::vector<bool> RelevantClasses(const logic::BoundQuery& query, int class_count) {
   std::vector<bool> keep(class_count, false);
   bool all = false;

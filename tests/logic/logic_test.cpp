@@ -119,6 +119,11 @@ TEST(Logic, NormalFormIgnoresNamesAndOrder) {
   auto b = ParseAndBind("near(x, y) AND plane(y) AND airplane(x)", Dota());
   ASSERT_TRUE(a.ok() && b.ok());
   EXPECT_EQ(NormalForm(*a), NormalForm(*b));
+  // Closure order (first appearance) must not matter either.
+  auto s1 = ParseAndBind("ship(s) AND harbor(h) AND near(s, h)", Dota());
+  auto s2 = ParseAndBind("harbor(x) AND ship(y) AND near(y, x)", Dota());
+  ASSERT_TRUE(s1.ok() && s2.ok());
+  EXPECT_EQ(NormalForm(*s1), NormalForm(*s2));
   auto c = ParseAndBind("plane(a) AND ship(b) AND near(a, b)", Dota());
   EXPECT_NE(NormalForm(*a), NormalForm(*c));
 }

@@ -9,8 +9,9 @@
 // Both are cheap to construct per query, hold no per-image state between calls, and are not
 // thread safe: use one per thread.
 //
-// Errors: kInvalidInput when a metric comparison meets an image without gsd (and no default);
-// kTooComplex when the per-image budget of assignments runs out, naming the subformula.
+// Errors: kTooComplex when the per-image budget of assignments runs out, naming the
+// subformula. (A metric comparison on an image without gsd is refused before evaluation, by
+// search::Run; an evaluator given such a scene treats the comparison as false.)
 #pragma once
 
 #include <memory>

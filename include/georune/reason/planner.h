@@ -13,6 +13,7 @@
 // Quantified conjuncts are evaluated only when every variable in scope is bound (spec §6).
 #pragma once
 
+#include <optional>
 #include <set>
 #include <string>
 #include <unordered_map>
@@ -24,6 +25,13 @@ namespace georune::reason {
 
 // Names and one-line descriptions of the evaluator's optimisations.
 const std::vector<std::pair<std::string, std::string>>& EvaluatorOptimizations();
+
+// The classes each variable can take (var id → sorted class ids; nullopt: any class), from the
+// class atoms of the conjunction its quantifier binds it in (forall: the antecedent).
+std::vector<std::optional<std::vector<int>>> VariableClasses(const logic::BoundQuery& query);
+
+// Classes whose entities a metric comparison (m, km, m2, ha) can be evaluated on; nullopt: any.
+std::optional<std::vector<int>> MetricClasses(const logic::BoundQuery& query);
 
 // Classes the query can use, indexed by class id: entities of other classes never change any
 // value. Empty when every class matters (some variable is unrestricted).

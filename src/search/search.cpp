@@ -1,0 +1,341 @@
+// search::Run: prune the archive with the per-class index, evaluate candidates on all cores,
+// rank, and explain the results.
+#include "georune/search/search.h"
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cmath>
+#include <map>
+#include <mutex>
+#include <optional>
+#include <thread>
+
+#include "georune/reason/planner.h"
+#include "georune/reason/relations.h"
+#include "georune/reason/scene.h"
+
+namespace georune::search {
+namespace {
+
+using logic::BoundNode;
+using logic::NodeKind;
+using Clock = std::chrono::steady_clock;
+
+// Which images can have a score above 0: a bitmap (nullopt = every image) and, per class set,
+// how many entities an image needs (distinct variables of the same classes need distinct
+// entities). Derived from positive existential structure only: NOT, forall and exists<= prune
+// nothing.
+struct Requirement {
+  std::optional<roaring::Roaring> images;
+  std::vector<std::pair<std::vector<int>, uint32_t>> counts;  // class set → minimum entities
+};
+
+class Pruner {
+ public:
+  explicit Pruner(const Archive& archive) : archive_(archive) {}
+
+  Requirement Of(const BoundNode& node) {
+    switch (node.kind) {
+      case NodeKind::kConst: {
+        Requirement r;
+        if (!node.value) r.images = roaring::Roaring();
+        return r;
+      }
+      case NodeKind::kExists: return Block(node.vars, *node.children[0]);
+      case NodeKind::kAtLeast:
+      case NodeKind::kExactly: {
+        if (node.count <= 0) return {};
+        return Block(std::vector<int>(1, node.vars[0]), *node.children[0], static_cast<uint32_t>(node.count));
+      }
+      case NodeKind::kAnd: {
+        Requirement r;
+        for (const auto& c : node.children) Intersect(&r, Of(*c));
+        return r;
+      }
+      case NodeKind::kOr: {
+        Requirement r;
+        r.images = roaring::Roaring();
+        for (const auto& c : node.children) {
+          Requirement cr = Of(*c);
+          Filter(&cr);
+          if (!cr.images) return {};
+          *r.images |= *cr.images;
+        }
+        return r;
+      }
+      default: return {};  // NOT, forall, exists<=, implication: any image may score
+    }
+  }
+
+  // Applies count requirements to the bitmap (an image must hold enough entities per class set).
+  void Filter(Requirement* r) {
+    if (r->counts.empty()) return;
+    if (!r->images) {
+      // Seed with the images holding the first class set.
+      r->images = ClassImages(r->counts.front().first);
+    }
+    roaring::Roaring kept;
+    for (uint32_t image : *r->images) {
+      bool ok = true;
+      for (const auto& [classes, need] : r->counts) {
+        if (need <= 1) continue;
+        uint32_t have = 0;
+        for (int c : classes) have += archive_.CountInImage(image, c);
+        if (have < need) {
+          ok = false;
+          break;
+        }
+      }
+      if (ok) kept.add(image);
+    }
+    r->images = std::move(kept);
+    r->counts.clear();
+  }
+
+ private:
+  roaring::Roaring ClassImages(const std::vector<int>& classes) {
+    roaring::Roaring out;
+    for (int c : classes) out |= archive_.ImagesWithClass(c);
+    return out;
+  }
+
+  static void Intersect(Requirement* into, Requirement other) {
+    if (other.images) {
+      if (into->images) *into->images &= *other.images;
+      else into->images = std::move(other.images);
+    }
+    for (auto& c : other.counts) into->counts.push_back(std::move(c));
+  }
+
+  Requirement Block(const std::vector<int>& vars, const BoundNode& body, uint32_t count_each = 1) {
+    std::vector<const BoundNode*> conjuncts;
+    if (body.kind == NodeKind::kAnd) {
+      for (const auto& c : body.children) conjuncts.push_back(c.get());
+    } else {
+      conjuncts.push_back(&body);
+    }
+    Requirement r;
+    std::map<std::vector<int>, uint32_t> per_set;
+    for (int v : vars) {
+      std::optional<std::vector<int>> set;
+      for (const BoundNode* c : conjuncts) {
+        if (c->kind != NodeKind::kClass || c->any_class || c->vars[0] != v) continue;
+        if (!set) {
+          set = c->class_ids;
+        } else {
+          std::vector<int> both;
+          std::set_intersection(set->begin(), set->end(), c->class_ids.begin(), c->class_ids.end(),
+                                std::back_inserter(both));
+          set = both;
+        }
+      }
+      if (!set) continue;
+      per_set[*set] += count_each;
+      Intersect(&r, Requirement{ClassImages(*set), {}});
+    }
+    for (auto& [set, need] : per_set) r.counts.emplace_back(set, need);
+    // Positive quantified conjuncts (e.g. `… AND exists>=3 z: …`) add their own requirement.
+    for (const BoundNode* c : conjuncts) {
+      if (c->kind == NodeKind::kExists || c->kind == NodeKind::kAtLeast || c->kind == NodeKind::kExactly ||
+          c->kind == NodeKind::kAnd || c->kind == NodeKind::kOr) {
+        Intersect(&r, Of(*c));
+      }
+    }
+    return r;
+  }
+
+  const Archive& archive_;
+};
+
+bool Ranks(const ImageResult& a, const ImageResult& b) {
+  if (a.score != b.score) return a.score > b.score;
+  return a.image_id < b.image_id;
+}
+
+}  // namespace
+
+std::vector<std::pair<std::string, std::string>> ListOptimizations() {
+  std::vector<std::pair<std::string, std::string>> out = {
+      {"class-index", "images that cannot hold the classes and counts the query needs are never opened"},
+      {"parallel", "images are evaluated on all cores"},
+  };
+  for (const auto& o : reason::EvaluatorOptimizations()) out.push_back(o);
+  return out;
+}
+
+Result<SearchResponse> Run(const Archive& archive, const logic::BoundQuery& query, const SearchOptions& options) {
+  const auto start = Clock::now();
+  for (const auto& name : options.disabled) {
+    const auto all = ListOptimizations();
+    if (std::none_of(all.begin(), all.end(), [&](const auto& o) { return o.first == name; })) {
+      std::string names;
+      for (const auto& o : all) names += (names.empty() ? "" : ", ") + o.first;
+      return Status::InvalidInput("unknown optimisation '" + name + "' (hint: one of " + names + ")");
+    }
+  }
+  const bool use_index = !options.reference && !options.disabled.count("class-index");
+  SearchResponse response;
+  response.stats.images = archive.ImageCount();
+
+  // 0. Metric units need a gsd on every image holding entities they could be evaluated on
+  //    (decided from the class index alone, so it is the same for every plan).
+  if (query.uses_metric_units && std::isnan(options.truth.default_gsd)) {
+    const auto metric_classes = reason::MetricClasses(query);
+    for (uint32_t image = 0; image < archive.ImageCount(); ++image) {
+      if (!std::isnan(archive.Gsd(image))) continue;
+      bool holds = false;
+      if (!metric_classes) {
+        holds = archive.Entities(image).count > 0;
+      } else {
+        for (int c : *metric_classes) holds |= archive.CountInImage(image, c) > 0;
+      }
+      if (holds) {
+        return Status::InvalidInput("image " + std::string(archive.ImageId(image)) +
+                                    " has no gsd, and the query compares its entities in metric units (hint: "
+                                    "pass --default-gsd M to assume M metres per pixel, or use px units)");
+      }
+    }
+  }
+
+  // 1. Archive-level pruning.
+  std::vector<uint32_t> candidates;
+  if (use_index) {
+    Pruner pruner(archive);
+    Requirement req = pruner.Of(*query.root);
+    pruner.Filter(&req);
+    if (req.images) {
+      candidates.reserve(req.images->cardinality());
+      for (uint32_t i : *req.images) candidates.push_back(i);
+    }
+    if (!req.images) {
+      candidates.resize(archive.ImageCount());
+      for (uint32_t i = 0; i < archive.ImageCount(); ++i) candidates[i] = i;
+    }
+  } else {
+    candidates.resize(archive.ImageCount());
+    for (uint32_t i = 0; i < archive.ImageCount(); ++i) candidates[i] = i;
+  }
+  response.stats.candidates = candidates.size();
+
+  // 2. Evaluation, one evaluator per thread; results kept per candidate for determinism.
+  std::vector<bool> keep_class;
+  if (!options.reference && !options.disabled.count("class-domains")) {
+    keep_class = reason::RelevantClasses(query, archive.ontology().ClassCount());
+  }
+  reason::TruthParams truth = options.truth;
+  auto make_evaluator = [&]() -> std::unique_ptr<reason::Evaluator> {
+    if (options.reference) return std::make_unique<reason::ReferenceEvaluator>(query, truth, options.image_budget);
+    return std::make_unique<reason::PlannedEvaluator>(query, truth, options.image_budget, options.disabled);
+  };
+  auto scene_of = [&](uint32_t image) {
+    double gsd = archive.Gsd(image);
+    if (std::isnan(gsd)) gsd = truth.default_gsd;
+    return reason::BuildScene(archive.Entities(image), gsd, truth.min_conf, keep_class);
+  };
+
+  std::vector<double> scores(candidates.size(), 0.0);
+  std::atomic<size_t> next{0};
+  std::mutex error_mu;
+  std::optional<std::pair<size_t, Status>> first_error;  // lowest candidate index wins
+  std::atomic<bool> stop{false};
+  const auto deadline = start + std::chrono::duration_cast<Clock::duration>(
+                                    std::chrono::duration<double>(options.query_budget_seconds));
+  auto fail = [&](size_t index, Status st) {
+    std::lock_guard lock(error_mu);
+    if (!first_error || index < first_error->first) first_error.emplace(index, std::move(st));
+    stop = true;
+  };
+  auto worker = [&]() {
+    auto evaluator = make_evaluator();
+    for (;;) {
+      const size_t i = next.fetch_add(1);
+      if (i >= candidates.size() || stop) return;
+      const uint32_t image = candidates[i];
+      if ((i & 63) == 0 && Clock::now() > deadline) {
+        fail(i, Status::TooComplex("the query ran past its time budget of " +
+                                   std::to_string(options.query_budget_seconds) + " s while evaluating '" +
+                                   logic::Print(query) + "' (hint: narrow the query or raise --query-budget)"));
+        return;
+      }
+      Status checked = archive.CheckImage(image);
+      if (!checked.ok()) {
+        fail(i, checked);
+        return;
+      }
+      reason::Scene scene = scene_of(image);
+      auto score = evaluator->Score(scene, false);
+      if (!score.ok()) {
+        Status st = score.status();
+        fail(i, Status(st.code(), "image " + std::string(archive.ImageId(image)) + ": " + st.message()));
+        return;
+      }
+      scores[i] = score->value;
+    }
+  };
+  int threads = options.threads > 0 ? options.threads : static_cast<int>(std::thread::hardware_concurrency());
+  if (options.disabled.count("parallel")) threads = 1;
+  threads = std::max(1, std::min<int>(threads, static_cast<int>(candidates.size() / 8) + 1));
+  if (threads == 1) {
+    worker();
+  } else {
+    std::vector<std::thread> pool;
+    for (int t = 0; t < threads; ++t) pool.emplace_back(worker);
+    for (auto& t : pool) t.join();
+  }
+  if (first_error) return first_error->second;
+  response.stats.evaluated = candidates.size();
+
+  // 3. Rank: score descending, then image id ascending; keep the top k.
+  std::vector<ImageResult> ranked;
+  for (size_t i = 0; i < candidates.size(); ++i) {
+    if (scores[i] <= 0.0) continue;
+    ImageResult r;
+    r.image = candidates[i];
+    r.image_id = std::string(archive.ImageId(candidates[i]));
+    r.score = scores[i];
+    ranked.push_back(std::move(r));
+  }
+  std::sort(ranked.begin(), ranked.end(), Ranks);
+  if (options.top_k > 0 && ranked.size() > options.top_k) ranked.resize(options.top_k);
+
+  // 4. Explain each result: its witness and atom values.
+  auto explainer = make_evaluator();
+  for (ImageResult& r : ranked) {
+    reason::Scene scene = scene_of(r.image);
+    auto score = explainer->Score(scene, true);
+    if (!score.ok()) return score.status();
+    r.witness = std::move(score->witness);
+    for (auto& [atom, value] : score->atoms) r.atoms.push_back({std::move(atom), value});
+  }
+  response.results = std::move(ranked);
+  response.stats.ms = std::chrono::duration<double, std::milli>(Clock::now() - start).count();
+
+  if (options.explain) {
+    std::string plan = "bound formula:\n  " + logic::Print(query) + "\n";
+    plan += "semantics: " + std::string(reason::SemanticsName(truth.semantics)) +
+            (truth.crisp ? ", crisp" : ", soft") + "; evaluator: " + (options.reference ? "reference" : "planned") + "\n";
+    plan += "archive pruning (class-index" + std::string(use_index ? "" : ", off") + "): " +
+            std::to_string(response.stats.candidates) + " of " + std::to_string(response.stats.images) +
+            " images are candidates, " + std::to_string(response.stats.images - response.stats.candidates) +
+            " skipped\n";
+    if (!keep_class.empty()) {
+      plan += "classes read:";
+      for (size_t c = 0; c < keep_class.size(); ++c) {
+        if (keep_class[c]) plan += " " + archive.ontology().Class(static_cast<int>(c)).name;
+      }
+      plan += "\n";
+    }
+    if (!options.reference) {
+      reason::PlannedEvaluator describer(query, truth, options.image_budget, options.disabled);
+      plan += "plan:\n" + describer.Describe();
+    } else {
+      plan += "plan: nested loops over every entity for every variable (reference)\n";
+    }
+    plan += "threads: " + std::to_string(threads) + "\n";
+    response.plan = std::move(plan);
+  }
+  return response;
+}
+
+}  // namespace georune::search
