@@ -59,7 +59,8 @@ Json QueriesJson(const RunSummary& run, size_t k) {
       continue;
     }
     j["empty_gold"] = q.empty_gold;
-    for (auto& [key, v] : Metrics(q.engine, k, q.empty_gold).items()) j[key] = v;
+    const Json engine = Metrics(q.engine, k, q.empty_gold);
+    for (auto it = engine.begin(); it != engine.end(); ++it) j[it.key()] = it.value();
     j["baseline"] = Metrics(q.baseline, k, q.empty_gold);
     arr.push_back(j);
   }
