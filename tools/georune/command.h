@@ -17,6 +17,10 @@ using CommandSetup = std::function<void(CLI::App& app, int& exit_code)>;
 // Registers a subcommand; call from a namespace-scope initialiser. Returns true.
 bool RegisterCommand(std::string name, CommandSetup setup);
 
+// The process's own arguments (for commands that hand them on to another executable).
+int MainArgc();
+char** MainArgv();
+
 // Prints "georune: error: <message>" on standard error and returns the exit status for it.
 int ReportError(const Status& status);
 

@@ -8,12 +8,18 @@
 namespace georune::cli {
 namespace {
 
+int g_argc = 0;
+char** g_argv = nullptr;
+
 std::map<std::string, CommandSetup>& Registry() {
   static std::map<std::string, CommandSetup> registry;
   return registry;
 }
 
 }  // namespace
+
+int MainArgc() { return g_argc; }
+char** MainArgv() { return g_argv; }
 
 bool RegisterCommand(std::string name, CommandSetup setup) {
   Registry().emplace(std::move(name), std::move(setup));
@@ -28,6 +34,8 @@ int ReportError(const Status& status) {
 }  // namespace georune::cli
 
 int main(int argc, char** argv) {
+  georune::cli::g_argc = argc;
+  georune::cli::g_argv = argv;
   CLI::App app{"georune: search remote-sensing image archives with logic and knowledge"};
   app.require_subcommand(1);
   app.set_version_flag("--version", "georune 0.1.0");
