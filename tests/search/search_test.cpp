@@ -1,0 +1,256 @@
+// search::Run against the reference evaluator on real DOTA labels and on random archives, with
+// every optimisation on and each one off; budgets, gsd errors, ranking.
+#include "georune/search/search.h"
+
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <random>
+
+#include "georune/ingest/readers.h"
+#include "../reason/random_formulas.h"
+
+namespace georune::search {
+namespace {
+
+namespace fs = std::filesystem;
+
+std::string TempDir(const std::string& name) {
+  fs::path p = fs::temp_directory_path() / ("georune_search_" + name + "_" + std::to_string(::getpid()));
+  fs::remove_all(p);
+  return p.string();
+}
+
+std::vector<std::pair<std::string, std::string>> DevFormulas() {
+  std::vector<std::pair<std::string, std::string>> out;
+  std::ifstream in(std::string(GEORUNE_SHARED_DIR) + "/bench/queries-dev.jsonl");
+  std::string line;
+  while (std::getline(in, line)) {
+    auto j = nlohmann::json::parse(line);
+    out.emplace_back(j["id"], j["logic"]);
+  }
+  return out;
+}
+
+// The ranking as (image, score) pairs.
+std::vector<std::pair<std::string, double>> Ranking(const Archive& archive, const std::string& formula,
+                                                    SearchOptions options) {
+  auto q = logic::ParseAndBind(formula, archive.ontology());
+  EXPECT_TRUE(q.ok()) << q.status().message();
+  options.top_k = 0;
+  auto r = search::Run(archive, *q, options);
+  EXPECT_TRUE(r.ok()) << formula << ": " << r.status().message();
+  std::vector<std::pair<std::string, double>> out;
+  if (r.ok()) {
+    for (const auto& res : r->results) out.emplace_back(res.image_id, res.score);
+  }
+  return out;
+}
+
+void ExpectSame(const std::vector<std::pair<std::string, double>>& a,
+                const std::vector<std::pair<std::string, double>>& b, bool crisp, const std::string& what) {
+  ASSERT_EQ(a.size(), b.size()) << what;
+  for (size_t i = 0; i < a.size(); ++i) {
+    EXPECT_EQ(a[i].first, b[i].first) << what << " rank " << i;
+    if (crisp) EXPECT_EQ(a[i].second, b[i].second) << what;
+    else EXPECT_NEAR(a[i].second, b[i].second, 1e-9) << what;
+  }
+}
+
+class RealDota : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    const std::string labels = std::string(GEORUNE_SHARED_DIR) + "/data/dota/labelTxt";
+    if (!fs::exists(labels)) GTEST_SKIP() << "shared/data/dota/labelTxt not found";
+    dir_ = TempDir("dota");
+    auto images = ingest::ReadDotaLabelDir(labels, Ontology::Default());
+    ASSERT_TRUE(images.ok()) << images.status().message();
+    IngestOptions io;
+    io.show_progress = false;
+    ASSERT_TRUE(AppendToArchive(dir_, Ontology::Default(), std::move(images).value(), io).ok());
+    auto a = Archive::Open(dir_);
+    ASSERT_TRUE(a.ok());
+    archive_ = std::move(a).value();
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+  std::string dir_;
+  std::unique_ptr<Archive> archive_;
+};
+
+TEST_F(RealDota, DevFormulasPlannedEqualsReference) {
+  auto dev = DevFormulas();
+  ASSERT_EQ(dev.size(), 40u);
+  int nonempty = 0;
+  for (bool crisp : {true, false}) {
+    for (const auto& [id, f] : dev) {
+      SearchOptions planned, reference;
+      planned.truth.crisp = reference.truth.crisp = crisp;
+      reference.reference = true;
+      auto p = Ranking(*archive_, f, planned);
+      ExpectSame(p, Ranking(*archive_, f, reference), crisp, id + (crisp ? " crisp" : " soft"));
+      nonempty += !p.empty();
+    }
+  }
+  EXPECT_GT(nonempty, 30);
+}
+
+TEST_F(RealDota, EachOptimisationOffChangesNothing) {
+  // Without some optimisations a formula may exceed its budget on P0706 (531 ships): such a run
+  // must refuse with kTooComplex, never answer differently.
+  int compared = 0, refused = 0;
+  for (const auto& [name, what] : ListOptimizations()) {
+    for (const auto& [id, f] : DevFormulas()) {
+      SearchOptions on, off;
+      on.truth.crisp = off.truth.crisp = true;
+      off.disabled.insert(name);
+      off.image_budget = 5'000'000;
+      auto q = logic::ParseAndBind(f, archive_->ontology());
+      on.top_k = off.top_k = 0;
+      auto without = search::Run(*archive_, *q, off);
+      if (!without.ok()) {
+        EXPECT_EQ(without.status().code(), StatusCode::kTooComplex) << without.status().message();
+        ++refused;
+        continue;
+      }
+      std::vector<std::pair<std::string, double>> b;
+      for (const auto& res : without->results) b.emplace_back(res.image_id, res.score);
+      ExpectSame(Ranking(*archive_, f, on), b, true, id + " without " + name);
+      ++compared;
+    }
+  }
+  EXPECT_GE(compared, 9 * 40 - 5) << refused << " runs refused";
+}
+
+TEST_F(RealDota, WitnessesExplainTheScore) {
+  auto q = logic::ParseAndBind("plane(a) AND plane(b) AND near(a, b)", archive_->ontology());
+  ASSERT_TRUE(q.ok());
+  SearchOptions o;
+  o.truth.crisp = true;
+  auto r = search::Run(*archive_, *q, o);
+  ASSERT_TRUE(r.ok());
+  ASSERT_FALSE(r->results.empty());
+  for (const auto& res : r->results) {
+    ASSERT_EQ(res.witness.size(), 2u);
+    EXPECT_NE(res.witness[0].second, res.witness[1].second);  // distinct entities
+    ASSERT_EQ(res.atoms.size(), 3u);
+    for (const auto& atom : res.atoms) EXPECT_EQ(atom.value, 1.0) << atom.atom;
+  }
+}
+
+TEST_F(RealDota, MetricUnitsNeedGsdWhereTheyApply) {
+  // P0032, P1478… and P2805… have no gsd: planes there make a metric query on planes an error…
+  auto q = logic::ParseAndBind("plane(p) AND length(p) > 20 m", archive_->ontology());
+  ASSERT_TRUE(q.ok());
+  SearchOptions o;
+  auto r = search::Run(*archive_, *q, o);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), StatusCode::kInvalidInput);
+  EXPECT_NE(r.status().message().find("has no gsd"), std::string::npos);
+  EXPECT_NE(r.status().message().find("--default-gsd"), std::string::npos);
+  o.reference = true;
+  EXPECT_FALSE(search::Run(*archive_, *q, o).ok());
+  o.truth.default_gsd = 0.3;
+  EXPECT_TRUE(search::Run(*archive_, *q, o).ok());
+  // …but images without gsd hold no storage tank, so this one answers.
+  auto tanks = logic::ParseAndBind("storage_tank(t) AND area(t) > 2000 m2", archive_->ontology());
+  EXPECT_TRUE(search::Run(*archive_, *tanks, SearchOptions{}).ok());
+}
+
+TEST_F(RealDota, BudgetRefusesInsteadOfHanging) {
+  // Eight vehicles pairwise far apart and aligned: astronomically many assignments.
+  auto q = logic::ParseAndBind(
+      "vehicle(a) AND vehicle(b) AND vehicle(c) AND vehicle(d) AND vehicle(e) AND vehicle(f) AND "
+      "clustered(a, b, c, d, e, f) AND NOT exists z: ship(z)",
+      archive_->ontology());
+  ASSERT_TRUE(q.ok());
+  SearchOptions o;
+  o.image_budget = 100000;
+  o.reference = true;
+  auto start = std::chrono::steady_clock::now();
+  auto r = search::Run(*archive_, *q, o);
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(20));
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), StatusCode::kTooComplex);
+  EXPECT_NE(r.status().message().find("too complex"), std::string::npos);
+  EXPECT_NE(r.status().message().find("vehicle(a)"), std::string::npos) << r.status().message();
+}
+
+TEST_F(RealDota, TopKIsThePrefixOfAll) {
+  for (const auto& [id, f] : DevFormulas()) {
+    auto q = logic::ParseAndBind(f, archive_->ontology());
+    SearchOptions all, top;
+    top.top_k = 3;
+    auto a = search::Run(*archive_, *q, all);
+    auto t = search::Run(*archive_, *q, top);
+    ASSERT_TRUE(a.ok() && t.ok());
+    ASSERT_EQ(t->results.size(), std::min<size_t>(3, a->results.size() > 10 ? 10 : a->results.size())) << id;
+    for (size_t i = 0; i < t->results.size(); ++i) EXPECT_EQ(t->results[i].image_id, a->results[i].image_id);
+  }
+}
+
+TEST(RandomArchive, PlannedEqualsReferenceThroughTheArchive) {
+  std::mt19937 rng(3);
+  std::vector<ImageRecord> images;
+  for (int i = 0; i < 120; ++i) {
+    reason::Scene s = testing::RandomScene(rng, rng() % 10, i % 3 == 0, i % 11 == 0 ? std::nan("") : 0.4);
+    ImageRecord rec;
+    char id[16];
+    std::snprintf(id, sizeof id, "R%04d", (i * 37) % 120);  // ids not in ingest order
+    rec.id = id;
+    rec.gsd = s.gsd;
+    for (const auto& e : s.entities) {
+      EntityRecord er;
+      er.class_id = e.class_id;
+      er.score = static_cast<float>(e.p);
+      for (int k = 0; k < e.hull.n && k < 4; ++k) {
+        er.corners[2 * k] = e.hull.points[k].x;
+        er.corners[2 * k + 1] = e.hull.points[k].y;
+      }
+      for (int k = e.hull.n; k < 4; ++k) {
+        er.corners[2 * k] = e.hull.points[0].x;
+        er.corners[2 * k + 1] = e.hull.points[0].y;
+      }
+      rec.entities.push_back(er);
+    }
+    images.push_back(std::move(rec));
+  }
+  const std::string dir = TempDir("random");
+  IngestOptions io;
+  io.show_progress = false;
+  ASSERT_TRUE(AppendToArchive(dir, Ontology::Default(), images, io).ok());
+  auto archive = Archive::Open(dir);
+  ASSERT_TRUE(archive.ok());
+  int compared = 0;
+  for (int it = 0; it < 150; ++it) {
+    std::string f = testing::RandomFormula(rng);
+    SearchOptions planned, reference;
+    planned.truth.crisp = reference.truth.crisp = it % 2 == 0;
+    planned.truth.default_gsd = reference.truth.default_gsd = 0.5;
+    planned.truth.semantics = reference.truth.semantics = static_cast<reason::Semantics>(it % 3);
+    reference.reference = true;
+    ExpectSame(Ranking(**archive, f, planned), Ranking(**archive, f, reference), it % 2 == 0, f);
+    ++compared;
+  }
+  EXPECT_EQ(compared, 150);
+  fs::remove_all(dir);
+}
+
+TEST(Search, UnknownOptimisationIsAnError) {
+  auto q = logic::ParseAndBind("plane(a)", Ontology::Default());
+  const std::string dir = TempDir("empty");
+  ASSERT_TRUE(AppendToArchive(dir, Ontology::Default(), {ImageRecord{"x", 0, 0, 0.5, "", {}}}, {false}).ok());
+  auto archive = Archive::Open(dir);
+  ASSERT_TRUE(archive.ok());
+  SearchOptions o;
+  o.disabled.insert("warp-drive");
+  auto r = search::Run(**archive, *q, o);
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.status().message().find("unknown optimisation 'warp-drive'"), std::string::npos);
+  fs::remove_all(dir);
+}
+
+}  // namespace
+}  // namespace georune::search
