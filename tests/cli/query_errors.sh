@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# georune query on bad input: located errors, exit status 1 or 2, never a crash or a hang.
+set -uo pipefail
+BIN=$1
+tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
+fail() { echo "FAIL: $*"; exit 1; }
+expect() {  # expect STATUS TEXT -- command...
+  local want=$1 text=$2; shift 3
+  local out rc
+  out=$(timeout 60 "$@" 2>&1); rc=$?
+  [ "$rc" = "$want" ] || fail "exit $rc (want $want) from: $* :: $out"
+  [[ "$out" == *"$text"* ]] || fail "no '$text' in output of: $* :: $out"
+}
+mkdir "$tmp/labels"
+printf 'gsd:0.5\r\n0 0 10 0 10 10 0 10 plane 0\r\n12 0 22 0 22 10 12 10 plane 0\r\n' > "$tmp/labels/P1.txt"
+"$BIN" ingest --archive "$tmp/a" --dota-labels "$tmp/labels" >/dev/null || fail "ingest"
+
+expect 0 '"image": "P1"' -- "$BIN" query --archive "$tmp/a" --logic "plane(a) AND plane(b)" --format json
+expect 2 "query:1:14: unexpected character '#'" -- "$BIN" query --archive "$tmp/a" --logic "plane(a) AND # ship(b)"
+expect 2 "^" -- "$BIN" query --archive "$tmp/a" --logic "plane(a) AND # ship(b)"
+expect 2 "unknown predicate 'unicorn'" -- "$BIN" query --archive "$tmp/a" --logic "unicorn(u)"
+expect 2 "give either --logic" -- "$BIN" query --archive "$tmp/a"
+expect 2 "excludes" -- "$BIN" query --archive "$tmp/a" --logic "plane(a)" --top 3 --all
+expect 1 "no" -- "$BIN" query --archive "$tmp/missing" --logic "plane(a)"
+expect 2 "unknown optimisation 'warp'" -- "$BIN" query --archive "$tmp/a" --logic "plane(a)" --disable warp
+# A damaged archive is refused, never read as data.
+seg=$(ls "$tmp/a" | grep -v MANIFEST | head -1)
+python3 - "$tmp/a/$seg" <<'PY'
+import sys
+p = sys.argv[1]; b = bytearray(open(p, 'rb').read()); b[len(b) // 2] ^= 0xFF; open(p, 'wb').write(bytes(b))
+PY
+out=$(timeout 60 "$BIN" query --archive "$tmp/a" --logic "plane(a)" 2>&1); rc=$?
+[ "$rc" = 1 ] || fail "damaged archive: exit $rc :: $out"
+[[ "$out" == *"$seg"* ]] || fail "damaged archive: the error should name the file :: $out"
+echo "query errors: ok"
