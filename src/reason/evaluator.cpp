@@ -105,6 +105,18 @@ class Explainer {
     }
     // A quantifier.
     const bool simple = node.kind == NodeKind::kExists || node.kind == NodeKind::kForall;
+    const bool counting = node.kind == NodeKind::kAtLeast || node.kind == NodeKind::kExactly;
+    if (positive && counting) {
+      // The entities counted: x[1], x[2], … in the witness.
+      std::vector<int> chosen;
+      double value = eval_.Best(node, env, &chosen);
+      const std::string& name = query_.var_names[node.vars[0]];
+      for (size_t i = 0; i < chosen.size(); ++i) {
+        out_->witness.emplace_back(name + "[" + std::to_string(i + 1) + "]", scene_.entities[chosen[i]].id);
+      }
+      out_->atoms.emplace_back(logic::PrintNode(query_, node), value);
+      return;
+    }
     if (!positive || !simple) {
       out_->atoms.emplace_back(logic::PrintNode(query_, node), eval_.Eval(node, env));
       return;

@@ -35,9 +35,9 @@ struct QueryArgs {
   TranslatorOptions translator;
 };
 
-nlohmann::json ToJson(const QueryArgs& a, const std::string& text, const std::string& logic,
+nlohmann::ordered_json ToJson(const QueryArgs& a, const std::string& text, const std::string& logic,
                       const search::SearchResponse& r, const nl::Translation* translation) {
-  nlohmann::json j;
+  nlohmann::ordered_json j;  // keys in the order of formats.md
   j["query"] = text;
   j["logic"] = logic;
   j["semantics"] = a.semantics;
@@ -47,11 +47,11 @@ nlohmann::json ToJson(const QueryArgs& a, const std::string& text, const std::st
                         {"agreement", translation->agreement},
                         {"samples", translation->samples}};
   }
-  j["results"] = nlohmann::json::array();
+  j["results"] = nlohmann::ordered_json::array();
   for (const auto& res : r.results) {
-    nlohmann::json w = nlohmann::json::object();
+    nlohmann::ordered_json w = nlohmann::ordered_json::object();
     for (const auto& [var, id] : res.witness) w[var] = id;
-    nlohmann::json atoms = nlohmann::json::array();
+    nlohmann::ordered_json atoms = nlohmann::ordered_json::array();
     for (const auto& atom : res.atoms) atoms.push_back({{"atom", atom.atom}, {"value", atom.value}});
     j["results"].push_back({{"image", res.image_id}, {"score", res.score}, {"witness", w}, {"atoms", atoms}});
   }
