@@ -1,6 +1,7 @@
 // The planned evaluator (see planner.h): static block analysis per quantifier, then per-image
 // search over class-restricted domains with eager checks and branch-and-bound.
 #include <algorithm>
+#include <cmath>
 #include <functional>
 #include <optional>
 
@@ -110,6 +111,7 @@ const std::vector<std::pair<std::string, std::string>>& EvaluatorOptimizations()
       {"components", "independent parts of an exists block with disjoint class domains are maximised apart"},
       {"branch-and-bound", "a partial assignment that cannot beat the best so far is cut"},
       {"count-early-stop", "crisp counting stops once enough entities are found"},
+      {"relation-cache", "binary relation values are computed once per entity pair and image"},
   };
   return kList;
 }
@@ -341,6 +343,23 @@ void PlannedEvaluator::Reset(const Scene& scene) {
     all_entities_.push_back(i);
   }
   domain_cache_.clear();
+  for (auto& c : relation_cache_) c.clear();
+}
+
+// Scenes above this many entities do not cache (the table is n² per relation).
+constexpr size_t kMaxCachedEntities = 1500;
+
+double PlannedEvaluator::CachedRelation(logic::Relation relation, int first, int second) {
+  const size_t n = scene_->entities.size();
+  const SceneEntity* pair[2] = {&scene_->entities[first], &scene_->entities[second]};
+  if (n > kMaxCachedEntities) return RelationTruth(relation, pair, params_);
+  const size_t r = static_cast<size_t>(relation);
+  if (relation_cache_.size() <= r) relation_cache_.resize(r + 1);
+  std::vector<double>& table = relation_cache_[r];
+  if (table.empty()) table.assign(n * n, std::nan(""));
+  double& slot = table[static_cast<size_t>(first) * n + second];
+  if (std::isnan(slot)) slot = RelationTruth(relation, pair, params_);
+  return slot;
 }
 
 const std::vector<int>& PlannedEvaluator::Domain(const std::vector<int>& classes, bool restricted) {
@@ -363,9 +382,23 @@ const std::vector<int>& PlannedEvaluator::Domain(const std::vector<int>& classes
 
 double PlannedEvaluator::Eval(const BoundNode& node, Env& env) {
   switch (node.kind) {
+    case NodeKind::kRelation:
+      if (On("relation-cache")) {
+        if (node.relation == logic::Relation::kClustered) {
+          return ClusteredFromNear(
+              node.vars.size(),
+              [&](size_t i, size_t j) {
+                return CachedRelation(logic::Relation::kNear, env.entity[node.vars[i]], env.entity[node.vars[j]]);
+              },
+              params_.crisp);
+        }
+        if (node.vars.size() == 2) {
+          return CachedRelation(node.relation, env.entity[node.vars[0]], env.entity[node.vars[1]]);
+        }
+      }
+      return Atom(node, env);
     case NodeKind::kConst:
     case NodeKind::kClass:
-    case NodeKind::kRelation:
     case NodeKind::kCompare: return Atom(node, env);
     case NodeKind::kNot: return Not(Eval(*node.children[0], env));
     case NodeKind::kAnd: {

@@ -40,30 +40,6 @@ double OnTruth(const SceneEntity& a, const SceneEntity& b, const TruthParams& pa
   return FromMargin(frac >= params.t_on, frac - params.t_on, params.softness * params.t_on, params);
 }
 
-// Soft connectivity of the near-graph: the best spanning tree's weakest edge (Prim, maximising).
-double ClusteredTruth(std::span<const SceneEntity* const> args, const TruthParams& params) {
-  const size_t n = args.size();
-  std::vector<double> best(n, -1.0);
-  std::vector<bool> in_tree(n, false);
-  best[0] = 1.0;
-  double bottleneck = 1.0;
-  for (size_t step = 0; step < n; ++step) {
-    size_t u = n;
-    for (size_t i = 0; i < n; ++i) {
-      if (!in_tree[i] && (u == n || best[i] > best[u])) u = i;
-    }
-    in_tree[u] = true;
-    bottleneck = std::min(bottleneck, best[u]);
-    if (bottleneck <= 0) return 0.0;
-    for (size_t v = 0; v < n; ++v) {
-      if (in_tree[v]) continue;
-      const SceneEntity* pair[2] = {args[u], args[v]};
-      best[v] = std::max(best[v], RelationTruth(Relation::kNear, pair, params));
-    }
-  }
-  return bottleneck;
-}
-
 }  // namespace
 
 double RelationTruth(Relation relation, std::span<const SceneEntity* const> args, const TruthParams& params) {
@@ -128,31 +104,14 @@ double RelationTruth(Relation relation, std::span<const SceneEntity* const> args
       double width = StripWidth(centres);
       return FromMargin(width <= t, t - width, params.softness * t, params);
     }
-    case Relation::kClustered: {
-      if (params.crisp) {
-        // Connectivity by search over near-edges.
-        const size_t n = args.size();
-        std::vector<bool> seen(n, false);
-        std::vector<size_t> stack{0};
-        seen[0] = true;
-        size_t reached = 1;
-        while (!stack.empty()) {
-          size_t u = stack.back();
-          stack.pop_back();
-          for (size_t v = 0; v < n; ++v) {
-            if (seen[v]) continue;
-            const SceneEntity* pair[2] = {args[u], args[v]};
-            if (RelationTruth(Relation::kNear, pair, params) > 0) {
-              seen[v] = true;
-              ++reached;
-              stack.push_back(v);
-            }
-          }
-        }
-        return reached == n ? 1.0 : 0.0;
-      }
-      return ClusteredTruth(args, params);
-    }
+    case Relation::kClustered:
+      return ClusteredFromNear(
+          args.size(),
+          [&](size_t i, size_t j) {
+            const SceneEntity* pair[2] = {args[i], args[j]};
+            return RelationTruth(Relation::kNear, pair, params);
+          },
+          params.crisp);
   }
   return 0.0;
 }

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <functional>
 #include <cmath>
 #include <map>
 #include <mutex>
@@ -148,6 +149,68 @@ class Pruner {
   const Archive& archive_;
 };
 
+// An upper bound of an image's score from its class confidences (spec §5 is monotone in every
+// class atom, and every other atom is at most 1): exists → AND of its variables' best
+// confidences; counting → that AND n times; AND/OR of bounds; anything else 1.
+class Bounder {
+ public:
+  Bounder(const logic::BoundQuery& query, const reason::TruthParams& truth)
+      : var_classes_(reason::VariableClasses(query)), truth_(truth) {}
+
+  // `best[c]`: the highest confidence of class c in the image (0 if absent, ≥ min_conf only).
+  double Of(const BoundNode& node, const std::vector<double>& best, bool any_entity) const {
+    const reason::Semantics s = truth_.semantics;
+    switch (node.kind) {
+      case NodeKind::kConst: return node.value ? 1.0 : 0.0;
+      case NodeKind::kExists: {
+        double v = 1.0;
+        for (int var : node.vars) v = reason::And(s, v, Var(var, best, any_entity));
+        for (const auto& c : Conjuncts(*node.children[0])) v = reason::And(s, v, Of(*c, best, any_entity));
+        return v;
+      }
+      case NodeKind::kAtLeast:
+      case NodeKind::kExactly: {
+        double v = 1.0, each = Var(node.vars[0], best, any_entity);
+        for (long i = 0; i < node.count && v > 0; ++i) v = reason::And(s, v, each);
+        return v;
+      }
+      case NodeKind::kAnd: {
+        double v = 1.0;
+        for (const auto& c : node.children) v = reason::And(s, v, Of(*c, best, any_entity));
+        return v;
+      }
+      case NodeKind::kOr: {
+        double v = 0.0;
+        for (const auto& c : node.children) v = reason::Or(s, v, Of(*c, best, any_entity));
+        return v;
+      }
+      default: return 1.0;
+    }
+  }
+
+ private:
+  static std::vector<const BoundNode*> Conjuncts(const BoundNode& n) {
+    std::vector<const BoundNode*> out;
+    if (n.kind == NodeKind::kAnd) {
+      for (const auto& c : n.children) out.push_back(c.get());
+    } else {
+      out.push_back(&n);
+    }
+    return out;
+  }
+
+  double Var(int var, const std::vector<double>& best, bool any_entity) const {
+    const auto& classes = var_classes_[var];
+    if (!classes) return any_entity ? 1.0 : 0.0;
+    double v = 0.0;
+    for (int c : *classes) v = std::max(v, c < static_cast<int>(best.size()) ? best[c] : 0.0);
+    return truth_.crisp && v > 0.0 ? 1.0 : v;
+  }
+
+  std::vector<std::optional<std::vector<int>>> var_classes_;
+  reason::TruthParams truth_;
+};
+
 bool Ranks(const ImageResult& a, const ImageResult& b) {
   if (a.score != b.score) return a.score > b.score;
   return a.image_id < b.image_id;
@@ -159,6 +222,7 @@ std::vector<std::pair<std::string, std::string>> ListOptimizations() {
   std::vector<std::pair<std::string, std::string>> out = {
       {"class-index", "images that cannot hold the classes and counts the query needs are never opened"},
       {"parallel", "images are evaluated on all cores"},
+      {"topk-bounds", "with --top K, images are evaluated best upper bound first until none left can enter"},
   };
   for (const auto& o : reason::EvaluatorOptimizations()) out.push_back(o);
   return out;
@@ -235,7 +299,6 @@ Result<SearchResponse> Run(const Archive& archive, const logic::BoundQuery& quer
   };
 
   std::vector<double> scores(candidates.size(), 0.0);
-  std::atomic<size_t> next{0};
   std::mutex error_mu;
   std::optional<std::pair<size_t, Status>> first_error;  // lowest candidate index wins
   std::atomic<bool> stop{false};
@@ -246,45 +309,109 @@ Result<SearchResponse> Run(const Archive& archive, const logic::BoundQuery& quer
     if (!first_error || index < first_error->first) first_error.emplace(index, std::move(st));
     stop = true;
   };
-  auto worker = [&]() {
-    auto evaluator = make_evaluator();
-    for (;;) {
-      const size_t i = next.fetch_add(1);
-      if (i >= candidates.size() || stop) return;
-      const uint32_t image = candidates[i];
-      if ((i & 63) == 0 && Clock::now() > deadline) {
-        fail(i, Status::TooComplex("the query ran past its time budget of " +
-                                   std::to_string(options.query_budget_seconds) + " s while evaluating '" +
-                                   logic::Print(query) + "' (hint: narrow the query or raise --query-budget)"));
-        return;
-      }
-      Status checked = archive.CheckImage(image);
-      if (!checked.ok()) {
-        fail(i, checked);
-        return;
-      }
-      reason::Scene scene = scene_of(image);
-      auto score = evaluator->Score(scene, false);
-      if (!score.ok()) {
-        Status st = score.status();
-        fail(i, Status(st.code(), "image " + std::string(archive.ImageId(image)) + ": " + st.message()));
-        return;
-      }
-      scores[i] = score->value;
-    }
-  };
   int threads = options.threads > 0 ? options.threads : static_cast<int>(std::thread::hardware_concurrency());
   if (options.disabled.count("parallel")) threads = 1;
   threads = std::max(1, std::min<int>(threads, static_cast<int>(candidates.size() / 8) + 1));
-  if (threads == 1) {
-    worker();
-  } else {
+  auto parallel = [&](const std::function<void()>& work) {
+    if (threads == 1) return work();
     std::vector<std::thread> pool;
-    for (int t = 0; t < threads; ++t) pool.emplace_back(worker);
+    for (int t = 0; t < threads; ++t) pool.emplace_back(work);
     for (auto& t : pool) t.join();
+  };
+
+  // 2a. Upper bounds, and the order of evaluation: best bound first, then image id.
+  const bool use_bounds = options.top_k > 0 && !options.reference && !options.disabled.count("topk-bounds");
+  std::vector<double> bound(candidates.size(), 1.0);
+  std::vector<uint32_t> order(candidates.size());
+  for (size_t i = 0; i < order.size(); ++i) order[i] = static_cast<uint32_t>(i);
+  if (use_bounds) {
+    Bounder bounder(query, truth);
+    const int class_count = archive.ontology().ClassCount();
+    std::atomic<size_t> next_bound{0};
+    parallel([&]() {
+      std::vector<double> best(class_count);
+      for (size_t i; (i = next_bound.fetch_add(1)) < candidates.size() && !stop;) {
+        Status checked = archive.CheckImage(candidates[i]);
+        if (!checked.ok()) return fail(i, checked);
+        const EntitySpan span = archive.Entities(candidates[i]);
+        std::fill(best.begin(), best.end(), 0.0);
+        bool any = false;
+        for (uint32_t e = 0; e < span.count; ++e) {
+          if (span.score[e] < truth.min_conf || span.class_id[e] >= class_count) continue;
+          best[span.class_id[e]] = std::max<double>(best[span.class_id[e]], span.score[e]);
+          any = true;
+        }
+        bound[i] = bounder.Of(*query.root, best, any);
+      }
+    });
+    if (first_error) return first_error->second;
+    bool ids_ascending = true;
+    for (size_t i = 1; i < candidates.size() && ids_ascending; ++i) {
+      ids_ascending = archive.ImageId(candidates[i - 1]) < archive.ImageId(candidates[i]);
+    }
+    auto by_bound = [&](uint32_t a, uint32_t b) { return bound[a] > bound[b]; };
+    if (ids_ascending) {
+      std::stable_sort(order.begin(), order.end(), by_bound);
+    } else {
+      std::sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) {
+        if (bound[a] != bound[b]) return bound[a] > bound[b];
+        return archive.ImageId(candidates[a]) < archive.ImageId(candidates[b]);
+      });
+    }
   }
+
+  // 2b. Evaluation, one evaluator per thread. With bounds, evaluation stops once the image next
+  //     in order cannot enter the top k (its bound is below the k-th score, or equal with a
+  //     larger id): the k-th score of what is done can only rise.
+  struct Kth {
+    double score;
+    std::string_view id;
+  };
+  auto worse = [](const Kth& a, const Kth& b) { return a.score != b.score ? a.score > b.score : a.id < b.id; };
+  std::vector<Kth> top;  // a heap whose front is the worst of the best k
+  std::mutex top_mu;
+  std::atomic<size_t> next{0};
+  std::atomic<uint64_t> evaluated{0};
+  parallel([&]() {
+    auto evaluator = make_evaluator();
+    for (;;) {
+      if (stop) return;
+      const size_t pos = next.fetch_add(1);
+      if (pos >= order.size()) return;
+      const size_t i = order[pos];
+      const uint32_t image = candidates[i];
+      if ((pos & 63) == 0 && Clock::now() > deadline) {
+        return fail(i, Status::TooComplex("the query ran past its time budget of " +
+                                          std::to_string(options.query_budget_seconds) + " s while evaluating '" +
+                                          logic::Print(query) + "' (hint: narrow the query or raise --query-budget)"));
+      }
+      Status checked = archive.CheckImage(image);
+      if (!checked.ok()) return fail(i, checked);
+      auto score = evaluator->Score(scene_of(image), false);
+      if (!score.ok()) {
+        Status st = score.status();
+        return fail(i, Status(st.code(), "image " + std::string(archive.ImageId(image)) + ": " + st.message()));
+      }
+      scores[i] = score->value;
+      evaluated.fetch_add(1);
+      if (!use_bounds || score->value <= 0.0) continue;
+      std::lock_guard lock(top_mu);
+      top.push_back({score->value, archive.ImageId(image)});
+      std::push_heap(top.begin(), top.end(), worse);
+      if (top.size() > options.top_k) {
+        std::pop_heap(top.begin(), top.end(), worse);
+        top.pop_back();
+      }
+      const size_t upcoming = next.load();
+      if (top.size() == options.top_k && upcoming < order.size()) {
+        const size_t j = order[upcoming];
+        const Kth& kth = top.front();
+        if (bound[j] < kth.score || (bound[j] == kth.score && archive.ImageId(candidates[j]) > kth.id)) stop = true;
+      }
+    }
+  });
   if (first_error) return first_error->second;
-  response.stats.evaluated = candidates.size();
+  response.stats.evaluated = evaluated.load();
 
   // 3. Rank: score descending, then image id ascending; keep the top k.
   std::vector<ImageResult> ranked;

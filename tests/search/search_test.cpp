@@ -231,7 +231,20 @@ TEST(RandomArchive, PlannedEqualsReferenceThroughTheArchive) {
     planned.truth.default_gsd = reference.truth.default_gsd = 0.5;
     planned.truth.semantics = reference.truth.semantics = static_cast<reason::Semantics>(it % 3);
     reference.reference = true;
-    ExpectSame(Ranking(**archive, f, planned), Ranking(**archive, f, reference), it % 2 == 0, f);
+    auto all = Ranking(**archive, f, planned);
+    ExpectSame(all, Ranking(**archive, f, reference), it % 2 == 0, f);
+    // Top-k by upper bounds is the prefix of the full ranking, ties included.
+    for (size_t k : {1, 3, 7}) {
+      SearchOptions top = planned;
+      top.top_k = k;
+      auto q = logic::ParseAndBind(f, (*archive)->ontology());
+      auto r = search::Run(**archive, *q, top);
+      ASSERT_TRUE(r.ok()) << r.status().message();
+      std::vector<std::pair<std::string, double>> got;
+      for (const auto& res : r->results) got.emplace_back(res.image_id, res.score);
+      std::vector<std::pair<std::string, double>> want(all.begin(), all.begin() + std::min(k, all.size()));
+      ExpectSame(got, want, true, f + " top " + std::to_string(k));
+    }
     ++compared;
   }
   EXPECT_EQ(compared, 150);

@@ -10,6 +10,8 @@
 //                       whose class domains are disjoint, spec §6) are maximised apart.
 //  - branch-and-bound:  a partial assignment that cannot beat the best so far is cut.
 //  - count-early-stop:  crisp counting stops once enough entities are found.
+//  - relation-cache:    binary relation values are computed once per entity pair and image
+//                       (clustered() reuses the cached near() values).
 // Quantified conjuncts are evaluated only when every variable in scope is bound (spec §6).
 #pragma once
 
@@ -68,6 +70,9 @@ class PlannedEvaluator : public Evaluator {
   std::vector<std::vector<int>> by_class_;
   std::vector<int> all_entities_;
   std::unordered_map<std::string, std::vector<int>> domain_cache_;
+  // Per scene: binary relation values by (relation, first, second); NaN = not computed yet.
+  double CachedRelation(logic::Relation relation, int first, int second);
+  std::vector<std::vector<double>> relation_cache_;
 };
 
 }  // namespace georune::reason
