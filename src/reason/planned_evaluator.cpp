@@ -111,6 +111,7 @@ const std::vector<std::pair<std::string, std::string>>& EvaluatorOptimizations()
       {"components", "independent parts of an exists block with disjoint class domains are maximised apart"},
       {"branch-and-bound", "a partial assignment that cannot beat the best so far is cut"},
       {"count-early-stop", "crisp counting stops once enough entities are found"},
+      {"spatial-index", "a variable tied by near/on/overlaps/distance to a bound entity takes candidates from a grid"},
       {"relation-cache", "binary relation values are computed once per entity pair and image"},
   };
   return kList;
@@ -344,6 +345,54 @@ void PlannedEvaluator::Reset(const Scene& scene) {
   }
   domain_cache_.clear();
   for (auto& c : relation_cache_) c.clear();
+  grids_.clear();
+}
+
+// A uniform grid over a domain's entities; each entity is listed in every cell its bounding box
+// touches. Queries return the domain entities whose box comes within a distance of a box.
+struct PlannedEvaluator::Grid {
+  double x0 = 0, y0 = 0, cell = 1;
+  int nx = 1, ny = 1;
+  double max_s = 0;  // largest s = √area in the domain
+  std::vector<std::vector<int>> cells;
+
+  int Cx(double x) const { return std::clamp(static_cast<int>(std::floor((x - x0) / cell)), 0, nx - 1); }
+  int Cy(double y) const { return std::clamp(static_cast<int>(std::floor((y - y0) / cell)), 0, ny - 1); }
+};
+
+const PlannedEvaluator::Grid& PlannedEvaluator::GridOf(const std::vector<int>& domain) {
+  auto it = grids_.find(&domain);
+  if (it != grids_.end()) return *it->second;
+  auto g = std::make_unique<Grid>();
+  const auto& ents = scene_->entities;
+  double x1 = 0, y1 = 0, area = 0;
+  bool first = true;
+  for (int e : domain) {
+    const SceneEntity& en = ents[e];
+    if (first) {
+      g->x0 = en.min_x, g->y0 = en.min_y, x1 = en.max_x, y1 = en.max_y;
+      first = false;
+    }
+    g->x0 = std::min(g->x0, en.min_x), g->y0 = std::min(g->y0, en.min_y);
+    x1 = std::max(x1, en.max_x), y1 = std::max(y1, en.max_y);
+    g->max_s = std::max(g->max_s, en.s);
+    area += (en.max_x - en.min_x) * (en.max_y - en.min_y);
+  }
+  // Cells about the size of a typical box, at most ~4 boxes' worth of cells per entity.
+  const double typical = std::sqrt(std::max(area / std::max<size_t>(1, domain.size()), 1.0));
+  g->cell = std::max({typical * 2, (x1 - g->x0) / 256, (y1 - g->y0) / 256, 1e-9});
+  g->nx = std::max(1, static_cast<int>(std::ceil((x1 - g->x0) / g->cell)) + 1);
+  g->ny = std::max(1, static_cast<int>(std::ceil((y1 - g->y0) / g->cell)) + 1);
+  g->cells.resize(static_cast<size_t>(g->nx) * g->ny);
+  for (int e : domain) {
+    const SceneEntity& en = ents[e];
+    for (int cy = g->Cy(en.min_y); cy <= g->Cy(en.max_y); ++cy) {
+      for (int cx = g->Cx(en.min_x); cx <= g->Cx(en.max_x); ++cx) g->cells[cy * g->nx + cx].push_back(e);
+    }
+  }
+  const Grid& ref = *g;
+  grids_.emplace(&domain, std::move(g));
+  return ref;
 }
 
 // Scenes above this many entities do not cache (the table is n² per relation).
@@ -467,12 +516,14 @@ double PlannedEvaluator::SearchComponent(const Block& block, const Component& co
 
   // Candidates per variable, with the value of their one-variable conjuncts.
   std::vector<std::vector<std::pair<int, double>>> cand(k);
+  std::vector<const std::vector<int>*> domain_of(k);
   std::vector<bool> is_unary(block.conjuncts.size(), false);
   for (size_t i = 0; i < k; ++i) {
     const int p = comp.positions[i];
     const int var = block.vars[p];
     const ClassSet& dom = block.domains[p];
     const std::vector<int>& entities = Domain(dom ? *dom : std::vector<int>{}, dom.has_value());
+    domain_of[i] = &entities;
     std::vector<int> unary;
     if (eager) {
       for (int c : comp.conjuncts) {
@@ -565,6 +616,83 @@ double PlannedEvaluator::SearchComponent(const Block& block, const Component& co
     }
   }
 
+  // Spatial filters: at each level, a conjunct tying the new variable to a bound entity within a
+  // distance gives a radius around that entity's box (conservative: box distance ≤ polygon
+  // distance); the candidates come from the domain's grid.
+  struct SpatialFilter {
+    const BoundNode* conj = nullptr;
+    int other_var = -1;
+    double radius_px = 0;      // fixed radius (overlap-type: 0; distance<X: X)
+    bool scaled = false;       // near: radius k·(s_other + max_s)/2
+  };
+  std::vector<SpatialFilter> spatial(k);
+  if (On("spatial-index")) {
+    const double soft = params_.crisp ? 1.0 : 1.0 + params_.softness;
+    for (size_t l = 0; l < k; ++l) {
+      const int var = block.vars[comp.positions[order[l]]];
+      if (cand[order[l]].size() < 16) continue;  // a scan is as fast below this
+      for (int c : at_level[l]) {
+        const BoundNode& n = *block.conjuncts[c];
+        if (n.vars.size() != 2 || (n.vars[0] != var && n.vars[1] != var) || n.vars[0] == n.vars[1]) continue;
+        SpatialFilter f;
+        f.conj = &n;
+        f.other_var = n.vars[0] == var ? n.vars[1] : n.vars[0];
+        if (n.kind == NodeKind::kRelation) {
+          switch (n.relation) {
+            case logic::Relation::kNear: f.scaled = true; f.radius_px = soft * params_.k_near; break;
+            case logic::Relation::kOn:
+            case logic::Relation::kContains:
+            case logic::Relation::kOverlaps: f.radius_px = 0; break;
+            default: continue;
+          }
+        } else if (n.kind == NodeKind::kCompare && n.measure == logic::Measure::kDistance &&
+                   (n.op == logic::CmpOp::kLt || n.op == logic::CmpOp::kLe)) {
+          double t = ThresholdInPixels(n, scene_->gsd);
+          if (!std::isfinite(t)) continue;
+          f.radius_px = t * soft;
+        } else {
+          continue;
+        }
+        // The other variable must be bound before this level (an earlier level or outside).
+        bool other_bound = env.entity[f.other_var] >= 0;
+        for (size_t j = 0; j < l && !other_bound; ++j) other_bound = block.vars[comp.positions[order[j]]] == f.other_var;
+        if (!other_bound) continue;
+        spatial[l] = f;
+        break;
+      }
+    }
+  }
+  std::vector<uint32_t> seen_stamp(scene_->entities.size(), 0);
+  uint32_t stamp = 0;
+  // The positions in cand[i] of the candidates near the bound entity, in cand order.
+  auto nearby = [&](size_t level, size_t i, std::vector<size_t>* out) {
+    const SpatialFilter& f = spatial[level];
+    const Grid& g = GridOf(*domain_of[i]);
+    const SceneEntity& u = scene_->entities[env.entity[f.other_var]];
+    const double r = f.scaled ? f.radius_px * (u.s + g.max_s) / 2.0 : f.radius_px;
+    ++stamp;
+    std::vector<int> hits;
+    for (int cy = g.Cy(u.min_y - r); cy <= g.Cy(u.max_y + r); ++cy) {
+      for (int cx = g.Cx(u.min_x - r); cx <= g.Cx(u.max_x + r); ++cx) {
+        for (int e : g.cells[cy * g.nx + cx]) {
+          if (seen_stamp[e] == stamp) continue;
+          seen_stamp[e] = stamp;
+          const SceneEntity& en = scene_->entities[e];
+          const double dx = std::max({0.0, en.min_x - u.max_x, u.min_x - en.max_x});
+          const double dy = std::max({0.0, en.min_y - u.max_y, u.min_y - en.max_y});
+          if (dx * dx + dy * dy <= r * r * (1 + 1e-12) + 1e-9) hits.push_back(e);
+        }
+      }
+    }
+    std::sort(hits.begin(), hits.end());
+    out->clear();
+    size_t h = 0;
+    for (size_t c = 0; c < cand[i].size() && h < hits.size(); ++c) {
+      while (h < hits.size() && hits[h] < cand[i][c].first) ++h;
+      if (h < hits.size() && hits[h] == cand[i][c].first) out->push_back(c);
+    }
+  };
+
   double best_value = 0.0;
   std::vector<int> current(k, -1), best_tuple;
   bool done = false;
@@ -580,7 +708,12 @@ double PlannedEvaluator::SearchComponent(const Block& block, const Component& co
     }
     const size_t i = order[level];
     const int var = block.vars[comp.positions[i]];
-    for (const auto& [e, u] : cand[i]) {
+    std::vector<size_t> positions;
+    const bool filtered = spatial[level].conj != nullptr;
+    if (filtered) nearby(level, i, &positions);
+    const size_t count = filtered ? positions.size() : cand[i].size();
+    for (size_t pi = 0; pi < count; ++pi) {
+      const auto& [e, u] = cand[i][filtered ? positions[pi] : pi];
       if (done) return;
       if (env.IsBound(e)) continue;
       Step(*block.node);

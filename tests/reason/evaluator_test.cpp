@@ -17,7 +17,8 @@ struct Case {
   bool crisp;
 };
 
-void ExpectSameScores(const std::string& disabled_one, int iterations, uint32_t seed) {
+void ExpectSameScores(const std::string& disabled_one, int iterations, uint32_t seed, int min_entities = 0,
+                      int max_entities = 8) {
   std::mt19937 rng(seed);
   const Case cases[] = {{Semantics::kProduct, false}, {Semantics::kProduct, true}, {Semantics::kGodel, false},
                         {Semantics::kLukasiewicz, false}, {Semantics::kLukasiewicz, true}};
@@ -27,7 +28,8 @@ void ExpectSameScores(const std::string& disabled_one, int iterations, uint32_t 
     auto q = logic::ParseAndBind(text, Ontology::Default());
     ASSERT_TRUE(q.ok()) << text << "\n" << q.status().message();
     const Case& c = cases[it % 5];
-    Scene scene = testing::RandomScene(rng, rng() % 9, c.crisp && it % 2 == 0);
+    Scene scene = testing::RandomScene(rng, min_entities + rng() % (max_entities - min_entities + 1),
+                                       c.crisp && it % 2 == 0);
     TruthParams params;
     params.semantics = c.semantics;
     params.crisp = c.crisp;
@@ -56,6 +58,9 @@ void ExpectSameScores(const std::string& disabled_one, int iterations, uint32_t 
 }
 
 TEST(Evaluator, PlannedEqualsReferenceAllOptimisations) { ExpectSameScores("", 3000, 1); }
+
+// Dense scenes exercise the spatial grid (used above 16 candidates) and the relation cache.
+TEST(Evaluator, PlannedEqualsReferenceOnDenseScenes) { ExpectSameScores("", 200, 29, 60, 140); }
 
 TEST(Evaluator, PlannedEqualsReferenceWithEachOptimisationOff) {
   for (const auto& [name, what] : EvaluatorOptimizations()) {

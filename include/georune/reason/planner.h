@@ -10,6 +10,8 @@
 //                       whose class domains are disjoint, spec §6) are maximised apart.
 //  - branch-and-bound:  a partial assignment that cannot beat the best so far is cut.
 //  - count-early-stop:  crisp counting stops once enough entities are found.
+//  - spatial-index:     a variable tied by near/on/contains/overlaps/distance< to a bound entity
+//                       takes its candidates from a per-image grid around that entity.
 //  - relation-cache:    binary relation values are computed once per entity pair and image
 //                       (clustered() reuses the cached near() values).
 // Quantified conjuncts are evaluated only when every variable in scope is bound (spec §6).
@@ -73,6 +75,10 @@ class PlannedEvaluator : public Evaluator {
   // Per scene: binary relation values by (relation, first, second); NaN = not computed yet.
   double CachedRelation(logic::Relation relation, int first, int second);
   std::vector<std::vector<double>> relation_cache_;
+  // Per scene: a uniform grid over the entities of a domain (keyed by the domain's address).
+  struct Grid;
+  const Grid& GridOf(const std::vector<int>& domain);
+  std::unordered_map<const std::vector<int>*, std::unique_ptr<Grid>> grids_;
 };
 
 }  // namespace georune::reason
