@@ -2,6 +2,7 @@
 // search over class-restricted domains with eager checks and branch-and-bound.
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <functional>
 #include <optional>
 
@@ -309,12 +310,44 @@ const PlannedEvaluator::Block& PlannedEvaluator::BlockOf(const BoundNode& node) 
   return ref;
 }
 
-std::string PlannedEvaluator::Describe() const {
+void PlannedEvaluator::MergeStats(const Stats& from, Stats* into) {
+  for (const auto& [block, s] : from) {
+    BlockStats& t = (*into)[block];
+    t.searches += s.searches;
+    for (const auto& [j, n] : s.join_orders) t.join_orders[j] += n;
+    for (const auto& [v, n] : s.candidates) t.candidates[v] += n;
+    t.grid_lookups += s.grid_lookups;
+    t.assignments += s.assignments;
+  }
+}
+
+std::string PlannedEvaluator::Describe(const Stats* stats) const {
   std::string out;
   auto* self = const_cast<PlannedEvaluator*>(this);
   ForEachQuantifier(*query_.root, [&](const BoundNode& q) {
     if (q.kind == NodeKind::kExists) {
-      out += "  exists-block " + self->BlockOf(q).description;
+      const std::string& d = self->BlockOf(q).description;
+      out += "  exists-block " + d;
+      auto it = stats ? stats->find(d.substr(0, d.find('\n'))) : Stats::const_iterator{};
+      if (stats && it != stats->end() && it->second.searches > 0) {
+        const BlockStats& s = it->second;
+        out += "    searched " + std::to_string(s.searches) + " times; " + std::to_string(s.assignments) +
+               " assignments tried; " + std::to_string(s.grid_lookups) + " candidate lists from the spatial grid\n";
+        out += "    mean candidates per variable:";
+        for (const auto& [v, n] : s.candidates) {
+          char buf[64];
+          std::snprintf(buf, sizeof buf, " %s %.1f", v.c_str(), static_cast<double>(n) / s.searches);
+          out += buf;
+        }
+        out += "\n    join orders:";
+        std::vector<std::pair<uint64_t, std::string>> orders;
+        for (const auto& [j, n] : s.join_orders) orders.emplace_back(n, j);
+        std::sort(orders.rbegin(), orders.rend());
+        for (size_t i = 0; i < orders.size() && i < 3; ++i) {
+          out += (i ? ";" : "") + std::string(" ") + orders[i].second + " (" + std::to_string(orders[i].first) + ")";
+        }
+        out += "\n";
+      }
     } else {
       out += "  " + logic::PrintNode(query_, q).substr(0, 200) + "\n";
       auto restrictions = QuantifierRestrictions(q);
@@ -745,8 +778,20 @@ double PlannedEvaluator::SearchComponent(const Block& block, const Component& co
       env.Unbind(var);
     }
   };
+  const uint64_t steps_before = steps_;
   dfs(0, 1.0);
   if (best && best_value > 0) *best = best_tuple;
+  BlockStats& st = stats_[block.description.substr(0, block.description.find('\n'))];
+  ++st.searches;
+  std::string join;
+  for (size_t l = 0; l < k; ++l) {
+    const std::string& name = query_.var_names[block.vars[comp.positions[order[l]]]];
+    join += (l ? " → " : "") + name;
+    st.candidates[name] += cand[order[l]].size();
+    if (spatial[l].conj) ++st.grid_lookups;
+  }
+  ++st.join_orders[join];
+  st.assignments += steps_ - steps_before;
   return best_value;
 }
 

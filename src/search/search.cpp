@@ -372,8 +372,20 @@ Result<SearchResponse> Run(const Archive& archive, const logic::BoundQuery& quer
   std::mutex top_mu;
   std::atomic<size_t> next{0};
   std::atomic<uint64_t> evaluated{0};
+  reason::PlannedEvaluator::Stats plan_stats;  // merged from the workers, for --explain
   parallel([&]() {
     auto evaluator = make_evaluator();
+    struct MergeOnExit {
+      reason::Evaluator* e;
+      std::mutex* mu;
+      reason::PlannedEvaluator::Stats* into;
+      ~MergeOnExit() {
+        if (auto* planned = dynamic_cast<reason::PlannedEvaluator*>(e)) {
+          std::lock_guard lock(*mu);
+          reason::PlannedEvaluator::MergeStats(planned->stats(), into);
+        }
+      }
+    } merge{evaluator.get(), &top_mu, &plan_stats};
     for (;;) {
       if (stop) return;
       const size_t pos = next.fetch_add(1);
@@ -446,6 +458,11 @@ Result<SearchResponse> Run(const Archive& archive, const logic::BoundQuery& quer
             std::to_string(response.stats.candidates) + " of " + std::to_string(response.stats.images) +
             " images are candidates, " + std::to_string(response.stats.images - response.stats.candidates) +
             " skipped\n";
+    if (use_bounds) {
+      plan += "top-k by upper bounds (topk-bounds): " + std::to_string(response.stats.evaluated) + " of " +
+              std::to_string(response.stats.candidates) + " candidates evaluated, " +
+              std::to_string(response.stats.candidates - response.stats.evaluated) + " skipped by their bound\n";
+    }
     if (!keep_class.empty()) {
       plan += "classes read:";
       for (size_t c = 0; c < keep_class.size(); ++c) {
@@ -455,7 +472,8 @@ Result<SearchResponse> Run(const Archive& archive, const logic::BoundQuery& quer
     }
     if (!options.reference) {
       reason::PlannedEvaluator describer(query, truth, options.image_budget, options.disabled);
-      plan += "plan:\n" + describer.Describe();
+      plan += "plan (what the searches did, over the " + std::to_string(response.stats.evaluated) +
+              " images evaluated):\n" + describer.Describe(&plan_stats);
     } else {
       plan += "plan: nested loops over every entity for every variable (reference)\n";
     }

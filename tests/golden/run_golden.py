@@ -8,7 +8,8 @@ A case holds images as DOTA labelTxt blocks, one query, options, and the expecte
     expect: ID ID ...          ranked image ids (crisp mode unless options say otherwise), or
     expect: (none)
     error: TEXT                the command fails (exit 1 or 2) and stderr contains TEXT
-Every case runs with the planned evaluator and with --reference; both must agree.
+Every case runs with the planned evaluator, with --reference, and with each optimisation
+switched off in turn (--disable NAME); all must give the expected answer.
 Usage: run_golden.py GEORUNE_BINARY
 """
 import json, os, shlex, subprocess, sys, tempfile
@@ -37,6 +38,10 @@ def main():
     binary = sys.argv[1]
     here = os.path.dirname(os.path.abspath(__file__))
     cases = sorted(f for f in os.listdir(here) if f.endswith(".case"))
+    listing = subprocess.run([binary, "query", "--list-optimizations"], capture_output=True, text=True, check=True)
+    optimisations = [line.split("\t")[0] for line in listing.stdout.splitlines() if line]
+    assert len(optimisations) >= 10, listing.stdout
+    modes = [[], ["--reference"]] + [["--disable", name] for name in optimisations]
     passed = failed = 0
     for name in cases:
         case = parse(os.path.join(here, name))
@@ -54,13 +59,13 @@ def main():
             problems = []
             if ing.returncode != 0:
                 problems.append("ingest failed: " + ing.stderr)
-            for mode in ([], ["--reference"]):
+            for mode in modes:
                 if problems:
                     break
                 cmd = [binary, "query", "--archive", archive, "--logic", case["query"], "--all",
                        "--format", "json"] + case["options"] + mode
                 run = subprocess.run(cmd, capture_output=True, text=True, timeout=60)
-                label = "reference" if mode else "planned"
+                label = " ".join(mode) if mode else "planned"
                 if case["error"] is not None:
                     if run.returncode not in (1, 2) or case["error"] not in run.stderr:
                         problems.append(f"{label}: expected error containing {case['error']!r}, "

@@ -33,6 +33,7 @@ struct QueryArgs {
   uint64_t image_budget = 50'000'000;
   double query_budget = 30.0;
   TranslatorOptions translator;
+  bool list_optimizations = false;
 };
 
 nlohmann::ordered_json ToJson(const QueryArgs& a, const std::string& text, const std::string& logic,
@@ -83,6 +84,11 @@ void PrintTable(const QueryArgs& a, const std::string& logic, const search::Sear
 }
 
 int RunQuery(QueryArgs a) {
+  if (a.list_optimizations) {
+    for (const auto& [name, what] : search::ListOptimizations()) std::printf("%s\t%s\n", name.c_str(), what.c_str());
+    return 0;
+  }
+  if (a.archive.empty()) return ReportError(Status::InvalidInput("--archive DIR is required"));
   if (a.logic.empty() == a.english.empty()) {
     return ReportError(Status::InvalidInput(
         "give either --logic \"FORMULA\" or an English query (hint: georune query --archive DIR \"two planes near a "
@@ -139,7 +145,7 @@ int RunQuery(QueryArgs a) {
 const bool kRegistered = RegisterCommand("query", [](CLI::App& app, int& exit_code) {
   auto args = std::make_shared<QueryArgs>();
   CLI::App* cmd = app.add_subcommand("query", "Rank the images of an archive by a logic or English query");
-  cmd->add_option("--archive", args->archive, "archive folder")->required();
+  cmd->add_option("--archive", args->archive, "archive folder (required)");
   cmd->add_option("english", args->english, "an English query (translated to logic first)");
   cmd->add_option("--logic", args->logic, "a formula of the query logic (docs/query-language.md)");
   cmd->add_flag("--crisp", args->crisp, "two-valued truth: every atom is 0 or 1");
@@ -156,7 +162,8 @@ const bool kRegistered = RegisterCommand("query", [](CLI::App& app, int& exit_co
   cmd->add_option("--min-conf", args->min_conf, "ignore entities below this confidence (default 0.05)")
       ->check(CLI::Range(0.0, 1.0));
   cmd->add_option("--tau", args->tau, "retrieval threshold tau_ret marked in the table (default 0.5)");
-  cmd->add_option("--disable", args->disable, "switch an optimisation off (repeatable; see docs/parameters.md)");
+  cmd->add_option("--disable", args->disable, "switch an optimisation off (repeatable; see --list-optimizations)");
+  cmd->add_flag("--list-optimizations", args->list_optimizations, "print the optimisations' names and exit");
   cmd->add_option("--threads", args->threads, "worker threads (default: all cores)");
   cmd->add_option("--image-budget", args->image_budget, "assignments tried per image before 'too complex'");
   cmd->add_option("--query-budget", args->query_budget, "seconds per query before 'too complex' (default 30)");

@@ -17,6 +17,7 @@
 // Quantified conjuncts are evaluated only when every variable in scope is bound (spec §6).
 #pragma once
 
+#include <map>
 #include <optional>
 #include <set>
 #include <string>
@@ -49,8 +50,23 @@ class PlannedEvaluator : public Evaluator {
   double Eval(const logic::BoundNode& node, Env& env) override;
   double Best(const logic::BoundNode& node, Env& env, std::vector<int>* best) override;
 
-  // A description of the plan of every quantifier (for --explain).
-  std::string Describe() const;
+  // What the searches of exists-blocks did, summed over the scenes evaluated: how often each
+  // join order was used, the candidates per variable after class and one-variable filters,
+  // how many candidate lists came from the spatial grid, and the assignments tried.
+  struct BlockStats {
+    uint64_t searches = 0;
+    std::map<std::string, uint64_t> join_orders;   // "a → b → c" → searches
+    std::map<std::string, uint64_t> candidates;    // variable → candidates, summed
+    uint64_t grid_lookups = 0;
+    uint64_t assignments = 0;
+  };
+  using Stats = std::map<std::string, BlockStats>;  // keyed by the block's print
+  const Stats& stats() const { return stats_; }
+  static void MergeStats(const Stats& from, Stats* into);
+
+  // A description of the plan of every quantifier (for --explain); with `stats`, what the
+  // searches actually did.
+  std::string Describe(const Stats* stats = nullptr) const;
 
  protected:
   void Reset(const Scene& scene) override;
@@ -79,6 +95,7 @@ class PlannedEvaluator : public Evaluator {
   struct Grid;
   const Grid& GridOf(const std::vector<int>& domain);
   std::unordered_map<const std::vector<int>*, std::unique_ptr<Grid>> grids_;
+  Stats stats_;
 };
 
 }  // namespace georune::reason
