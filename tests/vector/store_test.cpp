@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <cstring>
 #include <filesystem>
 #include <random>
 #include <set>
@@ -188,6 +189,227 @@ TEST(VectorStore, CorruptionIsDetected) {
   ASSERT_TRUE(WriteFileAtomic(path + ".bad", "").ok());
   EXPECT_EQ(VectorStore::Load(path + ".bad").status().code(), StatusCode::kCorrupt);
   EXPECT_EQ(VectorStore::Load(path + ".none").status().code(), StatusCode::kNotFound);
+}
+
+// ---- the persisted HNSW graph (format 2) ----
+
+uint64_t ReadU64(const std::string& bytes, size_t at) {
+  uint64_t v;
+  std::memcpy(&v, bytes.data() + at, 8);
+  return v;
+}
+void WriteU64(std::string& bytes, size_t at, uint64_t v) { std::memcpy(bytes.data() + at, &v, 8); }
+
+std::vector<uint64_t> TopIds(const std::vector<Hit>& hits) {
+  std::vector<uint64_t> ids;
+  for (const auto& h : hits) ids.push_back(h.key);
+  return ids;
+}
+
+// 5k vectors with tombstones (deleted and replaced items) in the graph before saving.
+VectorStore MakeGraphStore(std::mt19937& rng, int dim) {
+  VectorStore store;
+  Collection* c = *store.GetOrCreate("text", dim, HnswParams{16, 100, 64, 100});
+  for (uint64_t i = 0; i < 5000; ++i) EXPECT_TRUE(c->Upsert(i, RandomUnit(rng, dim), MakePayload(i)).ok());
+  c->BuildGraph();
+  for (uint64_t i = 0; i < 5000; i += 50) c->Delete(i);                      // tombstones
+  for (uint64_t i = 1; i < 5000; i += 97) EXPECT_TRUE(c->Upsert(i, RandomUnit(rng, dim), MakePayload(i)).ok());
+  return store;
+}
+
+TEST(VectorStore, SavedGraphLoadsAndAnswersAsBefore) {
+  std::mt19937 rng(21);
+  VectorStore store = MakeGraphStore(rng, 32);
+  const Collection* before = store.Find("text");
+  const std::string path = TempPath("graph.grvs");
+  ASSERT_TRUE(store.Save(path).ok());
+  auto bytes = ReadFile(path);
+  ASSERT_TRUE(bytes.ok());
+  uint32_t version;
+  std::memcpy(&version, bytes->data() + 8, 4);
+  EXPECT_EQ(version, 2u);
+  auto loaded = VectorStore::Load(path);
+  ASSERT_TRUE(loaded.ok()) << loaded.status().message();
+  const Collection* after = loaded->Find("text");
+  ASSERT_NE(after, nullptr);
+  EXPECT_TRUE(after->has_graph());  // loaded, not rebuilt
+  EXPECT_EQ(after->size(), before->size());
+  EXPECT_EQ(after->params().m, 16u);
+  Filter f;
+  f.chunk_types = {"basic_info"};
+  for (int q = 0; q < 200; ++q) {
+    const auto query = RandomUnit(rng, 32);
+    const auto a = before->SearchHnsw(query.data(), 10), b = after->SearchHnsw(query.data(), 10);
+    ASSERT_EQ(a.size(), 10u);
+    ASSERT_EQ(TopIds(a), TopIds(b)) << "query " << q;
+    for (size_t i = 0; i < a.size(); ++i) EXPECT_EQ(a[i].score, b[i].score);
+    ASSERT_EQ(TopIds(before->SearchHnsw(query.data(), 10, f)),
+              TopIds(after->SearchHnsw(query.data(), 10, f)));
+  }
+}
+
+TEST(VectorStore, UpsertAndDeleteAfterLoadingAGraph) {
+  std::mt19937 rng(22);
+  VectorStore store = MakeGraphStore(rng, 16);
+  const std::string path = TempPath("graph_edit.grvs");
+  ASSERT_TRUE(store.Save(path).ok());
+  auto loaded = VectorStore::Load(path);
+  ASSERT_TRUE(loaded.ok()) << loaded.status().message();
+  Collection* c = loaded->Find("text");
+  ASSERT_TRUE(c->has_graph());
+  const size_t n = c->size();
+  const auto a = RandomUnit(rng, 16), b = RandomUnit(rng, 16);
+  ASSERT_TRUE(c->Upsert(90001, a, MakePayload(1)).ok());  // new key
+  EXPECT_EQ(c->SearchHnsw(a.data(), 1)[0].key, 90001u);
+  ASSERT_TRUE(c->Upsert(7, b, MakePayload(7)).ok());  // replace a loaded key
+  EXPECT_EQ(c->size(), n + 1);
+  EXPECT_EQ(c->SearchHnsw(b.data(), 1)[0].key, 7u);
+  EXPECT_TRUE(c->Delete(90001));
+  for (const auto& h : c->SearchHnsw(a.data(), 50)) EXPECT_NE(h.key, 90001u);
+  EXPECT_EQ(c->SearchHnsw(a.data(), 100000).size(), n);  // every live item reachable, no dead one
+  ASSERT_TRUE(c->has_graph());
+  std::vector<std::vector<float>> queries;
+  for (int i = 0; i < 100; ++i) queries.push_back(RandomUnit(rng, 16));
+  EXPECT_GE(RecallAt10(*c, queries, {}), 0.95);
+  // Save the edited graph (tombstones of loaded and new nodes) and load it again.
+  ASSERT_TRUE(loaded->Save(path).ok());
+  auto again = VectorStore::Load(path);
+  ASSERT_TRUE(again.ok()) << again.status().message();
+  const Collection* c2 = again->Find("text");
+  EXPECT_TRUE(c2->has_graph());
+  EXPECT_EQ(c2->size(), n);
+  EXPECT_EQ(c2->GetPayload(90001), nullptr);
+  EXPECT_EQ(c2->SearchHnsw(b.data(), 1)[0].key, 7u);
+  for (const auto& q : queries) ASSERT_EQ(TopIds(c->SearchHnsw(q.data(), 10)), TopIds(c2->SearchHnsw(q.data(), 10)));
+}
+
+TEST(VectorStore, DamagedGraphIsRefused) {
+  std::mt19937 rng(23);
+  VectorStore store;
+  Collection* c = *store.GetOrCreate("text", 8);
+  for (uint64_t i = 0; i < 200; ++i) ASSERT_TRUE(c->Upsert(i, RandomUnit(rng, 8), MakePayload(i)).ok());
+  const std::string path = TempPath("graph_bad.grvs");
+  ASSERT_TRUE(store.Save(path).ok());
+  auto bytes = ReadFile(path);
+  ASSERT_TRUE(bytes.ok());
+  const size_t head = size_t(ReadU64(*bytes, 12));  // the head checksum is at `head`
+  const size_t graph_at = head + 8, graph_len = size_t(ReadU64(*bytes, head - 16));
+  ASSERT_EQ(graph_at + graph_len, bytes->size());
+  ASSERT_GT(graph_len, 200u * 16);
+  const std::string bad_path = path + ".bad";
+  auto load_bad = [&](const std::string& content) {
+    EXPECT_TRUE(WriteFileAtomic(bad_path, content).ok());
+    return VectorStore::Load(bad_path).status();
+  };
+  // A flipped byte anywhere in the graph: its checksum, named with the file and collection.
+  for (size_t pos : {graph_at, graph_at + graph_len / 2, bytes->size() - 1}) {
+    std::string bad = *bytes;
+    bad[pos] ^= 0x04;
+    const Status s = load_bad(bad);
+    EXPECT_EQ(s.code(), StatusCode::kCorrupt) << pos;
+    EXPECT_NE(s.message().find(bad_path), std::string::npos) << s.message();
+    EXPECT_NE(s.message().find("HNSW graph of collection \"text\": checksum mismatch"),
+              std::string::npos) << s.message();
+  }
+  // Truncated graph.
+  for (size_t cut : {size_t(1), graph_len / 2, graph_len}) {
+    const Status s = load_bad(bytes->substr(0, bytes->size() - cut));
+    EXPECT_EQ(s.code(), StatusCode::kCorrupt) << cut;
+    EXPECT_NE(s.message().find("truncated"), std::string::npos) << s.message();
+  }
+  // Extra bytes after the graph.
+  EXPECT_EQ(load_bad(*bytes + "x").code(), StatusCode::kCorrupt);
+  // The graph's recorded checksum damaged (in the head): the head checksum catches it.
+  {
+    std::string bad = *bytes;
+    bad[head - 3] ^= 0x01;
+    const Status s = load_bad(bad);
+    EXPECT_EQ(s.code(), StatusCode::kCorrupt);
+    EXPECT_NE(s.message().find("checksum mismatch"), std::string::npos) << s.message();
+  }
+  // Checksums made to match a structurally impossible graph (a neighbour id out of range):
+  // still refused, never read as a graph.
+  {
+    std::string bad = *bytes;
+    // section: 40-byte header; node 0: u64 item, u32 level, u32 count, then its neighbour ids.
+    uint32_t count;
+    std::memcpy(&count, bad.data() + graph_at + 40 + 12, 4);
+    ASSERT_GT(count, 0u);
+    const uint32_t wild = 1u << 30;
+    std::memcpy(bad.data() + graph_at + 40 + 16, &wild, 4);
+    WriteU64(bad, head - 8, Checksum64(bad.data() + graph_at, graph_len));
+    WriteU64(bad, head, Checksum64(bad.data(), head));
+    const Status s = load_bad(bad);
+    EXPECT_EQ(s.code(), StatusCode::kCorrupt);
+    EXPECT_NE(s.message().find("links at node 0"), std::string::npos) << s.message();
+  }
+}
+
+// tests/vector/data/store_v1.grvs: written by the format-1 Save (commit 63a1c0f), see
+// tests/vector/data/README.md. Vectors: Vec(i) below.
+std::vector<float> FixtureVec(uint64_t i, int dim) {
+  std::vector<float> v(static_cast<size_t>(dim));
+  double s = 0;
+  for (int j = 0; j < dim; ++j) {
+    v[size_t(j)] = float(std::sin(double(i * 31 + uint64_t(j) + 1)));
+    s += double(v[size_t(j)]) * v[size_t(j)];
+  }
+  for (auto& x : v) x = float(x / std::sqrt(s));
+  return v;
+}
+
+TEST(VectorStore, FormatOneStoreStillLoads) {
+  const std::string fixture =
+      (std::filesystem::path(__FILE__).parent_path() / "data" / "store_v1.grvs").string();
+  auto loaded = VectorStore::Load(fixture);
+  ASSERT_TRUE(loaded.ok()) << loaded.status().message();
+  EXPECT_EQ(loaded->Names(), (std::vector<std::string>{"image", "text"}));
+  Collection* text = loaded->Find("text");
+  ASSERT_NE(text, nullptr);
+  EXPECT_EQ(text->size(), 29u);
+  EXPECT_EQ(text->params().m, 8u);
+  EXPECT_EQ(text->params().ef_search, 32u);
+  EXPECT_EQ(text->GetPayload(105), nullptr);
+  const Payload* p = text->GetPayload(112);
+  ASSERT_NE(p, nullptr);
+  EXPECT_EQ(p->record_id, "r4");
+  EXPECT_EQ(p->chunk, 12u);
+  EXPECT_EQ(p->chunk_type, "text");
+  EXPECT_EQ(p->category, "Historic Site");
+  EXPECT_TRUE(p->has_location);
+  EXPECT_EQ(p->lat, 22.5);
+  EXPECT_EQ(p->lon, -32.25);
+  EXPECT_EQ(loaded->Find("image")->GetPayload(3)->image_path, "img3.png");
+  const auto v = FixtureVec(12, 8);
+  for (int j = 0; j < 8; ++j) EXPECT_NEAR(text->GetVector(112)[j], v[size_t(j)], 1e-6);
+  // No graph in format 1: built on the first HNSW search, as before.
+  EXPECT_FALSE(text->has_graph());
+  EXPECT_EQ(text->SearchHnsw(v.data(), 1)[0].key, 112u);
+  EXPECT_TRUE(text->has_graph());
+  EXPECT_EQ(TopIds(text->SearchHnsw(v.data(), 5)), TopIds(text->SearchFlat(v.data(), 5)));
+  // Saved again, it becomes format 2 with the graph.
+  const std::string path = TempPath("from_v1.grvs");
+  ASSERT_TRUE(loaded->Save(path).ok());
+  auto again = VectorStore::Load(path);
+  ASSERT_TRUE(again.ok()) << again.status().message();
+  EXPECT_TRUE(again->Find("text")->has_graph());
+  EXPECT_TRUE(again->Find("image")->has_graph());
+  EXPECT_EQ(again->Find("text")->size(), 29u);
+  EXPECT_EQ(TopIds(again->Find("text")->SearchHnsw(v.data(), 5)),
+            TopIds(text->SearchHnsw(v.data(), 5)));
+}
+
+TEST(VectorStore, EmptyCollectionSavesWithoutGraph) {
+  VectorStore store;
+  ASSERT_TRUE(store.GetOrCreate("empty", 4).ok());
+  const std::string path = TempPath("empty.grvs");
+  ASSERT_TRUE(store.Save(path).ok());
+  auto loaded = VectorStore::Load(path);
+  ASSERT_TRUE(loaded.ok()) << loaded.status().message();
+  EXPECT_EQ(loaded->Find("empty")->size(), 0u);
+  EXPECT_FALSE(loaded->Find("empty")->has_graph());
+  std::vector<float> q(4, 0.5f);
+  EXPECT_TRUE(loaded->Find("empty")->SearchHnsw(q.data(), 3).empty());
 }
 
 }  // namespace

@@ -9,8 +9,12 @@
 //
 // Search:
 //  - SearchFlat(): exact, a scan of every live item; the oracle for the approximate index.
-//  - SearchHnsw(): approximate, hnswlib's HNSW graph (inner-product space). The graph is built
-//    lazily on the first HNSW search after a load, then kept up to date by Upsert/Delete.
+//  - SearchHnsw(): approximate, hnswlib's HNSW graph (inner-product space). The graph is loaded
+//    with the store when the file holds one (format 2); otherwise (a format-1 file, or a
+//    collection created in memory) it is built on the first HNSW search or BuildGraph(). Either
+//    way Upsert/Delete then keep it up to date. If hnswlib fails (it throws, e.g. out of memory)
+//    the graph is dropped and rebuilt on the next HNSW search; a search that cannot get a graph
+//    answers with SearchFlat (exact).
 //    hnswlib 0.6 has no filtered search, so with a filter the search over-fetches (4k, doubling)
 //    until k items pass the filter or every item has been seen; results are then exact ranks of
 //    what the graph returned.
@@ -19,14 +23,22 @@
 // Upsert() replaces an existing key (its old vector is tombstoned in the graph). Delete()
 // returns false when the key is absent.
 //
-// Persistence (docs/rag.md, "Vector store file"): Save() writes magic "GRVECST1", format version,
-// collections and their live items, and an XXH3-64 checksum of all preceding bytes, through
-// WriteFileAtomic. Load() verifies magic, version, checksum and every length, and returns
-// kCorrupt for any damage, kNotFound for a missing file. The HNSW graph is not stored; it is
-// rebuilt (deterministically, fixed seed) on the first search after loading.
+// Persistence (docs/rag.md, "Vector store file"): Save() writes format 2 through
+// WriteFileAtomic: magic "GRVECST1", version, the collections and their live items, and an
+// XXH3-64 checksum of that head; then one section per non-empty collection holding its HNSW
+// graph (nodes, levels, neighbour lists; the vectors of tombstoned nodes), each with its own
+// length and XXH3-64 checksum recorded in the head. Save() builds a missing graph first (so it
+// can take as long as a build; at 100k × 128 about half a minute on one core) so that the next
+// Load() does not have to. Live items are renumbered densely on save; the graph is stored
+// node for node, so a loaded graph answers every search exactly as the saved one did.
+// Load() reads format 1 (no graph: built on the first HNSW search, as before) and format 2. It
+// verifies magic, version, the head checksum, every section checksum, every length and the
+// graph's structure (neighbour ids, levels, entry point, one node per live item) before use,
+// and returns kCorrupt naming the file (and the collection, for a graph) for any damage;
+// kNotFound for a missing file; kInternal if memory for the graph cannot be had.
 //
-// Thread safety: any number of concurrent searches are safe; Upsert/Delete/Save need exclusive
-// access (no search in flight).
+// Thread safety: any number of concurrent searches are safe; Upsert/Delete/Save/SetEfSearch
+// need exclusive access (no search in flight). has_graph() must not race a first search.
 #pragma once
 
 #include <cstdint>
@@ -35,6 +47,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <vector>
 
@@ -107,15 +120,25 @@ class Collection {
 
   // Changes the HNSW query beam width (needs exclusive access, like Upsert).
   void SetEfSearch(size_t ef);
-  // Builds the HNSW graph now (otherwise the first SearchHnsw does).
+  // Builds the HNSW graph now (otherwise the first SearchHnsw does). No-op when it exists.
   void BuildGraph() const { EnsureGraph(); }
+  // True when the HNSW graph exists (built, or loaded with the store).
+  bool has_graph() const;
 
   std::vector<Hit> SearchFlat(const float* query, size_t k, const Filter& filter = {}) const;
   std::vector<Hit> SearchHnsw(const float* query, size_t k, const Filter& filter = {}) const;
 
  private:
   friend class VectorStore;
-  void EnsureGraph() const;
+  // Builds the graph if absent; false when hnswlib failed (no graph then).
+  bool EnsureGraph() const;
+  void DropGraph();
+  // The graph section of the file (docs/rag.md): live slots numbered in slot order, as Save
+  // writes the items. Empty when the collection has no graph.
+  Result<std::string> SerializeGraph() const;
+  // Rebuilds the graph from a section; the collection must be freshly loaded (slot i = item i,
+  // every slot alive). kCorrupt (message without the file name) for any inconsistency.
+  Status RestoreGraph(std::string_view section);
 
   std::string name_;
   int dim_;
