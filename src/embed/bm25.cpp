@@ -6,7 +6,7 @@
 #include <unordered_set>
 
 #include "georune/embed/text_tokens.h"
-#include "georune/embed/wordnet.h"
+#include "georune/common/wordnet.h"
 
 namespace georune::embed {
 

@@ -6,7 +6,7 @@
 #include <string_view>
 
 #include "eval/text_metrics_internal.h"
-#include "eval/wordnet.h"
+#include "georune/common/wordnet.h"
 
 namespace georune::eval {
 namespace {
@@ -206,7 +206,7 @@ Result<TextScores> ScoreCorpus(const std::map<std::string, std::vector<std::stri
   }
   const WordNet* wordnet = nullptr;
   if (options.use_wordnet) {
-    GEORUNE_ASSIGN_OR_RETURN(wordnet, WordNet::Load(options.wordnet_dir));
+    GEORUNE_ASSIGN_OR_RETURN(wordnet, WordNet::Shared(options.wordnet_dir));
   }
 
   TextScores scores;

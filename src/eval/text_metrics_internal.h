@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "eval/wordnet.h"
+#include "georune/common/wordnet.h"
 
 namespace georune::eval::internal {
 

@@ -19,14 +19,18 @@
 #include <algorithm>
 #include <cctype>
 #include <charconv>
+#include <deque>
 #include <map>
+#include <mutex>
+#include <optional>
 #include <set>
 #include <string>
+#include <unordered_map>
 #include <unordered_set>
 #include <vector>
 
+#include "georune/common/wordnet.h"
 #include "georune/nl/translator.h"
-#include "nl/wordnet.h"
 
 namespace georune::nl {
 namespace {
@@ -302,9 +306,83 @@ std::string Atom(const std::string& name, const std::vector<std::string>& args) 
   return s + ")";
 }
 
+// WordNet as a source of extra nouns: a word the ontology does not know is mapped to an
+// ontology class when one of its first noun senses, or a hypernym up to two levels above, is
+// named by the ontology ("jetliner" → plane, "motorcar" → small_vehicle). Answers are cached
+// per ontology and word for the process. Thread-safe.
+class WordNetNouns {
+ public:
+  // The shared instance over WordNet::Default(); null when the WordNet files are absent.
+  static const WordNetNouns* Default() {
+    static const WordNetNouns* instance = []() -> const WordNetNouns* {
+      auto wordnet = WordNet::Default();
+      if (!wordnet.ok()) return nullptr;
+      return new WordNetNouns(**wordnet);  // never freed: lives for the process, as WordNet does
+    }();
+    return instance;
+  }
+
+  explicit WordNetNouns(const WordNet& wordnet) : wordnet_(wordnet) {}
+
+  // The canonical ontology class/group name a (normalised, snake_case) noun maps to.
+  std::optional<std::string> MapToOntology(const std::string& word, const Ontology& ontology) const {
+    const std::string key = ontology.name() + "\n" + word;
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      auto c = cache_.find(key);
+      if (c != cache_.end()) return c->second;
+    }
+    std::optional<std::string> result = Map(word, ontology);
+    std::lock_guard<std::mutex> lock(mu_);
+    cache_[key] = result;
+    return result;
+  }
+
+ private:
+  std::optional<std::string> Map(const std::string& word, const Ontology& ontology) const {
+    if (word.size() < 3) return std::nullopt;
+    // singular forms of a plural (WordNet's morphology, the regular part)
+    std::vector<std::string> lemmas = {word};
+    auto ends = [&](const std::string& s) {
+      return word.size() > s.size() && word.compare(word.size() - s.size(), s.size(), s) == 0;
+    };
+    if (ends("ies")) lemmas.push_back(word.substr(0, word.size() - 3) + "y");
+    if (ends("es")) lemmas.push_back(word.substr(0, word.size() - 2));
+    if (ends("s")) lemmas.push_back(word.substr(0, word.size() - 1));
+    if (ends("men")) lemmas.push_back(word.substr(0, word.size() - 3) + "man");
+    for (const auto& lemma : lemmas) {
+      std::vector<uint32_t> senses = wordnet_.Senses(lemma, WordNetPos::kNoun);
+      if (senses.size() > 3) senses.resize(3);  // the common senses only
+      // breadth-first: the synset's own words, then hypernyms up to two levels
+      std::deque<std::pair<uint32_t, int>> queue;
+      for (uint32_t s : senses) queue.emplace_back(s, 0);
+      std::set<uint32_t> seen;
+      while (!queue.empty()) {
+        auto [offset, depth] = queue.front();
+        queue.pop_front();
+        if (!seen.insert(offset).second) continue;
+        auto synset = wordnet_.ReadSynset(WordNetPos::kNoun, offset);
+        if (!synset.ok()) continue;
+        for (std::string w : synset->words) {
+          for (auto& c : w) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+          if (auto set = ontology.Resolve(w)) return set->name;
+        }
+        if (depth < 2) {
+          for (uint32_t h : synset->hypernyms) queue.emplace_back(h, depth + 1);
+        }
+      }
+    }
+    return std::nullopt;
+  }
+
+  const WordNet& wordnet_;
+  mutable std::mutex mu_;
+  mutable std::unordered_map<std::string, std::optional<std::string>> cache_;
+};
+
 class Parser {
  public:
-  Parser(const Tokens& toks, const Ontology& ontology, const WordNet* wordnet)
+  Parser(const Tokens& toks, const Ontology& ontology, const WordNetNouns* wordnet)
       : t_(toks), ont_(ontology), wn_(wordnet) {}
 
   Result<std::string> Run(std::string_view english);
@@ -345,7 +423,7 @@ class Parser {
 
   const Tokens& t_;
   const Ontology& ont_;
-  const WordNet* wn_;
+  const WordNetNouns* wn_;  // null: no WordNet widening
   std::set<std::string> used_vars_;
   size_t furthest_ = 0;
 };
@@ -1440,7 +1518,7 @@ Result<std::string> Parser::Run(std::string_view english) {
 Result<std::string> DraftBuiltin(std::string_view english, const Ontology& ontology, bool use_wordnet) {
   Tokens toks = Tokenize(english);
   if (toks.empty()) return Status::InvalidInput("cannot translate an empty query (hint: e.g. 'a ship near a harbor')");
-  const WordNet* wn = use_wordnet ? WordNet::Default() : nullptr;
+  const WordNetNouns* wn = use_wordnet ? WordNetNouns::Default() : nullptr;
   Parser parser(toks, ontology, wn);
   return parser.Run(english);
 }

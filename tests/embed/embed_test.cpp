@@ -11,13 +11,13 @@
 #include <sstream>
 
 #include "georune/common/files.h"
+#include "georune/common/wordnet.h"
 #include "georune/embed/bm25.h"
 #include "georune/embed/clip_tokenizer.h"
 #include "georune/embed/hashed_text.h"
 #include "georune/embed/image_stats.h"
 #include "georune/embed/onnx_clip.h"
 #include "georune/embed/text_tokens.h"
-#include "georune/embed/wordnet.h"
 
 namespace georune::embed {
 namespace {
@@ -38,7 +38,7 @@ TEST(Tokens, TokenizeLowercasesAndSplits) {
 }
 
 TEST(WordNet, SynonymsAndMorphology) {
-  auto wn = WordNet::Open();
+  auto wn = WordNet::Open(WordNet::kDefaultDir);
   if (!wn.ok()) GTEST_SKIP() << "WordNet not installed: " << wn.status().message();
   auto base = (*wn)->BaseForms("churches");
   EXPECT_NE(std::find(base.begin(), base.end(), "church"), base.end());
@@ -62,7 +62,7 @@ TEST(Bm25, RanksByTermsAndWidensWithSynonyms) {
   EXPECT_DOUBLE_EQ(index.Score(terms, 1), hits[0].second);
   // "car" is not in any document; WordNet widens it to "automobile".
   EXPECT_TRUE(index.Search(index.QueryTerms("car", nullptr), 10).empty());
-  auto wn = WordNet::Open();
+  auto wn = WordNet::Open(WordNet::kDefaultDir);
   if (!wn.ok()) GTEST_SKIP() << "WordNet not installed";
   auto widened = index.QueryTerms("car", wn->get());
   auto hits2 = index.Search(widened, 10);

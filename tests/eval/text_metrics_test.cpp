@@ -9,7 +9,7 @@
 #include <filesystem>
 
 #include "eval/text_metrics_internal.h"
-#include "eval/wordnet.h"
+#include "georune/common/wordnet.h"
 
 namespace georune::eval {
 namespace {
@@ -102,7 +102,7 @@ TEST(TextMetricsRsrag, R2HandDerived) {
 
 TEST(TextMetricsRsrag, MeteorStagesR2) {
   if (!HaveWordNet()) GTEST_SKIP() << "WordNet not installed at " << kWordNetDir;
-  auto wn = WordNet::Load(kWordNetDir);
+  auto wn = WordNet::Shared(kWordNetDir);
   ASSERT_TRUE(wn.ok()) << wn.status().message();
   auto d = internal::NltkSingleMeteor({"a", "car", "is", "running", "fast"},
                                       {"an", "auto", "runs", "fast"}, *wn);
@@ -122,7 +122,7 @@ TEST(TextMetricsRsrag, MeteorStagesR2) {
 TEST(TextMetricsRsrag, MeteorSynonymsRunOnStems) {
   // NLTK looks up synonyms of the Porter stem: "large" -> "larg" is no longer a WordNet word.
   if (!HaveWordNet()) GTEST_SKIP() << "WordNet not installed";
-  auto wn = WordNet::Load(kWordNetDir);
+  auto wn = WordNet::Shared(kWordNetDir);
   ASSERT_TRUE(wn.ok());
   EXPECT_EQ(internal::NltkSingleMeteor({"large"}, {"big"}, *wn).matches, 0u);
   EXPECT_EQ(internal::NltkSingleMeteor({"big"}, {"large"}, *wn).matches, 0u);
@@ -261,14 +261,14 @@ TEST(PorterStem, NltkExtensions) {
 
 TEST(WordNetTest, MorphyAndSynsets) {
   if (!HaveWordNet()) GTEST_SKIP() << "WordNet not installed";
-  auto wn = WordNet::Load(kWordNetDir);
+  auto wn = WordNet::Shared(kWordNetDir);
   ASSERT_TRUE(wn.ok()) << wn.status().message();
   using V = std::vector<std::string>;
-  EXPECT_EQ((*wn)->Morphy("dogs", 0), (V{"dog"}));
-  EXPECT_EQ((*wn)->Morphy("geese", 0), (V{"goose"}));
-  EXPECT_EQ((*wn)->Morphy("running", 1), (V{"run"}));
-  EXPECT_EQ((*wn)->Morphy("churches", 0), (V{"church"}));
-  EXPECT_TRUE((*wn)->Morphy("qwzx", 0).empty());
+  EXPECT_EQ((*wn)->Morphy("dogs", WordNetPos::kNoun), (V{"dog"}));
+  EXPECT_EQ((*wn)->Morphy("geese", WordNetPos::kNoun), (V{"goose"}));
+  EXPECT_EQ((*wn)->Morphy("running", WordNetPos::kVerb), (V{"run"}));
+  EXPECT_EQ((*wn)->Morphy("churches", WordNetPos::kNoun), (V{"church"}));
+  EXPECT_TRUE((*wn)->Morphy("qwzx", WordNetPos::kNoun).empty());
   auto names = (*wn)->SynsetLemmaNames("Autos");
   EXPECT_NE(std::find(names.begin(), names.end(), "car"), names.end());
   EXPECT_NE(std::find(names.begin(), names.end(), "motorcar"), names.end());

@@ -8,7 +8,7 @@
 #include <string>
 
 #include "command.h"
-#include "georune/embed/wordnet.h"
+#include "georune/common/wordnet.h"
 #include "georune/rag/pipeline.h"
 
 namespace georune::cli {
@@ -54,9 +54,9 @@ int RunAsk(AskArgs a) {
     return ReportError(Status::InvalidInput(
         "the knowledge base's images were embedded with " + kb->image_embedder() +
         " (hint: pass the same --clip-image)"));
-  std::unique_ptr<embed::WordNet> wordnet;
+  std::unique_ptr<WordNet> wordnet;
   if (!a.no_wordnet) {
-    auto wn = embed::WordNet::Open();
+    auto wn = WordNet::Open(WordNet::kDefaultDir);
     if (!wn.ok()) return ReportError(wn.status());
     wordnet = std::move(*wn);
   }

@@ -14,8 +14,8 @@
 #include "command.h"
 #include "georune/archive/archive.h"
 #include "georune/common/files.h"
+#include "georune/common/wordnet.h"
 #include "georune/embed/image_stats.h"
-#include "georune/embed/wordnet.h"
 #include "georune/eval/text_metrics.h"
 #include "georune/rag/pipeline.h"
 #include "georune/rag/rswk_bench.h"
@@ -152,9 +152,9 @@ int RunEval(EvalArgs a) {
     return ReportError(Status::InvalidInput("text embedder " + embedders->text->Name() +
                                             " differs from the knowledge base's " +
                                             kb->text_embedder()));
-  std::unique_ptr<embed::WordNet> wordnet;
+  std::unique_ptr<WordNet> wordnet;
   if (!a.no_wordnet) {
-    auto wn = embed::WordNet::Open();
+    auto wn = WordNet::Open(WordNet::kDefaultDir);
     if (!wn.ok()) return ReportError(wn.status());
     wordnet = std::move(*wn);
   }

@@ -17,9 +17,11 @@
 #include <utility>
 #include <vector>
 
-namespace georune::embed {
+namespace georune {
+class WordNet;  // georune/common/wordnet.h
+}  // namespace georune
 
-class WordNet;
+namespace georune::embed {
 
 struct Bm25Params {
   double k1 = 1.2;

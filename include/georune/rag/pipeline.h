@@ -19,7 +19,6 @@
 #include <vector>
 
 #include "georune/embed/embedder.h"
-#include "georune/embed/wordnet.h"
 #include "georune/rag/answer.h"
 #include "georune/rag/knowledge_base.h"
 #include "georune/rag/retrieve.h"

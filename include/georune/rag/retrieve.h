@@ -27,8 +27,8 @@
 #include <string>
 #include <vector>
 
+#include "georune/common/wordnet.h"
 #include "georune/embed/embedder.h"
-#include "georune/embed/wordnet.h"
 #include "georune/rag/knowledge_base.h"
 #include "georune/vector/store.h"
 
@@ -68,7 +68,7 @@ class Retriever {
  public:
   // `image` and `wordnet` may be null. `text` must produce the knowledge base's text vectors.
   Retriever(const KnowledgeBase& kb, const embed::TextEmbedder& text,
-            const embed::ImageEmbedder* image, const embed::WordNet* wordnet)
+            const embed::ImageEmbedder* image, const WordNet* wordnet)
       : kb_(kb), text_(text), image_(image), wordnet_(wordnet) {}
 
   Result<std::vector<Retrieved>> Retrieve(const Query& query,
@@ -78,7 +78,7 @@ class Retriever {
   const KnowledgeBase& kb_;
   const embed::TextEmbedder& text_;
   const embed::ImageEmbedder* image_;
-  const embed::WordNet* wordnet_;
+  const WordNet* wordnet_;
 };
 
 }  // namespace georune::rag
