@@ -23,6 +23,7 @@ bool StartsWith(std::string_view s, std::string_view p) { return s.substr(0, p.s
 
 Status ParseLabelFile(FileContext& ctx, std::string_view text, ImageRecord& image) {
   image.id = FileStem(ctx.path);
+  image.entities.reserve(static_cast<size_t>(std::count(text.begin(), text.end(), '\n')) + 1);
   return ForEachLine(text, [&](int line_no, std::string_view line) -> Status {
     std::string_view t = Trim(line);
     if (t.empty()) return Status::Ok();

@@ -43,14 +43,21 @@ Result<std::vector<T>> ParseFiles(const std::vector<std::string>& files, const O
   std::vector<T> out(files.size());
   std::vector<Status> status(files.size());
   std::vector<uint64_t> skipped(files.size(), 0);
-  ParallelFor(files.size(), options.threads, [&](size_t i) {
-    Result<std::string> text = ReadFile(files[i]);
+  // Files of one folder (the usual case) are opened relative to it: no path walk per file.
+  DirectoryHandle folder(files);
+  const size_t workers = WorkerCount(files.size(), options.threads);
+  std::vector<std::string> buffers(std::max<size_t>(workers, 1));  // one read buffer a worker
+  std::vector<ClassLookup> lookups(std::max<size_t>(workers, 1), ClassLookup(ontology));
+  ParallelForWorkers(files.size(), workers, [&](size_t worker, size_t i) {
+    Result<std::string_view> text = ReadFileInto(folder.fd(files[i]), folder.Name(files[i]), files[i],
+                                                 buffers[worker]);
     if (!text.ok()) {
       status[i] = text.status();
     } else {
-      FileContext ctx{files[i], options, ClassLookup(ontology)};
-      status[i] = parse(ctx, std::string_view(*text), out[i]);
+      FileContext ctx{files[i], options, std::move(lookups[worker])};
+      status[i] = parse(ctx, *text, out[i]);
       skipped[i] = ctx.skipped;
+      lookups[worker] = std::move(ctx.classes);
     }
     if (options.progress) options.progress->Advance(1);
   });

@@ -1,6 +1,8 @@
 #include "ingest/text.h"
 
+#include <dirent.h>
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -57,15 +59,85 @@ Result<std::vector<std::string>> ListFiles(const std::string& dir, std::string_v
       consider(*it);
     }
   } else {
-    fs::directory_iterator it(dir, ec), end;
-    if (ec) return Status::IoError("cannot list " + dir + ": " + ec.message());
-    for (; it != end; it.increment(ec)) {
-      if (ec) return Status::IoError("cannot list " + dir + ": " + ec.message());
-      consider(*it);
+    // readdir directly: d_type answers "regular file?" without a stat per entry (symlinks and
+    // unknown types are stat'ed, following links as directory_entry::is_regular_file does).
+    DIR* d = ::opendir(dir.c_str());
+    if (!d) return Status::IoError("cannot list " + dir + ": " + std::strerror(errno));
+    const std::string prefix = dir.empty() || dir.back() == '/' ? dir : dir + "/";
+    for (;;) {
+      errno = 0;
+      struct dirent* e = ::readdir(d);
+      if (!e) {
+        if (errno != 0) {
+          Status st = Status::IoError("cannot list " + dir + ": " + std::strerror(errno));
+          ::closedir(d);
+          return st;
+        }
+        break;
+      }
+      std::string_view name(e->d_name);
+      if (name == "." || name == "..") continue;
+      if (name.size() < suffix.size() || name.substr(name.size() - suffix.size()) != suffix) continue;
+      bool regular = e->d_type == DT_REG;
+      if (e->d_type == DT_UNKNOWN || e->d_type == DT_LNK) {
+        struct stat st {};
+        regular = ::fstatat(::dirfd(d), e->d_name, &st, 0) == 0 && S_ISREG(st.st_mode);
+      }
+      if (regular) files.push_back(prefix + e->d_name);
     }
+    ::closedir(d);
   }
   std::sort(files.begin(), files.end());
   return files;
+}
+
+size_t WorkerCount(size_t n, int threads) {
+  size_t workers = threads > 0 ? static_cast<size_t>(threads) : std::max(1u, std::thread::hardware_concurrency());
+  return std::min(workers, n);
+}
+
+void ParallelForWorkers(size_t n, size_t workers, const std::function<void(size_t, size_t)>& fn) {
+  if (workers <= 1) {
+    for (size_t i = 0; i < n; ++i) fn(0, i);
+    return;
+  }
+  std::atomic<size_t> next{0};
+  auto work = [&](size_t worker) {
+    for (;;) {
+      size_t i = next.fetch_add(1, std::memory_order_relaxed);
+      if (i >= n) return;
+      fn(worker, i);
+    }
+  };
+  std::vector<std::thread> pool;
+  pool.reserve(workers - 1);
+  for (size_t t = 1; t < workers; ++t) pool.emplace_back(work, t);
+  work(0);
+  for (auto& t : pool) t.join();
+}
+
+DirectoryHandle::DirectoryHandle(const std::vector<std::string>& files) {
+  if (files.empty()) return;
+  size_t slash = files[0].rfind('/');
+  if (slash == std::string::npos) return;
+  dir_ = files[0].substr(0, slash + 1);
+  fd_ = ::open(dir_.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+}
+
+DirectoryHandle::~DirectoryHandle() {
+  if (fd_ >= 0) ::close(fd_);
+}
+
+int DirectoryHandle::fd(const std::string& path) const {
+  if (fd_ < 0 || path.size() <= dir_.size() || path.compare(0, dir_.size(), dir_) != 0 ||
+      path.find('/', dir_.size()) != std::string::npos)
+    return -1;
+  return fd_;
+}
+
+const char* DirectoryHandle::Name(const std::string& path) {
+  size_t slash = path.rfind('/');
+  return path.c_str() + (slash == std::string::npos ? 0 : slash + 1);
 }
 
 void ParallelFor(size_t n, int threads, const std::function<void(size_t)>& fn) {
@@ -91,31 +163,81 @@ void ParallelFor(size_t n, int threads, const std::function<void(size_t)>& fn) {
 }
 
 std::optional<int> ClassLookup::Find(std::string_view label) {
-  auto it = cache_.find(std::string(label));
-  if (it != cache_.end()) {
-    if (it->second < 0) return std::nullopt;
-    return it->second;
+  int id;
+  if (last_id_ != -2 && label == last_label_) {
+    id = last_id_;
+  } else {
+    auto it = cache_.find(label);
+    if (it != cache_.end()) {
+      id = it->second;
+    } else {
+      std::optional<int> found = ontology_->FindClass(label);
+      id = found ? *found : -1;
+      cache_.emplace(std::string(label), id);
+    }
+    last_label_.assign(label);
+    last_id_ = id;
   }
-  std::optional<int> id = ontology_.FindClass(label);
-  cache_.emplace(std::string(label), id ? *id : -1);
+  if (id < 0) return std::nullopt;
   return id;
 }
 
 Diagnostic ClassLookup::Unknown(std::string_view path, int line, std::string_view label) const {
   std::string hint;
-  std::vector<std::string> close = ontology_.Suggest(label);
+  std::vector<std::string> close = ontology_->Suggest(label);
   if (!close.empty()) {
     hint = "did you mean ";
     for (size_t i = 0; i < close.size(); ++i) hint += (i ? " or '" : "'") + close[i] + "'";
     hint += "? ";
   }
-  hint += "the ontology '" + ontology_.name() +
+  hint += "the ontology '" + ontology_->name() +
           "' has no such class; give an ontology that names it with --ontology FILE";
   return FileDiagnostic(path, line, "unknown class " + Quote(label), hint);
 }
 
-std::string FileStem(std::string_view path) { return fs::path(path).stem().string(); }
-std::string FileName(std::string_view path) { return fs::path(path).filename().string(); }
+std::string FileStemPlain(std::string_view path) { return fs::path(path).stem().string(); }
+std::string FileNamePlain(std::string_view path) { return fs::path(path).filename().string(); }
+
+std::string FileName(std::string_view path) {
+  size_t slash = path.rfind('/');
+  return std::string(slash == std::string_view::npos ? path : path.substr(slash + 1));
+}
+
+std::string FileStem(std::string_view path) {
+  size_t slash = path.rfind('/');
+  std::string_view name = slash == std::string_view::npos ? path : path.substr(slash + 1);
+  if (name == "." || name == "..") return std::string(name);
+  size_t dot = name.rfind('.');
+  if (dot == std::string_view::npos || dot == 0) return std::string(name);
+  return std::string(name.substr(0, dot));
+}
+
+Result<std::string_view> ReadFileInto(int dir_fd, const char* name, const std::string& path,
+                                      std::string& buffer) {
+  int fd = dir_fd >= 0 ? ::openat(dir_fd, name, O_RDONLY | O_CLOEXEC) : ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    if (errno == ENOENT) return Status::NotFound(path + ": no such file");
+    return Status::IoError("cannot open " + path + ": " + std::strerror(errno));
+  }
+  if (buffer.size() < (size_t{1} << 16)) buffer.resize(size_t{1} << 16);
+  size_t len = 0;
+  for (;;) {
+    if (len == buffer.size()) buffer.resize(buffer.size() * 2);
+    ssize_t n = ::read(fd, buffer.data() + len, buffer.size() - len);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      int err = errno;
+      ::close(fd);
+      if (err == EISDIR) return Status::InvalidInput(path + ": is a folder, expected a file");
+      return Status::IoError("cannot read " + path + ": " + std::strerror(err));
+    }
+    if (n == 0) break;
+    len += static_cast<size_t>(n);
+    if (len < buffer.size()) break;  // short read of a regular file: its end
+  }
+  ::close(fd);
+  return std::string_view(buffer.data(), len);
+}
 
 Status WritePlainFile(const std::string& path, std::string_view data) {
   int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);

@@ -43,9 +43,10 @@ inline size_t Tokenize(std::string_view line, std::string_view* out, size_t max)
   return n;
 }
 
-// Parses a whole token as a double (decimal or exponent form). nullopt if it is not a number;
-// non-finite values ("nan", "inf", overflow) are returned as such for the caller to reject.
-inline std::optional<double> ParseDouble(std::string_view s) {
+// The plain parser: std::from_chars over the whole token (after an optional '+'). nullopt if it
+// is not a number; non-finite values ("nan", "inf", overflow) are returned as such for the
+// caller to reject. ParseDouble must always agree with it bit for bit.
+inline std::optional<double> ParseDoubleFromChars(std::string_view s) {
   if (!s.empty() && s.front() == '+') s.remove_prefix(1);
   if (s.empty()) return std::nullopt;
   double v = 0;
@@ -54,6 +55,54 @@ inline std::optional<double> ParseDouble(std::string_view s) {
   if (ec == std::errc::result_out_of_range) return HUGE_VAL;
   if (ec != std::errc()) return std::nullopt;
   return v;
+}
+
+// Exact fast path for the common token `[-]digits[.digits]` (Clinger): when the digits, read
+// as an integer m, fit in 53 bits and there are at most 19 of them, m and 10^f (f <= 19 <= 22)
+// are both exact doubles and one IEEE division rounds m / 10^f correctly, which is what
+// from_chars returns. Returns false (out untouched) for any other form; the caller falls back.
+inline bool ParseSimpleDecimal(std::string_view s, double& out) {
+  static constexpr double kPow10[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
+                                      1e8,  1e9,  1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
+                                      1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
+  const char* p = s.data();
+  const char* end = p + s.size();
+  bool negative = false;
+  if (p < end && *p == '-') {
+    negative = true;
+    ++p;
+  }
+  uint64_t m = 0;
+  int digits = 0, frac = 0;
+  const char* int_start = p;
+  while (p < end && static_cast<unsigned>(*p - '0') < 10) {
+    m = m * 10 + static_cast<unsigned>(*p - '0');
+    ++p;
+    if (++digits > 19) return false;
+  }
+  if (p == int_start) return false;
+  if (p < end && *p == '.') {
+    ++p;
+    const char* frac_start = p;
+    while (p < end && static_cast<unsigned>(*p - '0') < 10) {
+      m = m * 10 + static_cast<unsigned>(*p - '0');
+      ++p;
+      if (++digits > 19) return false;
+    }
+    frac = static_cast<int>(p - frac_start);
+    if (frac == 0) return false;
+  }
+  if (p != end || m > (uint64_t{1} << 53)) return false;
+  double v = static_cast<double>(m) / kPow10[frac];
+  out = negative ? -v : v;
+  return true;
+}
+
+// Parses a whole token as a double: the fast path above, else ParseDoubleFromChars.
+inline std::optional<double> ParseDouble(std::string_view s) {
+  double fast;
+  if (ParseSimpleDecimal(s, fast)) return fast;
+  return ParseDoubleFromChars(s);
 }
 
 inline std::optional<long long> ParseInt(std::string_view s) {
@@ -93,23 +142,64 @@ Result<std::vector<std::string>> ListFiles(const std::string& dir, std::string_v
 
 // Runs fn(i) for i in [0, n) on `threads` workers (0 = all cores). fn must not throw.
 void ParallelFor(size_t n, int threads, const std::function<void(size_t)>& fn);
+// The workers ParallelFor would use for n items (0 when n is 0).
+size_t WorkerCount(size_t n, int threads);
+// Runs fn(worker, i) for i in [0, n) on `workers` threads; worker in [0, workers) names the
+// thread, so that fn can keep per-worker state (buffers, caches). fn must not throw.
+void ParallelForWorkers(size_t n, size_t workers, const std::function<void(size_t, size_t)>& fn);
+
+// A folder opened once, to open the files in it by name (openat). fd(path) is the folder's
+// descriptor when `path` lies directly in the folder of files[0], else -1 (open by path).
+class DirectoryHandle {
+ public:
+  explicit DirectoryHandle(const std::vector<std::string>& files);
+  ~DirectoryHandle();
+  DirectoryHandle(const DirectoryHandle&) = delete;
+  DirectoryHandle& operator=(const DirectoryHandle&) = delete;
+  int fd(const std::string& path) const;
+  // The file name part of `path` (points into it).
+  static const char* Name(const std::string& path);
+
+ private:
+  std::string dir_;  // with its trailing '/'
+  int fd_ = -1;
+};
 
 // Class lookup with a cache; one per thread (not thread safe itself).
 class ClassLookup {
  public:
-  explicit ClassLookup(const Ontology& ontology) : ontology_(ontology) {}
+  explicit ClassLookup(const Ontology& ontology) : ontology_(&ontology) {}
   std::optional<int> Find(std::string_view label);
   // The diagnostic for an unknown class: names the class, suggests close ones, points at
   // --ontology.
   Diagnostic Unknown(std::string_view path, int line, std::string_view label) const;
 
  private:
-  const Ontology& ontology_;
-  std::unordered_map<std::string, int> cache_;  // -1 = unknown
+  struct Hash {
+    using is_transparent = void;
+    size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+  };
+  const Ontology* ontology_;  // not owned
+  std::unordered_map<std::string, int, Hash, std::equal_to<>> cache_;  // -1 = unknown
+  std::string last_label_;  // the label of the previous lookup and its answer (no hashing)
+  int last_id_ = -2;        // -2 = none yet
 };
 
+// The last path component, and it without its last extension (std::filesystem's stem rules: a
+// leading dot is not an extension). String operations only; no std::filesystem::path objects.
 std::string FileStem(std::string_view path);
 std::string FileName(std::string_view path);
+// The plain versions (std::filesystem::path) the two above must agree with; for tests.
+std::string FileStemPlain(std::string_view path);
+std::string FileNamePlain(std::string_view path);
+
+// Reads a whole file into `buffer`, which is reused from call to call (it grows and is never
+// shrunk), and returns the bytes read as a view into it. Opens `name` relative to `dir_fd`
+// when dir_fd >= 0, else `path`; `path` names the file in messages. One open, one read (more
+// when the buffer fills), one close: a read of a regular file is short only at its end.
+// kNotFound if absent, kInvalidInput for a folder, kIoError otherwise (ReadFile's messages).
+Result<std::string_view> ReadFileInto(int dir_fd, const char* name, const std::string& path,
+                                      std::string& buffer);
 
 // Writes a file (no fsync: these are exported data, not archive files). kIoError on failure.
 Status WritePlainFile(const std::string& path, std::string_view data);
