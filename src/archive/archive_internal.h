@@ -5,6 +5,8 @@
 #include <string>
 #include <vector>
 
+#include "georune/archive/records.h"
+#include "georune/common/progress.h"
 #include "georune/common/status.h"
 
 namespace georune::archive_internal {
@@ -26,5 +28,13 @@ struct Manifest {
 Result<Manifest> ReadManifest(const std::string& dir);
 std::string EncodeManifest(const Manifest& manifest);
 std::string ManifestPath(const std::string& dir);
+
+// Serialises one segment holding `images` (validated: ids unique, classes < class_count,
+// scores in (0, 1], finite corners). Entity blocks are filled on `threads` threads (0 = all
+// cores); the bytes do not depend on it. `progress` (may be null) advances by one per image.
+std::string BuildSegment(const std::vector<ImageRecord>& images, int class_count, ProgressBar* progress,
+                         int threads);
+// A segment file name not listed and not present in `dir` (advances manifest.next_segment).
+std::string FreshSegmentName(const std::string& dir, Manifest& manifest);
 
 }  // namespace georune::archive_internal

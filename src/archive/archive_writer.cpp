@@ -1,7 +1,10 @@
 // AppendToArchive: validates, writes one new immutable segment, then replaces the manifest.
 #include <unistd.h>
 
+#include <atomic>
 #include <chrono>
+#include <functional>
+#include <thread>
 #include <cmath>
 #include <filesystem>
 #include <nlohmann/json.hpp>
@@ -14,47 +17,39 @@
 #include "georune/common/progress.h"
 
 namespace georune {
-namespace {
+namespace archive_internal {
 using namespace archive_format;
-using namespace archive_internal;
 namespace fs = std::filesystem;
-
-Status Validate(const std::vector<ImageRecord>& images, const Ontology& ontology) {
-  std::unordered_set<std::string_view> ids;
-  ids.reserve(images.size());
-  for (const auto& im : images) {
-    if (im.id.empty()) return Status::InvalidInput("an image has an empty id");
-    if (im.id.size() > (1u << 20)) return Status::InvalidInput("an image id is longer than 1 MiB");
-    if (!ids.insert(im.id).second)
-      return Status::InvalidInput("image id '" + im.id +
-                                  "' appears twice in this ingest\n  hint: image ids must be unique "
-                                  "within an archive; rename one of the files");
-    if (im.entities.size() >= UINT32_MAX) return Status::InvalidInput("image '" + im.id + "' has too many entities");
-    if (im.width < 0 || im.height < 0) return Status::InvalidInput("image '" + im.id + "' has a negative size");
-    if (!std::isnan(im.gsd) && !(std::isfinite(im.gsd) && im.gsd > 0))
-      return Status::InvalidInput("image '" + im.id + "' has a gsd that is not a positive number");
-    for (size_t i = 0; i < im.entities.size(); ++i) {
-      const EntityRecord& e = im.entities[i];
-      std::string where = "image '" + im.id + "', entity " + std::to_string(i) + ": ";
-      if (e.class_id < 0 || e.class_id >= ontology.ClassCount())
-        return Status::InvalidInput(where + "class id " + std::to_string(e.class_id) + " is not in the ontology");
-      if (!(e.score > 0 && e.score <= 1)) return Status::InvalidInput(where + "score outside (0, 1]");
-      for (double v : e.corners)
-        if (!std::isfinite(v)) return Status::InvalidInput(where + "a corner is not finite");
-    }
-  }
-  return Status::Ok();
-}
 
 void Put(std::string& out, const void* p, size_t n) { out.append(static_cast<const char*>(p), n); }
 void Pad8(std::string& out) { out.resize(Align8(out.size()), '\0'); }
 
-// Serialises a segment holding `images` (already validated).
-std::string BuildSegment(const std::vector<ImageRecord>& images, int class_count, ProgressBar* progress) {
+// Runs fn(i) for i in [0, n) on up to `threads` threads (0 = all cores). fn must not throw.
+void ParallelRange(size_t n, int threads, const std::function<void(size_t)>& fn) {
+  size_t workers = threads > 0 ? static_cast<size_t>(threads) : std::max(1u, std::thread::hardware_concurrency());
+  workers = std::min(workers, n);
+  if (workers <= 1) {
+    for (size_t i = 0; i < n; ++i) fn(i);
+    return;
+  }
+  std::atomic<size_t> next{0};
+  auto work = [&] {
+    for (size_t i; (i = next.fetch_add(1, std::memory_order_relaxed)) < n;) fn(i);
+  };
+  std::vector<std::thread> pool;
+  for (size_t t = 1; t < workers; ++t) pool.emplace_back(work);
+  work();
+  for (auto& t : pool) t.join();
+}
+
+// Serialises a segment holding `images` (already validated). The blocks are planned first
+// (which images go in which block, at which offset: a function of the entity counts only),
+// then filled and checksummed on `threads` threads; the bytes do not depend on `threads`.
+std::string BuildSegment(const std::vector<ImageRecord>& images, int class_count, ProgressBar* progress,
+                         int threads) {
   uint64_t total_entities = 0;
   for (const auto& im : images) total_entities += im.entities.size();
   std::string out;
-  out.reserve(sizeof(SegmentHeader) + total_entities * 72 + images.size() * 96 + (1 << 16));
   SegmentHeader h{};
   std::memcpy(h.magic, kSegmentMagic, 8);
   h.version = kSegmentVersion;
@@ -62,11 +57,12 @@ std::string BuildSegment(const std::vector<ImageRecord>& images, int class_count
   h.image_count = images.size();
   h.entity_count = total_entities;
   h.class_count = static_cast<uint32_t>(class_count);
-  out.resize(sizeof h);
 
   std::vector<ImageRow> rows(images.size());
   std::vector<BlockRow> blocks;
+  std::vector<std::pair<size_t, size_t>> block_images;  // images [first, end) of each block
   const uint64_t target = kTargetBlockBytes / 71;  // entities per ~1 MiB block
+  uint64_t end_of_blocks = sizeof h;
   size_t i = 0;
   while (i < images.size()) {
     // Images [i, j) form the block.
@@ -79,15 +75,23 @@ std::string BuildSegment(const std::vector<ImageRecord>& images, int class_count
       m += images[j].entities.size();
       ++j;
     }
-    BlockLayout l = LayoutOf(m);
     BlockRow b{};
-    b.offset = out.size();
-    b.size = l.size;
+    b.offset = end_of_blocks;
+    b.size = LayoutOf(m).size;
     b.entity_count = static_cast<uint32_t>(m);
-    out.resize(out.size() + l.size, '\0');
+    end_of_blocks += b.size;
+    blocks.push_back(b);
+    block_images.emplace_back(i, j);
+    i = j;
+  }
+  out.reserve(end_of_blocks + images.size() * 96 + (1 << 16));
+  out.resize(end_of_blocks, '\0');
+  ParallelRange(blocks.size(), threads, [&](size_t bi) {
+    BlockRow& b = blocks[bi];
+    BlockLayout l = LayoutOf(b.entity_count);
     char* base = out.data() + b.offset;
     uint64_t k = 0;
-    for (size_t t = i; t < j; ++t) {
+    for (size_t t = block_images[bi].first; t < block_images[bi].second; ++t) {
       for (const auto& e : images[t].entities) {
         std::memcpy(base + l.corners + 64 * k, e.corners.data(), 64);
         uint16_t c = static_cast<uint16_t>(e.class_id);
@@ -98,10 +102,8 @@ std::string BuildSegment(const std::vector<ImageRecord>& images, int class_count
       }
     }
     b.checksum = Checksum64(base, l.size);
-    blocks.push_back(b);
-    if (progress) progress->Advance(j - i);
-    i = j;
-  }
+    if (progress) progress->Advance(block_images[bi].second - block_images[bi].first);
+  });
 
   // Index.
   h.block_count = blocks.size();
@@ -170,6 +172,52 @@ std::string BuildSegment(const std::vector<ImageRecord>& images, int class_count
   return out;
 }
 
+std::string FreshSegmentName(const std::string& dir, Manifest& manifest) {
+  std::error_code ec;
+  for (;; ++manifest.next_segment) {
+    char buf[64];
+    std::snprintf(buf, sizeof buf, "seg-%06llu.grs", static_cast<unsigned long long>(manifest.next_segment));
+    if (!fs::exists(dir + "/" + buf, ec)) return buf;
+  }
+}
+
+}  // namespace archive_internal
+
+namespace {
+using namespace archive_format;
+using namespace archive_internal;
+namespace fs = std::filesystem;
+
+Status Validate(const std::vector<ImageRecord>& images, const Ontology& ontology) {
+  std::unordered_set<std::string_view> ids;
+  ids.reserve(images.size());
+  for (const auto& im : images) {
+    if (im.id.empty()) return Status::InvalidInput("an image has an empty id");
+    if (im.id.size() > (1u << 20)) return Status::InvalidInput("an image id is longer than 1 MiB");
+    if (!ids.insert(im.id).second)
+      return Status::InvalidInput("image id '" + im.id +
+                                  "' appears twice in this ingest\n  hint: image ids must be unique "
+                                  "within an archive; rename one of the files");
+    if (im.entities.size() >= UINT32_MAX) return Status::InvalidInput("image '" + im.id + "' has too many entities");
+    if (im.width < 0 || im.height < 0) return Status::InvalidInput("image '" + im.id + "' has a negative size");
+    if (!std::isnan(im.gsd) && !(std::isfinite(im.gsd) && im.gsd > 0))
+      return Status::InvalidInput("image '" + im.id + "' has a gsd that is not a positive number");
+    const int class_count = ontology.ClassCount();
+    for (size_t i = 0; i < im.entities.size(); ++i) {
+      const EntityRecord& e = im.entities[i];
+      // The message is built only on failure (this loop runs once per entity).
+      auto where = [&] { return "image '" + im.id + "', entity " + std::to_string(i) + ": "; };
+      if (e.class_id < 0 || e.class_id >= class_count)
+        return Status::InvalidInput(where() + "class id " + std::to_string(e.class_id) + " is not in the ontology");
+      if (!(e.score > 0 && e.score <= 1)) return Status::InvalidInput(where() + "score outside (0, 1]");
+      bool finite = true;
+      for (double v : e.corners) finite &= std::isfinite(v);
+      if (!finite) return Status::InvalidInput(where() + "a corner is not finite");
+    }
+  }
+  return Status::Ok();
+}
+
 bool SameOntology(const std::string& stored_json, const Ontology& ontology) {
   auto a = nlohmann::json::parse(stored_json, nullptr, false);
   auto b = nlohmann::json::parse(ontology.ToJson(), nullptr, false);
@@ -223,7 +271,7 @@ Result<IngestReport> AppendToArchive(const std::string& dir, const Ontology& ont
   {
     std::unique_ptr<ProgressBar> bar;
     if (options.show_progress) bar = std::make_unique<ProgressBar>("archive", images.size());
-    segment = BuildSegment(images, ontology.ClassCount(), bar.get());
+    segment = BuildSegment(images, ontology.ClassCount(), bar.get(), options.threads);
   }
 
   if (!dir_existed) {
@@ -237,13 +285,7 @@ Result<IngestReport> AppendToArchive(const std::string& dir, const Ontology& ont
     }
   };
   // A fresh name: never overwrite a file already there (e.g. one left by a crash).
-  std::string name;
-  for (;; ++manifest.next_segment) {
-    char buf[64];
-    std::snprintf(buf, sizeof buf, "seg-%06llu.grs", static_cast<unsigned long long>(manifest.next_segment));
-    name = buf;
-    if (!fs::exists(dir + "/" + name, ec)) break;
-  }
+  const std::string name = FreshSegmentName(dir, manifest);
   const std::string seg_path = dir + "/" + name;
   Status st = WriteFileAtomic(seg_path, segment);
   if (!st.ok()) {
@@ -259,6 +301,17 @@ Result<IngestReport> AppendToArchive(const std::string& dir, const Ontology& ont
     ::unlink(seg_path.c_str());
     undo_dir();
     return st;
+  }
+  if (options.max_segments > 0 && manifest.segments.size() > options.max_segments) {
+    CompactOptions copt;
+    copt.threads = options.threads;
+    copt.show_progress = options.show_progress;
+    Result<CompactReport> compacted = CompactArchive(dir, copt);
+    if (compacted.ok()) {
+      report.compacted = true;
+    } else {
+      report.compaction_error = compacted.status().message();
+    }
   }
   report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return report;

@@ -310,5 +310,155 @@ TEST(Archive, FrozenV1FixtureLoads) {
   EXPECT_EQ((*ar)->Stats().format_version, 1u);
 }
 
+// --- Compaction -----------------------------------------------------------------------------
+
+std::vector<std::string> SegmentFiles(const std::string& dir) {
+  std::vector<std::string> out;
+  for (auto& e : fs::directory_iterator(dir))
+    if (e.path().extension() == ".grs") out.push_back(e.path().filename().string());
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+void ExpectSameStats(const ArchiveStats& a, const ArchiveStats& b) {
+  EXPECT_EQ(a.images, b.images);
+  EXPECT_EQ(a.entities, b.entities);
+  EXPECT_EQ(a.entities_per_class, b.entities_per_class);
+  EXPECT_EQ(a.images_per_class, b.images_per_class);
+}
+
+// Twelve small ingests, then one archive built in one ingest of the same images.
+struct Incremental {
+  std::vector<ImageRecord> all;
+  int next = 0;  // batches so far (batch k holds ids pK_…)
+  void Build(const std::string& dir, int ingests, const IngestOptions& opt = {false}) {
+    for (int end = next + ingests; next < end; ++next) {
+      const int k = next;
+      auto batch = MakeImages(100 + k, 15 + 7 * k, "p" + std::to_string(k) + "_", k % 4 == 0 ? 3000 : 40);
+      all.insert(all.end(), batch.begin(), batch.end());
+      auto r = AppendToArchive(dir, Ontology::Default(), batch, opt);
+      ASSERT_TRUE(r.ok()) << r.status().message();
+      ASSERT_TRUE(r->compaction_error.empty()) << r->compaction_error;
+    }
+  }
+};
+
+TEST(Compaction, ManyIncrementalIngestsMergeIntoOneSegment) {
+  TempDir d;
+  const std::string dir = d.path() + "/ar";
+  Incremental inc;
+  inc.Build(dir, 12);
+  ArchiveStats before;
+  {
+    auto ar = Archive::Open(dir);
+    ASSERT_TRUE(ar.ok());
+    EXPECT_EQ((*ar)->Stats().segments, 12u);
+    before = (*ar)->Stats();
+  }
+  auto rep = CompactArchive(dir);
+  ASSERT_TRUE(rep.ok()) << rep.status().message();
+  EXPECT_EQ(rep->segments_before, 12u);
+  EXPECT_EQ(rep->segments_after, 1u);
+  auto ar = Archive::Open(dir);
+  ASSERT_TRUE(ar.ok()) << ar.status().message();
+  EXPECT_EQ((*ar)->Stats().segments, 1u);
+  ExpectArchiveHolds(**ar, inc.all);  // ids in the same global order, gsd, entities, class index
+  ExpectSameStats((*ar)->Stats(), before);
+  ASSERT_EQ(SegmentFiles(dir).size(), 1u);  // the old files are gone
+  EXPECT_EQ(SegmentFiles(dir)[0], "seg-000013.grs");  // a fresh name, never a reused one
+  // The merged segment is byte for byte the segment one ingest of all the images writes.
+  const std::string one = d.path() + "/one";
+  ASSERT_TRUE(AppendToArchive(one, Ontology::Default(), inc.all, {false}).ok());
+  EXPECT_TRUE(*ReadFile(dir + "/" + SegmentFiles(dir)[0]) == *ReadFile(one + "/seg-000001.grs"));
+  // Compacting again changes nothing; later ingests go on after it.
+  auto snap = Snapshot(dir);
+  ASSERT_TRUE(CompactArchive(dir).ok());
+  EXPECT_EQ(Snapshot(dir), snap);
+  auto more = MakeImages(7, 10, "later_");
+  ASSERT_TRUE(AppendToArchive(dir, Ontology::Default(), more, {false}).ok());
+  inc.all.insert(inc.all.end(), more.begin(), more.end());
+  auto ar2 = Archive::Open(dir);
+  ASSERT_TRUE(ar2.ok());
+  ExpectArchiveHolds(**ar2, inc.all);
+  // Duplicate ids are still refused against the compacted segment.
+  EXPECT_EQ(AppendToArchive(dir, Ontology::Default(), MakeImages(1, 3, "p3_"), {false}).status().code(),
+            StatusCode::kInvalidInput);
+}
+
+TEST(Compaction, IngestCompactsPastMaxSegments) {
+  TempDir d;
+  const std::string dir = d.path() + "/ar";
+  IngestOptions opt{false};
+  opt.max_segments = 3;
+  Incremental inc;
+  for (int k = 0; k < 9; ++k) {
+    inc.Build(dir, 1, opt);
+    auto ar = Archive::Open(dir);
+    ASSERT_TRUE(ar.ok());
+    EXPECT_LE((*ar)->Stats().segments, 3u) << "after ingest " << k;
+    EXPECT_EQ(SegmentFiles(dir).size(), (*ar)->Stats().segments);
+  }
+  auto ar = Archive::Open(dir);
+  ASSERT_TRUE(ar.ok());
+  ExpectArchiveHolds(**ar, inc.all);
+  EXPECT_EQ((*ar)->Stats().segments, 3u);  // 9 ingests: compacted after the 4th and the 7th
+}
+
+TEST(Compaction, FailureBeforeTheSwitchLeavesEveryByte) {
+  TempDir d;
+  const std::string dir = d.path() + "/ar";
+  Incremental inc;
+  inc.Build(dir, 5);
+  const auto pristine = Snapshot(dir);
+  // An injected failure once the merged segment is written: it is removed again.
+  CompactOptions opt;
+  std::vector<std::string> steps;
+  opt.hook = [&](std::string_view step) {
+    steps.emplace_back(step);
+    return Status::IoError("injected failure");
+  };
+  auto r = CompactArchive(dir, opt);
+  EXPECT_EQ(r.status().code(), StatusCode::kIoError);
+  EXPECT_EQ(steps, std::vector<std::string>{"segment-written"});
+  EXPECT_EQ(Snapshot(dir), pristine);
+  // A damaged entity block in the third segment is found before anything is written.
+  const std::string victim = dir + "/" + SegmentFiles(dir)[2];
+  FlipByte(victim, 300);  // inside the first entity block (the header is 200 bytes)
+  const auto damaged = Snapshot(dir);
+  auto c = CompactArchive(dir);
+  EXPECT_EQ(c.status().code(), StatusCode::kCorrupt);
+  EXPECT_NE(c.status().message().find(SegmentFiles(dir)[2]), std::string::npos) << c.status().message();
+  EXPECT_EQ(Snapshot(dir), damaged);
+  FlipByte(victim, 300);
+  EXPECT_EQ(Snapshot(dir), pristine);
+  auto ar = Archive::Open(dir);
+  ASSERT_TRUE(ar.ok());
+  ExpectArchiveHolds(**ar, inc.all);
+}
+
+TEST(Compaction, CrashAfterTheSwitchLeavesTheCompactedArchive) {
+  TempDir d;
+  const std::string dir = d.path() + "/ar";
+  Incremental inc;
+  inc.Build(dir, 4);
+  CompactOptions opt;
+  opt.hook = [](std::string_view step) {
+    return step == "manifest-switched" ? Status::IoError("simulated crash") : Status::Ok();
+  };
+  EXPECT_FALSE(CompactArchive(dir, opt).ok());
+  EXPECT_EQ(SegmentFiles(dir).size(), 5u);  // four old ones left behind, unlisted
+  auto ar = Archive::Open(dir);
+  ASSERT_TRUE(ar.ok()) << ar.status().message();
+  EXPECT_EQ((*ar)->Stats().segments, 1u);
+  ExpectArchiveHolds(**ar, inc.all);
+  // A later ingest never reuses a leftover name.
+  auto more = MakeImages(8, 5, "z");
+  ASSERT_TRUE(AppendToArchive(dir, Ontology::Default(), more, {false}).ok());
+  inc.all.insert(inc.all.end(), more.begin(), more.end());
+  auto ar2 = Archive::Open(dir);
+  ASSERT_TRUE(ar2.ok()) << ar2.status().message();
+  ExpectArchiveHolds(**ar2, inc.all);
+}
+
 }  // namespace
 }  // namespace georune

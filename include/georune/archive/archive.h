@@ -15,6 +15,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <roaring/roaring.hh>
 #include <string>
@@ -91,12 +92,19 @@ class Archive {
 
 struct IngestOptions {
   bool show_progress = true;
+  int threads = 0;  // threads that build the segment's entity blocks; 0 = all cores. The bytes
+                    // written do not depend on it.
+  uint32_t max_segments = 0;  // after the append, compact (CompactArchive) when the archive has
+                              // more segments than this; 0 = never
 };
 
 struct IngestReport {
   uint64_t images_added = 0;
   uint64_t entities_added = 0;
   double seconds = 0;
+  bool compacted = false;        // max_segments was exceeded and the archive was compacted
+  std::string compaction_error;  // non-empty when that compaction failed: the ingest itself is
+                                 // committed and the archive holds it (in several segments)
 };
 
 // Adds images to the archive at `dir`, creating it (with `ontology`) if it does not exist.
@@ -106,5 +114,33 @@ struct IngestReport {
 Result<IngestReport> AppendToArchive(const std::string& dir, const Ontology& ontology,
                                      std::vector<ImageRecord> images,
                                      const IngestOptions& options = {});
+
+struct CompactOptions {
+  int threads = 0;             // threads that build the merged segment; 0 = all cores
+  bool show_progress = false;  // a progress bar on standard error
+  // Test seam (null in production): called at "segment-written" (the merged segment is durable,
+  // the manifest not yet switched) and at "manifest-switched" (the new manifest is durable, the
+  // old segment files not yet removed). A non-OK status stops the compaction there, as a crash
+  // would: at the first point the merged segment is removed and the folder is byte-for-byte as
+  // before; at the second the archive is the compacted one and the old files stay, unlisted.
+  std::function<Status(std::string_view step)> hook;
+};
+
+struct CompactReport {
+  uint64_t segments_before = 0, segments_after = 0;
+  uint64_t images = 0, entities = 0;
+  uint64_t bytes_before = 0, bytes_after = 0;  // segment files
+  double seconds = 0;
+};
+
+// Merges every segment of the archive at `dir` into one (same format, checksummed), keeping the
+// images in their global order (image numbers do not change), then switches the manifest to it
+// atomically and removes the old segment files once the manifest is durable. A crash at any
+// point leaves a valid archive, the old or the new. Every entity block is verified first: a
+// damaged archive (kCorrupt) or any failure before the switch leaves the folder byte-for-byte
+// as it was. An archive with zero or one segment is left as it is (segments_after =
+// segments_before). Holds every entity in memory while it runs (about 100 bytes per entity).
+// Not safe to run concurrently with an ingest into the same archive.
+Result<CompactReport> CompactArchive(const std::string& dir, const CompactOptions& options = {});
 
 }  // namespace georune
