@@ -20,6 +20,8 @@ struct IngestArgs {
   std::string image_size, ontology, yolo_names;
   bool skip_bad_lines = false;
   int threads = 0;
+  bool compact = false;        // compact whatever the segment count
+  uint32_t max_segments = 8;   // compact when the ingest leaves more segments; 0 = never
 };
 
 Result<std::pair<int, int>> ParseImageSize(const std::string& s) {
@@ -110,8 +112,21 @@ int RunIngest(const IngestArgs& a) {
   for (const auto& note : report.notes) std::fprintf(stderr, "georune: note: %s\n", note.c_str());
   IngestOptions iopt;
   iopt.show_progress = isatty(STDERR_FILENO);
+  iopt.threads = a.threads;
+  iopt.max_segments = a.compact ? 0 : a.max_segments;
   auto result = AppendToArchive(a.archive, *ontology, std::move(all), iopt);
   if (!result.ok()) return ReportError(result.status());
+  std::string compaction_error = result->compaction_error;
+  if (a.compact) {
+    CompactOptions copt;
+    copt.threads = a.threads;
+    copt.show_progress = iopt.show_progress;
+    auto c = CompactArchive(a.archive, copt);
+    if (!c.ok()) compaction_error = c.status().message();
+  }
+  if (!compaction_error.empty())
+    std::fprintf(stderr, "georune: warning: the ingest is committed, but compacting the archive failed: %s\n",
+                 compaction_error.c_str());
   double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   std::printf("ingested %llu images, %llu entities in %.2f s (%.0f entities/s)%s\n",
               static_cast<unsigned long long>(result->images_added),
@@ -138,6 +153,9 @@ const bool kRegistered = RegisterCommand("ingest", [](CLI::App& app, int& exit_c
                   "ontology JSON file or built-in name (dota-v1.0, dota-v1.5, dota-v2.0; default dota-v2.0)");
   cmd->add_flag("--skip-bad-lines", args->skip_bad_lines, "skip and count malformed lines instead of failing");
   cmd->add_option("--threads", args->threads, "parser threads (0 = all cores)")->check(CLI::NonNegativeNumber);
+  cmd->add_flag("--compact", args->compact, "merge all segments into one after the ingest");
+  cmd->add_option("--max-segments", args->max_segments,
+                  "merge the segments when the ingest leaves more than this (default 8; 0 = never)");
   cmd->callback([args, &exit_code] { exit_code = RunIngest(*args); });
 });
 
