@@ -217,6 +217,16 @@ std::string NormalForm(const BoundQuery& query) {
   return previous;
 }
 
+std::vector<const BoundNode*> Conjuncts(const BoundNode& node) {
+  std::vector<const BoundNode*> out;
+  if (node.kind == NodeKind::kAnd) {
+    for (const auto& c : node.children) out.push_back(c.get());
+  } else {
+    out.push_back(&node);
+  }
+  return out;
+}
+
 int Complexity::level() const {
   const int t = total();
   if (t <= 2) return 1;

@@ -163,14 +163,12 @@ Result<ImageScore> Evaluator::Score(const Scene& scene, bool explain) {
   return out;
 }
 
-// ---------------------------------------------------------------- reference evaluator
-
-double ReferenceEvaluator::Eval(const BoundNode& node, Env& env) {
+double Evaluator::Eval(const BoundNode& node, Env& env) {
   switch (node.kind) {
     case NodeKind::kConst:
     case NodeKind::kClass:
     case NodeKind::kRelation:
-    case NodeKind::kCompare: return Atom(node, env);
+    case NodeKind::kCompare: return EvalAtom(node, env);
     case NodeKind::kNot: return Not(Eval(*node.children[0], env));
     case NodeKind::kAnd: {
       double v = 1.0;
@@ -196,6 +194,23 @@ double ReferenceEvaluator::Eval(const BoundNode& node, Env& env) {
     default: return Best(node, env, nullptr);
   }
 }
+
+double Evaluator::CountValue(const BoundNode& q, std::vector<std::pair<double, int>>& values,
+                             std::vector<int>* chosen) const {
+  const Semantics s = params_.semantics;
+  switch (q.kind) {
+    case NodeKind::kAtLeast: return FoldLargest(s, values, q.count, chosen);
+    case NodeKind::kAtMost: return Not(FoldLargest(s, values, q.count + 1, chosen));
+    default: {
+      auto copy = values;
+      double at_least = FoldLargest(s, values, q.count, chosen);
+      double at_most = Not(FoldLargest(s, copy, q.count + 1, nullptr));
+      return And(s, at_least, at_most);
+    }
+  }
+}
+
+// ---------------------------------------------------------------- reference evaluator
 
 double ReferenceEvaluator::Best(const BoundNode& node, Env& env, std::vector<int>* best) {
   if (node.kind != NodeKind::kExists && node.kind != NodeKind::kForall) return Count(node, env, best);
@@ -267,17 +282,7 @@ double ReferenceEvaluator::Count(const BoundNode& q, Env& env, std::vector<int>*
     env.Unbind(var);
     if (v > 0) values.emplace_back(v, e);
   }
-  const Semantics s = params_.semantics;
-  switch (q.kind) {
-    case NodeKind::kAtLeast: return FoldLargest(s, values, q.count, chosen);
-    case NodeKind::kAtMost: return Not(FoldLargest(s, values, q.count + 1, chosen));
-    default: {
-      auto copy = values;
-      double at_least = FoldLargest(s, values, q.count, chosen);
-      double at_most = Not(FoldLargest(s, copy, q.count + 1, nullptr));
-      return And(s, at_least, at_most);
-    }
-  }
+  return CountValue(q, values, chosen);
 }
 
 }  // namespace georune::reason

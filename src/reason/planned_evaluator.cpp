@@ -29,15 +29,7 @@ bool ContainsQuantifier(const BoundNode& n) {
   return false;
 }
 
-std::vector<const BoundNode*> Conjuncts(const BoundNode& n) {
-  std::vector<const BoundNode*> out;
-  if (n.kind == NodeKind::kAnd) {
-    for (const auto& c : n.children) out.push_back(c.get());
-  } else {
-    out.push_back(&n);
-  }
-  return out;
-}
+using logic::Conjuncts;
 
 // The classes a conjunction allows for `var`: the intersection of its class atoms on var.
 ClassSet Restriction(const std::vector<const BoundNode*>& conjuncts, int var) {
@@ -462,50 +454,18 @@ const std::vector<int>& PlannedEvaluator::Domain(const std::vector<int>& classes
   return domain_cache_.emplace(key, std::move(merged)).first->second;
 }
 
-double PlannedEvaluator::Eval(const BoundNode& node, Env& env) {
-  switch (node.kind) {
-    case NodeKind::kRelation:
-      if (On("relation-cache")) {
-        if (node.relation == logic::Relation::kClustered) {
-          return ClusteredFromNear(
-              node.vars.size(),
-              [&](size_t i, size_t j) {
-                return CachedRelation(logic::Relation::kNear, env.entity[node.vars[i]], env.entity[node.vars[j]]);
-              },
-              params_.crisp);
-        }
-        if (node.vars.size() == 2) {
-          return CachedRelation(node.relation, env.entity[node.vars[0]], env.entity[node.vars[1]]);
-        }
-      }
-      return Atom(node, env);
-    case NodeKind::kConst:
-    case NodeKind::kClass:
-    case NodeKind::kCompare: return Atom(node, env);
-    case NodeKind::kNot: return Not(Eval(*node.children[0], env));
-    case NodeKind::kAnd: {
-      double v = 1.0;
-      for (const auto& c : node.children) {
-        v = And(params_.semantics, v, Eval(*c, env));
-        if (v == 0.0) break;
-      }
-      return v;
-    }
-    case NodeKind::kOr: {
-      double v = 0.0;
-      for (const auto& c : node.children) {
-        v = Or(params_.semantics, v, Eval(*c, env));
-        if (v == 1.0) break;
-      }
-      return v;
-    }
-    case NodeKind::kImplies: {
-      double a = Eval(*node.children[0], env);
-      if (a == 0.0) return 1.0;
-      return Or(params_.semantics, Not(a), Eval(*node.children[1], env));
-    }
-    default: return Best(node, env, nullptr);
+double PlannedEvaluator::EvalAtom(const BoundNode& node, const Env& env) {
+  if (node.kind != NodeKind::kRelation || !On("relation-cache")) return Atom(node, env);
+  if (node.relation == logic::Relation::kClustered) {
+    return ClusteredFromNear(
+        node.vars.size(),
+        [&](size_t i, size_t j) {
+          return CachedRelation(logic::Relation::kNear, env.entity[node.vars[i]], env.entity[node.vars[j]]);
+        },
+        params_.crisp);
   }
+  if (node.vars.size() == 2) return CachedRelation(node.relation, env.entity[node.vars[0]], env.entity[node.vars[1]]);
+  return Atom(node, env);
 }
 
 double PlannedEvaluator::Best(const BoundNode& node, Env& env, std::vector<int>* best) {
@@ -847,17 +807,7 @@ double PlannedEvaluator::Count(const BoundNode& node, Env& env, std::vector<int>
     if (v > 0) values.emplace_back(v, e);
     if (v >= 1.0 && ++ones >= stop_at && early) break;
   }
-  const Semantics s = params_.semantics;
-  switch (node.kind) {
-    case NodeKind::kAtLeast: return FoldLargest(s, values, node.count, chosen);
-    case NodeKind::kAtMost: return Not(FoldLargest(s, values, node.count + 1, chosen));
-    default: {
-      auto copy = values;
-      double at_least = FoldLargest(s, values, node.count, chosen);
-      double at_most = Not(FoldLargest(s, copy, node.count + 1, nullptr));
-      return And(s, at_least, at_most);
-    }
-  }
+  return CountValue(node, values, chosen);
 }
 
 }  // namespace georune::reason

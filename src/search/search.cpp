@@ -34,7 +34,8 @@ struct Requirement {
 
 class Pruner {
  public:
-  explicit Pruner(const Archive& archive) : archive_(archive) {}
+  Pruner(const Archive& archive, const logic::BoundQuery& query)
+      : archive_(archive), var_classes_(reason::VariableClasses(query)) {}
 
   Requirement Of(const BoundNode& node) {
     switch (node.kind) {
@@ -110,27 +111,11 @@ class Pruner {
   }
 
   Requirement Block(const std::vector<int>& vars, const BoundNode& body, uint32_t count_each = 1) {
-    std::vector<const BoundNode*> conjuncts;
-    if (body.kind == NodeKind::kAnd) {
-      for (const auto& c : body.children) conjuncts.push_back(c.get());
-    } else {
-      conjuncts.push_back(&body);
-    }
+    const std::vector<const BoundNode*> conjuncts = logic::Conjuncts(body);
     Requirement r;
     std::map<std::vector<int>, uint32_t> per_set;
     for (int v : vars) {
-      std::optional<std::vector<int>> set;
-      for (const BoundNode* c : conjuncts) {
-        if (c->kind != NodeKind::kClass || c->any_class || c->vars[0] != v) continue;
-        if (!set) {
-          set = c->class_ids;
-        } else {
-          std::vector<int> both;
-          std::set_intersection(set->begin(), set->end(), c->class_ids.begin(), c->class_ids.end(),
-                                std::back_inserter(both));
-          set = both;
-        }
-      }
+      const auto& set = var_classes_[v];
       if (!set) continue;
       per_set[*set] += count_each;
       Intersect(&r, Requirement{ClassImages(*set), {}});
@@ -147,6 +132,7 @@ class Pruner {
   }
 
   const Archive& archive_;
+  std::vector<std::optional<std::vector<int>>> var_classes_;
 };
 
 // An upper bound of an image's score from its class confidences (spec §5 is monotone in every
@@ -165,7 +151,7 @@ class Bounder {
       case NodeKind::kExists: {
         double v = 1.0;
         for (int var : node.vars) v = reason::And(s, v, Var(var, best, any_entity));
-        for (const auto& c : Conjuncts(*node.children[0])) v = reason::And(s, v, Of(*c, best, any_entity));
+        for (const BoundNode* c : logic::Conjuncts(*node.children[0])) v = reason::And(s, v, Of(*c, best, any_entity));
         return v;
       }
       case NodeKind::kAtLeast:
@@ -189,16 +175,6 @@ class Bounder {
   }
 
  private:
-  static std::vector<const BoundNode*> Conjuncts(const BoundNode& n) {
-    std::vector<const BoundNode*> out;
-    if (n.kind == NodeKind::kAnd) {
-      for (const auto& c : n.children) out.push_back(c.get());
-    } else {
-      out.push_back(&n);
-    }
-    return out;
-  }
-
   double Var(int var, const std::vector<double>& best, bool any_entity) const {
     const auto& classes = var_classes_[var];
     if (!classes) return any_entity ? 1.0 : 0.0;
@@ -265,7 +241,7 @@ Result<SearchResponse> Run(const Archive& archive, const logic::BoundQuery& quer
   // 1. Archive-level pruning.
   std::vector<uint32_t> candidates;
   if (use_index) {
-    Pruner pruner(archive);
+    Pruner pruner(archive, query);
     Requirement req = pruner.Of(*query.root);
     pruner.Filter(&req);
     if (req.images) {
@@ -319,50 +295,12 @@ Result<SearchResponse> Run(const Archive& archive, const logic::BoundQuery& quer
     for (auto& t : pool) t.join();
   };
 
-  // 2a. Upper bounds, and the order of evaluation: best bound first, then image id.
+  // 2. Evaluation, one evaluator per thread, over an order of candidates. With --top K, the
+  //    image next in order is compared with the k-th best score so far (which can only rise):
+  //    once its upper bound is below it, or equal with a larger image id, no image left in the
+  //    order can enter, and evaluation stops.
   const bool use_bounds = options.top_k > 0 && !options.reference && !options.disabled.count("topk-bounds");
-  std::vector<double> bound(candidates.size(), 1.0);
-  std::vector<uint32_t> order(candidates.size());
-  for (size_t i = 0; i < order.size(); ++i) order[i] = static_cast<uint32_t>(i);
-  if (use_bounds) {
-    Bounder bounder(query, truth);
-    const int class_count = archive.ontology().ClassCount();
-    std::atomic<size_t> next_bound{0};
-    parallel([&]() {
-      std::vector<double> best(class_count);
-      for (size_t i; (i = next_bound.fetch_add(1)) < candidates.size() && !stop;) {
-        Status checked = archive.CheckImage(candidates[i]);
-        if (!checked.ok()) return fail(i, checked);
-        const EntitySpan span = archive.Entities(candidates[i]);
-        std::fill(best.begin(), best.end(), 0.0);
-        bool any = false;
-        for (uint32_t e = 0; e < span.count; ++e) {
-          if (span.score[e] < truth.min_conf || span.class_id[e] >= class_count) continue;
-          best[span.class_id[e]] = std::max<double>(best[span.class_id[e]], span.score[e]);
-          any = true;
-        }
-        bound[i] = bounder.Of(*query.root, best, any);
-      }
-    });
-    if (first_error) return first_error->second;
-    bool ids_ascending = true;
-    for (size_t i = 1; i < candidates.size() && ids_ascending; ++i) {
-      ids_ascending = archive.ImageId(candidates[i - 1]) < archive.ImageId(candidates[i]);
-    }
-    auto by_bound = [&](uint32_t a, uint32_t b) { return bound[a] > bound[b]; };
-    if (ids_ascending) {
-      std::stable_sort(order.begin(), order.end(), by_bound);
-    } else {
-      std::sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) {
-        if (bound[a] != bound[b]) return bound[a] > bound[b];
-        return archive.ImageId(candidates[a]) < archive.ImageId(candidates[b]);
-      });
-    }
-  }
-
-  // 2b. Evaluation, one evaluator per thread. With bounds, evaluation stops once the image next
-  //     in order cannot enter the top k (its bound is below the k-th score, or equal with a
-  //     larger id): the k-th score of what is done can only rise.
+  std::vector<double> bound(candidates.size(), 1.0);  // 1 bounds every score
   struct Kth {
     double score;
     std::string_view id;
@@ -370,58 +308,114 @@ Result<SearchResponse> Run(const Archive& archive, const logic::BoundQuery& quer
   auto worse = [](const Kth& a, const Kth& b) { return a.score != b.score ? a.score > b.score : a.id < b.id; };
   std::vector<Kth> top;  // a heap whose front is the worst of the best k
   std::mutex top_mu;
-  std::atomic<size_t> next{0};
   std::atomic<uint64_t> evaluated{0};
   reason::PlannedEvaluator::Stats plan_stats;  // merged from the workers, for --explain
-  parallel([&]() {
-    auto evaluator = make_evaluator();
-    struct MergeOnExit {
-      reason::Evaluator* e;
-      std::mutex* mu;
-      reason::PlannedEvaluator::Stats* into;
-      ~MergeOnExit() {
-        if (auto* planned = dynamic_cast<reason::PlannedEvaluator*>(e)) {
-          std::lock_guard lock(*mu);
-          reason::PlannedEvaluator::MergeStats(planned->stats(), into);
+  std::atomic<bool> settled{false};
+  // Evaluates order[0, limit); returns once done, settled or failed.
+  auto evaluate = [&](const std::vector<uint32_t>& order, size_t limit) {
+    std::atomic<size_t> next{0};
+    settled = false;
+    parallel([&]() {
+      auto evaluator = make_evaluator();
+      struct MergeOnExit {
+        reason::Evaluator* e;
+        std::mutex* mu;
+        reason::PlannedEvaluator::Stats* into;
+        ~MergeOnExit() {
+          if (auto* planned = dynamic_cast<reason::PlannedEvaluator*>(e)) {
+            std::lock_guard lock(*mu);
+            reason::PlannedEvaluator::MergeStats(planned->stats(), into);
+          }
+        }
+      } merge{evaluator.get(), &top_mu, &plan_stats};
+      for (;;) {
+        if (stop || settled) return;
+        const size_t pos = next.fetch_add(1);
+        if (pos >= limit) return;
+        const size_t i = order[pos];
+        const uint32_t image = candidates[i];
+        if ((pos & 63) == 0 && Clock::now() > deadline) {
+          return fail(i, Status::TooComplex("the query ran past its time budget of " +
+                                            std::to_string(options.query_budget_seconds) + " s while evaluating '" +
+                                            logic::Print(query) + "' (hint: narrow the query or raise --query-budget)"));
+        }
+        Status checked = archive.CheckImage(image);
+        if (!checked.ok()) return fail(i, checked);
+        auto score = evaluator->Score(scene_of(image), false);
+        if (!score.ok()) {
+          Status st = score.status();
+          return fail(i, Status(st.code(), "image " + std::string(archive.ImageId(image)) + ": " + st.message()));
+        }
+        scores[i] = score->value;
+        evaluated.fetch_add(1);
+        if (!use_bounds || score->value <= 0.0) continue;
+        std::lock_guard lock(top_mu);
+        top.push_back({score->value, archive.ImageId(image)});
+        std::push_heap(top.begin(), top.end(), worse);
+        if (top.size() > options.top_k) {
+          std::pop_heap(top.begin(), top.end(), worse);
+          top.pop_back();
+        }
+        const size_t upcoming = next.load();
+        if (top.size() == options.top_k && upcoming < order.size()) {
+          const size_t j = order[upcoming];
+          const Kth& kth = top.front();
+          if (bound[j] < kth.score || (bound[j] == kth.score && archive.ImageId(candidates[j]) > kth.id)) settled = true;
         }
       }
-    } merge{evaluator.get(), &top_mu, &plan_stats};
-    for (;;) {
-      if (stop) return;
-      const size_t pos = next.fetch_add(1);
-      if (pos >= order.size()) return;
-      const size_t i = order[pos];
-      const uint32_t image = candidates[i];
-      if ((pos & 63) == 0 && Clock::now() > deadline) {
-        return fail(i, Status::TooComplex("the query ran past its time budget of " +
-                                          std::to_string(options.query_budget_seconds) + " s while evaluating '" +
-                                          logic::Print(query) + "' (hint: narrow the query or raise --query-budget)"));
-      }
-      Status checked = archive.CheckImage(image);
-      if (!checked.ok()) return fail(i, checked);
-      auto score = evaluator->Score(scene_of(image), false);
-      if (!score.ok()) {
-        Status st = score.status();
-        return fail(i, Status(st.code(), "image " + std::string(archive.ImageId(image)) + ": " + st.message()));
-      }
-      scores[i] = score->value;
-      evaluated.fetch_add(1);
-      if (!use_bounds || score->value <= 0.0) continue;
-      std::lock_guard lock(top_mu);
-      top.push_back({score->value, archive.ImageId(image)});
-      std::push_heap(top.begin(), top.end(), worse);
-      if (top.size() > options.top_k) {
-        std::pop_heap(top.begin(), top.end(), worse);
-        top.pop_back();
-      }
-      const size_t upcoming = next.load();
-      if (top.size() == options.top_k && upcoming < order.size()) {
-        const size_t j = order[upcoming];
-        const Kth& kth = top.front();
-        if (bound[j] < kth.score || (bound[j] == kth.score && archive.ImageId(candidates[j]) > kth.id)) stop = true;
-      }
+    });
+  };
+  std::vector<uint32_t> order(candidates.size());
+  for (size_t i = 0; i < order.size(); ++i) order[i] = static_cast<uint32_t>(i);
+  if (!use_bounds) {
+    evaluate(order, order.size());
+  } else {
+    bool ids_ascending = true;
+    for (size_t i = 1; i < candidates.size() && ids_ascending; ++i) {
+      ids_ascending = archive.ImageId(candidates[i - 1]) < archive.ImageId(candidates[i]);
     }
-  });
+    // a. A probe in id order with the trivial bound 1, reading nothing more: where k images
+    //    score 1 (ground truth, crisp mode), nothing after them can enter.
+    size_t probed = 0;
+    if (ids_ascending) {
+      probed = std::min(order.size(), std::max<size_t>(4 * options.top_k, 256));
+      evaluate(order, probed);
+    }
+    // b. Otherwise upper bounds from the class confidences of the rest, best bound first.
+    if (!settled && !stop && probed < order.size()) {
+      std::vector<uint32_t> rest(order.begin() + static_cast<std::ptrdiff_t>(probed), order.end());
+      Bounder bounder(query, truth);
+      const int class_count = archive.ontology().ClassCount();
+      std::atomic<size_t> next_bound{0};
+      parallel([&]() {
+        std::vector<double> best(class_count);
+        for (size_t r; (r = next_bound.fetch_add(1)) < rest.size() && !stop;) {
+          const size_t i = rest[r];
+          Status checked = archive.CheckImage(candidates[i]);
+          if (!checked.ok()) return fail(i, checked);
+          const EntitySpan span = archive.Entities(candidates[i]);
+          std::fill(best.begin(), best.end(), 0.0);
+          bool any = false;
+          for (uint32_t e = 0; e < span.count; ++e) {
+            if (span.score[e] < truth.min_conf || span.class_id[e] >= class_count) continue;
+            best[span.class_id[e]] = std::max<double>(best[span.class_id[e]], span.score[e]);
+            any = true;
+          }
+          bound[i] = bounder.Of(*query.root, best, any);
+        }
+      });
+      if (first_error) return first_error->second;
+      if (ids_ascending) {
+        std::stable_sort(rest.begin(), rest.end(), [&](uint32_t a, uint32_t b) { return bound[a] > bound[b]; });
+      } else {
+        std::sort(rest.begin(), rest.end(), [&](uint32_t a, uint32_t b) {
+          if (bound[a] != bound[b]) return bound[a] > bound[b];
+          return archive.ImageId(candidates[a]) < archive.ImageId(candidates[b]);
+        });
+      }
+      evaluate(rest, rest.size());
+    }
+  }
   if (first_error) return first_error->second;
   response.stats.evaluated = evaluated.load();
 

@@ -72,6 +72,9 @@ std::string PrintNode(const BoundQuery& query, const BoundNode& node);
 // conjuncts (and disjuncts) sorted, variables renamed in order of first appearance.
 std::string NormalForm(const BoundQuery& query);
 
+// The conjuncts of a node: its children if it is an AND, else the node itself.
+std::vector<const BoundNode*> Conjuncts(const BoundNode& node);
+
 // spec §7
 struct Complexity {
   int entities = 0, relations = 0, negations = 0;

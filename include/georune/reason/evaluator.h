@@ -62,8 +62,9 @@ struct ImageScore {
 class Evaluator {
  public:
   virtual ~Evaluator() = default;
-  // Value of `node` with its free variables bound in `env`.
-  virtual double Eval(const logic::BoundNode& node, Env& env) = 0;
+  // Value of `node` with its free variables bound in `env`: the connectives of spec §5 (with
+  // the short-circuits every semantics allows), atoms through EvalAtom, quantifiers through Best.
+  double Eval(const logic::BoundNode& node, Env& env);
   // For a quantifier node: its value, and in `best` the scene indices of its variables in the
   // best assignment (exists: a maximum; forall: a minimum; counting: the entities counted, as
   // many as its n). `best` is empty when no assignment tells anything: an exists of value 0,
@@ -81,6 +82,12 @@ class Evaluator {
   // Counts one assignment tried; throws (internally) when the budget runs out.
   void Step(const logic::BoundNode& blame);
   double Atom(const logic::BoundNode& node, const Env& env) const;
+  // An atom's value; an evaluator may answer from a cache.
+  virtual double EvalAtom(const logic::BoundNode& node, const Env& env) { return Atom(node, env); }
+  // A counting quantifier's value from the values of its body for each admissible entity
+  // (zeros may be left out); `chosen` receives the entities counted.
+  double CountValue(const logic::BoundNode& q, std::vector<std::pair<double, int>>& values,
+                    std::vector<int>* chosen) const;
 
   const logic::BoundQuery& query_;
   TruthParams params_;
@@ -93,7 +100,6 @@ class ReferenceEvaluator : public Evaluator {
  public:
   ReferenceEvaluator(const logic::BoundQuery& query, const TruthParams& params, uint64_t budget)
       : Evaluator(query, params, budget) {}
-  double Eval(const logic::BoundNode& node, Env& env) override;
   double Best(const logic::BoundNode& node, Env& env, std::vector<int>* best) override;
 
  private:

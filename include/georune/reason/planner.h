@@ -47,7 +47,6 @@ class PlannedEvaluator : public Evaluator {
   PlannedEvaluator(const logic::BoundQuery& query, const TruthParams& params, uint64_t budget,
                    std::set<std::string> disabled);
   ~PlannedEvaluator() override;
-  double Eval(const logic::BoundNode& node, Env& env) override;
   double Best(const logic::BoundNode& node, Env& env, std::vector<int>* best) override;
 
   // What the searches of exists-blocks did, summed over the scenes evaluated: how often each
@@ -70,6 +69,7 @@ class PlannedEvaluator : public Evaluator {
 
  protected:
   void Reset(const Scene& scene) override;
+  double EvalAtom(const logic::BoundNode& node, const Env& env) override;
 
  private:
   struct Block;
