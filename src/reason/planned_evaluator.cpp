@@ -1,6 +1,7 @@
 // The planned evaluator (see planner.h): static block analysis per quantifier, then per-image
 // search over class-restricted domains with eager checks and branch-and-bound.
 #include <algorithm>
+#include <climits>
 #include <cmath>
 #include <cstdio>
 #include <functional>
@@ -104,7 +105,9 @@ const std::vector<std::pair<std::string, std::string>>& EvaluatorOptimizations()
       {"components", "independent parts of an exists block with disjoint class domains are maximised apart"},
       {"branch-and-bound", "a partial assignment that cannot beat the best so far is cut"},
       {"count-early-stop", "crisp counting stops once enough entities are found"},
-      {"spatial-index", "a variable tied by near/on/overlaps/distance to a bound entity takes candidates from a grid"},
+      {"spatial-index",
+       "a variable tied to a bound entity by near/on/overlaps/distance takes candidates from a grid, by a "
+       "directional relation from sorted coordinates"},
       {"relation-cache", "binary relation values are computed once per entity pair and image"},
   };
   return kList;
@@ -380,6 +383,7 @@ struct PlannedEvaluator::Grid {
   int nx = 1, ny = 1;
   double max_s = 0;  // largest s = √area in the domain
   std::vector<std::vector<int>> cells;
+  std::vector<std::pair<double, int>> by_axis[2];  // (centroid x or y, entity), sorted
 
   int Cx(double x) const { return std::clamp(static_cast<int>(std::floor((x - x0) / cell)), 0, nx - 1); }
   int Cy(double y) const { return std::clamp(static_cast<int>(std::floor((y - y0) / cell)), 0, ny - 1); }
@@ -414,7 +418,11 @@ const PlannedEvaluator::Grid& PlannedEvaluator::GridOf(const std::vector<int>& d
     for (int cy = g->Cy(en.min_y); cy <= g->Cy(en.max_y); ++cy) {
       for (int cx = g->Cx(en.min_x); cx <= g->Cx(en.max_x); ++cx) g->cells[cy * g->nx + cx].push_back(e);
     }
+    g->by_axis[0].emplace_back(en.c.x, e);
+    g->by_axis[1].emplace_back(en.c.y, e);
   }
+  std::sort(g->by_axis[0].begin(), g->by_axis[0].end());
+  std::sort(g->by_axis[1].begin(), g->by_axis[1].end());
   const Grid& ref = *g;
   grids_.emplace(&domain, std::move(g));
   return ref;
@@ -617,6 +625,11 @@ double PlannedEvaluator::SearchComponent(const Block& block, const Component& co
     int other_var = -1;
     double radius_px = 0;      // fixed radius (overlap-type: 0; distance<X: X)
     bool scaled = false;       // near: radius k·(s_other + max_s)/2
+    // Directional relations: the candidate's centroid coordinate on `axis` (0 x, 1 y) must be
+    // below (`less`) or above the bound entity's, within a slack of slack_s·(s_other + max_s)/2.
+    int axis = -1;
+    bool less = false;
+    double slack_s = 0;
   };
   std::vector<SpatialFilter> spatial(k);
   if (On("spatial-index")) {
@@ -631,11 +644,25 @@ double PlannedEvaluator::SearchComponent(const Block& block, const Component& co
         f.conj = &n;
         f.other_var = n.vars[0] == var ? n.vars[1] : n.vars[0];
         if (n.kind == NodeKind::kRelation) {
+          const bool first = n.vars[0] == var;  // the new variable is the relation's a in R(a, b)
           switch (n.relation) {
             case logic::Relation::kNear: f.scaled = true; f.radius_px = soft * params_.k_near; break;
             case logic::Relation::kOn:
             case logic::Relation::kContains:
             case logic::Relation::kOverlaps: f.radius_px = 0; break;
+            // v = c(a) − c(b): left_of needs v.x < 0, right_of v.x > 0, above v.y < 0, below
+            // v.y > 0; soft truth is above 0 up to a quarter of S across the line.
+            case logic::Relation::kLeftOf:
+            case logic::Relation::kRightOf:
+            case logic::Relation::kAbove:
+            case logic::Relation::kBelow: {
+              const bool towards_less =
+                  n.relation == logic::Relation::kLeftOf || n.relation == logic::Relation::kAbove;
+              f.axis = n.relation == logic::Relation::kLeftOf || n.relation == logic::Relation::kRightOf ? 0 : 1;
+              f.less = towards_less == first;
+              f.slack_s = params_.crisp ? 0.0 : params_.softness;
+              break;
+            }
             default: continue;
           }
         } else if (n.kind == NodeKind::kCompare && n.measure == logic::Measure::kDistance &&
@@ -651,7 +678,7 @@ double PlannedEvaluator::SearchComponent(const Block& block, const Component& co
         for (size_t j = 0; j < l && !other_bound; ++j) other_bound = block.vars[comp.positions[order[j]]] == f.other_var;
         if (!other_bound) continue;
         spatial[l] = f;
-        break;
+        if (f.axis < 0) break;  // distance-type: the most selective; keep it
       }
     }
   }
@@ -662,10 +689,24 @@ double PlannedEvaluator::SearchComponent(const Block& block, const Component& co
     const SpatialFilter& f = spatial[level];
     const Grid& g = GridOf(*domain_of[i]);
     const SceneEntity& u = scene_->entities[env.entity[f.other_var]];
+    std::vector<int> hits;
+    if (f.axis >= 0) {
+      // A half-plane from the sorted centroid coordinates; ties included (conservative).
+      const auto& sorted = g.by_axis[f.axis];
+      const double slack = f.slack_s * (u.s + g.max_s) / 2.0;
+      const double at = f.axis == 0 ? u.c.x : u.c.y;
+      const double eps = 1e-9 * (1.0 + std::abs(at));
+      if (f.less) {
+        auto end = std::upper_bound(sorted.begin(), sorted.end(), std::make_pair(at + slack + eps, INT_MAX));
+        for (auto it = sorted.begin(); it != end; ++it) hits.push_back(it->second);
+      } else {
+        auto begin = std::lower_bound(sorted.begin(), sorted.end(), std::make_pair(at - slack - eps, INT_MIN));
+        for (auto it = begin; it != sorted.end(); ++it) hits.push_back(it->second);
+      }
+    }
     const double r = f.scaled ? f.radius_px * (u.s + g.max_s) / 2.0 : f.radius_px;
     ++stamp;
-    std::vector<int> hits;
-    for (int cy = g.Cy(u.min_y - r); cy <= g.Cy(u.max_y + r); ++cy) {
+    for (int cy = g.Cy(u.min_y - r); f.axis < 0 && cy <= g.Cy(u.max_y + r); ++cy) {
       for (int cx = g.Cx(u.min_x - r); cx <= g.Cx(u.max_x + r); ++cx) {
         for (int e : g.cells[cy * g.nx + cx]) {
           if (seen_stamp[e] == stamp) continue;

@@ -151,6 +151,21 @@ TEST_F(SpecExamples, DirectionalConesAndTies) {
   EXPECT_EQ(Value("plane(a) AND ship(b) AND right_of(a, b)"), 0.0);
 }
 
+TEST_F(SpecExamples, SoftDirectionalJustAcrossTheLine) {
+  // The plane's centre is 1 px right of one ship's: left_of fails crisply but has soft truth
+  // 0.5 − 0.05/0.5 = 0.4. Twenty more ships (enough for the planner's sorted-coordinate filter)
+  // lie far to the left, where left_of(plane, ship) is 0.
+  Add("plane", 101, 0, 20, 20);  // centre (111, 10)
+  Add("ship", 100, 0, 20, 20);   // centre (110, 10): v.x = +1, S = 20
+  for (int i = 0; i < 20; ++i) Add("ship", -1000 - 30.0 * i, 0, 20, 20);
+  const std::string f = "plane(a) AND ship(b) AND left_of(a, b)";
+  EXPECT_NEAR(Value(f, false, true), 0.4, 1e-12);
+  EXPECT_NEAR(Value(f, false, false), 0.4, 1e-12);
+  EXPECT_EQ(Value(f, true, false), 0.0);
+  // The same seen from the other side: the ship is right of the plane by soft truth 0.4.
+  EXPECT_NEAR(Value("plane(a) AND ship(b) AND right_of(b, a)", false, false), 0.4, 1e-12);
+}
+
 TEST(Relations, SoftRampAndCrispAgreeOnTheSide) {
   TruthParams soft, crisp;
   crisp.crisp = true;

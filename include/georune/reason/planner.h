@@ -11,7 +11,8 @@
 //  - branch-and-bound:  a partial assignment that cannot beat the best so far is cut.
 //  - count-early-stop:  crisp counting stops once enough entities are found.
 //  - spatial-index:     a variable tied by near/on/contains/overlaps/distance< to a bound entity
-//                       takes its candidates from a per-image grid around that entity.
+//                       takes its candidates from a per-image grid around that entity; one tied
+//                       by left_of/right_of/above/below, from centroids sorted on that axis.
 //  - relation-cache:    binary relation values are computed once per entity pair and image
 //                       (clustered() reuses the cached near() values).
 // Quantified conjuncts are evaluated only when every variable in scope is bound (spec §6).
