@@ -150,10 +150,24 @@ Result<ImageScore> Evaluator::Score(const Scene& scene, bool explain) {
   env.entity.assign(query_.var_names.size(), -1);
   ImageScore out;
   try {
-    out.value = Eval(*query_.root, env);
-    if (explain && out.value > 0) {
-      Explainer explainer(*this, query_, scene, &out);
-      explainer.Run(*query_.root, env, true);
+    const BoundNode& root = *query_.root;
+    Explainer explainer(*this, query_, scene, &out);
+    if (explain && (root.kind == NodeKind::kExists || root.kind == NodeKind::kForall)) {
+      // One search gives both the value and the witness of the top quantifier.
+      std::vector<int> best;
+      out.value = Best(root, env, &best);
+      if (out.value > 0 && best.size() == root.vars.size()) {
+        for (size_t i = 0; i < best.size(); ++i) {
+          env.Bind(root.vars[i], best[i]);
+          out.witness.emplace_back(query_.var_names[root.vars[i]], scene.entities[best[i]].id);
+        }
+        explainer.Run(*root.children[0], env, true);
+      } else if (out.value > 0) {
+        out.atoms.emplace_back(logic::PrintNode(query_, root), out.value);
+      }
+    } else {
+      out.value = Eval(root, env);
+      if (explain && out.value > 0) explainer.Run(root, env, true);
     }
   } catch (const BudgetExhausted& e) {
     return Status::TooComplex("the query is too complex for this image: more than " + std::to_string(budget_) +

@@ -275,6 +275,10 @@ Result<SearchResponse> Run(const Archive& archive, const logic::BoundQuery& quer
   };
 
   std::vector<double> scores(candidates.size(), 0.0);
+  // With every image listed (no --top), each scored image is a result: explain it in the same
+  // pass. With --top K, only the k results are explained, after ranking.
+  const bool explain_in_pass = options.top_k == 0;
+  std::vector<std::optional<reason::ImageScore>> explained(explain_in_pass ? candidates.size() : 0);
   std::mutex error_mu;
   std::optional<std::pair<size_t, Status>> first_error;  // lowest candidate index wins
   std::atomic<bool> stop{false};
@@ -341,12 +345,13 @@ Result<SearchResponse> Run(const Archive& archive, const logic::BoundQuery& quer
         }
         Status checked = archive.CheckImage(image);
         if (!checked.ok()) return fail(i, checked);
-        auto score = evaluator->Score(scene_of(image), false);
+        auto score = evaluator->Score(scene_of(image), explain_in_pass);
         if (!score.ok()) {
           Status st = score.status();
           return fail(i, Status(st.code(), "image " + std::string(archive.ImageId(image)) + ": " + st.message()));
         }
         scores[i] = score->value;
+        if (explain_in_pass && score->value > 0.0) explained[i] = std::move(score).value();
         evaluated.fetch_add(1);
         if (!use_bounds || score->value <= 0.0) continue;
         std::lock_guard lock(top_mu);
@@ -427,19 +432,25 @@ Result<SearchResponse> Run(const Archive& archive, const logic::BoundQuery& quer
     r.image = candidates[i];
     r.image_id = std::string(archive.ImageId(candidates[i]));
     r.score = scores[i];
+    if (explain_in_pass) {
+      r.witness = std::move(explained[i]->witness);
+      for (auto& [atom, value] : explained[i]->atoms) r.atoms.push_back({std::move(atom), value});
+    }
     ranked.push_back(std::move(r));
   }
   std::sort(ranked.begin(), ranked.end(), Ranks);
   if (options.top_k > 0 && ranked.size() > options.top_k) ranked.resize(options.top_k);
 
-  // 4. Explain each result: its witness and atom values.
-  auto explainer = make_evaluator();
-  for (ImageResult& r : ranked) {
-    reason::Scene scene = scene_of(r.image);
-    auto score = explainer->Score(scene, true);
-    if (!score.ok()) return score.status();
-    r.witness = std::move(score->witness);
-    for (auto& [atom, value] : score->atoms) r.atoms.push_back({std::move(atom), value});
+  // 4. Explain each of the k results: its witness and atom values.
+  if (!explain_in_pass) {
+    auto explainer = make_evaluator();
+    for (ImageResult& r : ranked) {
+      reason::Scene scene = scene_of(r.image);
+      auto score = explainer->Score(scene, true);
+      if (!score.ok()) return score.status();
+      r.witness = std::move(score->witness);
+      for (auto& [atom, value] : score->atoms) r.atoms.push_back({std::move(atom), value});
+    }
   }
   response.results = std::move(ranked);
   response.stats.ms = std::chrono::duration<double, std::milli>(Clock::now() - start).count();
