@@ -11,3 +11,12 @@ function(georune_module name)
                                              PRIVATE ${PROJECT_SOURCE_DIR}/src)
   target_link_libraries(georune_${name} PUBLIC ${ARG_DEPS})
 endfunction()
+
+# georune_link_modules(TARGET): links every module library that exists (the executables do).
+function(georune_link_modules target)
+  foreach(module common ontology archive ingest logic reason search llm nl embed vector rag eval)
+    if(TARGET georune_${module})
+      target_link_libraries(${target} PRIVATE georune_${module})
+    endif()
+  endforeach()
+endfunction()

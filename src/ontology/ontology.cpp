@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "georune/common/files.h"
+#include "georune/common/text.h"
 
 namespace georune {
 namespace {
@@ -67,19 +68,6 @@ Result<Ontology> MakeDota(int version, const std::string& name) {
   std::vector<std::string> aircraft = {"plane", "helicopter"};
   j["groups"].push_back({{"name", "flying_vehicle"}, {"members", aircraft}, {"synonyms", {"flying machine"}}});
   return Ontology::FromJson(j.dump(), "<built-in " + name + ">");
-}
-
-size_t EditDistance(std::string_view a, std::string_view b) {
-  std::vector<size_t> prev(b.size() + 1), cur(b.size() + 1);
-  for (size_t j = 0; j <= b.size(); ++j) prev[j] = j;
-  for (size_t i = 1; i <= a.size(); ++i) {
-    cur[0] = i;
-    for (size_t j = 1; j <= b.size(); ++j) {
-      cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] != b[j - 1])});
-    }
-    std::swap(prev, cur);
-  }
-  return prev[b.size()];
 }
 
 bool IsSnakeCase(const std::string& s) {
