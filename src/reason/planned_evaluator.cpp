@@ -172,7 +172,8 @@ struct PlannedEvaluator::Block {
   std::vector<int> vars;
   std::vector<const BoundNode*> conjuncts;
   std::vector<uint64_t> mask;     // block variables each conjunct uses (bit = position)
-  std::vector<bool> quantified;   // conjunct holds a quantifier: evaluate at full binding
+  std::vector<bool> quantified;   // conjunct holds a quantifier (see the schedule)
+  std::vector<std::vector<ClassSet>> nested;  // per conjunct: domains of its quantified variables
   std::vector<ClassSet> domains;  // per variable position
   std::vector<Component> components;
   std::vector<int> outer_conjuncts;  // no block variable, no quantifier: evaluated first
@@ -206,6 +207,8 @@ const PlannedEvaluator::Block& PlannedEvaluator::BlockOf(const BoundNode& node) 
     collect(*c);
     b->mask.push_back(m);
     b->quantified.push_back(ContainsQuantifier(*c));
+    b->nested.emplace_back();
+    NestedRestrictions(*c, &b->nested.back());
   }
   for (int v : b->vars) b->domains.push_back(On("class-domains") ? Restriction(b->conjuncts, v) : ClassSet{});
 
@@ -584,16 +587,29 @@ double PlannedEvaluator::SearchComponent(const Block& block, const Component& co
   std::vector<int> level_of(k);
   for (size_t l = 0; l < k; ++l) level_of[order[l]] = static_cast<int>(l);
 
-  // Schedule: each conjunct at the level binding its last variable (quantified ones last).
+  // Schedule: each conjunct at the level binding its last variable. A quantified conjunct
+  // ranges over entities distinct from every bound variable (spec §6), so it also waits for
+  // every variable whose class domain could hold one of its quantified entities; when none
+  // could and it uses no block variable, it is evaluated once, before the search.
   std::vector<std::vector<int>> at_level(k);
+  std::vector<int> before_search;
   std::vector<std::vector<std::pair<const BoundNode*, std::vector<int>>>> aligned_checks(k);
   for (int c : comp.conjuncts) {
     if (is_unary[c]) continue;
     int level = static_cast<int>(k) - 1;
-    if (eager && !block.quantified[c]) {
-      level = 0;
+    if (eager) {
+      level = -1;
       for (size_t i = 0; i < k; ++i) {
-        if (block.mask[c] >> comp.positions[i] & 1) level = std::max(level, level_of[i]);
+        const int p = comp.positions[i];
+        bool waits = block.mask[c] >> p & 1;
+        for (size_t r = 0; block.quantified[c] && !waits && r < block.nested[c].size(); ++r) {
+          waits = !Disjoint(block.nested[c][r], block.domains[p]);
+        }
+        if (waits) level = std::max(level, level_of[i]);
+      }
+      if (level < 0) {
+        before_search.push_back(c);
+        continue;
       }
     }
     at_level[level].push_back(c);
@@ -780,7 +796,12 @@ double PlannedEvaluator::SearchComponent(const Block& block, const Component& co
     }
   };
   const uint64_t steps_before = steps_;
-  dfs(0, 1.0);
+  double start = 1.0;
+  for (int c : before_search) {
+    start = And(s, start, Eval(*block.conjuncts[c], env));
+    if (start == 0.0) break;
+  }
+  if (start > 0.0) dfs(0, start);
   if (best && best_value > 0) *best = best_tuple;
   BlockStats& st = stats_[block.description.substr(0, block.description.find('\n'))];
   ++st.searches;
