@@ -4,7 +4,6 @@
 #include <atomic>
 #include <chrono>
 #include <functional>
-#include <thread>
 #include <cmath>
 #include <filesystem>
 #include <nlohmann/json.hpp>
@@ -14,6 +13,7 @@
 #include "archive/format.h"
 #include "georune/archive/archive.h"
 #include "georune/common/files.h"
+#include "georune/common/parallel.h"
 #include "georune/common/progress.h"
 
 namespace georune {
@@ -23,24 +23,6 @@ namespace fs = std::filesystem;
 
 void Put(std::string& out, const void* p, size_t n) { out.append(static_cast<const char*>(p), n); }
 void Pad8(std::string& out) { out.resize(Align8(out.size()), '\0'); }
-
-// Runs fn(i) for i in [0, n) on up to `threads` threads (0 = all cores). fn must not throw.
-void ParallelRange(size_t n, int threads, const std::function<void(size_t)>& fn) {
-  size_t workers = threads > 0 ? static_cast<size_t>(threads) : std::max(1u, std::thread::hardware_concurrency());
-  workers = std::min(workers, n);
-  if (workers <= 1) {
-    for (size_t i = 0; i < n; ++i) fn(i);
-    return;
-  }
-  std::atomic<size_t> next{0};
-  auto work = [&] {
-    for (size_t i; (i = next.fetch_add(1, std::memory_order_relaxed)) < n;) fn(i);
-  };
-  std::vector<std::thread> pool;
-  for (size_t t = 1; t < workers; ++t) pool.emplace_back(work);
-  work();
-  for (auto& t : pool) t.join();
-}
 
 // Serialises a segment holding `images` (already validated). The blocks are planned first
 // (which images go in which block, at which offset: a function of the entity counts only),
@@ -86,7 +68,7 @@ std::string BuildSegment(const std::vector<ImageRecord>& images, int class_count
   }
   out.reserve(end_of_blocks + images.size() * 96 + (1 << 16));
   out.resize(end_of_blocks, '\0');
-  ParallelRange(blocks.size(), threads, [&](size_t bi) {
+  ParallelFor(blocks.size(), threads, [&](size_t bi) {
     BlockRow& b = blocks[bi];
     BlockLayout l = LayoutOf(b.entity_count);
     char* base = out.data() + b.offset;

@@ -91,31 +91,6 @@ Result<std::vector<std::string>> ListFiles(const std::string& dir, std::string_v
   return files;
 }
 
-size_t WorkerCount(size_t n, int threads) {
-  size_t workers = threads > 0 ? static_cast<size_t>(threads) : std::max(1u, std::thread::hardware_concurrency());
-  return std::min(workers, n);
-}
-
-void ParallelForWorkers(size_t n, size_t workers, const std::function<void(size_t, size_t)>& fn) {
-  if (workers <= 1) {
-    for (size_t i = 0; i < n; ++i) fn(0, i);
-    return;
-  }
-  std::atomic<size_t> next{0};
-  auto work = [&](size_t worker) {
-    for (;;) {
-      size_t i = next.fetch_add(1, std::memory_order_relaxed);
-      if (i >= n) return;
-      fn(worker, i);
-    }
-  };
-  std::vector<std::thread> pool;
-  pool.reserve(workers - 1);
-  for (size_t t = 1; t < workers; ++t) pool.emplace_back(work, t);
-  work(0);
-  for (auto& t : pool) t.join();
-}
-
 DirectoryHandle::DirectoryHandle(const std::vector<std::string>& files) {
   if (files.empty()) return;
   size_t slash = files[0].rfind('/');
@@ -138,28 +113,6 @@ int DirectoryHandle::fd(const std::string& path) const {
 const char* DirectoryHandle::Name(const std::string& path) {
   size_t slash = path.rfind('/');
   return path.c_str() + (slash == std::string::npos ? 0 : slash + 1);
-}
-
-void ParallelFor(size_t n, int threads, const std::function<void(size_t)>& fn) {
-  size_t workers = threads > 0 ? static_cast<size_t>(threads) : std::max(1u, std::thread::hardware_concurrency());
-  workers = std::min(workers, n);
-  if (workers <= 1) {
-    for (size_t i = 0; i < n; ++i) fn(i);
-    return;
-  }
-  std::atomic<size_t> next{0};
-  auto work = [&] {
-    for (;;) {
-      size_t i = next.fetch_add(1, std::memory_order_relaxed);
-      if (i >= n) return;
-      fn(i);
-    }
-  };
-  std::vector<std::thread> pool;
-  pool.reserve(workers - 1);
-  for (size_t t = 1; t < workers; ++t) pool.emplace_back(work);
-  work();
-  for (auto& t : pool) t.join();
 }
 
 std::optional<int> ClassLookup::Find(std::string_view label) {

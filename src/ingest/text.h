@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "georune/common/diagnostic.h"
+#include "georune/common/parallel.h"
 #include "georune/common/status.h"
 #include "georune/ontology/ontology.h"
 
@@ -140,13 +141,10 @@ Status ForEachLine(std::string_view text, Fn&& fn) {
 Result<std::vector<std::string>> ListFiles(const std::string& dir, std::string_view suffix,
                                            bool recursive);
 
-// Runs fn(i) for i in [0, n) on `threads` workers (0 = all cores). fn must not throw.
-void ParallelFor(size_t n, int threads, const std::function<void(size_t)>& fn);
-// The workers ParallelFor would use for n items (0 when n is 0).
-size_t WorkerCount(size_t n, int threads);
-// Runs fn(worker, i) for i in [0, n) on `workers` threads; worker in [0, workers) names the
-// thread, so that fn can keep per-worker state (buffers, caches). fn must not throw.
-void ParallelForWorkers(size_t n, size_t workers, const std::function<void(size_t, size_t)>& fn);
+// ParallelFor, ParallelForWorkers, WorkerCount: georune/common/parallel.h.
+using georune::ParallelFor;
+using georune::ParallelForWorkers;
+using georune::WorkerCount;
 
 // A folder opened once, to open the files in it by name (openat). fd(path) is the folder's
 // descriptor when `path` lies directly in the folder of files[0], else -1 (open by path).

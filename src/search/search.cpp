@@ -10,8 +10,8 @@
 #include <map>
 #include <mutex>
 #include <optional>
-#include <thread>
 
+#include "georune/common/parallel.h"
 #include "georune/reason/planner.h"
 #include "georune/reason/relations.h"
 #include "georune/reason/scene.h"
@@ -289,15 +289,10 @@ Result<SearchResponse> Run(const Archive& archive, const logic::BoundQuery& quer
     if (!first_error || index < first_error->first) first_error.emplace(index, std::move(st));
     stop = true;
   };
-  int threads = options.threads > 0 ? options.threads : static_cast<int>(std::thread::hardware_concurrency());
-  if (options.disabled.count("parallel")) threads = 1;
-  threads = std::max(1, std::min<int>(threads, static_cast<int>(candidates.size() / 8) + 1));
-  auto parallel = [&](const std::function<void()>& work) {
-    if (threads == 1) return work();
-    std::vector<std::thread> pool;
-    for (int t = 0; t < threads; ++t) pool.emplace_back(work);
-    for (auto& t : pool) t.join();
-  };
+  // A thread for every 8 candidates at most: below that, starting threads costs more.
+  const size_t threads =
+      options.disabled.count("parallel") ? 1 : WorkerCount(candidates.size() / 8 + 1, options.threads);
+  auto parallel = [&](const std::function<void()>& work) { RunOnThreads(threads, work); };
 
   // 2. Evaluation, one evaluator per thread, over an order of candidates. With --top K, the
   //    image next in order is compared with the k-th best score so far (which can only rise):
