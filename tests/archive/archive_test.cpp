@@ -12,25 +12,14 @@
 
 #include "georune/archive/archive.h"
 #include "georune/common/files.h"
+#include "test_support.h"
 
 namespace georune {
 namespace {
+
+using test_support::TempDir;
 namespace fs = std::filesystem;
 
-class TempDir {
- public:
-  TempDir() {
-    static int n = 0;
-    path_ = (fs::temp_directory_path() / ("georune_archive_test_" + std::to_string(::getpid()) + "_" + std::to_string(n++))).string();
-    fs::remove_all(path_);
-    fs::create_directories(path_);
-  }
-  ~TempDir() { fs::remove_all(path_); }
-  const std::string& path() const { return path_; }
-
- private:
-  std::string path_;
-};
 
 std::vector<ImageRecord> MakeImages(uint32_t seed, int n, const std::string& prefix, int max_entities = 40) {
   std::mt19937 rng(seed);

@@ -18,16 +18,12 @@
 #include "georune/embed/image_stats.h"
 #include "georune/embed/onnx_clip.h"
 #include "georune/embed/text_tokens.h"
+#include "test_support.h"
 
 namespace georune::embed {
 namespace {
 
-std::string TempDir(const std::string& name) {
-  auto p = std::filesystem::temp_directory_path() / ("georune_embed_" + name + "_" +
-                                                     std::to_string(::getpid()));
-  std::filesystem::create_directories(p);
-  return p.string();
-}
+using test_support::MakeTempDir;
 
 TEST(Tokens, TokenizeLowercasesAndSplits) {
   EXPECT_EQ(Tokenize("Salts Mill, built 1853!"),
@@ -87,7 +83,7 @@ TEST(HashedText, DeterministicNormalisedAndSimilar) {
 }
 
 TEST(ImageStats, SimilarImagesAreCloser) {
-  const std::string dir = TempDir("stats");
+  const std::string dir = MakeTempDir("stats");
   cv::Mat green(64, 64, CV_8UC3, cv::Scalar(40, 180, 40));
   cv::Mat green2(80, 80, CV_8UC3, cv::Scalar(45, 178, 42));
   cv::Mat stripes(64, 64, CV_8UC3, cv::Scalar(200, 200, 200));
@@ -131,7 +127,7 @@ TEST(ClipTokenizer, CLIPLayoutIdsAndMerges) {
 }
 
 TEST(ClipTokenizer, LoadsVocabFiles) {
-  const std::string dir = TempDir("tok");
+  const std::string dir = MakeTempDir("tok");
   ASSERT_TRUE(WriteFileAtomic(dir + "/bpe.txt", "\"bpe_simple_vocab_16e6.txt#version: 0.2\n"
                                                 "h e\nl l\nhe ll\nhell o</w>\n").ok());
   auto tok = ClipTokenizer::Load(dir + "/bpe.txt");
@@ -154,7 +150,7 @@ TEST(ClipTokenizer, LoadsVocabFiles) {
 class OnnxClip : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    dir_ = TempDir("onnx");
+    dir_ = MakeTempDir("onnx");
     // Debian's python3 has python3-onnx; another python3 on PATH may not.
     const std::string python =
         std::filesystem::exists("/usr/bin/python3") ? "/usr/bin/python3" : "python3";
@@ -228,7 +224,7 @@ TEST(OnnxClipReal, LoadsTheSharedYoloModel) {
     EXPECT_EQ(int(v->size()), (*enc)->Dim());
     EXPECT_NEAR(Dot(*v, *v), 1.0, 1e-3);
   }
-  const std::string dir = TempDir("badonnx");
+  const std::string dir = MakeTempDir("badonnx");
   ASSERT_TRUE(WriteFileAtomic(dir + "/bad.onnx", "garbage").ok());
   EXPECT_EQ(OnnxClipImageEncoder::Load(dir + "/bad.onnx").status().code(), StatusCode::kInvalidInput);
 }

@@ -15,29 +15,16 @@
 #include "georune/common/files.h"
 #include "georune/ingest/readers.h"
 #include "ingest/text.h"
+#include "test_support.h"
 
 namespace georune::ingest {
 namespace {
+
+using test_support::TempDir;
 namespace fs = std::filesystem;
 using internal::ParseDouble;
 using internal::ParseDoubleFromChars;
 
-class TempDir {
- public:
-  TempDir() {
-    static int n = 0;
-    path_ = (fs::temp_directory_path() /
-             ("georune_fast_test_" + std::to_string(::getpid()) + "_" + std::to_string(n++)))
-                .string();
-    fs::remove_all(path_);
-    fs::create_directories(path_);
-  }
-  ~TempDir() { fs::remove_all(path_); }
-  const std::string& path() const { return path_; }
-
- private:
-  std::string path_;
-};
 
 // Same answer, same bits (so -0.0 and 0.0 differ, and nullopt must match nullopt).
 void ExpectSameParse(const std::string& s) {

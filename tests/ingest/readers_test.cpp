@@ -8,34 +8,17 @@
 
 #include "georune/archive/archive.h"
 #include "georune/ingest/readers.h"
+#include "test_support.h"
 
 namespace georune::ingest {
 namespace {
+
+using test_support::TempDir;
 namespace fs = std::filesystem;
 
 const std::string kShared = GEORUNE_SHARED_DIR;
 const Ontology& Dota() { return Ontology::Default(); }
 
-class TempDir {
- public:
-  TempDir() {
-    static int n = 0;
-    path_ = (fs::temp_directory_path() / ("georune_ingest_test_" + std::to_string(::getpid()) + "_" + std::to_string(n++))).string();
-    fs::remove_all(path_);
-    fs::create_directories(path_);
-  }
-  ~TempDir() { fs::remove_all(path_); }
-  const std::string& path() const { return path_; }
-  std::string Write(const std::string& name, const std::string& text) const {
-    std::string p = path_ + "/" + name;
-    fs::create_directories(fs::path(p).parent_path());
-    std::ofstream(p, std::ios::binary) << text;
-    return p;
-  }
-
- private:
-  std::string path_;
-};
 
 #define REQUIRE_SHARED(rel)                                                     \
   if (!fs::exists(kShared + "/" + rel)) GTEST_SKIP() << "shared data absent: " << kShared << "/" << rel

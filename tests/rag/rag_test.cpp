@@ -12,17 +12,12 @@
 #include "georune/rag/pipeline.h"
 #include "georune/rag/rswk_bench.h"
 #include "llm/local_server.h"
+#include "test_support.h"
 
 namespace georune::rag {
 namespace {
 
-std::string TempDir(const std::string& name) {
-  auto p = std::filesystem::temp_directory_path() /
-           ("georune_rag_" + name + "_" + std::to_string(::getpid()));
-  std::filesystem::remove_all(p);
-  std::filesystem::create_directories(p);
-  return p.string();
-}
+using test_support::MakeTempDir;
 
 const char* kRswk = R"([
   {
@@ -70,7 +65,7 @@ std::vector<Record> ReadSample(const std::string& dir) {
 }
 
 TEST(Records, ReadsRswk) {
-  auto records = ReadSample(TempDir("rswk"));
+  auto records = ReadSample(MakeTempDir("rswk"));
   ASSERT_EQ(records.size(), 2u);
   const Record& r = records[0];
   EXPECT_EQ(r.id, "000001");
@@ -87,7 +82,7 @@ TEST(Records, ReadsRswk) {
 }
 
 TEST(Records, BadInputNamesFileAndLine) {
-  const std::string dir = TempDir("bad");
+  const std::string dir = MakeTempDir("bad");
   ASSERT_TRUE(WriteFileAtomic(dir + "/a.json", "[\n {\"ID\": \"1\",\n  \"world knowledge\": {\"Name\": \"A\"}},\n {\"ID\": \"2\"}\n]").ok());
   auto r = ReadRswkFile(dir + "/a.json");
   ASSERT_EQ(r.status().code(), StatusCode::kInvalidInput);
@@ -113,7 +108,7 @@ TEST(Records, BadInputNamesFileAndLine) {
 }
 
 TEST(Records, JsonlAndChunking) {
-  const std::string dir = TempDir("jsonl");
+  const std::string dir = MakeTempDir("jsonl");
   std::string long_text;
   for (int i = 0; i < 450; ++i) long_text += "word" + std::to_string(i) + " ";
   ASSERT_TRUE(WriteFileAtomic(dir + "/d.jsonl",
@@ -139,7 +134,7 @@ TEST(Records, JsonlAndChunking) {
   ASSERT_EQ(windows.size(), 3u);
   EXPECT_EQ(windows[1].substr(0, 8), "word160 ");
   EXPECT_TRUE(SplitByTokens("   ", 10, 2).empty());
-  auto sample = ReadSample(TempDir("chunks"));
+  auto sample = ReadSample(MakeTempDir("chunks"));
   std::set<std::string> types;
   for (const auto& c : ChunkRecord(sample[0])) types.insert(c.type);
   EXPECT_EQ(types, (std::set<std::string>{kChunkBasicInfo, kChunkArchitecture, kChunkCulture,
@@ -167,7 +162,7 @@ struct Fixture {
 // Two records with images: Salts Mill red-ish, Wembley green.
 std::unique_ptr<Fixture> MakeKb(bool with_images) {
   auto f = std::make_unique<Fixture>();
-  f->dir = TempDir(with_images ? "kbimg" : "kbtext");
+  f->dir = MakeTempDir(with_images ? "kbimg" : "kbtext");
   auto records = ReadSample(f->dir);
   if (with_images) {
     cv::imwrite(f->dir + "/mill.png", cv::Mat(64, 64, CV_8UC3, cv::Scalar(30, 40, 200)));

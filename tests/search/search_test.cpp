@@ -12,17 +12,14 @@
 
 #include "georune/ingest/readers.h"
 #include "../reason/random_formulas.h"
+#include "test_support.h"
 
 namespace georune::search {
 namespace {
 
-namespace fs = std::filesystem;
+using test_support::MakeTempDir;
 
-std::string TempDir(const std::string& name) {
-  fs::path p = fs::temp_directory_path() / ("georune_search_" + name + "_" + std::to_string(::getpid()));
-  fs::remove_all(p);
-  return p.string();
-}
+namespace fs = std::filesystem;
 
 std::vector<std::pair<std::string, std::string>> DevFormulas() {
   std::vector<std::pair<std::string, std::string>> out;
@@ -65,7 +62,7 @@ class RealDota : public ::testing::Test {
   void SetUp() override {
     const std::string labels = std::string(GEORUNE_SHARED_DIR) + "/data/dota/labelTxt";
     if (!fs::exists(labels)) GTEST_SKIP() << "shared/data/dota/labelTxt not found";
-    dir_ = TempDir("dota");
+    dir_ = MakeTempDir("dota");
     auto images = ingest::ReadDotaLabelDir(labels, Ontology::Default());
     ASSERT_TRUE(images.ok()) << images.status().message();
     IngestOptions io;
@@ -217,7 +214,7 @@ TEST(RandomArchive, PlannedEqualsReferenceThroughTheArchive) {
     }
     images.push_back(std::move(rec));
   }
-  const std::string dir = TempDir("random");
+  const std::string dir = MakeTempDir("random");
   IngestOptions io;
   io.show_progress = false;
   ASSERT_TRUE(AppendToArchive(dir, Ontology::Default(), images, io).ok());
@@ -253,7 +250,7 @@ TEST(RandomArchive, PlannedEqualsReferenceThroughTheArchive) {
 
 TEST(Search, UnknownOptimisationIsAnError) {
   auto q = logic::ParseAndBind("plane(a)", Ontology::Default());
-  const std::string dir = TempDir("empty");
+  const std::string dir = MakeTempDir("empty");
   ASSERT_TRUE(AppendToArchive(dir, Ontology::Default(), {ImageRecord{"x", 0, 0, 0.5, "", {}}}, {false}).ok());
   auto archive = Archive::Open(dir);
   ASSERT_TRUE(archive.ok());
