@@ -77,21 +77,12 @@ std::vector<std::string> PreTokenize(std::string_view raw) {
   }
   std::vector<std::string> out;
   size_t i = 0;
-  static const char* kSpecial[] = {"<|startoftext|>", "<|endoftext|>"};
-  static const char* kContractions[] = {"'s", "'t", "'re", "'ve", "'m", "'ll", "'d"};
+  // Special tokens, then contractions, in CLIP's pattern order.
+  static const char* kLiterals[] = {"<|startoftext|>", "<|endoftext|>", "'s", "'t", "'re", "'ve", "'m", "'ll", "'d"};
   while (i < text.size()) {
     const std::string_view rest(text.data() + i, text.size() - i);
     bool matched = false;
-    for (const char* s : kSpecial) {
-      if (rest.starts_with(s)) {
-        out.emplace_back(s);
-        i += std::string_view(s).size();
-        matched = true;
-        break;
-      }
-    }
-    if (matched) continue;
-    for (const char* s : kContractions) {
+    for (const char* s : kLiterals) {
       if (rest.starts_with(s)) {
         out.emplace_back(s);
         i += std::string_view(s).size();

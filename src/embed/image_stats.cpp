@@ -1,9 +1,10 @@
 #include "georune/embed/image_stats.h"
 
 #include <cmath>
-#include <filesystem>
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
+
+#include "image_io.h"
 
 namespace georune::embed {
 namespace {
@@ -60,14 +61,7 @@ Result<std::vector<float>> Describe(const cv::Mat& bgr) {
 }  // namespace
 
 Result<std::vector<float>> ImageStatsEmbedder::EmbedImage(const std::string& path) const {
-  if (!std::filesystem::exists(path)) return Status::NotFound(path + ": no such image file");
-  cv::Mat img;
-  try {
-    img = cv::imread(path, cv::IMREAD_COLOR);
-  } catch (const cv::Exception& e) {
-    return Status::InvalidInput(path + ": cannot decode image: " + e.what());
-  }
-  if (img.empty()) return Status::InvalidInput(path + ": cannot decode image");
+  GEORUNE_ASSIGN_OR_RETURN(cv::Mat img, ReadImageBgr(path));
   return Describe(img);
 }
 

@@ -2,8 +2,9 @@
 
 #include <filesystem>
 #include <opencv2/dnn.hpp>
-#include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
+
+#include "image_io.h"
 
 namespace georune::embed {
 
@@ -100,14 +101,7 @@ std::string OnnxClipImageEncoder::Name() const {
 }
 
 Result<std::vector<float>> OnnxClipImageEncoder::EmbedImage(const std::string& path) const {
-  if (!std::filesystem::exists(path)) return Status::NotFound(path + ": no such image file");
-  cv::Mat img;
-  try {
-    img = cv::imread(path, cv::IMREAD_COLOR);
-  } catch (const cv::Exception& e) {
-    return Status::InvalidInput(path + ": cannot decode image: " + e.what());
-  }
-  if (img.empty()) return Status::InvalidInput(path + ": cannot decode image");
+  GEORUNE_ASSIGN_OR_RETURN(cv::Mat img, ReadImageBgr(path));
   return Run(*net_, Preprocess(img, input_size_));
 }
 
