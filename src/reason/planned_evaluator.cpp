@@ -147,19 +147,13 @@ std::optional<std::vector<int>> MetricClasses(const logic::BoundQuery& query) {
 
 std::vector<bool> RelevantClasses(const logic::BoundQuery& query, int class_count) {
   std::vector<bool> keep(class_count, false);
-  bool all = false;
-  ForEachQuantifier(*query.root, [&](const BoundNode& q) {
-    for (const ClassSet& r : QuantifierRestrictions(q)) {
-      if (!r) {
-        all = true;
-        continue;
-      }
-      for (int c : *r) {
-        if (c >= 0 && c < class_count) keep[c] = true;
-      }
+  for (const ClassSet& r : VariableClasses(query)) {
+    if (!r) return {};
+    for (int c : *r) {
+      if (c >= 0 && c < class_count) keep[c] = true;
     }
-  });
-  return all ? std::vector<bool>{} : keep;
+  }
+  return keep;
 }
 
 struct PlannedEvaluator::Component {
@@ -319,12 +313,11 @@ void PlannedEvaluator::MergeStats(const Stats& from, Stats* into) {
   }
 }
 
-std::string PlannedEvaluator::Describe(const Stats* stats) const {
+std::string PlannedEvaluator::Describe(const Stats* stats) {
   std::string out;
-  auto* self = const_cast<PlannedEvaluator*>(this);
   ForEachQuantifier(*query_.root, [&](const BoundNode& q) {
     if (q.kind == NodeKind::kExists) {
-      const std::string& d = self->BlockOf(q).description;
+      const std::string& d = BlockOf(q).description;
       out += "  exists-block " + d;
       auto it = stats ? stats->find(d.substr(0, d.find('\n'))) : Stats::const_iterator{};
       if (stats && it != stats->end() && it->second.searches > 0) {
@@ -377,6 +370,8 @@ void PlannedEvaluator::Reset(const Scene& scene) {
   domain_cache_.clear();
   for (auto& c : relation_cache_) c.clear();
   grids_.clear();
+  grid_seen_.assign(scene.entities.size(), 0);
+  grid_stamp_ = 0;
 }
 
 // A uniform grid over a domain's entities; each entity is listed in every cell its bounding box
@@ -447,22 +442,29 @@ double PlannedEvaluator::CachedRelation(logic::Relation relation, int first, int
   return slot;
 }
 
-const std::vector<int>& PlannedEvaluator::Domain(const std::vector<int>& classes, bool restricted) {
-  if (!restricted) return all_entities_;
-  if (classes.size() == 1) {
+const std::vector<int>& PlannedEvaluator::Domain(const ClassSet& classes) {
+  if (!classes) return all_entities_;
+  if (classes->size() == 1) {
     static const std::vector<int> kEmpty;
-    return classes[0] < static_cast<int>(by_class_.size()) ? by_class_[classes[0]] : kEmpty;
+    const int c = classes->front();
+    return c < static_cast<int>(by_class_.size()) ? by_class_[c] : kEmpty;
   }
-  std::string key;
-  for (int c : classes) key += std::to_string(c) + ",";
-  auto it = domain_cache_.find(key);
+  auto it = domain_cache_.find(&*classes);
   if (it != domain_cache_.end()) return it->second;
   std::vector<int> merged;
-  for (int c : classes) {
+  for (int c : *classes) {
     if (c < static_cast<int>(by_class_.size())) merged.insert(merged.end(), by_class_[c].begin(), by_class_[c].end());
   }
   std::sort(merged.begin(), merged.end());
-  return domain_cache_.emplace(key, std::move(merged)).first->second;
+  return domain_cache_.emplace(&*classes, std::move(merged)).first->second;
+}
+
+const std::vector<ClassSet>& PlannedEvaluator::RestrictionsOf(const BoundNode& quantifier) {
+  auto it = restrictions_.find(&quantifier);
+  if (it != restrictions_.end()) return it->second;
+  std::vector<ClassSet> r = On("class-domains") ? QuantifierRestrictions(quantifier)
+                                                : std::vector<ClassSet>(quantifier.vars.size());
+  return restrictions_.emplace(&quantifier, std::move(r)).first->second;
 }
 
 double PlannedEvaluator::EvalAtom(const BoundNode& node, const Env& env) {
@@ -526,7 +528,7 @@ double PlannedEvaluator::SearchComponent(const Block& block, const Component& co
     const int p = comp.positions[i];
     const int var = block.vars[p];
     const ClassSet& dom = block.domains[p];
-    const std::vector<int>& entities = Domain(dom ? *dom : std::vector<int>{}, dom.has_value());
+    const std::vector<int>& entities = Domain(dom);
     domain_of[i] = &entities;
     std::vector<int> unary;
     if (eager) {
@@ -698,8 +700,6 @@ double PlannedEvaluator::SearchComponent(const Block& block, const Component& co
       }
     }
   }
-  std::vector<uint32_t> seen_stamp(scene_->entities.size(), 0);
-  uint32_t stamp = 0;
   // The positions in cand[i] of the candidates near the bound entity, in cand order.
   auto nearby = [&](size_t level, size_t i, std::vector<size_t>* out) {
     const SpatialFilter& f = spatial[level];
@@ -721,12 +721,12 @@ double PlannedEvaluator::SearchComponent(const Block& block, const Component& co
       }
     }
     const double r = f.scaled ? f.radius_px * (u.s + g.max_s) / 2.0 : f.radius_px;
-    ++stamp;
+    const uint32_t stamp = ++grid_stamp_;
     for (int cy = g.Cy(u.min_y - r); f.axis < 0 && cy <= g.Cy(u.max_y + r); ++cy) {
       for (int cx = g.Cx(u.min_x - r); cx <= g.Cx(u.max_x + r); ++cx) {
         for (int e : g.cells[cy * g.nx + cx]) {
-          if (seen_stamp[e] == stamp) continue;
-          seen_stamp[e] = stamp;
+          if (grid_seen_[e] == stamp) continue;
+          grid_seen_[e] = stamp;
           const SceneEntity& en = scene_->entities[e];
           const double dx = std::max({0.0, en.min_x - u.max_x, u.min_x - en.max_x});
           const double dy = std::max({0.0, en.min_y - u.max_y, u.min_y - en.max_y});
@@ -818,8 +818,7 @@ double PlannedEvaluator::SearchComponent(const Block& block, const Component& co
 }
 
 double PlannedEvaluator::Forall(const BoundNode& node, Env& env, std::vector<int>* worst) {
-  const auto restrictions = QuantifierRestrictions(node);
-  const bool restrict = On("class-domains");
+  const std::vector<ClassSet>& restrictions = RestrictionsOf(node);
   double worst_value = 1.0;
   bool any = false;
   std::vector<int> current;
@@ -835,8 +834,7 @@ double PlannedEvaluator::Forall(const BoundNode& node, Env& env, std::vector<int
       }
       return;
     }
-    const ClassSet& r = restrictions[i];
-    const std::vector<int>& entities = Domain(r ? *r : std::vector<int>{}, restrict && r.has_value());
+    const std::vector<int>& entities = Domain(restrictions[i]);
     for (int e : entities) {
       if (env.IsBound(e)) continue;
       env.Bind(node.vars[i], e);
@@ -854,8 +852,7 @@ double PlannedEvaluator::Forall(const BoundNode& node, Env& env, std::vector<int
 
 double PlannedEvaluator::Count(const BoundNode& node, Env& env, std::vector<int>* chosen) {
   const int var = node.vars[0];
-  const ClassSet r = QuantifierRestrictions(node)[0];
-  const std::vector<int>& entities = Domain(r ? *r : std::vector<int>{}, On("class-domains") && r.has_value());
+  const std::vector<int>& entities = Domain(RestrictionsOf(node)[0]);
   const long stop_at = node.kind == NodeKind::kAtLeast ? node.count : node.count + 1;
   const bool early = params_.crisp && On("count-early-stop");
   std::vector<std::pair<double, int>> values;

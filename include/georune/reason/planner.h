@@ -66,7 +66,7 @@ class PlannedEvaluator : public Evaluator {
 
   // A description of the plan of every quantifier (for --explain); with `stats`, what the
   // searches actually did.
-  std::string Describe(const Stats* stats = nullptr) const;
+  std::string Describe(const Stats* stats = nullptr);
 
  protected:
   void Reset(const Scene& scene) override;
@@ -76,7 +76,13 @@ class PlannedEvaluator : public Evaluator {
   struct Block;
   struct Component;
   const Block& BlockOf(const logic::BoundNode& node);
-  const std::vector<int>& Domain(const std::vector<int>& classes, bool restricted);
+  using ClassSet = std::optional<std::vector<int>>;  // nullopt: every class
+  // The entities of a class set in this scene (every entity for nullopt), cached per set; the
+  // set must outlive the scene (it is kept in blocks_ or restrictions_).
+  const std::vector<int>& Domain(const ClassSet& classes);
+  // The class restriction of each variable a quantifier binds (none with class-domains off).
+  const std::vector<ClassSet>& RestrictionsOf(const logic::BoundNode& quantifier);
+  std::unordered_map<const logic::BoundNode*, std::vector<ClassSet>> restrictions_;
   double Exists(const Block& block, Env& env, std::vector<int>* best);
   double SearchComponent(const Block& block, const Component& comp, Env& env, std::vector<int>* best);
   double Forall(const logic::BoundNode& node, Env& env, std::vector<int>* worst);
@@ -88,7 +94,7 @@ class PlannedEvaluator : public Evaluator {
   // Per scene: entities of each class, and merged domains by class set.
   std::vector<std::vector<int>> by_class_;
   std::vector<int> all_entities_;
-  std::unordered_map<std::string, std::vector<int>> domain_cache_;
+  std::unordered_map<const std::vector<int>*, std::vector<int>> domain_cache_;
   // Per scene: binary relation values by (relation, first, second); NaN = not computed yet.
   double CachedRelation(logic::Relation relation, int first, int second);
   std::vector<std::vector<double>> relation_cache_;
@@ -96,6 +102,8 @@ class PlannedEvaluator : public Evaluator {
   struct Grid;
   const Grid& GridOf(const std::vector<int>& domain);
   std::unordered_map<const std::vector<int>*, std::unique_ptr<Grid>> grids_;
+  std::vector<uint32_t> grid_seen_;  // per entity: the last grid query that listed it
+  uint32_t grid_stamp_ = 0;
   Stats stats_;
 };
 
