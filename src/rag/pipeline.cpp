@@ -1,5 +1,7 @@
 #include "georune/rag/pipeline.h"
 
+#include <charconv>
+
 #include "georune/embed/hashed_text.h"
 #include "georune/embed/image_stats.h"
 #include "georune/embed/onnx_clip.h"
@@ -25,6 +27,28 @@ Result<Embedders> MakeEmbedders(const EmbedderConfig& c) {
     e.image = std::make_unique<embed::ImageStatsEmbedder>();
   }
   return e;
+}
+
+Result<Embedders> MakeEmbeddersFor(const KnowledgeBase& kb, EmbedderConfig config) {
+  constexpr std::string_view kHashed = "hashed-text-v1/";
+  const std::string& built_with = kb.text_embedder();
+  if (built_with.starts_with(kHashed)) {
+    const char* first = built_with.data() + kHashed.size();
+    const char* last = built_with.data() + built_with.size();
+    auto [end, ec] = std::from_chars(first, last, config.hashed_dim);
+    if (ec != std::errc() || end != last || config.hashed_dim <= 0) {
+      return Status::Corrupt("the knowledge base names an unknown text embedder '" + built_with + "'");
+    }
+  } else if (config.clip_text_onnx.empty()) {
+    return Status::InvalidInput("the knowledge base was built with " + built_with +
+                                " (hint: pass --clip-text and --clip-vocab as at build time)");
+  }
+  GEORUNE_ASSIGN_OR_RETURN(Embedders embedders, MakeEmbedders(config));
+  if (embedders.text->Name() != built_with) {
+    return Status::InvalidInput("text embedder " + embedders.text->Name() + " differs from the knowledge base's " +
+                                built_with);
+  }
+  return embedders;
 }
 
 #ifdef GEORUNE_HAVE_LLM

@@ -32,19 +32,8 @@ int RunAsk(AskArgs a) {
     return ReportError(Status::InvalidInput("give a question, an --image, or both"));
   auto kb = rag::KnowledgeBase::Load(a.kb);
   if (!kb.ok()) return ReportError(kb.status());
-  if (kb->text_embedder().starts_with("hashed-text-v1/")) {
-    a.embed.hashed_dim = std::stoi(kb->text_embedder().substr(15));
-  } else if (a.embed.clip_text_onnx.empty()) {
-    return ReportError(Status::InvalidInput("the knowledge base was built with " +
-                                            kb->text_embedder() + " (hint: pass --clip-text "
-                                            "and --clip-vocab as at build time)"));
-  }
-  auto embedders = rag::MakeEmbedders(a.embed);
+  auto embedders = rag::MakeEmbeddersFor(*kb, a.embed);
   if (!embedders.ok()) return ReportError(embedders.status());
-  if (embedders->text->Name() != kb->text_embedder())
-    return ReportError(Status::InvalidInput("text embedder " + embedders->text->Name() +
-                                            " differs from the knowledge base's " +
-                                            kb->text_embedder()));
   const embed::ImageEmbedder* image_embedder = embedders->image.get();
   if (!a.image.empty() && kb->image_count() == 0) {
     std::fprintf(stderr, "georune: note: the knowledge base has no images; the query image is "

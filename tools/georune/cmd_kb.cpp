@@ -141,17 +141,8 @@ int RunEval(EvalArgs a) {
   if (!kb.ok()) return ReportError(kb.status());
   auto mode = eval::ParseMetricsMode(a.metrics);
   if (!mode.ok()) return ReportError(mode.status());
-  if (!kb->text_embedder().starts_with("hashed-text-v1/") && a.embed.clip_text_onnx.empty())
-    return ReportError(Status::InvalidInput("the knowledge base was built with " +
-                                            kb->text_embedder() + " (hint: pass --clip-text)"));
-  if (kb->text_embedder().starts_with("hashed-text-v1/"))
-    a.embed.hashed_dim = std::stoi(kb->text_embedder().substr(15));
-  auto embedders = rag::MakeEmbedders(a.embed);
+  auto embedders = rag::MakeEmbeddersFor(*kb, a.embed);
   if (!embedders.ok()) return ReportError(embedders.status());
-  if (embedders->text->Name() != kb->text_embedder())
-    return ReportError(Status::InvalidInput("text embedder " + embedders->text->Name() +
-                                            " differs from the knowledge base's " +
-                                            kb->text_embedder()));
   std::unique_ptr<WordNet> wordnet;
   if (!a.no_wordnet) {
     auto wn = WordNet::Open(WordNet::kDefaultDir);

@@ -41,6 +41,10 @@ struct Embedders {
 
 Result<Embedders> MakeEmbedders(const EmbedderConfig& config);
 
+// The embedders a knowledge base was built with: its hashed text dimension, or the CLIP
+// encoders named in `config`. kInvalidInput when `config` cannot give the same text embedder.
+Result<Embedders> MakeEmbeddersFor(const KnowledgeBase& kb, EmbedderConfig config);
+
 struct AskRequest {
   std::string question;
   std::string image_path;
