@@ -1,0 +1,73 @@
+// One query request → one answer: the shared core of the CLI's `query`, the HTTP server and
+// the Python module, so that all three give the same answer and the same JSON.
+//
+// AnswerQuery() takes a logic formula or an English query (translated with the translator
+// given), binds it against the archive's ontology, runs search::Run and keeps what a renderer
+// needs. QueryAnswerJson() renders an answer with the keys in the order of
+// shared/spec/formats.md ("Results out"); every front end prints that object as it is.
+//
+// Errors: kInvalidInput for a request that is not well formed (neither or both of logic and
+// English, an unknown semantics, English without a translator), a formula that does not parse
+// or bind, or English the translator refuses; otherwise search::Run's errors.
+// Thread safety: AnswerQuery may run concurrently on one Archive; a Translator is not
+// thread-safe (one per thread).
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <set>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "georune/archive/archive.h"
+#include "georune/common/status.h"
+#include "georune/nl/translator.h"
+#include "georune/search/search.h"
+
+namespace georune::service {
+
+struct QueryRequest {
+  std::string logic;                  // a formula (docs/query-language.md), or
+  std::string english;                // an English query; exactly one of the two is set
+  std::string semantics = "product";  // product | godel | lukasiewicz
+  bool crisp = false;
+  size_t top = 10;       // results listed (ignored with all)
+  size_t offset = 0;     // results skipped before the first listed (pagination)
+  bool all = false;      // every image with a score above 0
+  bool explain = false;  // fill the plan
+  bool reference = false;
+  double default_gsd = std::nan("");  // metres per pixel for images without gsd; NaN = none
+  double min_conf = 0.05;
+  std::set<std::string> disabled;     // optimisations off, by name
+  int threads = 0;                    // 0 = all cores
+  uint64_t image_budget = 50'000'000;
+  double query_budget_seconds = 30.0;
+};
+
+// What the translator said, when the query was English.
+struct TranslationInfo {
+  std::string translator;
+  double agreement = 1.0;
+  int samples = 1;
+};
+
+struct QueryAnswer {
+  std::string text;       // the query as given
+  std::string logic;      // canonical print of the formula evaluated
+  std::string semantics;  // as requested
+  bool crisp = false;
+  bool explain = false;
+  std::optional<TranslationInfo> translation;  // set for English queries
+  search::SearchResponse response;             // results already cut to [offset, offset + top)
+};
+
+// `translator` may be null when the request holds logic; it is used only for English.
+Result<QueryAnswer> AnswerQuery(const Archive& archive, const QueryRequest& request,
+                                nl::Translator* translator);
+
+// The answer as formats.md's JSON object (the plan only when the request asked to explain).
+nlohmann::ordered_json QueryAnswerJson(const QueryAnswer& answer);
+
+}  // namespace georune::service

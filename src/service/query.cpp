@@ -1,0 +1,75 @@
+// AnswerQuery: translate or parse, bind, search, cut the page.
+#include "georune/service/query.h"
+
+#include <algorithm>
+#include <utility>
+
+#include "georune/logic/bound.h"
+
+namespace georune::service {
+namespace {
+
+Result<reason::Semantics> ParseSemantics(const std::string& name) {
+  if (name == "product") return reason::Semantics::kProduct;
+  if (name == "godel") return reason::Semantics::kGodel;
+  if (name == "lukasiewicz") return reason::Semantics::kLukasiewicz;
+  return Status::InvalidInput("unknown semantics '" + name + "' (hint: product, godel or lukasiewicz)");
+}
+
+Result<search::SearchOptions> SearchOptionsFor(const QueryRequest& r) {
+  auto semantics = ParseSemantics(r.semantics);
+  if (!semantics.ok()) return semantics.status();
+  search::SearchOptions opts;
+  opts.truth.semantics = *semantics;
+  opts.truth.crisp = r.crisp;
+  opts.truth.default_gsd = r.default_gsd;
+  opts.truth.min_conf = r.min_conf;
+  opts.top_k = r.all ? 0 : r.offset + r.top;
+  opts.reference = r.reference;
+  opts.explain = r.explain;
+  opts.threads = r.threads;
+  opts.image_budget = r.image_budget;
+  opts.query_budget_seconds = r.query_budget_seconds;
+  opts.disabled = r.disabled;
+  return opts;
+}
+
+// The bound query of the request, and what the translator said when it was English.
+Result<logic::BoundQuery> BindRequest(const Archive& archive, const QueryRequest& r, nl::Translator* translator,
+                                      std::optional<TranslationInfo>& info) {
+  if (r.logic.empty() == r.english.empty()) {
+    return Status::InvalidInput("give either a logic formula or an English query, not both and not neither");
+  }
+  if (!r.logic.empty()) return logic::ParseAndBind(r.logic, archive.ontology());
+  if (translator == nullptr) return Status::InvalidInput("an English query needs a translator");
+  auto t = translator->Translate(r.english, archive.ontology());
+  if (!t.ok()) return t.status();
+  info = TranslationInfo{t->translator, t->agreement, t->samples};
+  return std::move(t->query);
+}
+
+void CutPage(std::vector<search::ImageResult>& results, size_t offset) {
+  results.erase(results.begin(), results.begin() + static_cast<std::ptrdiff_t>(std::min(offset, results.size())));
+}
+
+}  // namespace
+
+Result<QueryAnswer> AnswerQuery(const Archive& archive, const QueryRequest& request, nl::Translator* translator) {
+  auto opts = SearchOptionsFor(request);
+  if (!opts.ok()) return opts.status();
+  QueryAnswer answer;
+  auto query = BindRequest(archive, request, translator, answer.translation);
+  if (!query.ok()) return query.status();
+  auto response = search::Run(archive, *query, *opts);
+  if (!response.ok()) return response.status();
+  answer.text = request.logic.empty() ? request.english : request.logic;
+  answer.logic = logic::Print(*query);
+  answer.semantics = request.semantics;
+  answer.crisp = request.crisp;
+  answer.explain = request.explain;
+  answer.response = std::move(response).value();
+  if (!request.all) CutPage(answer.response.results, request.offset);
+  return answer;
+}
+
+}  // namespace georune::service

@@ -1,0 +1,36 @@
+// QueryAnswerJson: formats.md's result object, keys in its order.
+#include "georune/service/query.h"
+
+namespace georune::service {
+namespace {
+
+nlohmann::ordered_json ResultJson(const search::ImageResult& res) {
+  nlohmann::ordered_json witness = nlohmann::ordered_json::object();
+  for (const auto& [var, id] : res.witness) witness[var] = id;
+  nlohmann::ordered_json atoms = nlohmann::ordered_json::array();
+  for (const auto& atom : res.atoms) atoms.push_back({{"atom", atom.atom}, {"value", atom.value}});
+  return {{"image", res.image_id}, {"score", res.score}, {"witness", witness}, {"atoms", atoms}};
+}
+
+}  // namespace
+
+nlohmann::ordered_json QueryAnswerJson(const QueryAnswer& a) {
+  nlohmann::ordered_json j;
+  j["query"] = a.text;
+  j["logic"] = a.logic;
+  j["semantics"] = a.semantics;
+  j["mode"] = a.crisp ? "crisp" : "soft";
+  if (a.translation) {
+    j["translation"] = {{"translator", a.translation->translator},
+                        {"agreement", a.translation->agreement},
+                        {"samples", a.translation->samples}};
+  }
+  j["results"] = nlohmann::ordered_json::array();
+  for (const auto& res : a.response.results) j["results"].push_back(ResultJson(res));
+  const auto& s = a.response.stats;
+  j["stats"] = {{"images", s.images}, {"candidates", s.candidates}, {"evaluated", s.evaluated}, {"ms", s.ms}};
+  if (a.explain) j["plan"] = a.response.plan;
+  return j;
+}
+
+}  // namespace georune::service
