@@ -282,7 +282,7 @@ TEST(Archive, CheckImageIsThreadSafe) {
 // tests/archive/data/v1: an archive written by format version 1 (2 segments), which must keep
 // loading. Regenerate only when adding a new version (keep the old one too).
 TEST(Archive, FrozenV1FixtureLoads) {
-  const std::string dir = (fs::path(__FILE__).parent_path() / "data" / "v1").string();
+  const std::string dir = (fs::path(GEORUNE_TEST_DATA_DIR) / "v1").string();
   if (!fs::exists(dir + "/MANIFEST")) {
     if (std::getenv("GEORUNE_WRITE_FIXTURE")) {
       ASSERT_TRUE(AppendToArchive(dir, Ontology::Default(), MakeImages(100, 6, "fx", 8), {false}).ok());

@@ -155,7 +155,7 @@ class OnnxClip : public ::testing::Test {
     const std::string python =
         std::filesystem::exists("/usr/bin/python3") ? "/usr/bin/python3" : "python3";
     const std::string script =
-        (std::filesystem::path(__FILE__).parent_path() / "data" / "make_onnx.py").string();
+        (std::filesystem::path(GEORUNE_TEST_DATA_DIR) / "make_onnx.py").string();
     const std::string cmd = python + " " + script + " " + dir_ +
                             " > " + dir_ + "/log.txt 2>&1";
     ok_ = std::system(cmd.c_str()) == 0;

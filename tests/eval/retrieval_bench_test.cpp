@@ -62,7 +62,7 @@ TEST(ReadQueries, AcceptsJsonLinesAndRejectsBadLinesWithTheirNumber) {
 
 TEST(ProjectQuerySet, SpreadsOverAllFiveLevelsWithSixOrMoreEach) {
   const std::string path =
-      (std::filesystem::path(__FILE__).parent_path() / "../../bench/queries/rune-bench.jsonl").string();
+      (std::filesystem::path(GEORUNE_SOURCE_DIR) / "bench/queries/rune-bench.jsonl").string();
   auto q = ReadQueries(path);
   ASSERT_TRUE(q.ok()) << q.status().message();
   std::map<int, int> per_level;

@@ -360,7 +360,7 @@ std::vector<float> FixtureVec(uint64_t i, int dim) {
 
 TEST(VectorStore, FormatOneStoreStillLoads) {
   const std::string fixture =
-      (std::filesystem::path(__FILE__).parent_path() / "data" / "store_v1.grvs").string();
+      (std::filesystem::path(GEORUNE_TEST_DATA_DIR) / "store_v1.grvs").string();
   auto loaded = VectorStore::Load(fixture);
   ASSERT_TRUE(loaded.ok()) << loaded.status().message();
   EXPECT_EQ(loaded->Names(), (std::vector<std::string>{"image", "text"}));
