@@ -52,6 +52,20 @@ void CutPage(std::vector<search::ImageResult>& results, size_t offset) {
   results.erase(results.begin(), results.begin() + static_cast<std::ptrdiff_t>(std::min(offset, results.size())));
 }
 
+ResultImage ImageOf(const Archive& archive, const search::ImageResult& res) {
+  ResultImage out;
+  out.path = std::string(archive.ImagePath(res.image));
+  out.width = archive.Width(res.image);
+  out.height = archive.Height(res.image);
+  const EntitySpan span = archive.Entities(res.image);  // search::Run checked the image's blocks
+  for (const auto& [var, id] : res.witness) {
+    const auto i = static_cast<uint32_t>(id);
+    out.entities.push_back({var, id, archive.ontology().Class(span.class_id[i]).name, span.score[i],
+                            span.CornersOf(i)});
+  }
+  return out;
+}
+
 }  // namespace
 
 Result<QueryAnswer> AnswerQuery(const Archive& archive, const QueryRequest& request, nl::Translator* translator) {
@@ -69,6 +83,7 @@ Result<QueryAnswer> AnswerQuery(const Archive& archive, const QueryRequest& requ
   answer.explain = request.explain;
   answer.response = std::move(response).value();
   if (!request.all) CutPage(answer.response.results, request.offset);
+  for (const auto& res : answer.response.results) answer.images.push_back(ImageOf(archive, res));
   return answer;
 }
 
