@@ -30,6 +30,7 @@ void BoundedTaskQueue::enqueue(std::function<void()> fn) {
   {
     std::lock_guard lock(mutex_);
     if (Push(serve_, fn)) {
+      waiting_.store(serve_.jobs.size(), std::memory_order_relaxed);
       cv_.notify_all();
       return;
     }
@@ -54,6 +55,7 @@ void BoundedTaskQueue::Work(Lane& lane) {
       if (lane.jobs.empty()) return;  // stopping, and nothing left
       fn = std::move(lane.jobs.front());
       lane.jobs.pop_front();
+      if (!lane.rejecting) waiting_.store(lane.jobs.size(), std::memory_order_relaxed);
     }
     fn();
   }

@@ -34,6 +34,9 @@ class BoundedTaskQueue : public httplib::TaskQueue {
   // True on a thread that runs rejected connections.
   static bool InRejecter();
   size_t rejected() const { return rejected_.load(); }
+  // Connections waiting for a worker now (a hint for fairness: reply "Connection: close" so that a
+  // kept-alive connection frees its worker for them).
+  size_t waiting() const { return waiting_.load(std::memory_order_relaxed); }
 
  private:
   struct Lane {
@@ -50,6 +53,7 @@ class BoundedTaskQueue : public httplib::TaskQueue {
   bool stopping_ = false;
   Lane serve_, reject_;
   std::atomic<size_t> rejected_{0};
+  std::atomic<size_t> waiting_{0};
 };
 
 }  // namespace georune::server

@@ -6,6 +6,7 @@
 #include <netinet/tcp.h>
 #include <sys/socket.h>
 
+#include <atomic>
 #include <filesystem>
 
 #include "server/bounded_queue.h"
@@ -82,9 +83,18 @@ class HttpServer : public Server {
  private:
   void Configure() {
     const ServerConfig& c = state_->config;
-    http_.new_task_queue = [c] {
-      return new BoundedTaskQueue(static_cast<size_t>(std::max(1, c.workers)), c.queue_limit);
+    http_.new_task_queue = [this, c] {
+      auto* queue = new BoundedTaskQueue(static_cast<size_t>(std::max(1, c.workers)), c.queue_limit);
+      queue_.store(queue);
+      return queue;
     };
+    // Fairness: while connections wait for a worker, a kept-alive connection is closed after its
+    // reply, so that one waiting gets the worker (otherwise it waits out up to keep_alive_max
+    // requests of every busy connection).
+    http_.set_post_routing_handler([this](const httplib::Request&, httplib::Response& res) {
+      const BoundedTaskQueue* queue = queue_.load();
+      if (queue != nullptr && queue->waiting() > 0) res.set_header("Connection", "close");
+    });
     // TCP_NODELAY (inherited by accepted sockets): httplib writes a reply's head and body
     // separately, and Nagle's algorithm would hold the body for the client's delayed ACK (~40 ms).
     http_.set_socket_options([](int sock) {
@@ -111,6 +121,7 @@ class HttpServer : public Server {
   }
 
   std::unique_ptr<State> state_;
+  std::atomic<const BoundedTaskQueue*> queue_{nullptr};  // owned by http_ while it listens
   httplib::Server http_;
 };
 
