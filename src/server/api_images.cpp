@@ -1,9 +1,11 @@
-// GET /v1/images/{archive}/{id}, …/thumbnail?size=N, …/overlay.png?size=N&witness=a:12,b:7.
+// GET /v1/images/{archive}/{id}, …/thumbnail?size=N, …/overlay.png?size=N&witness=a:12,b:7 (or
+// &logic=… / &q=…: the query's witness on this image).
 // The image is found by its id in the archive's records; its file path comes only from there.
 #include <cstdlib>
 #include <sstream>
 
 #include "server/errors.h"
+#include "server/request.h"
 #include "server/render.h"
 #include "server/routes.h"
 
@@ -67,6 +69,28 @@ std::optional<std::map<int, std::string>> ParseWitness(const std::string& text, 
   return out;
 }
 
+// The witness of the query in the URL (logic=, q= or text=, with crisp and semantics) on this
+// image, as labels for RenderRequest::highlight; the header X-Georune-Witness lists it.
+std::optional<std::map<int, std::string>> QueryWitness(const State& state, const Target& t,
+                                                       const httplib::Request& req, httplib::Response& res) {
+  nlohmann::json params = ParamsAsJson(req);
+  for (const char* key : {"size", "witness"}) params.erase(key);
+  std::string archive;
+  auto request = QueryRequestFrom(params, state.config, &archive);
+  if (!request.ok()) return SendError(res, request.status()), std::nullopt;
+  auto explained = ExplainOne(state, *t.archive, *request, t.image);
+  if (!explained.ok()) return SendError(res, explained.status()), std::nullopt;
+  std::map<int, std::string> out;
+  std::string header;
+  for (const auto& [var, id] : explained->witness) {
+    out[id] = var;
+    header += (header.empty() ? "" : ",") + var + ":" + std::to_string(id);
+  }
+  res.set_header("X-Georune-Witness", header);
+  res.set_header("X-Georune-Score", nlohmann::json(explained->score).dump());
+  return out;
+}
+
 void GetImage(const State& state, const httplib::Request& req, httplib::Response& res) {
   auto t = Find(state, req, res);
   if (!t) return;
@@ -101,6 +125,10 @@ void GetPicture(const State& state, const httplib::Request& req, httplib::Respon
   r.max_side = *size;
   if (overlay && req.has_param("witness")) {
     auto w = ParseWitness(req.get_param_value("witness"), t->archive->archive->Entities(t->image).count, res);
+    if (!w) return;
+    r.highlight = std::move(*w);
+  } else if (overlay && (req.has_param("logic") || req.has_param("q") || req.has_param("text"))) {
+    auto w = QueryWitness(state, *t, req, res);
     if (!w) return;
     r.highlight = std::move(*w);
   }

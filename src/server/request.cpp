@@ -114,4 +114,12 @@ Result<service::QueryAnswer> RunQuery(const State& state, const OpenArchive& arc
   return service::AnswerQuery(*archive.archive, request, lease->get());
 }
 
+Result<search::ImageResult> ExplainOne(const State& state, const OpenArchive& archive,
+                                       const service::QueryRequest& request, uint32_t image) {
+  if (request.english.empty()) return service::ExplainImage(*archive.archive, request, nullptr, image);
+  auto lease = state.translators->Acquire();
+  if (!lease.ok()) return lease.status();
+  return service::ExplainImage(*archive.archive, request, lease->get(), image);
+}
+
 }  // namespace georune::server

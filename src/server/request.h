@@ -31,4 +31,8 @@ Result<service::QueryRequest> QueryRequestFrom(const nlohmann::json& j, const Se
 Result<service::QueryAnswer> RunQuery(const State& state, const OpenArchive& archive,
                                       const service::QueryRequest& request);
 
+// The request's query on one image of the archive (service::ExplainImage).
+Result<search::ImageResult> ExplainOne(const State& state, const OpenArchive& archive,
+                                       const service::QueryRequest& request, uint32_t image);
+
 }  // namespace georune::server

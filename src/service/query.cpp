@@ -5,6 +5,7 @@
 #include <utility>
 
 #include "georune/logic/bound.h"
+#include "georune/reason/evaluator.h"
 
 namespace georune::service {
 namespace {
@@ -85,6 +86,38 @@ Result<QueryAnswer> AnswerQuery(const Archive& archive, const QueryRequest& requ
   if (!request.all) CutPage(answer.response.results, request.offset);
   for (const auto& res : answer.response.results) answer.images.push_back(ImageOf(archive, res));
   return answer;
+}
+
+}  // namespace georune::service
+
+namespace georune::service {
+
+Result<search::ImageResult> ExplainImage(const Archive& archive, const QueryRequest& request,
+                                         nl::Translator* translator, uint32_t image) {
+  auto opts = SearchOptionsFor(request);
+  if (!opts.ok()) return opts.status();
+  std::optional<TranslationInfo> info;
+  auto query = BindRequest(archive, request, translator, info);
+  if (!query.ok()) return query.status();
+  GEORUNE_RETURN_IF_ERROR(archive.CheckImage(image));
+  double gsd = archive.Gsd(image);
+  if (std::isnan(gsd)) gsd = opts->truth.default_gsd;
+  if (query->uses_metric_units && std::isnan(gsd)) {
+    return Status::InvalidInput("image '" + std::string(archive.ImageId(image)) +
+                                "' has no gsd, and the query uses metric units (hint: give a default gsd)");
+  }
+  reason::ReferenceEvaluator evaluator(*query, opts->truth, opts->image_budget);
+  auto score = evaluator.Score(reason::BuildScene(archive.Entities(image), gsd, opts->truth.min_conf), true);
+  if (!score.ok()) return score.status();
+  search::ImageResult out;
+  out.image = image;
+  out.image_id = std::string(archive.ImageId(image));
+  out.score = score->value;
+  if (out.score > 0) {
+    out.witness = std::move(score->witness);
+    for (auto& [atom, value] : score->atoms) out.atoms.push_back({std::move(atom), value});
+  }
+  return out;
 }
 
 }  // namespace georune::service

@@ -184,6 +184,20 @@ TEST_F(ServerTest, ImagesThumbnailsAndOverlays) {
   cv::Mat over = cv::imdecode(std::vector<unsigned char>(schematic->body.begin(), schematic->body.end()), cv::IMREAD_COLOR);
   ASSERT_EQ(over.cols, 100);
   EXPECT_EQ(over.at<cv::Vec3b>(45, 40), cv::Vec3b(0, 255, 255));  // the ship's edge, highlighted
+  // A query in the URL: its witness on this image, as the query's answer gives it.
+  auto answer = Body(client->Post("/v1/query", R"j({"logic": "plane(a) AND ship(s)"})j", "application/json"));
+  std::string want;
+  for (const auto& e : answer["results"][0]["entities"]) {
+    want += (want.empty() ? "" : ",") + e["variable"].get<std::string>() + ":" + std::to_string(e["id"].get<int>());
+  }
+  auto by_query = client->Get("/v1/images/arch/P2/overlay.png?logic=plane(a)%20AND%20ship(s)");
+  ASSERT_TRUE(by_query);
+  EXPECT_EQ(by_query->status, 200) << by_query->body;
+  EXPECT_EQ(by_query->get_header_value("X-Georune-Witness"), want);
+  EXPECT_EQ(nlohmann::json::parse(by_query->get_header_value("X-Georune-Score")), answer["results"][0]["score"]);
+  auto none = client->Get("/v1/images/arch/P3/overlay.png?logic=plane(a)");
+  EXPECT_EQ(none->get_header_value("X-Georune-Witness"), "");
+  ExpectError(client->Get("/v1/images/arch/P3/overlay.png?logic=plane(a"), 400, "");
   // A recorded file that cannot be read is said so, never passed off as the image.
   std::filesystem::remove(archive_ + "/p1.png");
   auto missing = client->Get("/v1/images/arch/P1/overlay.png");

@@ -84,6 +84,13 @@ struct QueryAnswer {
 Result<QueryAnswer> AnswerQuery(const Archive& archive, const QueryRequest& request,
                                 nl::Translator* translator);
 
+// The request's query evaluated on one image only (for an overlay of any image): its score,
+// witness and atom values, as search::Run would explain that image; offset, top and all are
+// ignored. The same request errors as AnswerQuery, kInvalidInput for metric units on an image
+// without gsd (and no default gsd), and kTooComplex when the image budget runs out.
+Result<search::ImageResult> ExplainImage(const Archive& archive, const QueryRequest& request,
+                                         nl::Translator* translator, uint32_t image);
+
 // The answer as formats.md's JSON object (the plan only when the request asked to explain).
 // Each result also carries, after formats.md's keys, "entities" (the witness entities:
 // variable, id, class, confidence, corners), "path" (the image file, "" when none), "width"
