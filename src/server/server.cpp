@@ -68,6 +68,9 @@ class HttpServer : public Server {
   Result<int> Bind() override {
     const auto& c = state_->config;
     int port = c.port == 0 ? http_.bind_to_any_port(c.host) : (http_.bind_to_port(c.host, c.port) ? c.port : -1);
+    // httplib 0.11 listens with a backlog of 5: a burst of connections would see dropped SYNs
+    // and retry after 1, 3, 7 s. Listening again on the bound socket raises the backlog.
+    if (port >= 0 && listen_fd_ >= 0) ::listen(listen_fd_, SOMAXCONN);
     if (port < 0) {
       return Status::IoError("cannot listen on " + c.host + ":" + std::to_string(c.port) +
                              " (hint: is the port in use? try --port 0 for any free port)");
@@ -97,10 +100,11 @@ class HttpServer : public Server {
     });
     // TCP_NODELAY (inherited by accepted sockets): httplib writes a reply's head and body
     // separately, and Nagle's algorithm would hold the body for the client's delayed ACK (~40 ms).
-    http_.set_socket_options([](int sock) {
+    http_.set_socket_options([this](int sock) {
       int yes = 1;
       setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
       setsockopt(sock, IPPROTO_TCP, TCP_NODELAY, &yes, sizeof yes);
+      listen_fd_ = sock;
     });
     http_.set_read_timeout(c.read_timeout_s, 0);
     http_.set_write_timeout(c.write_timeout_s, 0);
@@ -122,6 +126,7 @@ class HttpServer : public Server {
 
   std::unique_ptr<State> state_;
   std::atomic<const BoundedTaskQueue*> queue_{nullptr};  // owned by http_ while it listens
+  int listen_fd_ = -1;                                    // the listening socket, once bound
   httplib::Server http_;
 };
 
