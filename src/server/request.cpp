@@ -58,14 +58,12 @@ nlohmann::json ParamValue(const std::string& key, const std::string& value) {
 }  // namespace
 
 Result<nlohmann::json> ParseBody(const httplib::Request& req) {
-  auto j = nlohmann::json::parse(req.body, nullptr, false);
-  if (j.is_discarded()) {
-    try {  // parse again for the position of the error
-      (void)nlohmann::json::parse(req.body);
-    } catch (const nlohmann::json::parse_error& e) {
-      return Status::InvalidInput("body:byte " + std::to_string(e.byte) + ": the body is not valid JSON (" +
-                                  e.what() + ") (hint: send a JSON object, e.g. {\"logic\": \"plane(a)\"})");
-    }
+  nlohmann::json j;
+  try {
+    j = nlohmann::json::parse(req.body);
+  } catch (const nlohmann::json::parse_error& e) {
+    return Status::InvalidInput("body:byte " + std::to_string(e.byte) + ": the body is not valid JSON (" + e.what() +
+                                ") (hint: send a JSON object, e.g. {\"logic\": \"plane(a)\"})");
   }
   if (!j.is_object()) {
     return Status::InvalidInput("body:byte 1: the body must be a JSON object (hint: e.g. {\"logic\": \"plane(a)\"})");

@@ -1,7 +1,9 @@
-// AnswerQuery: translate or parse, bind, search, cut the page.
+// AnswerQuery: translate or parse, bind, search, cut the page. ExplainImage: the same on one image.
 #include "georune/service/query.h"
 
 #include <algorithm>
+#include <cmath>
+#include <optional>
 #include <utility>
 
 #include "georune/logic/bound.h"
@@ -88,10 +90,6 @@ Result<QueryAnswer> AnswerQuery(const Archive& archive, const QueryRequest& requ
   return answer;
 }
 
-}  // namespace georune::service
-
-namespace georune::service {
-
 Result<search::ImageResult> ExplainImage(const Archive& archive, const QueryRequest& request,
                                          nl::Translator* translator, uint32_t image) {
   auto opts = SearchOptionsFor(request);
@@ -106,6 +104,7 @@ Result<search::ImageResult> ExplainImage(const Archive& archive, const QueryRequ
     return Status::InvalidInput("image '" + std::string(archive.ImageId(image)) +
                                 "' has no gsd, and the query uses metric units (hint: give a default gsd)");
   }
+  // The reference evaluator: the plain loops every optimised evaluator must agree with (spec §6).
   reason::ReferenceEvaluator evaluator(*query, opts->truth, opts->image_budget);
   auto score = evaluator.Score(reason::BuildScene(archive.Entities(image), gsd, opts->truth.min_conf), true);
   if (!score.ok()) return score.status();

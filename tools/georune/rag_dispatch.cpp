@@ -1,5 +1,6 @@
-// `georune kb …`, `georune ask …` and `georune serve …` run georune-rag, the sibling executable that holds the
-// RS-RAG commands and the server (they need OpenCV, whose loading would slow every other command).
+// `georune kb …`, `georune ask …` and `georune serve …` run georune-rag, the sibling executable
+// that holds the RS-RAG commands and the server (they need OpenCV, whose loading would slow every
+// other command).
 #include <unistd.h>
 
 #include <cerrno>

@@ -3,8 +3,8 @@
 //
 // AnswerQuery() takes a logic formula or an English query (translated with the translator
 // given), binds it against the archive's ontology, runs search::Run and keeps what a renderer
-// needs (with each result's witness entities and image file). QueryAnswerJson() renders an answer with the keys in the order of
-// shared/spec/formats.md ("Results out"); every front end prints that object as it is.
+// needs (with each result's witness entities and image file). QueryAnswerJson() renders an
+// answer with the keys in the order of shared/spec/formats.md ("Results out"); every front end prints that object as it is.
 //
 // Errors: kInvalidInput for a request that is not well formed (neither or both of logic and
 // English, an unknown semantics, English without a translator), a formula that does not parse
