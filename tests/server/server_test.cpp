@@ -308,3 +308,41 @@ TEST(ServerCreate, RefusesBadConfiguration) {
 
 }  // namespace
 }  // namespace georune::server
+
+namespace georune::server {
+namespace {
+
+// POST /v1/ask against `georune ask --format json` on the shared RSWK records (skipped without).
+TEST(ServerAsk, AnswersAsTheCli) {
+  const std::string rswk = std::string(GEORUNE_SHARED_DIR) + "/data/rswk/ORI_DATASET/ori_data_test.partial.json";
+  if (!std::filesystem::exists(rswk)) GTEST_SKIP() << rswk << " is absent";
+  test_support::TempDir dir("server_ask");
+  RunCli("kb build --rswk " + rswk + " --out " + dir.path() + "/kb");
+  ServerConfig c;
+  c.workers = 2;
+  Running s(c, {{}, dir.path() + "/kb"});
+  auto r = s.Client()->Post("/v1/ask", R"j({"question": "When was Salts Mill built?", "top_k": 3})j", "application/json");
+  ASSERT_TRUE(r);
+  ASSERT_EQ(r->status, 200) << r->body;
+  const auto http = nlohmann::json::parse(r->body);
+  const auto cli = nlohmann::json::parse(
+      RunCli("ask --kb " + dir.path() + "/kb --top-k 3 --format json 'When was Salts Mill built?'"));
+  EXPECT_EQ(http["answer"], "1853");
+  EXPECT_EQ(http["answer"], cli["answer"]);
+  EXPECT_EQ(http["answer_source"], cli["answer_source"]);
+  ASSERT_EQ(http["retrieved"].size(), cli["retrieved"].size());
+  for (size_t i = 0; i < cli["retrieved"].size(); ++i) {
+    for (const char* key : {"rank", "record_id", "name", "chunk", "chunk_type", "score", "text"}) {
+      EXPECT_EQ(http["retrieved"][i][key], cli["retrieved"][i][key]) << key << " at " << i;
+    }
+  }
+  // A server without archives answers queries with a clear 404.
+  auto q = s.Client()->Post("/v1/query", R"j({"logic": "plane(a)"})j", "application/json");
+  ASSERT_TRUE(q);
+  EXPECT_EQ(q->status, 404);
+  ExpectError(s.Client()->Post("/v1/ask", R"j({"question": "x", "top_k": 0})j", "application/json"), 400, "'top_k'",
+              "request:top_k");
+}
+
+}  // namespace
+}  // namespace georune::server
