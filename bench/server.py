@@ -9,8 +9,9 @@
 2. Faults: malformed JSON, an oversized body, traversal attempts (`../`, encoded), slow clients
    (a few dripping a request head, a few silent), each with its documented answer; then a query
    must still get 200.
-3. Load: wrk, --connections connections for --duration s of mixed formulas (bench/server/
-   mixed.lua): every response must be 200 or a deliberate 503, with no socket error.
+3. Load: wrk, --connections connections for --duration s of a mix (bench/server/mixed.lua):
+   every dev formula as logic and, where the translator takes it, as English; overlays of result
+   images; GET /v1/archives. Every response must be 200 or a deliberate 503, no socket error.
 4. SIGTERM mid-load: wrk and 8 client threads running; SIGTERM; the server must exit 0 and no
    client may see a truncated response.
 Writes bench/results/server-<size>.{json,md}. Standard library only; the archive comes from
@@ -172,6 +173,28 @@ def faults(srv, archive_name):
     return res
 
 
+def write_mix(srv, formulas, archive_name, path):
+    """The wrk mix: each dev formula as logic, its English text where the translator takes it,
+    an overlay of a result image, and GET /v1/archives."""
+    lines, english = [], 0
+    for q in formulas:
+        lines.append(("POST", "/v1/query", json.dumps({"logic": q["logic"], "top": 10})))
+        st, _ = srv.request("POST", "/v1/translate", body=json.dumps({"text": q["text"]}))
+        if st == 200:
+            lines.append(("POST", "/v1/query", json.dumps({"text": q["text"], "top": 10})))
+            english += 1
+    st, body = srv.request("POST", "/v1/query", body=json.dumps({"logic": "plane(a)", "top": 4}))
+    for res in json.loads(body)["results"]:
+        lines.append(("GET", f"/v1/images/{archive_name}/{res['image']}/overlay.png?size=256&witness="
+                      + ",".join(f"{e['variable']}:{e['id']}" for e in res["entities"]), ""))
+    lines.append(("GET", "/v1/archives", ""))
+    with open(path, "w") as f:
+        for line in lines:
+            f.write("\t".join(line) + "\n")
+    return {"requests": len(lines), "logic": len(formulas), "english": english, "overlays": len(lines) - len(formulas) - english - 1,
+            "archives": 1}
+
+
 def run_wrk(srv, connections, duration, bodies_file, threads=2):
     env = dict(os.environ, GEORUNE_WRK_QUERIES=bodies_file)
     out = subprocess.run(["wrk", f"-t{threads}", f"-c{connections}", f"-d{duration}s", "--timeout", "10s", "--latency",
@@ -243,7 +266,7 @@ def markdown(r):
              f"{lat['queries_within_2ms']} / {lat['queries']} |", "",
              f"Noise floor, same connection and run: GET /v1/archives round trip p50 "
              f"{lat['archives_round_trip_p50_ms']:.2f} ms, p99 {lat['archives_round_trip_p99_ms']:.2f} ms.", "",
-             f"## Load (wrk, {load['connections']} connections, {load['seconds']} s, mixed formulas)", "",
+             f"## Load (wrk, {load['connections']} connections, {load['seconds']} s, mixed: {json.dumps(r['mix'])})", "",
              "| p50 | p99 | requests/s | statuses | socket errors | pass |", "| ---: | ---: | ---: | --- | --- | --- |",
              f"| {load['p50_ms']} ms | {load['p99_ms']} ms | {load['requests_per_s']} | {load['statuses']} | "
              f"{load['socket_errors']} | {load['ok']} |", "", "## Faults", ""]
@@ -267,10 +290,7 @@ def main():
     binary = snapshot(os.path.join(ROOT, "build", "bin", "georune-rag"))
     archive = prepare(args.size)
     formulas = [json.loads(l) for l in open(QUERIES) if l.strip()]
-    bodies = os.path.join(BENCH_DIR, "wrk-bodies.jsonl")
-    with open(bodies, "w") as f:
-        for q in formulas:
-            f.write(json.dumps({"logic": q["logic"], "top": 10}) + "\n")
+    bodies = os.path.join(BENCH_DIR, "wrk-requests.tsv")
     r = {"size": args.size, "date": datetime.datetime.utcnow().strftime("%Y-%m-%d %H:%M UTC"),
          "commit": subprocess.run(["git", "-C", ROOT, "rev-parse", "--short", "HEAD"], capture_output=True,
                                   text=True).stdout.strip(),
@@ -278,6 +298,7 @@ def main():
          "workers": args.workers, "queue": args.queue, "runs": args.runs}
     srv = Server(binary, archive, args)
     try:
+        r["mix"] = write_mix(srv, formulas, os.path.basename(archive.rstrip("/")), bodies)
         r["latency"] = latency(srv, formulas, args.runs)
         print(f"latency: overhead p50 {r['latency']['overhead_p50_ms']:.2f} ms", flush=True)
         r["faults"] = faults(srv, os.path.basename(archive.rstrip("/")))

@@ -1,7 +1,11 @@
--- wrk script: POST /v1/query cycling through the formulas in $GEORUNE_WRK_QUERIES (one JSON
--- body per line), and a tally of response statuses printed at the end as "status N COUNT".
-local bodies = {}
-for line in io.lines(os.getenv("GEORUNE_WRK_QUERIES")) do bodies[#bodies + 1] = line end
+-- wrk script: cycles through the requests in $GEORUNE_WRK_QUERIES (one per line: METHOD, PATH
+-- and BODY separated by tabs; BODY may be empty), and tallies response statuses, printed at the
+-- end as "status N COUNT".
+local requests = {}
+for line in io.lines(os.getenv("GEORUNE_WRK_QUERIES")) do
+  local method, path, body = line:match("^([^\t]*)\t([^\t]*)\t(.*)$")
+  requests[#requests + 1] = {method = method, path = path, body = body ~= "" and body or nil}
+end
 local threads = {}
 
 function setup(thread)
@@ -16,7 +20,8 @@ end
 
 function request()
   counter = counter + 1
-  return wrk.format("POST", "/v1/query", {["Content-Type"] = "application/json"}, bodies[(counter % #bodies) + 1])
+  local r = requests[(counter % #requests) + 1]
+  return wrk.format(r.method, r.path, {["Content-Type"] = "application/json"}, r.body)
 end
 
 function response(status, headers, body)
