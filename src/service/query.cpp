@@ -1,10 +1,13 @@
-// AnswerQuery: translate or parse, bind, search, cut the page.
+// AnswerQuery: translate or parse, bind, search, cut the page. ExplainImage: the same on one image.
 #include "georune/service/query.h"
 
 #include <algorithm>
+#include <cmath>
+#include <optional>
 #include <utility>
 
 #include "georune/logic/bound.h"
+#include "georune/reason/evaluator.h"
 
 namespace georune::service {
 namespace {
@@ -52,6 +55,20 @@ void CutPage(std::vector<search::ImageResult>& results, size_t offset) {
   results.erase(results.begin(), results.begin() + static_cast<std::ptrdiff_t>(std::min(offset, results.size())));
 }
 
+ResultImage ImageOf(const Archive& archive, const search::ImageResult& res) {
+  ResultImage out;
+  out.path = std::string(archive.ImagePath(res.image));
+  out.width = archive.Width(res.image);
+  out.height = archive.Height(res.image);
+  const EntitySpan span = archive.Entities(res.image);  // search::Run checked the image's blocks
+  for (const auto& [var, id] : res.witness) {
+    const auto i = static_cast<uint32_t>(id);
+    out.entities.push_back({var, id, archive.ontology().Class(span.class_id[i]).name, span.score[i],
+                            span.CornersOf(i)});
+  }
+  return out;
+}
+
 }  // namespace
 
 Result<QueryAnswer> AnswerQuery(const Archive& archive, const QueryRequest& request, nl::Translator* translator) {
@@ -69,7 +86,37 @@ Result<QueryAnswer> AnswerQuery(const Archive& archive, const QueryRequest& requ
   answer.explain = request.explain;
   answer.response = std::move(response).value();
   if (!request.all) CutPage(answer.response.results, request.offset);
+  for (const auto& res : answer.response.results) answer.images.push_back(ImageOf(archive, res));
   return answer;
+}
+
+Result<search::ImageResult> ExplainImage(const Archive& archive, const QueryRequest& request,
+                                         nl::Translator* translator, uint32_t image) {
+  auto opts = SearchOptionsFor(request);
+  if (!opts.ok()) return opts.status();
+  std::optional<TranslationInfo> info;
+  auto query = BindRequest(archive, request, translator, info);
+  if (!query.ok()) return query.status();
+  GEORUNE_RETURN_IF_ERROR(archive.CheckImage(image));
+  double gsd = archive.Gsd(image);
+  if (std::isnan(gsd)) gsd = opts->truth.default_gsd;
+  if (query->uses_metric_units && std::isnan(gsd)) {
+    return Status::InvalidInput("image '" + std::string(archive.ImageId(image)) +
+                                "' has no gsd, and the query uses metric units (hint: give a default gsd)");
+  }
+  // The reference evaluator: the plain loops every optimised evaluator must agree with (spec §6).
+  reason::ReferenceEvaluator evaluator(*query, opts->truth, opts->image_budget);
+  auto score = evaluator.Score(reason::BuildScene(archive.Entities(image), gsd, opts->truth.min_conf), true);
+  if (!score.ok()) return score.status();
+  search::ImageResult out;
+  out.image = image;
+  out.image_id = std::string(archive.ImageId(image));
+  out.score = score->value;
+  if (out.score > 0) {
+    out.witness = std::move(score->witness);
+    for (auto& [atom, value] : score->atoms) out.atoms.push_back({std::move(atom), value});
+  }
+  return out;
 }
 
 }  // namespace georune::service

@@ -4,12 +4,20 @@
 namespace georune::service {
 namespace {
 
-nlohmann::ordered_json ResultJson(const search::ImageResult& res) {
+nlohmann::ordered_json EntityJson(const WitnessEntity& e) {
+  return {{"variable", e.variable}, {"id", e.id},           {"class", e.class_name},
+          {"confidence", e.confidence}, {"corners", e.corners}};
+}
+
+nlohmann::ordered_json ResultJson(const search::ImageResult& res, const ResultImage& image) {
   nlohmann::ordered_json witness = nlohmann::ordered_json::object();
   for (const auto& [var, id] : res.witness) witness[var] = id;
   nlohmann::ordered_json atoms = nlohmann::ordered_json::array();
   for (const auto& atom : res.atoms) atoms.push_back({{"atom", atom.atom}, {"value", atom.value}});
-  return {{"image", res.image_id}, {"score", res.score}, {"witness", witness}, {"atoms", atoms}};
+  nlohmann::ordered_json entities = nlohmann::ordered_json::array();
+  for (const auto& e : image.entities) entities.push_back(EntityJson(e));
+  return {{"image", res.image_id}, {"score", res.score}, {"witness", witness}, {"atoms", atoms},
+          {"entities", entities},  {"path", image.path}, {"width", image.width}, {"height", image.height}};
 }
 
 }  // namespace
@@ -26,7 +34,10 @@ nlohmann::ordered_json QueryAnswerJson(const QueryAnswer& a) {
                         {"samples", a.translation->samples}};
   }
   j["results"] = nlohmann::ordered_json::array();
-  for (const auto& res : a.response.results) j["results"].push_back(ResultJson(res));
+  const auto& results = a.response.results;
+  for (size_t i = 0; i < results.size(); ++i) {
+    j["results"].push_back(ResultJson(results[i], i < a.images.size() ? a.images[i] : ResultImage{}));
+  }
   const auto& s = a.response.stats;
   j["stats"] = {{"images", s.images}, {"candidates", s.candidates}, {"evaluated", s.evaluated}, {"ms", s.ms}};
   if (a.explain) j["plan"] = a.response.plan;

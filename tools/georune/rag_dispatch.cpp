@@ -1,5 +1,6 @@
-// `georune kb …` and `georune ask …` run georune-rag, the sibling executable that holds the
-// RS-RAG commands (they need OpenCV, whose loading would slow every other command).
+// `georune kb …`, `georune ask …` and `georune serve …` run georune-rag, the sibling executable
+// that holds the RS-RAG commands and the server (they need OpenCV, whose loading would slow every
+// other command).
 #include <unistd.h>
 
 #include <cerrno>
@@ -35,6 +36,7 @@ void AddDispatcher(CLI::App& app, int& exit_code, const char* name, const char* 
 const bool kRegistered = RegisterCommand("kb", [](CLI::App& app, int& exit_code) {
   AddDispatcher(app, exit_code, "kb", "Build or evaluate an RS-RAG knowledge base (runs georune-rag)");
   AddDispatcher(app, exit_code, "ask", "Answer a question from a knowledge base (runs georune-rag)");
+  AddDispatcher(app, exit_code, "serve", "Serve the JSON API and the web page (runs georune-rag)");
 });
 
 }  // namespace

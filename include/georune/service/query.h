@@ -3,8 +3,8 @@
 //
 // AnswerQuery() takes a logic formula or an English query (translated with the translator
 // given), binds it against the archive's ontology, runs search::Run and keeps what a renderer
-// needs. QueryAnswerJson() renders an answer with the keys in the order of
-// shared/spec/formats.md ("Results out"); every front end prints that object as it is.
+// needs (with each result's witness entities and image file). QueryAnswerJson() renders an
+// answer with the keys in the order of shared/spec/formats.md ("Results out"); every front end prints that object as it is.
 //
 // Errors: kInvalidInput for a request that is not well formed (neither or both of logic and
 // English, an unknown semantics, English without a translator), a formula that does not parse
@@ -53,6 +53,22 @@ struct TranslationInfo {
   int samples = 1;
 };
 
+// One entity of a result's witness, as stored in the archive.
+struct WitnessEntity {
+  std::string variable;    // the query variable it is bound to
+  int id = 0;              // entity index within its image
+  std::string class_name;  // canonical ontology class
+  double confidence = 0;
+  Corners corners{};       // x1,y1,…,x4,y4 in pixels
+};
+
+// What a renderer needs about a result's image, beyond search::ImageResult.
+struct ResultImage {
+  std::string path;  // image file as ingested; may be empty (no file)
+  int32_t width = 0, height = 0;
+  std::vector<WitnessEntity> entities;  // in the order of ImageResult::witness
+};
+
 struct QueryAnswer {
   std::string text;       // the query as given
   std::string logic;      // canonical print of the formula evaluated
@@ -61,13 +77,24 @@ struct QueryAnswer {
   bool explain = false;
   std::optional<TranslationInfo> translation;  // set for English queries
   search::SearchResponse response;             // results already cut to [offset, offset + top)
+  std::vector<ResultImage> images;             // parallel to response.results
 };
 
 // `translator` may be null when the request holds logic; it is used only for English.
 Result<QueryAnswer> AnswerQuery(const Archive& archive, const QueryRequest& request,
                                 nl::Translator* translator);
 
+// The request's query evaluated on one image only (for an overlay of any image): its score,
+// witness and atom values, as search::Run would explain that image; offset, top and all are
+// ignored. The same request errors as AnswerQuery, kInvalidInput for metric units on an image
+// without gsd (and no default gsd), and kTooComplex when the image budget runs out.
+Result<search::ImageResult> ExplainImage(const Archive& archive, const QueryRequest& request,
+                                         nl::Translator* translator, uint32_t image);
+
 // The answer as formats.md's JSON object (the plan only when the request asked to explain).
+// Each result also carries, after formats.md's keys, "entities" (the witness entities:
+// variable, id, class, confidence, corners), "path" (the image file, "" when none), "width"
+// and "height".
 nlohmann::ordered_json QueryAnswerJson(const QueryAnswer& answer);
 
 }  // namespace georune::service

@@ -1,0 +1,65 @@
+// Status → HTTP error JSON.
+#include "server/errors.h"
+
+#include <regex>
+
+namespace georune::server {
+namespace {
+
+std::string Trim(std::string s) {
+  const auto first = s.find_first_not_of(" \n\t");
+  if (first == std::string::npos) return "";
+  return s.substr(first, s.find_last_not_of(" \n\t") - first + 1);
+}
+
+}  // namespace
+
+ErrorParts SplitMessage(const std::string& message) {
+  ErrorParts parts;
+  std::string text = message;
+  const auto hint = text.rfind("(hint: ");
+  if (hint != std::string::npos) {
+    const auto close = text.rfind(')');
+    const auto end = close != std::string::npos && close > hint ? close : text.size();
+    parts.hint = Trim(text.substr(hint + 7, end - hint - 7));
+    text.erase(hint, end - hint + (end < text.size() ? 1 : 0));
+  }
+  static const std::regex kWhere(R"(^(body:byte \d+|request:\w+|[^\s:]+:\d+(?::\d+)?): )");
+  std::smatch m;
+  if (std::regex_search(text, m, kWhere)) {
+    parts.where = m[1];
+    text = m.suffix();
+  }
+  parts.error = Trim(text);
+  return parts;
+}
+
+int HttpStatusFor(StatusCode code) {
+  switch (code) {
+    case StatusCode::kInvalidInput: return 400;
+    case StatusCode::kNotFound: return 404;
+    case StatusCode::kTooComplex: return 504;
+    case StatusCode::kUnavailable: return 502;
+    default: return 500;
+  }
+}
+
+void SendJson(httplib::Response& res, const nlohmann::ordered_json& body, int http_status) {
+  res.status = http_status;
+  res.set_content(body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace), "application/json");
+}
+
+void SendError(httplib::Response& res, int http_status, const ErrorParts& parts) {
+  nlohmann::ordered_json j;
+  j["error"] = parts.error;
+  j["where"] = parts.where;
+  j["hint"] = parts.hint;
+  j["status"] = http_status;
+  SendJson(res, j, http_status);
+}
+
+void SendError(httplib::Response& res, const Status& status) {
+  SendError(res, HttpStatusFor(status.code()), SplitMessage(status.message()));
+}
+
+}  // namespace georune::server
