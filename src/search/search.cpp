@@ -264,9 +264,14 @@ Result<SearchResponse> Run(const Archive& archive, const logic::BoundQuery& quer
     keep_class = reason::RelevantClasses(query, archive.ontology().ClassCount());
   }
   reason::TruthParams truth = options.truth;
+  const auto deadline = start + std::chrono::duration_cast<Clock::duration>(
+                                    std::chrono::duration<double>(options.query_budget_seconds));
   auto make_evaluator = [&]() -> std::unique_ptr<reason::Evaluator> {
-    if (options.reference) return std::make_unique<reason::ReferenceEvaluator>(query, truth, options.image_budget);
-    return std::make_unique<reason::PlannedEvaluator>(query, truth, options.image_budget, options.disabled);
+    std::unique_ptr<reason::Evaluator> e;
+    if (options.reference) e = std::make_unique<reason::ReferenceEvaluator>(query, truth, options.image_budget);
+    else e = std::make_unique<reason::PlannedEvaluator>(query, truth, options.image_budget, options.disabled);
+    e->SetDeadline(deadline, options.query_budget_seconds);
+    return e;
   };
   auto scene_of = [&](uint32_t image) {
     double gsd = archive.Gsd(image);
@@ -282,8 +287,6 @@ Result<SearchResponse> Run(const Archive& archive, const logic::BoundQuery& quer
   std::mutex error_mu;
   std::optional<std::pair<size_t, Status>> first_error;  // lowest candidate index wins
   std::atomic<bool> stop{false};
-  const auto deadline = start + std::chrono::duration_cast<Clock::duration>(
-                                    std::chrono::duration<double>(options.query_budget_seconds));
   auto fail = [&](size_t index, Status st) {
     std::lock_guard lock(error_mu);
     if (!first_error || index < first_error->first) first_error.emplace(index, std::move(st));
@@ -333,7 +336,7 @@ Result<SearchResponse> Run(const Archive& archive, const logic::BoundQuery& quer
         if (pos >= limit) return;
         const size_t i = order[pos];
         const uint32_t image = candidates[i];
-        if ((pos & 63) == 0 && Clock::now() > deadline) {
+        if (Clock::now() > deadline) {
           return fail(i, Status::TooComplex("the query ran past its time budget of " +
                                             std::to_string(options.query_budget_seconds) + " s while evaluating '" +
                                             logic::Print(query) + "' (hint: narrow the query or raise --query-budget)"));
