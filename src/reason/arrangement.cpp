@@ -195,21 +195,56 @@ class Solver {
         const double l = std::sqrt(dx * dx + dy * dy);
         if (l == 0 || (spec_.clustered && l > reach)) continue;
         ctx_.tick();
-        for (int k : pool) offset[k] = (dx * (ents_[k]->c.y - ea.c.y) - dy * (ents_[k]->c.x - ea.c.x)) / l;
+        auto offset_of = [&](int k) {
+          return (dx * (ents_[k]->c.y - ea.c.y) - dy * (ents_[k]->c.x - ea.c.x)) / l;
+        };
         const double tau_max = std::min(ea.s, eb.s);
+        const double eps = kSlack * (1.0 + t_al * tau_max);
         for (double side : {1.0, -1.0}) {
-          const double eps = kSlack * (1.0 + t_al * tau_max);
-          window.clear();
-          for (int k : pool) {
+          auto inside = [&](int k) {
             const double o = side * offset[k];
-            if (o >= -eps && o <= t_al * tau_max + eps) window.push_back(k);
+            return o >= -eps && o <= t_al * tau_max + eps;
+          };
+          if (spec_.clustered) {
+            // S is connected and holds a and b: a's component among the entities in the widest
+            // half-strip must hold b and n entities.
+            if (!StripComponent(static_cast<int>(a), b, offset_of, inside, offset, &window)) continue;
+          } else {
+            window.clear();
+            for (int k : pool) {
+              offset[k] = offset_of(k);
+              if (inside(k)) window.push_back(k);
+            }
+            if (window.size() < spec_.n) continue;
           }
-          if (window.size() < spec_.n) continue;
           if (auto found = InWindow(window, offset, side, tau_max, &eligible); !found.empty()) return found;
         }
       }
     }
     return {};
+  }
+
+  // The component of `a` in the near-graph over the entities `inside` the half-strip (offsets
+  // computed on the way into `offset`), in `out`; whether it holds `b` and n entities.
+  template <typename OffsetFn, typename InsideFn>
+  bool StripComponent(int a, int b, OffsetFn offset_of, InsideFn inside, std::vector<double>& offset,
+                      std::vector<int>* out) {
+    const uint32_t stamp = NextStamp();
+    out->assign(1, a);
+    offset[a] = 0.0;
+    seen_[a] = stamp;
+    bool has_b = false;
+    for (size_t head = 0; head < out->size(); ++head) {
+      for (int v : adj_[(*out)[head]]) {
+        if (seen_[v] == stamp) continue;
+        seen_[v] = stamp;
+        offset[v] = offset_of(v);
+        if (!inside(v)) continue;
+        out->push_back(v);
+        has_b |= v == b;
+      }
+    }
+    return has_b && out->size() >= spec_.n;
   }
 
   // For each tau (a size in the window, at most tau_max), the window's entities with s >= tau

@@ -158,3 +158,42 @@ TEST(Arrangements, DeadlineStopsAnEnumerationWithANamedRefusal) {
 
 }  // namespace
 }  // namespace georune::reason
+
+namespace georune::reason {
+namespace {
+
+// Turned rectangles with decimal corners whose centres differ by exactly (d, d): the ship sits on
+// the 45° boundary below-right of the bridge, so below and right_of both hold (spec §4: a tie
+// satisfies both neighbours), however floating point rounds the centroids.
+TEST(ExactTies, DiagonalCentresSatisfyBothNeighbours) {
+  std::mt19937 rng(12);
+  auto decimal = [&](int lo, int hi) { return (lo * 10 + static_cast<int>(rng() % ((hi - lo) * 10))) / 10.0; };
+  auto box = [&](double cx, double cy) {
+    const double a = decimal(3, 40), b = decimal(1, 30);  // half-axis u = (a, b), w = (-b, a) / 2
+    const double ux = a, uy = b, wx = -b / 2, wy = a / 2;
+    return Corners{cx + ux + wx, cy + uy + wy, cx - ux + wx, cy - uy + wy,
+                   cx - ux - wx, cy - uy - wy, cx + ux - wx, cy + uy - wy};
+  };
+  const auto& o = Ontology::Default();
+  auto q = logic::ParseAndBind("ship(s) AND bridge(b) AND below(s, b) AND right_of(s, b)", o);
+  ASSERT_TRUE(q.ok());
+  TruthParams params;
+  params.crisp = true;
+  int floating_misses = 0;
+  for (int i = 0; i < 400; ++i) {
+    const double x = decimal(0, 3000), y = decimal(0, 3000), d = decimal(1, 500);
+    Scene scene;
+    scene.entities.push_back(MakeSceneEntity(0, *o.FindClass("bridge"), 1.0, box(x, y)));
+    scene.entities.push_back(MakeSceneEntity(1, *o.FindClass("ship"), 1.0, box(x + d, y + d)));
+    const Vec2 v{scene.entities[1].c.x - scene.entities[0].c.x, scene.entities[1].c.y - scene.entities[0].c.y};
+    floating_misses += std::abs(v.x) != std::abs(v.y);
+    ReferenceEvaluator reference(*q, params, 1000);
+    PlannedEvaluator planned(*q, params, 1000, {});
+    ASSERT_EQ(reference.Score(scene, false)->value, 1.0) << "case " << i;
+    ASSERT_EQ(planned.Score(scene, false)->value, 1.0) << "case " << i;
+  }
+  EXPECT_GT(floating_misses, 0) << "the cases should include centroids that floating point puts off the line";
+}
+
+}  // namespace
+}  // namespace georune::reason
