@@ -192,6 +192,92 @@ bool Ranks(const ImageResult& a, const ImageResult& b) {
   return a.image_id < b.image_id;
 }
 
+Status CheckOptimisationNames(const SearchOptions& options) {
+  const auto all = ListOptimizations();
+  for (const auto& name : options.disabled) {
+    if (std::none_of(all.begin(), all.end(), [&](const auto& o) { return o.first == name; })) {
+      std::string names;
+      for (const auto& o : all) names += (names.empty() ? "" : ", ") + o.first;
+      return Status::InvalidInput("unknown optimisation '" + name + "' (hint: one of " + names + ")");
+    }
+  }
+  return Status::Ok();
+}
+
+// Metric units need a gsd on every image holding entities they could be evaluated on (decided
+// from the class index alone, so it is the same for every plan).
+Status CheckMetricUnits(const Archive& archive, const logic::BoundQuery& query, const SearchOptions& options) {
+  if (!query.uses_metric_units || !std::isnan(options.truth.default_gsd)) return Status::Ok();
+  const auto metric_classes = reason::MetricClasses(query);
+  for (uint32_t image = 0; image < archive.ImageCount(); ++image) {
+    if (!std::isnan(archive.Gsd(image))) continue;
+    bool holds = false;
+    if (!metric_classes) {
+      holds = archive.Entities(image).count > 0;
+    } else {
+      for (int c : *metric_classes) holds |= archive.CountInImage(image, c) > 0;
+    }
+    if (holds) {
+      return Status::InvalidInput("image " + std::string(archive.ImageId(image)) +
+                                  " has no gsd, and the query compares its entities in metric units (hint: "
+                                  "pass --default-gsd M to assume M metres per pixel, or use px units)");
+    }
+  }
+  return Status::Ok();
+}
+
+// The images that can score above 0 (every image without the class index), ascending.
+std::vector<uint32_t> PruneCandidates(const Archive& archive, const logic::BoundQuery& query, bool use_index) {
+  std::vector<uint32_t> candidates;
+  if (use_index) {
+    Pruner pruner(archive, query);
+    Requirement req = pruner.Of(*query.root);
+    pruner.Filter(&req);
+    if (req.images) {
+      candidates.reserve(req.images->cardinality());
+      for (uint32_t i : *req.images) candidates.push_back(i);
+      return candidates;
+    }
+  }
+  candidates.resize(archive.ImageCount());
+  for (uint32_t i = 0; i < archive.ImageCount(); ++i) candidates[i] = i;
+  return candidates;
+}
+
+// The --explain text: the bound formula, pruning, the plan of every quantifier and what the
+// searches did.
+std::string DescribePlan(const Archive& archive, const logic::BoundQuery& query, const SearchOptions& options,
+                         const reason::TruthParams& truth, const SearchStats& stats, bool use_index, bool use_bounds,
+                         const std::vector<bool>& keep_class, const reason::PlannedEvaluator::Stats& plan_stats,
+                         size_t threads) {
+  std::string plan = "bound formula:\n  " + logic::Print(query) + "\n";
+  plan += "semantics: " + std::string(reason::SemanticsName(truth.semantics)) + (truth.crisp ? ", crisp" : ", soft") +
+          "; evaluator: " + (options.reference ? "reference" : "planned") + "\n";
+  plan += "archive pruning (class-index" + std::string(use_index ? "" : ", off") + "): " +
+          std::to_string(stats.candidates) + " of " + std::to_string(stats.images) + " images are candidates, " +
+          std::to_string(stats.images - stats.candidates) + " skipped\n";
+  if (use_bounds) {
+    plan += "top-k by upper bounds (topk-bounds): " + std::to_string(stats.evaluated) + " of " +
+            std::to_string(stats.candidates) + " candidates evaluated, " +
+            std::to_string(stats.candidates - stats.evaluated) + " skipped by their bound\n";
+  }
+  if (!keep_class.empty()) {
+    plan += "classes read:";
+    for (size_t c = 0; c < keep_class.size(); ++c) {
+      if (keep_class[c]) plan += " " + archive.ontology().Class(static_cast<int>(c)).name;
+    }
+    plan += "\n";
+  }
+  if (!options.reference) {
+    reason::PlannedEvaluator describer(query, truth, options.image_budget, options.disabled);
+    plan += "plan (what the searches did, over the " + std::to_string(stats.evaluated) + " images evaluated):\n" +
+            describer.Describe(&plan_stats);
+  } else {
+    plan += "plan: nested loops over every entity for every variable (reference)\n";
+  }
+  return plan + "threads: " + std::to_string(threads) + "\n";
+}
+
 }  // namespace
 
 std::vector<std::pair<std::string, std::string>> ListOptimizations() {
@@ -206,56 +292,16 @@ std::vector<std::pair<std::string, std::string>> ListOptimizations() {
 
 Result<SearchResponse> Run(const Archive& archive, const logic::BoundQuery& query, const SearchOptions& options) {
   const auto start = Clock::now();
-  for (const auto& name : options.disabled) {
-    const auto all = ListOptimizations();
-    if (std::none_of(all.begin(), all.end(), [&](const auto& o) { return o.first == name; })) {
-      std::string names;
-      for (const auto& o : all) names += (names.empty() ? "" : ", ") + o.first;
-      return Status::InvalidInput("unknown optimisation '" + name + "' (hint: one of " + names + ")");
-    }
-  }
+  if (Status st = CheckOptimisationNames(options); !st.ok()) return st;
   const bool use_index = !options.reference && !options.disabled.count("class-index");
   SearchResponse response;
   response.stats.images = archive.ImageCount();
 
-  // 0. Metric units need a gsd on every image holding entities they could be evaluated on
-  //    (decided from the class index alone, so it is the same for every plan).
-  if (query.uses_metric_units && std::isnan(options.truth.default_gsd)) {
-    const auto metric_classes = reason::MetricClasses(query);
-    for (uint32_t image = 0; image < archive.ImageCount(); ++image) {
-      if (!std::isnan(archive.Gsd(image))) continue;
-      bool holds = false;
-      if (!metric_classes) {
-        holds = archive.Entities(image).count > 0;
-      } else {
-        for (int c : *metric_classes) holds |= archive.CountInImage(image, c) > 0;
-      }
-      if (holds) {
-        return Status::InvalidInput("image " + std::string(archive.ImageId(image)) +
-                                    " has no gsd, and the query compares its entities in metric units (hint: "
-                                    "pass --default-gsd M to assume M metres per pixel, or use px units)");
-      }
-    }
-  }
+  // 0. Metric units need a gsd on every image they could be evaluated on.
+  if (Status st = CheckMetricUnits(archive, query, options); !st.ok()) return st;
 
   // 1. Archive-level pruning.
-  std::vector<uint32_t> candidates;
-  if (use_index) {
-    Pruner pruner(archive, query);
-    Requirement req = pruner.Of(*query.root);
-    pruner.Filter(&req);
-    if (req.images) {
-      candidates.reserve(req.images->cardinality());
-      for (uint32_t i : *req.images) candidates.push_back(i);
-    }
-    if (!req.images) {
-      candidates.resize(archive.ImageCount());
-      for (uint32_t i = 0; i < archive.ImageCount(); ++i) candidates[i] = i;
-    }
-  } else {
-    candidates.resize(archive.ImageCount());
-    for (uint32_t i = 0; i < archive.ImageCount(); ++i) candidates[i] = i;
-  }
+  const std::vector<uint32_t> candidates = PruneCandidates(archive, query, use_index);
   response.stats.candidates = candidates.size();
 
   // 2. Evaluation, one evaluator per thread; results kept per candidate for determinism.
@@ -264,8 +310,11 @@ Result<SearchResponse> Run(const Archive& archive, const logic::BoundQuery& quer
     keep_class = reason::RelevantClasses(query, archive.ontology().ClassCount());
   }
   reason::TruthParams truth = options.truth;
-  const auto deadline = start + std::chrono::duration_cast<Clock::duration>(
-                                    std::chrono::duration<double>(options.query_budget_seconds));
+  const auto budget_start = options.budget_start == Clock::time_point{} ? start : options.budget_start;
+  // Evaluation stops at 95 % of the budget: winding down (threads joining, memory released, the
+  // refusal printed) fits in the rest, so that the whole process ends within S plus 10 %.
+  const auto deadline = budget_start + std::chrono::duration_cast<Clock::duration>(
+                                           std::chrono::duration<double>(0.95 * options.query_budget_seconds));
   auto make_evaluator = [&]() -> std::unique_ptr<reason::Evaluator> {
     std::unique_ptr<reason::Evaluator> e;
     if (options.reference) e = std::make_unique<reason::ReferenceEvaluator>(query, truth, options.image_budget);
@@ -454,34 +503,8 @@ Result<SearchResponse> Run(const Archive& archive, const logic::BoundQuery& quer
   response.stats.ms = std::chrono::duration<double, std::milli>(Clock::now() - start).count();
 
   if (options.explain) {
-    std::string plan = "bound formula:\n  " + logic::Print(query) + "\n";
-    plan += "semantics: " + std::string(reason::SemanticsName(truth.semantics)) +
-            (truth.crisp ? ", crisp" : ", soft") + "; evaluator: " + (options.reference ? "reference" : "planned") + "\n";
-    plan += "archive pruning (class-index" + std::string(use_index ? "" : ", off") + "): " +
-            std::to_string(response.stats.candidates) + " of " + std::to_string(response.stats.images) +
-            " images are candidates, " + std::to_string(response.stats.images - response.stats.candidates) +
-            " skipped\n";
-    if (use_bounds) {
-      plan += "top-k by upper bounds (topk-bounds): " + std::to_string(response.stats.evaluated) + " of " +
-              std::to_string(response.stats.candidates) + " candidates evaluated, " +
-              std::to_string(response.stats.candidates - response.stats.evaluated) + " skipped by their bound\n";
-    }
-    if (!keep_class.empty()) {
-      plan += "classes read:";
-      for (size_t c = 0; c < keep_class.size(); ++c) {
-        if (keep_class[c]) plan += " " + archive.ontology().Class(static_cast<int>(c)).name;
-      }
-      plan += "\n";
-    }
-    if (!options.reference) {
-      reason::PlannedEvaluator describer(query, truth, options.image_budget, options.disabled);
-      plan += "plan (what the searches did, over the " + std::to_string(response.stats.evaluated) +
-              " images evaluated):\n" + describer.Describe(&plan_stats);
-    } else {
-      plan += "plan: nested loops over every entity for every variable (reference)\n";
-    }
-    plan += "threads: " + std::to_string(threads) + "\n";
-    response.plan = std::move(plan);
+    response.plan = DescribePlan(archive, query, options, truth, response.stats, use_index, use_bounds, keep_class,
+                                 plan_stats, threads);
   }
   return response;
 }

@@ -27,15 +27,18 @@ done
 
 # The budget is a wall-clock promise, whatever the formula: soft aligned() is enumerated, and
 # is refused in time, naming the part enumerated.
-start=$(date +%s.%N)
-out=$(timeout 60 "$BIN" query --archive "$tmp/a" --logic "$(arrangement small_vehicle 12 row)" --all --query-budget 3 2>&1)
+row12=$(arrangement small_vehicle 12 row)
+start=$(date +%s%N)
+out=$(timeout 60 "$BIN" query --archive "$tmp/a" --logic "$row12" --all --query-budget 3 2>&1)
 rc=$?
-elapsed=$(python3 -c "import time; print(time.time() - $start)")
+elapsed_ms=$(( ($(date +%s%N) - start) / 1000000 ))
 if [ "$rc" != 0 ]; then
   [ "$rc" -lt 128 ] || fail "soft row of 12: crashed with $rc"
   [[ "$out" == *"time budget of 3 s"* ]] || fail "soft row of 12: refusal should name the budget :: ${out:0:400}"
   [[ "$out" == *"aligned("* ]] || fail "soft row of 12: refusal should name the subformula :: ${out:0:400}"
 fi
-# S + 10 %, plus 5 s for starting the process on a loaded machine (bench/ measures it apart).
-python3 -c "import sys; sys.exit(0 if $elapsed <= 3 * 1.1 + 5 else 1)" || fail "query budget 3 s: took $elapsed s"
+# S + 10 %, whole process (measured in the shell: a Python start alone can take seconds on a
+# loaded machine).
+[ "$elapsed_ms" -le 3300 ] || fail "query budget 3 s: took $elapsed_ms ms"
+echo "query budget 3 s: refused or answered after $elapsed_ms ms"
 echo "dense arrangements: ok"

@@ -1,4 +1,5 @@
 // georune query: run a logic (or English) query over an archive; ranked, explained results.
+#include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <memory>
@@ -13,6 +14,9 @@
 
 namespace georune::cli {
 namespace {
+
+// --query-budget counts from the start of the process (static initialisation, before main).
+const auto kProcessStart = std::chrono::steady_clock::now();
 
 struct QueryArgs {
   std::string archive;
@@ -130,6 +134,7 @@ int RunQuery(QueryArgs a) {
   opts.threads = a.threads;
   opts.image_budget = a.image_budget;
   opts.query_budget_seconds = a.query_budget;
+  opts.budget_start = kProcessStart;
   opts.disabled.insert(a.disable.begin(), a.disable.end());
   auto response = search::Run(archive, query, opts);
   if (!response.ok()) return ReportError(response.status());
