@@ -50,7 +50,7 @@ void Evaluator::Reset(const Scene& scene) {
 
 void Evaluator::Step(const BoundNode& blame) {
   if (++steps_ > budget_) throw BudgetExhausted{&blame, false};
-  if ((steps_ & 1023) == 0 && Clock::now() > deadline_) throw BudgetExhausted{&blame, true};
+  if ((steps_ & 255) == 0 && Clock::now() > deadline_) throw BudgetExhausted{&blame, true};
 }
 
 double Evaluator::Atom(const BoundNode& node, const Env& env) const {

@@ -76,7 +76,7 @@ class Evaluator {
   // Catches budget exhaustion and reports it.
   Result<ImageScore> Score(const Scene& scene, bool explain);
 
-  // A wall-clock deadline: once past it, Score() stops within about a thousand assignments
+  // A wall-clock deadline: once past it, Score() stops within 256 assignments
   // and returns kTooComplex naming the subformula being enumerated. `budget_seconds` is quoted
   // in that message.
   using Clock = std::chrono::steady_clock;
