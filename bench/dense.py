@@ -8,7 +8,7 @@ Per formula: `georune query --crisp --all --format json`, whole process, 1 warm 
 (`--reference --query-budget B`, one run): where it finishes, the (image, score) lists must be
 identical. Writes bench/results/dense.{json,md}. Standard library only.
 """
-import argparse, json, os, shutil, statistics, subprocess, sys, time
+import argparse, json, os, resource, shutil, statistics, subprocess, sys, time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
@@ -32,13 +32,20 @@ FORMULAS = ([(f"row of {n} cars", arrangement("small_vehicle", n, "row")) for n 
              (("storage_tank", 10), ("storage_tank", 30), ("plane", 10), ("ship", 10), ("ship", 30))])
 
 
+def cpu_seconds():
+    r = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return r.ru_utime + r.ru_stime
+
+
 def run(cmd, timeout):
-    start = time.monotonic()
+    """(process or None, wall s, CPU s of the process, last line of stderr)."""
+    start, cpu = time.monotonic(), cpu_seconds()
     try:
         p = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout)
     except subprocess.TimeoutExpired:
-        return None, time.monotonic() - start, "timeout"
-    return p, time.monotonic() - start, p.stderr.strip().splitlines()[-1] if p.stderr.strip() else ""
+        return None, time.monotonic() - start, cpu_seconds() - cpu, "timeout"
+    last = p.stderr.strip().splitlines()[-1] if p.stderr.strip() else ""
+    return p, time.monotonic() - start, cpu_seconds() - cpu, last
 
 
 def answers(stdout):
@@ -50,6 +57,7 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--reference-budget", type=float, default=20)
     ap.add_argument("--images", type=int, default=300)
+    ap.add_argument("--no-reference", action="store_true", help="skip the reference runs")
     a = ap.parse_args()
     work = os.environ.get("GEORUNE_BENCH_DIR", "/tmp/georune-bench")
     os.makedirs(work, exist_ok=True)
@@ -74,9 +82,9 @@ def main():
         for label, formula in FORMULAS:
             base = [exe, "query", "--archive", arch, "--logic", formula, "--crisp", "--all", "--format", "json"]
             run(base, 120)
-            walls, mss, got = [], [], None
+            walls, cpus, mss, got = [], [], [], None
             for _ in range(3):
-                p, wall, err = run(base, 120)
+                p, wall, cpu, err = run(base, 120)
                 if p is None or p.returncode != 0:
                     got = None
                     walls.append(float("nan"))
@@ -84,16 +92,22 @@ def main():
                     break
                 got, ms = answers(p.stdout)
                 walls.append(wall)
+                cpus.append(cpu)
                 mss.append(ms)
-            ref, ref_wall, ref_err = run(base + ["--reference", "--query-budget", str(a.reference_budget)],
-                                         a.reference_budget * 1.1 + 10)
-            if ref is not None and ref.returncode == 0:
+            ref, ref_wall, ref_err = None, 0.0, "skipped"
+            if not a.no_reference:
+                ref, ref_wall, _, ref_err = run(base + ["--reference", "--query-budget", str(a.reference_budget)],
+                                                a.reference_budget * 1.1 + 10)
+            if a.no_reference:
+                verdict = "not run"
+            elif ref is not None and ref.returncode == 0:
                 ref_answers, _ = answers(ref.stdout)
                 verdict = "identical" if ref_answers == got else "DIFFERENT"
             else:
                 verdict = f"reference refused after {ref_wall:.1f} s"
             row = {"archive": name, "formula": label, "results": None if got is None else len(got),
-                   "wall_s": statistics.median(walls), "engine_ms": statistics.median(mss) if mss else None,
+                   "wall_s": statistics.median(walls), "cpu_s": statistics.median(cpus) if cpus else None,
+                   "engine_ms": statistics.median(mss) if mss else None,
                    "reference_wall_s": ref_wall, "reference": verdict}
             print(json.dumps(row), flush=True)
             rows.append(row)
@@ -102,9 +116,10 @@ def main():
         json.dump({"commit": sha, "load": os.getloadavg(), "rows": rows}, f, indent=1)
     with open(os.path.join(ROOT, "bench", "results", "dense.md"), "w") as f:
         f.write(f"commit {sha}; load average {os.getloadavg()[0]:.1f} (2 cores, shared)\n\n")
-        f.write("| archive | formula | results | whole process s (median of 3) | engine ms | reference |\n|---|---|---|---|---|---|\n")
+        f.write("| archive | formula | results | whole process s (median of 3) | CPU s | engine ms | reference |\n"
+                "|---|---|---|---|---|---|---|\n")
         for r in rows:
-            f.write(f"| {r['archive']} | {r['formula']} | {r['results']} | {r['wall_s']:.2f} | "
+            f.write(f"| {r['archive']} | {r['formula']} | {r['results']} | {r['wall_s']:.2f} | {(r['cpu_s'] or float('nan')):.2f} | "
                     f"{(r['engine_ms'] or float('nan')):.0f} | {r['reference']} ({r['reference_wall_s']:.1f} s) |\n")
 
 

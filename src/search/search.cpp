@@ -509,4 +509,11 @@ Result<SearchResponse> Run(const Archive& archive, const logic::BoundQuery& quer
   return response;
 }
 
+std::string PlanBeforeRun(const logic::BoundQuery& query, const SearchOptions& options) {
+  std::string plan = "plan before running:\n  " + logic::Print(query) + "\n";
+  if (options.reference) return plan + "  nested loops over every entity for every variable (reference)\n";
+  reason::PlannedEvaluator describer(query, options.truth, options.image_budget, options.disabled);
+  return plan + describer.Describe();
+}
+
 }  // namespace georune::search

@@ -136,6 +136,8 @@ int RunQuery(QueryArgs a) {
   opts.query_budget_seconds = a.query_budget;
   opts.budget_start = kProcessStart;
   opts.disabled.insert(a.disable.begin(), a.disable.end());
+  if (a.explain && a.format != "json") std::printf("%s\n", search::PlanBeforeRun(query, opts).c_str());
+  std::fflush(stdout);
   auto response = search::Run(archive, query, opts);
   if (!response.ok()) return ReportError(response.status());
   const std::string logic = logic::Print(query);

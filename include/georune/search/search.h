@@ -68,4 +68,9 @@ struct SearchResponse {
 Result<SearchResponse> Run(const Archive& archive, const logic::BoundQuery& query,
                            const SearchOptions& options);
 
+// The plan Run() will follow, before running it (for --explain): the bound formula, the
+// evaluator, and for every quantifier its variables' domains, components and operator (exact
+// arrangement or enumerating search). Run()'s SearchResponse::plan then adds what each did.
+std::string PlanBeforeRun(const logic::BoundQuery& query, const SearchOptions& options);
+
 }  // namespace georune::search
