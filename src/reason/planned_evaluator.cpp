@@ -313,8 +313,16 @@ const PlannedEvaluator::Block& PlannedEvaluator::BlockOf(const BoundNode& node) 
 
   // Description for --explain.
   std::string d = logic::PrintNode(query_, node).substr(0, 200) + "\n";
-  for (size_t p = 0; p < k; ++p) {
-    d += "    " + query_.var_names[b->vars[p]] + " ranges over " + ClassSetText(b->domains[p], b->conjuncts, b->vars[p]) + "\n";
+  // One line per run of consecutive variables with the same domain ("x0 … x99 (100) range over …").
+  for (size_t p = 0; p < k;) {
+    const std::string domain = ClassSetText(b->domains[p], b->conjuncts, b->vars[p]);
+    size_t q = p + 1;
+    while (q < k && ClassSetText(b->domains[q], b->conjuncts, b->vars[q]) == domain) ++q;
+    const std::string& first = query_.var_names[b->vars[p]];
+    d += q - p == 1 ? "    " + first + " ranges over " + domain + "\n"
+                    : "    " + first + (q - p == 2 ? ", " : " … ") + query_.var_names[b->vars[q - 1]] + " (" +
+                          std::to_string(q - p) + ") range over " + domain + "\n";
+    p = q;
   }
   for (const Component& comp : b->components) d += DescribeOperator(*b, comp);
   if (b->components.size() > 1) {

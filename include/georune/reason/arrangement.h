@@ -13,8 +13,12 @@
 //    So: for every pair, side and tau (a size of an entity in the half-strip), the eligible
 //    entities E; aligned needs |E| >= n; aligned AND clustered needs a component of the
 //    near-graph restricted to E with n nodes (a subset of an aligned set is aligned).
-//    Cost O(N^2 · P^2) for N candidates and P entities in the widest half-strip of a pair
-//    (clustered: pairs within one near-component, at most (n-1) hops apart).
+//    With clustered, S holds the pair and is connected inside the half-strip, so only the
+//    component of i among the entities of the widest half-strip (tau = min(s_i, s_j)) is
+//    searched, and only pairs of one near-component at most (n-1) longest near-hops apart.
+//    Cost: O(N^2) pairs for N candidates, each O(C·d + C^2) for a strip component of C entities
+//    of degree d (C^2: the tau values, only when C >= n); aligned alone scans every candidate
+//    per pair, O(N^3).
 // The half-strip test admits a relative slack of 1e-9 so that no set the exact-rational answer
 // accepts is missed by rounding; the caller verifies the set found with the atoms' own truth and
 // falls back to the enumerating search if that verification disagrees (a tie at a boundary).
