@@ -374,6 +374,121 @@ void Mixed(Scene& s, double density) {
   LooseVehicles(s, density, 2, 0.5);
 }
 
+// ---------------------------------------------------------------- dense scenes (options.dense)
+
+// Parking lots: 1–4 blocks of rows of cars parked side by side, with empty bays.
+void DenseParking(Scene& s) {
+  Rng& r = s.rng();
+  const int blocks = static_cast<int>(r.Int(1, 4));
+  for (int b = 0; b < blocks; ++b) {
+    const double a = r.Bernoulli(0.6) ? 90.0 * static_cast<double>(r.Int(0, 1)) + r.Normal(0, 2) : s.RandomAngle();
+    const Vec u = Dir(a), v = Dir(a + 90);
+    const int rows = static_cast<int>(r.Int(3, 14)), per_row = static_cast<int>(r.Int(8, 40));
+    const double step = r.Uniform(2.5, 3.0), row_gap = r.Uniform(5.5, 7.5), fill = r.Uniform(0.02, 0.25);
+    const Vec start = s.RandomPoint(0.05 * std::min(s.w(), s.h())) + (-(per_row * step) / 2) * u + (-(rows * row_gap) / 2) * v;
+    for (int row = 0; row < rows; ++row) {
+      s.Row(kSmallVehicle, start + (row * row_gap) * v, a, step, per_row, r.Uniform(4.2, 4.9), r.Uniform(1.7, 2.0),
+            a + 90, fill, 0.12, 3);
+    }
+    if (r.Bernoulli(0.3)) {
+      s.Row(kLargeVehicle, start + (-row_gap * 1.5) * v, a, r.Uniform(3.5, 4.5), static_cast<int>(r.Int(3, 12)),
+            r.Uniform(8, 14), r.Uniform(2.4, 2.6), a + 90, 0.1, 0.2, 2);
+    }
+  }
+}
+
+// A street with gently curving kerbs: cars parked nose to tail along both kerbs, gaps between.
+void Street(Scene& s) {
+  Rng& r = s.rng();
+  const int streets = static_cast<int>(r.Int(1, 3));
+  for (int k = 0; k < streets; ++k) {
+    Vec c = s.RandomPoint(0.1 * std::min(s.w(), s.h()));
+    double heading = s.RandomAngle(), turn = r.Normal(0, 0.25);  // degrees per metre-step
+    const double half_width = r.Uniform(4.0, 7.0);
+    const int cars = static_cast<int>(r.Int(40, 220));
+    for (int i = 0; i < cars; ++i) {
+      const double step = r.Uniform(5.4, 6.4) + (r.Bernoulli(0.08) ? r.Uniform(4, 15) : 0.0);
+      c = c + step * Dir(heading);
+      heading += turn * step + r.Normal(0, 0.2);
+      const Vec side = Dir(heading + 90);
+      for (double sign : {-1.0, 1.0}) {
+        if (r.Bernoulli(0.15)) continue;
+        s.Add(kSmallVehicle, c + (sign * half_width) * side, r.Uniform(4.2, 4.9), r.Uniform(1.7, 2.0),
+              heading + r.Normal(0, 2));
+      }
+      if (r.Bernoulli(0.1)) s.Add(kLargeVehicle, c + (r.Uniform(-2, 2)) * side, r.Uniform(8, 14), 2.5, heading);
+    }
+  }
+}
+
+// Tank farms: grids of storage tanks with missing tanks, and loose clusters.
+void TankFarm(Scene& s) {
+  Rng& r = s.rng();
+  const int farms = static_cast<int>(r.Int(1, 3));
+  for (int f = 0; f < farms; ++f) {
+    const double d = r.Uniform(12, 40), a = s.RandomAngle();
+    const Vec u = Dir(a), v = Dir(a + 90);
+    const int rows = static_cast<int>(r.Int(3, 10)), cols = static_cast<int>(r.Int(3, 14));
+    const double pitch = d * r.Uniform(1.15, 1.6);
+    const Vec start = s.RandomPoint(0.1 * std::min(s.w(), s.h()));
+    for (int row = 0; row < rows; ++row) {
+      s.Row(kStorageTank, start + (row * pitch) * v, a, pitch, cols, d, d, 0, 0.1, 0.3, 0);
+    }
+  }
+  s.Scatter(kStorageTank, static_cast<int>(r.Int(0, 20)), 20, 0.4, 1.0);
+  LooseVehicles(s, 1.0, 10, 4);
+}
+
+// Ports: piers with ships moored along both sides.
+void Port(Scene& s) {
+  Rng& r = s.rng();
+  const double a = s.RandomAngle();
+  const Vec u = Dir(a), v = Dir(a + 90);
+  const int piers = static_cast<int>(r.Int(2, 8));
+  const Vec start = s.RandomPoint(0.15 * std::min(s.w(), s.h()));
+  const double spacing = r.Uniform(60, 120);
+  for (int p = 0; p < piers; ++p) {
+    const double length = r.Uniform(150, 500), width = r.Uniform(12, 30);
+    const Vec base = start + (p * spacing) * v;
+    s.Add(kHarbor, base + (length / 2) * u, length, width, a);
+    for (double sign : {-1.0, 1.0}) {
+      double along = r.Uniform(0, 20);
+      while (along < length) {
+        const double l = r.Bernoulli(0.7) ? r.LogNormal(40, 0.35) : r.Uniform(80, 200);
+        s.Add(kShip, base + (along + l / 2) * u + (sign * (width / 2 + 6)) * v, l, l / r.Uniform(5, 7), a + r.Normal(0, 2));
+        along += l + r.Uniform(3, 25);
+      }
+    }
+  }
+  s.Scatter(kShip, static_cast<int>(r.Int(0, 25)), 30, 0.5, 5);
+  if (r.Bernoulli(0.5)) s.Scatter(kContainerCrane, static_cast<int>(r.Int(2, 12)), 40, 0.2, 2.5);
+}
+
+// Aprons: planes parked in rows at their stands, a few helicopters.
+void Apron(Scene& s) {
+  Rng& r = s.rng();
+  const double a = s.RandomAngle();
+  const Vec v = Dir(a + 90);
+  const int rows = static_cast<int>(r.Int(2, 6));
+  const Vec start = s.RandomPoint(0.1 * std::min(s.w(), s.h()));
+  for (int row = 0; row < rows; ++row) {
+    const double span = r.Uniform(25, 60);
+    s.Row(kPlane, start + (row * span * 1.6) * v, a, span * r.Uniform(1.05, 1.4), static_cast<int>(r.Int(5, 25)), span,
+          span * 0.9, a + 90, 0.15, 0.5, 4);
+  }
+  s.Scatter(kHelicopter, static_cast<int>(r.Int(0, 8)), 15, 0.2, 1.2);
+  LooseVehicles(s, 1.0, 15, 6);
+}
+
+// Adds loose cars until the scene holds `at_least` objects, and drops the last objects beyond
+// `at_most`.
+void ClampDensity(Scene& s, std::vector<EntityRecord>& entities, size_t at_least, size_t at_most) {
+  for (int tries = 0; entities.size() < at_least && tries < 100000; ++tries) {
+    s.Add(kSmallVehicle, s.RandomPoint(), 4.6, 1.9, s.RandomAngle());
+  }
+  if (entities.size() > at_most) entities.resize(at_most);
+}
+
 std::array<int, kClsCount> ClassIds(const Ontology& ontology) {
   std::array<int, kClsCount> ids{};
   for (int i = 0; i < kClsCount; ++i) ids[i] = ontology.FindClass(kClsNames[i]).value_or(-1);
@@ -381,6 +496,27 @@ std::array<int, kClsCount> ClassIds(const Ontology& ontology) {
 }
 
 }  // namespace
+
+// A dense image: one of the dense scene types, 40–900 objects, 2048–4096 px.
+ImageRecord GenerateDenseImage(const std::array<int, kClsCount>& ids, const GeneratorOptions& options, Rng& r,
+                               ImageRecord img) {
+  img.width = static_cast<int32_t>(r.Int(32, 64) * 64);
+  img.height = static_cast<int32_t>(r.Int(32, 64) * 64);
+  const int type = static_cast<int>(r.Int(0, 4));
+  const double gsd_lo[] = {0.1, 0.1, 0.3, 0.4, 0.3}, gsd_hi[] = {0.2, 0.25, 0.6, 0.9, 0.6};
+  const double gsd = std::round(r.Uniform(gsd_lo[type], gsd_hi[type]) * 1000.0) / 1000.0;
+  img.gsd = r.Bernoulli(options.no_gsd_fraction) ? std::nan("") : gsd;
+  Scene s(ids, r, gsd, img.width * gsd, img.height * gsd, img.entities);
+  switch (type) {
+    case 0: DenseParking(s); break;
+    case 1: Street(s); break;
+    case 2: TankFarm(s); break;
+    case 3: Port(s); break;
+    default: Apron(s); break;
+  }
+  ClampDensity(s, img.entities, 40, 900);
+  return img;
+}
 
 std::string GeneratedImageId(const GeneratorOptions& options, uint64_t index) {
   char buf[32];
@@ -400,6 +536,7 @@ ImageRecord GenerateImage(const Ontology& ontology, const GeneratorOptions& opti
   Rng r(DeriveSeed(options.seed, index));
   ImageRecord img;
   img.id = GeneratedImageId(options, index);
+  if (options.dense) return GenerateDenseImage(ids, options, r, std::move(img));
   img.width = static_cast<int32_t>(r.Int(8, 20) * 64);   // 512–1280 px steps of 64
   img.height = static_cast<int32_t>(r.Int(8, 20) * 64);
   // scene type and its gsd range

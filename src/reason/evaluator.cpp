@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 
 #include "georune/reason/relations.h"
 
@@ -15,6 +16,7 @@ using logic::NodeKind;
 // Thrown inside an evaluator when its budget runs out; caught in Score(), never escapes.
 struct BudgetExhausted {
   const BoundNode* blame;
+  bool out_of_time;
 };
 
 bool IsQuantifier(NodeKind k) {
@@ -47,7 +49,8 @@ void Evaluator::Reset(const Scene& scene) {
 }
 
 void Evaluator::Step(const BoundNode& blame) {
-  if (++steps_ > budget_) throw BudgetExhausted{&blame};
+  if (++steps_ > budget_) throw BudgetExhausted{&blame, false};
+  if ((steps_ & 255) == 0 && Clock::now() > deadline_) throw BudgetExhausted{&blame, true};
 }
 
 double Evaluator::Atom(const BoundNode& node, const Env& env) const {
@@ -170,6 +173,14 @@ Result<ImageScore> Evaluator::Score(const Scene& scene, bool explain) {
       if (explain && out.value > 0) explainer.Run(root, env, true);
     }
   } catch (const BudgetExhausted& e) {
+    if (e.out_of_time) {
+      char seconds[32];
+      std::snprintf(seconds, sizeof seconds, "%g", deadline_seconds_);
+      return Status::TooComplex("the query ran past its time budget of " + std::string(seconds) +
+                                " s while enumerating '" + logic::PrintNode(query_, *e.blame) +
+                                "' (hint: narrow that part with class atoms or fewer variables, use --crisp "
+                                "for exact arrangement operators, or raise --query-budget)");
+    }
     return Status::TooComplex("the query is too complex for this image: more than " + std::to_string(budget_) +
                               " assignments tried while evaluating '" + logic::PrintNode(query_, *e.blame) +
                               "' (hint: narrow it with class atoms, or raise --image-budget)");

@@ -6,7 +6,10 @@
 #include <cstdio>
 #include <functional>
 #include <optional>
+#include <unordered_map>
 
+#include "georune/plan/analysis.h"
+#include "georune/reason/arrangement.h"
 #include "georune/reason/planner.h"
 #include "georune/reason/relations.h"
 
@@ -109,6 +112,9 @@ const std::vector<std::pair<std::string, std::string>>& EvaluatorOptimizations()
        "a variable tied to a bound entity by near/on/overlaps/distance takes candidates from a grid, by a "
        "directional relation from sorted coordinates"},
       {"relation-cache", "binary relation values are computed once per entity pair and image"},
+      {"symmetry", "interchangeable variables (same one-variable conjuncts, symmetric use) are bound in one order only"},
+      {"arrangements",
+       "n same-class variables under aligned/clustered are decided by an exact polynomial operator, not enumerated"},
   };
   return kList;
 }
@@ -156,16 +162,38 @@ std::vector<bool> RelevantClasses(const logic::BoundQuery& query, int class_coun
   return keep;
 }
 
+// A set of variable positions (any number of them).
+class VarSet {
+ public:
+  explicit VarSet(size_t n = 0) : words_((n + 63) / 64, 0) {}
+  void Set(size_t p) { words_[p / 64] |= uint64_t{1} << (p % 64); }
+  bool Has(size_t p) const { return p / 64 < words_.size() && (words_[p / 64] >> (p % 64) & 1); }
+  bool Empty() const {
+    return std::all_of(words_.begin(), words_.end(), [](uint64_t w) { return w == 0; });
+  }
+  bool Only(size_t p) const {
+    for (size_t i = 0; i < words_.size(); ++i) {
+      if (words_[i] != (i == p / 64 ? uint64_t{1} << (p % 64) : 0)) return false;
+    }
+    return true;
+  }
+
+ private:
+  std::vector<uint64_t> words_;
+};
+
 struct PlannedEvaluator::Component {
   std::vector<int> positions;  // indices into Block::vars
   std::vector<int> conjuncts;  // indices into Block::conjuncts
+  std::vector<int> group;      // per position: its group of interchangeable variables
+  std::optional<plan::Arrangement> arrangement;  // an arrangement: the exact operator applies
 };
 
 struct PlannedEvaluator::Block {
   const BoundNode* node = nullptr;
   std::vector<int> vars;
   std::vector<const BoundNode*> conjuncts;
-  std::vector<uint64_t> mask;     // block variables each conjunct uses (bit = position)
+  std::vector<VarSet> mask;       // block variables each conjunct uses (by position)
   std::vector<bool> quantified;   // conjunct holds a quantifier (see the schedule)
   std::vector<std::vector<ClassSet>> nested;  // per conjunct: domains of its quantified variables
   std::vector<ClassSet> domains;  // per variable position
@@ -189,11 +217,11 @@ const PlannedEvaluator::Block& PlannedEvaluator::BlockOf(const BoundNode& node) 
   b->conjuncts = Conjuncts(*node.children[0]);
   const size_t k = b->vars.size();
   for (const BoundNode* c : b->conjuncts) {
-    uint64_t m = 0;
+    VarSet m(k);
     std::function<void(const BoundNode&)> collect = [&](const BoundNode& n) {
       for (int v : n.vars) {
-        for (size_t p = 0; p < k && p < 64; ++p) {
-          if (b->vars[p] == v) m |= uint64_t{1} << p;
+        for (size_t p = 0; p < k; ++p) {
+          if (b->vars[p] == v) m.Set(p);
         }
       }
       for (const auto& ch : n.children) collect(*ch);
@@ -211,11 +239,11 @@ const PlannedEvaluator::Block& PlannedEvaluator::BlockOf(const BoundNode& node) 
   for (size_t i = 0; i < k; ++i) parent[i] = static_cast<int>(i);
   std::function<int(int)> find = [&](int x) { return parent[x] == x ? x : parent[x] = find(parent[x]); };
   auto unite = [&](int x, int y) { parent[find(x)] = find(y); };
-  bool separable = On("components") && k <= 64;
+  bool separable = On("components");
   for (size_t c = 0; c < b->conjuncts.size(); ++c) {
     int first = -1;
     for (size_t p = 0; p < k; ++p) {
-      if (b->mask[c] >> p & 1) {
+      if (b->mask[c].Has(p)) {
         if (first < 0) first = static_cast<int>(p);
         else unite(first, static_cast<int>(p));
       }
@@ -239,7 +267,7 @@ const PlannedEvaluator::Block& PlannedEvaluator::BlockOf(const BoundNode& node) 
       NestedRestrictions(*b->conjuncts[c], &nested);
       int home = -1;
       for (size_t p = 0; p < k; ++p) {
-        if (b->mask[c] >> p & 1) home = static_cast<int>(p);
+        if (b->mask[c].Has(p)) home = static_cast<int>(p);
       }
       if (home < 0) home = 0;
       for (size_t p = 0; p < k; ++p) {
@@ -271,22 +299,32 @@ const PlannedEvaluator::Block& PlannedEvaluator::BlockOf(const BoundNode& node) 
     b->components[comp_of_root[r]].positions.push_back(static_cast<int>(p));
   }
   for (size_t c = 0; c < b->conjuncts.size(); ++c) {
-    if (b->mask[c] == 0 && !b->quantified[c]) {
+    if (b->mask[c].Empty() && !b->quantified[c]) {
       b->outer_conjuncts.push_back(static_cast<int>(c));
       continue;
     }
     int home = 0;
     for (size_t p = 0; p < k; ++p) {
-      if (b->mask[c] >> p & 1) home = static_cast<int>(p);
+      if (b->mask[c].Has(p)) home = static_cast<int>(p);
     }
     b->components[comp_of_root[find(home)]].conjuncts.push_back(static_cast<int>(c));
   }
+  ChooseOperators(b.get());
 
   // Description for --explain.
   std::string d = logic::PrintNode(query_, node).substr(0, 200) + "\n";
-  for (size_t p = 0; p < k; ++p) {
-    d += "    " + query_.var_names[b->vars[p]] + " ranges over " + ClassSetText(b->domains[p], b->conjuncts, b->vars[p]) + "\n";
+  // One line per run of consecutive variables with the same domain ("x0 … x99 (100) range over …").
+  for (size_t p = 0; p < k;) {
+    const std::string domain = ClassSetText(b->domains[p], b->conjuncts, b->vars[p]);
+    size_t q = p + 1;
+    while (q < k && ClassSetText(b->domains[q], b->conjuncts, b->vars[q]) == domain) ++q;
+    const std::string& first = query_.var_names[b->vars[p]];
+    d += q - p == 1 ? "    " + first + " ranges over " + domain + "\n"
+                    : "    " + first + (q - p == 2 ? ", " : " … ") + query_.var_names[b->vars[q - 1]] + " (" +
+                          std::to_string(q - p) + ") range over " + domain + "\n";
+    p = q;
   }
+  for (const Component& comp : b->components) d += DescribeOperator(*b, comp);
   if (b->components.size() > 1) {
     d += "    " + std::to_string(b->components.size()) + " independent components:";
     for (const auto& comp : b->components) {
@@ -302,6 +340,42 @@ const PlannedEvaluator::Block& PlannedEvaluator::BlockOf(const BoundNode& node) 
   return ref;
 }
 
+void PlannedEvaluator::ChooseOperators(Block* b) const {
+  const std::vector<int> groups = plan::SymmetricGroups(b->conjuncts, b->vars);
+  for (Component& comp : b->components) {
+    std::vector<int> vars;
+    std::vector<const BoundNode*> conjuncts;
+    for (int p : comp.positions) {
+      comp.group.push_back(On("symmetry") ? groups[p] : p);
+      vars.push_back(b->vars[p]);
+    }
+    for (int c : comp.conjuncts) conjuncts.push_back(b->conjuncts[c]);
+    if (On("arrangements")) comp.arrangement = plan::FindArrangement(conjuncts, vars, comp.group);
+  }
+}
+
+std::string PlannedEvaluator::DescribeOperator(const Block& b, const Component& comp) const {
+  std::string names;
+  for (size_t i = 0; i < comp.positions.size() && i < 8; ++i) {
+    names += (i ? ", " : "") + query_.var_names[b.vars[comp.positions[i]]];
+  }
+  if (comp.positions.size() > 8) names += ", … (" + std::to_string(comp.positions.size()) + ")";
+  if (comp.arrangement) {
+    const plan::Arrangement& a = *comp.arrangement;
+    return "    operator for {" + names + "}: exact arrangement (" +
+           (a.aligned && a.clustered ? "aligned AND clustered" : a.aligned ? "aligned" : "clustered") + " of " +
+           std::to_string(a.n) + ", polynomial; soft aligned or unequal soft class values enumerate)\n";
+  }
+  std::map<int, int> group_sizes;
+  for (int g : comp.group) ++group_sizes[g];
+  int symmetric = 0;
+  for (const auto& [g, n] : group_sizes) symmetric += n > 1 ? n : 0;
+  return "    operator for {" + names + "}: enumerating search" +
+         (symmetric > 0 ? " (" + std::to_string(symmetric) + " interchangeable variables bound in increasing order)"
+                        : std::string()) +
+         "\n";
+}
+
 void PlannedEvaluator::MergeStats(const Stats& from, Stats* into) {
   for (const auto& [block, s] : from) {
     BlockStats& t = (*into)[block];
@@ -309,6 +383,7 @@ void PlannedEvaluator::MergeStats(const Stats& from, Stats* into) {
     for (const auto& [j, n] : s.join_orders) t.join_orders[j] += n;
     for (const auto& [v, n] : s.candidates) t.candidates[v] += n;
     t.grid_lookups += s.grid_lookups;
+    for (const auto& [o, n] : s.operators) t.operators[o] += n;
     t.assignments += s.assignments;
   }
 }
@@ -324,6 +399,7 @@ std::string PlannedEvaluator::Describe(const Stats* stats) {
         const BlockStats& s = it->second;
         out += "    searched " + std::to_string(s.searches) + " times; " + std::to_string(s.assignments) +
                " assignments tried; " + std::to_string(s.grid_lookups) + " candidate lists from the spatial grid\n";
+        for (const auto& [o, n] : s.operators) out += "    " + o + ": " + std::to_string(n) + " searches\n";
         out += "    mean candidates per variable:";
         for (const auto& [v, n] : s.candidates) {
           char buf[64];
@@ -513,31 +589,109 @@ double PlannedEvaluator::Exists(const Block& block, Env& env, std::vector<int>* 
   return v;
 }
 
+// Spatial filter of one level: a conjunct tying the new variable to a bound entity within a
+// distance gives a radius around that entity's box (conservative: box distance ≤ polygon
+// distance); a directional conjunct, a half-plane of centroids.
+struct PlannedEvaluator::SpatialFilter {
+  const BoundNode* conj = nullptr;
+  int other_var = -1;
+  double radius_px = 0;  // fixed radius (overlap-type: 0; distance<X: X)
+  bool scaled = false;   // near: radius k·(s_other + max_s)/2
+  // Directional relations: the candidate's centroid coordinate on `axis` (0 x, 1 y) must be
+  // below (`less`) or above the bound entity's, within a slack of slack_s·(s_other + max_s)/2.
+  int axis = -1;
+  bool less = false;
+  double slack_s = 0;
+};
+
+// The working state of one component search, filled step by step.
+struct PlannedEvaluator::ComponentSearch {
+  const Block& block;
+  const Component& comp;
+  size_t k = 0;
+  // 1. Candidates per variable (index into comp.positions), with the value of their
+  //    one-variable conjuncts; the domain each came from.
+  std::vector<std::vector<std::pair<int, double>>> cand;
+  std::vector<const std::vector<int>*> domain_of;
+  std::vector<bool> is_unary;  // per block conjunct: folded into the candidates' values
+  // 3. Join order (indices into comp.positions) and the level of each variable.
+  std::vector<int> order, level_of;
+  // 4. Schedule: the conjuncts checked at each level, those evaluated before the search, and
+  //    partial aligned() checks.
+  std::vector<std::vector<int>> at_level;
+  std::vector<int> before_search;
+  std::vector<std::vector<std::pair<const BoundNode*, std::vector<int>>>> aligned_checks;
+  // Symmetry: the level of the previous variable of the same group (-1: none); its entity
+  // must be smaller.
+  std::vector<int> previous_same_group;
+  // 5. Spatial filters per level.
+  std::vector<SpatialFilter> spatial;
+  // 6. The search.
+  double best_value = 0.0;
+  std::vector<int> current, best_tuple;
+  bool done = false;
+
+  ComponentSearch(const Block& b, const Component& c) : block(b), comp(c), k(c.positions.size()) {}
+};
+
 double PlannedEvaluator::SearchComponent(const Block& block, const Component& comp, Env& env,
                                          std::vector<int>* best) {
-  const Semantics s = params_.semantics;
-  const size_t k = comp.positions.size();
-  const bool eager = On("eager-conjuncts");
-  const bool bnb = On("branch-and-bound");
+  ComponentSearch search(block, comp);
+  const uint64_t steps_before = steps_;
+  BlockStats& st = stats_[block.description.substr(0, block.description.find('\n'))];
+  ++st.searches;
+  if (!FindCandidates(search, env)) return 0.0;
+  if (comp.arrangement) {
+    std::string outcome;
+    std::optional<double> value = SolveArrangementStep(search, env, best, &outcome);
+    ++st.operators[outcome];
+    if (value) {
+      st.assignments += steps_ - steps_before;
+      return *value;
+    }
+  }
+  ChooseJoinOrder(search);
+  Schedule(search);
+  ChooseSpatialFilters(search, env);
+  Enumerate(search, env);
+  if (best && search.best_value > 0) *best = search.best_tuple;
+  std::string join;
+  for (size_t l = 0; l < search.k; ++l) {
+    const std::string& name = query_.var_names[block.vars[comp.positions[search.order[l]]]];
+    join += (l ? " → " : "") + name;
+    st.candidates[name] += search.cand[search.order[l]].size();
+    if (search.spatial[l].conj) ++st.grid_lookups;
+  }
+  ++st.join_orders[join];
+  st.assignments += steps_ - steps_before;
+  return search.best_value;
+}
 
-  // Candidates per variable, with the value of their one-variable conjuncts.
-  std::vector<std::vector<std::pair<int, double>>> cand(k);
-  std::vector<const std::vector<int>*> domain_of(k);
-  std::vector<bool> is_unary(block.conjuncts.size(), false);
-  for (size_t i = 0; i < k; ++i) {
+bool PlannedEvaluator::FindCandidates(ComponentSearch& search, Env& env) {
+  const Block& block = search.block;
+  const Component& comp = search.comp;
+  const Semantics s = params_.semantics;
+  search.cand.resize(search.k);
+  search.domain_of.resize(search.k);
+  search.is_unary.assign(block.conjuncts.size(), false);
+  for (size_t i = 0; i < search.k; ++i) {
     const int p = comp.positions[i];
     const int var = block.vars[p];
-    const ClassSet& dom = block.domains[p];
-    const std::vector<int>& entities = Domain(dom);
-    domain_of[i] = &entities;
+    const std::vector<int>& entities = Domain(block.domains[p]);
+    search.domain_of[i] = &entities;
     std::vector<int> unary;
-    if (eager) {
+    if (On("eager-conjuncts")) {
       for (int c : comp.conjuncts) {
-        if (block.mask[c] == (uint64_t{1} << p) && !block.quantified[c]) {
+        if (block.mask[c].Only(p) && !block.quantified[c]) {
           unary.push_back(c);
-          is_unary[c] = true;
+          search.is_unary[c] = true;
         }
       }
+    }
+    // Interchangeable variables have the same candidates: compute them once.
+    if (i > 0 && comp.group[i] == comp.group[i - 1] && block.domains[p] == block.domains[comp.positions[i - 1]]) {
+      search.cand[i] = search.cand[i - 1];
+      continue;
     }
     for (int e : entities) {
       if (env.IsBound(e)) continue;
@@ -551,23 +705,81 @@ double PlannedEvaluator::SearchComponent(const Block& block, const Component& co
         }
         env.Unbind(var);
       }
-      if (u > 0.0) cand[i].emplace_back(e, u);
+      if (u > 0.0) search.cand[i].emplace_back(e, u);
     }
-    if (cand[i].empty()) return 0.0;
+    if (search.cand[i].empty()) return false;
   }
+  return true;
+}
 
-  // Join order: smallest domain first, then the most connected to what is bound.
-  std::vector<int> order;  // indices into comp.positions
-  std::vector<bool> placed(k, false);
-  auto links = [&](size_t i) {
-    int n = 0;
-    for (int c : comp.conjuncts) {
-      uint64_t m = block.mask[c];
-      if (!(m >> comp.positions[i] & 1)) continue;
-      for (int j : order) n += (m >> comp.positions[j] & 1) ? 1 : 0;
+std::optional<double> PlannedEvaluator::SolveArrangementStep(ComponentSearch& search, Env& env,
+                                                             std::vector<int>* best, std::string* outcome) {
+  const Block& block = search.block;
+  const Component& comp = search.comp;
+  const auto& cand = search.cand[0];
+  ArrangementSpec spec;
+  spec.aligned = comp.arrangement->aligned;
+  spec.clustered = comp.arrangement->clustered;
+  spec.n = search.k;
+  spec.soft = !params_.crisp;
+  // Every variable has the same candidates (one group); the operator needs them to pass the
+  // one-variable conjuncts with one value, so that only the arrangement decides.
+  const bool uniform = std::all_of(cand.begin(), cand.end(), [&](const auto& c) { return c.second == cand[0].second; });
+  if (!CanSolveArrangement(spec)) {
+    *outcome = "enumerated: soft aligned() has no exact polynomial operator";
+    return std::nullopt;
+  }
+  if (!uniform) {
+    *outcome = "enumerated: the candidates' class values differ (soft), no exact polynomial operator";
+    return std::nullopt;
+  }
+  if (!On("eager-conjuncts")) {
+    *outcome = "enumerated: eager-conjuncts is off";
+    return std::nullopt;
+  }
+  std::vector<int> ids;
+  for (const auto& [e, u] : cand) ids.push_back(e);
+  ArrangementContext ctx;
+  ctx.scene = scene_;
+  ctx.params = &params_;
+  ctx.near = [&](int a, int b) { return CachedRelation(logic::Relation::kNear, a, b); };
+  ctx.tick = [&]() { Step(*block.node); };
+  std::vector<int> found = SolveArrangement(spec, ids, ctx);
+  if (found.empty()) {
+    *outcome = "exact arrangement operator: none";
+    return 0.0;
+  }
+  // The value of the set found, from the atoms themselves (this also verifies it).
+  double v = 1.0;
+  for (size_t i = 0; i < search.k; ++i) env.Bind(block.vars[comp.positions[i]], found[i]);
+  for (int c : comp.conjuncts) {
+    v = And(params_.semantics, v, Eval(*block.conjuncts[c], env));
+    if (v == 0.0) break;
+  }
+  for (size_t i = search.k; i-- > 0;) env.Unbind(block.vars[comp.positions[i]]);
+  if (params_.crisp && v != 1.0) {
+    *outcome = "enumerated: a set found on a rounding boundary did not verify";
+    return std::nullopt;
+  }
+  *outcome = "exact arrangement operator: found";
+  if (best) *best = found;
+  return v;
+}
+
+void PlannedEvaluator::ChooseJoinOrder(ComponentSearch& search) {
+  // Smallest domain first, then the most connected to what is bound (links counted
+  // incrementally: per conjunct, how many of its variables are placed).
+  const Block& block = search.block;
+  const Component& comp = search.comp;
+  const size_t k = search.k;
+  std::vector<std::vector<int>> conjuncts_of(k);
+  for (int c : comp.conjuncts) {
+    for (size_t i = 0; i < k; ++i) {
+      if (block.mask[c].Has(comp.positions[i])) conjuncts_of[i].push_back(c);
     }
-    return n;
-  };
+  }
+  std::vector<int> links(k, 0);
+  std::vector<bool> placed(k, false);
   for (size_t step = 0; step < k; ++step) {
     size_t pick = k;
     if (!On("join-order")) {
@@ -575,246 +787,248 @@ double PlannedEvaluator::SearchComponent(const Block& block, const Component& co
     } else {
       for (size_t i = 0; i < k; ++i) {
         if (placed[i]) continue;
-        if (pick == k) {
+        if (pick == k || links[i] > links[pick] ||
+            (links[i] == links[pick] && search.cand[i].size() < search.cand[pick].size())) {
           pick = i;
-          continue;
         }
-        int li = links(i), lp = links(pick);
-        if (li > lp || (li == lp && cand[i].size() < cand[pick].size())) pick = i;
       }
     }
     placed[pick] = true;
-    order.push_back(static_cast<int>(pick));
+    search.order.push_back(static_cast<int>(pick));
+    for (int c : conjuncts_of[pick]) {
+      for (size_t i = 0; i < k; ++i) {
+        if (!placed[i] && block.mask[c].Has(comp.positions[i])) ++links[i];
+      }
+    }
   }
-  std::vector<int> level_of(k);
-  for (size_t l = 0; l < k; ++l) level_of[order[l]] = static_cast<int>(l);
+  search.level_of.resize(k);
+  for (size_t l = 0; l < k; ++l) search.level_of[search.order[l]] = static_cast<int>(l);
+  // Symmetry breaking: interchangeable variables take increasing entities in level order.
+  search.previous_same_group.assign(k, -1);
+  if (On("symmetry")) {
+    std::map<int, int> last_level;
+    for (size_t l = 0; l < k; ++l) {
+      const int g = comp.group[search.order[l]];
+      auto it = last_level.find(g);
+      if (it != last_level.end()) search.previous_same_group[l] = it->second;
+      last_level[g] = static_cast<int>(l);
+    }
+  }
+}
 
-  // Schedule: each conjunct at the level binding its last variable. A quantified conjunct
-  // ranges over entities distinct from every bound variable (spec §6), so it also waits for
-  // every variable whose class domain could hold one of its quantified entities; when none
-  // could and it uses no block variable, it is evaluated once, before the search.
-  std::vector<std::vector<int>> at_level(k);
-  std::vector<int> before_search;
-  std::vector<std::vector<std::pair<const BoundNode*, std::vector<int>>>> aligned_checks(k);
+void PlannedEvaluator::Schedule(ComponentSearch& search) {
+  // Each conjunct at the level binding its last variable. A quantified conjunct ranges over
+  // entities distinct from every bound variable (spec §6), so it also waits for every variable
+  // whose class domain could hold one of its quantified entities; when none could and it uses
+  // no block variable, it is evaluated once, before the search.
+  const Block& block = search.block;
+  const Component& comp = search.comp;
+  const size_t k = search.k;
+  search.at_level.assign(k, {});
+  search.aligned_checks.assign(k, {});
+  std::unordered_map<int, int> level_of_var;  // block variable → level
+  for (size_t i = 0; i < k; ++i) level_of_var[block.vars[comp.positions[i]]] = search.level_of[i];
   for (int c : comp.conjuncts) {
-    if (is_unary[c]) continue;
+    if (search.is_unary[c]) continue;
     int level = static_cast<int>(k) - 1;
-    if (eager) {
+    if (On("eager-conjuncts")) {
       level = -1;
       for (size_t i = 0; i < k; ++i) {
         const int p = comp.positions[i];
-        bool waits = block.mask[c] >> p & 1;
+        bool waits = block.mask[c].Has(p);
         for (size_t r = 0; block.quantified[c] && !waits && r < block.nested[c].size(); ++r) {
           waits = !Disjoint(block.nested[c][r], block.domains[p]);
         }
-        if (waits) level = std::max(level, level_of[i]);
+        if (waits) level = std::max(level, search.level_of[i]);
       }
       if (level < 0) {
-        before_search.push_back(c);
+        search.before_search.push_back(c);
         continue;
       }
     }
-    at_level[level].push_back(c);
+    search.at_level[level].push_back(c);
     const BoundNode& conj = *block.conjuncts[c];
     if (On("aligned-pruning") && conj.kind == NodeKind::kRelation && conj.relation == logic::Relation::kAligned) {
       // Partial checks wherever at least three of its variables are bound, before the last.
       for (int l = 0; l < level; ++l) {
         std::vector<int> bound_vars;
         for (int v : conj.vars) {
-          bool in_block = false;
-          for (size_t i = 0; i < k; ++i) {
-            if (block.vars[comp.positions[i]] == v) {
-              in_block = true;
-              if (level_of[i] <= l) bound_vars.push_back(v);
-            }
-          }
-          if (!in_block) bound_vars.push_back(v);  // bound outside the block
+          auto it = level_of_var.find(v);
+          if (it == level_of_var.end() || it->second <= l) bound_vars.push_back(v);  // or bound outside
         }
-        if (bound_vars.size() >= 3 && bound_vars.size() < conj.vars.size()) aligned_checks[l].emplace_back(&conj, bound_vars);
+        if (bound_vars.size() >= 3 && bound_vars.size() < conj.vars.size()) {
+          search.aligned_checks[l].emplace_back(&conj, bound_vars);
+        }
       }
     }
   }
+}
 
-  // Spatial filters: at each level, a conjunct tying the new variable to a bound entity within a
-  // distance gives a radius around that entity's box (conservative: box distance ≤ polygon
-  // distance); the candidates come from the domain's grid.
-  struct SpatialFilter {
-    const BoundNode* conj = nullptr;
-    int other_var = -1;
-    double radius_px = 0;      // fixed radius (overlap-type: 0; distance<X: X)
-    bool scaled = false;       // near: radius k·(s_other + max_s)/2
-    // Directional relations: the candidate's centroid coordinate on `axis` (0 x, 1 y) must be
-    // below (`less`) or above the bound entity's, within a slack of slack_s·(s_other + max_s)/2.
-    int axis = -1;
-    bool less = false;
-    double slack_s = 0;
-  };
-  std::vector<SpatialFilter> spatial(k);
-  if (On("spatial-index")) {
-    const double soft = params_.crisp ? 1.0 : 1.0 + params_.softness;
-    for (size_t l = 0; l < k; ++l) {
-      const int var = block.vars[comp.positions[order[l]]];
-      if (cand[order[l]].size() < 16) continue;  // a scan is as fast below this
-      for (int c : at_level[l]) {
-        const BoundNode& n = *block.conjuncts[c];
-        if (n.vars.size() != 2 || (n.vars[0] != var && n.vars[1] != var) || n.vars[0] == n.vars[1]) continue;
-        SpatialFilter f;
-        f.conj = &n;
-        f.other_var = n.vars[0] == var ? n.vars[1] : n.vars[0];
-        if (n.kind == NodeKind::kRelation) {
-          const bool first = n.vars[0] == var;  // the new variable is the relation's a in R(a, b)
-          switch (n.relation) {
-            case logic::Relation::kNear: f.scaled = true; f.radius_px = soft * params_.k_near; break;
-            case logic::Relation::kOn:
-            case logic::Relation::kContains:
-            case logic::Relation::kOverlaps: f.radius_px = 0; break;
-            // v = c(a) − c(b): left_of needs v.x < 0, right_of v.x > 0, above v.y < 0, below
-            // v.y > 0; soft truth is above 0 up to a quarter of S across the line.
-            case logic::Relation::kLeftOf:
-            case logic::Relation::kRightOf:
-            case logic::Relation::kAbove:
-            case logic::Relation::kBelow: {
-              const bool towards_less =
-                  n.relation == logic::Relation::kLeftOf || n.relation == logic::Relation::kAbove;
-              f.axis = n.relation == logic::Relation::kLeftOf || n.relation == logic::Relation::kRightOf ? 0 : 1;
-              f.less = towards_less == first;
-              f.slack_s = params_.crisp ? 0.0 : params_.softness;
-              break;
-            }
-            default: continue;
-          }
-        } else if (n.kind == NodeKind::kCompare && n.measure == logic::Measure::kDistance &&
-                   (n.op == logic::CmpOp::kLt || n.op == logic::CmpOp::kLe)) {
-          double t = ThresholdInPixels(n, scene_->gsd);
-          if (!std::isfinite(t)) continue;
-          f.radius_px = t * soft;
-        } else {
-          continue;
-        }
-        // The other variable must be bound before this level (an earlier level or outside).
-        bool other_bound = env.entity[f.other_var] >= 0;
-        for (size_t j = 0; j < l && !other_bound; ++j) other_bound = block.vars[comp.positions[order[j]]] == f.other_var;
-        if (!other_bound) continue;
-        spatial[l] = f;
-        if (f.axis < 0) break;  // distance-type: the most selective; keep it
-      }
-    }
-  }
-  // The positions in cand[i] of the candidates near the bound entity, in cand order.
-  auto nearby = [&](size_t level, size_t i, std::vector<size_t>* out) {
-    const SpatialFilter& f = spatial[level];
-    const Grid& g = GridOf(*domain_of[i]);
-    const SceneEntity& u = scene_->entities[env.entity[f.other_var]];
-    std::vector<int> hits;
-    if (f.axis >= 0) {
-      // A half-plane from the sorted centroid coordinates; ties included (conservative).
-      const auto& sorted = g.by_axis[f.axis];
-      const double slack = f.slack_s * (u.s + g.max_s) / 2.0;
-      const double at = f.axis == 0 ? u.c.x : u.c.y;
-      const double eps = 1e-9 * (1.0 + std::abs(at));
-      if (f.less) {
-        auto end = std::upper_bound(sorted.begin(), sorted.end(), std::make_pair(at + slack + eps, INT_MAX));
-        for (auto it = sorted.begin(); it != end; ++it) hits.push_back(it->second);
-      } else {
-        auto begin = std::lower_bound(sorted.begin(), sorted.end(), std::make_pair(at - slack - eps, INT_MIN));
-        for (auto it = begin; it != sorted.end(); ++it) hits.push_back(it->second);
-      }
-    }
-    const double r = f.scaled ? f.radius_px * (u.s + g.max_s) / 2.0 : f.radius_px;
-    const uint32_t stamp = ++grid_stamp_;
-    for (int cy = g.Cy(u.min_y - r); f.axis < 0 && cy <= g.Cy(u.max_y + r); ++cy) {
-      for (int cx = g.Cx(u.min_x - r); cx <= g.Cx(u.max_x + r); ++cx) {
-        for (int e : g.cells[cy * g.nx + cx]) {
-          if (grid_seen_[e] == stamp) continue;
-          grid_seen_[e] = stamp;
-          const SceneEntity& en = scene_->entities[e];
-          const double dx = std::max({0.0, en.min_x - u.max_x, u.min_x - en.max_x});
-          const double dy = std::max({0.0, en.min_y - u.max_y, u.min_y - en.max_y});
-          if (dx * dx + dy * dy <= r * r * (1 + 1e-12) + 1e-9) hits.push_back(e);
-        }
-      }
-    }
-    std::sort(hits.begin(), hits.end());
-    out->clear();
-    size_t h = 0;
-    for (size_t c = 0; c < cand[i].size() && h < hits.size(); ++c) {
-      while (h < hits.size() && hits[h] < cand[i][c].first) ++h;
-      if (h < hits.size() && hits[h] == cand[i][c].first) out->push_back(c);
-    }
-  };
-
-  double best_value = 0.0;
-  std::vector<int> current(k, -1), best_tuple;
-  bool done = false;
-  std::vector<const SceneEntity*> args;
-  std::function<void(size_t, double)> dfs = [&](size_t level, double partial) {
-    if (level == k) {
-      if (partial > best_value) {
-        best_value = partial;
-        best_tuple = current;
-        if (best_value >= 1.0) done = true;
-      }
-      return;
-    }
-    const size_t i = order[level];
-    const int var = block.vars[comp.positions[i]];
-    std::vector<size_t> positions;
-    const bool filtered = spatial[level].conj != nullptr;
-    if (filtered) nearby(level, i, &positions);
-    const size_t count = filtered ? positions.size() : cand[i].size();
-    for (size_t pi = 0; pi < count; ++pi) {
-      const auto& [e, u] = cand[i][filtered ? positions[pi] : pi];
-      if (done) return;
-      if (env.IsBound(e)) continue;
-      Step(*block.node);
-      double v = And(s, partial, u);
-      if (v == 0.0 || (bnb && v <= best_value)) continue;
-      env.Bind(var, e);
-      current[i] = e;
-      bool reject = false;
-      for (int c : at_level[level]) {
-        v = And(s, v, Eval(*block.conjuncts[c], env));
-        if (v == 0.0 || (bnb && v <= best_value)) {
-          reject = true;
-          break;
-        }
-      }
-      if (!reject) {
-        for (const auto& [conj, vars] : aligned_checks[level]) {
-          args.clear();
-          for (int av : vars) args.push_back(&scene_->entities[env.entity[av]]);
-          double a = RelationTruth(logic::Relation::kAligned, args, params_);
-          if (a == 0.0 || (bnb && And(s, v, a) <= best_value)) {
-            reject = true;
+void PlannedEvaluator::ChooseSpatialFilters(ComponentSearch& search, const Env& env) {
+  // At each level, a conjunct tying the new variable to a bound entity; the candidates then
+  // come from the domain's grid (or sorted centroids).
+  const Block& block = search.block;
+  const Component& comp = search.comp;
+  search.spatial.assign(search.k, {});
+  if (!On("spatial-index")) return;
+  const double soft = params_.crisp ? 1.0 : 1.0 + params_.softness;
+  for (size_t l = 0; l < search.k; ++l) {
+    const int var = block.vars[comp.positions[search.order[l]]];
+    if (search.cand[search.order[l]].size() < 16) continue;  // a scan is as fast below this
+    for (int c : search.at_level[l]) {
+      const BoundNode& n = *block.conjuncts[c];
+      if (n.vars.size() != 2 || (n.vars[0] != var && n.vars[1] != var) || n.vars[0] == n.vars[1]) continue;
+      SpatialFilter f;
+      f.conj = &n;
+      f.other_var = n.vars[0] == var ? n.vars[1] : n.vars[0];
+      if (n.kind == NodeKind::kRelation) {
+        const bool first = n.vars[0] == var;  // the new variable is the relation's a in R(a, b)
+        switch (n.relation) {
+          case logic::Relation::kNear: f.scaled = true; f.radius_px = soft * params_.k_near; break;
+          case logic::Relation::kOn:
+          case logic::Relation::kContains:
+          case logic::Relation::kOverlaps: f.radius_px = 0; break;
+          // v = c(a) − c(b): left_of needs v.x < 0, right_of v.x > 0, above v.y < 0, below
+          // v.y > 0; soft truth is above 0 up to a quarter of S across the line.
+          case logic::Relation::kLeftOf:
+          case logic::Relation::kRightOf:
+          case logic::Relation::kAbove:
+          case logic::Relation::kBelow: {
+            const bool towards_less = n.relation == logic::Relation::kLeftOf || n.relation == logic::Relation::kAbove;
+            f.axis = n.relation == logic::Relation::kLeftOf || n.relation == logic::Relation::kRightOf ? 0 : 1;
+            f.less = towards_less == first;
+            f.slack_s = params_.crisp ? 0.0 : params_.softness;
             break;
           }
+          default: continue;
         }
+      } else if (n.kind == NodeKind::kCompare && n.measure == logic::Measure::kDistance &&
+                 (n.op == logic::CmpOp::kLt || n.op == logic::CmpOp::kLe)) {
+        double t = ThresholdInPixels(n, scene_->gsd);
+        if (!std::isfinite(t)) continue;
+        f.radius_px = t * soft;
+      } else {
+        continue;
       }
-      if (!reject) dfs(level + 1, v);
-      current[i] = -1;
-      env.Unbind(var);
+      // The other variable must be bound before this level (an earlier level or outside).
+      bool other_bound = env.entity[f.other_var] >= 0;
+      for (size_t j = 0; j < l && !other_bound; ++j) {
+        other_bound = block.vars[comp.positions[search.order[j]]] == f.other_var;
+      }
+      if (!other_bound) continue;
+      search.spatial[l] = f;
+      if (f.axis < 0) break;  // distance-type: the most selective; keep it
     }
-  };
-  const uint64_t steps_before = steps_;
+  }
+}
+
+void PlannedEvaluator::Nearby(const ComponentSearch& search, size_t level, size_t i, const Env& env,
+                              std::vector<size_t>* out) {
+  // The positions in cand[i] of the candidates the level's spatial filter admits, in cand order.
+  const SpatialFilter& f = search.spatial[level];
+  const auto& cand = search.cand[i];
+  const Grid& g = GridOf(*search.domain_of[i]);
+  const SceneEntity& u = scene_->entities[env.entity[f.other_var]];
+  std::vector<int> hits;
+  if (f.axis >= 0) {
+    // A half-plane from the sorted centroid coordinates; ties included (conservative).
+    const auto& sorted = g.by_axis[f.axis];
+    const double slack = f.slack_s * (u.s + g.max_s) / 2.0;
+    const double at = f.axis == 0 ? u.c.x : u.c.y;
+    const double eps = 1e-9 * (1.0 + std::abs(at));
+    if (f.less) {
+      auto end = std::upper_bound(sorted.begin(), sorted.end(), std::make_pair(at + slack + eps, INT_MAX));
+      for (auto it = sorted.begin(); it != end; ++it) hits.push_back(it->second);
+    } else {
+      auto begin = std::lower_bound(sorted.begin(), sorted.end(), std::make_pair(at - slack - eps, INT_MIN));
+      for (auto it = begin; it != sorted.end(); ++it) hits.push_back(it->second);
+    }
+  }
+  const double r = f.scaled ? f.radius_px * (u.s + g.max_s) / 2.0 : f.radius_px;
+  const uint32_t stamp = ++grid_stamp_;
+  for (int cy = g.Cy(u.min_y - r); f.axis < 0 && cy <= g.Cy(u.max_y + r); ++cy) {
+    for (int cx = g.Cx(u.min_x - r); cx <= g.Cx(u.max_x + r); ++cx) {
+      for (int e : g.cells[cy * g.nx + cx]) {
+        if (grid_seen_[e] == stamp) continue;
+        grid_seen_[e] = stamp;
+        const SceneEntity& en = scene_->entities[e];
+        const double dx = std::max({0.0, en.min_x - u.max_x, u.min_x - en.max_x});
+        const double dy = std::max({0.0, en.min_y - u.max_y, u.min_y - en.max_y});
+        if (dx * dx + dy * dy <= r * r * (1 + 1e-12) + 1e-9) hits.push_back(e);
+      }
+    }
+  }
+  std::sort(hits.begin(), hits.end());
+  out->clear();
+  size_t h = 0;
+  for (size_t c = 0; c < cand.size() && h < hits.size(); ++c) {
+    while (h < hits.size() && hits[h] < cand[c].first) ++h;
+    if (h < hits.size() && hits[h] == cand[c].first) out->push_back(c);
+  }
+}
+
+void PlannedEvaluator::Enumerate(ComponentSearch& search, Env& env) {
   double start = 1.0;
-  for (int c : before_search) {
-    start = And(s, start, Eval(*block.conjuncts[c], env));
-    if (start == 0.0) break;
+  for (int c : search.before_search) {
+    start = And(params_.semantics, start, Eval(*search.block.conjuncts[c], env));
+    if (start == 0.0) return;
   }
-  if (start > 0.0) dfs(0, start);
-  if (best && best_value > 0) *best = best_tuple;
-  BlockStats& st = stats_[block.description.substr(0, block.description.find('\n'))];
-  ++st.searches;
-  std::string join;
-  for (size_t l = 0; l < k; ++l) {
-    const std::string& name = query_.var_names[block.vars[comp.positions[order[l]]]];
-    join += (l ? " → " : "") + name;
-    st.candidates[name] += cand[order[l]].size();
-    if (spatial[l].conj) ++st.grid_lookups;
+  search.current.assign(search.k, -1);
+  Descend(search, env, 0, start);
+}
+
+// The depth-first search of Enumerate: binds the variable of `level`, checks the conjuncts
+// scheduled there, cuts by branch and bound, and records the best full assignment.
+void PlannedEvaluator::Descend(ComponentSearch& search, Env& env, size_t level, double partial) {
+  const Semantics s = params_.semantics;
+  const bool bnb = On("branch-and-bound");
+  if (level == search.k) {
+    if (partial > search.best_value) {
+      search.best_value = partial;
+      search.best_tuple = search.current;
+      if (search.best_value >= 1.0) search.done = true;
+    }
+    return;
   }
-  ++st.join_orders[join];
-  st.assignments += steps_ - steps_before;
-  return best_value;
+  const Block& block = search.block;
+  const size_t i = search.order[level];
+  const int var = block.vars[search.comp.positions[i]];
+  const auto& cand = search.cand[i];
+  const int previous = search.previous_same_group[level];
+  const int floor = previous >= 0 ? search.current[search.order[previous]] : -1;
+  std::vector<size_t> positions;
+  const bool filtered = search.spatial[level].conj != nullptr;
+  if (filtered) Nearby(search, level, i, env, &positions);
+  const size_t count = filtered ? positions.size() : cand.size();
+  std::vector<const SceneEntity*> args;
+  for (size_t pi = 0; pi < count; ++pi) {
+    const auto& [e, u] = cand[filtered ? positions[pi] : pi];
+    if (search.done) return;
+    if (e <= floor || env.IsBound(e)) continue;
+    Step(*block.node);
+    double v = And(s, partial, u);
+    if (v == 0.0 || (bnb && v <= search.best_value)) continue;
+    env.Bind(var, e);
+    search.current[i] = e;
+    bool reject = false;
+    for (int c : search.at_level[level]) {
+      v = And(s, v, Eval(*block.conjuncts[c], env));
+      if (v == 0.0 || (bnb && v <= search.best_value)) {
+        reject = true;
+        break;
+      }
+    }
+    for (size_t a = 0; !reject && a < search.aligned_checks[level].size(); ++a) {
+      const auto& [conj, vars] = search.aligned_checks[level][a];
+      args.clear();
+      for (int av : vars) args.push_back(&scene_->entities[env.entity[av]]);
+      double truth = RelationTruth(logic::Relation::kAligned, args, params_);
+      reject = truth == 0.0 || (bnb && And(s, v, truth) <= search.best_value);
+    }
+    if (!reject) Descend(search, env, level + 1, v);
+    search.current[i] = -1;
+    env.Unbind(var);
+  }
 }
 
 double PlannedEvaluator::Forall(const BoundNode& node, Env& env, std::vector<int>* worst) {

@@ -34,6 +34,38 @@ double Directional(bool holds, double along, double across, const SceneEntity& a
   return FromMargin(holds, margin, params.softness * 1.0, params);
 }
 
+__int128 Abs(__int128 v) { return v < 0 ? -v : v; }
+
+// The crisp verdict of a directional relation, exactly where both centroids are exact (a tie
+// on the 45° boundary satisfies both neighbours, spec §4); otherwise in floating point.
+bool DirectionHolds(Relation relation, const SceneEntity& a, const SceneEntity& b, double vx, double vy) {
+  __int128 ex = 0, ey = 0;
+  const ExactPoint &p = a.exact_c, &q = b.exact_c;
+  if (p.valid && q.valid) {
+    // v = c(a) − c(b), scaled by p.q · q.q > 0.
+    ex = (p.ox - q.ox) * p.q * q.q + p.nx * q.q - q.nx * p.q;
+    ey = (p.oy - q.oy) * p.q * q.q + p.ny * q.q - q.ny * p.q;
+    switch (relation) {
+      case Relation::kLeftOf: return ex < 0 && Abs(ey) <= Abs(ex);
+      case Relation::kRightOf: return ex > 0 && Abs(ey) <= Abs(ex);
+      case Relation::kAbove: return ey < 0 && Abs(ex) <= Abs(ey);
+      default: return ey > 0 && Abs(ex) <= Abs(ey);
+    }
+  }
+  switch (relation) {
+    case Relation::kLeftOf: return vx < 0 && std::abs(vy) <= std::abs(vx);
+    case Relation::kRightOf: return vx > 0 && std::abs(vy) <= std::abs(vx);
+    case Relation::kAbove: return vy < 0 && std::abs(vx) <= std::abs(vy);
+    default: return vy > 0 && std::abs(vx) <= std::abs(vy);
+  }
+}
+
+// larger / smaller: A(a) > A(b), exactly where both areas are.
+bool LargerHolds(const SceneEntity& a, const SceneEntity& b) {
+  if (a.exact_twice_area >= 0 && b.exact_twice_area >= 0) return a.exact_twice_area > b.exact_twice_area;
+  return a.area > b.area;
+}
+
 double OnTruth(const SceneEntity& a, const SceneEntity& b, const TruthParams& params) {
   if (!(a.area > 0)) return FromMargin(false, -params.t_on, params.softness * params.t_on, params);
   double frac = ConvexIntersectionArea(a.hull, b.hull) / a.area;
@@ -62,11 +94,12 @@ double RelationTruth(Relation relation, std::span<const SceneEntity* const> args
     case Relation::kBelow: {
       const SceneEntity &a = *args[0], &b = *args[1];
       const double vx = a.c.x - b.c.x, vy = a.c.y - b.c.y;
+      const bool holds = DirectionHolds(relation, a, b, vx, vy);
       switch (relation) {
-        case Relation::kLeftOf: return Directional(vx < 0 && std::abs(vy) <= std::abs(vx), -vx, vy, a, b, params);
-        case Relation::kRightOf: return Directional(vx > 0 && std::abs(vy) <= std::abs(vx), vx, vy, a, b, params);
-        case Relation::kAbove: return Directional(vy < 0 && std::abs(vx) <= std::abs(vy), -vy, vx, a, b, params);
-        default: return Directional(vy > 0 && std::abs(vx) <= std::abs(vy), vy, vx, a, b, params);
+        case Relation::kLeftOf: return Directional(holds, -vx, vy, a, b, params);
+        case Relation::kRightOf: return Directional(holds, vx, vy, a, b, params);
+        case Relation::kAbove: return Directional(holds, -vy, vx, a, b, params);
+        default: return Directional(holds, vy, vx, a, b, params);
       }
     }
     case Relation::kOn: return OnTruth(*args[0], *args[1], params);
@@ -87,11 +120,12 @@ double RelationTruth(Relation relation, std::span<const SceneEntity* const> args
     }
     case Relation::kLarger:
     case Relation::kSmaller: {
-      double a = args[0]->area, b = args[1]->area;
-      if (relation == Relation::kSmaller) std::swap(a, b);
-      double top = std::max(a, b);
+      const SceneEntity* x = args[0];
+      const SceneEntity* y = args[1];
+      if (relation == Relation::kSmaller) std::swap(x, y);
+      const double a = x->area, b = y->area, top = std::max(a, b);
       double margin = top > 0 ? (a - b) / top : 0.0;
-      return FromMargin(a > b, margin, params.softness * 1.0, params);
+      return FromMargin(LargerHolds(*x, *y), margin, params.softness * 1.0, params);
     }
     case Relation::kAligned: {
       std::vector<Vec2> centres;

@@ -192,6 +192,92 @@ bool Ranks(const ImageResult& a, const ImageResult& b) {
   return a.image_id < b.image_id;
 }
 
+Status CheckOptimisationNames(const SearchOptions& options) {
+  const auto all = ListOptimizations();
+  for (const auto& name : options.disabled) {
+    if (std::none_of(all.begin(), all.end(), [&](const auto& o) { return o.first == name; })) {
+      std::string names;
+      for (const auto& o : all) names += (names.empty() ? "" : ", ") + o.first;
+      return Status::InvalidInput("unknown optimisation '" + name + "' (hint: one of " + names + ")");
+    }
+  }
+  return Status::Ok();
+}
+
+// Metric units need a gsd on every image holding entities they could be evaluated on (decided
+// from the class index alone, so it is the same for every plan).
+Status CheckMetricUnits(const Archive& archive, const logic::BoundQuery& query, const SearchOptions& options) {
+  if (!query.uses_metric_units || !std::isnan(options.truth.default_gsd)) return Status::Ok();
+  const auto metric_classes = reason::MetricClasses(query);
+  for (uint32_t image = 0; image < archive.ImageCount(); ++image) {
+    if (!std::isnan(archive.Gsd(image))) continue;
+    bool holds = false;
+    if (!metric_classes) {
+      holds = archive.Entities(image).count > 0;
+    } else {
+      for (int c : *metric_classes) holds |= archive.CountInImage(image, c) > 0;
+    }
+    if (holds) {
+      return Status::InvalidInput("image " + std::string(archive.ImageId(image)) +
+                                  " has no gsd, and the query compares its entities in metric units (hint: "
+                                  "pass --default-gsd M to assume M metres per pixel, or use px units)");
+    }
+  }
+  return Status::Ok();
+}
+
+// The images that can score above 0 (every image without the class index), ascending.
+std::vector<uint32_t> PruneCandidates(const Archive& archive, const logic::BoundQuery& query, bool use_index) {
+  std::vector<uint32_t> candidates;
+  if (use_index) {
+    Pruner pruner(archive, query);
+    Requirement req = pruner.Of(*query.root);
+    pruner.Filter(&req);
+    if (req.images) {
+      candidates.reserve(req.images->cardinality());
+      for (uint32_t i : *req.images) candidates.push_back(i);
+      return candidates;
+    }
+  }
+  candidates.resize(archive.ImageCount());
+  for (uint32_t i = 0; i < archive.ImageCount(); ++i) candidates[i] = i;
+  return candidates;
+}
+
+// The --explain text: the bound formula, pruning, the plan of every quantifier and what the
+// searches did.
+std::string DescribePlan(const Archive& archive, const logic::BoundQuery& query, const SearchOptions& options,
+                         const reason::TruthParams& truth, const SearchStats& stats, bool use_index, bool use_bounds,
+                         const std::vector<bool>& keep_class, const reason::PlannedEvaluator::Stats& plan_stats,
+                         size_t threads) {
+  std::string plan = "bound formula:\n  " + logic::Print(query) + "\n";
+  plan += "semantics: " + std::string(reason::SemanticsName(truth.semantics)) + (truth.crisp ? ", crisp" : ", soft") +
+          "; evaluator: " + (options.reference ? "reference" : "planned") + "\n";
+  plan += "archive pruning (class-index" + std::string(use_index ? "" : ", off") + "): " +
+          std::to_string(stats.candidates) + " of " + std::to_string(stats.images) + " images are candidates, " +
+          std::to_string(stats.images - stats.candidates) + " skipped\n";
+  if (use_bounds) {
+    plan += "top-k by upper bounds (topk-bounds): " + std::to_string(stats.evaluated) + " of " +
+            std::to_string(stats.candidates) + " candidates evaluated, " +
+            std::to_string(stats.candidates - stats.evaluated) + " skipped by their bound\n";
+  }
+  if (!keep_class.empty()) {
+    plan += "classes read:";
+    for (size_t c = 0; c < keep_class.size(); ++c) {
+      if (keep_class[c]) plan += " " + archive.ontology().Class(static_cast<int>(c)).name;
+    }
+    plan += "\n";
+  }
+  if (!options.reference) {
+    reason::PlannedEvaluator describer(query, truth, options.image_budget, options.disabled);
+    plan += "plan (what the searches did, over the " + std::to_string(stats.evaluated) + " images evaluated):\n" +
+            describer.Describe(&plan_stats);
+  } else {
+    plan += "plan: nested loops over every entity for every variable (reference)\n";
+  }
+  return plan + "threads: " + std::to_string(threads) + "\n";
+}
+
 }  // namespace
 
 std::vector<std::pair<std::string, std::string>> ListOptimizations() {
@@ -206,56 +292,16 @@ std::vector<std::pair<std::string, std::string>> ListOptimizations() {
 
 Result<SearchResponse> Run(const Archive& archive, const logic::BoundQuery& query, const SearchOptions& options) {
   const auto start = Clock::now();
-  for (const auto& name : options.disabled) {
-    const auto all = ListOptimizations();
-    if (std::none_of(all.begin(), all.end(), [&](const auto& o) { return o.first == name; })) {
-      std::string names;
-      for (const auto& o : all) names += (names.empty() ? "" : ", ") + o.first;
-      return Status::InvalidInput("unknown optimisation '" + name + "' (hint: one of " + names + ")");
-    }
-  }
+  if (Status st = CheckOptimisationNames(options); !st.ok()) return st;
   const bool use_index = !options.reference && !options.disabled.count("class-index");
   SearchResponse response;
   response.stats.images = archive.ImageCount();
 
-  // 0. Metric units need a gsd on every image holding entities they could be evaluated on
-  //    (decided from the class index alone, so it is the same for every plan).
-  if (query.uses_metric_units && std::isnan(options.truth.default_gsd)) {
-    const auto metric_classes = reason::MetricClasses(query);
-    for (uint32_t image = 0; image < archive.ImageCount(); ++image) {
-      if (!std::isnan(archive.Gsd(image))) continue;
-      bool holds = false;
-      if (!metric_classes) {
-        holds = archive.Entities(image).count > 0;
-      } else {
-        for (int c : *metric_classes) holds |= archive.CountInImage(image, c) > 0;
-      }
-      if (holds) {
-        return Status::InvalidInput("image " + std::string(archive.ImageId(image)) +
-                                    " has no gsd, and the query compares its entities in metric units (hint: "
-                                    "pass --default-gsd M to assume M metres per pixel, or use px units)");
-      }
-    }
-  }
+  // 0. Metric units need a gsd on every image they could be evaluated on.
+  if (Status st = CheckMetricUnits(archive, query, options); !st.ok()) return st;
 
   // 1. Archive-level pruning.
-  std::vector<uint32_t> candidates;
-  if (use_index) {
-    Pruner pruner(archive, query);
-    Requirement req = pruner.Of(*query.root);
-    pruner.Filter(&req);
-    if (req.images) {
-      candidates.reserve(req.images->cardinality());
-      for (uint32_t i : *req.images) candidates.push_back(i);
-    }
-    if (!req.images) {
-      candidates.resize(archive.ImageCount());
-      for (uint32_t i = 0; i < archive.ImageCount(); ++i) candidates[i] = i;
-    }
-  } else {
-    candidates.resize(archive.ImageCount());
-    for (uint32_t i = 0; i < archive.ImageCount(); ++i) candidates[i] = i;
-  }
+  const std::vector<uint32_t> candidates = PruneCandidates(archive, query, use_index);
   response.stats.candidates = candidates.size();
 
   // 2. Evaluation, one evaluator per thread; results kept per candidate for determinism.
@@ -264,9 +310,17 @@ Result<SearchResponse> Run(const Archive& archive, const logic::BoundQuery& quer
     keep_class = reason::RelevantClasses(query, archive.ontology().ClassCount());
   }
   reason::TruthParams truth = options.truth;
+  const auto budget_start = options.budget_start == Clock::time_point{} ? start : options.budget_start;
+  // Evaluation stops at 95 % of the budget: winding down (threads joining, memory released, the
+  // refusal printed) fits in the rest, so that the whole process ends within S plus 10 %.
+  const auto deadline = budget_start + std::chrono::duration_cast<Clock::duration>(
+                                           std::chrono::duration<double>(0.95 * options.query_budget_seconds));
   auto make_evaluator = [&]() -> std::unique_ptr<reason::Evaluator> {
-    if (options.reference) return std::make_unique<reason::ReferenceEvaluator>(query, truth, options.image_budget);
-    return std::make_unique<reason::PlannedEvaluator>(query, truth, options.image_budget, options.disabled);
+    std::unique_ptr<reason::Evaluator> e;
+    if (options.reference) e = std::make_unique<reason::ReferenceEvaluator>(query, truth, options.image_budget);
+    else e = std::make_unique<reason::PlannedEvaluator>(query, truth, options.image_budget, options.disabled);
+    e->SetDeadline(deadline, options.query_budget_seconds);
+    return e;
   };
   auto scene_of = [&](uint32_t image) {
     double gsd = archive.Gsd(image);
@@ -282,8 +336,6 @@ Result<SearchResponse> Run(const Archive& archive, const logic::BoundQuery& quer
   std::mutex error_mu;
   std::optional<std::pair<size_t, Status>> first_error;  // lowest candidate index wins
   std::atomic<bool> stop{false};
-  const auto deadline = start + std::chrono::duration_cast<Clock::duration>(
-                                    std::chrono::duration<double>(options.query_budget_seconds));
   auto fail = [&](size_t index, Status st) {
     std::lock_guard lock(error_mu);
     if (!first_error || index < first_error->first) first_error.emplace(index, std::move(st));
@@ -333,7 +385,7 @@ Result<SearchResponse> Run(const Archive& archive, const logic::BoundQuery& quer
         if (pos >= limit) return;
         const size_t i = order[pos];
         const uint32_t image = candidates[i];
-        if ((pos & 63) == 0 && Clock::now() > deadline) {
+        if (Clock::now() > deadline) {
           return fail(i, Status::TooComplex("the query ran past its time budget of " +
                                             std::to_string(options.query_budget_seconds) + " s while evaluating '" +
                                             logic::Print(query) + "' (hint: narrow the query or raise --query-budget)"));
@@ -451,36 +503,17 @@ Result<SearchResponse> Run(const Archive& archive, const logic::BoundQuery& quer
   response.stats.ms = std::chrono::duration<double, std::milli>(Clock::now() - start).count();
 
   if (options.explain) {
-    std::string plan = "bound formula:\n  " + logic::Print(query) + "\n";
-    plan += "semantics: " + std::string(reason::SemanticsName(truth.semantics)) +
-            (truth.crisp ? ", crisp" : ", soft") + "; evaluator: " + (options.reference ? "reference" : "planned") + "\n";
-    plan += "archive pruning (class-index" + std::string(use_index ? "" : ", off") + "): " +
-            std::to_string(response.stats.candidates) + " of " + std::to_string(response.stats.images) +
-            " images are candidates, " + std::to_string(response.stats.images - response.stats.candidates) +
-            " skipped\n";
-    if (use_bounds) {
-      plan += "top-k by upper bounds (topk-bounds): " + std::to_string(response.stats.evaluated) + " of " +
-              std::to_string(response.stats.candidates) + " candidates evaluated, " +
-              std::to_string(response.stats.candidates - response.stats.evaluated) + " skipped by their bound\n";
-    }
-    if (!keep_class.empty()) {
-      plan += "classes read:";
-      for (size_t c = 0; c < keep_class.size(); ++c) {
-        if (keep_class[c]) plan += " " + archive.ontology().Class(static_cast<int>(c)).name;
-      }
-      plan += "\n";
-    }
-    if (!options.reference) {
-      reason::PlannedEvaluator describer(query, truth, options.image_budget, options.disabled);
-      plan += "plan (what the searches did, over the " + std::to_string(response.stats.evaluated) +
-              " images evaluated):\n" + describer.Describe(&plan_stats);
-    } else {
-      plan += "plan: nested loops over every entity for every variable (reference)\n";
-    }
-    plan += "threads: " + std::to_string(threads) + "\n";
-    response.plan = std::move(plan);
+    response.plan = DescribePlan(archive, query, options, truth, response.stats, use_index, use_bounds, keep_class,
+                                 plan_stats, threads);
   }
   return response;
+}
+
+std::string PlanBeforeRun(const logic::BoundQuery& query, const SearchOptions& options) {
+  std::string plan = "plan before running:\n  " + logic::Print(query) + "\n";
+  if (options.reference) return plan + "  nested loops over every entity for every variable (reference)\n";
+  reason::PlannedEvaluator describer(query, options.truth, options.image_budget, options.disabled);
+  return plan + describer.Describe();
 }
 
 }  // namespace georune::search

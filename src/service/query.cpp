@@ -33,6 +33,7 @@ Result<search::SearchOptions> SearchOptionsFor(const QueryRequest& r) {
   opts.threads = r.threads;
   opts.image_budget = r.image_budget;
   opts.query_budget_seconds = r.query_budget_seconds;
+  opts.budget_start = r.budget_start;
   opts.disabled = r.disabled;
   return opts;
 }
@@ -77,6 +78,7 @@ Result<QueryAnswer> AnswerQuery(const Archive& archive, const QueryRequest& requ
   QueryAnswer answer;
   auto query = BindRequest(archive, request, translator, answer.translation);
   if (!query.ok()) return query.status();
+  if (request.explain && request.on_plan) request.on_plan(search::PlanBeforeRun(*query, *opts));
   auto response = search::Run(archive, *query, *opts);
   if (!response.ok()) return response.status();
   answer.text = request.logic.empty() ? request.english : request.logic;

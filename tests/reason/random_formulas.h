@@ -37,6 +37,35 @@ inline reason::Scene RandomScene(std::mt19937& rng, int n, bool crisp_scores, do
   return scene;
 }
 
+// A scene of `n` small vehicles in a few short rows (spacing, jitter, gaps and turns vary, so
+// rows hold or break at random), plus a few entities of other classes.
+inline reason::Scene RandomRowScene(std::mt19937& rng, int n, bool crisp_scores) {
+  const Ontology& o = Ontology::Default();
+  const int car = *o.FindClass("small_vehicle"), ship = *o.FindClass("ship");
+  std::uniform_real_distribution<double> unit(0, 1), conf(0.05, 1.0);
+  reason::Scene scene;
+  scene.gsd = 0.5;
+  double x = 0, y = 0, dir = 0, spacing = 12;
+  for (int i = 0; i < n + n / 4; ++i) {
+    if (i % 5 == 0) {  // a new row
+      x = unit(rng) * 120, y = unit(rng) * 120, dir = unit(rng) < 0.5 ? 0.0 : unit(rng) * M_PI;
+      spacing = 10 + unit(rng) * 8;
+    }
+    x += spacing * std::cos(dir) + (unit(rng) - 0.5) * 3;
+    y += spacing * std::sin(dir) + (unit(rng) - 0.5) * 3;
+    const double w = 8 + unit(rng) * 4, h = 4 + unit(rng) * 2, t = dir + (unit(rng) - 0.5) * 0.3;
+    Corners c;
+    const double dx[4] = {-w / 2, w / 2, w / 2, -w / 2}, dy[4] = {-h / 2, -h / 2, h / 2, h / 2};
+    for (int k = 0; k < 4; ++k) {
+      c[2 * k] = std::round(x + dx[k] * std::cos(t) - dy[k] * std::sin(t));
+      c[2 * k + 1] = std::round(y + dx[k] * std::sin(t) + dy[k] * std::cos(t));
+    }
+    const int cls = i >= n ? ship : car;
+    scene.entities.push_back(reason::MakeSceneEntity(i, cls, crisp_scores ? 1.0 : conf(rng), c));
+  }
+  return scene;
+}
+
 // A random formula over variables a, b, c, d (and bound z, y), as text.
 inline std::string RandomFormula(std::mt19937& rng) {
   auto pick = [&](std::vector<std::string> v) { return v[rng() % v.size()]; };

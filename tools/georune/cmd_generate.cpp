@@ -21,6 +21,7 @@ struct GenerateArgs {
   double no_gsd_fraction = 0.05;
   int threads = 0;
   bool quiet = false;
+  bool dense = false;
 };
 
 int RunGenerate(const GenerateArgs& a) {
@@ -31,6 +32,7 @@ int RunGenerate(const GenerateArgs& a) {
   options.id_prefix = a.prefix;
   options.empty_fraction = a.empty_fraction;
   options.no_gsd_fraction = a.no_gsd_fraction;
+  options.dense = a.dense;
   const auto format =
       a.format == "jsonl" ? eval::GeneratedFormat::kJsonLines : eval::GeneratedFormat::kDotaLabelTxt;
   auto report = eval::GenerateArchiveFiles(*ontology, options, a.images, a.out, format, a.threads,
@@ -64,6 +66,8 @@ const bool kRegistered = RegisterCommand("generate", [](CLI::App& app, int& exit
                   "fraction of images written without gsd")
       ->check(CLI::Range(0.0, 1.0));
   cmd->add_option("--threads", args->threads, "worker threads (0 = all cores)");
+  cmd->add_flag("--dense", args->dense,
+                "dense scenes: parking lots, streets, tank farms, ports, aprons (40-900 objects each)");
   cmd->add_flag("--quiet", args->quiet, "no progress or summary on standard error");
   cmd->callback([args, &exit_code] { exit_code = RunGenerate(*args); });
 });

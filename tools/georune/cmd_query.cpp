@@ -1,4 +1,5 @@
 // georune query: run a logic (or English) query over an archive; ranked, explained results.
+#include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <memory>
@@ -13,6 +14,9 @@
 
 namespace georune::cli {
 namespace {
+
+// --query-budget counts from the start of the process (static initialisation, before main).
+const auto kProcessStart = std::chrono::steady_clock::now();
 
 struct QueryArgs {
   std::string archive;
@@ -64,6 +68,13 @@ int RunQuery(QueryArgs a) {
     translator = std::move(built).value();
   }
   a.request.disabled.insert(a.disable.begin(), a.disable.end());
+  a.request.budget_start = kProcessStart;
+  if (a.request.explain && a.format == "table") {
+    a.request.on_plan = [](const std::string& plan) {
+      std::printf("%s\n", plan.c_str());
+      std::fflush(stdout);
+    };
+  }
   auto answer = service::AnswerQuery(**opened, a.request, translator.get());
   if (!answer.ok()) return ReportError(answer.status());
   if (a.format == "json") {

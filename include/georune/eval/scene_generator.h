@@ -34,6 +34,10 @@ struct GeneratorOptions {
   double empty_fraction = 0.04;   // images with no object at all
   double no_gsd_fraction = 0.05;  // images whose gsd is unknown (NaN); layouts still metric
   double density = 1.0;           // multiplies the number of loose objects per scene
+  // Dense scenes instead: parking lots in blocks of rows with empty bays, streets with gently
+  // curving kerbs lined with cars, tank farms, ports with ships along piers, aprons with rows of
+  // planes; 40–900 objects per image, 2048–4096 px (empty_fraction does not apply).
+  bool dense = false;
 };
 
 // Image id for a 0-based index: "G0000001" for index 0.

@@ -14,6 +14,7 @@
 // search::Run; an evaluator given such a scene treats the comparison as false.)
 #pragma once
 
+#include <chrono>
 #include <memory>
 #include <set>
 #include <string>
@@ -75,6 +76,15 @@ class Evaluator {
   // Catches budget exhaustion and reports it.
   Result<ImageScore> Score(const Scene& scene, bool explain);
 
+  // A wall-clock deadline: once past it, Score() stops within 256 assignments
+  // and returns kTooComplex naming the subformula being enumerated. `budget_seconds` is quoted
+  // in that message.
+  using Clock = std::chrono::steady_clock;
+  void SetDeadline(Clock::time_point deadline, double budget_seconds) {
+    deadline_ = deadline;
+    deadline_seconds_ = budget_seconds;
+  }
+
  protected:
   Evaluator(const logic::BoundQuery& query, const TruthParams& params, uint64_t budget);
   // Called before evaluating a scene.
@@ -94,6 +104,8 @@ class Evaluator {
   const Scene* scene_ = nullptr;
   uint64_t budget_;
   uint64_t steps_ = 0;
+  Clock::time_point deadline_ = Clock::time_point::max();
+  double deadline_seconds_ = 0;
 };
 
 class ReferenceEvaluator : public Evaluator {

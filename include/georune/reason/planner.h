@@ -15,6 +15,12 @@
 //                       by left_of/right_of/above/below, from centroids sorted on that axis.
 //  - relation-cache:    binary relation values are computed once per entity pair and image
 //                       (clustered() reuses the cached near() values).
+//  - symmetry:          interchangeable variables (plan::SymmetricGroups) are bound in
+//                       increasing entity order only: one assignment per set, not n! of them.
+//  - arrangements:      a component that is n interchangeable variables under aligned and/or
+//                       clustered (plan::FindArrangement) is decided by the exact polynomial
+//                       operator of arrangement.h; soft aligned, or soft candidates of unequal
+//                       class values, are enumerated instead (--explain says so).
 // Quantified conjuncts are evaluated only when every variable in scope is bound (spec §6).
 #pragma once
 
@@ -59,6 +65,7 @@ class PlannedEvaluator : public Evaluator {
     std::map<std::string, uint64_t> candidates;    // variable → candidates, summed
     uint64_t grid_lookups = 0;
     uint64_t assignments = 0;
+    std::map<std::string, uint64_t> operators;     // operator outcome → searches
   };
   using Stats = std::map<std::string, BlockStats>;  // keyed by the block's print
   const Stats& stats() const { return stats_; }
@@ -84,7 +91,23 @@ class PlannedEvaluator : public Evaluator {
   const std::vector<ClassSet>& RestrictionsOf(const logic::BoundNode& quantifier);
   std::unordered_map<const logic::BoundNode*, std::vector<ClassSet>> restrictions_;
   double Exists(const Block& block, Env& env, std::vector<int>* best);
+  // The operators of a block's components (symmetric groups, arrangement) and their print.
+  void ChooseOperators(Block* b) const;
+  std::string DescribeOperator(const Block& b, const Component& comp) const;
+  // One component's search, in named steps: candidates, the arrangement operator (when the
+  // component is one), join order, schedule of conjuncts, spatial filters, enumeration.
+  struct SpatialFilter;
+  struct ComponentSearch;
   double SearchComponent(const Block& block, const Component& comp, Env& env, std::vector<int>* best);
+  bool FindCandidates(ComponentSearch& search, Env& env);
+  std::optional<double> SolveArrangementStep(ComponentSearch& search, Env& env, std::vector<int>* best,
+                                             std::string* outcome);
+  void ChooseJoinOrder(ComponentSearch& search);
+  void Schedule(ComponentSearch& search);
+  void ChooseSpatialFilters(ComponentSearch& search, const Env& env);
+  void Nearby(const ComponentSearch& search, size_t level, size_t i, const Env& env, std::vector<size_t>* out);
+  void Enumerate(ComponentSearch& search, Env& env);
+  void Descend(ComponentSearch& search, Env& env, size_t level, double partial);
   double Forall(const logic::BoundNode& node, Env& env, std::vector<int>* worst);
   double Count(const logic::BoundNode& node, Env& env, std::vector<int>* chosen);
   bool On(const char* name) const { return disabled_.count(name) == 0; }

@@ -11,6 +11,7 @@
 // Thread safety: Run() may be called concurrently on one Archive.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <set>
 #include <string>
@@ -29,6 +30,8 @@ struct SearchOptions {
   std::set<std::string> disabled;  // optimisations switched off by name (see ListOptimizations)
   uint64_t image_budget = 50'000'000;   // assignments tried per image before kTooComplex
   double query_budget_seconds = 30.0;   // wall time before kTooComplex
+  // When the budget started (the process start, for a CLI); the default: when Run() starts.
+  std::chrono::steady_clock::time_point budget_start{};
   int threads = 0;               // 0 = all cores
   bool explain = false;          // fill SearchResponse::plan
 };
@@ -64,5 +67,10 @@ struct SearchResponse {
 
 Result<SearchResponse> Run(const Archive& archive, const logic::BoundQuery& query,
                            const SearchOptions& options);
+
+// The plan Run() will follow, before running it (for --explain): the bound formula, the
+// evaluator, and for every quantifier its variables' domains, components and operator (exact
+// arrangement or enumerating search). Run()'s SearchResponse::plan then adds what each did.
+std::string PlanBeforeRun(const logic::BoundQuery& query, const SearchOptions& options);
 
 }  // namespace georune::search

@@ -13,7 +13,9 @@
 // thread-safe (one per thread).
 #pragma once
 
+#include <chrono>
 #include <cstddef>
+#include <functional>
 #include <cstdint>
 #include <optional>
 #include <set>
@@ -44,6 +46,10 @@ struct QueryRequest {
   int threads = 0;                    // 0 = all cores
   uint64_t image_budget = 50'000'000;
   double query_budget_seconds = 30.0;
+  // When the query budget started (a CLI: the process start); the default: when the search starts.
+  std::chrono::steady_clock::time_point budget_start{};
+  // With explain: called with the plan (search::PlanBeforeRun) before the search starts.
+  std::function<void(const std::string& plan)> on_plan;
 };
 
 // What the translator said, when the query was English.

@@ -1,0 +1,42 @@
+// Read-only analyses of an exists block (its bound variables and conjuncts), used by the planner
+// to choose operators. Nothing here rewrites a formula.
+//
+//  - SymmetricGroups: which variables are interchangeable. Swapping x and y maps the multiset of
+//    conjuncts onto itself (aligned and clustered are symmetric in their arguments; every other
+//    atom keeps its argument order). Swaps that are automorphisms compose, so "interchangeable"
+//    is an equivalence; the search binds the members of a group in increasing entity order only.
+//  - FindArrangement: whether a set of variables with its conjuncts is an arrangement, "n
+//    interchangeable entities, each passing the same one-variable conjuncts, that are aligned,
+//    clustered, or both" — the shape that has an exact polynomial operator (reason/arrangement.h).
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "georune/logic/bound.h"
+
+namespace georune::plan {
+
+// A group id per variable of `vars` (positions with equal ids are interchangeable), from the
+// conjuncts of the block binding them.
+std::vector<int> SymmetricGroups(const std::vector<const logic::BoundNode*>& conjuncts, const std::vector<int>& vars);
+
+struct Arrangement {
+  bool aligned = false;    // aligned(all the variables) is a conjunct
+  bool clustered = false;  // clustered(all the variables) is a conjunct
+  size_t n = 0;            // how many variables
+};
+
+// `vars` and `conjuncts` are one component of a block (every conjunct uses only these variables
+// of the block); `groups` from SymmetricGroups. An arrangement when: all variables form one
+// group; each conjunct is either quantifier-free on one variable, or aligned/clustered over
+// exactly the variables (each once); at least one is aligned/clustered.
+std::optional<Arrangement> FindArrangement(const std::vector<const logic::BoundNode*>& conjuncts,
+                                           const std::vector<int>& vars, const std::vector<int>& groups);
+
+// A text key of `node` with variable v printed as rename(v), arguments of symmetric relations
+// sorted: equal keys mean equal truth under every binding.
+std::string SymmetricKey(const logic::BoundNode& node, const std::vector<int>& rename);
+
+}  // namespace georune::plan

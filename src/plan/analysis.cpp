@@ -1,0 +1,130 @@
+#include "georune/plan/analysis.h"
+
+#include <algorithm>
+#include <cstdio>
+#include <numeric>
+
+namespace georune::plan {
+namespace {
+
+using logic::BoundNode;
+using logic::NodeKind;
+
+bool IsSymmetricRelation(const BoundNode& n) {
+  return n.kind == NodeKind::kRelation &&
+         (n.relation == logic::Relation::kAligned || n.relation == logic::Relation::kClustered);
+}
+
+bool ContainsQuantifier(const BoundNode& n) {
+  if (n.kind == NodeKind::kExists || n.kind == NodeKind::kForall || n.kind == NodeKind::kAtLeast ||
+      n.kind == NodeKind::kAtMost || n.kind == NodeKind::kExactly) {
+    return true;
+  }
+  return std::any_of(n.children.begin(), n.children.end(), [](const auto& c) { return ContainsQuantifier(*c); });
+}
+
+void AppendKey(const BoundNode& n, const std::vector<int>& rename, std::string* out) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "(%d:%d:%d:%d:%d:%d:%.17g:%ld:", static_cast<int>(n.kind), n.value ? 1 : 0,
+                static_cast<int>(n.relation), static_cast<int>(n.measure), static_cast<int>(n.op),
+                static_cast<int>(n.unit), n.number, n.count);
+  *out += buf;
+  if (n.kind == NodeKind::kClass) {
+    *out += n.any_class ? "*" : "";
+    for (int c : n.class_ids) *out += std::to_string(c) + ",";
+  }
+  std::vector<int> vars;
+  for (int v : n.vars) vars.push_back(v >= 0 && v < static_cast<int>(rename.size()) ? rename[v] : v);
+  if (IsSymmetricRelation(n)) std::sort(vars.begin(), vars.end());
+  *out += "[";
+  for (int v : vars) *out += std::to_string(v) + ",";
+  *out += "]";
+  for (const auto& c : n.children) AppendKey(*c, rename, out);
+  *out += ")";
+}
+
+int MaxVar(const BoundNode& n) {
+  int m = -1;
+  for (int v : n.vars) m = std::max(m, v);
+  for (const auto& c : n.children) m = std::max(m, MaxVar(*c));
+  return m;
+}
+
+std::vector<std::string> SortedKeys(const std::vector<const BoundNode*>& conjuncts, const std::vector<int>& rename) {
+  std::vector<std::string> keys;
+  keys.reserve(conjuncts.size());
+  for (const BoundNode* c : conjuncts) keys.push_back(SymmetricKey(*c, rename));
+  std::sort(keys.begin(), keys.end());
+  return keys;
+}
+
+}  // namespace
+
+std::string SymmetricKey(const BoundNode& node, const std::vector<int>& rename) {
+  std::string out;
+  AppendKey(node, rename, &out);
+  return out;
+}
+
+std::vector<int> SymmetricGroups(const std::vector<const BoundNode*>& conjuncts, const std::vector<int>& vars) {
+  int max_var = -1;
+  for (const BoundNode* c : conjuncts) max_var = std::max(max_var, MaxVar(*c));
+  for (int v : vars) max_var = std::max(max_var, v);
+  std::vector<int> identity(static_cast<size_t>(max_var + 1));
+  std::iota(identity.begin(), identity.end(), 0);
+  const std::vector<std::string> original = SortedKeys(conjuncts, identity);
+
+  // Transpositions that are automorphisms compose into an equivalence: a variable joins the
+  // first group whose representative it can be swapped with.
+  std::vector<int> group(vars.size(), -1);
+  std::vector<size_t> representatives;
+  for (size_t p = 0; p < vars.size(); ++p) {
+    for (size_t g = 0; g < representatives.size() && group[p] < 0; ++g) {
+      std::vector<int> swap = identity;
+      std::swap(swap[vars[p]], swap[vars[representatives[g]]]);
+      if (SortedKeys(conjuncts, swap) == original) group[p] = static_cast<int>(g);
+    }
+    if (group[p] < 0) {
+      group[p] = static_cast<int>(representatives.size());
+      representatives.push_back(p);
+    }
+  }
+  return group;
+}
+
+std::optional<Arrangement> FindArrangement(const std::vector<const BoundNode*>& conjuncts,
+                                           const std::vector<int>& vars, const std::vector<int>& groups) {
+  if (vars.empty() || std::any_of(groups.begin(), groups.end(), [&](int g) { return g != groups[0]; })) {
+    return std::nullopt;
+  }
+  std::vector<int> sorted_vars = vars;
+  std::sort(sorted_vars.begin(), sorted_vars.end());
+  Arrangement a;
+  a.n = vars.size();
+  for (const BoundNode* c : conjuncts) {
+    if (ContainsQuantifier(*c)) return std::nullopt;
+    if (IsSymmetricRelation(*c)) {
+      std::vector<int> args = c->vars;
+      std::sort(args.begin(), args.end());
+      if (args != sorted_vars) return std::nullopt;
+      (c->relation == logic::Relation::kAligned ? a.aligned : a.clustered) = true;
+      continue;
+    }
+    // Otherwise it must mention exactly one of the variables (and no other variable).
+    std::vector<int> used;
+    std::vector<const BoundNode*> stack = {c};
+    while (!stack.empty()) {
+      const BoundNode* n = stack.back();
+      stack.pop_back();
+      used.insert(used.end(), n->vars.begin(), n->vars.end());
+      for (const auto& ch : n->children) stack.push_back(ch.get());
+    }
+    std::sort(used.begin(), used.end());
+    used.erase(std::unique(used.begin(), used.end()), used.end());
+    if (used.size() != 1 || !std::binary_search(sorted_vars.begin(), sorted_vars.end(), used[0])) return std::nullopt;
+  }
+  if (!a.aligned && !a.clustered) return std::nullopt;
+  return a;
+}
+
+}  // namespace georune::plan
