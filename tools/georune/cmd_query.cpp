@@ -7,6 +7,7 @@
 #include "command.h"
 #include "georune/archive/archive.h"
 #include "georune/logic/bound.h"
+#include "georune/logic/echo.h"
 #include "georune/nl/translator.h"
 #include "georune/search/search.h"
 #include "translator_options.h"
@@ -37,10 +38,11 @@ struct QueryArgs {
 };
 
 nlohmann::ordered_json ToJson(const QueryArgs& a, const std::string& text, const std::string& logic,
-                      const search::SearchResponse& r, const nl::Translation* translation) {
+                      const std::string& echo, const search::SearchResponse& r, const nl::Translation* translation) {
   nlohmann::ordered_json j;  // keys in the order of formats.md
   j["query"] = text;
   j["logic"] = logic;
+  j["echo"] = echo;
   j["semantics"] = a.semantics;
   j["mode"] = a.crisp ? "crisp" : "soft";
   if (translation) {
@@ -64,9 +66,11 @@ nlohmann::ordered_json ToJson(const QueryArgs& a, const std::string& text, const
   return j;
 }
 
-void PrintTable(const QueryArgs& a, const std::string& logic, const search::SearchResponse& r) {
+void PrintTable(const QueryArgs& a, const std::string& logic, const std::string& echo,
+                const search::SearchResponse& r) {
   if (a.explain) std::printf("%s\n", r.plan.c_str());
   std::printf("logic: %s\n", logic.c_str());
+  std::printf("echo:  %s\n", echo.c_str());
   std::printf("%-5s %-10s %-24s %s\n", "rank", "score", "image", "witness");
   int rank = 0;
   for (const auto& res : r.results) {
@@ -134,10 +138,11 @@ int RunQuery(QueryArgs a) {
   auto response = search::Run(archive, query, opts);
   if (!response.ok()) return ReportError(response.status());
   const std::string logic = logic::Print(query);
+  const std::string echo = logic::RenderEnglish(query);
   if (a.format == "json") {
-    std::printf("%s\n", ToJson(a, text, logic, *response, translation.get()).dump(2).c_str());
+    std::printf("%s\n", ToJson(a, text, logic, echo, *response, translation.get()).dump(2).c_str());
   } else {
-    PrintTable(a, logic, *response);
+    PrintTable(a, logic, echo, *response);
   }
   return 0;
 }

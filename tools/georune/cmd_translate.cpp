@@ -8,6 +8,7 @@
 
 #include "command.h"
 #include "georune/archive/archive.h"
+#include "georune/logic/echo.h"
 #include "georune/nl/translator.h"
 #include "georune/search/search.h"
 #include "translator_options.h"
@@ -30,8 +31,15 @@ nlohmann::json ComplexityJson(const logic::BoundQuery& q) {
           {"negations", c.negations}};
 }
 
+// The ontology to translate against: the archive's own when --archive is given.
+Result<Ontology> ChooseOntology(const TranslateArgs& a) {
+  if (a.archive.empty()) return Ontology::Load(a.ontology);
+  GEORUNE_ASSIGN_OR_RETURN(auto archive, Archive::Open(a.archive));
+  return archive->ontology();
+}
+
 int RunOne(const TranslateArgs& a) {
-  auto ont = Ontology::Load(a.ontology);
+  auto ont = ChooseOntology(a);
   if (!ont.ok()) return ReportError(ont.status());
   auto tr = a.translator.Build();
   if (!tr.ok()) return ReportError(tr.status());
@@ -40,7 +48,8 @@ int RunOne(const TranslateArgs& a) {
   double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
   if (!t.ok()) return ReportError(t.status());
   if (a.format == "json") {
-    nlohmann::json j = {{"text", a.english}, {"logic", t->formula}, {"translator", t->translator},
+    nlohmann::json j = {{"text", a.english}, {"logic", t->formula}, {"echo", logic::RenderEnglish(t->query)},
+                        {"translator", t->translator},
                         {"agreement", t->agreement}, {"samples", t->samples}, {"votes", t->votes},
                         {"complexity", ComplexityJson(t->query)}, {"ms", ms}};
     j["rejected"] = nlohmann::json::array();
@@ -49,6 +58,7 @@ int RunOne(const TranslateArgs& a) {
     std::printf("%s\n", j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace).c_str());
   } else {
     std::printf("%s\n", t->formula.c_str());
+    std::fprintf(stderr, "echo: %s\n", logic::RenderEnglish(t->query).c_str());
     if (t->translator == "llm") {
       std::fprintf(stderr, "agreement %d/%d (%.2f)\n", t->votes, t->samples, t->agreement);
       for (const auto& [cand, why] : t->rejected) std::fprintf(stderr, "rejected: %s: %s\n", cand.c_str(), why.c_str());
@@ -163,7 +173,8 @@ void Setup(CLI::App& app, int& exit_code) {
   CLI::App* cmd = app.add_subcommand("translate", "translate an English query into a logic formula");
   cmd->add_option("query", args->english, "the English query");
   cmd->add_option("--eval", args->eval_file, "JSON Lines with \"text\" and gold \"logic\": score the translator");
-  cmd->add_option("--archive", args->archive, "archive to compare crisp answers on (with --eval)");
+  cmd->add_option("--archive", args->archive,
+                  "archive whose ontology to translate against; with --eval, to compare crisp answers on");
   cmd->add_option("--ontology", args->ontology, "ontology for a single query: built-in name or JSON file");
   cmd->add_option("--format", args->format, "text or json")->check(CLI::IsMember({"text", "json"}));
   args->translator.AddTo(cmd);
