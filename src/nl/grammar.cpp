@@ -1143,12 +1143,13 @@ bool GrammarKnows(const std::string& w) {
 std::string Parser::Refusal(std::string_view english, const Tokens& trimmed, size_t furthest) const {
   std::string msg = "cannot translate \"" + std::string(english) + "\": ";
   std::vector<std::string> unknown;
+  const std::vector<std::string> vocabulary = ont_.Vocabulary();
   for (size_t i = 0; i < t_.size(); ++i) {
     const std::string& w = t_[i];
     if (LexiconKnows(w) || GrammarKnows(w) || IsNumberToken(w)) continue;
     if (MatchNoun(t_, i, ont_, wn_) || ont_.Resolve(w)) continue;
     bool part_of_class = false;
-    for (const auto& v : ont_.Vocabulary()) {
+    for (const auto& v : vocabulary) {
       if (("_" + v + "_").find("_" + w + "_") != std::string::npos) part_of_class = true;
     }
     if (part_of_class) continue;

@@ -312,7 +312,8 @@ bool KnownWord(const std::string& word, const WordNet* wn) {
 std::optional<std::pair<std::string, std::string>> TypoClass(const std::string& joined, const Ontology& ont,
                                                              const WordNet* wn) {
   std::optional<std::pair<std::string, std::string>> hit;
-  for (const auto& surface : ont.Vocabulary()) {
+  const std::vector<std::string> vocabulary = ont.Vocabulary();
+  for (const auto& surface : vocabulary) {
     if (surface.size() + 1 < joined.size() || surface.size() > joined.size() + 1) continue;
     if (TypoDistance(joined, surface) != 1) continue;
     // the word that differs

@@ -242,8 +242,8 @@ TEST(English, HrrsdOntologyIsUsed) {
 }
 
 TEST(English, EverydayPhrasings) {
-  std::string here = __FILE__;
-  std::string path = here.substr(0, here.rfind("/tests/")) + "/bench/queries/english-everyday.jsonl";
+  // absolute (GEORUNE_TEST_DATA_DIR is tests/nl/data): __FILE__ is relative under ccache's base_dir
+  std::string path = std::string(GEORUNE_TEST_DATA_DIR) + "/../../../bench/queries/english-everyday.jsonl";
   std::ifstream in(path);
   ASSERT_TRUE(in) << path;
   auto tr = MakeTranslator({}).value();

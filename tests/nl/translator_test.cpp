@@ -13,11 +13,9 @@ namespace {
 
 using json = nlohmann::json;
 
-// tests/nl/data/paraphrases.jsonl, beside this file.
-std::string ParaphrasePath() {
-  std::string here = __FILE__;
-  return here.substr(0, here.rfind('/')) + "/data/paraphrases.jsonl";
-}
+// tests/nl/data/paraphrases.jsonl, beside this file (an absolute path: __FILE__ is relative
+// when ccache rewrites paths below its base_dir).
+std::string ParaphrasePath() { return std::string(GEORUNE_TEST_DATA_DIR) + "/paraphrases.jsonl"; }
 
 const Ontology& Ont() { return Ontology::Default(); }
 
