@@ -430,8 +430,6 @@ void Parser::RelateNegated(Np* head, const std::string& rel, bool swap, Np& obj,
   // "not near any harbor" → NOT exists h: harbor(h) AND near(s, h)
   // "far from any vehicle" → NOT exists v: vehicle(v) AND NOT far(v, t)
   for (const auto& hv : head->vars) {
-    std::vector<std::string> conj;
-    std::string inner = Realize(obj, true);  // obj closed with its own vars bound below
     std::vector<std::string> body;
     for (const auto& c : obj.vars) body.push_back(Atom(obj.cls, {c}));
     for (auto& c : obj.own) body.push_back(c);
@@ -446,7 +444,6 @@ void Parser::RelateNegated(Np* head, const std::string& rel, bool swap, Np& obj,
       if (far_any) a = "NOT " + (swap ? Atom(rel, {hv, ov}) : Atom(rel, {ov, hv}));
       body.push_back(a);
     }
-    (void)inner;
     head->closed.push_back(Not(Exists(obj.vars, body)));
   }
 }
@@ -606,8 +603,9 @@ bool Parser::ParseNp(size_t& p, Np* np, int depth) {
     if (At(p, "more") && np->det != Det::kCount) break;
     ++p;
   }
-  while (At(p, "collinear") || At(p, "aligned")) {  // "3 collinear cars": the geometry alone
-    np->groups.push_back("aligned");
+  while (At(p, "collinear") || At(p, "aligned") || At(p, "clustered") || At(p, "grouped")) {
+    // "3 collinear cars": the geometry alone; "four clustered tanks"
+    np->groups.push_back(At(p, "collinear") || At(p, "aligned") ? "aligned" : "clustered");
     ++p;
   }
   bool isolated = false, empty = false;

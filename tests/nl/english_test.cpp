@@ -177,6 +177,7 @@ TEST(English, Groups) {
   }
   EXPECT_MEANS("three planes next to each other", "plane(a) AND plane(b) AND plane(c) AND clustered(a, b, c)");
   EXPECT_MEANS("a cluster of 4 planes", "plane(a) AND plane(b) AND plane(c) AND plane(d) AND clustered(a, b, c, d)");
+  EXPECT_MEANS("4 clustered planes", "plane(a) AND plane(b) AND plane(c) AND plane(d) AND clustered(a, b, c, d)");
   EXPECT_MEANS("a plane and a helicopter next to each other", "plane(p) AND helicopter(h) AND near(p, h)");
   EXPECT_MEANS("ships within 50 m of each other", "ship(a) AND ship(b) AND distance(a, b) <= 50 m");
 }
@@ -226,6 +227,19 @@ TEST(English, RefusesWordsOutsideTheOntologyNamingThem) {
     std::string zeppelin = Refusal("a zeppelin");
     EXPECT_NE(zeppelin.find("zeppelin -> airship"), std::string::npos) << zeppelin;
   }
+}
+
+TEST(English, LlmPromptFollowsTheSameConventions) {
+  std::string dota = LlmSystemPrompt(Ont());
+  for (const char* rule : {"exists>=N+1", "on(y, x) for bridges, helipads, courts, fields and airports",
+                           "aligned AND clustered", "(exists x: X(x)) AND forall", "'a few', 'several' = exists>=3"}) {
+    EXPECT_NE(dota.find(rule), std::string::npos) << rule;
+  }
+  EXPECT_NE(dota.find("bridge(b) AND NOT exists v: vehicle(v) AND on(v, b)"), std::string::npos);
+  // examples only over classes the ontology has: no small_vehicle in HRRSD's prompt
+  std::string hrrsd = LlmSystemPrompt(Ontology::BuiltIn("hrrsd").value());
+  EXPECT_EQ(hrrsd.find("small_vehicle("), std::string::npos);
+  EXPECT_NE(hrrsd.find("Q: every ship is near a harbor"), std::string::npos);
 }
 
 TEST(English, HrrsdOntologyIsUsed) {
