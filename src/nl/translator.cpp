@@ -49,16 +49,50 @@ const char* kSyntax =
     "'plane(a) AND plane(b)' means two planes. A variable that occurs only under NOT must be quantified "
     "there: write 'NOT exists b: ...'.";
 
+// The meaning conventions of ../shared/spec/english.md, for the LLM (the built-in grammar
+// implements the same).
+const char* kConventions =
+    "Conventions (follow them exactly):\n"
+    "- A bare plural or singular is one entity: 'ships near a harbor' = ship(s) AND harbor(h) AND near(s, h).\n"
+    "- Numbers: 'three ships' = three variables; 'at least N', 'N or more', 'N+' = exists>=N; 'more than N', "
+    "'over N', '> N' = exists>=N+1; 'fewer than N', '< N' = exists<=N-1; 'at most N', 'no more than N', "
+    "'up to N' = exists<=N; 'exactly N', 'only N' = exists=N.\n"
+    "- Vague quantities: 'a pair of' = 2 entities; 'a few', 'several' = exists>=3; 'many', 'lots of', "
+    "'dozens of' = exists>=10; 'a dozen' = 12; 'hundreds of' = exists>=100.\n"
+    "- 'an X with no Y', 'an X without Y', 'an X free of Y', 'an X with Y': Y in the relation X has with its "
+    "contents: on(y, x) for bridges, helipads, courts, fields and airports, near(y, x) for everything else; a "
+    "written relation ('near it', 'on it') wins. 'an empty X' = no object(o) in that relation.\n"
+    "- 'images with no Y', 'scenes without Y', 'X and no Y', 'X but no Y' = NOT exists y: Y(y) (anywhere).\n"
+    "- 'a row/line of N X', 'N X in a row', 'N X lined up' = aligned AND clustered over N variables (N = 3 "
+    "when no number is given); 'N X aligned', 'N collinear X' = aligned only; 'N X next to each other', 'close "
+    "together', 'a group/cluster of N X' = clustered, and near(a, b) when N = 2 (N = 2 when no number is "
+    "given); 'X and Y next to each other' = near(x, y).\n"
+    "- 'every X is near a Y', 'all X are near a Y', 'X that are all near a Y' = (exists x: X(x)) AND forall "
+    "x: X(x) -> exists y: Y(y) AND near(x, y): an image without any X does not match.\n"
+    "- Case, commas, full stops, hyphens, British spellings, small typos and filler words ('show me', "
+    "'please', 'images of') change nothing.\n"
+    "- A noun that is not one of the classes above (or a synonym of one) cannot be translated: do not guess a "
+    "broader or related class.\n";
+
 const std::vector<std::pair<const char*, const char*>>& FewShots() {
   static const std::vector<std::pair<const char*, const char*>> k = {
       {"two planes next to each other", "plane(a) AND plane(b) AND near(a, b)"},
       {"at least three storage tanks", "exists>=3 x: storage_tank(x)"},
+      {"more than 50 cars", "exists>=51 x: small_vehicle(x)"},
+      {"several ships", "exists>=3 x: ship(x)"},
       {"a harbor with no ships", "harbor(h) AND NOT exists s: ship(s) AND near(s, h)"},
+      {"a bridge without vehicles", "bridge(b) AND NOT exists v: vehicle(v) AND on(v, b)"},
+      {"an empty helipad", "helipad(p) AND NOT exists o: object(o) AND on(o, p)"},
+      {"images with no planes", "NOT exists p: plane(p)"},
       {"a storage tank far from any vehicle", "storage_tank(t) AND NOT exists v: vehicle(v) AND NOT far(v, t)"},
-      {"every ship is near a harbor", "forall s: ship(s) -> exists h: harbor(h) AND near(s, h)"},
+      {"every ship is near a harbor",
+       "(exists x: ship(x)) AND forall s: ship(s) -> exists h: harbor(h) AND near(s, h)"},
       {"fewer than three planes", "exists<=2 x: plane(x)"},
-      {"three tennis courts in a row",
+      {"cars in a row",
+       "small_vehicle(a) AND small_vehicle(b) AND small_vehicle(c) AND aligned(a, b, c) AND clustered(a, b, c)"},
+      {"three tennis courts aligned",
        "tennis_court(a) AND tennis_court(b) AND tennis_court(c) AND aligned(a, b, c)"},
+      {"Ships, near a harbour.", "ship(s) AND harbor(h) AND near(s, h)"},
       {"a ship longer than 100 m", "ship(s) AND length(s) > 100 m"},
       {"a helicopter or a plane", "helicopter(a) OR plane(b)"},
   };
@@ -153,8 +187,12 @@ std::string LlmSystemPrompt(const Ontology& ontology) {
   }
   s += "; object (any class)\n\nRelations:\n" + RelationsText() + "\n" + kSyntax +
        "\n\nInstructions: translate the whole query, keep every condition, use no other predicate names. "
-       "Answer with a JSON object {\"formula\": \"...\"} and nothing else.\n\nExamples:\n";
-  for (const auto& [en, f] : FewShots()) s += std::string("Q: ") + en + "\nA: {\"formula\": \"" + f + "\"}\n";
+       "Answer with a JSON object {\"formula\": \"...\"} and nothing else.\n\n" + kConventions +
+       "\nExamples:\n";
+  for (const auto& [en, f] : FewShots()) {
+    if (!logic::ParseAndBind(f, ontology).ok()) continue;  // an example over classes this ontology lacks
+    s += std::string("Q: ") + en + "\nA: {\"formula\": \"" + f + "\"}\n";
+  }
   return s;
 }
 

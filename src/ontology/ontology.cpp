@@ -10,66 +10,6 @@
 namespace georune {
 namespace {
 
-struct BuiltInClass {
-  const char* name;
-  const char* label;
-  std::vector<std::string> synonyms;
-  int since;  // 10 = DOTA v1.0, 15 = v1.5, 20 = v2.0
-};
-
-const std::vector<BuiltInClass>& DotaClasses() {
-  static const std::vector<BuiltInClass> kClasses = {
-      {"plane", "plane", {"airplane", "aeroplane", "aircraft", "airliner", "jet", "jetliner"}, 10},
-      {"ship", "ship", {"boat", "vessel", "watercraft", "freighter", "tanker ship"}, 10},
-      {"storage_tank", "storage-tank", {"tank", "oil tank", "fuel tank", "storage tank", "oil storage tank"}, 10},
-      {"baseball_diamond", "baseball-diamond", {"baseball field", "baseball diamond", "ballpark", "baseball pitch"}, 10},
-      {"tennis_court", "tennis-court", {"tennis court"}, 10},
-      {"basketball_court", "basketball-court", {"basketball court"}, 10},
-      {"ground_track_field", "ground-track-field",
-       {"running track", "athletics track", "track field", "track and field", "ground track field",
-        "athletics field", "race track", "running field", "track"}, 10},
-      {"harbor", "harbor", {"harbour", "port", "dock", "marina", "wharf", "pier", "quay"}, 10},
-      {"bridge", "bridge", {"overpass", "viaduct", "flyover"}, 10},
-      {"large_vehicle", "large-vehicle",
-       {"truck", "lorry", "bus", "trailer", "large vehicle", "big vehicle", "semi truck", "coach"}, 10},
-      {"small_vehicle", "small-vehicle",
-       {"car", "automobile", "van", "sedan", "small vehicle", "vehicle_small", "pickup", "suv"}, 10},
-      {"helicopter", "helicopter", {"chopper", "heli"}, 10},
-      {"roundabout", "roundabout", {"traffic circle", "rotary", "traffic roundabout"}, 10},
-      {"soccer_ball_field", "soccer-ball-field",
-       {"soccer field", "football field", "soccer pitch", "football pitch", "soccer ball field"}, 10},
-      {"swimming_pool", "swimming-pool", {"pool", "swimming pool"}, 10},
-      {"container_crane", "container-crane", {"crane", "gantry crane", "container crane", "port crane"}, 15},
-      {"airport", "airport", {"airfield", "aerodrome", "airstrip"}, 20},
-      {"helipad", "helipad", {"heliport", "helicopter pad", "landing pad"}, 20},
-  };
-  return kClasses;
-}
-
-Result<Ontology> MakeDota(int version, const std::string& name) {
-  nlohmann::json j;
-  j["name"] = name;
-  j["classes"] = nlohmann::json::array();
-  for (const auto& c : DotaClasses()) {
-    if (c.since > version) continue;
-    j["classes"].push_back({{"name", c.name}, {"labels", {c.label}}, {"synonyms", c.synonyms}});
-  }
-  j["groups"] = nlohmann::json::array();
-  j["groups"].push_back({{"name", "vehicle"},
-                         {"members", {"small_vehicle", "large_vehicle"}},
-                         {"synonyms", {"motor vehicle", "car or truck"}}});
-  j["groups"].push_back({{"name", "court"},
-                         {"members", {"tennis_court", "basketball_court"}},
-                         {"synonyms", {"sports court"}}});
-  std::vector<std::string> fields = {"baseball_diamond", "soccer_ball_field", "ground_track_field",
-                                     "tennis_court", "basketball_court"};
-  j["groups"].push_back({{"name", "sports_field"}, {"members", fields},
-                         {"synonyms", {"sports facility", "playing field", "sports ground"}}});
-  std::vector<std::string> aircraft = {"plane", "helicopter"};
-  j["groups"].push_back({{"name", "flying_vehicle"}, {"members", aircraft}, {"synonyms", {"flying machine"}}});
-  return Ontology::FromJson(j.dump(), "<built-in " + name + ">");
-}
-
 bool IsSnakeCase(const std::string& s) {
   if (s.empty() || !(s[0] >= 'a' && s[0] <= 'z')) return false;
   return std::all_of(s.begin(), s.end(),
@@ -253,16 +193,6 @@ std::string Ontology::ToJson() const {
   return j.dump(2);
 }
 
-Result<Ontology> Ontology::BuiltIn(std::string_view name) {
-  if (name == "dota-v1.0" || name == "dota1.0" || name == "dota-1.0") return MakeDota(10, "dota-v1.0");
-  if (name == "dota-v1.5" || name == "dota1.5" || name == "dota-1.5") return MakeDota(15, "dota-v1.5");
-  if (name == "dota-v2.0" || name == "dota2.0" || name == "dota-2.0" || name == "dota") {
-    return MakeDota(20, "dota-v2.0");
-  }
-  return Status::NotFound("no built-in ontology named '" + std::string(name) +
-                          "' (hint: dota-v1.0, dota-v1.5, dota-v2.0, or a JSON file)");
-}
-
 const Ontology& Ontology::Default() {
   static const Ontology kDefault = std::move(BuiltIn("dota-v2.0")).value();
   return kDefault;
@@ -273,7 +203,7 @@ Result<Ontology> Ontology::Load(const std::string& name_or_path) {
   if (built_in.ok()) return built_in;
   if (!std::filesystem::exists(name_or_path)) {
     return Status::NotFound("ontology '" + name_or_path +
-                            "' is neither a file nor a built-in name (hint: dota-v1.0, dota-v1.5, dota-v2.0)");
+                            "' is neither a file nor a built-in name (hint: `georune ontology show` lists the built-in ones)");
   }
   GEORUNE_ASSIGN_OR_RETURN(std::string text, ReadFile(name_or_path));
   return FromJson(text, name_or_path);
@@ -304,7 +234,7 @@ std::vector<std::string> Ontology::Suggest(std::string_view word, size_t max) co
   std::vector<std::pair<size_t, std::string>> scored;
   for (const auto& [surface, set] : words_) {
     size_t d = EditDistance(w, surface);
-    if (d <= std::max<size_t>(2, w.size() / 3)) scored.emplace_back(d, set.name);
+    if (d <= (w.size() <= 4 ? 1u : 2u)) scored.emplace_back(d, set.name);  // spelling neighbours only
   }
   std::sort(scored.begin(), scored.end());
   std::vector<std::string> out;

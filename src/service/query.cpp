@@ -7,6 +7,7 @@
 #include <utility>
 
 #include "georune/logic/bound.h"
+#include "georune/logic/echo.h"
 #include "georune/reason/evaluator.h"
 
 namespace georune::service {
@@ -83,6 +84,7 @@ Result<QueryAnswer> AnswerQuery(const Archive& archive, const QueryRequest& requ
   if (!response.ok()) return response.status();
   answer.text = request.logic.empty() ? request.english : request.logic;
   answer.logic = logic::Print(*query);
+  answer.echo = logic::RenderEnglish(*query);
   answer.semantics = request.semantics;
   answer.crisp = request.crisp;
   answer.explain = request.explain;

@@ -26,6 +26,7 @@ nlohmann::ordered_json QueryAnswerJson(const QueryAnswer& a) {
   nlohmann::ordered_json j;
   j["query"] = a.text;
   j["logic"] = a.logic;
+  j["echo"] = a.echo;
   j["semantics"] = a.semantics;
   j["mode"] = a.crisp ? "crisp" : "soft";
   if (a.translation) {

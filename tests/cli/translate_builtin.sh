@@ -9,6 +9,16 @@ out=$("$BIN" translate "at least three storage tanks" --format json) || fail "js
 echo "$out" | grep -q '"logic": "exists>=3 s: storage_tank(s)"' || fail "json logic: $out"
 echo "$out" | grep -q '"translator": "builtin"' || fail "json translator"
 echo "$out" | grep -q '"level"' || fail "json complexity"
+echo "$out" | grep -q '"echo": "an image where there are at least 3 storage tanks' || fail "json echo: $out"
+err=$("$BIN" translate "a bridge without vehicles" 2>&1 >/dev/null) || fail "echo exit"
+echo "$err" | grep -q "^echo: an image with a bridge b, where there is no vehicle v on b" || fail "echo: $err"
+for word in runway terminal hangar "car park"; do
+  err=$("$BIN" translate "planes near a $word" 2>&1); rc=$?
+  [ $rc -eq 2 ] || fail "'$word' should be refused with exit 2, got $rc: $err"
+  echo "$err" | grep -q "'$word'" || fail "refusal names '$word': $err"
+done
+out=$("$BIN" translate "a parking lot with no cars" --ontology hrrsd) || fail "hrrsd"
+[ "$out" = "parking_lot(p) AND NOT exists v: vehicle(v) AND on(v, p)" ] || fail "hrrsd got '$out'"
 err=$("$BIN" translate "a purple zeppelin near a harbor" 2>&1); rc=$?
 [ $rc -eq 2 ] || fail "refusal exit $rc"
 echo "$err" | grep -q "'zeppelin'" || fail "refusal names the word: $err"

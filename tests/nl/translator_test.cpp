@@ -152,7 +152,8 @@ TEST(BuiltinTranslator, Arrangements) {
 TEST(BuiltinTranslator, NegationAndDisjunction) {
   ExpectSame("a harbor with no ships near it", "harbor(h) AND NOT exists s: ship(s) AND near(s, h)");
   ExpectSame("a ship not near any harbor", "ship(s) AND NOT exists h: harbor(h) AND near(s, h)");
-  ExpectSame("an airport without helicopters", "airport(a) AND NOT exists h: helicopter(h)");
+  ExpectSame("an airport without helicopters", "airport(a) AND NOT exists h: helicopter(h) AND on(h, a)");
+  ExpectSame("an airport and no helicopters", "airport(a) AND NOT exists h: helicopter(h)");
   ExpectSame("a ship or a harbor", "ship(a) OR harbor(b)");
   ExpectSame("either a pool or a tennis court", "swimming_pool(a) OR tennis_court(b)");
 }
@@ -168,7 +169,8 @@ TEST(BuiltinTranslator, RelativeClausesAndMetric) {
 }
 
 TEST(BuiltinTranslator, Forall) {
-  ExpectSame("every plane is on an airport", "forall p: plane(p) -> exists a: airport(a) AND on(p, a)");
+  ExpectSame("every plane is on an airport",
+             "(exists x: plane(x)) AND forall p: plane(p) -> exists a: airport(a) AND on(p, a)");
 }
 
 TEST(BuiltinTranslator, RefusesUnknownWordsAndNamesThem) {
@@ -183,7 +185,7 @@ TEST(BuiltinTranslator, RefusesUnknownWordsAndNamesThem) {
 TEST(BuiltinTranslator, NeverDropsPartOfAQuery) {
   auto tr = MakeTranslator({}).value();
   for (const char* q : {"a ship near a harbor quickly", "a ship near", "a plane and", "at least ships",
-                        "every ship", "a ship near a harbor or", "two planes in a row"}) {
+                        "every ship", "a ship near a harbor or", "two planes aligned", "a plane next to each other"}) {
     auto r = tr->Translate(q, Ont());
     EXPECT_FALSE(r.ok()) << q << " -> " << (r.ok() ? r->formula : "");
     if (!r.ok()) EXPECT_EQ(r.status().code(), StatusCode::kInvalidInput) << q;

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <fstream>
+
 namespace georune {
 namespace {
 
@@ -76,6 +78,64 @@ TEST(Ontology, SuggestsNearNames) {
   auto s = Ontology::Default().Suggest("helicoptr");
   ASSERT_FALSE(s.empty());
   EXPECT_EQ(s.front(), "helicopter");
+  EXPECT_EQ(Ontology::Default().Suggest("lots"), std::vector<std::string>{});  // not "port", "jet": too far
+  EXPECT_EQ(Ontology::Default().Suggest("shps"), std::vector<std::string>{"ship"});
+}
+
+TEST(Ontology, BuiltInHrrsdDiorNwpu) {
+  for (const auto& name : Ontology::BuiltInNames()) {
+    auto o = Ontology::BuiltIn(name);
+    ASSERT_TRUE(o.ok()) << name << ": " << o.status().message();
+    EXPECT_EQ(o->name(), name);
+    auto again = Ontology::FromJson(o->ToJson(), name);  // the documented JSON form round-trips
+    ASSERT_TRUE(again.ok()) << again.status().message();
+    EXPECT_EQ(again->ToJson(), o->ToJson());
+  }
+  auto hrrsd = Ontology::BuiltIn("hrrsd").value();
+  EXPECT_EQ(hrrsd.ClassCount(), 13);
+  // the labels HRRSD's annotation files write
+  for (const char* label : {"ship", "bridge", "ground track field", "storage tank", "basketball court",
+                            "tennis court", "airplane", "baseball diamond", "harbor", "vehicle", "crossroad",
+                            "T junction", "parking lot"}) {
+    EXPECT_TRUE(hrrsd.FindClass(label)) << label;
+  }
+  EXPECT_EQ(hrrsd.Resolve("car park")->name, "parking_lot");
+  EXPECT_EQ(hrrsd.Resolve("t-junction")->name, "t_junction");
+  EXPECT_EQ(hrrsd.Resolve("airplanes")->name, "plane");
+  auto dior = Ontology::BuiltIn("dior-r").value();
+  EXPECT_EQ(dior.ClassCount(), 20);
+  for (const char* label : {"airplane", "airport", "baseballfield", "basketballcourt", "bridge", "chimney", "dam",
+                            "Expressway-Service-area", "Expressway-toll-station", "golffield", "groundtrackfield",
+                            "harbor", "overpass", "ship", "stadium", "storagetank", "tenniscourt", "trainstation",
+                            "vehicle", "windmill"}) {
+    EXPECT_TRUE(dior.FindClass(label)) << label;
+  }
+  EXPECT_EQ(dior.Resolve("flyover")->name, "overpass");  // a class of its own in DIOR, a bridge in DOTA
+  EXPECT_EQ(Ontology::Default().Resolve("flyover")->name, "bridge");
+  auto nwpu = Ontology::BuiltIn("nwpu").value();
+  EXPECT_EQ(nwpu.ClassCount(), 10);
+  EXPECT_EQ(nwpu.Class(*nwpu.FindClass("10")).name, "vehicle");  // ground truth writes numbers
+  EXPECT_EQ(nwpu.Class(*nwpu.FindClass("1")).name, "plane");
+}
+
+TEST(Ontology, HrrsdLabelsOfTheRealData) {
+  std::ifstream in(std::string(GEORUNE_SHARED_DIR) + "/data/hrrsd/README.md");
+  if (!in) GTEST_SKIP() << "shared/data/hrrsd not found";
+  auto hrrsd = Ontology::BuiltIn("hrrsd").value();
+  // the README's statistics table names every class: "12|   T junction   |..."
+  std::string line;
+  int rows = 0;
+  while (std::getline(in, line)) {
+    size_t bar = line.find('|');
+    if (bar == 0 || bar == std::string::npos || line.find_first_not_of("0123456789") != bar) continue;
+    size_t end = line.find('|', bar + 1);
+    std::string name = line.substr(bar + 1, end - bar - 1);
+    name = name.substr(name.find_first_not_of(' '));
+    name = name.substr(0, name.find_last_not_of(' ') + 1);
+    EXPECT_TRUE(hrrsd.FindClass(name)) << name;
+    ++rows;
+  }
+  EXPECT_EQ(rows, 13);
 }
 
 }  // namespace

@@ -32,6 +32,7 @@ void PrintTable(const QueryArgs& a, const service::QueryAnswer& answer) {
   const auto& r = answer.response;
   if (answer.explain) std::printf("%s\n", r.plan.c_str());
   std::printf("logic: %s\n", answer.logic.c_str());
+  std::printf("echo:  %s\n", answer.echo.c_str());
   std::printf("%-5s %-10s %-24s %s\n", "rank", "score", "image", "witness");
   size_t rank = a.request.all ? 0 : a.request.offset;
   for (const auto& res : r.results) {

@@ -1,6 +1,7 @@
 // georune translate: English → logic formula; --eval FILE.jsonl --archive DIR scores a
 // translator by the crisp answers of its formulas against the gold formulas'.
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <fstream>
 #include <map>
@@ -8,6 +9,7 @@
 
 #include "command.h"
 #include "georune/archive/archive.h"
+#include "georune/logic/echo.h"
 #include "georune/nl/translator.h"
 #include "georune/search/search.h"
 #include "translator_options.h"
@@ -21,6 +23,7 @@ struct TranslateArgs {
   std::string archive;
   std::string ontology = "dota-v2.0";
   std::string format = "text";
+  double default_gsd = std::nan("");
   TranslatorOptions translator;
 };
 
@@ -30,8 +33,15 @@ nlohmann::json ComplexityJson(const logic::BoundQuery& q) {
           {"negations", c.negations}};
 }
 
+// The ontology to translate against: the archive's own when --archive is given.
+Result<Ontology> ChooseOntology(const TranslateArgs& a) {
+  if (a.archive.empty()) return Ontology::Load(a.ontology);
+  GEORUNE_ASSIGN_OR_RETURN(auto archive, Archive::Open(a.archive));
+  return archive->ontology();
+}
+
 int RunOne(const TranslateArgs& a) {
-  auto ont = Ontology::Load(a.ontology);
+  auto ont = ChooseOntology(a);
   if (!ont.ok()) return ReportError(ont.status());
   auto tr = a.translator.Build();
   if (!tr.ok()) return ReportError(tr.status());
@@ -40,7 +50,8 @@ int RunOne(const TranslateArgs& a) {
   double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
   if (!t.ok()) return ReportError(t.status());
   if (a.format == "json") {
-    nlohmann::json j = {{"text", a.english}, {"logic", t->formula}, {"translator", t->translator},
+    nlohmann::json j = {{"text", a.english}, {"logic", t->formula}, {"echo", logic::RenderEnglish(t->query)},
+                        {"translator", t->translator},
                         {"agreement", t->agreement}, {"samples", t->samples}, {"votes", t->votes},
                         {"complexity", ComplexityJson(t->query)}, {"ms", ms}};
     j["rejected"] = nlohmann::json::array();
@@ -49,6 +60,7 @@ int RunOne(const TranslateArgs& a) {
     std::printf("%s\n", j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace).c_str());
   } else {
     std::printf("%s\n", t->formula.c_str());
+    std::fprintf(stderr, "echo: %s\n", logic::RenderEnglish(t->query).c_str());
     if (t->translator == "llm") {
       std::fprintf(stderr, "agreement %d/%d (%.2f)\n", t->votes, t->samples, t->agreement);
       for (const auto& [cand, why] : t->rejected) std::fprintf(stderr, "rejected: %s: %s\n", cand.c_str(), why.c_str());
@@ -77,6 +89,7 @@ int RunEval(const TranslateArgs& a) {
   if (!in) return ReportError(Status::NotFound(a.eval_file + ": cannot open"));
   search::SearchOptions opts;
   opts.truth.crisp = true;
+  opts.truth.default_gsd = a.default_gsd;
   opts.top_k = 0;
   struct Level { int right = 0, total = 0; };
   std::map<int, Level> levels;
@@ -115,8 +128,10 @@ int RunEval(const TranslateArgs& a) {
       got = t->formula;
       auto gr = search::Run(archive, *gold, opts);
       auto tr_r = search::Run(archive, t->query, opts);
-      if (!gr.ok()) return ReportError(gr.status());
-      if (!tr_r.ok()) {
+      if (!gr.ok() && gr.status().code() != StatusCode::kTooComplex) return ReportError(gr.status());
+      if (!gr.ok()) {
+        reason = "the gold formula is too complex to evaluate: " + gr.status().message();  // counted, not fatal
+      } else if (!tr_r.ok()) {
         reason = tr_r.status().message();
       } else {
         auto ga = Answers(*gr), ta = Answers(*tr_r);
@@ -163,9 +178,11 @@ void Setup(CLI::App& app, int& exit_code) {
   CLI::App* cmd = app.add_subcommand("translate", "translate an English query into a logic formula");
   cmd->add_option("query", args->english, "the English query");
   cmd->add_option("--eval", args->eval_file, "JSON Lines with \"text\" and gold \"logic\": score the translator");
-  cmd->add_option("--archive", args->archive, "archive to compare crisp answers on (with --eval)");
+  cmd->add_option("--archive", args->archive,
+                  "archive whose ontology to translate against; with --eval, to compare crisp answers on");
   cmd->add_option("--ontology", args->ontology, "ontology for a single query: built-in name or JSON file");
   cmd->add_option("--format", args->format, "text or json")->check(CLI::IsMember({"text", "json"}));
+  cmd->add_option("--default-gsd", args->default_gsd, "with --eval: metres per pixel for images without gsd");
   args->translator.AddTo(cmd);
   cmd->callback([args, &exit_code] {
     if (!args->eval_file.empty()) {

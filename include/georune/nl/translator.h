@@ -1,11 +1,14 @@
 // English → logic (spec/logic.md §2): one interface, two translators.
 //
-//  - "builtin": a deterministic rule-based parser of the English people use for image queries
-//    (class nouns from the ontology with synonyms, plurals, groups and WordNet-widened words;
-//    counting; spatial relations; negation; disjunction; relative clauses; metric phrases).
-//    No model, no network, well under a millisecond per query (the first query that needs
-//    WordNet loads its index once, ~0.1 s). When it cannot translate it returns kInvalidInput
-//    naming the words it did not understand; it never drops part of a query silently.
+//  - "builtin": a deterministic rule-based translator of the English people use for image
+//    queries, with the meaning of ../shared/spec/english.md: normaliser → lexicon → grammar
+//    (nl/lexicon.h; src/nl/normaliser.cpp, lexicon.cpp, grammar.cpp). Class nouns from the
+//    ontology with synonyms, plurals, groups, WordNet synonyms and typos; counting and vague
+//    quantities; spatial relations; the scope of no/without/with; rows and groups; every;
+//    negation; disjunction; relative clauses; metric phrases. No model, no network, well under a
+//    millisecond per query. When it cannot translate it returns kInvalidInput naming each word
+//    it could not place (with spelling neighbours, or the WordNet chain it refused to follow);
+//    it never drops part of a query silently.
 //  - "llm": an OpenAI-compatible chat endpoint (llm/chat_client.h) prompted with the ontology,
 //    the relations and the syntax; N candidates are sampled, each parsed and bound, normalised
 //    (logic::NormalForm) and the most frequent valid one is kept (uncertainty control as in the

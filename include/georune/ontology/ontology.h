@@ -42,8 +42,10 @@ struct ClassSet {
 
 class Ontology {
  public:
-  // Built-in ontologies: "dota-v1.0", "dota-v1.5", "dota-v2.0" (the default).
+  // Built-in ontologies: "dota-v1.0", "dota-v1.5", "dota-v2.0" (the default), "hrrsd", "dior"
+  // (also "dior-r"), "nwpu-vhr10" (also "nwpu"). kNotFound for another name.
   static Result<Ontology> BuiltIn(std::string_view name);
+  static std::vector<std::string> BuiltInNames();
   static const Ontology& Default();  // dota-v2.0
   // Parses the JSON form (docs/formats.md); `source` names the file in diagnostics.
   static Result<Ontology> FromJson(std::string_view json_text, std::string_view source);
@@ -63,7 +65,8 @@ class Ontology {
   std::optional<ClassSet> Resolve(std::string_view word) const;
   // Every surface word (normalised) the ontology knows, for the English translator.
   std::vector<std::string> Vocabulary() const;
-  // Canonical names of classes that are close to `word` (edit distance), for hints.
+  // Canonical names of classes with a word that is a spelling neighbour of `word` (edit
+  // distance 1 for words of up to four letters, 2 beyond), nearest first, for hints.
   std::vector<std::string> Suggest(std::string_view word, size_t max = 3) const;
 
   static std::string Normalize(std::string_view word);

@@ -78,6 +78,7 @@ struct ResultImage {
 struct QueryAnswer {
   std::string text;       // the query as given
   std::string logic;      // canonical print of the formula evaluated
+  std::string echo;       // the formula rendered back as plain English (logic/echo.h)
   std::string semantics;  // as requested
   bool crisp = false;
   bool explain = false;

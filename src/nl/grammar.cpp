@@ -1,0 +1,1199 @@
+// Stage 3 of the built-in translator: the grammar (docs/translation.md). Tokens from
+// Normalise(), words from the lexicon (nl/lexicon.h) → the formula text; the meaning follows
+// ../shared/spec/english.md.
+//
+// Shape of what it reads:
+//   query   := [preamble] item {connector item}          connectors: and , plus / or either
+//   item    := [there is|are] np
+//   np      := det noun {[,] modifier}
+//   det     := article | N | vague quantity | count phrase N | no | every | a row/cluster of N
+//   noun    := MatchNoun (the ontology's words, WordNet plurals and synonyms, typos)
+//   modifier:= [that|which] [is|are|verb] [not] relation np
+//            | with|having|that has  [no] np [relation it | nearby | inside]
+//            | without|free of np [relation it]
+//            | in a row | lined up | aligned | next to each other | parallel to each other
+//            | longer than N m | larger than N m2 | less than N m apart | within N m of np
+// Every word must be consumed by some rule; otherwise the translation fails naming the words
+// it could not place.
+#include <algorithm>
+#include <charconv>
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "georune/common/wordnet.h"
+#include "georune/nl/lexicon.h"
+#include "georune/nl/translator.h"
+
+namespace georune::nl {
+namespace {
+// ---------------------------------------------------------------- parse structures
+
+enum class Det { kSome, kCount, kNo, kEvery, kAnyNeg };
+
+struct Np {
+  std::string cls;
+  Det det = Det::kSome;
+  int n = 1;                 // distinct entities named (kSome)
+  bool numbered = false;     // n was written ("three ships"), not defaulted
+  std::string count_op;      // kCount: ">=", "<=", "="
+  long count = 0;
+  long count_hi = -1;        // "between N and M": M
+  bool plural = false;
+  std::vector<std::string> vars;
+  std::vector<std::string> own;      // formulas over this NP's vars only (metric, ...)
+  std::vector<std::string> obj_vars; // variables of related kSome objects (free unless closed)
+  std::vector<std::string> obj_conj; // those objects' conjuncts
+  std::vector<std::string> links;    // atoms tying this NP's vars to objects
+  std::vector<std::string> closed;   // closed formulas over this NP's vars (negated objects)
+  std::vector<std::string> groups;   // pending arrangements: row | aligned | clustered
+  std::vector<std::string> pair_rels;     // pending pairwise relations ("parallel to each other")
+  std::vector<std::string> pair_metrics;  // e.g. "distance(%1, %2) < 30 m"
+};
+
+std::string JoinAnd(const std::vector<std::string>& parts) {
+  std::string out;
+  for (size_t i = 0; i < parts.size(); ++i) {
+    if (i) out += " AND ";
+    const std::string& p = parts[i];
+    bool compound = p.find(':') != std::string::npos || p.find(" OR ") != std::string::npos ||
+                    p.find("->") != std::string::npos;
+    bool wrapped = p.size() > 1 && p.front() == '(' && p.back() == ')';
+    if (compound && !wrapped && parts.size() > 1) out += "(" + p + ")";
+    else out += p;
+  }
+  return out;
+}
+
+std::string Exists(const std::vector<std::string>& vars, const std::vector<std::string>& conj) {
+  std::string body = JoinAnd(conj);
+  if (vars.empty()) return body;
+  std::string v;
+  for (size_t i = 0; i < vars.size(); ++i) v += (i ? ", " : "") + vars[i];
+  return "exists " + v + ": " + body;
+}
+
+std::string Not(const std::string& f) { return "NOT (" + f + ")"; }
+
+std::string Atom(const std::string& name, const std::vector<std::string>& args) {
+  std::string s = name + "(";
+  for (size_t i = 0; i < args.size(); ++i) s += (i ? ", " : "") + args[i];
+  return s + ")";
+}
+
+class Parser {
+ public:
+  Parser(const Tokens& toks, const Ontology& ontology, const WordNet* wordnet)
+      : t_(toks), ont_(ontology), wn_(wordnet) {}
+
+  Result<std::string> Run(std::string_view english);
+
+ private:
+  // token helpers
+  bool At(size_t i, std::string_view w) const { return i < t_.size() && t_[i] == w; }
+  size_t Phrase(size_t i, std::string_view phrase) const {
+    size_t k = i, b = 0;
+    while (b < phrase.size()) {
+      size_t e = phrase.find(' ', b);
+      if (e == std::string_view::npos) e = phrase.size();
+      if (!At(k, phrase.substr(b, e - b))) return 0;
+      ++k;
+      b = e + 1;
+    }
+    return k - i;
+  }
+  size_t Lex(size_t i, LexKind kind, const LexEntry** hit = nullptr) const { return MatchPhrase(t_, i, kind, hit); }
+  void Mark(size_t p) { furthest_ = std::max(furthest_, p); }
+
+  std::string NewVar(const std::string& cls);
+  bool ParseNumber(size_t& p, long* n) const;
+  bool ParseReal(size_t& p, double* v) const;
+  bool ParseUnit(size_t& p, std::string* unit, bool* area) const;
+  bool ParseNoun(size_t& p, std::string* cls, bool* plural);
+  bool ParseDet(size_t& p, Np* np);
+  bool ParseCountDet(size_t& p, Np* np);
+  bool ParseNp(size_t& p, Np* np, int depth);
+  bool ParseModifier(size_t& p, Np* np, int depth);
+  bool ParseModifierBody(size_t& p, Np* np, int depth);
+  bool ParseArrangement(size_t& p, Np* np);
+  bool ParseRelation(size_t& p, std::string* rel, bool* swap, bool near_verb) const;
+  bool ParseWith(size_t& p, Np* np, int depth);
+  bool ParseMetric(size_t& p, Np* np, int depth);
+  bool ParsePronounRelation(size_t& p, std::string* rel, bool* swap) const;
+  void Relate(Np* head, const std::string& rel, bool swap, Np& obj);
+  void RelateNegated(Np* head, const std::string& rel, bool swap, Np& obj, bool far_any);
+  void RelateCounted(Np* head, const std::string& rel, bool obj_first, Np& obj);
+  std::string Realize(Np& np, bool closed_scope);
+  bool Finish(Np& np);
+  bool ParseItem(size_t& p, std::string* out, std::vector<std::string>* heads);
+  size_t StartOfRequest();
+  size_t EndOfRequest() const;
+  std::string Refusal(std::string_view english, const Tokens& trimmed, size_t furthest) const;
+
+  const Tokens& t_;
+  const Ontology& ont_;
+  const WordNet* wn_;  // null: no WordNet plurals or synonyms
+  std::set<std::string> used_vars_;
+  size_t furthest_ = 0;
+};
+
+std::string Parser::NewVar(const std::string& cls) {
+  std::string first(1, cls.empty() ? 'x' : cls[0]);
+  if (!(first[0] >= 'a' && first[0] <= 'z')) first = "x";
+  if (!used_vars_.count(first)) {
+    used_vars_.insert(first);
+    return first;
+  }
+  for (char c = 'a'; c <= 'z'; ++c) {
+    std::string v(1, c);
+    if (!used_vars_.count(v)) {
+      used_vars_.insert(v);
+      return v;
+    }
+  }
+  for (int i = 1;; ++i) {
+    std::string v = first + std::to_string(i);
+    if (!used_vars_.count(v)) {
+      used_vars_.insert(v);
+      return v;
+    }
+  }
+}
+
+bool Parser::ParseNumber(size_t& p, long* n) const {
+  if (p >= t_.size()) return false;
+  const std::string& w = t_[p];
+  if (IsNumberToken(w)) {
+    if (w.find('.') != std::string::npos) return false;
+    long v = 0;
+    auto [ptr, ec] = std::from_chars(w.data(), w.data() + w.size(), v);
+    if (ec != std::errc() || ptr != w.data() + w.size()) return false;
+    *n = v;
+    ++p;
+    return true;
+  }
+  const LexEntry* hit = nullptr;
+  size_t k = Lex(p, LexKind::kNumber, &hit);
+  if (!k || hit->phrase == "dozen") return false;
+  long v = hit->number;
+  size_t q = p + k;
+  const LexEntry* unit = nullptr;
+  // "twenty five", "twenty-five"
+  if (v >= 20 && v % 10 == 0 && v < 100 && Lex(q, LexKind::kNumber, &unit) == 1 && unit->number >= 1 &&
+      unit->number <= 9) {
+    v += unit->number;
+    ++q;
+  }
+  if (At(q, "hundred")) {
+    v *= 100;
+    ++q;
+  }
+  *n = v;
+  p = q;
+  return true;
+}
+
+bool Parser::ParseReal(size_t& p, double* v) const {
+  if (p < t_.size() && IsNumberToken(t_[p])) {
+    auto [ptr, ec] = std::from_chars(t_[p].data(), t_[p].data() + t_[p].size(), *v);
+    if (ec != std::errc()) return false;
+    ++p;
+    return true;
+  }
+  long n;
+  size_t q = p;
+  if (ParseNumber(q, &n)) {
+    *v = static_cast<double>(n);
+    p = q;
+    return true;
+  }
+  return false;
+}
+
+bool Parser::ParseUnit(size_t& p, std::string* unit, bool* area) const {
+  const LexEntry* hit = nullptr;
+  size_t k = Lex(p, LexKind::kUnit, &hit);
+  if (!k) return false;
+  *unit = hit->value;
+  *area = hit->area;
+  p += k;
+  return true;
+}
+
+bool Parser::ParseNoun(size_t& p, std::string* cls, bool* plural) {
+  auto m = MatchNoun(t_, p, ont_, wn_);
+  if (!m) {
+    Mark(p);
+    return false;
+  }
+  *cls = m->cls;
+  *plural = m->plural;
+  p += m->length;
+  return true;
+}
+
+// "at least N", "more than N" (= N+1), "fewer than N" (= N-1), "exactly N", "between N and M",
+// "N or more", "N+" (normalised to "N or more"), "N or fewer".
+bool Parser::ParseCountDet(size_t& p, Np* np) {
+  long a = 0, b = 0;
+  for (const char* lead : {"between", "from"}) {
+    size_t q = p + 1;
+    if (At(p, lead) && ParseNumber(q, &a) && (At(q, "and") || At(q, "to")) && (++q, ParseNumber(q, &b))) {
+      np->det = Det::kCount;
+      np->count_op = ">=";
+      np->count = a;
+      np->count_hi = b;
+      p = q;
+      return true;
+    }
+  }
+  const LexEntry* hit = nullptr;
+  size_t k = Lex(p, LexKind::kCountDet, &hit);
+  if (k) {
+    size_t q = p + k;
+    std::string op = hit->value;
+    long n = 0;
+    if (!ParseNumber(q, &n)) {
+      if (op != "=" || !(At(q, "a") || At(q, "an") || At(q, "one"))) return false;
+      ++q;  // "only a", "just one"
+      n = 1;
+    }
+    if (op == ">") {
+      op = ">=";
+      n += 1;
+    } else if (op == "<") {
+      if (n <= 0) return false;
+      op = "<=";
+      n -= 1;
+    }
+    if (At(q, "single")) ++q;
+    np->det = Det::kCount;
+    np->count_op = op;
+    np->count = n;
+    p = q;
+    return true;
+  }
+  size_t q = p;
+  if (!ParseNumber(q, &a)) return false;
+  if ((k = Phrase(q, "or more")) || (k = Phrase(q, "and more")) || (k = Phrase(q, "plus")) ||
+      (k = Phrase(q, "and up")) || (k = Phrase(q, "or above"))) {
+    np->count_op = ">=";
+  } else if ((k = Phrase(q, "or fewer")) || (k = Phrase(q, "or less")) || (k = Phrase(q, "at most"))) {
+    np->count_op = "<=";
+  } else {
+    return false;
+  }
+  np->det = Det::kCount;
+  np->count = a;
+  p = q + k;
+  return true;
+}
+
+bool Parser::ParseDet(size_t& p, Np* np) {
+  size_t k;
+  const LexEntry* hit = nullptr;
+  if ((k = Lex(p, LexKind::kEveryDet))) {
+    np->det = Det::kEvery;
+    p += k;
+    return true;
+  }
+  if (ParseCountDet(p, np)) return true;
+  if ((k = Lex(p, LexKind::kNegDet))) {
+    np->det = Det::kNo;
+    p += k;
+    if (At(p, "other")) ++p;
+    return true;
+  }
+  if ((k = Phrase(p, "a single")) || (k = Phrase(p, "one single")) || (k = Phrase(p, "only one")) ||
+      (k = Phrase(p, "just one"))) {
+    np->det = Det::kCount;
+    np->count_op = "=";
+    np->count = 1;
+    p += k;
+    return true;
+  }
+  if ((k = Lex(p, LexKind::kVague, &hit))) {
+    if (hit->value == "=") {
+      np->det = Det::kSome;
+      np->n = static_cast<int>(hit->number);
+      np->numbered = true;
+    } else {
+      np->det = hit->number == 1 ? Det::kSome : Det::kCount;
+      np->count_op = ">=";
+      np->count = hit->number;
+    }
+    p += k;
+    return true;
+  }
+  // arrangement nouns: "a cluster of (four) tanks", "a row of cars"
+  {
+    size_t q = p;
+    if (At(q, "a") || At(q, "an") || At(q, "one")) ++q;
+    if ((k = Lex(q, LexKind::kGroupNoun, &hit)) && At(q + k, "of")) {
+      std::string arrangement = hit->value;
+      q += k + 1;
+      long m = 0;
+      np->numbered = ParseNumber(q, &m);
+      np->n = np->numbered ? static_cast<int>(m) : (arrangement == "row" ? 3 : 2);
+      np->det = Det::kSome;
+      np->groups.push_back(arrangement);
+      p = q;
+      return true;
+    }
+  }
+  {
+    size_t q = p;
+    long n = 0;
+    if (ParseNumber(q, &n)) {
+      if (n == 0) {
+        np->det = Det::kNo;
+      } else {
+        np->det = Det::kSome;
+        np->n = static_cast<int>(n);
+        np->numbered = true;
+      }
+      if (n > 50) {  // too many variables: count instead
+        np->det = Det::kCount;
+        np->count_op = ">=";
+        np->count = n;
+      }
+      p = q;
+      return true;
+    }
+  }
+  if ((k = Lex(p, LexKind::kArticle, &hit))) {
+    np->det = hit->phrase == "any" ? Det::kAnyNeg : Det::kSome;  // kAnyNeg: "any" (meaning depends on context)
+    np->n = 1;
+    p += k;
+    if (At(p, "other")) ++p;
+    return true;
+  }
+  if (At(p, "other")) ++p;
+  np->det = Det::kSome;  // bare noun: "planes near a harbor"
+  np->n = 1;
+  return true;
+}
+
+bool Parser::ParseRelation(size_t& p, std::string* rel, bool* swap, bool near_verb) const {
+  const LexEntry* hit = nullptr;
+  size_t k = Lex(p, LexKind::kRelation, &hit);
+  if (!k) return false;
+  *rel = hit->value;
+  *swap = hit->swap;
+  if (near_verb && (*rel == "on" || *rel == "near")) *rel = "near";
+  p += k;
+  return true;
+}
+
+// "on it", "next to it", "nearby", "inside", "to its left" ...: the relation of an object to the
+// head of a with-phrase; `swap` false means relation(object, head).
+bool Parser::ParsePronounRelation(size_t& p, std::string* rel, bool* swap) const {
+  size_t q = p;
+  bool near_verb = false;
+  while (Lex(q, LexKind::kLink) || Lex(q, LexKind::kNearVerb) || At(q, "passing")) {
+    near_verb = near_verb || Lex(q, LexKind::kNearVerb) > 0;
+    ++q;
+  }
+  std::string r;
+  bool s = false;
+  size_t z = q;
+  if (ParseRelation(z, &r, &s, near_verb) && (At(z, "it") || At(z, "them") || At(z, "itself"))) {
+    *rel = r;
+    *swap = s;
+    p = z + 1;
+    return true;
+  }
+  const LexEntry* hit = nullptr;
+  size_t k = Lex(q, LexKind::kPronounRel, &hit);
+  if (!k) return false;
+  *rel = near_verb && hit->value == "on" ? "near" : hit->value;
+  *swap = false;
+  p = q + k;
+  return true;
+}
+
+void Parser::Relate(Np* head, const std::string& rel, bool swap, Np& obj) {
+  // obj is a kSome NP already finished: its vars and conjuncts move into the head's objects.
+  for (const auto& v : obj.vars) head->obj_vars.push_back(v);
+  for (const auto& v : obj.obj_vars) head->obj_vars.push_back(v);
+  head->obj_conj.push_back(Realize(obj, false));
+  for (const auto& hv : head->vars) {
+    for (const auto& ov : obj.vars) {
+      head->links.push_back(swap ? Atom(rel, {ov, hv}) : Atom(rel, {hv, ov}));
+    }
+  }
+}
+
+void Parser::RelateNegated(Np* head, const std::string& rel, bool swap, Np& obj, bool far_any) {
+  // "not near any harbor" → NOT exists h: harbor(h) AND near(s, h)
+  // "far from any vehicle" → NOT exists v: vehicle(v) AND NOT far(v, t)
+  for (const auto& hv : head->vars) {
+    std::vector<std::string> body;
+    for (const auto& c : obj.vars) body.push_back(Atom(obj.cls, {c}));
+    for (auto& c : obj.own) body.push_back(c);
+    for (auto& c : obj.closed) body.push_back(c);
+    if (!obj.obj_conj.empty()) {
+      std::vector<std::string> sub = obj.obj_conj;
+      for (auto& l : obj.links) sub.push_back(l);
+      body.push_back(Exists(obj.obj_vars, sub));
+    }
+    for (const auto& ov : obj.vars) {
+      std::string a = swap ? Atom(rel, {ov, hv}) : Atom(rel, {hv, ov});
+      if (far_any) a = "NOT " + (swap ? Atom(rel, {hv, ov}) : Atom(rel, {ov, hv}));
+      body.push_back(a);
+    }
+    head->closed.push_back(Not(Exists(obj.vars, body)));
+  }
+}
+
+// "near at least three cars", "a harbor with at least three ships": the count of objects
+// related to each of the head's variables; obj_first: relation(object, head).
+void Parser::RelateCounted(Np* head, const std::string& rel, bool obj_first, Np& obj) {
+  for (const auto& hv : head->vars) {
+    std::vector<std::string> body = {Atom(obj.cls, {obj.vars[0]})};
+    for (auto& c : obj.own) body.push_back(c);
+    body.push_back(obj_first ? Atom(rel, {obj.vars[0], hv}) : Atom(rel, {hv, obj.vars[0]}));
+    head->closed.push_back("exists" + obj.count_op + std::to_string(obj.count) + " " + obj.vars[0] + ": " +
+                           JoinAnd(body));
+  }
+}
+
+// Whether "in a row", "next to each other", "apart" can apply: to a number of entities, a
+// count, or a bare plural (which names as many as the arrangement needs), not to "a plane".
+bool CanArrange(const Np& np) { return np.numbered || np.plural || np.det == Det::kCount; }
+
+// The atoms of one arrangement over `vars` (english.md, Arrangements): a row is aligned and
+// clustered; two entities clustered (or in a row) are near each other; aligned needs three.
+bool ArrangementAtoms(const std::string& g, const std::vector<std::string>& vars, std::vector<std::string>* out) {
+  if (vars.size() < 2 || (g == "aligned" && vars.size() < 3)) return false;
+  if (vars.size() == 2) {
+    out->push_back(Atom("near", vars));
+    return true;
+  }
+  if (g == "row" || g == "aligned") out->push_back(Atom("aligned", vars));
+  if (g == "row" || g == "clustered") out->push_back(Atom("clustered", vars));
+  return true;
+}
+
+// Applies pending arrangements and pairwise relations once the NP's variables are final. An
+// arrangement of a bare noun names three entities for a row or alignment, two otherwise
+// ("cars in a row", "planes next to each other"). False when an arrangement cannot hold.
+bool Parser::Finish(Np& np) {
+  bool pending = !np.groups.empty() || !np.pair_rels.empty() || !np.pair_metrics.empty();
+  if (np.det == Det::kAnyNeg && pending) np.det = Det::kSome;
+  if (np.det == Det::kCount && pending) {
+    // "at least three cars in a row": as many distinct entities
+    if (np.count_op == "<=" || np.count_hi >= 0) return false;
+    np.det = Det::kSome;
+    np.n = static_cast<int>(std::max<long>(np.count, 1));
+    np.numbered = true;
+  }
+  if (pending && !np.numbered && np.det == Det::kSome) {
+    bool three = !np.groups.empty() && np.groups[0] != "clustered";
+    np.n = std::max(np.n, three ? 3 : 2);
+  }
+  while (static_cast<int>(np.vars.size()) < np.n && np.det == Det::kSome) np.vars.push_back(NewVar(np.cls));
+  for (const auto& g : np.groups) {
+    if (!ArrangementAtoms(g, np.vars, &np.own)) return false;
+  }
+  np.groups.clear();
+  for (const auto& rel : np.pair_rels) {
+    if (np.vars.size() < 2) return false;
+    for (size_t i = 0; i + 1 < np.vars.size(); ++i) {
+      for (size_t j = i + 1; j < np.vars.size(); ++j) {
+        if (rel != "near" && j != i + 1 && rel != "parallel" && rel != "perpendicular") continue;
+        np.own.push_back(Atom(rel, {np.vars[i], np.vars[j]}));
+      }
+    }
+  }
+  np.pair_rels.clear();
+  for (const auto& m : np.pair_metrics) {
+    if (np.vars.size() < 2) return false;
+    for (size_t i = 0; i + 1 < np.vars.size(); ++i) {
+      for (size_t j = i + 1; j < np.vars.size(); ++j) {
+        std::string s = m;
+        s.replace(s.find("%1"), 2, np.vars[i]);
+        s.replace(s.find("%2"), 2, np.vars[j]);
+        np.own.push_back(s);
+      }
+    }
+  }
+  np.pair_metrics.clear();
+  return true;
+}
+
+// The formula of a kSome NP as conjuncts (free variables) or, in a closed scope, existentially
+// closed; the formula of a quantified NP otherwise.
+std::string Parser::Realize(Np& np, bool closed_scope) {
+  std::vector<std::string> conj;
+  if (np.det == Det::kSome || np.det == Det::kAnyNeg) {
+    if (np.vars.size() >= 2) {
+      for (auto& c : np.obj_conj) conj.push_back(c);
+      for (const auto& v : np.vars) conj.push_back(Atom(np.cls, {v}));
+    } else {
+      for (const auto& v : np.vars) conj.push_back(Atom(np.cls, {v}));
+      for (auto& c : np.obj_conj) conj.push_back(c);
+    }
+    for (auto& c : np.own) conj.push_back(c);
+    for (auto& c : np.links) conj.push_back(c);
+    for (auto& c : np.closed) conj.push_back(c);
+    if (!closed_scope) return JoinAnd(conj);
+    std::vector<std::string> vars = np.vars;
+    for (auto& v : np.obj_vars) vars.push_back(v);
+    return Exists(vars, conj);
+  }
+  const std::string& x = np.vars[0];
+  std::vector<std::string> body = {Atom(np.cls, {x})};
+  for (auto& c : np.own) body.push_back(c);
+  for (auto& c : np.closed) body.push_back(c);
+  if (np.det == Det::kCount) {
+    // Objects stay outside the count: "at least three ships near a harbor" (the same harbor).
+    for (auto& c : np.links) body.push_back(c);
+    std::string q;
+    if (np.count_hi >= 0) {
+      std::string y = NewVar(np.cls);
+      std::string lo = "exists>=" + std::to_string(np.count) + " " + x + ": " + JoinAnd(body);
+      std::vector<std::string> body2 = {Atom(np.cls, {y})};
+      for (size_t i = 1; i < body.size(); ++i) {
+        std::string b = body[i];
+        // rename x to y in simple atoms
+        std::string pat = "(" + x;
+        for (size_t pos; (pos = b.find(pat)) != std::string::npos;) b.replace(pos, pat.size(), "(" + y);
+        body2.push_back(b);
+      }
+      std::string hi = "exists<=" + std::to_string(np.count_hi) + " " + y + ": " + JoinAnd(body2);
+      q = "(" + lo + ") AND (" + hi + ")";
+    } else {
+      q = "exists" + np.count_op + std::to_string(np.count) + " " + x + ": " + JoinAnd(body);
+    }
+    std::vector<std::string> outer = np.obj_conj;
+    outer.push_back(q);
+    if (closed_scope) return Exists(np.obj_vars, outer);
+    return JoinAnd(outer);
+  }
+  // kNo and kEvery: objects are closed inside
+  std::vector<std::string> rel = np.obj_conj;
+  for (auto& c : np.links) rel.push_back(c);
+  if (np.det == Det::kNo) {
+    if (!rel.empty()) body.push_back(Exists(np.obj_vars, rel));
+    return Not(Exists({x}, body));
+  }
+  // kEvery: restrictor is the class, the rest is the consequent
+  std::vector<std::string> cons;
+  for (size_t i = 1; i < body.size(); ++i) cons.push_back(body[i]);
+  if (!rel.empty()) cons.push_back(Exists(np.obj_vars, rel));
+  if (cons.empty()) return "";
+  // english.md: "every X is ..." also asks for at least one X (no vacuous truth)
+  std::string y = NewVar(np.cls);
+  return "(exists " + y + ": " + Atom(np.cls, {y}) + ") AND (forall " + x + ": " + Atom(np.cls, {x}) + " -> " +
+         (cons.size() > 1 ? "(" + JoinAnd(cons) + ")" : JoinAnd(cons)) + ")";
+}
+
+bool Parser::ParseNp(size_t& p, Np* np, int depth) {
+  if (depth > 6) return false;
+  size_t start = p;
+  if (!ParseDet(p, np)) {
+    p = start;
+    return false;
+  }
+  while (At(p, "other") || At(p, "more") || At(p, "separate") || At(p, "different") || At(p, "distinct") ||
+         At(p, "individual")) {
+    if (At(p, "more") && np->det != Det::kCount) break;
+    ++p;
+  }
+  while (At(p, "collinear") || At(p, "aligned") || At(p, "clustered") || At(p, "grouped")) {
+    // "3 collinear cars": the geometry alone; "four clustered tanks"
+    np->groups.push_back(At(p, "collinear") || At(p, "aligned") ? "aligned" : "clustered");
+    ++p;
+  }
+  bool isolated = false, empty = false;
+  while (At(p, "isolated") || At(p, "lone") || At(p, "solitary") || At(p, "empty") || At(p, "vacant") ||
+         At(p, "unoccupied")) {
+    (At(p, "isolated") || At(p, "lone") || At(p, "solitary") ? isolated : empty) = true;
+    ++p;
+  }
+  if (!ParseNoun(p, &np->cls, &np->plural)) {
+    p = start;
+    return false;
+  }
+  int nvars = np->det == Det::kSome || np->det == Det::kAnyNeg ? std::max(1, np->n) : 1;
+  if (np->det == Det::kCount && np->count_op == "=" && np->count == 0) np->det = Det::kNo;
+  for (int i = 0; i < nvars; ++i) np->vars.push_back(NewVar(np->cls));
+  if (isolated) {
+    // "an isolated plane": no other entity of its class near it
+    for (const auto& hv : np->vars) {
+      std::string o = NewVar(np->cls);
+      np->closed.push_back(Not(Exists({o}, {Atom(np->cls, {o}), Atom("near", {o, hv})})));
+    }
+  }
+  if (empty) {
+    // "an empty bridge": no object at all in the relation the head has with its contents
+    for (const auto& hv : np->vars) {
+      std::string o = NewVar("object");
+      np->closed.push_back(Not(Exists({o}, {Atom("object", {o}), Atom(ContentRelation(np->cls), {o, hv})})));
+    }
+  }
+  while (true) {  // modifiers; a comma before one changes nothing ("ships, near a harbor")
+    size_t q = At(p, ",") ? p + 1 : p;
+    if (!ParseModifier(q, np, depth)) break;
+    p = q;
+  }
+  return true;
+}
+
+bool Parser::ParseMetric(size_t& p, Np* np, int depth) {
+  size_t q = p;
+  while (q < t_.size() && (t_[q] == "that" || t_[q] == "which" || t_[q] == "is" || t_[q] == "are" ||
+                           t_[q] == "being" || t_[q] == "each" || t_[q] == "measuring" || t_[q] == "both" ||
+                           t_[q] == "all" || t_[q] == "spaced" || t_[q] == "located" || t_[q] == "situated" ||
+                           t_[q] == "positioned" || t_[q] == "lying")) {
+    ++q;
+  }
+  // "with an area of more than N m2", "with a length over N m", "of length N"
+  std::string measure_hint;
+  for (const auto& [ph, m] : std::vector<std::pair<const char*, const char*>>{
+           {"with an area of", "area"}, {"with an area", "area"}, {"with a length of", "length"},
+           {"with a length", "length"}, {"with a width of", "width"}, {"with a width", "width"},
+           {"having an area of", "area"}, {"having a length of", "length"}, {"of area", "area"},
+           {"of length", "length"}, {"whose area is", "area"}, {"whose length is", "length"},
+           {"with a size of", "area"}, {"covering", "area"}, {"that covers", "area"}, {"with a surface of", "area"},
+           {"with a surface area of", "area"}, {"has an area of", "area"}, {"has a length of", "length"}}) {
+    size_t k = Phrase(q, ph);
+    if (k) {
+      measure_hint = m;
+      q += k;
+      break;
+    }
+  }
+  // comparison word
+  std::string op;
+  std::string cmp_word;
+  {
+    const LexEntry* hit = nullptr;
+    size_t best = Lex(q, LexKind::kComparison, &hit);
+    if (best == 0) {
+      if (measure_hint.empty()) return false;
+      op = ">=";  // "with an area of 2000 m2": at least
+    } else {
+      op = hit->value;
+      cmp_word = hit->phrase;
+    }
+    q += best;
+  }
+  double value;
+  if (!ParseReal(q, &value)) return false;
+  std::string unit;
+  bool area = false;
+  bool has_unit = ParseUnit(q, &unit, &area);
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%g", value);
+  std::string num = std::string(buf) + (has_unit ? " " + unit : "");
+  // what is measured
+  std::string measure = measure_hint;
+  if (measure.empty()) {
+    if (cmp_word.rfind("longer", 0) == 0 || cmp_word.rfind("shorter", 0) == 0) measure = "length";
+    else if (cmp_word.rfind("wider", 0) == 0 || cmp_word.rfind("narrower", 0) == 0) measure = "width";
+    else if (cmp_word.rfind("larger", 0) == 0 || cmp_word.rfind("bigger", 0) == 0 ||
+             cmp_word.rfind("smaller", 0) == 0 || cmp_word == "greater than") {
+      measure = area ? "area" : (has_unit && unit != "deg" ? "length" : "area");
+    }
+  }
+  // trailing adjective: "100 m long", "30 m apart", "2000 m2 in area", "50 m wide"
+  size_t k;
+  if ((k = Phrase(q, "long")) || (k = Phrase(q, "in length")) || (k = Phrase(q, "length"))) {
+    if (!measure.empty() && measure != "length") return false;
+    measure = "length";
+    q += k;
+  } else if ((k = Phrase(q, "wide")) || (k = Phrase(q, "in width")) || (k = Phrase(q, "across"))) {
+    measure = "width";
+    q += k;
+  } else if ((k = Phrase(q, "in area")) || (k = Phrase(q, "in size")) || (k = Phrase(q, "large")) ||
+             (k = Phrase(q, "big"))) {
+    measure = "area";
+    q += k;
+  } else if ((k = Phrase(q, "apart")) || (k = Phrase(q, "from each other")) || (k = Phrase(q, "of each other")) ||
+             (k = Phrase(q, "from one another")) || (k = Phrase(q, "of one another")) ||
+             (k = Phrase(q, "away from each other")) || (k = Phrase(q, "apart from each other"))) {
+    if (!CanArrange(*np) || (np->vars.size() < 2 && np->numbered)) return false;
+    np->pair_metrics.push_back("distance(%1, %2) " + op + " " + num);
+    p = q + k;
+    return true;
+  } else if ((k = Phrase(q, "away from")) || (k = Phrase(q, "from")) || (k = Phrase(q, "of")) ||
+             (k = Phrase(q, "to"))) {
+    if (!measure.empty()) return false;
+    q += k;
+    Np obj;
+    size_t r = q;
+    if (!ParseNp(r, &obj, depth + 1)) return false;
+    if (!Finish(obj)) return false;
+    std::string cmp_text = std::string(op) + " " + num;
+    if (obj.det == Det::kSome) {
+      for (const auto& v : obj.vars) np->obj_vars.push_back(v);
+      for (const auto& v : obj.obj_vars) np->obj_vars.push_back(v);
+      np->obj_conj.push_back(Realize(obj, false));
+      for (const auto& hv : np->vars)
+        for (const auto& ov : obj.vars) np->links.push_back("distance(" + hv + ", " + ov + ") " + cmp_text);
+    } else if (obj.det == Det::kAnyNeg || obj.det == Det::kEvery) {
+      // "more than 100 m from any harbor": no harbor within that distance
+      static const std::map<std::string, std::string> kNeg = {{">", "<="}, {">=", "<"}, {"<", ">="}, {"<=", ">"}};
+      for (const auto& hv : np->vars) {
+        std::vector<std::string> body = {Atom(obj.cls, {obj.vars[0]})};
+        body.push_back("distance(" + hv + ", " + obj.vars[0] + ") " + kNeg.at(op) + " " + num);
+        np->closed.push_back(Not(Exists({obj.vars[0]}, body)));
+      }
+    } else {
+      return false;
+    }
+    p = r;
+    return true;
+  }
+  if (measure.empty()) return false;
+  if (measure == "area" && has_unit && !area) return false;
+  if ((measure == "length" || measure == "width") && has_unit && area) return false;
+  for (const auto& v : np->vars) np->own.push_back(measure + "(" + v + ") " + op + " " + num);
+  p = q;
+  return true;
+}
+
+// "with Y", "with no Y", "without Y", "free of Y", "that has no Y on it", "and no Y near it":
+// Y in the relation written after it, else in the head's content relation (english.md: on for
+// bridges, helipads, courts, fields, airports; near otherwise). A list continues with "and".
+bool Parser::ParseWith(size_t& p, Np* np, int depth) {
+  size_t q = p;
+  size_t k;
+  bool negative_lead = false, and_no = false;
+  if ((k = Phrase(q, "without")) || (k = Phrase(q, "free of")) || (k = Phrase(q, "free from")) ||
+      (k = Phrase(q, "devoid of")) || (k = Phrase(q, "that does not have")) ||
+      (k = Phrase(q, "which does not have")) || (k = Phrase(q, "that do not have")) ||
+      (k = Phrase(q, "that not have")) || (k = Phrase(q, "which do not have")) || (k = Phrase(q, "lacking"))) {
+    negative_lead = true;
+  } else if ((k = Phrase(q, "and no")) || (k = Phrase(q, "but no"))) {
+    and_no = true;
+    --k;  // keep "no" for the determiner
+  } else if (!((k = Phrase(q, "with")) || (k = Phrase(q, "having")) || (k = Phrase(q, "that has")) ||
+               (k = Phrase(q, "that have")) || (k = Phrase(q, "which has")) || (k = Phrase(q, "which have")) ||
+               (k = Phrase(q, "has")) || (k = Phrase(q, "have")))) {
+    return false;
+  }
+  q += k;
+  const std::string content = ContentRelation(np->cls);
+  bool first = true;
+  while (true) {
+    size_t item_start = q;
+    Np obj;
+    if (!ParseNp(q, &obj, depth + 1)) {
+      if (first) return false;
+      q = item_start;
+      break;
+    }
+    std::string rel = content;
+    bool swap = false;
+    bool explicit_rel = ParsePronounRelation(q, &rel, &swap);
+    if (and_no && !explicit_rel) return false;  // "X and no Y" is a conjunction: no Y anywhere
+    if (!first && !explicit_rel) {
+      q = item_start;
+      break;
+    }
+    if (!Finish(obj)) return false;
+    if (negative_lead || obj.det == Det::kNo) {
+      if (negative_lead && obj.det == Det::kNo) return false;  // "without no"
+      obj.det = Det::kSome;
+      RelateNegated(np, rel, !swap, obj, false);
+    } else if (obj.det == Det::kSome || obj.det == Det::kAnyNeg) {
+      obj.det = Det::kSome;
+      Relate(np, rel, !swap, obj);
+    } else if (obj.det == Det::kCount) {
+      RelateCounted(np, rel, !swap, obj);
+    } else {
+      return false;
+    }
+    first = false;
+    // continue the list: "with a soccer field inside and a tennis court nearby"
+    size_t c = q;
+    if (At(c, ",")) ++c;
+    if (At(c, "and")) {
+      q = c + 1;
+      continue;
+    }
+    break;
+  }
+  // a trailing "and" that did not continue the list belongs to the caller
+  while (q > p && (t_[q - 1] == "and" || t_[q - 1] == ",")) --q;
+  p = q;
+  return true;
+}
+
+// "in a row", "lined up", "aligned", "next to each other" (possibly after "that are", "parked"),
+// and "parallel to each other": pending on the NP until Finish().
+bool Parser::ParseArrangement(size_t& p, Np* np) {
+  size_t r = p;
+  while (!Lex(r, LexKind::kArrangement) && (Lex(r, LexKind::kLink) || Lex(r, LexKind::kNearVerb))) ++r;
+  if (np->det == Det::kNo || np->det == Det::kEvery) return false;
+  const LexEntry* hit = nullptr;
+  size_t k = Lex(r, LexKind::kArrangement, &hit);
+  if (!CanArrange(*np)) return false;
+  if (k) {
+    if (np->numbered && (np->n < 2 || (hit->value == "aligned" && np->n < 3))) return false;
+    np->groups.push_back(hit->value);
+    p = r + k;
+    return true;
+  }
+  std::string rel;
+  bool swap = false;
+  if (ParseRelation(r, &rel, &swap, false) &&
+      ((k = Phrase(r, "each other")) || (k = Phrase(r, "one another")) || (k = Phrase(r, "each other s")))) {
+    if (np->numbered && np->n < 2) return false;
+    np->pair_rels.push_back(rel);
+    p = r + k;
+    return true;
+  }
+  return false;
+}
+
+bool Parser::ParseModifier(size_t& p, Np* np, int depth) {
+  Det det = np->det;  // "that are all near" may make it kEvery; only if the modifier parses
+  if (ParseModifierBody(p, np, depth)) return true;
+  np->det = det;
+  return false;
+}
+
+bool Parser::ParseModifierBody(size_t& p, Np* np, int depth) {
+  size_t q = p;
+  size_t k;
+  if (ParseArrangement(q, np)) {
+    p = q;
+    return true;
+  }
+  if (ParseMetric(q, np, depth)) {
+    p = q;
+    return true;
+  }
+  q = p;
+  if (ParseWith(q, np, depth)) {
+    p = q;
+    return true;
+  }
+  q = p;
+  // relative clause or bare prepositional phrase: [that is] [not] relation np
+  bool near_verb = false;
+  bool negated = false;
+  while (q < t_.size()) {
+    if (Lex(q, LexKind::kLink)) {
+      if (t_[q] == "all" || t_[q] == "each") {
+        if (Phrase(q, "each other")) break;
+        // "ships that are all near a harbor": every ship (english.md, Every)
+        if (np->det == Det::kSome && !np->numbered && np->plural) np->det = Det::kEvery;
+      }
+      ++q;
+    } else if (Lex(q, LexKind::kNearVerb)) {
+      near_verb = true;
+      ++q;
+    } else if (t_[q] == "not" || t_[q] == "never") {
+      negated = !negated;
+      ++q;
+    } else {
+      break;
+    }
+  }
+  // a relative clause may also start with a verb of having: "that has no ships near it"
+  if (q > p && (At(q, "has") || At(q, "have") || At(q, "with"))) {
+    size_t r = q;
+    if (!negated && ParseWith(r, np, depth)) {
+      p = r;
+      return true;
+    }
+  }
+  // metric after "that is"
+  {
+    size_t r = q;
+    if (q > p && !negated && ParseMetric(r, np, depth)) {
+      p = r;
+      return true;
+    }
+  }
+  std::string rel;
+  bool swap = false;
+  if (!ParseRelation(q, &rel, &swap, near_verb)) return false;
+  if (At(q, "each") || At(q, "one")) {
+    if ((k = Phrase(q, "each other")) || (k = Phrase(q, "one another"))) {
+      if (!CanArrange(*np) || (np->vars.size() < 2 && np->numbered)) return false;
+      np->pair_rels.push_back(rel);
+      p = q + k;
+      return true;
+    }
+  }
+  if (negated && rel == "far") {  // "not far from" → near
+    rel = "near";
+    negated = false;
+  }
+  Np obj;
+  if (!ParseNp(q, &obj, depth + 1)) return false;
+  if (!Finish(obj)) return false;
+  if (negated || obj.det == Det::kNo) {
+    if (negated && obj.det == Det::kNo) return false;  // "not near no harbor"
+    obj.det = Det::kSome;
+    RelateNegated(np, rel, swap, obj, false);
+  } else if (obj.det == Det::kAnyNeg || obj.det == Det::kEvery) {
+    if (rel == "far" || obj.det == Det::kEvery) {
+      if (rel == "far") {
+        obj.det = Det::kSome;
+        RelateNegated(np, rel, swap, obj, true);
+      } else {
+        // "near every harbor": forall h: harbor(h) -> near(s, h)
+        for (const auto& hv : np->vars) {
+          std::string ov = obj.vars[0];
+          std::vector<std::string> cons;
+          for (auto& c : obj.own) cons.push_back(c);
+          cons.push_back(swap ? Atom(rel, {ov, hv}) : Atom(rel, {hv, ov}));
+          np->closed.push_back("forall " + ov + ": " + Atom(obj.cls, {ov}) + " -> " +
+                               (cons.size() > 1 ? "(" + JoinAnd(cons) + ")" : cons[0]));
+        }
+      }
+    } else {
+      obj.det = Det::kSome;
+      Relate(np, rel, swap, obj);
+    }
+  } else if (obj.det == Det::kSome) {
+    // Propagate containment: "A next to B on C" means both on C.
+    std::vector<std::string> extra;
+    if (rel == "near" && !swap) {
+      for (const auto& l : obj.links) {
+        if (l.rfind("on(", 0) == 0) {
+          for (const auto& ov : obj.vars) {
+            std::string prefix = "on(" + ov + ", ";
+            if (l.rfind(prefix, 0) == 0) {
+              std::string target = l.substr(prefix.size(), l.size() - prefix.size() - 1);
+              for (const auto& hv : np->vars) extra.push_back(Atom("on", {hv, target}));
+            }
+          }
+        }
+      }
+    }
+    Relate(np, rel, swap, obj);
+    for (auto& e : extra) np->links.push_back(e);
+  } else if (obj.det == Det::kCount) {
+    RelateCounted(np, rel, swap, obj);  // "near at least three cars"
+  } else {
+    return false;
+  }
+  p = q;
+  return true;
+}
+
+// One conjunct of the query; `heads` gets the head NP's variables when it names entities.
+bool Parser::ParseItem(size_t& p, std::string* out, std::vector<std::string>* heads) {
+  size_t q = p;
+  size_t k;
+  for (const char* ph : {"there is", "there are", "there exists", "there exist", "there should be", "we have",
+                         "there must be", "it has", "either", "also", "and also", "but"}) {
+    if ((k = Phrase(q, ph))) {
+      q += k;
+      break;
+    }
+  }
+  Np np;
+  if (!ParseNp(q, &np, 0)) return false;
+  if (!Finish(np)) return false;
+  if (np.det == Det::kAnyNeg) np.det = Det::kSome;
+  heads->clear();
+  if (np.det == Det::kSome) *heads = np.vars;
+  if (np.det == Det::kSome && np.n > 4 && np.obj_conj.empty() && np.own.empty() && np.links.empty() &&
+      np.closed.empty()) {
+    // "a dozen planes": exists>=12 (the same answers as twelve distinct variables)
+    *out = "exists>=" + std::to_string(np.n) + " x: " + Atom(np.cls, {"x"});
+    heads->clear();
+  } else {
+    *out = Realize(np, false);
+    if (out->empty()) return false;  // "every ship" with nothing said of it
+  }
+  p = q;
+  return true;
+}
+
+// Where the words that are not about the image itself end ("... in the image").
+size_t Parser::EndOfRequest() const {
+  size_t end = t_.size();
+  for (bool again = true; again;) {
+    again = false;
+    for (size_t len = std::min<size_t>(4, end); len >= 1 && !again; --len) {
+      if (end > len && MatchPhrase(t_, end - len, LexKind::kTrailer) == len) {
+        end -= len;
+        again = true;
+      }
+    }
+  }
+  return end;
+}
+
+// The start of the request after "show me images with", "find all scenes containing" ...: a
+// determiner the preamble could also eat starts the request when a noun follows it.
+size_t Parser::StartOfRequest() {
+  size_t p = 0;
+  while (p < t_.size() && Lex(p, LexKind::kPreamble)) {
+    if ((t_[p] == "all" || t_[p] == "any" || t_[p] == "some" || t_[p] == "the" || t_[p] == "a" || t_[p] == "an" ||
+         t_[p] == "one") &&
+        p + 1 < t_.size()) {
+      std::string cls;
+      bool pl;
+      size_t r = p + 1;
+      if (ParseNoun(r, &cls, &pl)) break;
+    }
+    if (t_[p] == "in" && p + 1 < t_.size() && !Lex(p + 1, LexKind::kPreamble) && t_[p + 1] != "which") break;
+    if (Lex(p, LexKind::kArticle) || Lex(p, LexKind::kEveryDet) || Lex(p, LexKind::kVague)) {
+      size_t r = p;
+      Np probe;
+      if (ParseNp(r, &probe, 0)) break;  // "a dozen ships", "all the planes"
+    }
+    ++p;
+  }
+  used_vars_.clear();
+  return p;
+}
+
+Result<std::string> Parser::Run(std::string_view english) {
+  size_t p = StartOfRequest();
+  Tokens trimmed(t_.begin(), t_.begin() + EndOfRequest());
+  Parser inner(trimmed, ont_, wn_);
+  inner.furthest_ = p;
+  std::vector<std::vector<std::string>> disjuncts(1);
+  std::vector<std::vector<std::string>> heads;  // of the items of the last disjunct
+  size_t q = p;
+  bool ok = true;
+  while (true) {
+    std::string item;
+    std::vector<std::string> item_heads;
+    size_t before = q;
+    if (!inner.ParseItem(q, &item, &item_heads)) {
+      ok = false;
+      inner.Mark(before);
+      break;
+    }
+    disjuncts.back().push_back(item);
+    heads.push_back(item_heads);
+    // "a plane and a helicopter next to each other": near(p, h)
+    const LexEntry* arr = nullptr;
+    size_t k = MatchPhrase(trimmed, q, LexKind::kArrangement, &arr);
+    if (k && arr->value == "clustered" && heads.size() >= 2) {
+      std::vector<std::string> vars;
+      for (const auto& h : heads) {
+        if (h.size() == 1) vars.push_back(h[0]);
+      }
+      if (vars.size() != heads.size()) {
+        ok = false;
+        inner.Mark(q);
+        break;
+      }
+      disjuncts.back().push_back(Atom(vars.size() == 2 ? "near" : "clustered", vars));
+      q += k;
+    }
+    if (q >= trimmed.size()) break;
+    if (inner.At(q, ",") && (inner.Phrase(q + 1, "and") || inner.Phrase(q + 1, "or"))) ++q;
+    if ((k = inner.Phrase(q, "or else")) || (k = inner.Phrase(q, "or alternatively")) || (k = inner.Phrase(q, "or"))) {
+      q += k;
+      disjuncts.emplace_back();
+      heads.clear();
+      continue;
+    }
+    if ((k = inner.Phrase(q, "and also")) || (k = inner.Phrase(q, "as well as")) || (k = inner.Phrase(q, "along with")) ||
+        (k = inner.Phrase(q, "together with")) || (k = inner.Phrase(q, "and")) || (k = inner.Phrase(q, ",")) ||
+        (k = inner.Phrase(q, "plus")) || (k = inner.Phrase(q, "but also")) || (k = inner.Phrase(q, "but")) ||
+        (k = inner.Phrase(q, "while")) || (k = inner.Phrase(q, "whereas"))) {
+      q += k;
+      continue;
+    }
+    ok = false;
+    inner.Mark(q);
+    break;
+  }
+  if (!ok) return Status::InvalidInput(Refusal(english, trimmed, inner.furthest_));
+  std::vector<std::string> parts;
+  for (auto& d : disjuncts) {
+    if (d.empty()) {
+      return Status::InvalidInput("cannot translate \"" + std::string(english) + "\": 'or' with nothing after it");
+    }
+    parts.push_back(JoinAnd(d));
+  }
+  if (parts.size() == 1) return parts[0];
+  std::string out;
+  for (size_t i = 0; i < parts.size(); ++i) out += (i ? " OR (" : "(") + parts[i] + ")";
+  return out;
+}
+
+// Words of the grammar itself, beyond the lexicon's phrases.
+bool GrammarKnows(const std::string& w) {
+  static const std::set<std::string> k = {
+      "a", "an", "the", "and", "or", "not", "no", "with", "without", "it", "them", "its", "other", "each", "every",
+      "least", "most", "exactly", "between", "than", "more", "fewer", "less", "apart", "long", "wide", "area",
+      "length", "width", "of", "none", "either", "both", "same", "one", "another", "any", "object", "objects",
+      "entity", "entities", "thing", "things", ",", "single", "only", "just", "itself", "nearby", "inside", "side",
+      "board", "top", "large", "big", "cover", "covers", "covering", "size", "surface", "whose", "having", "has",
+      "have", "empty", "vacant", "unoccupied", "isolated", "lone", "solitary", "free", "lacking", "does", "do",
+      "never", "separate", "different", "distinct", "individual", "measuring", "spaced", "up", "fewer", "plus",
+      "else", "alternatively", "as", "well", "along", "while", "whereas", "but", "also", "there", "we", "from"};
+  return k.count(w) > 0;
+}
+
+// The refusal: the words nobody could place, each with its spelling neighbours and ontology
+// synonyms, or the WordNet chain that would have reached a class only through a hypernym;
+// otherwise where understanding stopped.
+std::string Parser::Refusal(std::string_view english, const Tokens& trimmed, size_t furthest) const {
+  std::string msg = "cannot translate \"" + std::string(english) + "\": ";
+  std::vector<std::string> unknown;
+  const std::vector<std::string> vocabulary = ont_.Vocabulary();
+  for (size_t i = 0; i < t_.size(); ++i) {
+    const std::string& w = t_[i];
+    if (LexiconKnows(w) || GrammarKnows(w) || IsNumberToken(w)) continue;
+    if (MatchNoun(t_, i, ont_, wn_) || ont_.Resolve(w)) continue;
+    bool part_of_class = false;
+    for (const auto& v : vocabulary) {
+      if (("_" + v + "_").find("_" + w + "_") != std::string::npos) part_of_class = true;
+    }
+    if (part_of_class) continue;
+    // "car park": name the compound WordNet knows, not its unknown half
+    std::string named = w;
+    if (i > 0 && wn_ != nullptr && wn_->Contains(t_[i - 1] + "_" + w, WordNetPos::kNoun)) {
+      named = t_[i - 1] + " " + w;
+    }
+    if (std::find(unknown.begin(), unknown.end(), named) == unknown.end()) unknown.push_back(named);
+  }
+  if (unknown.empty()) {
+    size_t at = std::min(furthest, trimmed.size());
+    std::string rest;
+    for (size_t i = at; i < trimmed.size(); ++i) rest += (i > at ? " " : "") + trimmed[i];
+    msg += rest.empty() ? "the query ends too early" : "could not make sense of '" + rest + "'";
+    return msg + " (hint: name objects with the ontology's classes, e.g. 'a ship near a harbor', or write the "
+                 "formula itself)";
+  }
+  for (size_t i = 0; i < unknown.size(); ++i) {
+    const std::string& u = unknown[i];
+    msg += (i ? "; '" : "'") + u + "' is not a class of ontology " + ont_.name() + " nor a word the grammar knows";
+    std::vector<std::string> near = ont_.Suggest(Ontology::Normalize(u), 3);
+    if (!near.empty()) {
+      msg += " (did you mean ";
+      for (size_t j = 0; j < near.size(); ++j) msg += (j ? ", " : "") + near[j];
+      msg += "?)";
+    }
+    std::string chain = NounChain(Ontology::Normalize(u), ont_, wn_);
+    if (!chain.empty()) msg += " (WordNet reaches a class only indirectly: " + chain + "; not assumed)";
+  }
+  return msg + " (hint: `georune ontology show " + ont_.name() + "` lists the classes and their synonyms, or write "
+               "the formula itself)";
+}
+
+}  // namespace
+
+Result<std::string> DraftBuiltin(std::string_view english, const Ontology& ontology, bool use_wordnet) {
+  Tokens toks = Normalise(english);
+  if (toks.empty()) return Status::InvalidInput("cannot translate an empty query (hint: e.g. 'a ship near a harbor')");
+  const WordNet* wn = nullptr;
+  if (use_wordnet) {
+    auto shared = WordNet::Default();
+    if (shared.ok()) wn = *shared;
+  }
+  Parser parser(toks, ontology, wn);
+  return parser.Run(english);
+}
+
+}  // namespace georune::nl
