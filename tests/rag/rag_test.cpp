@@ -305,7 +305,7 @@ TEST(Answer, ExtractiveTasks) {
   EXPECT_EQ(cap.answer.substr(0, 62),
             "Salts Mill is a historic site in Saltaire, Bradford, West York");
   EXPECT_NE(cap.answer.find("built in 1853."), std::string::npos);
-  EXPECT_EQ(AnswerExtractive(f->kb, {}, Task::kVqa, "x").answer, "");
+  EXPECT_EQ(AnswerExtractive(f->kb, {}, Task::kVqa, "x").status, AnswerStatus::kNotFound);
   EXPECT_EQ(DetectField("What is the address of X?"), "Address");
   EXPECT_EQ(DetectField("Which area is covered by X?"), "Area");
   EXPECT_EQ(DetectField("What is the physical area of X?"), "Physical_Area");
@@ -323,8 +323,9 @@ TEST(Answer, PromptAndFusion) {
   auto small = FuseExtractive(f->kb, *got, 1);
   EXPECT_EQ(small.chunks.size(), 1u);  // the first pick always fits
   EXPECT_EQ(BuildPrompt(Task::kVqa, "Q?", "CTX"),
-            "Answer the following question based on the retrieved knowledge:\nQ?\n"
-            "Retrieved context:\nCTX");
+            "Answer the following question using only the retrieved context below. If the "
+            "context does not contain the answer, reply exactly: The context does not contain "
+            "the answer.\nQ?\nRetrieved context:\nCTX");
   EXPECT_EQ(ParseTask("caption").value(), Task::kCaption);
   EXPECT_FALSE(ParseTask("summarise").ok());
 }
@@ -359,9 +360,8 @@ TEST(Generate, ThroughLocalServer) {
   EXPECT_TRUE(res->generated);
   EXPECT_EQ(res->answer, "It was built in 1853.");
   EXPECT_EQ(res->extractive.answer, "1853");
-  EXPECT_TRUE(res->prompt.starts_with(
-      "Answer the following question based on the retrieved knowledge:\nWhen was Salts Mill "
-      "built?\nRetrieved context:\n[1] "))
+  EXPECT_TRUE(res->prompt.starts_with(Instruction(Task::kVqa) +
+                                      "\nWhen was Salts Mill built?\nRetrieved context:\n[1] "))
       << res->prompt;
   ASSERT_EQ(server.calls(), 1);
   const auto body = nlohmann::json::parse(server.body(0));
