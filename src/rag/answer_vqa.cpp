@@ -59,8 +59,16 @@ std::string MonthIn(const std::vector<std::string>& tokens) {
   return month;
 }
 
-// A variable named by code, for a month when one is named and the record has it.
-bool AnswerByCode(const Record& rec, const std::vector<std::string>& tokens, ExtractiveAnswer* a) {
+// A variable named by code, for a month when one is named and the record has it. A code that
+// is also an everyday word for a quantity with a better source ("precipitation" after
+// PRECTOTLAND) is left to the lexicon.
+bool AnswerByCode(const Record& rec, const std::vector<std::string>& tokens, const Sense* sense,
+                  ExtractiveAnswer* a) {
+  auto second_source = [&](const std::string& var) {
+    if (!sense) return false;
+    const auto& keys = sense->keys;
+    return std::find(keys.begin() + 1, keys.end(), ShortKey(var)) != keys.end();
+  };
   if (const std::string month = MonthIn(tokens); !month.empty()) {
     for (const auto& [mkey, vars] : rec.monthly) {
       if (Fold(mkey).find(month) == std::string::npos) continue;
@@ -71,7 +79,7 @@ bool AnswerByCode(const Record& rec, const std::vector<std::string>& tokens, Ext
       }
     }
   }
-  if (const std::string var = VariableByCode(rec.variables, tokens); !var.empty()) {
+  if (const std::string var = VariableByCode(rec.variables, tokens); !var.empty() && !second_source(var)) {
     a->answer = RenderLandCover(ShortKey(var), rec.variables.at(var));
     a->field = var;
     return true;
@@ -120,7 +128,7 @@ ExtractiveAnswer AnswerForRecord(const KnowledgeBase& kb, const Record& rec, con
   AnswerSource src = SourceOf(rec, m, retrieved);
   const auto rest = WithoutName(question, m);
   const Sense* sense = DetectSense(rest);
-  if (AnswerByCode(rec, embed::Tokenize(std::string(question)), &a)) {
+  if (AnswerByCode(rec, embed::Tokenize(std::string(question)), sense, &a)) {
     a.looked_for = rec.name + ": " + a.field;
     src.value = a.answer;
   } else if (sense) {
@@ -219,8 +227,8 @@ ExtractiveAnswer RetrievedSentence(const KnowledgeBase& kb, const std::vector<Re
 
 ExtractiveAnswer AnswerVqa(const KnowledgeBase& kb, const std::vector<Retrieved>& retrieved,
                            std::string_view question, const AnswerOptions& options) {
-  const LandmarkIndex index(kb.records());
-  const LandmarkLookup found = index.Find(question, options.name_threshold);
+  const auto index = options.names ? options.names : std::make_shared<const LandmarkIndex>(kb.records());
+  const LandmarkLookup found = index->Find(question, options.name_threshold);
   if (found.best.size() > 1) return Ambiguous(kb, found, retrieved, question);
   if (found.best.size() == 1) {
     const Record& rec = kb.records()[size_t(found.best[0].record)];

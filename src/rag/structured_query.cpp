@@ -311,7 +311,8 @@ std::optional<StructuredQuery> ParseStructured(const KnowledgeBase& kb, std::str
   const bool collective = !q.category.empty() ||
                           std::any_of(tokens.begin(), tokens.end(),
                                       [](const std::string& t) { return kCollective.count(t) > 0; });
-  if (list_word && collective && (!q.place.empty() || !q.category.empty())) return q;
+  const bool place_named = !q.place.empty() && !q.place_unmatched;
+  if (collective && ((list_word && (!q.place.empty() || !q.category.empty())) || place_named)) return q;
   return std::nullopt;
 }
 

@@ -150,6 +150,11 @@ TEST(Records, ParseLocation) {
   EXPECT_NEAR(lat, -33.9, 1e-9);
   EXPECT_NEAR(lon, -18.4, 1e-9);
   EXPECT_FALSE(ParseLocation("somewhere in France", &lat, &lon));
+  // Wikipedia's repeated form: DMS / decimal / lat; lon.
+  ASSERT_TRUE(ParseLocation("24°35′18″S 26°9′26″E \ufeff / \ufeff 24.58833°S 26.15722°E \ufeff / "
+                            "-24.58833; 26.15722", &lat, &lon));
+  EXPECT_NEAR(lat, -24.58833, 1e-4);
+  EXPECT_NEAR(lon, 26.15722, 1e-4);
 }
 
 struct Fixture {

@@ -217,6 +217,7 @@ int RunAsk(AskArgs a) {
   }
   if (!(res->generated && a.stream)) std::printf("%s\n", res->answer.c_str());
   else std::printf("\n");
+  std::fflush(stdout);
   std::fprintf(stderr, "status: %s\n", rag::StatusName(res->status));
   if (!res->generated) PrintSources(res->extractive);
   for (const auto& r : res->retrieved) {

@@ -35,6 +35,7 @@
 #pragma once
 
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -98,6 +99,9 @@ struct ExtractiveAnswer {
 };
 
 struct AnswerOptions {
+  // The knowledge base's landmark names, folded once (LandmarkIndex(kb.records())); built per
+  // question when null. Callers answering many questions share one.
+  std::shared_ptr<const LandmarkIndex> names;
   double name_threshold = kNameThreshold;
   size_t list_limit = 20;  // most records a list or superlative answer shows
   vector::Filter filter;   // category and box restrict lists and superlatives too

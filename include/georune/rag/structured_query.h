@@ -6,7 +6,8 @@
 //    wettest, driest, windiest, calmest, biggest, …; field_lexicon.h) — and the quantity
 //    (DetectSense, or the one the word implies). "top 3", "the three wettest", "5 highest"
 //    ask for several (default 1; ties at the cut are all kept).
-//  - list: "which/what/list/name/show … landmarks|sites|places|<category>" with a filter.
+//  - list: "which/what/list/name/show … landmarks|sites|places|<category>" with a filter, or
+//    such a noun with a known place ("historic sites in Iran").
 // Filters: the record category named in the question (folded, plural allowed: "historic
 // sites" → "Historic Site"); a place after "in"/"from"/"within": the longest run of question
 // tokens found in some record's folded Area (country aliases: USA / U.S. / United States,
