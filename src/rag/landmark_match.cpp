@@ -39,13 +39,20 @@ LandmarkIndex::LandmarkIndex(const std::vector<Record>& records) {
 
 LandmarkLookup LandmarkIndex::Find(std::string_view question, double threshold) const {
   const std::vector<std::string> q = FoldTokens(question);
+  // windows[len][b]: the question's tokens b..b+len-1, joined once for every name.
+  size_t longest = 0;
+  for (const Name& n : names_) longest = std::max(longest, n.tokens + 1);
+  std::vector<std::vector<std::string>> windows(std::min(longest, q.size()) + 1);
+  for (size_t len = 1; len < windows.size(); ++len) {
+    for (size_t b = 0; b + len <= q.size(); ++b) windows[len].push_back(JoinTokens(q, b, len));
+  }
   std::vector<NameMatch> per_record;  // best window of each record, in name order
   for (const Name& n : names_) {
     NameMatch m{n.record, 0, 0, 0};
     const size_t lo = n.tokens > 1 ? n.tokens - 1 : 1;
-    for (size_t len = lo; len <= n.tokens + 1; ++len) {
-      for (size_t b = 0; b + len <= q.size(); ++b) {
-        const std::string window = JoinTokens(q, b, len);
+    for (size_t len = lo; len <= n.tokens + 1 && len < windows.size(); ++len) {
+      for (size_t b = 0; b < windows[len].size(); ++b) {
+        const std::string& window = windows[len][b];
         const size_t longer = std::max(window.size(), n.folded.size());
         const size_t diff = longer - std::min(window.size(), n.folded.size());
         if (1.0 - double(diff) / double(longer) <= m.score) continue;  // cannot beat the best
