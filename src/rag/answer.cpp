@@ -21,10 +21,6 @@ std::string Lower(std::string_view s) {
   return out;
 }
 
-bool Contains(const std::string& hay, std::string_view needle) {
-  return hay.find(needle) != std::string::npos;
-}
-
 }  // namespace
 
 std::vector<std::string> Sentences(const std::string& text) {

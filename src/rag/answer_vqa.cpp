@@ -95,19 +95,27 @@ std::string VariableSentence(const Sense& s, const std::vector<FieldValue>& valu
   return out + ".";
 }
 
+std::set<std::string> TermSet(std::string_view text) {
+  const auto terms = embed::IndexTerms(text);
+  return {terms.begin(), terms.end()};
+}
+
+// How many distinct index terms of `sentence` the question has.
+double Overlap(const std::set<std::string>& question_terms, const std::string& sentence) {
+  double overlap = 0;
+  for (const auto& t : TermSet(sentence)) overlap += double(question_terms.count(t));
+  return overlap;
+}
+
 // The sentence of the record's text sharing most terms with the question.
-std::string BestSentence(const KnowledgeBase& kb, const std::string& record_id,
-                         const std::vector<std::string>& question_terms) {
-  const std::set<std::string> q(question_terms.begin(), question_terms.end());
+std::string BestSentence(const KnowledgeBase& kb, const std::string& record_id, std::string_view question) {
+  const std::set<std::string> q = TermSet(question);
   std::string best;
   double best_overlap = -1;
   for (const auto& c : kb.chunks()) {
     if (c.record_id != record_id) continue;
     for (const auto& s : Sentences(c.text)) {
-      const auto st = embed::IndexTerms(s);
-      double overlap = 0;
-      for (const auto& t : std::set<std::string>(st.begin(), st.end())) overlap += double(q.count(t));
-      if (overlap > best_overlap) best_overlap = overlap, best = s;
+      if (const double o = Overlap(q, s); o > best_overlap) best_overlap = o, best = s;
     }
   }
   return best;
@@ -151,7 +159,7 @@ ExtractiveAnswer AnswerForRecord(const KnowledgeBase& kb, const Record& rec, con
       }
     }
   } else {
-    a.answer = BestSentence(kb, rec.id, embed::IndexTerms(std::string(question)));
+    a.answer = BestSentence(kb, rec.id, question);
     a.looked_for = rec.name;
     src.value = a.answer;
   }
@@ -179,7 +187,7 @@ ExtractiveAnswer Ambiguous(const KnowledgeBase& kb, const LandmarkLookup& found,
 }
 
 ExtractiveAnswer NotFound(const KnowledgeBase& kb, const LandmarkLookup& found,
-                          const std::string& phrase, const Sense* sense) {
+                          const std::string& phrase, const Sense* sense, double threshold) {
   ExtractiveAnswer a;
   a.status = AnswerStatus::kNotFound;
   a.looked_for = phrase.empty() ? "a landmark of the knowledge base" : "landmark \"" + phrase + "\"";
@@ -190,7 +198,7 @@ ExtractiveAnswer NotFound(const KnowledgeBase& kb, const LandmarkLookup& found,
     const Record& rec = kb.records()[size_t(found.closest.record)];
     a.answer += " Closest name: " + rec.name + " (similarity " +
                 std::to_string(found.closest.score).substr(0, 4) + ", below the threshold " +
-                std::to_string(kNameThreshold).substr(0, 4) + ").";
+                std::to_string(threshold).substr(0, 4) + ").";
   }
   return a;
 }
@@ -199,15 +207,11 @@ ExtractiveAnswer NotFound(const KnowledgeBase& kb, const LandmarkLookup& found,
 ExtractiveAnswer RetrievedSentence(const KnowledgeBase& kb, const std::vector<Retrieved>& retrieved,
                                    std::string_view question) {
   ExtractiveAnswer a;
-  const auto qterms_v = embed::IndexTerms(std::string(question));
-  const std::set<std::string> qterms(qterms_v.begin(), qterms_v.end());
+  const std::set<std::string> qterms = TermSet(question);
   double best = -1;
   for (size_t i = 0; i < retrieved.size() && i < 3; ++i) {
     for (const auto& s : Sentences(kb.chunks()[retrieved[i].chunk].text)) {
-      const auto st = embed::IndexTerms(s);
-      double overlap = 0;
-      for (const auto& t : std::set<std::string>(st.begin(), st.end())) overlap += double(qterms.count(t));
-      const double score = overlap - 0.1 * double(i);
+      const double score = Overlap(qterms, s) - 0.1 * double(i);
       if (score > best) best = score, a.answer = s, a.record_id = retrieved[i].record_id;
     }
   }
@@ -237,7 +241,7 @@ ExtractiveAnswer AnswerVqa(const KnowledgeBase& kb, const std::vector<Retrieved>
   if (auto structured = ParseStructured(kb, question)) return AnswerStructured(kb, *structured, options);
   const std::string phrase = NamedPhrase(question);
   const Sense* sense = DetectSense(LexiconTokens(question));
-  if (!phrase.empty() || sense) return NotFound(kb, found, phrase, sense);
+  if (!phrase.empty() || sense) return NotFound(kb, found, phrase, sense, options.name_threshold);
   return RetrievedSentence(kb, retrieved, question);
 }
 

@@ -39,17 +39,15 @@ bool HasTokens(const std::vector<std::string>& hay, const std::vector<std::strin
   return false;
 }
 
-std::vector<std::string> Split(const std::string& folded) { return FoldTokens(folded); }
-
 // The Area words a typed place stands for (itself, or an alias group's).
 std::vector<std::vector<std::string>> PlaceForms(const std::string& place) {
   for (const auto& [typed, forms] : kAliases) {
     if (std::find(typed.begin(), typed.end(), place) == typed.end()) continue;
     std::vector<std::vector<std::string>> out;
-    for (const auto& f : forms) out.push_back(Split(f));
+    for (const auto& f : forms) out.push_back(FoldTokens(f));
     return out;
   }
-  return {Split(place)};
+  return {FoldTokens(place)};
 }
 
 bool InPlace(const Record& r, const std::string& place) {
