@@ -1,6 +1,7 @@
 #include "georune/rag/landmark_match.h"
 
 #include <algorithm>
+#include <cstdlib>
 #include <cctype>
 #include <set>
 #include <sstream>
@@ -11,6 +12,28 @@ namespace georune::rag {
 namespace {
 
 constexpr size_t kExactBelow = 5;  // folded names shorter than this must match exactly
+constexpr double kCloseFloor = 0.4;  // similarities below this are not worth computing exactly
+
+}  // namespace
+
+LandmarkIndex::Letters LandmarkIndex::Count(const std::string& folded) {
+  Letters h{};
+  for (unsigned char c : folded) {
+    if (c >= 'a' && c <= 'z') ++h[c - 'a'];
+    else if (c >= '0' && c <= '9') ++h[26 + (c - '0')];
+  }
+  return h;
+}
+
+namespace {
+
+// A lower bound of the edit distance: a substitution changes two letter counts by one, an
+// insertion or deletion one, a transposition none.
+size_t DistanceBound(const LandmarkIndex::Letters& a, const LandmarkIndex::Letters& b) {
+  size_t l1 = 0;
+  for (size_t i = 0; i < a.size(); ++i) l1 += size_t(std::abs(int(a[i]) - int(b[i])));
+  return (l1 + 1) / 2;
+}
 
 void AddName(std::vector<std::string>* out, const std::string& raw) {
   const std::string f = Fold(raw);
@@ -33,7 +56,7 @@ LandmarkIndex::LandmarkIndex(const std::vector<Record>& records) {
     const std::string& name = records[i].name;
     AddName(&variants, name);
     if (auto open = name.find(" ("); open != std::string::npos) AddName(&variants, name.substr(0, open));
-    for (auto& v : variants) names_.push_back({int(i), v, CountTokens(v)});
+    for (auto& v : variants) names_.push_back({int(i), v, CountTokens(v), Count(v)});
   }
 }
 
@@ -43,8 +66,12 @@ LandmarkLookup LandmarkIndex::Find(std::string_view question, double threshold) 
   size_t longest = 0;
   for (const Name& n : names_) longest = std::max(longest, n.tokens + 1);
   std::vector<std::vector<std::string>> windows(std::min(longest, q.size()) + 1);
+  std::vector<std::vector<Letters>> letters(windows.size());
   for (size_t len = 1; len < windows.size(); ++len) {
-    for (size_t b = 0; b + len <= q.size(); ++b) windows[len].push_back(JoinTokens(q, b, len));
+    for (size_t b = 0; b + len <= q.size(); ++b) {
+      windows[len].push_back(JoinTokens(q, b, len));
+      letters[len].push_back(Count(windows[len].back()));
+    }
   }
   std::vector<NameMatch> per_record;  // best window of each record, in name order
   for (const Name& n : names_) {
@@ -53,9 +80,12 @@ LandmarkLookup LandmarkIndex::Find(std::string_view question, double threshold) 
     for (size_t len = lo; len <= n.tokens + 1 && len < windows.size(); ++len) {
       for (size_t b = 0; b < windows[len].size(); ++b) {
         const std::string& window = windows[len][b];
+        // Skip windows whose similarity bound cannot beat the best (or the floor).
         const size_t longer = std::max(window.size(), n.folded.size());
         const size_t diff = longer - std::min(window.size(), n.folded.size());
-        if (1.0 - double(diff) / double(longer) <= m.score) continue;  // cannot beat the best
+        const double floor = std::max(m.score, kCloseFloor);
+        if (1.0 - double(diff) / double(longer) <= floor) continue;
+        if (1.0 - double(DistanceBound(n.letters, letters[len][b])) / double(longer) <= floor) continue;
         double s = n.folded.size() < kExactBelow ? double(window == n.folded)
                                                   : Similarity(window, n.folded);
         if (s > m.score) m = {n.record, s, b, len};

@@ -131,6 +131,38 @@ TEST(LandmarkMatch, FoldedTypoNestedAmbiguousAbsent) {
   EXPECT_EQ(NamedPhrase("how windy is it here?"), "");
 }
 
+// The pruned window search gives the scores of a plain scan of every window.
+TEST(LandmarkMatch, PrunedSearchEqualsThePlainScan) {
+  const auto records = Sample();
+  LandmarkIndex index(records);
+  std::mt19937 rng(3);
+  const std::vector<std::string> words = {"what", "is", "rain", "at", "lillestrom", "station", "kyoto",
+                                          "falkland", "palace", "fort", "aaron", "aarons", "ring", "of",
+                                          "brodgar", "lilestrom", "palaec", "kyot"};
+  for (int t = 0; t < 300; ++t) {
+    std::string q;
+    for (size_t i = 0, n = 2 + rng() % 6; i < n; ++i) q += words[rng() % words.size()] + " ";
+    const auto got = index.Find(q, 0.8);
+    const auto tokens = FoldTokens(q);
+    double top = 0;
+    std::vector<double> best(records.size(), 0);
+    for (size_t r = 0; r < records.size(); ++r) {
+      const std::string name = Fold(records[r].name);
+      const size_t k = FoldTokens(name).size();
+      for (size_t len = std::max<size_t>(1, k - 1); len <= k + 1; ++len) {
+        for (size_t b = 0; b + len <= tokens.size(); ++b)
+          best[r] = std::max(best[r], Similarity(JoinTokens(tokens, b, len), name));
+      }
+    }
+    for (double s : best) top = std::max(top, s);
+    if (got.best.empty()) {
+      EXPECT_LT(top, 0.8) << q;
+      continue;
+    }
+    for (const auto& m : got.best) EXPECT_DOUBLE_EQ(m.score, best[size_t(m.record)]) << q;
+  }
+}
+
 TEST(FieldLexicon, EverydayWords) {
   auto key = [](const std::string& q) {
     const Sense* s = DetectSense(LexiconTokens(q));

@@ -6,6 +6,9 @@
 // score = Similarity(window, name) (1 − edit distance / longer length). A record's score is
 // its best window. Names of fewer than 5 folded characters must match exactly (score 1 or 0).
 //
+// Windows are compared exactly only when two lower bounds of their edit distance (length
+// difference, letter counts) leave them a chance to beat the record's best window and 0.4
+// (below which a name is not reported as "closest").
 // Find() keeps the records scoring >= threshold, drops those whose window lies strictly inside
 // another kept record's window ("Kyoto" inside "Kyoto Station"), and returns the best
 // score's records: one = a match, several (scores equal within 1e-9) = ambiguous, none = no
@@ -15,6 +18,8 @@
 // mistakes in a name of 10+ characters pass, a different landmark of the same kind does not).
 #pragma once
 
+#include <array>
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -42,11 +47,15 @@ class LandmarkIndex {
   explicit LandmarkIndex(const std::vector<Record>& records);
   LandmarkLookup Find(std::string_view question, double threshold = kNameThreshold) const;
 
+  using Letters = std::array<uint8_t, 36>;  // counts of a-z and 0-9 in a folded text
+  static Letters Count(const std::string& folded);
+
  private:
   struct Name {
     int record;
     std::string folded;
     size_t tokens;
+    Letters letters;
   };
   std::vector<Name> names_;
 };
