@@ -73,30 +73,38 @@ LandmarkLookup LandmarkIndex::Find(std::string_view question, double threshold) 
       letters[len].push_back(Count(windows[len].back()));
     }
   }
-  std::vector<NameMatch> per_record;  // best window of each record, in name order
-  for (const Name& n : names_) {
-    NameMatch m{n.record, 0, 0, 0};
-    const size_t lo = n.tokens > 1 ? n.tokens - 1 : 1;
-    for (size_t len = lo; len <= n.tokens + 1 && len < windows.size(); ++len) {
-      for (size_t b = 0; b < windows[len].size(); ++b) {
-        const std::string& window = windows[len][b];
-        // Skip windows whose similarity bound cannot beat the best (or the floor).
-        const size_t longer = std::max(window.size(), n.folded.size());
-        const size_t diff = longer - std::min(window.size(), n.folded.size());
-        const double floor = std::max(m.score, kCloseFloor);
-        if (1.0 - double(diff) / double(longer) <= floor) continue;
-        if (1.0 - double(DistanceBound(n.letters, letters[len][b])) / double(longer) <= floor) continue;
-        double s = n.folded.size() < kExactBelow ? double(window == n.folded)
-                                                  : Similarity(window, n.folded);
-        if (s > m.score) m = {n.record, s, b, len};
+  // Best window of each record, in name order. Windows whose similarity bound is under
+  // `floor`, or cannot beat the record's best, are not compared exactly.
+  auto scan = [&](double floor) {
+    std::vector<NameMatch> per_record;
+    for (const Name& n : names_) {
+      NameMatch m{n.record, 0, 0, 0};
+      const size_t lo = n.tokens > 1 ? n.tokens - 1 : 1;
+      for (size_t len = lo; len <= n.tokens + 1 && len < windows.size(); ++len) {
+        for (size_t b = 0; b < windows[len].size(); ++b) {
+          const std::string& window = windows[len][b];
+          const size_t longer = std::max(window.size(), n.folded.size());
+          const size_t diff = longer - std::min(window.size(), n.folded.size());
+          const double bound = 1.0 - double(std::max(diff, DistanceBound(n.letters, letters[len][b]))) /
+                                         double(longer);
+          if (bound < floor || bound <= m.score) continue;
+          const double s = n.folded.size() < kExactBelow ? double(window == n.folded)
+                                                          : Similarity(window, n.folded);
+          if (s > m.score) m = {n.record, s, b, len};
+        }
+      }
+      if (!per_record.empty() && per_record.back().record == m.record) {
+        if (m.score > per_record.back().score) per_record.back() = m;
+      } else {
+        per_record.push_back(m);
       }
     }
-    if (!per_record.empty() && per_record.back().record == m.record) {
-      if (m.score > per_record.back().score) per_record.back() = m;
-    } else {
-      per_record.push_back(m);
-    }
-  }
+    return per_record;
+  };
+  std::vector<NameMatch> per_record = scan(threshold);
+  const bool matched = std::any_of(per_record.begin(), per_record.end(),
+                                   [&](const NameMatch& m) { return m.score >= threshold; });
+  if (!matched) per_record = scan(std::min(threshold, kCloseFloor));  // for `closest`
   LandmarkLookup out;
   std::vector<NameMatch> kept;
   for (const auto& m : per_record) {

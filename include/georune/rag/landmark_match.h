@@ -7,8 +7,8 @@
 // its best window. Names of fewer than 5 folded characters must match exactly (score 1 or 0).
 //
 // Windows are compared exactly only when two lower bounds of their edit distance (length
-// difference, letter counts) leave them a chance to beat the record's best window and 0.4
-// (below which a name is not reported as "closest").
+// difference, letter counts) leave them a chance to reach the threshold and beat the record's
+// best window; when no record reaches it, a second pass with floor 0.4 finds `closest`.
 // Find() keeps the records scoring >= threshold, drops those whose window lies strictly inside
 // another kept record's window ("Kyoto" inside "Kyoto Station"), and returns the best
 // score's records: one = a match, several (scores equal within 1e-9) = ambiguous, none = no
