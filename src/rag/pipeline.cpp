@@ -75,10 +75,11 @@ Result<AskResult> Ask(const KnowledgeBase& kb, const Retriever& retriever,
   const bool decided = result.extractive.status != AnswerStatus::kAnswered ||
                        result.extractive.structured;
   if (client && !(request.task == Task::kVqa && decided)) {
-    const auto& src = result.extractive.sources;
-    if (request.task == Task::kVqa && src.size() == 1 && src[0].name_score > 0) {
+    const ExtractiveAnswer& e = result.extractive;
+    const bool named = !e.record_id.empty() && !e.sources.empty() && e.sources[0].name_score > 0;
+    if (request.task == Task::kVqa && named) {
       RetrieveOptions one = request.retrieve;
-      one.filter.record_id = src[0].record_id;
+      one.filter.record_id = e.record_id;
       GEORUNE_ASSIGN_OR_RETURN(result.retrieved,
                                retriever.Retrieve({request.question, request.image_path}, one));
       result.context = FuseExtractive(kb, result.retrieved, request.context_words).text;
