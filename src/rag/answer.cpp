@@ -1,5 +1,8 @@
 #include "georune/rag/answer.h"
 
+#include "answer_parts.h"
+#include "georune/rag/field_lexicon.h"
+
 #include <algorithm>
 #include <cmath>
 #include <map>
@@ -18,9 +21,7 @@ std::string Lower(std::string_view s) {
   return out;
 }
 
-bool Contains(const std::string& hay, std::string_view needle) {
-  return hay.find(needle) != std::string::npos;
-}
+}  // namespace
 
 std::vector<std::string> Sentences(const std::string& text) {
   std::vector<std::string> out;
@@ -46,6 +47,8 @@ std::vector<std::string> Sentences(const std::string& text) {
             out.end());
   return out;
 }
+
+namespace {
 
 const Record* BestRecord(const KnowledgeBase& kb, const std::vector<Retrieved>& retrieved) {
   if (retrieved.empty()) return nullptr;
@@ -141,7 +144,9 @@ FusedContext FuseExtractive(const KnowledgeBase& kb, const std::vector<Retrieved
 std::string Instruction(Task task) {
   switch (task) {
     case Task::kVqa:
-      return "Answer the following question based on the retrieved knowledge:";
+      return std::string("Answer the following question using only the retrieved context below. "
+                         "If the context does not contain the answer, reply exactly: ") +
+             kNoAnswerReply;
     case Task::kCaption:
       return "Describe the remote sensing image in one or two sentences, using the retrieved "
              "knowledge where it applies:";
@@ -159,40 +164,29 @@ std::string BuildPrompt(Task task, std::string_view question, std::string_view c
 }
 
 std::string DetectField(std::string_view question) {
-  const std::string q = " " + Lower(question) + " ";
-  struct Rule {
-    const char* field;
-    std::vector<const char*> keys;
-  };
-  static const std::vector<Rule> kRules = {
-      {"Physical_Area", {"physical area", "how large", "how big", "size of", "square"}},
-      {"Address", {"address"}},
-      {"Notable_Visitors", {"visitor", "visited"}},
-      {"Major_Events", {"major event", "events", "event "}},
-      {"Architectural_Characteristics", {"architectur"}},
-      {"Cultural_Significance", {"cultural", "culturally", "significan"}},
-      {"Historical_Background", {"historical background", "history", "historical"}},
-      {"Construction_Period", {"construction", "constructed", "built", "when was", "erected"}},
-      {"Primary_Function", {"function", "purpose", "used for", "serve"}},
-      {"Category", {"category", "categories", "what type of", "what kind of"}},
-      {"Details", {"details", "detail", "more can be said", "interesting", "additional"}},
-      {"Location", {"location", "coordinates", "located", "where is", "where"}},
-      {"Area", {" area", "region", "city", "country"}},
-      {"Name", {"name", "identify", "called", "which landmark", "what landmark"}},
-  };
-  for (const auto& rule : kRules) {
-    for (const char* k : rule.keys) {
-      if (Contains(q, k)) return rule.field;
-    }
+  const Sense* s = DetectSense(LexiconTokens(question));
+  return s && s->kind == SenseKind::kField ? s->keys[0] : "";
+}
+
+const char* StatusName(AnswerStatus status) {
+  switch (status) {
+    case AnswerStatus::kAnswered: return "answered";
+    case AnswerStatus::kNotFound: return "not_found";
+    case AnswerStatus::kAmbiguous: return "ambiguous";
   }
-  return "";
+  return "answered";
 }
 
 ExtractiveAnswer AnswerExtractive(const KnowledgeBase& kb,
                                   const std::vector<Retrieved>& retrieved, Task task,
-                                  std::string_view question) {
+                                  std::string_view question, const AnswerOptions& options) {
+  if (task == Task::kVqa) return AnswerVqa(kb, retrieved, question, options);
   ExtractiveAnswer ans;
-  if (retrieved.empty()) return ans;
+  if (retrieved.empty()) {
+    ans.status = AnswerStatus::kNotFound;
+    ans.looked_for = "a record matching the query";
+    return ans;
+  }
   if (task == Task::kClassify) {
     // Allowed categories: "... following N categories: A, B, C."
     std::vector<std::string> allowed;
@@ -225,6 +219,10 @@ ExtractiveAnswer AnswerExtractive(const KnowledgeBase& kb,
       }
       votes[Lower(cat)] += std::max(0.0, r.score) + 1e-9;
       display[Lower(cat)] = cat;
+      const Record& voter = kb.records()[size_t(ri)];
+      const bool listed = std::any_of(ans.sources.begin(), ans.sources.end(),
+                                      [&](const AnswerSource& x) { return x.record_id == voter.id; });
+      if (!listed) ans.sources.push_back({voter.id, voter.name, "Category", cat, 0, r.score});
     }
     double best = -1;
     for (const auto& [c, v] : votes) {
@@ -234,6 +232,8 @@ ExtractiveAnswer AnswerExtractive(const KnowledgeBase& kb,
       }
     }
     ans.field = "Category";
+    if (votes.empty()) ans.status = AnswerStatus::kNotFound;
+    ans.looked_for = "the category of the retrieved records";
     return ans;
   }
   const Record* rec = BestRecord(kb, retrieved);
@@ -255,120 +255,7 @@ ExtractiveAnswer AnswerExtractive(const KnowledgeBase& kb,
     }
     ans.answer = cap;
     ans.field = "caption_template";
-    return ans;
-  }
-  // VQA: remove the record's own name, then look for a variable, a month and a field.
-  std::string q(question);
-  {
-    const std::string ql = Lower(q), nl = Lower(rec->name);
-    if (!nl.empty()) {
-      if (auto pos = ql.find(nl); pos != std::string::npos) q.erase(pos, nl.size());
-    }
-  }
-  const std::string ql = Lower(q);
-  const auto tokens = embed::Tokenize(q);
-  auto variable_in_question = [&](const std::map<std::string, std::string>& vars) -> std::string {
-    std::string best;
-    for (const auto& [k, v] : vars) {
-      std::string base = Lower(k.substr(0, k.find('(')));
-      while (!base.empty() && base.back() == ' ') base.pop_back();
-      const auto base_tokens = embed::Tokenize(base);
-      if (base_tokens.empty()) continue;
-      // the variable's tokens must appear consecutively in the question
-      for (size_t i = 0; i + base_tokens.size() <= tokens.size(); ++i) {
-        if (std::equal(base_tokens.begin(), base_tokens.end(), tokens.begin() + long(i))) {
-          if (base.size() > best.size()) best = k;
-          break;
-        }
-      }
-    }
-    return best;
-  };
-  static const char* kMonths[] = {"january", "february", "march", "april", "may", "june", "july",
-                                  "august", "september", "october", "november", "december"};
-  std::string month;
-  for (const char* m : kMonths) {
-    if (std::find(tokens.begin(), tokens.end(), m) != tokens.end()) month = m;
-  }
-  if (!month.empty()) {
-    for (const auto& [mkey, vars] : rec->monthly) {
-      if (!Contains(Lower(mkey), month)) continue;
-      const std::string var = variable_in_question(vars);
-      if (!var.empty()) {
-        ans.answer = vars.at(var);
-        ans.field = var + "@" + mkey;
-        return ans;
-      }
-    }
-  }
-  if (const std::string var = variable_in_question(rec->variables); !var.empty()) {
-    ans.answer = rec->variables.at(var);
-    ans.field = var;
-    return ans;
-  }
-  // A variable described in words ("soil moisture", "wind speed"): the first rule whose words
-  // all occur in the question and whose variable the record has; answered as a sentence.
-  {
-    struct Described {
-      std::vector<const char*> words;
-      const char* var_prefix;
-      const char* label;
-    };
-    static const std::vector<Described> kDescribed = {
-        {{"soil", "moisture"}, "GWETPROF", "average soil moisture (GWETPROF)"},
-        {{"snowmelt"}, "SMLAND", "snowmelt flux (SMLAND)"},
-        {{"emissivity"}, "EMIS", "surface emissivity (EMIS)"},
-        {{"wind"}, "SPEED", "wind speed (SPEED)"},
-        {{"air", "temperature"}, "mean_2m_air_temperature", "mean 2 m air temperature"},
-        {{"night"}, "LST_Night_1km", "night-time land surface temperature (LST_Night_1km)"},
-        {{"temperature"}, "LST_Day_1km", "daytime land surface temperature (LST_Day_1km)"},
-        {{"precipitation"}, "precipitation", "annual precipitation"},
-        {{"rain"}, "precipitation", "annual precipitation"},
-        {{"land", "cover"}, "LC_Type1", "land cover type (LC_Type1)"},
-        {{"sea", "level", "pressure"}, "mean_sea_level_pressure", "mean sea level pressure"},
-        {{"pressure"}, "surface_pressure", "surface pressure"},
-        {{"albedo"}, "ALBEDO", "ALBEDO"},
-        {{"reflect"}, "ALBEDO", "ALBEDO"},
-        {{"evapotranspiration"}, "EVLAND", "evaporation from land (EVLAND)"},
-        {{"evaporation"}, "EVLAND", "evaporation from land (EVLAND)"},
-    };
-    for (const auto& d : kDescribed) {
-      bool all = true;
-      for (const char* w : d.words) all = all && Contains(ql, w);
-      if (!all) continue;
-      for (const auto& [k, v] : rec->variables) {
-        if (!k.starts_with(d.var_prefix)) continue;
-        ans.answer = "The " + std::string(d.label) + " is " + v + ".";
-        ans.field = k;
-        return ans;
-      }
-    }
-  }
-  const std::string field = DetectField(q);
-  if (!field.empty()) {
-    auto it = rec->fields.find(field);
-    if (it != rec->fields.end()) {
-      ans.answer = it->second;
-      ans.field = field;
-      return ans;
-    }
-  }
-  // Fallback: the sentence of the top chunks that shares most terms with the question.
-  const auto qterms_v = embed::IndexTerms(q);
-  const std::set<std::string> qterms(qterms_v.begin(), qterms_v.end());
-  double best = -1;
-  for (size_t i = 0; i < retrieved.size() && i < 3; ++i) {
-    for (const auto& s : Sentences(kb.chunks()[retrieved[i].chunk].text)) {
-      const auto st = embed::IndexTerms(s);
-      double overlap = 0;
-      for (const auto& t : std::set<std::string>(st.begin(), st.end())) overlap += qterms.count(t);
-      const double score = overlap - 0.1 * double(i);
-      if (score > best) {
-        best = score;
-        ans.answer = s;
-        ans.record_id = retrieved[i].record_id;
-      }
-    }
+    ans.sources.push_back({rec->id, rec->name, "caption_template", cap, 0, retrieved.front().score});
   }
   return ans;
 }

@@ -62,11 +62,28 @@ Result<AskResult> Ask(const KnowledgeBase& kb, const Retriever& retriever,
   GEORUNE_ASSIGN_OR_RETURN(result.retrieved,
                            retriever.Retrieve({request.question, request.image_path},
                                               request.retrieve));
-  result.extractive = AnswerExtractive(kb, result.retrieved, request.task, request.question);
+  AnswerOptions answer_options = request.answer;
+  answer_options.filter = request.retrieve.filter;
+  result.extractive =
+      AnswerExtractive(kb, result.retrieved, request.task, request.question, answer_options);
+  result.status = result.extractive.status;
   FusedContext fused = FuseExtractive(kb, result.retrieved, request.context_words);
   result.context = fused.text;
 #ifdef GEORUNE_HAVE_LLM
-  if (client) {
+  // The LLM answers single-landmark questions only, from that landmark's chunks; abstentions,
+  // ambiguities and lists/superlatives are decided over the records, never generated.
+  const bool decided = result.extractive.status != AnswerStatus::kAnswered ||
+                       result.extractive.structured;
+  if (client && !(request.task == Task::kVqa && decided)) {
+    const ExtractiveAnswer& e = result.extractive;
+    const bool named = !e.record_id.empty() && !e.sources.empty() && e.sources[0].name_score > 0;
+    if (request.task == Task::kVqa && named) {
+      RetrieveOptions one = request.retrieve;
+      one.filter.record_id = e.record_id;
+      GEORUNE_ASSIGN_OR_RETURN(result.retrieved,
+                               retriever.Retrieve({request.question, request.image_path}, one));
+      result.context = FuseExtractive(kb, result.retrieved, request.context_words).text;
+    }
     if (request.llm_fuse && !result.retrieved.empty()) {
       GEORUNE_ASSIGN_OR_RETURN(result.context, FuseWithLlm(*client, kb, result.retrieved,
                                                            request.question, request.generate));
@@ -75,6 +92,7 @@ Result<AskResult> Ask(const KnowledgeBase& kb, const Retriever& retriever,
     GEORUNE_ASSIGN_OR_RETURN(result.answer, Generate(*client, result.prompt, request.image_path,
                                                      request.generate));
     result.generated = true;
+    if (result.answer.find(kNoAnswerReply) != std::string::npos) result.status = AnswerStatus::kNotFound;
     return result;
   }
 #endif

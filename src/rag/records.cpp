@@ -95,7 +95,10 @@ std::string FieldLabel(const std::string& field) {
   return out;
 }
 
-bool ParseLocation(const std::string& text, double* lat, double* lon) {
+bool ParseLocation(const std::string& full, double* lat, double* lon) {
+  // Wikipedia's "DMS / decimal / lat; lon" repeats the location: the first form is enough.
+  const std::string text = full.substr(0, full.find(" / ") == std::string::npos ? full.size()
+                                                                               : full.find('/'));
   // Collect numbers and hemisphere letters in order; degree/minute/second marks separate them.
   std::vector<double> nums;
   std::vector<std::pair<size_t, char>> hemis;  // (numbers seen so far, letter)

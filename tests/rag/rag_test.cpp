@@ -150,6 +150,11 @@ TEST(Records, ParseLocation) {
   EXPECT_NEAR(lat, -33.9, 1e-9);
   EXPECT_NEAR(lon, -18.4, 1e-9);
   EXPECT_FALSE(ParseLocation("somewhere in France", &lat, &lon));
+  // Wikipedia's repeated form: DMS / decimal / lat; lon.
+  ASSERT_TRUE(ParseLocation("24°35′18″S 26°9′26″E \ufeff / \ufeff 24.58833°S 26.15722°E \ufeff / "
+                            "-24.58833; 26.15722", &lat, &lon));
+  EXPECT_NEAR(lat, -24.58833, 1e-4);
+  EXPECT_NEAR(lon, 26.15722, 1e-4);
 }
 
 struct Fixture {
@@ -305,7 +310,7 @@ TEST(Answer, ExtractiveTasks) {
   EXPECT_EQ(cap.answer.substr(0, 62),
             "Salts Mill is a historic site in Saltaire, Bradford, West York");
   EXPECT_NE(cap.answer.find("built in 1853."), std::string::npos);
-  EXPECT_EQ(AnswerExtractive(f->kb, {}, Task::kVqa, "x").answer, "");
+  EXPECT_EQ(AnswerExtractive(f->kb, {}, Task::kVqa, "x").status, AnswerStatus::kNotFound);
   EXPECT_EQ(DetectField("What is the address of X?"), "Address");
   EXPECT_EQ(DetectField("Which area is covered by X?"), "Area");
   EXPECT_EQ(DetectField("What is the physical area of X?"), "Physical_Area");
@@ -323,8 +328,9 @@ TEST(Answer, PromptAndFusion) {
   auto small = FuseExtractive(f->kb, *got, 1);
   EXPECT_EQ(small.chunks.size(), 1u);  // the first pick always fits
   EXPECT_EQ(BuildPrompt(Task::kVqa, "Q?", "CTX"),
-            "Answer the following question based on the retrieved knowledge:\nQ?\n"
-            "Retrieved context:\nCTX");
+            "Answer the following question using only the retrieved context below. If the "
+            "context does not contain the answer, reply exactly: The context does not contain "
+            "the answer.\nQ?\nRetrieved context:\nCTX");
   EXPECT_EQ(ParseTask("caption").value(), Task::kCaption);
   EXPECT_FALSE(ParseTask("summarise").ok());
 }
@@ -359,9 +365,8 @@ TEST(Generate, ThroughLocalServer) {
   EXPECT_TRUE(res->generated);
   EXPECT_EQ(res->answer, "It was built in 1853.");
   EXPECT_EQ(res->extractive.answer, "1853");
-  EXPECT_TRUE(res->prompt.starts_with(
-      "Answer the following question based on the retrieved knowledge:\nWhen was Salts Mill "
-      "built?\nRetrieved context:\n[1] "))
+  EXPECT_TRUE(res->prompt.starts_with(Instruction(Task::kVqa) +
+                                      "\nWhen was Salts Mill built?\nRetrieved context:\n[1] "))
       << res->prompt;
   ASSERT_EQ(server.calls(), 1);
   const auto body = nlohmann::json::parse(server.body(0));

@@ -1,7 +1,11 @@
 // georune ask: answer a question from a knowledge base (RS-RAG), offline or with an LLM.
 //   georune ask --kb KB "QUESTION" [--image FILE] [--task vqa|caption|classify] [--alpha A]
 //               [--tau T] [--top-k K] [--llm-url URL --llm-model M] [--format json]
+// Text output: the answer on stdout; on stderr the status, one "source:" line per record and
+// field the answer came from, and the retrieved chunks. JSON adds status, looked_for, sources.
+#include <algorithm>
 #include <cstdio>
+#include <set>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <sstream>
@@ -10,6 +14,7 @@
 #include "command.h"
 #include "georune/common/wordnet.h"
 #include "georune/rag/pipeline.h"
+#include "georune/rag/text_fold.h"
 
 namespace georune::cli {
 namespace {
@@ -21,9 +26,84 @@ struct AskArgs {
   int retries = 2;
   bool stream = false, llm_fuse = false, no_wordnet = false;
   size_t context_words = 400;
+  size_t list_limit = 20;
+  double name_threshold = rag::kNameThreshold;
   rag::RetrieveOptions retrieve;
   rag::EmbedderConfig embed;
 };
+
+// The knowledge base's categories, sorted, for diagnostics.
+std::string KnownCategories(const rag::KnowledgeBase& kb) {
+  std::set<std::string> cats;
+  for (const auto& r : kb.records()) {
+    if (!r.category.empty()) cats.insert(r.category);
+  }
+  std::string out;
+  for (const auto& c : cats) out += (out.empty() ? "" : ", ") + ("\"" + c + "\"");
+  return out.empty() ? "none (the records have no category)" : out;
+}
+
+// An unknown --category, or a category and box that together keep no record: exit 2.
+Status CheckFilter(const rag::KnowledgeBase& kb, const vector::Filter& f) {
+  if (!f.category.empty()) {
+    const bool known = std::any_of(kb.records().begin(), kb.records().end(), [&](const rag::Record& r) {
+      return rag::Fold(r.category) == rag::Fold(f.category);
+    });
+    if (!known) {
+      return Status::InvalidInput("--category \"" + f.category + "\" is not a category of the knowledge "
+                                  "base (hint: known categories: " + KnownCategories(kb) + ")");
+    }
+  }
+  if (!f.use_box) return Status::Ok();
+  size_t kept = 0, located = 0;
+  double lat0 = 90, lat1 = -90, lon0 = 180, lon1 = -180;
+  for (const auto& r : kb.records()) {
+    if (!r.has_location) continue;
+    ++located;
+    lat0 = std::min(lat0, r.lat), lat1 = std::max(lat1, r.lat);
+    lon0 = std::min(lon0, r.lon), lon1 = std::max(lon1, r.lon);
+    const bool cat_ok = f.category.empty() || rag::Fold(r.category) == rag::Fold(f.category);
+    if (cat_ok && r.lat >= f.min_lat && r.lat <= f.max_lat && r.lon >= f.min_lon && r.lon <= f.max_lon) ++kept;
+  }
+  if (kept > 0) return Status::Ok();
+  char extent[160];
+  std::snprintf(extent, sizeof extent, "%.4f,%.4f,%.4f,%.4f", lat0, lon0, lat1, lon1);
+  return Status::InvalidInput(
+      "the filter (--box" + std::string(f.category.empty() ? "" : " and --category") +
+      ") keeps no record (hint: " + std::to_string(located) + " records have a location, within " +
+      (located ? std::string(extent) : std::string("nothing")) + " as MIN_LAT,MIN_LON,MAX_LAT,MAX_LON; "
+      "categories: " + KnownCategories(kb) + ")");
+}
+
+nlohmann::json SourcesJson(const rag::ExtractiveAnswer& e) {
+  nlohmann::json out = nlohmann::json::array();
+  for (const auto& s : e.sources) {
+    out.push_back({{"record_id", s.record_id},
+                   {"name", s.name},
+                   {"field", s.field},
+                   {"value", s.value},
+                   {"name_score", s.name_score},
+                   {"retrieval_score", s.retrieval_score ? nlohmann::json(*s.retrieval_score) : nlohmann::json()}});
+  }
+  return out;
+}
+
+// One stderr line per source: "source: NAME (ID), FIELD = VALUE [name 1.00, retrieval 0.83]".
+void PrintSources(const rag::ExtractiveAnswer& e) {
+  for (const auto& s : e.sources) {
+    std::string line = "source: " + s.name + " (" + s.record_id + ")";
+    if (!s.field.empty()) line += ", " + s.field;
+    if (!s.value.empty() && s.value.size() <= 80) line += " = " + s.value;
+    char scores[96];
+    std::snprintf(scores, sizeof scores, " [name %.2f", s.name_score);
+    line += scores;
+    if (s.retrieval_score) {
+      std::snprintf(scores, sizeof scores, ", retrieval %.4f", *s.retrieval_score);
+      line += scores;
+    }
+    std::fprintf(stderr, "%s]\n", line.c_str());
+  }
+}
 
 int RunAsk(AskArgs a) {
   auto task = rag::ParseTask(a.task);
@@ -74,7 +154,10 @@ int RunAsk(AskArgs a) {
     req.retrieve.filter.max_lat = v[2];
     req.retrieve.filter.max_lon = v[3];
   }
+  if (Status st = CheckFilter(*kb, req.retrieve.filter); !st.ok()) return ReportError(st);
   req.context_words = a.context_words;
+  req.answer.list_limit = a.list_limit;
+  req.answer.name_threshold = a.name_threshold;
   req.llm_fuse = a.llm_fuse;
   rag::Retriever retriever(*kb, *embedders->text, image_embedder, wordnet.get());
   std::unique_ptr<llm::HttpChatClient> client;
@@ -105,13 +188,18 @@ int RunAsk(AskArgs a) {
     j["question"] = a.question;
     j["task"] = a.task;
     j["answer"] = res->answer;
+    j["status"] = rag::StatusName(res->status);
+    j["looked_for"] = res->extractive.looked_for;
+    j["structured"] = res->extractive.structured;
+    j["sources"] = SourcesJson(res->extractive);
     j["prompt"] = res->prompt.empty() ? nlohmann::json() : nlohmann::json(res->prompt);
     j["context"] = res->context;
     j["generated"] = res->generated;
     j["answer_source"] = {{"record_id", res->extractive.record_id},
                           {"field", res->extractive.field}};
     j["params"] = {{"alpha", req.retrieve.alpha}, {"tau", req.retrieve.tau},
-                   {"top_k", req.retrieve.top_k}, {"fusion", a.fusion}};
+                   {"top_k", req.retrieve.top_k}, {"fusion", a.fusion},
+                   {"name_threshold", req.answer.name_threshold}, {"list_limit", req.answer.list_limit}};
     j["retrieved"] = nlohmann::json::array();
     for (const auto& r : res->retrieved) {
       const auto& rec = kb->records()[size_t(kb->RecordIndex(r.record_id))];
@@ -129,6 +217,9 @@ int RunAsk(AskArgs a) {
   }
   if (!(res->generated && a.stream)) std::printf("%s\n", res->answer.c_str());
   else std::printf("\n");
+  std::fflush(stdout);
+  std::fprintf(stderr, "status: %s\n", rag::StatusName(res->status));
+  if (!res->generated) PrintSources(res->extractive);
   for (const auto& r : res->retrieved) {
     std::fprintf(stderr, "  %d. %s %s (chunk %u) score %.4f\n", r.rank, r.record_id.c_str(),
                  r.chunk_type.c_str(), r.chunk, r.score);
@@ -154,6 +245,11 @@ const bool kRegistered = RegisterCommand("ask", [](CLI::App& app, int& exit_code
   cmd->add_option("--category", a->category, "only records of this category");
   cmd->add_option("--box", a->box, "only records inside MIN_LAT,MIN_LON,MAX_LAT,MAX_LON");
   cmd->add_option("--context-words", a->context_words, "budget of the fused context (400)");
+  cmd->add_option("--list-limit", a->list_limit, "most records a list or superlative shows (20)")
+      ->check(CLI::PositiveNumber);
+  cmd->add_option("--name-threshold", a->name_threshold,
+                  "landmark-name similarity needed for a match (0.8, see docs/rag.md)")
+      ->check(CLI::Range(0.0, 1.0));
   cmd->add_option("--llm-url", a->llm_url, "OpenAI-compatible endpoint (e.g. http://127.0.0.1:8080)");
   cmd->add_option("--llm-model", a->llm_model, "model name sent to the endpoint");
   cmd->add_option("--llm-timeout", a->timeout_s, "seconds per LLM attempt (120)");

@@ -174,6 +174,8 @@ int RunEval(EvalArgs a) {
   };
   std::map<std::string, KindStats> stats;
   nlohmann::json preds = nlohmann::json::array();
+  rag::AnswerOptions answer_options;
+  answer_options.names = std::make_shared<const rag::LandmarkIndex>(kb->records());
   for (const auto& item : *items) {
     const auto t0 = std::chrono::steady_clock::now();
     auto got = retriever.Retrieve({item.question, ""}, ro);
@@ -185,7 +187,7 @@ int RunEval(EvalArgs a) {
     }
     std::vector<rag::Retrieved> top(got->begin(),
                                     got->begin() + long(std::min(answer_k, got->size())));
-    const auto ans = rag::AnswerExtractive(*kb, top, item.task, item.question);
+    const auto ans = rag::AnswerExtractive(*kb, top, item.task, item.question, answer_options);
     const double ms =
         std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
     KindStats& st = stats[item.kind];

@@ -10,20 +10,24 @@
 // BuildPrompt(): Concat[instruction φ, question q_T, header ψ ("Retrieved context:"), context R],
 // joined by newlines; φ depends on the task.
 //
-// AnswerExtractive(): the offline answerer.
-//  - classify: weighted vote over the categories of the retrieved chunks' records (weight =
-//    retrieval score); when the question lists allowed categories ("following N categories:
-//    A, B, …"), only those count (case-insensitive); empty when no retrieved record votes.
-//  - vqa: the best record (highest chunk score) and the asked field, found by keywords
-//    (DetectField) after the record's own name is removed from the question; a remote-sensing
-//    variable named in the question (ALBEDO, LST_Day_1km, …) and a month ("January 2019") are
-//    matched against the record's variables and monthly values (the raw value is the answer);
-//    a variable described in words ("soil moisture", "wind speed", …) is answered as a
-//    sentence "The <label> is <value>.". When no field matches, the
-//    sentence of the retrieved chunks sharing most terms with the question.
-//  - caption: a template filled from the best record: "NAME is a CATEGORY in AREA, built in
-//    PERIOD. <first sentence of its historical background>".
-// The answer is empty when nothing was retrieved.
+// AnswerExtractive(): the offline answerer, one file per kind of question.
+//  - classify (answer.cpp): weighted vote over the categories of the retrieved chunks' records
+//    (weight = retrieval score); when the question lists allowed categories ("following N
+//    categories: A, B, …"), only those count (case-insensitive); empty when no record votes.
+//  - caption (answer.cpp): a template filled from the best record: "NAME is a CATEGORY in
+//    AREA, built in PERIOD. <first sentence of its historical background>".
+//  - vqa naming a landmark (answer_vqa.cpp): the landmark is found by name (landmark_match.h:
+//    folded, fuzzy, threshold `name_threshold`), not by retrieval rank; two equal matches are
+//    "ambiguous" (both listed), none is "not_found" naming what was looked for. The field
+//    comes from the lexicon (field_lexicon.h); a variable named by its code (ALBEDO,
+//    LST_Day_1km) and a month ("January 2019") give the raw value; a variable in words gives
+//    "The <label> (<CODE>) is <value>." (a second source of the same quantity is appended);
+//    a world-knowledge field gives its text. A field the record lacks is "not_found". No
+//    field asked: the record's sentence sharing most terms with the question.
+//  - vqa lists and superlatives (structured_query.h): answered over the records' fields.
+//  - vqa naming nothing the knowledge base knows, with no field asked and no capitalised
+//    name: the retrieved sentence sharing most terms with the question (generic documents).
+// `sources` says where each part of the answer came from.
 //
 // With GEORUNE_HAVE_LLM, FuseWithLlm() and Generate() send chat requests through the shared
 // llm::ChatClient (images as base64 data URLs, optional streaming).
@@ -31,12 +35,15 @@
 #pragma once
 
 #include <functional>
+#include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "georune/common/status.h"
 #include "georune/rag/knowledge_base.h"
+#include "georune/rag/landmark_match.h"
 #include "georune/rag/retrieve.h"
 
 #ifdef GEORUNE_HAVE_LLM
@@ -61,19 +68,48 @@ FusedContext FuseExtractive(const KnowledgeBase& kb, const std::vector<Retrieved
 inline constexpr const char* kContextHeader = "Retrieved context:";
 std::string Instruction(Task task);
 std::string BuildPrompt(Task task, std::string_view question, std::string_view context);
+// What the LLM is told to reply when the context lacks the answer (Instruction(kVqa) says so);
+// a reply containing it is "not_found".
+inline constexpr const char* kNoAnswerReply = "The context does not contain the answer.";
 
-// The record field asked for ("Construction_Period", …), or "" when none is recognised.
+// The world-knowledge field asked for ("Construction_Period", …), or "" when none is
+// recognised (field_lexicon.h).
 std::string DetectField(std::string_view question);
+
+enum class AnswerStatus { kAnswered, kNotFound, kAmbiguous };
+const char* StatusName(AnswerStatus status);  // "answered" | "not_found" | "ambiguous"
+
+struct AnswerSource {
+  std::string record_id;
+  std::string name;
+  std::string field;   // the record's field or variable; "" for a vote or a sentence
+  std::string value;   // the value used (units kept)
+  double name_score = 0;                   // landmark-name similarity; 0 when not named
+  std::optional<double> retrieval_score;   // best retrieved chunk of the record, if any
+};
 
 struct ExtractiveAnswer {
   std::string answer;
-  std::string record_id;  // the record the answer came from; "" when none
+  std::string record_id;  // the record the answer came from; "" when none or several
   std::string field;      // the field or variable used; "" for sentence fallback / vote
+  AnswerStatus status = AnswerStatus::kAnswered;
+  std::string looked_for;  // what was looked for (always set for not_found and ambiguous)
+  bool structured = false; // a list or superlative answered over the records' fields
+  std::vector<AnswerSource> sources;
+};
+
+struct AnswerOptions {
+  // The knowledge base's landmark names, folded once (LandmarkIndex(kb.records())); built per
+  // question when null. Callers answering many questions share one.
+  std::shared_ptr<const LandmarkIndex> names;
+  double name_threshold = kNameThreshold;
+  size_t list_limit = 20;  // most records a list or superlative answer shows
+  vector::Filter filter;   // category and box restrict lists and superlatives too
 };
 
 ExtractiveAnswer AnswerExtractive(const KnowledgeBase& kb,
                                   const std::vector<Retrieved>& retrieved, Task task,
-                                  std::string_view question);
+                                  std::string_view question, const AnswerOptions& options = {});
 
 #ifdef GEORUNE_HAVE_LLM
 struct GenerateOptions {

@@ -7,10 +7,17 @@
 // Ask():
 //  - retrieves with `request.retrieve` (retrieve.h);
 //  - fuses the context extractively (answer.h), or with the LLM when llm_fuse and a client;
-//  - without a client: the answer is AnswerExtractive()'s, and `prompt` stays empty;
-//  - with a client: the prompt Concat[φ, q, ψ, R] is sent with the image (if any), and the
-//    LLM's reply is the answer; errors of the endpoint are returned (kUnavailable), never
-//    replaced by an offline answer silently.
+//  - the extractive answer (answer.h) is always computed, with `answer` options and the
+//    retrieval filter (category, box) restricting lists and superlatives;
+//  - without a client: the answer and status are the extractive ones, and `prompt` stays empty;
+//  - with a client, for classify and caption, and for vqa when the extractive answerer found
+//    exactly one landmark by name (or none was named, generic documents): the prompt
+//    Concat[φ, q, ψ, R] is sent with the image (if any) — R from that landmark's chunks only
+//    when one was found — and the LLM's reply is the answer; a reply containing
+//    kNoAnswerReply makes the status not_found. A vqa question that is not_found, ambiguous,
+//    a list or a superlative is answered extractively and not sent (generated = false).
+//    Errors of the endpoint are returned (kUnavailable), never replaced by an offline answer
+//    silently.
 // Thread safe when the client is (HttpChatClient is).
 #pragma once
 
@@ -51,6 +58,7 @@ struct AskRequest {
   Task task = Task::kVqa;
   RetrieveOptions retrieve;
   size_t context_words = 400;
+  AnswerOptions answer;  // name threshold, list limit (its filter is retrieve.filter)
   bool llm_fuse = false;
 #ifdef GEORUNE_HAVE_LLM
   GenerateOptions generate;
@@ -63,6 +71,7 @@ struct AskResult {
   std::string context;  // the fused context
   std::vector<Retrieved> retrieved;
   ExtractiveAnswer extractive;  // the offline answer (always computed)
+  AnswerStatus status = AnswerStatus::kAnswered;
   bool generated = false;       // true when the answer came from the LLM
 };
 

@@ -81,7 +81,8 @@ std::vector<Chunk> ChunkRecord(const Record& record, const ChunkOptions& options
 // `overlap` tokens (clamped to max_tokens-1). Empty text gives no windows.
 std::vector<std::string> SplitByTokens(const std::string& text, int max_tokens, int overlap);
 
-// Parses "40°11′27″N 29°02′46″E", "40.19N, 29.04E" or "40.19, 29.04"; false if not a location.
+// Parses "40°11′27″N 29°02′46″E", "40.19N, 29.04E" or "40.19, 29.04"; of Wikipedia's
+// "DMS / decimal / lat; lon" the part before the first " / ". False if not a location.
 bool ParseLocation(const std::string& text, double* lat, double* lon);
 
 // "Construction_Period" -> "Construction Period".
