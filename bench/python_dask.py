@@ -22,7 +22,7 @@ import georune  # noqa: E402
 import georune.distributed as gd  # noqa: E402
 from georune import _core  # noqa: E402
 
-GEORUNE = os.path.join(ROOT, "build", "bin", "georune")
+GEORUNE = os.environ.get("GEORUNE", os.path.join(ROOT, "build", "bin", "georune"))
 QUERIES = os.path.join(ROOT, "..", "shared", "bench", "queries-dev.jsonl")
 
 
@@ -137,7 +137,7 @@ def main():
     archive, sets = prepare(args.size)
     log("overhead …")
     over = overhead(archive, formulas, args.runs)
-    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster, \
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0") as cluster, \
             Client(cluster) as client:
         dist = distributed(client, sets, formulas, args.runs)
     meta["load_end"] = uptime()

@@ -21,7 +21,7 @@ def comparable(res):
 
 @pytest.fixture(scope="module")
 def client():
-    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0") as cluster:
         with Client(cluster) as c:
             yield c
 
@@ -35,10 +35,11 @@ def archive(archive_dir):
 def test_top_k_and_all_equal_the_single_archive_for_every_dev_formula(client, archive, shards_dir, dev_queries,
                                                                        crisp):
     formulas = [q["logic"] for q in dev_queries]
+    # default_gsd: some generated images have no gsd, and some formulas compare metres
     for kwargs in (dict(top=7), dict(all=True)):
-        got = gd.query_batch(client, shards_dir, formulas, crisp=crisp, **kwargs)
+        got = gd.query_batch(client, shards_dir, formulas, crisp=crisp, default_gsd=0.5, **kwargs)
         for q, res in zip(dev_queries, got):
-            want = archive.query(q["logic"], crisp=crisp, **kwargs)
+            want = archive.query(q["logic"], crisp=crisp, default_gsd=0.5, **kwargs)
             assert comparable(res) == comparable(want), q["id"]
             assert res.stats["images"] == len(archive)
 
@@ -81,12 +82,15 @@ def test_each_worker_opens_a_shard_once_and_reuses_it(client, shards_dir):
 def test_errors_reach_the_client_as_georune_errors(client, shards_dir, tmp_path):
     with pytest.raises(georune.UserError, match="query:1:"):
         gd.query(client, shards_dir, "plane(a) AND")
+    metric = "ship(s) AND length(s) > 100 m"
+    with pytest.raises(georune.UserError, match="has no gsd"):
+        gd.query(client, shards_dir, metric)
     with pytest.raises(georune.EnvError, match="no shard set"):
         gd.query(client, tmp_path, "plane(a)")
 
 
 def test_a_killed_worker_is_retried_elsewhere(archive, shards_dir, tmp_path):
-    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster, \
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0") as cluster, \
             Client(cluster) as c:
         res = gd.query(c, shards_dir, "ship(s) AND harbor(h)", top=20, _crash_marker=str(tmp_path / "crashed"))
         assert (tmp_path / "crashed").exists()  # a worker did die mid-query
@@ -95,7 +99,7 @@ def test_a_killed_worker_is_retried_elsewhere(archive, shards_dir, tmp_path):
 
 def test_a_query_whose_workers_keep_dying_fails_clearly(shards_dir, tmp_path):
     with dask.config.set({"distributed.scheduler.allowed-failures": 0}):
-        with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster, \
+        with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0") as cluster, \
                 Client(cluster) as c:
             with pytest.raises(georune.EnvError, match="no partial answer"):
                 gd.query(c, shards_dir, "plane(a)", _crash_marker=str(tmp_path / "crashed"))
