@@ -47,27 +47,33 @@ def prepare(size):
     return archive, sets
 
 
-def timed(f, runs):
-    times, out = [], None
+def timed(f, runs, engine_ms=None):
+    """Median wall ms of `runs` calls after a warm one, and the last output; with `engine_ms`
+    (output → the engine's own ms) also the median of (wall − engine) over the same calls."""
+    times, gaps, out = [], [], None
     f()  # warm
     for _ in range(runs):
         t = time.perf_counter()
         out = f()
-        times.append(time.perf_counter() - t)
-    return statistics.median(times) * 1000, out
+        times.append((time.perf_counter() - t) * 1000)
+        if engine_ms:
+            gaps.append(times[-1] - engine_ms(out))
+    if engine_ms:
+        return statistics.median(times), out, statistics.median(gaps)
+    return statistics.median(times), out
 
 
 def overhead(archive, formulas, runs):
     a = georune.Archive(archive)
     rows = []
     for q in formulas:
-        cli_ms, out = timed(lambda: subprocess.run([GEORUNE, "query", "--archive", archive, "--logic", q["logic"],
-                                                    "--top", "100", "--format", "json"], check=True,
-                                                   capture_output=True, text=True).stdout, runs)
-        py_ms, res = timed(lambda: a.query(q["logic"], top=100), runs)
+        cli_ms, out, cli_gap = timed(lambda: subprocess.run(
+            [GEORUNE, "query", "--archive", archive, "--logic", q["logic"], "--top", "100", "--format", "json"],
+            check=True, capture_output=True, text=True).stdout, runs, lambda o: json.loads(o)["stats"]["ms"])
+        py_ms, res, py_gap = timed(lambda: a.query(q["logic"], top=100), runs, lambda r: r.stats["ms"])
         json_ms, _ = timed(lambda: res.to_json(), runs)
-        rows.append(dict(id=q["id"], cli_ms=cli_ms, cli_engine_ms=json.loads(out)["stats"]["ms"], py_ms=py_ms,
-                         py_engine_ms=res.stats["ms"], to_json_ms=json_ms))
+        rows.append(dict(id=q["id"], cli_ms=cli_ms, cli_engine_ms=json.loads(out)["stats"]["ms"], cli_gap_ms=cli_gap,
+                         py_ms=py_ms, py_engine_ms=res.stats["ms"], py_gap_ms=py_gap, to_json_ms=json_ms))
     return rows
 
 
@@ -103,11 +109,11 @@ def markdown(size, meta, over, dist):
              "(shared with other helpers' builds: noisy). Dev formulas: 40, top 100, median of "
              f"{meta['runs']} runs after a warm one.", "",
              "## Python call overhead against the CLI (medians over formulas)", "",
-             "| path | wall ms | engine ms | overhead ms |", "| --- | ---: | ---: | ---: |",
+             "| path | wall ms | engine ms | wall − engine ms (per call) |", "| --- | ---: | ---: | ---: |",
              f"| `georune query --format json` (process) | {med(over, 'cli_ms'):.2f} | {med(over, 'cli_engine_ms'):.2f} "
-             f"| {med(over, 'cli_ms') - med(over, 'cli_engine_ms'):.2f} |",
+             f"| {med(over, 'cli_gap_ms'):.2f} |",
              f"| `Archive.query()` (warm interpreter) | {med(over, 'py_ms'):.2f} | {med(over, 'py_engine_ms'):.2f} "
-             f"| {med(over, 'py_ms') - med(over, 'py_engine_ms'):.2f} |",
+             f"| {med(over, 'py_gap_ms'):.3f} |",
              f"| `Results.to_json()` | {med(over, 'to_json_ms'):.3f} | | |", "",
              "## 1 shard against 4 shards × 2 workers (LocalCluster, processes, 1 thread each)", "",
              "| shards | query p50 ms | p95 ms | batch q/s | shard engine ms (max) p50 | merge ms p50 | wire bytes p50 |",
@@ -128,7 +134,14 @@ def main():
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--queries", default=QUERIES)
     ap.add_argument("--out", default=os.path.join(ROOT, "bench", "results"))
+    ap.add_argument("--from-json", default="", help="only rewrite the .md of an earlier run's .json")
     args = ap.parse_args()
+    if args.from_json:
+        j = json.load(open(args.from_json))
+        dist = {int(n): d for n, d in j["distributed"].items()}
+        with open(args.from_json[:-len(".json")] + ".md", "w") as f:
+            f.write(markdown(args.size, j["meta"], j["overhead"], dist))
+        return
     from distributed import Client, LocalCluster
     uptime = lambda: subprocess.run(["uptime"], capture_output=True, text=True).stdout.strip()  # noqa: E731
     meta = dict(date=time.strftime("%Y-%m-%dT%H:%M:%S"), machine=f"{os.cpu_count()} cores", runs=args.runs,
