@@ -170,6 +170,7 @@ def query_batch(client, shards_dir, texts, *, top=10, offset=0, all=False, crisp
     them); a list of Results, each equal to Archive.query on the unsplit archive (stats.ms: the
     whole call's wall time; stats.evaluated may differ: pruning is per shard)."""
     start = time.perf_counter()
+    texts = list(texts)
     if top < 1 or offset < 0 or fan_in < 2:
         raise UserError("top must be ≥ 1, offset ≥ 0 and fan_in ≥ 2", "invalid_input", 2)
     manifest = read_shards(shards_dir)
@@ -177,7 +178,7 @@ def query_batch(client, shards_dir, texts, *, top=10, offset=0, all=False, crisp
     keep = 0 if all else offset + top
     options = dict(top=keep or 1, all=all, crisp=crisp, semantics=semantics, explain=explain, min_conf=min_conf,
                    default_gsd=default_gsd, disabled=set(disable), threads=threads)
-    requests, translations = _requests(manifest, list(texts), translator, options)
+    requests, translations = _requests(manifest, texts, translator, options)
     where = _placement(client, len(manifest["shards"]), pin)
     futures = [client.submit(_shard_batch, i, s["path"], requests, _crash_marker, pure=False,
                              workers=[where[i]] if where[i] else None, allow_other_workers=True)
