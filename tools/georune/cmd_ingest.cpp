@@ -8,6 +8,7 @@
 
 #include "command.h"
 #include "georune/archive/archive.h"
+#include "georune/archive/shard.h"
 #include "georune/common/progress.h"
 #include "georune/ingest/readers.h"
 
@@ -16,6 +17,7 @@ namespace {
 
 struct IngestArgs {
   std::string archive;
+  std::string shard_of;        // a shard set (shards.json) instead of --archive
   std::vector<std::string> dota_labels, dota_task1, jsonl, yolo_obb, voc;
   std::string image_size, ontology, yolo_names;
   bool skip_bad_lines = false;
@@ -32,6 +34,20 @@ Result<std::pair<int, int>> ParseImageSize(const std::string& s) {
   return std::make_pair(w, h);
 }
 
+// ingest --shard-of: the images dealt over the shards of a shard set (archive/shard.h).
+int IngestIntoShards(const IngestArgs& a, const Ontology& ontology, std::vector<ImageRecord> all,
+                     const IngestOptions& iopt, std::chrono::steady_clock::time_point start) {
+  uint64_t images = all.size(), entities = 0;
+  for (const auto& im : all) entities += im.entities.size();
+  auto m = AppendToShards(a.shard_of, ontology, std::move(all), iopt);
+  if (!m.ok()) return ReportError(m.status());
+  double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  std::printf("ingested %llu images, %llu entities into %zu shards in %.2f s\n",
+              static_cast<unsigned long long>(images), static_cast<unsigned long long>(entities),
+              m->shards.size(), secs);
+  return 0;
+}
+
 int RunIngest(const IngestArgs& a) {
   auto start = std::chrono::steady_clock::now();
   if (a.dota_labels.empty() && a.dota_task1.empty() && a.jsonl.empty() && a.yolo_obb.empty() && a.voc.empty())
@@ -41,7 +57,17 @@ int RunIngest(const IngestArgs& a) {
   // The ontology: the archive's own when it exists; --ontology must then agree.
   std::optional<Ontology> ontology;
   std::error_code ec;
-  if (std::filesystem::exists(std::filesystem::path(a.archive) / "MANIFEST", ec)) {
+  if (a.archive.empty() == a.shard_of.empty())
+    return ReportError(Status::InvalidInput("give exactly one of --archive DIR and --shard-of DIR"));
+  if (!a.shard_of.empty()) {
+    if (!a.ontology.empty())
+      return ReportError(Status::InvalidInput("--ontology does not apply with --shard-of (the shards' own is used)"));
+    auto set = ReadShardManifest(a.shard_of);
+    if (!set.ok()) return ReportError(set.status());
+    auto first = Archive::Open(ShardPath(a.shard_of, set->shards.front()));
+    if (!first.ok()) return ReportError(first.status());
+    ontology = (*first)->ontology();
+  } else if (std::filesystem::exists(std::filesystem::path(a.archive) / "MANIFEST", ec)) {
     auto existing = Archive::Open(a.archive);
     if (!existing.ok()) return ReportError(existing.status());
     ontology = (*existing)->ontology();
@@ -114,6 +140,7 @@ int RunIngest(const IngestArgs& a) {
   iopt.show_progress = isatty(STDERR_FILENO);
   iopt.threads = a.threads;
   iopt.max_segments = a.compact ? 0 : a.max_segments;
+  if (!a.shard_of.empty()) return IngestIntoShards(a, *ontology, std::move(all), iopt, start);
   auto result = AppendToArchive(a.archive, *ontology, std::move(all), iopt);
   if (!result.ok()) return ReportError(result.status());
   std::string compaction_error = result->compaction_error;
@@ -141,7 +168,8 @@ int RunIngest(const IngestArgs& a) {
 const bool kRegistered = RegisterCommand("ingest", [](CLI::App& app, int& exit_code) {
   auto args = std::make_shared<IngestArgs>();
   CLI::App* cmd = app.add_subcommand("ingest", "read detection files into an archive (atomic, incremental)");
-  cmd->add_option("--archive", args->archive, "archive folder (created if absent)")->required();
+  cmd->add_option("--archive", args->archive, "archive folder (created if absent)");
+  cmd->add_option("--shard-of", args->shard_of, "instead of --archive: a shard set (shards.json), balanced by entities");
   cmd->add_option("--dota-labels", args->dota_labels, "DOTA labelTxt folder (repeatable)");
   cmd->add_option("--dota-task1", args->dota_task1, "DOTA Task1 results folder (repeatable)");
   cmd->add_option("--jsonl", args->jsonl, "JSON Lines file (repeatable)");

@@ -1,0 +1,106 @@
+#include "answer.h"
+
+#include <algorithm>
+
+#include "errors.h"
+
+namespace georune::py {
+namespace {
+
+using nlohmann::ordered_json;
+
+Status Bad(const std::string& what) { return Status::Corrupt("malformed answer on the wire: " + what); }
+
+search::ImageResult ResultFromJson(const ordered_json& j) {
+  search::ImageResult r;
+  r.image_id = j.at("image").get<std::string>();
+  r.score = j.at("score").get<double>();
+  for (const auto& [var, id] : j.at("witness").items()) r.witness.emplace_back(var, id.get<int>());
+  for (const auto& a : j.at("atoms")) r.atoms.push_back({a.at("atom").get<std::string>(), a.at("value").get<double>()});
+  return r;
+}
+
+service::QueryAnswer AnswerFromJson(const ordered_json& j) {
+  service::QueryAnswer a;
+  a.text = j.at("query").get<std::string>();
+  a.logic = j.at("logic").get<std::string>();
+  a.semantics = j.at("semantics").get<std::string>();
+  a.crisp = j.at("mode").get<std::string>() == "crisp";
+  if (j.contains("translation")) {
+    const auto& t = j["translation"];
+    a.translation = service::TranslationInfo{t.at("translator").get<std::string>(), t.at("agreement").get<double>(),
+                                             t.at("samples").get<int>()};
+  }
+  for (const auto& r : j.at("results")) a.response.results.push_back(ResultFromJson(r));
+  const auto& s = j.at("stats");
+  a.response.stats = {s.at("images").get<uint64_t>(), s.at("candidates").get<uint64_t>(),
+                      s.at("evaluated").get<uint64_t>(), s.at("ms").get<double>()};
+  a.explain = j.contains("plan");
+  if (a.explain) a.response.plan = j["plan"].get<std::string>();
+  return a;
+}
+
+bool Ranks(const search::ImageResult& a, const search::ImageResult& b) {
+  if (a.score != b.score) return a.score > b.score;
+  return a.image_id < b.image_id;
+}
+
+}  // namespace
+
+std::string Answer::ToJson() const { return service::QueryAnswerJson(answer).dump(2); }
+
+std::string Answer::ToWire() const {
+  ordered_json j = {{"answer", service::QueryAnswerJson(answer)}, {"index", ordered_json::array()}, {"shard", shard}};
+  for (const auto& r : answer.response.results) j["index"].push_back(r.image);
+  return j.dump();
+}
+
+Answer Answer::FromWire(const std::string& wire) {
+  ordered_json j = ordered_json::parse(wire, nullptr, false);
+  if (j.is_discarded() || !j.is_object()) throw EngineError(Bad("not JSON"));
+  try {
+    Answer a;
+    a.answer = AnswerFromJson(j.at("answer"));
+    a.shard = j.at("shard").get<std::vector<int>>();
+    auto index = j.at("index").get<std::vector<uint32_t>>();
+    auto& results = a.answer.response.results;
+    if (index.size() != results.size() || a.shard.size() != results.size()) throw EngineError(Bad("lengths differ"));
+    for (size_t i = 0; i < results.size(); ++i) results[i].image = index[i];
+    return a;
+  } catch (const nlohmann::json::exception& e) {
+    throw EngineError(Bad(e.what()));
+  }
+}
+
+Answer Merge(std::vector<const Answer*> parts, size_t keep) {
+  if (parts.empty()) throw EngineError(Status::InvalidInput("nothing to merge"));
+  Answer out;
+  out.answer = parts.front()->answer;
+  out.answer.response = {};
+  std::vector<std::pair<search::ImageResult, int>> all;
+  for (const Answer* p : parts) {
+    const auto& a = p->answer;
+    if (a.logic != out.answer.logic || a.semantics != out.answer.semantics || a.crisp != out.answer.crisp)
+      throw EngineError(Status::InvalidInput("cannot merge answers of different queries ('" + a.logic + "' and '" +
+                                             out.answer.logic + "')"));
+    auto& s = out.answer.response.stats;
+    s.images += a.response.stats.images;
+    s.candidates += a.response.stats.candidates;
+    s.evaluated += a.response.stats.evaluated;
+    s.ms = std::max(s.ms, a.response.stats.ms);
+    if (!a.response.plan.empty())
+      out.answer.response.plan += (out.answer.response.plan.empty() ? "" : "\n") + a.response.plan;
+    for (size_t i = 0; i < a.response.results.size(); ++i) all.emplace_back(a.response.results[i], p->shard[i]);
+  }
+  size_t n = keep == 0 ? all.size() : std::min(keep, all.size());
+  auto by_rank = [](const auto& a, const auto& b) { return Ranks(a.first, b.first); };
+  std::partial_sort(all.begin(), all.begin() + static_cast<std::ptrdiff_t>(n), all.end(), by_rank);
+  all.resize(n);
+  for (auto& [r, shard] : all) {
+    out.answer.response.results.push_back(std::move(r));
+    out.shard.push_back(shard);
+  }
+  return out;
+}
+
+}  // namespace georune::py
