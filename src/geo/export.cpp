@@ -32,6 +32,12 @@ FormatInfo InfoOf(ExportFormat f) {
 
 enum class Coords { kLonLat, kPixel };
 
+// A local engineering CRS: image columns to the east, rows to the south, in pixels.
+constexpr const char* kPixelCrsWkt =
+    "ENGCRS[\"image pixels (x right, y down)\",EDATUM[\"image\"],CS[Cartesian,2],"
+    "AXIS[\"column (x)\",east,ORDER[1],LENGTHUNIT[\"pixel\",1]],"
+    "AXIS[\"row (y)\",south,ORDER[2],LENGTHUNIT[\"pixel\",1]]]";
+
 struct DatasetCloser {
   void operator()(GDALDataset* d) const { GDALClose(d); }
 };
@@ -68,7 +74,7 @@ OGRSpatialReference SrsOf(Coords c) {
     srs.SetWellKnownGeogCS("WGS84");
     srs.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
   } else {
-    srs.SetLocalCS("image pixels (x right, y down)");
+    srs.importFromWkt(kPixelCrsWkt);
   }
   return srs;
 }
