@@ -233,3 +233,36 @@ TEST(Georeference, WorldFiles) {
 
 }  // namespace
 }  // namespace georune::geo
+
+namespace georune::geo {
+namespace {
+
+TEST(Georeference, FileOfJsonLines) {
+  test_support::TempDir dir;
+  const std::string ok = dir.Write("g.jsonl",
+                                   "{\"image\": \"A\", \"geotransform\": [500000, 0.5, 0, 4000000, 0, -0.5], \"crs\": 32633}\n"
+                                   "\n"
+                                   "{\"image\": \"B\", \"geotransform\": [10, 1e-5, 0, 0, 0, -1e-5], \"crs\": \"EPSG:4326\"}\n");
+  auto read = ReadGeoreferenceFile(ok);
+  ASSERT_TRUE(read.ok()) << read.status().message();
+  ASSERT_EQ(read->size(), 2u);
+  EXPECT_EQ((*read)[0].first, "A");
+  EXPECT_EQ((*read)[0].second.crs, "EPSG:32633");
+  EXPECT_DOUBLE_EQ((*read)[1].second.geotransform[1], 1e-5);
+
+  auto twice = ReadGeoreferenceFile(dir.Write("t.jsonl", "{\"image\": \"A\", \"geotransform\": [0,1,0,0,0,-1], \"crs\": 32633}\n"
+                                                          "{\"image\": \"A\", \"geotransform\": [0,1,0,0,0,-1], \"crs\": 32633}\n"));
+  EXPECT_NE(twice.status().message().find("t.jsonl:2: image 'A' is georeferenced twice"), std::string::npos)
+      << twice.status().message();
+  auto short_gt = ReadGeoreferenceFile(dir.Write("s.jsonl", "{\"image\": \"A\", \"geotransform\": [0,1,0], \"crs\": 32633}\n"));
+  EXPECT_NE(short_gt.status().message().find("s.jsonl:1: \"geotransform\" must be an array of six numbers"),
+            std::string::npos)
+      << short_gt.status().message();
+  auto bad_crs = ReadGeoreferenceFile(dir.Write("c.jsonl", "{\"image\": \"A\", \"geotransform\": [0,1,0,0,0,-1], \"crs\": \"nowhere\"}\n"));
+  EXPECT_NE(bad_crs.status().message().find("c.jsonl:1: unreadable CRS 'nowhere'"), std::string::npos)
+      << bad_crs.status().message();
+  EXPECT_EQ(ReadGeoreferenceFile(dir.path() + "/absent.jsonl").status().code(), StatusCode::kNotFound);
+}
+
+}  // namespace
+}  // namespace georune::geo

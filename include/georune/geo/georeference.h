@@ -12,6 +12,7 @@
 #include <string>
 #include <string_view>
 #include <utility>
+#include <vector>
 
 #include "georune/common/status.h"
 
@@ -58,5 +59,12 @@ Result<std::array<double, 6>> ReadWorldFile(const std::string& path);
 // The world file beside an image (same stem; the extension's first and last letters + "w",
 // then ".wld"), or "" when none exists.
 std::string FindWorldFile(const std::string& image_path);
+
+// A georeference file (`ingest --georef`): JSON Lines, one image per line,
+//   {"image": "P0001", "geotransform": [x0, dx, rx, y0, ry, dy], "crs": "EPSG:32633"}
+// where "crs" is "EPSG:n", an integer EPSG code, or WKT. Blank lines are skipped. Every
+// georeference is checked (MapTransform::Make). kInvalidInput names the file and line, for a
+// malformed line, a bad CRS or geotransform, or an image named twice.
+Result<std::vector<std::pair<std::string, Georeference>>> ReadGeoreferenceFile(const std::string& path);
 
 }  // namespace georune::geo
