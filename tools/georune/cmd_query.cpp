@@ -6,6 +6,8 @@
 
 #include "command.h"
 #include "georune/archive/archive.h"
+#include "georune/geo/export.h"
+#include "georune/geo/result_features.h"
 #include "georune/logic/bound.h"
 #include "georune/nl/translator.h"
 #include "georune/search/search.h"
@@ -23,6 +25,9 @@ struct QueryArgs {
   service::QueryRequest request;
   std::vector<std::string> disable;
   std::string format = "table";
+  std::string out;            // export file (geojson, csv, gpkg, fgb)
+  bool pixel_coords = false;  // export pixel coordinates even for georeferenced images
+  bool footprints = false;    // export one feature per result image
   double tau = 0.5;
   TranslatorOptions translator;
   bool list_optimizations = false;
@@ -47,6 +52,18 @@ void PrintTable(const QueryArgs& a, const service::QueryAnswer& answer) {
   std::printf("%zu result%s; %llu of %llu images were candidates; %.1f ms\n", r.results.size(),
               r.results.size() == 1 ? "" : "s", static_cast<unsigned long long>(r.stats.candidates),
               static_cast<unsigned long long>(r.stats.images), r.stats.ms);
+}
+
+// The answer as a GIS file through OGR (geo/export.h).
+int ExportAnswer(const QueryArgs& a, const Archive& archive, const service::QueryAnswer& answer) {
+  auto format = geo::ParseExportFormat(a.format);
+  if (!format.ok()) return ReportError(format.status());
+  const int first_rank = a.request.all ? 1 : static_cast<int>(a.request.offset) + 1;
+  auto features = geo::ResultFeatures(archive, answer, a.footprints, first_rank);
+  if (!features.ok()) return ReportError(features.status());
+  auto no_georeference = [](std::string_view) -> const geo::Georeference* { return nullptr; };
+  Status written = geo::WriteFeatures(a.out, *features, no_georeference, {*format, a.pixel_coords});
+  return written.ok() ? 0 : ReportError(written);
 }
 
 int RunQuery(QueryArgs a) {
@@ -78,6 +95,7 @@ int RunQuery(QueryArgs a) {
   }
   auto answer = service::AnswerQuery(**opened, a.request, translator.get());
   if (!answer.ok()) return ReportError(answer.status());
+  if (a.format != "json" && a.format != "table") return ExportAnswer(a, **opened, *answer);
   if (a.format == "json") {
     std::printf("%s\n", service::QueryAnswerJson(*answer).dump(2).c_str());
     return 0;
@@ -100,7 +118,11 @@ const bool kRegistered = RegisterCommand("query", [](CLI::App& app, int& exit_co
   cmd->add_option("--offset", args->request.offset, "skip the first N results (pagination with --top)");
   auto* all = cmd->add_flag("--all", args->request.all, "list every image with a score above 0");
   top->excludes(all);
-  cmd->add_option("--format", args->format, "table (default) or json")->check(CLI::IsMember({"table", "json"}));
+  cmd->add_option("--format", args->format, "table (default), json, or an export: geojson, csv, gpkg, fgb")
+      ->check(CLI::IsMember({"table", "json", "geojson", "csv", "gpkg", "fgb"}));
+  cmd->add_option("--out", args->out, "export file (standard output for geojson and csv when absent)");
+  cmd->add_flag("--pixel-coords", args->pixel_coords, "export pixel coordinates, marked in the properties");
+  cmd->add_flag("--footprints", args->footprints, "export one feature per result image instead of per entity");
   cmd->add_flag("--explain", args->request.explain, "print the bound formula, the plan and each result's atoms");
   cmd->add_flag("--reference", args->request.reference, "use the plain nested-loop reference evaluator");
   cmd->add_option("--default-gsd", args->request.default_gsd, "metres per pixel for images without gsd")

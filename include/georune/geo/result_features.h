@@ -1,0 +1,21 @@
+// The features of a query answer, for export (geo/export.h).
+//
+// One feature per witness entity of each listed result, its ring the hull of the entity's
+// corners in pixel coordinates (the four corners as stored when the hull is degenerate); with
+// `footprints`, one feature per result instead, the image rectangle (kInvalidInput when an
+// image's size is unknown). Ranks are 1-based positions in answer order plus `first_rank - 1`.
+#pragma once
+
+#include <vector>
+
+#include "georune/archive/archive.h"
+#include "georune/common/status.h"
+#include "georune/geo/export.h"
+#include "georune/service/query.h"
+
+namespace georune::geo {
+
+Result<std::vector<ExportFeature>> ResultFeatures(const Archive& archive, const service::QueryAnswer& answer,
+                                                  bool footprints, int first_rank = 1);
+
+}  // namespace georune::geo
