@@ -1,4 +1,4 @@
-// `georune kb …` and `georune ask …` run georune-rag, the sibling executable that holds the
+// `georune kb …`, `georune ask …` and `georune detect …` run georune-rag, the sibling executable that holds the
 // RS-RAG commands (they need OpenCV, whose loading would slow every other command).
 #include <unistd.h>
 
@@ -10,7 +10,6 @@
 #include "command.h"
 
 namespace georune::cli {
-namespace {
 
 int RunRag(int argc, char** argv) {
   std::error_code ec;
@@ -25,6 +24,8 @@ int RunRag(int argc, char** argv) {
                                       " (hint: build it with ./scripts/setup; it sits beside georune)"));
 }
 
+namespace {
+
 void AddDispatcher(CLI::App& app, int& exit_code, const char* name, const char* description) {
   CLI::App* cmd = app.add_subcommand(name, description);
   cmd->prefix_command();
@@ -35,6 +36,7 @@ void AddDispatcher(CLI::App& app, int& exit_code, const char* name, const char* 
 const bool kRegistered = RegisterCommand("kb", [](CLI::App& app, int& exit_code) {
   AddDispatcher(app, exit_code, "kb", "Build or evaluate an RS-RAG knowledge base (runs georune-rag)");
   AddDispatcher(app, exit_code, "ask", "Answer a question from a knowledge base (runs georune-rag)");
+  AddDispatcher(app, exit_code, "detect", "Run an oriented-box detector over images (runs georune-rag)");
 });
 
 }  // namespace
