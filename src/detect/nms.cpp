@@ -33,6 +33,27 @@ double OverlapOf(const Corners& a, const Corners& b, Overlap overlap) {
   return overlap == Overlap::kProbIoU ? ProbIoU(a, b) : PolygonIoU(a, b);
 }
 
+struct Bounds {
+  double x0, y0, x1, y1;
+};
+
+std::vector<Bounds> BoundsOf(const std::vector<Candidate>& boxes) {
+  std::vector<Bounds> out;
+  out.reserve(boxes.size());
+  for (const Candidate& b : boxes) {
+    const Corners& c = b.corners;
+    out.push_back({std::min({c[0], c[2], c[4], c[6]}), std::min({c[1], c[3], c[5], c[7]}),
+                   std::max({c[0], c[2], c[4], c[6]}), std::max({c[1], c[3], c[5], c[7]})});
+  }
+  return out;
+}
+
+// Boxes whose bounds do not meet have polygon IoU and IoS 0 (a cheap test before the exact one;
+// ProbIoU is positive even then, so it always takes the exact path).
+bool MayOverlap(const Bounds& a, const Bounds& b, Overlap overlap) {
+  return overlap == Overlap::kProbIoU || (a.x0 < b.x1 && b.x0 < a.x1 && a.y0 < b.y1 && b.y0 < a.y1);
+}
+
 }  // namespace
 
 double PolygonIoU(const Corners& a, const Corners& b) {
@@ -63,11 +84,12 @@ double ProbIoU(const Corners& p, const Corners& q) {
 }
 
 std::vector<size_t> GreedyNmsPerClass(const std::vector<Candidate>& boxes, double threshold, Overlap overlap) {
+  const std::vector<Bounds> bounds = BoundsOf(boxes);
   std::vector<size_t> kept;
   for (size_t i : Order(boxes, false)) {
     bool drop = false;
     for (size_t k : kept)
-      if (boxes[k].class_index == boxes[i].class_index &&
+      if (boxes[k].class_index == boxes[i].class_index && MayOverlap(bounds[k], bounds[i], overlap) &&
           OverlapOf(boxes[k].corners, boxes[i].corners, overlap) > threshold) {
         drop = true;
         break;
@@ -79,11 +101,12 @@ std::vector<size_t> GreedyNmsPerClass(const std::vector<Candidate>& boxes, doubl
 
 std::vector<size_t> MergeAcrossTiles(const std::vector<Candidate>& boxes, double threshold, double cover,
                                      Overlap overlap) {
+  const std::vector<Bounds> bounds = BoundsOf(boxes);
   std::vector<size_t> kept;
   for (size_t i : Order(boxes, true)) {
     bool drop = false;
     for (size_t k : kept) {
-      if (boxes[k].tile == boxes[i].tile) continue;
+      if (boxes[k].tile == boxes[i].tile || !MayOverlap(bounds[k], bounds[i], overlap)) continue;
       if (OverlapOf(boxes[k].corners, boxes[i].corners, overlap) > threshold ||
           PolygonIoS(boxes[k].corners, boxes[i].corners) > cover) {
         drop = true;

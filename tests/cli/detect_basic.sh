@@ -48,4 +48,10 @@ out=$("$bin" detect --model "$tmp/m/obb_nms.onnx" --images "$tmp/img" --out "$tm
 echo "$out" | grep -q "skipped 1 bad images" || fail "skip summary: $out"
 err=$("$bin" ingest --archive "$tmp/ar3" --model "$tmp/m/obb_nms.onnx" 2>&1); rc=$?
 [ $rc -eq 2 ] || fail "--model without --images: exit $rc: $err"
+# ingest --dota-labels … --images DIR links the label files to their images (real data).
+shared="$2/data/dota"
+if [ -d "$shared/images" ]; then
+  out=$("$bin" ingest --archive "$tmp/arl" --dota-labels "$shared/labelTxt" --images "$shared/images" 2>&1) || fail "link: $out"
+  echo "$out" | grep -q "linked 7 of 13 label files to images under --images; no image for 6" || fail "link note: $out"
+fi
 echo "ok"

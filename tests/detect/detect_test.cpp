@@ -201,6 +201,14 @@ TEST(Nms, GreedyPerClassMatchesBruteForce) {
   }
 }
 
+TEST(Nms, ProbIoUOption) {
+  // Two near-identical boxes and a far one: ProbIoU suppresses the duplicate like IoU does.
+  std::vector<Candidate> boxes = {{0, 0.9f, Rect(0, 0, 10, 4)}, {0, 0.8f, Rect(0.5, 0, 10.5, 4)},
+                                  {0, 0.7f, Rect(50, 0, 60, 4)}};
+  EXPECT_EQ(GreedyNmsPerClass(boxes, 0.45, Overlap::kProbIoU), (std::vector<size_t>{0, 2}));
+  EXPECT_EQ(GreedyNmsPerClass(boxes, 0.45, Overlap::kIoU), (std::vector<size_t>{0, 2}));
+}
+
 TEST(Nms, SeamBoxDefersToTheWholeObjectFromAnotherTile) {
   // Tile 0 sees the left 40% of a car with a high score; tile 1 sees the whole car.
   std::vector<Candidate> boxes = {{0, 0.95f, Rect(60, 0, 64, 10), 0, true},

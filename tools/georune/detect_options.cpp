@@ -4,8 +4,10 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <filesystem>
+#include <sstream>
 
 #include "georune/common/progress.h"
 #include "georune/detect/classes.h"
@@ -141,17 +143,19 @@ Result<DetectRun> DetectImages(detect::Detector& detector, const std::vector<std
     if (!skip_ids.count(ImageIdOf(f))) todo.push_back(f);
   if (todo.size() < files.size())
     std::fprintf(stderr, "georune: note: %zu image(s) already in the archive are skipped\n", files.size() - todo.size());
-  // The tile count of every image, for the progress bar (GDAL reads headers only).
-  uint64_t total_tiles = 0;
-  std::vector<int> tiles_of(todo.size(), 1);
-  for (size_t i = 0; i < todo.size(); ++i) {
-    auto info = detect::ReadRasterInfo(todo[i]);
-    if (info.ok())
-      tiles_of[i] = static_cast<int>(detect::Tiles(info->width, info->height, detector.tile(), detector.overlap()).size());
-    total_tiles += tiles_of[i];
-  }
+  // For the progress bar on a terminal: the tile count of every image (GDAL reads headers only).
   std::unique_ptr<ProgressBar> bar;
-  if (isatty(STDERR_FILENO)) bar = std::make_unique<ProgressBar>("detect (tiles)", total_tiles);
+  std::vector<int> tiles_of(todo.size(), 1);
+  if (isatty(STDERR_FILENO)) {
+    uint64_t total_tiles = 0;
+    for (size_t i = 0; i < todo.size(); ++i) {
+      auto info = detect::ReadRasterInfo(todo[i]);
+      if (info.ok())
+        tiles_of[i] = static_cast<int>(detect::Tiles(info->width, info->height, detector.tile(), detector.overlap()).size());
+      total_tiles += tiles_of[i];
+    }
+    bar = std::make_unique<ProgressBar>("detect (tiles)", total_tiles);
+  }
   for (size_t i = 0; i < todo.size(); ++i) {
     int done = 0;
     bool image_error = false;
