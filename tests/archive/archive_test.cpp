@@ -282,7 +282,7 @@ TEST(Archive, CheckImageIsThreadSafe) {
 // tests/archive/data/v1: an archive written by format version 1 (2 segments), which must keep
 // loading. Regenerate only when adding a new version (keep the old one too).
 TEST(Archive, FrozenV1FixtureLoads) {
-  const std::string dir = (fs::path(__FILE__).parent_path() / "data" / "v1").string();
+  const std::string dir = (fs::path(GEORUNE_TEST_DATA_DIR) / "v1").string();
   if (!fs::exists(dir + "/MANIFEST")) {
     if (std::getenv("GEORUNE_WRITE_FIXTURE")) {
       ASSERT_TRUE(AppendToArchive(dir, Ontology::Default(), MakeImages(100, 6, "fx", 8), {false}).ok());
@@ -329,7 +329,7 @@ TEST(Archive, ImageMetadataRoundTripsAndSurvivesCompaction) {
   TempDir d;
   const std::string dir = d.path() + "/ar";
   // A version 1 archive (the frozen fixture), then a version 2 segment appended to it.
-  fs::copy(fs::path(__FILE__).parent_path() / "data" / "v1", dir, fs::copy_options::recursive);
+  fs::copy(fs::path(GEORUNE_TEST_DATA_DIR) / "v1", dir, fs::copy_options::recursive);
   auto geo = MakeGeoImages(7, "g");
   ASSERT_TRUE(AppendToArchive(dir, Ontology::Default(), geo, {false}).ok());
   auto ar = Archive::Open(dir);
@@ -355,7 +355,7 @@ TEST(Archive, ImageMetadataRoundTripsAndSurvivesCompaction) {
 
 // tests/archive/data/v2: written by format version 2 (image metadata), which must keep loading.
 TEST(Archive, FrozenV2FixtureLoads) {
-  const std::string dir = (fs::path(__FILE__).parent_path() / "data" / "v2").string();
+  const std::string dir = (fs::path(GEORUNE_TEST_DATA_DIR) / "v2").string();
   if (!fs::exists(dir + "/MANIFEST")) {
     if (std::getenv("GEORUNE_WRITE_FIXTURE"))
       ASSERT_TRUE(AppendToArchive(dir, Ontology::Default(), MakeGeoImages(200, "gx"), {false}).ok());
