@@ -46,6 +46,7 @@ struct DetectedImage {
   int tiles_run = 0;                   // tiles the model ran on (all-nodata tiles are skipped)
 };
 
+// Not thread safe: one Run at a time (it uses --threads workers itself).
 class Detector {
  public:
   // Loads the model, reads its classes and input size, checks its output layout on one
