@@ -14,7 +14,7 @@ endfunction()
 
 # georune_link_modules(TARGET): links every module library that exists (the executables do).
 function(georune_link_modules target)
-  foreach(module common ontology archive ingest logic plan reason search llm nl service geo embed vector rag eval)
+  foreach(module common ontology archive ingest detect logic plan reason search llm nl service geo embed vector rag eval)
     if(TARGET georune_${module})
       target_link_libraries(${target} PRIVATE georune_${module})
     endif()

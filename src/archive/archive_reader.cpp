@@ -35,11 +35,38 @@ struct Segment {
   const char* bitmaps = nullptr;
   const char* strings = nullptr;
   uint64_t strings_size = 0;
+  const ImageMetaRow* meta = nullptr;  // null for version 1
   uint32_t first_image = 0;  // global number of its first image
   uint32_t first_block = 0;  // global number of its first block
 
   const char* base() const { return map.data(); }
 };
+
+// Verifies the header (version 1 or 2, already known to fit in `size` for version 1) and
+// brings a version 1 header into the current layout (no kImageMeta section).
+Status ReadHeader(Segment& seg, uint64_t size) {
+  SegmentHeader& h = seg.header;
+  if (h.version == 1) {
+    SegmentHeaderV1 v1;
+    std::memcpy(&v1, seg.base(), sizeof v1);
+    if (Checksum64(&v1, offsetof(SegmentHeaderV1, header_checksum)) != v1.header_checksum)
+      return SegmentDamaged(seg.path, "header checksum mismatch");
+    if (v1.header_size != sizeof v1) return SegmentDamaged(seg.path, "bad header");
+    for (int s = 0; s < kSectionCountV1; ++s) {
+      h.section_offset[s] = v1.section_offset[s];
+      h.section_size[s] = v1.section_size[s];
+    }
+    h.section_offset[kImageMeta] = h.section_size[kImageMeta] = 0;
+    h.header_checksum = v1.header_checksum;
+    return Status::Ok();
+  }
+  if (size < sizeof(SegmentHeader)) return SegmentDamaged(seg.path, "file is too short");
+  std::memcpy(&h, seg.base(), sizeof h);
+  if (Checksum64(&h, offsetof(SegmentHeader, header_checksum)) != h.header_checksum)
+    return SegmentDamaged(seg.path, "header checksum mismatch");
+  if (h.header_size != sizeof(SegmentHeader)) return SegmentDamaged(seg.path, "bad header");
+  return Status::Ok();
+}
 
 Result<std::unique_ptr<Segment>> OpenSegment(const std::string& dir, const SegmentEntry& entry,
                                              uint32_t class_count) {
@@ -57,19 +84,18 @@ Result<std::unique_ptr<Segment>> OpenSegment(const std::string& dir, const Segme
   if (size != entry.size)
     return SegmentDamaged(p, "size " + std::to_string(size) + " differs from the manifest's " +
                                  std::to_string(entry.size));
-  if (size < sizeof(SegmentHeader)) return SegmentDamaged(p, "file is too short");
+  if (size < sizeof(SegmentHeaderV1)) return SegmentDamaged(p, "file is too short");
   SegmentHeader& h = seg->header;
-  std::memcpy(&h, seg->base(), sizeof h);
+  std::memcpy(&h, seg->base(), sizeof(SegmentHeaderV1));
   if (std::memcmp(h.magic, kSegmentMagic, 8) != 0) return SegmentDamaged(p, "bad magic number");
   if (h.version > kSegmentVersion)
     return Status::Corrupt(p + ": segment format version " + std::to_string(h.version) +
                            " is newer than this georune supports (" + std::to_string(kSegmentVersion) +
                            ")\n  hint: upgrade georune to read this archive");
   if (h.version == 0) return SegmentDamaged(p, "bad version 0");
-  if (Checksum64(&h, offsetof(SegmentHeader, header_checksum)) != h.header_checksum)
-    return SegmentDamaged(p, "header checksum mismatch");
-  if (h.header_size != sizeof(SegmentHeader) || h.index_offset > size || h.index_offset < sizeof h)
-    return SegmentDamaged(p, "bad header");
+  GEORUNE_RETURN_IF_ERROR(ReadHeader(*seg, size));
+  const uint64_t header_size = h.version == 1 ? sizeof(SegmentHeaderV1) : sizeof(SegmentHeader);
+  if (h.index_offset > size || h.index_offset < header_size) return SegmentDamaged(p, "bad header");
   if (Checksum64(seg->base() + h.index_offset, size - h.index_offset) != h.index_checksum ||
       h.index_checksum != entry.index_checksum)
     return SegmentDamaged(p, "index checksum mismatch");
@@ -79,8 +105,10 @@ Result<std::unique_ptr<Segment>> OpenSegment(const std::string& dir, const Segme
   // Sections lie inside the index, aligned, with the sizes their counts imply.
   const uint64_t expect[kSectionCount] = {
       h.image_count * sizeof(ImageRow), h.block_count * sizeof(BlockRow), (h.image_count + 1) * 8,
-      0, 2 * uint64_t{class_count} * 8, (uint64_t{class_count} + 1) * 8, 0, 0};
-  for (int s = 0; s < kSectionCount; ++s) {
+      0, 2 * uint64_t{class_count} * 8, (uint64_t{class_count} + 1) * 8, 0, 0,
+      h.image_count * sizeof(ImageMetaRow)};
+  const int sections = h.version == 1 ? kSectionCountV1 : kSectionCount;
+  for (int s = 0; s < sections; ++s) {
     uint64_t off = h.section_offset[s], sz = h.section_size[s];
     if (off < h.index_offset || off > size || sz > size - off || off % 8 != 0 ||
         (expect[s] != 0 && sz != expect[s]) || (s == kPairs && sz % sizeof(ClassPair) != 0))
@@ -98,11 +126,12 @@ Result<std::unique_ptr<Segment>> OpenSegment(const std::string& dir, const Segme
   seg->bitmaps = at(kBitmaps);
   seg->strings = at(kStrings);
   seg->strings_size = h.section_size[kStrings];
+  if (h.version >= 2) seg->meta = reinterpret_cast<const ImageMetaRow*>(at(kImageMeta));
   // Structural checks: every reference stays inside the file (cheap, linear in images).
   uint64_t entities = 0;
   for (uint64_t b = 0; b < h.block_count; ++b) {
     const BlockRow& r = seg->blocks[b];
-    if (r.offset < sizeof h || r.offset % 8 != 0 || r.offset > h.index_offset ||
+    if (r.offset < header_size || r.offset % 8 != 0 || r.offset > h.index_offset ||
         r.size > h.index_offset - r.offset || r.size != LayoutOf(r.entity_count).size)
       return SegmentDamaged(p, "bad block table");
     entities += r.entity_count;
@@ -118,6 +147,9 @@ Result<std::unique_ptr<Segment>> OpenSegment(const std::string& dir, const Segme
         r.id_len > seg->strings_size - r.id_off || r.path_off > seg->strings_size ||
         r.path_len > seg->strings_size - r.path_off || seg->pair_offsets[i] > seg->pair_offsets[i + 1])
       return SegmentDamaged(p, "bad image table");
+    if (seg->meta && (seg->meta[i].crs_off > seg->strings_size ||
+                      seg->meta[i].crs_len > seg->strings_size - seg->meta[i].crs_off))
+      return SegmentDamaged(p, "bad image metadata table");
   }
   for (uint64_t k = 0; k < pair_count; ++k)
     if (seg->pairs[k].class_id >= class_count) return SegmentDamaged(p, "bad class index");
@@ -171,6 +203,20 @@ class ArchiveImpl final : public Archive {
   std::string_view ImagePath(uint32_t image) const override {
     auto [seg, row] = Locate(image);
     return {seg->strings + row->path_off, row->path_len};
+  }
+  int32_t BandCount(uint32_t image) const override {
+    auto [seg, row] = Locate(image);
+    return seg->meta ? seg->meta[image - seg->first_image].bands : 0;
+  }
+  Georeference GeoreferenceOf(uint32_t image) const override {
+    auto [seg, row] = Locate(image);
+    Georeference g;
+    if (!seg->meta) return g;
+    const ImageMetaRow& m = seg->meta[image - seg->first_image];
+    g.has_geotransform = (m.flags & kHasGeotransform) != 0;
+    if (g.has_geotransform) std::copy(m.geotransform, m.geotransform + 6, g.geotransform.begin());
+    g.crs_wkt = {seg->strings + m.crs_off, m.crs_len};
+    return g;
   }
   EntitySpan Entities(uint32_t image) const override {
     auto [seg, row] = Locate(image);
@@ -247,7 +293,8 @@ class ArchiveImpl final : public Archive {
     st.images = image_count_;
     st.entities = entities_;
     st.bytes_on_disk = bytes_;
-    st.format_version = kSegmentVersion;
+    st.format_version = kSegmentVersion;  // the oldest segment's version
+    for (const auto& seg : segments_) st.format_version = std::min(st.format_version, seg->header.version);
     st.segments = segments_.size();
     size_t c = ontology_.ClassCount();
     st.entities_per_class.assign(c, 0);

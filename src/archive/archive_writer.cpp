@@ -7,6 +7,7 @@
 #include <cmath>
 #include <filesystem>
 #include <nlohmann/json.hpp>
+#include <unordered_map>
 #include <unordered_set>
 
 #include "archive/archive_internal.h"
@@ -96,6 +97,8 @@ std::string BuildSegment(const std::vector<ImageRecord>& images, int class_count
   std::vector<uint64_t> totals(2 * class_count, 0);
   std::vector<std::vector<uint32_t>> members(class_count);
   std::vector<uint32_t> counts(class_count, 0);
+  std::vector<ImageMetaRow> meta(images.size());
+  std::unordered_map<std::string_view, uint64_t> crs_at;  // each distinct CRS text once
   for (size_t t = 0; t < images.size(); ++t) {
     const ImageRecord& im = images[t];
     ImageRow& r = rows[t];
@@ -108,6 +111,18 @@ std::string BuildSegment(const std::vector<ImageRecord>& images, int class_count
     r.path_off = strings.size();
     r.path_len = static_cast<uint32_t>(im.path.size());
     strings += im.path;
+    ImageMetaRow& mr = meta[t];
+    mr.bands = im.bands;
+    if (im.geotransform) {
+      mr.flags |= kHasGeotransform;
+      std::copy(im.geotransform->begin(), im.geotransform->end(), mr.geotransform);
+    }
+    if (!im.crs_wkt.empty()) {
+      auto [it, fresh] = crs_at.emplace(im.crs_wkt, strings.size());
+      if (fresh) strings += im.crs_wkt;
+      mr.crs_off = it->second;
+      mr.crs_len = static_cast<uint32_t>(im.crs_wkt.size());
+    }
     for (const auto& e : im.entities) ++counts[e.class_id];
     for (int c = 0; c < class_count; ++c) {
       if (!counts[c]) continue;
@@ -147,6 +162,7 @@ std::string BuildSegment(const std::vector<ImageRecord>& images, int class_count
   section(kBitmapOffsets, bitmap_offsets.data(), bitmap_offsets.size() * 8);
   section(kBitmaps, bitmaps.data(), bitmaps.size());
   section(kStrings, strings.data(), strings.size());
+  section(kImageMeta, meta.data(), meta.size() * sizeof(ImageMetaRow));
   Pad8(out);
   h.index_checksum = Checksum64(out.data() + h.index_offset, out.size() - h.index_offset);
   h.header_checksum = Checksum64(&h, offsetof(SegmentHeader, header_checksum));
@@ -182,6 +198,11 @@ Status Validate(const std::vector<ImageRecord>& images, const Ontology& ontology
                                   "within an archive; rename one of the files");
     if (im.entities.size() >= UINT32_MAX) return Status::InvalidInput("image '" + im.id + "' has too many entities");
     if (im.width < 0 || im.height < 0) return Status::InvalidInput("image '" + im.id + "' has a negative size");
+    if (im.bands < 0) return Status::InvalidInput("image '" + im.id + "' has a negative band count");
+    if (im.crs_wkt.size() > (1u << 20)) return Status::InvalidInput("image '" + im.id + "' has a CRS text longer than 1 MiB");
+    if (im.geotransform)
+      for (double g : *im.geotransform)
+        if (!std::isfinite(g)) return Status::InvalidInput("image '" + im.id + "' has a geotransform that is not finite");
     if (!std::isnan(im.gsd) && !(std::isfinite(im.gsd) && im.gsd > 0))
       return Status::InvalidInput("image '" + im.id + "' has a gsd that is not a positive number");
     const int class_count = ontology.ClassCount();

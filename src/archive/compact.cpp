@@ -43,6 +43,10 @@ Result<CompactReport> CompactArchive(const std::string& dir, const CompactOption
     im.height = archive->Height(i);
     im.gsd = archive->Gsd(i);
     im.path = archive->ImagePath(i);
+    im.bands = archive->BandCount(i);
+    const Georeference geo = archive->GeoreferenceOf(i);
+    if (geo.has_geotransform) im.geotransform = geo.geotransform;
+    im.crs_wkt = geo.crs_wkt;
     EntitySpan span = archive->Entities(i);
     im.entities.resize(span.count);
     for (uint32_t k = 0; k < span.count; ++k) {

@@ -14,7 +14,7 @@ inline constexpr char kManifestName[] = "MANIFEST";
 inline constexpr char kManifestMagic[8] = {'G', 'R', 'U', 'N', 'E', 'M', 'A', 'N'};
 inline constexpr uint32_t kManifestVersion = 1;
 inline constexpr char kSegmentMagic[8] = {'G', 'R', 'U', 'N', 'E', 'S', 'E', 'G'};
-inline constexpr uint32_t kSegmentVersion = 1;
+inline constexpr uint32_t kSegmentVersion = 2;  // 2 added kImageMeta; 1 is still read
 inline constexpr uint64_t kTargetBlockBytes = 1 << 20;  // ~1 MiB of entity columns per block
 
 // MANIFEST: ManifestHeader, then `body_size` bytes of JSON (ontology + segment list).
@@ -36,9 +36,11 @@ enum Section : int {
   kClassTotals,     // uint64_t[2 * class_count]: entities per class, then images per class
   kBitmapOffsets,   // uint64_t[class_count + 1]: offsets into kBitmaps
   kBitmaps,         // portable roaring bitmaps (segment-local image numbers), one per class
-  kStrings,         // image ids and paths
+  kStrings,         // image ids and paths (and, since version 2, CRS WKT texts)
+  kImageMeta,       // ImageMetaRow[image_count] (since version 2)
   kSectionCount
 };
+inline constexpr int kSectionCountV1 = kImageMeta;  // version 1 segments have no kImageMeta
 
 // Segment file: SegmentHeader, entity blocks, then the index (sections above) up to the end.
 struct SegmentHeader {
@@ -57,6 +59,25 @@ struct SegmentHeader {
   uint64_t header_checksum;  // XXH3-64 of every preceding header byte
 };
 
+// A version 1 segment's header: the same fields with kSectionCountV1 sections.
+struct SegmentHeaderV1 {
+  char magic[8];
+  uint32_t version;
+  uint32_t header_size;
+  uint64_t image_count;
+  uint64_t entity_count;
+  uint64_t block_count;
+  uint32_t class_count;
+  uint32_t reserved;
+  uint64_t index_offset;
+  uint64_t index_checksum;
+  uint64_t section_offset[kSectionCountV1];
+  uint64_t section_size[kSectionCountV1];
+  uint64_t header_checksum;
+};
+static_assert(sizeof(SegmentHeaderV1) == 200);
+static_assert(sizeof(SegmentHeader) == 216);
+
 struct ImageRow {
   uint32_t block;        // block holding its entities
   uint32_t first;        // index of its first entity within the block
@@ -70,6 +91,19 @@ struct ImageRow {
   double gsd;            // NaN = unknown
 };
 static_assert(sizeof(ImageRow) == 56);
+
+// Image file metadata (version 2): band count and georeference; the CRS WKT is in kStrings
+// (one copy per distinct text in a segment).
+struct ImageMetaRow {
+  int32_t bands;          // 0 = unknown
+  uint32_t flags;         // bit 0: geotransform present
+  double geotransform[6];
+  uint64_t crs_off;       // into kStrings
+  uint32_t crs_len;       // 0 = no CRS
+  uint32_t reserved;
+};
+static_assert(sizeof(ImageMetaRow) == 72);
+inline constexpr uint32_t kHasGeotransform = 1;
 
 // A block holds the entities of whole images as columns:
 //   corners double[8m] | class_id uint16[m] | score float[m] | difficult uint8[m]

@@ -39,9 +39,9 @@ void ProgressBar::Draw(bool final) {
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
   std::string bar(filled, '#');
   bar += std::string(width - filled, '.');
-  std::fprintf(stderr, "\r%s [%s] %llu/%llu (%3.0f%%) %.1fs%s", label_.c_str(), bar.c_str(),
+  std::fprintf(stderr, "\r%s [%s] %llu/%llu (%3.0f%%) %.1fs %.1f/s%s", label_.c_str(), bar.c_str(),
                static_cast<unsigned long long>(done), static_cast<unsigned long long>(total_),
-               frac * 100, secs, final ? "\n" : "");
+               frac * 100, secs, secs > 0 ? done / secs : 0.0, final ? "\n" : "");
   std::fflush(stderr);
 }
 

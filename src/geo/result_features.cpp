@@ -1,6 +1,8 @@
 // ResultFeatures: witness entities (or image footprints) of an answer as export features.
 #include "georune/geo/result_features.h"
 
+#include <map>
+#include <memory>
 #include <nlohmann/json.hpp>
 
 #include "georune/common/geometry.h"
@@ -35,6 +37,24 @@ ExportFeature Base(const search::ImageResult& res, int rank) {
 }
 
 }  // namespace
+
+std::optional<Georeference> StoredGeoreference(const Archive& archive, uint32_t image) {
+  const georune::Georeference stored = archive.GeoreferenceOf(image);
+  if (!stored.has_geotransform || stored.crs_wkt.empty()) return std::nullopt;
+  return Georeference{stored.geotransform, std::string(stored.crs_wkt)};
+}
+
+GeoreferenceLookup ResultGeoreferences(const Archive& archive, const service::QueryAnswer& answer) {
+  auto by_image = std::make_shared<std::map<std::string, Georeference, std::less<>>>();
+  for (const auto& res : answer.response.results) {
+    if (auto g = StoredGeoreference(archive, res.image)) by_image->emplace(res.image_id, std::move(*g));
+  }
+  // shared_ptr: the lookup is a copyable std::function that owns the map it reads.
+  return [by_image](std::string_view id) -> const Georeference* {
+    auto it = by_image->find(id);
+    return it == by_image->end() ? nullptr : &it->second;
+  };
+}
 
 Result<std::vector<ExportFeature>> ResultFeatures(const Archive& archive, const service::QueryAnswer& answer,
                                                   bool footprints, int first_rank) {

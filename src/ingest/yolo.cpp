@@ -116,6 +116,8 @@ std::string FindNamesFile(const fs::path& dir) {
 
 }  // namespace
 
+Result<std::vector<std::string>> ReadClassNames(const std::string& path) { return ReadNames(path); }
+
 Result<std::vector<ImageRecord>> ReadYoloObbDir(const std::string& dir, const Ontology& ontology,
                                                 const ReadOptions& options, ReadReport* report) {
   if (options.image_width <= 0 || options.image_height <= 0)

@@ -100,7 +100,7 @@ TEST(Archive, RoundTripAndStats) {
   ArchiveStats st = (*ar)->Stats();
   EXPECT_EQ(st.images, 500u);
   EXPECT_EQ(st.segments, 1u);
-  EXPECT_EQ(st.format_version, 1u);
+  EXPECT_EQ(st.format_version, 2u);
   uint64_t bytes = 0;
   for (auto& e : fs::directory_iterator(d.path() + "/ar")) bytes += e.file_size();
   EXPECT_EQ(st.bytes_on_disk, bytes);
@@ -297,6 +297,75 @@ TEST(Archive, FrozenV1FixtureLoads) {
   expect.insert(expect.end(), more.begin(), more.end());
   ExpectArchiveHolds(**ar, expect);
   EXPECT_EQ((*ar)->Stats().format_version, 1u);
+}
+
+// Images with file metadata: band counts, geotransforms and CRS texts (two images share one).
+std::vector<ImageRecord> MakeGeoImages(uint32_t seed, const std::string& prefix) {
+  std::vector<ImageRecord> images = MakeImages(seed, 4, prefix, 5);
+  const std::string utm = "PROJCS[\"WGS 84 / UTM zone 33N\",AUTHORITY[\"EPSG\",\"32633\"]]";
+  for (size_t i = 0; i < images.size(); ++i) {
+    images[i].bands = static_cast<int32_t>(i + 1);
+    images[i].path = "/data/" + images[i].id + ".tif";
+    if (i != 3) images[i].geotransform = std::array<double, 6>{500000.0 + i, 0.5, 0.0, 4e6, 0.0, -0.5 - i};
+    if (i < 2) images[i].crs_wkt = utm;
+    if (i == 2) images[i].crs_wkt = "GEOGCS[\"WGS 84\"]";
+  }
+  return images;
+}
+
+void ExpectMetadata(const Archive& ar, uint32_t first, const std::vector<ImageRecord>& images) {
+  for (size_t i = 0; i < images.size(); ++i) {
+    const uint32_t n = first + static_cast<uint32_t>(i);
+    EXPECT_EQ(ar.BandCount(n), images[i].bands);
+    EXPECT_EQ(ar.ImagePath(n), images[i].path);
+    const Georeference g = ar.GeoreferenceOf(n);
+    ASSERT_EQ(g.has_geotransform, images[i].geotransform.has_value()) << i;
+    if (g.has_geotransform) EXPECT_EQ(g.geotransform, *images[i].geotransform);
+    EXPECT_EQ(g.crs_wkt, images[i].crs_wkt);
+  }
+}
+
+TEST(Archive, ImageMetadataRoundTripsAndSurvivesCompaction) {
+  TempDir d;
+  const std::string dir = d.path() + "/ar";
+  // A version 1 archive (the frozen fixture), then a version 2 segment appended to it.
+  fs::copy(fs::path(GEORUNE_TEST_DATA_DIR) / "v1", dir, fs::copy_options::recursive);
+  auto geo = MakeGeoImages(7, "g");
+  ASSERT_TRUE(AppendToArchive(dir, Ontology::Default(), geo, {false}).ok());
+  auto ar = Archive::Open(dir);
+  ASSERT_TRUE(ar.ok()) << ar.status().message();
+  ASSERT_EQ((*ar)->ImageCount(), 14u);
+  EXPECT_EQ((*ar)->BandCount(0), 0);  // version 1 images: unknown
+  EXPECT_FALSE((*ar)->GeoreferenceOf(0).has_geotransform);
+  EXPECT_EQ((*ar)->Stats().format_version, 1u);
+  ExpectMetadata(**ar, 10, geo);
+  const Georeference g = (*ar)->GeoreferenceOf(11);
+  EXPECT_EQ(g.PixelToMap(2, 4), (std::array<double, 2>{500001.0 + 2 * 0.5, 4e6 - 4 * 1.5}));
+  ar->reset();
+  ASSERT_TRUE(CompactArchive(dir).ok());
+  auto compacted = Archive::Open(dir);
+  ASSERT_TRUE(compacted.ok()) << compacted.status().message();
+  EXPECT_EQ((*compacted)->Stats().format_version, 2u);
+  ExpectMetadata(**compacted, 10, geo);
+  // A non-finite geotransform is refused.
+  auto bad = MakeGeoImages(8, "h");
+  (*bad[0].geotransform)[1] = std::nan("");
+  EXPECT_EQ(AppendToArchive(dir, Ontology::Default(), bad, {false}).status().code(), StatusCode::kInvalidInput);
+}
+
+// tests/archive/data/v2: written by format version 2 (image metadata), which must keep loading.
+TEST(Archive, FrozenV2FixtureLoads) {
+  const std::string dir = (fs::path(GEORUNE_TEST_DATA_DIR) / "v2").string();
+  if (!fs::exists(dir + "/MANIFEST")) {
+    if (std::getenv("GEORUNE_WRITE_FIXTURE"))
+      ASSERT_TRUE(AppendToArchive(dir, Ontology::Default(), MakeGeoImages(200, "gx"), {false}).ok());
+    FAIL() << "fixture missing: " << dir;
+  }
+  auto ar = Archive::Open(dir);
+  ASSERT_TRUE(ar.ok()) << ar.status().message();
+  ExpectArchiveHolds(**ar, MakeGeoImages(200, "gx"));
+  ExpectMetadata(**ar, 0, MakeGeoImages(200, "gx"));
+  EXPECT_EQ((*ar)->Stats().format_version, 2u);
 }
 
 // --- Compaction -----------------------------------------------------------------------------

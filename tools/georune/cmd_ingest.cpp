@@ -4,13 +4,18 @@
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
+#include <map>
 #include <memory>
+#include <set>
 
 #include "command.h"
 #include "georune/archive/archive.h"
 #include "georune/archive/shard.h"
 #include "georune/common/progress.h"
 #include "georune/ingest/readers.h"
+#ifndef GEORUNE_RAG_DISPATCH
+#include "detect_options.h"  // georune-rag: --images and --model run here
+#endif
 
 namespace georune::cli {
 namespace {
@@ -24,6 +29,12 @@ struct IngestArgs {
   int threads = 0;
   bool compact = false;        // compact whatever the segment count
   uint32_t max_segments = 8;   // compact when the ingest leaves more segments; 0 = never
+  std::vector<std::string> images;  // image files or folders: detected (--model) or linked to labels
+  uint32_t commit_every = 0;        // --model: commit after every N images; 0 = once at the end
+  bool has_extras = false;          // georune: options only georune-rag knows (the detector's)
+#ifndef GEORUNE_RAG_DISPATCH
+  DetectArgs detect;
+#endif
 };
 
 Result<std::pair<int, int>> ParseImageSize(const std::string& s) {
@@ -48,17 +59,96 @@ int IngestIntoShards(const IngestArgs& a, const Ontology& ontology, std::vector<
   return 0;
 }
 
+bool HasLabelSources(const IngestArgs& a) {
+  return !(a.dota_labels.empty() && a.dota_task1.empty() && a.jsonl.empty() && a.yolo_obb.empty() && a.voc.empty());
+}
+
+#ifndef GEORUNE_RAG_DISPATCH
+// Links every record to the image file of the same id under --images (path, size, bands,
+// georeference, gsd when the labels give none). Labels without an image are reported.
+Status LinkImages(const std::vector<std::string>& image_paths, std::vector<ImageRecord>& records) {
+  GEORUNE_ASSIGN_OR_RETURN(std::vector<std::string> files, ListImages(image_paths));
+  std::map<std::string, std::string> by_id;
+  for (const auto& f : files) by_id.emplace(ImageIdOf(f), f);
+  size_t linked = 0;
+  std::vector<std::string> missing;
+  for (ImageRecord& r : records) {
+    auto it = by_id.find(r.id);
+    if (it == by_id.end()) {
+      missing.push_back(r.id);
+      continue;
+    }
+    GEORUNE_ASSIGN_OR_RETURN(detect::RasterInfo info, detect::ReadRasterInfo(it->second));
+    SetImageMetadata(info, r);
+    ++linked;
+  }
+  std::fprintf(stderr, "georune: note: linked %zu of %zu label files to images under --images", linked, records.size());
+  if (!missing.empty()) std::fprintf(stderr, "; no image for %zu (first: %s)", missing.size(), missing[0].c_str());
+  std::fprintf(stderr, "\n");
+  return Status::Ok();
+}
+
+// ingest --images --model: detect, then append (every --commit-every images, or once).
+int IngestDetections(const IngestArgs& a, const Ontology& ontology, const IngestOptions& iopt) {
+  auto options = ToDetectorOptions(a.detect, a.threads);
+  if (!options.ok()) return ReportError(options.status());
+  auto files = ListImages(a.images);
+  if (!files.ok()) return ReportError(files.status());
+  std::set<std::string, std::less<>> present;  // resumable: images already in the archive
+  if (auto existing = Archive::Open(a.archive); existing.ok()) {
+    for (uint32_t i = 0; i < (*existing)->ImageCount(); ++i) present.emplace((*existing)->ImageId(i));
+  } else if (existing.status().code() != StatusCode::kNotFound) {
+    return ReportError(existing.status());
+  }
+  auto detector = detect::Detector::Load(*options, ontology);
+  if (!detector.ok()) return ReportError(detector.status());
+  for (const auto& note : (*detector)->notes()) std::fprintf(stderr, "georune: note: %s\n", note.c_str());
+  const size_t step = a.commit_every ? a.commit_every : std::max<size_t>(files->size(), 1);
+  uint64_t images = 0, entities = 0, tiles = 0;
+  double seconds = 0;
+  for (size_t first = 0; first < files->size(); first += step) {
+    std::vector<std::string> chunk(files->begin() + first, files->begin() + std::min(files->size(), first + step));
+    auto run = DetectImages(**detector, chunk, present, a.detect.skip_bad_images);
+    if (!run.ok()) return ReportError(run.status());
+    auto result = AppendToArchive(a.archive, ontology, std::move(run->images), iopt);
+    if (!result.ok()) return ReportError(result.status());
+    images += result->images_added, entities += result->entities_added, tiles += run->tiles;
+    seconds += run->seconds;
+  }
+  std::printf("ingested %llu images, %llu detected entities (%llu tiles, %.2f tiles/s)\n",
+              static_cast<unsigned long long>(images), static_cast<unsigned long long>(entities),
+              static_cast<unsigned long long>(tiles), tiles / std::max(seconds, 1e-9));
+  return 0;
+}
+#endif
+
 int RunIngest(const IngestArgs& a) {
   auto start = std::chrono::steady_clock::now();
-  if (a.dota_labels.empty() && a.dota_task1.empty() && a.jsonl.empty() && a.yolo_obb.empty() && a.voc.empty())
+#ifdef GEORUNE_RAG_DISPATCH
+  // Images need GDAL (and detection OpenCV): georune-rag does that part.
+  if (!a.images.empty() || a.has_extras) return RunRag(MainArgc(), MainArgv());
+#else
+  if (!a.detect.model.empty() && a.images.empty())
+    return ReportError(Status::InvalidInput("--model needs --images PATH (the images to run it on)"));
+  if (!a.detect.model.empty() && HasLabelSources(a))
+    return ReportError(Status::InvalidInput(
+        "--model detects boxes in --images; give label sources (--dota-labels, …) in a separate ingest"));
+  if (!a.detect.model.empty() && !a.shard_of.empty())
+    return ReportError(Status::InvalidInput(
+        "--model ingests into one archive, not a shard set\n  hint: detect into an archive, then georune shard"));
+  if (a.detect.model.empty() && !a.images.empty() && !HasLabelSources(a))
+    return ReportError(Status::InvalidInput(
+        "--images needs --model (to detect boxes) or label sources such as --dota-labels (to link them to images)"));
+#endif
+  if (!HasLabelSources(a) && a.images.empty())
     return ReportError(Status::InvalidInput(
         "nothing to ingest\n  hint: give --dota-labels DIR, --dota-task1 DIR, --jsonl FILE, "
-        "--yolo-obb DIR --image-size W,H or --voc DIR"));
-  // The ontology: the archive's own when it exists; --ontology must then agree.
-  std::optional<Ontology> ontology;
-  std::error_code ec;
+        "--yolo-obb DIR --image-size W,H, --voc DIR, or --images PATH --model MODEL.onnx"));
   if (a.archive.empty() == a.shard_of.empty())
     return ReportError(Status::InvalidInput("give exactly one of --archive DIR and --shard-of DIR"));
+  // The ontology: the shards' or the archive's own when it exists; --ontology must then agree.
+  std::optional<Ontology> ontology;
+  std::error_code ec;
   if (!a.shard_of.empty()) {
     if (!a.ontology.empty())
       return ReportError(Status::InvalidInput("--ontology does not apply with --shard-of (the shards' own is used)"));
@@ -140,6 +230,11 @@ int RunIngest(const IngestArgs& a) {
   iopt.show_progress = isatty(STDERR_FILENO);
   iopt.threads = a.threads;
   iopt.max_segments = a.compact ? 0 : a.max_segments;
+#ifndef GEORUNE_RAG_DISPATCH
+  if (!a.detect.model.empty()) return IngestDetections(a, *ontology, iopt);
+  if (!a.images.empty())
+    if (Status st = LinkImages(a.images, all); !st.ok()) return ReportError(st);
+#endif
   if (!a.shard_of.empty()) return IngestIntoShards(a, *ontology, std::move(all), iopt, start);
   auto result = AppendToArchive(a.archive, *ontology, std::move(all), iopt);
   if (!result.ok()) return ReportError(result.status());
@@ -184,7 +279,19 @@ const bool kRegistered = RegisterCommand("ingest", [](CLI::App& app, int& exit_c
   cmd->add_flag("--compact", args->compact, "merge all segments into one after the ingest");
   cmd->add_option("--max-segments", args->max_segments,
                   "merge the segments when the ingest leaves more than this (default 8; 0 = never)");
-  cmd->callback([args, &exit_code] { exit_code = RunIngest(*args); });
+  cmd->add_option("--images", args->images,
+                  "image files or folders: run --model on them, or link the label files to them (repeatable)");
+  cmd->add_option("--commit-every", args->commit_every,
+                  "with --model: commit after every N images, so that a stopped run resumes (0 = once)");
+#ifdef GEORUNE_RAG_DISPATCH
+  cmd->allow_extras();  // the detector options are parsed by georune-rag
+#else
+  AddDetectOptions(cmd, args->detect);
+#endif
+  cmd->callback([args, cmd, &exit_code] {
+    args->has_extras = !cmd->remaining().empty();
+    exit_code = RunIngest(*args);
+  });
 });
 
 }  // namespace

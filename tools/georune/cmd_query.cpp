@@ -61,8 +61,8 @@ int ExportAnswer(const QueryArgs& a, const Archive& archive, const service::Quer
   const int first_rank = a.request.all ? 1 : static_cast<int>(a.request.offset) + 1;
   auto features = geo::ResultFeatures(archive, answer, a.footprints, first_rank);
   if (!features.ok()) return ReportError(features.status());
-  auto no_georeference = [](std::string_view) -> const geo::Georeference* { return nullptr; };
-  Status written = geo::WriteFeatures(a.out, *features, no_georeference, {*format, a.pixel_coords});
+  Status written =
+      geo::WriteFeatures(a.out, *features, geo::ResultGeoreferences(archive, answer), {*format, a.pixel_coords});
   return written.ok() ? 0 : ReportError(written);
 }
 

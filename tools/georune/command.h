@@ -21,6 +21,10 @@ bool RegisterCommand(std::string name, CommandSetup setup);
 int MainArgc();
 char** MainArgv();
 
+// Replaces the process with georune-rag (beside this executable) given the same arguments;
+// returns only on failure, with the exit status of the error it reports.
+int RunRag(int argc, char** argv);
+
 // Prints "georune: error: <message>" on standard error and returns the exit status for it.
 int ReportError(const Status& status);
 

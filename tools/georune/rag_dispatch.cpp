@@ -1,6 +1,6 @@
-// `georune kb …`, `georune ask …` and `georune serve …` run georune-rag, the sibling executable
-// that holds the RS-RAG commands and the server (they need OpenCV, whose loading would slow every
-// other command).
+// `georune kb …`, `georune ask …`, `georune detect …` and `georune serve …` run georune-rag, the
+// sibling executable that holds the RS-RAG commands, the detector and the server (they need
+// OpenCV, whose loading would slow every other command).
 #include <unistd.h>
 
 #include <cerrno>
@@ -11,7 +11,6 @@
 #include "command.h"
 
 namespace georune::cli {
-namespace {
 
 int RunRag(int argc, char** argv) {
   std::error_code ec;
@@ -26,6 +25,8 @@ int RunRag(int argc, char** argv) {
                                       " (hint: build it with ./scripts/setup; it sits beside georune)"));
 }
 
+namespace {
+
 void AddDispatcher(CLI::App& app, int& exit_code, const char* name, const char* description) {
   CLI::App* cmd = app.add_subcommand(name, description);
   cmd->prefix_command();
@@ -37,6 +38,7 @@ const bool kRegistered = RegisterCommand("kb", [](CLI::App& app, int& exit_code)
   AddDispatcher(app, exit_code, "kb", "Build or evaluate an RS-RAG knowledge base (runs georune-rag)");
   AddDispatcher(app, exit_code, "ask", "Answer a question from a knowledge base (runs georune-rag)");
   AddDispatcher(app, exit_code, "serve", "Serve the JSON API and the web page (runs georune-rag)");
+  AddDispatcher(app, exit_code, "detect", "Run an oriented-box detector over images (runs georune-rag)");
 });
 
 }  // namespace

@@ -14,6 +14,7 @@
 // safe to read from many threads.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -52,13 +53,26 @@ struct EntitySpan {
   }
 };
 
+// An image's georeference as stored (see ImageRecord): views into the archive's map.
+struct Georeference {
+  bool has_geotransform = false;
+  std::array<double, 6> geotransform{};  // GDAL order; meaningful when has_geotransform
+  std::string_view crs_wkt;              // empty when unknown
+
+  // Map coordinates (CRS units) of pixel position (col, row); requires has_geotransform.
+  std::array<double, 2> PixelToMap(double col, double row) const {
+    const auto& g = geotransform;
+    return {g[0] + col * g[1] + row * g[2], g[3] + col * g[4] + row * g[5]};
+  }
+};
+
 struct ArchiveStats {
   uint64_t images = 0;
   uint64_t entities = 0;
   uint64_t bytes_on_disk = 0;
   std::vector<uint64_t> entities_per_class;  // by ontology class id
   std::vector<uint64_t> images_per_class;    // images holding at least one entity of the class
-  uint32_t format_version = 0;  // on-disk format version of the manifest (docs/formats.md)
+  uint32_t format_version = 0;  // on-disk format version of the oldest segment (docs/formats.md)
   uint64_t segments = 0;        // immutable segment files
 };
 
@@ -77,6 +91,10 @@ class Archive {
   virtual int32_t Width(uint32_t image) const = 0;
   virtual int32_t Height(uint32_t image) const = 0;
   virtual std::string_view ImagePath(uint32_t image) const = 0;
+  virtual int32_t BandCount(uint32_t image) const = 0;  // 0 when unknown (archives before v2)
+  // The image's geotransform and CRS as ingested from its file (none for label-only images
+  // and archives before format version 2). The gsd of a projected CRS is in Gsd().
+  virtual Georeference GeoreferenceOf(uint32_t image) const = 0;
   virtual EntitySpan Entities(uint32_t image) const = 0;
   // Verifies the checksum of the stored block(s) holding this image's entities, once per block
   // per process (cached, thread safe); kCorrupt if damaged. Call before reading Entities(image).

@@ -6,6 +6,7 @@
 // image's size is unknown). Ranks are 1-based positions in answer order plus `first_rank - 1`.
 #pragma once
 
+#include <optional>
 #include <vector>
 
 #include "georune/archive/archive.h"
@@ -14,6 +15,13 @@
 #include "georune/service/query.h"
 
 namespace georune::geo {
+
+// The georeference stored with an image (archive.h), or nullopt when it has none (no
+// geotransform, or no CRS).
+std::optional<Georeference> StoredGeoreference(const Archive& archive, uint32_t image);
+
+// The stored georeferences of the answer's result images, for WriteFeatures.
+GeoreferenceLookup ResultGeoreferences(const Archive& archive, const service::QueryAnswer& answer);
 
 Result<std::vector<ExportFeature>> ResultFeatures(const Archive& archive, const service::QueryAnswer& answer,
                                                   bool footprints, int first_rank = 1);

@@ -64,6 +64,9 @@ Result<std::vector<ImageRecord>> ReadJsonLines(const std::string& file, const On
 Result<std::vector<ImageRecord>> ReadYoloObbDir(const std::string& dir, const Ontology& ontology,
                                                 const ReadOptions& options = {},
                                                 ReadReport* report = nullptr);
+// Class names from a dataset .yaml (`names:` as a mapping, block list or inline list) or a plain
+// file with one name a line (comments `#`); errors name the file and line.
+Result<std::vector<std::string>> ReadClassNames(const std::string& path);
 // Pascal-VOC style XML folder (*.xml, or a folder holding `Annotations/`): `bndbox`
 // (horizontal) and `robndbox` (DIOR-R oriented corners, or cx/cy/w/h/angle) objects, and
 // HRSC2016 `HRSC_Object`s (class `ship`, rotated box mbox_*). Image id = file stem.

@@ -1,0 +1,124 @@
+#include "georune/detect/classes.h"
+
+#include <filesystem>
+#include <fstream>
+#include <set>
+#include <sstream>
+
+namespace georune::detect {
+namespace {
+
+std::string Trim(std::string s) {
+  const char* ws = " \t\r\n";
+  s.erase(0, s.find_first_not_of(ws));
+  s.erase(s.find_last_not_of(ws) + 1);
+  return s;
+}
+
+}  // namespace
+
+Result<std::vector<std::string>> NamesFromMetadata(const std::string& text) {
+  std::vector<std::string> names;
+  size_t pos = 0;
+  const bool dict = Trim(text).starts_with("{");
+  for (;;) {
+    const size_t q = text.find_first_of("'\"", pos);
+    if (q == std::string::npos) break;
+    const size_t end = text.find(text[q], q + 1);
+    if (end == std::string::npos) break;
+    size_t index = names.size();
+    if (dict) {  // the key before the quote: "<int>:"
+      const size_t colon = text.rfind(':', q);
+      const size_t start = text.find_last_of("{,", colon);
+      if (colon == std::string::npos || start == std::string::npos)
+        return Status::InvalidInput("cannot read the model's class names: " + text);
+      try {
+        index = std::stoul(Trim(text.substr(start + 1, colon - start - 1)));
+      } catch (...) {
+        return Status::InvalidInput("cannot read the model's class names: " + text);
+      }
+      if (index > 100000) return Status::InvalidInput("cannot read the model's class names: " + text);
+    }
+    if (index >= names.size()) names.resize(index + 1);
+    names[index] = text.substr(q + 1, end - q - 1);
+    pos = end + 1;
+  }
+  if (names.empty()) return Status::InvalidInput("the model's `names` metadata lists no class: " + text);
+  for (size_t i = 0; i < names.size(); ++i)
+    if (names[i].empty())
+      return Status::InvalidInput("the model's `names` metadata has no name for class " + std::to_string(i));
+  return names;
+}
+
+Result<std::map<std::string, std::string>> ParseClassMap(const std::string& spec) {
+  std::error_code ec;
+  const bool is_file = std::filesystem::is_regular_file(spec, ec);
+  std::string text = spec;
+  char sep = ',';
+  if (is_file) {
+    std::ifstream in(spec);
+    std::stringstream ss;
+    ss << in.rdbuf();
+    if (!in) return Status::IoError(spec + ": cannot read the class map");
+    text = ss.str();
+    sep = '\n';
+  }
+  std::map<std::string, std::string> map;
+  std::stringstream items(text);
+  std::string item;
+  int line = 0;
+  while (std::getline(items, item, sep)) {
+    ++line;
+    item = Trim(item);
+    if (item.empty() || item.front() == '#') continue;
+    const size_t eq = item.find('=');
+    const std::string where = is_file ? spec + ":" + std::to_string(line) : "--class-map item " + std::to_string(line);
+    if (eq == std::string::npos || Trim(item.substr(0, eq)).empty() || Trim(item.substr(eq + 1)).empty())
+      return Status::InvalidInput(where + ": expected model_name=ontology_class, got '" + item +
+                                  "'\n  hint: e.g. --class-map aeroplane=plane,boat=ship (a target '-' drops the class)");
+    if (!map.emplace(Trim(item.substr(0, eq)), Trim(item.substr(eq + 1))).second)
+      return Status::InvalidInput(where + ": '" + Trim(item.substr(0, eq)) + "' is mapped twice");
+  }
+  return map;
+}
+
+Result<ClassResolution> ResolveClasses(const std::vector<std::string>& names,
+                                       const std::map<std::string, std::string>& class_map,
+                                       const Ontology& ontology, bool drop_unmapped) {
+  std::set<std::string> known(names.begin(), names.end());
+  for (const auto& [from, to] : class_map)
+    if (!known.count(from))
+      return Status::InvalidInput("--class-map names '" + from +
+                                  "', which is not a class of the model\n  hint: the model's classes come "
+                                  "from its metadata or --names");
+  ClassResolution r;
+  std::vector<std::string> unknown;
+  for (const std::string& name : names) {
+    auto it = class_map.find(name);
+    const bool unmapped_unknown = it == class_map.end() && !ontology.FindClass(name);
+    if ((it != class_map.end() && it->second == "-") || (unmapped_unknown && drop_unmapped)) {
+      r.ontology_id.push_back(-1);
+      r.dropped.push_back(name);
+      continue;
+    }
+    const std::string target = it != class_map.end() ? it->second : name;
+    std::optional<int> id = ontology.FindClass(target);
+    if (!id) {
+      unknown.push_back(target == name ? "'" + name + "'" : "'" + target + "' (from '" + name + "')");
+      r.ontology_id.push_back(-1);
+      continue;
+    }
+    r.ontology_id.push_back(*id);
+  }
+  if (!unknown.empty()) {
+    std::string list;
+    for (size_t i = 0; i < unknown.size() && i < 8; ++i) list += (i ? ", " : "") + unknown[i];
+    if (unknown.size() > 8) list += " and " + std::to_string(unknown.size() - 8) + " more";
+    return Status::InvalidInput("the ontology '" + ontology.name() + "' has no class " + list +
+                                "\n  hint: map model classes with --class-map name=class (name=- drops one), "
+                                "or --drop-unmapped to drop the classes the ontology does not know");
+  }
+  return r;
+}
+
+}  // namespace georune::detect
