@@ -84,9 +84,10 @@ class Results:
         """The text ``georune query --format json`` prints (without its final newline)."""
         return self._answer.to_json()
 
-    def to_geodataframe(self, georeference=None):
+    def to_geodataframe(self, georeference="auto"):
         """One row per (result, witness variable): rank, image, score, variable, entity, class,
-        confidence and the entity's oriented box as a shapely Polygon. See georune.geo."""
+        confidence and the entity's oriented box as a shapely Polygon: in WGS84 when the archive
+        stores the images' georeferences, else in pixels. See georune.geo."""
         from .geo import results_geodataframe
         return results_geodataframe(self, georeference)
 
