@@ -40,10 +40,13 @@ std::string HolderText() {
   return "pid " + std::to_string(::getpid()) + "\ncommand " + cmd + "\nsince " + std::string(when) + "\n";
 }
 
-// The holder as one line ("pid 12 (georune ingest ...) since ..."), from the lock file.
+// The holder as one line ("pid 12 (georune ingest ...) since ..."), from the lock file. A
+// holder names itself just after it gets the lock: give it half a second to do so.
 std::string DescribeHolder(int fd) {
   char buf[1024];
-  ssize_t n = ::pread(fd, buf, sizeof buf - 1, 0);
+  ssize_t n = 0;
+  for (int tries = 0; tries < 50 && (n = ::pread(fd, buf, sizeof buf - 1, 0)) <= 0; ++tries)
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
   if (n <= 0) return "another process (not yet named in the lock file)";
   std::string text(buf, static_cast<size_t>(n)), pid, cmd, since;
   size_t at = 0;
