@@ -367,7 +367,8 @@ Result<HttpChatClient::Raw> HttpChatClient::PostOnce(const std::string& body, co
   };
   Watchdog watchdog(cli, deadline);
   auto res = cli.send(req);
-  const bool timed_out = watchdog.Finish() || Clock::now() > deadline;
+  // A reply that arrived whole just at the deadline stands; one cut off there does not.
+  const bool timed_out = watchdog.Finish() || (!res && Clock::now() > deadline);
   if (*stopped) {
     raw.status = 200;
     return raw;
