@@ -11,7 +11,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   static auto translator = [] {
     nl::TranslatorConfig c;
     c.use_wordnet = false;  // no files needed; the grammar is what is fuzzed
-    return std::move(*nl::MakeTranslator(c));
+    return nl::MakeTranslator(c).value();
   }();
   std::string_view text(reinterpret_cast<const char*>(data), size);
   auto t = translator->Translate(text, Ontology::Default());
