@@ -5,9 +5,11 @@
 #include <string>
 #include <vector>
 
+#include "georune/archive/archive.h"
 #include "georune/archive/records.h"
 #include "georune/common/progress.h"
 #include "georune/common/status.h"
+#include "georune/common/store_lock.h"
 
 namespace georune::archive_internal {
 
@@ -36,5 +38,14 @@ std::string BuildSegment(const std::vector<ImageRecord>& images, int class_count
                          int threads);
 // A segment file name not listed and not present in `dir` (advances manifest.next_segment).
 std::string FreshSegmentName(const std::string& dir, Manifest& manifest);
+
+// Recovery, under the writer lock (recovery.cpp): removes the temporary files of dead
+// processes and every segment file that `manifest` does not list (null: no manifest, so every
+// segment file is unlisted) -- what a killed ingest or compaction left behind.
+void RemoveOrphans(const std::string& dir, const Manifest* manifest);
+// The writer lock of the archive at `dir` (docs/formats.md, "Locking").
+Result<WriterLock> LockArchive(const std::string& dir, double wait_seconds, bool create_dir);
+// CompactArchive without taking the lock (the caller holds it).
+Result<CompactReport> CompactLocked(const std::string& dir, const CompactOptions& options);
 
 }  // namespace georune::archive_internal

@@ -333,8 +333,9 @@ class ArchiveImpl final : public Archive {
 
 }  // namespace
 
-Result<std::unique_ptr<Archive>> Archive::Open(const std::string& dir) {
-  GEORUNE_ASSIGN_OR_RETURN(Manifest m, ReadManifest(dir));
+namespace {
+
+Result<std::unique_ptr<Archive>> OpenVersion(const std::string& dir, const Manifest& m) {
   Result<Ontology> ontology = Ontology::FromJson(m.ontology_json, ManifestPath(dir));
   if (!ontology.ok())
     return Status::Corrupt(ManifestPath(dir) + ": the stored ontology is invalid: " +
@@ -345,6 +346,29 @@ Result<std::unique_ptr<Archive>> Archive::Open(const std::string& dir) {
   uint64_t manifest_bytes = std::filesystem::file_size(ManifestPath(dir), ec);
   if (!ec) impl->AddBytes(manifest_bytes);
   return std::unique_ptr<Archive>(std::move(impl));
+}
+
+bool SameSegments(const Manifest& a, const Manifest& b) {
+  if (a.segments.size() != b.segments.size()) return false;
+  for (size_t i = 0; i < a.segments.size(); ++i)
+    if (a.segments[i].file != b.segments[i].file || a.segments[i].size != b.segments[i].size) return false;
+  return true;
+}
+
+}  // namespace
+
+// A writer may commit between our reading the manifest and opening its segments, and remove a
+// segment the old manifest listed (compaction, recovery). Then the manifest has changed: open
+// the new version. Mapped segments stay readable after their removal.
+Result<std::unique_ptr<Archive>> Archive::Open(const std::string& dir) {
+  constexpr int kAttempts = 20;
+  for (int attempt = 1;; ++attempt) {
+    GEORUNE_ASSIGN_OR_RETURN(Manifest m, ReadManifest(dir));
+    Result<std::unique_ptr<Archive>> opened = OpenVersion(dir, m);
+    if (opened.ok() || attempt == kAttempts) return opened;
+    Result<Manifest> now = ReadManifest(dir);
+    if (!now.ok() || SameSegments(m, *now)) return opened;  // damage, not a concurrent commit
+  }
 }
 
 }  // namespace georune

@@ -227,6 +227,20 @@ bool SameOntology(const std::string& stored_json, const Ontology& ontology) {
   return !a.is_discarded() && a == b;
 }
 
+// Opening verifies every segment; then no new id may be in the archive already.
+Status CheckNewIds(const std::string& dir, const std::vector<ImageRecord>& images) {
+  GEORUNE_ASSIGN_OR_RETURN(std::unique_ptr<Archive> existing, Archive::Open(dir));
+  std::unordered_set<std::string_view> ids;
+  ids.reserve(existing->ImageCount());
+  for (uint32_t i = 0; i < existing->ImageCount(); ++i) ids.insert(existing->ImageId(i));
+  for (const auto& im : images)
+    if (ids.count(im.id))
+      return Status::InvalidInput("image id '" + im.id + "' is already in the archive " + dir +
+                                  "\n  hint: image ids must be unique within an archive; nothing "
+                                  "was added");
+  return Status::Ok();
+}
+
 }  // namespace
 
 Result<IngestReport> AppendToArchive(const std::string& dir, const Ontology& ontology,
@@ -236,40 +250,12 @@ Result<IngestReport> AppendToArchive(const std::string& dir, const Ontology& ont
   GEORUNE_RETURN_IF_ERROR(Validate(images, ontology));
 
   std::error_code ec;
-  const bool dir_existed = fs::exists(dir, ec);
-  if (dir_existed && !fs::is_directory(dir, ec))
+  if (fs::exists(dir, ec) && !fs::is_directory(dir, ec))
     return Status::InvalidInput(dir + ": exists and is not a folder\n  hint: give --archive a folder");
-  Manifest manifest;
-  const bool archive_existed = dir_existed && fs::exists(ManifestPath(dir), ec);
-  if (archive_existed) {
-    GEORUNE_ASSIGN_OR_RETURN(manifest, ReadManifest(dir));
-    if (!SameOntology(manifest.ontology_json, ontology))
-      return Status::InvalidInput(dir + ": the archive was built with another ontology than '" +
-                                  ontology.name() +
-                                  "'\n  hint: leave out --ontology to use the archive's own, or "
-                                  "ingest into a new archive");
-    // Opening verifies every segment before anything is added.
-    GEORUNE_ASSIGN_OR_RETURN(std::unique_ptr<Archive> existing, Archive::Open(dir));
-    std::unordered_set<std::string_view> ids;
-    ids.reserve(existing->ImageCount());
-    for (uint32_t i = 0; i < existing->ImageCount(); ++i) ids.insert(existing->ImageId(i));
-    for (const auto& im : images)
-      if (ids.count(im.id))
-        return Status::InvalidInput("image id '" + im.id + "' is already in the archive " + dir +
-                                    "\n  hint: image ids must be unique within an archive; nothing "
-                                    "was added");
-  } else {
-    manifest.ontology_json = ontology.ToJson();
-  }
-
   IngestReport report;
   report.images_added = images.size();
   for (const auto& im : images) report.entities_added += im.entities.size();
-  if (images.empty() && archive_existed) {
-    report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    return report;  // nothing to add; the archive stays as it was
-  }
-
+  // The segment does not depend on the archive's state: build it before taking the lock.
   std::string segment;
   {
     std::unique_ptr<ProgressBar> bar;
@@ -277,39 +263,53 @@ Result<IngestReport> AppendToArchive(const std::string& dir, const Ontology& ont
     segment = BuildSegment(images, ontology.ClassCount(), bar.get(), options.threads);
   }
 
-  if (!dir_existed) {
-    fs::create_directories(dir, ec);
-    if (ec) return Status::IoError("cannot create folder " + dir + ": " + ec.message());
-  }
-  auto undo_dir = [&] {
-    if (!dir_existed) {
-      std::error_code ec2;
-      fs::remove_all(dir, ec2);
-    }
+  GEORUNE_ASSIGN_OR_RETURN(WriterLock lock, LockArchive(dir, options.lock_wait_seconds, /*create_dir=*/true));
+  // A failure before the commit leaves the folder as it was: removed again when we created it.
+  auto fail = [&](Status st) {
+    if (lock.created_dir()) fs::remove_all(dir, ec);
+    return st;
   };
-  // A fresh name: never overwrite a file already there (e.g. one left by a crash).
+  Manifest manifest;
+  const bool archive_existed = fs::exists(ManifestPath(dir), ec);
+  if (archive_existed) {
+    Result<Manifest> read = ReadManifest(dir);
+    if (!read.ok()) return read.status();
+    manifest = std::move(*read);
+    RemoveOrphans(dir, &manifest);
+    if (!SameOntology(manifest.ontology_json, ontology))
+      return Status::InvalidInput(dir + ": the archive was built with another ontology than '" +
+                                  ontology.name() +
+                                  "'\n  hint: leave out --ontology to use the archive's own, or "
+                                  "ingest into a new archive");
+    GEORUNE_RETURN_IF_ERROR(CheckNewIds(dir, images));
+  } else {
+    RemoveOrphans(dir, nullptr);
+    manifest.ontology_json = ontology.ToJson();
+  }
+  if (images.empty() && archive_existed) {
+    report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    return report;  // nothing to add; the archive stays as it was
+  }
+
+  // A fresh name: never overwrite a file already there.
   const std::string name = FreshSegmentName(dir, manifest);
   const std::string seg_path = dir + "/" + name;
   Status st = WriteFileAtomic(seg_path, segment);
-  if (!st.ok()) {
-    undo_dir();
-    return st;
-  }
+  if (!st.ok()) return fail(st);
   SegmentHeader h;
   std::memcpy(&h, segment.data(), sizeof h);
   manifest.segments.push_back({name, segment.size(), h.index_checksum, h.image_count, h.entity_count});
   manifest.next_segment++;
-  st = WriteFileAtomic(ManifestPath(dir), EncodeManifest(manifest));
+  st = WriteFileAtomic(ManifestPath(dir), EncodeManifest(manifest));  // the commit point
   if (!st.ok()) {
     ::unlink(seg_path.c_str());
-    undo_dir();
-    return st;
+    return fail(st);
   }
   if (options.max_segments > 0 && manifest.segments.size() > options.max_segments) {
     CompactOptions copt;
     copt.threads = options.threads;
     copt.show_progress = options.show_progress;
-    Result<CompactReport> compacted = CompactArchive(dir, copt);
+    Result<CompactReport> compacted = CompactLocked(dir, copt);
     if (compacted.ok()) {
       report.compacted = true;
     } else {

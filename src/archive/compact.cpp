@@ -17,10 +17,20 @@ using namespace archive_format;
 using namespace archive_internal;
 
 Result<CompactReport> CompactArchive(const std::string& dir, const CompactOptions& options) {
+  std::error_code ec;
+  if (!std::filesystem::is_directory(dir, ec)) return ReadManifest(dir).status();  // says what is missing
+  GEORUNE_ASSIGN_OR_RETURN(WriterLock lock, LockArchive(dir, options.lock_wait_seconds, /*create_dir=*/false));
+  return CompactLocked(dir, options);
+}
+
+namespace archive_internal {
+
+Result<CompactReport> CompactLocked(const std::string& dir, const CompactOptions& options) {
   auto start = std::chrono::steady_clock::now();
   CompactReport report;
   // 1. Read and verify: the manifest, every segment's index (Open), every entity block.
   GEORUNE_ASSIGN_OR_RETURN(Manifest manifest, ReadManifest(dir));
+  RemoveOrphans(dir, &manifest);
   GEORUNE_ASSIGN_OR_RETURN(std::unique_ptr<Archive> archive, Archive::Open(dir));
   report.segments_before = report.segments_after = manifest.segments.size();
   for (const auto& s : manifest.segments) report.bytes_before += s.size;
@@ -108,4 +118,5 @@ Result<CompactReport> CompactArchive(const std::string& dir, const CompactOption
   return finish();
 }
 
+}  // namespace archive_internal
 }  // namespace georune

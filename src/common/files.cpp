@@ -20,20 +20,49 @@ std::string Errno(const std::string& what, const std::string& path) {
 
 }  // namespace
 
-Result<std::string> ReadFile(const std::string& path) {
-  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+Result<int> OpenRegularFile(int dir_fd, const char* name, const std::string& path) {
+  // O_NONBLOCK: opening a FIFO must not wait for a writer. It does not affect regular files.
+  const int flags = O_RDONLY | O_CLOEXEC | O_NONBLOCK;
+  int fd = dir_fd >= 0 ? ::openat(dir_fd, name, flags) : ::open(path.c_str(), flags);
   if (fd < 0) {
     if (errno == ENOENT) return Status::NotFound(path + ": no such file");
+    if (errno == ELOOP) return Status::InvalidInput(path + ": too many levels of symbolic links (a link loop?)");
     return Status::IoError(Errno("cannot open", path));
   }
+  struct stat st {};
+  if (::fstat(fd, &st) != 0) {
+    Status s = Status::IoError(Errno("cannot stat", path));
+    ::close(fd);
+    return s;
+  }
+  if (!S_ISREG(st.st_mode)) {
+    ::close(fd);
+    const char* kind = S_ISDIR(st.st_mode)    ? "a folder"
+                       : S_ISFIFO(st.st_mode) ? "a FIFO (named pipe)"
+                       : S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode) ? "a device"
+                       : S_ISSOCK(st.st_mode) ? "a socket"
+                                              : "not a regular file";
+    return Status::InvalidInput(path + ": is " + std::string(kind) +
+                                ", expected a regular file\n  hint: give the path of a file (save a stream "
+                                "to a file first)");
+  }
+  return fd;
+}
+
+Result<std::string> ReadFile(const std::string& path, uint64_t max_bytes) {
+  GEORUNE_ASSIGN_OR_RETURN(int fd, OpenRegularFile(-1, nullptr, path));
   struct stat st {};
   if (::fstat(fd, &st) != 0) {
     ::close(fd);
     return Status::IoError(Errno("cannot stat", path));
   }
-  if (S_ISDIR(st.st_mode)) {
+  auto too_big = [&] {
+    return Status::InvalidInput(path + ": larger than the limit of " + std::to_string(max_bytes) +
+                                " bytes for this file\n  hint: is it the right file?");
+  };
+  if (static_cast<uint64_t>(st.st_size) > max_bytes) {
     ::close(fd);
-    return Status::InvalidInput(path + ": is a folder, expected a file");
+    return too_big();
   }
   std::string out;
   out.reserve(static_cast<size_t>(st.st_size));
@@ -47,6 +76,10 @@ Result<std::string> ReadFile(const std::string& path) {
     }
     if (n == 0) break;
     out.append(buf, static_cast<size_t>(n));
+    if (out.size() > max_bytes) {  // the file grew while we read it
+      ::close(fd);
+      return too_big();
+    }
   }
   ::close(fd);
   return out;

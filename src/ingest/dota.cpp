@@ -102,6 +102,8 @@ Result<std::vector<ImageRecord>> ReadDotaLabelDir(const std::string& dir, const 
   std::error_code ec;
   if (fs::is_directory(fs::path(dir) / "labelTxt", ec)) folder = (fs::path(dir) / "labelTxt").string();
   GEORUNE_ASSIGN_OR_RETURN(std::vector<std::string> files, ListFiles(folder, ".txt", false));
+  GEORUNE_RETURN_IF_ERROR(RequireFiles(files, folder, "DOTA label files (*.txt)",
+                                       "give the labelTxt folder (one <image_id>.txt per image), or the folder holding it"));
   return ParseFiles<ImageRecord>(files, ontology, options, report, ParseLabelFile);
 }
 
@@ -111,10 +113,8 @@ Result<std::vector<ImageRecord>> ReadDotaTask1Dir(const std::string& dir, const 
   std::vector<std::string> files;
   for (auto& f : all)
     if (StartsWith(FileName(f), "Task1_")) files.push_back(f);
-  if (files.empty() && !all.empty())
-    return FileDiagnostic(dir, 0, "no Task1_<class>.txt files in the folder",
-                          "DOTA Task1 results are one file per class named Task1_<class>.txt")
-        .ToStatus();
+  GEORUNE_RETURN_IF_ERROR(RequireFiles(files, dir, "Task1_<class>.txt files",
+                                       "DOTA Task1 results are one file per class named Task1_<class>.txt"));
   // Each file parses into a list of (image id, entity) pairs.
   struct Detections {
     std::vector<std::pair<std::string, EntityRecord>> rows;
@@ -123,7 +123,13 @@ Result<std::vector<ImageRecord>> ReadDotaTask1Dir(const std::string& dir, const 
     std::string stem = FileStem(ctx.path).substr(6);
     std::optional<int> cls = ctx.classes.Find(stem);
     if (!cls) {
-      Diagnostic d = ctx.classes.Unknown(ctx.path, 0, stem);
+      // Located at the first detection, the first line that would need the class.
+      int first = 0;
+      (void)ForEachLine(text, [&](int line_no, std::string_view line) {
+        if (first == 0 && !Trim(line).empty()) first = line_no;
+        return Status::Ok();
+      });
+      Diagnostic d = ctx.classes.Unknown(ctx.path, first, stem);
       d.message = "unknown class " + Quote(stem) + " in the file name";
       return d.ToStatus();  // a whole file cannot be skipped line by line
     }
@@ -146,6 +152,8 @@ Result<std::vector<ImageRecord>> ReadDotaTask1Dir(const std::string& dir, const 
       e.score = static_cast<float>(*score);
       if (e.score <= 0) e.score = std::numeric_limits<float>::denorm_min();
       if (auto err = ParseCorners(tok + 2, e.corners)) return ctx.Bad(line_no, *err, kTask1Hint);
+      if (!IsValidUtf8(tok[0]))
+        return ctx.Bad(line_no, "the image id " + Quote(tok[0]) + " is not valid UTF-8", "image ids must be UTF-8 text");
       out.rows.emplace_back(std::string(tok[0]), e);
       return Status::Ok();
     });

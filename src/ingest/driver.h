@@ -2,9 +2,11 @@
 #pragma once
 
 #include <string>
+#include <type_traits>
 #include <vector>
 
 #include "georune/common/files.h"
+#include "georune/common/text.h"
 #include "georune/ingest/readers.h"
 #include "ingest/text.h"
 
@@ -35,6 +37,19 @@ struct FileContext {
   }
 };
 
+// kInvalidInput at FILE:LINE when the image's id or path is not valid UTF-8 (they are written
+// to JSON later, which needs UTF-8), or the id is longer than the archive accepts.
+inline Status CheckImageText(const std::string& file, int line, const ImageRecord& image) {
+  if (!IsValidUtf8(image.id))
+    return FileDiagnostic(file, line, "the image id " + Quote(image.id) + " is not valid UTF-8",
+                          line > 0 ? "image ids must be UTF-8 text" : "image ids come from file names; rename the file to UTF-8")
+        .ToStatus();
+  if (!IsValidUtf8(image.path))
+    return FileDiagnostic(file, line, "the image path " + Quote(image.path) + " is not valid UTF-8", "paths must be UTF-8 text")
+        .ToStatus();
+  return Status::Ok();
+}
+
 // Reads every file in parallel; parse(ctx, text, out) fills out[i]. Deterministic: on failure,
 // the error of the first failing file (in `files` order) is returned.
 template <typename T, typename Parse>
@@ -50,12 +65,15 @@ Result<std::vector<T>> ParseFiles(const std::vector<std::string>& files, const O
   std::vector<ClassLookup> lookups(std::max<size_t>(workers, 1), ClassLookup(ontology));
   ParallelForWorkers(files.size(), workers, [&](size_t worker, size_t i) {
     Result<std::string_view> text = ReadFileInto(folder.fd(files[i]), folder.Name(files[i]), files[i],
-                                                 buffers[worker]);
+                                                 buffers[worker], options.max_file_bytes);
     if (!text.ok()) {
       status[i] = text.status();
     } else {
       FileContext ctx{files[i], options, std::move(lookups[worker])};
       status[i] = parse(ctx, *text, out[i]);
+      if constexpr (std::is_same_v<T, ImageRecord>) {
+        if (status[i].ok()) status[i] = CheckImageText(files[i], 0, out[i]);
+      }
       skipped[i] = ctx.skipped;
       lookups[worker] = std::move(ctx.classes);
     }

@@ -1,4 +1,8 @@
 // JSON Lines: reader and writer (docs/formats.md, "JSON Lines").
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
 #include <nlohmann/json.hpp>
 #include <unordered_set>
 
@@ -66,8 +70,10 @@ std::optional<Diagnostic> ParseImageLine(FileContext& ctx, int line_no, std::str
       return d;
     }
     rec.class_id = *id;
-    if (auto s = e.find("score"); s != e.end() && !s->is_null()) {
-      if (!s->is_number()) return diag(where + "\"score\" must be a number");
+    if (auto s = e.find("score"); s != e.end()) {
+      if (!s->is_number())
+        return diag(where + "\"score\" must be a number in (0, 1]",
+                    "leave \"score\" out for a ground-truth box (score 1)");
       double v = s->get<double>();
       if (!(v > 0 && v <= 1))
         return diag(where + "score " + s->dump() + " is outside (0, 1]",
@@ -101,30 +107,19 @@ std::optional<Diagnostic> ParseImageLine(FileContext& ctx, int line_no, std::str
 
 }  // namespace
 
-Result<std::vector<ImageRecord>> ReadJsonLines(const std::string& file, const Ontology& ontology,
-                                               const ReadOptions& options, ReadReport* report) {
-  GEORUNE_ASSIGN_OR_RETURN(std::string text, ReadFile(file));
-  // Split into lines, then parse chunks of lines in parallel.
-  struct Line {
-    int no;
-    std::string_view text;
-  };
-  std::vector<Line> lines;
-  {
-    std::string_view all(text);
-    int no = 0;
-    size_t pos = 0;
-    while (pos < all.size()) {
-      size_t end = all.find('\n', pos);
-      if (end == std::string_view::npos) end = all.size();
-      ++no;
-      std::string_view l = Trim(all.substr(pos, end - pos));
-      if (!l.empty()) lines.push_back({no, l});
-      pos = end + 1;
-    }
-  }
+namespace {
+
+struct Line {
+  int no;
+  std::string_view text;
+};
+
+// Parses `lines` in parallel chunks, appending the images in order; the first bad line (in
+// file order) is the error.
+Status ParseLines(const std::string& file, const Ontology& ontology, const ReadOptions& options,
+                  const std::vector<Line>& lines, std::vector<ImageRecord>& images, uint64_t& skipped_total) {
   constexpr size_t kChunk = 512;
-  size_t chunks = (lines.size() + kChunk - 1) / kChunk;
+  const size_t chunks = (lines.size() + kChunk - 1) / kChunk;
   std::vector<std::vector<ImageRecord>> out(chunks);
   std::vector<Status> status(chunks);
   std::vector<uint64_t> skipped(chunks, 0);
@@ -142,19 +137,71 @@ Result<std::vector<ImageRecord>> ReadJsonLines(const std::string& file, const On
     }
     skipped[c] = ctx.skipped;
   });
-  std::vector<ImageRecord> images;
-  uint64_t total_skipped = 0;
   for (size_t c = 0; c < chunks; ++c) {
     GEORUNE_RETURN_IF_ERROR(status[c]);
-    total_skipped += skipped[c];
+    skipped_total += skipped[c];
   }
-  images.reserve(lines.size());
   for (auto& v : out)
     for (auto& im : v) images.push_back(std::move(im));
+  return Status::Ok();
+}
+
+}  // namespace
+
+// Streams the file in blocks: memory holds one block of text (plus at most one line) beside
+// the records, whatever the file's size.
+Result<std::vector<ImageRecord>> ReadJsonLines(const std::string& file, const Ontology& ontology,
+                                               const ReadOptions& options, ReadReport* report) {
+  GEORUNE_ASSIGN_OR_RETURN(int fd, OpenRegularFile(-1, nullptr, file));
+  constexpr size_t kBlock = size_t{8} << 20;
+  std::string buf;
+  std::vector<ImageRecord> images;
+  std::vector<Line> lines;
+  uint64_t skipped = 0;
+  int line_no = 0;
+  bool eof = false;
+  Status st;
+  while (!eof && st.ok()) {
+    const size_t have = buf.size();
+    buf.resize(have + kBlock);
+    ssize_t n = ::read(fd, buf.data() + have, kBlock);
+    if (n < 0 && errno == EINTR) {
+      buf.resize(have);
+      continue;
+    }
+    if (n < 0) {
+      st = Status::IoError("cannot read " + file + ": " + std::strerror(errno));
+      break;
+    }
+    buf.resize(have + static_cast<size_t>(n));
+    eof = n == 0;
+    // Complete lines: up to the last line end (all of it at the end of the file).
+    size_t complete = eof ? buf.size() : buf.find_last_of("\r\n");
+    if (!eof && complete != std::string::npos && complete + 1 == buf.size() && buf[complete] == '\r')
+      complete = complete == 0 ? std::string::npos : buf.find_last_of("\r\n", complete - 1);  // "\r" + "\n"?
+    if (complete == std::string::npos) {
+      if (buf.size() > options.max_record_bytes) st = TooLarge(file, line_no + 1, options.max_record_bytes);
+      continue;
+    }
+    if (!eof) ++complete;
+    lines.clear();
+    const int base = line_no;
+    st = ForEachLine(std::string_view(buf).substr(0, complete), [&](int no, std::string_view l) -> Status {
+      line_no = base + no;
+      if (l.size() > options.max_record_bytes) return TooLarge(file, line_no, options.max_record_bytes);
+      l = Trim(l);
+      if (!l.empty()) lines.push_back({line_no, l});
+      return Status::Ok();
+    });
+    if (st.ok()) st = ParseLines(file, ontology, options, lines, images, skipped);
+    buf.erase(0, complete);
+  }
+  ::close(fd);
+  GEORUNE_RETURN_IF_ERROR(st);
   if (options.progress) options.progress->Advance(1);
   if (report) {
     report->files += 1;
-    report->skipped_lines += total_skipped;
+    report->skipped_lines += skipped;
   }
   return images;
 }

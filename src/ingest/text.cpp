@@ -1,5 +1,7 @@
 #include "ingest/text.h"
 
+#include "georune/common/files.h"
+
 #include <dirent.h>
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -39,16 +41,27 @@ Result<std::vector<std::string>> ListFiles(const std::string& dir, std::string_v
                                            bool recursive) {
   std::error_code ec;
   if (!fs::is_directory(dir, ec)) {
+    if (ec.value() == ELOOP)
+      return Status::InvalidInput(dir + ": too many levels of symbolic links (a link loop?)");
     if (fs::exists(dir, ec)) return Status::InvalidInput(dir + ": is not a folder");
+    if (fs::is_symlink(fs::symlink_status(dir, ec)))
+      return Status::NotFound(dir + ": a symbolic link to nothing (dangling link)");
     return Status::NotFound(dir + ": no such folder");
   }
+  auto has_suffix = [&](std::string_view name) {
+    if (name.size() < suffix.size()) return false;
+    for (size_t i = 0; i < suffix.size(); ++i) {
+      char a = name[name.size() - suffix.size() + i], b = suffix[i];
+      if (std::tolower(static_cast<unsigned char>(a)) != std::tolower(static_cast<unsigned char>(b))) return false;
+    }
+    return true;
+  };
   std::vector<std::string> files;
   auto consider = [&](const fs::directory_entry& e) {
     std::error_code ec2;
     if (!e.is_regular_file(ec2)) return;
     std::string name = e.path().filename().string();
-    if (name.size() < suffix.size() || name.compare(name.size() - suffix.size(), suffix.size(), suffix) != 0)
-      return;
+    if (!has_suffix(name)) return;
     files.push_back(e.path().string());
   };
   if (recursive) {
@@ -77,7 +90,7 @@ Result<std::vector<std::string>> ListFiles(const std::string& dir, std::string_v
       }
       std::string_view name(e->d_name);
       if (name == "." || name == "..") continue;
-      if (name.size() < suffix.size() || name.substr(name.size() - suffix.size()) != suffix) continue;
+      if (!has_suffix(name)) continue;
       bool regular = e->d_type == DT_REG;
       if (e->d_type == DT_UNKNOWN || e->d_type == DT_LNK) {
         struct stat st {};
@@ -165,23 +178,39 @@ std::string FileStem(std::string_view path) {
   return std::string(name.substr(0, dot));
 }
 
+Status RequireFiles(const std::vector<std::string>& files, const std::string& folder, const std::string& expected,
+                    const std::string& hint) {
+  if (!files.empty()) return Status::Ok();
+  return FileDiagnostic(folder, 0, "no " + expected + " in this folder", hint).ToStatus();
+}
+
+Status TooLarge(const std::string& path, int line, uint64_t max_bytes) {
+  const std::string what = line > 0 ? "this line is" : "this file is";
+  const std::string limit = max_bytes % (1u << 20) == 0 ? std::to_string(max_bytes >> 20) + " MiB"
+                                                        : std::to_string(max_bytes) + " bytes";
+  return FileDiagnostic(path, line, what + " larger than the limit of " + limit,
+                        "one image's record may be at most that large; is it the right file?")
+      .ToStatus();
+}
+
 Result<std::string_view> ReadFileInto(int dir_fd, const char* name, const std::string& path,
-                                      std::string& buffer) {
-  int fd = dir_fd >= 0 ? ::openat(dir_fd, name, O_RDONLY | O_CLOEXEC) : ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) {
-    if (errno == ENOENT) return Status::NotFound(path + ": no such file");
-    return Status::IoError("cannot open " + path + ": " + std::strerror(errno));
-  }
+                                      std::string& buffer, uint64_t max_bytes) {
+  GEORUNE_ASSIGN_OR_RETURN(int fd, OpenRegularFile(dir_fd, name, path));
   if (buffer.size() < (size_t{1} << 16)) buffer.resize(size_t{1} << 16);
   size_t len = 0;
   for (;;) {
-    if (len == buffer.size()) buffer.resize(buffer.size() * 2);
+    if (len == buffer.size()) {
+      if (len > max_bytes) {
+        ::close(fd);
+        return TooLarge(path, 0, max_bytes);
+      }
+      buffer.resize(buffer.size() * 2);
+    }
     ssize_t n = ::read(fd, buffer.data() + len, buffer.size() - len);
     if (n < 0) {
       if (errno == EINTR) continue;
       int err = errno;
       ::close(fd);
-      if (err == EISDIR) return Status::InvalidInput(path + ": is a folder, expected a file");
       return Status::IoError("cannot read " + path + ": " + std::strerror(err));
     }
     if (n == 0) break;
@@ -189,6 +218,7 @@ Result<std::string_view> ReadFileInto(int dir_fd, const char* name, const std::s
     if (len < buffer.size()) break;  // short read of a regular file: its end
   }
   ::close(fd);
+  if (len > max_bytes) return TooLarge(path, 0, max_bytes);
   return std::string_view(buffer.data(), len);
 }
 

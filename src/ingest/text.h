@@ -117,8 +117,9 @@ inline std::optional<long long> ParseInt(std::string_view s) {
 // A token shortened for a message (binary garbage and huge tokens stay readable).
 std::string Quote(std::string_view token);
 
-// Calls fn(line_number, line) for every line (1-based; '\n' ends a line, a trailing '\r' is
-// removed). Stops early and returns the first non-OK status fn returns.
+// Calls fn(line_number, line) for every line (1-based). A line ends at "\n", "\r\n" or a lone
+// "\r" (old Mac files); the end is not part of the line. Stops early and returns the first
+// non-OK status fn returns.
 template <typename Fn>
 Status ForEachLine(std::string_view text, Fn&& fn) {
   int line_no = 0;
@@ -127,19 +128,30 @@ Status ForEachLine(std::string_view text, Fn&& fn) {
     size_t end = text.find('\n', pos);
     if (end == std::string_view::npos) end = text.size();
     std::string_view line = text.substr(pos, end - pos);
+    // Lone '\r's inside: each ends a line of its own.
+    for (size_t cr; (cr = line.find('\r')) != std::string_view::npos && cr + 1 < line.size();) {
+      Status st = fn(++line_no, line.substr(0, cr));
+      if (!st.ok()) return st;
+      line.remove_prefix(cr + 1);
+    }
     if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
-    ++line_no;
-    Status st = fn(line_no, line);
+    Status st = fn(++line_no, line);
     if (!st.ok()) return st;
     pos = end + 1;
   }
   return Status::Ok();
 }
 
-// Regular files in `dir` whose name ends with `suffix`, sorted by relative path. `recursive`
-// descends into sub-folders. kNotFound if `dir` is not a folder.
+// Regular files in `dir` whose name ends with `suffix` in any letter case (".txt" matches
+// "P0003.TXT"), sorted by relative path. `recursive` descends into sub-folders. kNotFound if
+// `dir` does not exist, kInvalidInput if it is not a folder or a symbolic link loop.
 Result<std::vector<std::string>> ListFiles(const std::string& dir, std::string_view suffix,
                                            bool recursive);
+
+// kInvalidInput "FOLDER: no <expected> in this folder" when `files` is empty: an ingest that
+// finds nothing to read is a mistake (a wrong folder or format), not an empty success.
+Status RequireFiles(const std::vector<std::string>& files, const std::string& folder, const std::string& expected,
+                    const std::string& hint);
 
 // ParallelFor, ParallelForWorkers, WorkerCount: georune/common/parallel.h.
 using georune::ParallelFor;
@@ -195,9 +207,12 @@ std::string FileNamePlain(std::string_view path);
 // shrunk), and returns the bytes read as a view into it. Opens `name` relative to `dir_fd`
 // when dir_fd >= 0, else `path`; `path` names the file in messages. One open, one read (more
 // when the buffer fills), one close: a read of a regular file is short only at its end.
-// kNotFound if absent, kInvalidInput for a folder, kIoError otherwise (ReadFile's messages).
+// kNotFound if absent, kInvalidInput for anything but a regular file (OpenRegularFile) or a
+// file larger than `max_bytes`, kIoError otherwise.
 Result<std::string_view> ReadFileInto(int dir_fd, const char* name, const std::string& path,
-                                      std::string& buffer);
+                                      std::string& buffer, uint64_t max_bytes);
+// The error for a file or record larger than the limit (ReadOptions::max_record_bytes).
+Status TooLarge(const std::string& path, int line, uint64_t max_bytes);
 
 // Writes a file (no fsync: these are exported data, not archive files). kIoError on failure.
 Status WritePlainFile(const std::string& path, std::string_view data);

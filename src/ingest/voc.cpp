@@ -106,26 +106,38 @@ Status ParseXml(FileContext& ctx, std::string_view text, ImageRecord& image) {
       c[2 * k + 1] = cy + dx[k] * sa + dy[k] * ca;
     }
   };
-  auto set_size = [&](const Node* wn, const Node* hn) {
-    if (wn) {
-      auto v = ParseInt(Trim(wn->text));
-      if (v && *v > 0 && *v <= INT32_MAX) image.width = static_cast<int32_t>(*v);
-    }
-    if (hn) {
-      auto v = ParseInt(Trim(hn->text));
-      if (v && *v > 0 && *v <= INT32_MAX) image.height = static_cast<int32_t>(*v);
-    }
+  // Present fields must be right: a bad value is an error, never silently dropped.
+  auto bad = [&](const Node* n, const std::string& message, const std::string& hint) {
+    return FileDiagnostic(ctx.path, n->line, message + ": " + Quote(Trim(n->text)), hint);
   };
-  auto difficult = [&](const Node& obj) {
+  auto set_size = [&](const Node* wn, const Node* hn) -> Status {
+    for (auto [n, out] : {std::pair<const Node*, int32_t*>{wn, &image.width}, {hn, &image.height}}) {
+      if (!n || Trim(n->text).empty()) continue;
+      auto v = ParseInt(Trim(n->text));
+      if (!v || *v < 0 || *v > INT32_MAX)
+        return bad(n, "<" + n->name + "> is not a whole number of pixels", "write e.g. <width>1024</width> (0 = unknown)")
+            .ToStatus();
+      *out = static_cast<int32_t>(*v);
+    }
+    return Status::Ok();
+  };
+  auto difficult = [&](const Node& obj, bool& out) -> std::optional<Diagnostic> {
     const Node* d = obj.Child("difficult");
-    return d && Trim(d->text) == "1";
+    out = d && Trim(d->text) == "1";
+    if (d && !Trim(d->text).empty() && Trim(d->text) != "0" && Trim(d->text) != "1")
+      return bad(d, "<difficult> must be 0 or 1", "write <difficult>1</difficult> for a difficult object");
+    return std::nullopt;
   };
 
   if (root.name == "HRSC_Image") {
-    set_size(root.Child("Img_SizeWidth"), root.Child("Img_SizeHeight"));
-    if (const Node* r = root.Child("Img_Resolution")) {
+    GEORUNE_RETURN_IF_ERROR(set_size(root.Child("Img_SizeWidth"), root.Child("Img_SizeHeight")));
+    if (const Node* r = root.Child("Img_Resolution"); r && !Trim(r->text).empty()) {
       auto g = ParseDouble(Trim(r->text));
-      if (g && std::isfinite(*g) && *g > 0) image.gsd = *g;
+      if (!g || !std::isfinite(*g) || *g <= 0)
+        return bad(r, "<Img_Resolution> is not a positive number (metres per pixel)",
+                   "leave it empty when the resolution is unknown")
+            .ToStatus();
+      image.gsd = *g;
     }
     if (const Node* f = root.Child("Img_FileName")) {
       std::string name(Trim(f->text));
@@ -151,7 +163,10 @@ Status ParseXml(FileContext& ctx, std::string_view text, ImageRecord& image) {
       }
       EntityRecord e;
       e.class_id = *ship;
-      e.difficult = difficult(*obj);
+      if (auto d = difficult(*obj, e.difficult)) {
+        GEORUNE_RETURN_IF_ERROR(ctx.Bad(*d));
+        continue;
+      }
       rotated(v[0], v[1], v[2], v[3], v[4], e.corners);
       image.entities.push_back(e);
     }
@@ -161,7 +176,8 @@ Status ParseXml(FileContext& ctx, std::string_view text, ImageRecord& image) {
     return FileDiagnostic(ctx.path, root.line, "unexpected root element <" + root.name + ">",
                           "expected a Pascal-VOC <annotation> or an HRSC <HRSC_Image>")
         .ToStatus();
-  if (const Node* size = root.Child("size")) set_size(size->Child("width"), size->Child("height"));
+  if (const Node* size = root.Child("size"))
+    GEORUNE_RETURN_IF_ERROR(set_size(size->Child("width"), size->Child("height")));
   if (const Node* f = root.Child("filename")) image.path = std::string(Trim(f->text));
   for (const auto& obj : root.children) {
     if (obj->name != "object") continue;
@@ -178,7 +194,10 @@ Status ParseXml(FileContext& ctx, std::string_view text, ImageRecord& image) {
     }
     EntityRecord e;
     e.class_id = *cls;
-    e.difficult = difficult(*obj);
+    if (auto d = difficult(*obj, e.difficult)) {
+      GEORUNE_RETURN_IF_ERROR(ctx.Bad(*d));
+      continue;
+    }
     std::optional<std::string> err;
     int line = obj->line;
     if (const Node* rb = obj->Child("robndbox")) {
@@ -219,6 +238,8 @@ Result<std::vector<ImageRecord>> ReadVocDir(const std::string& dir, const Ontolo
   std::error_code ec;
   if (fs::is_directory(fs::path(dir) / "Annotations", ec)) folder = (fs::path(dir) / "Annotations").string();
   GEORUNE_ASSIGN_OR_RETURN(std::vector<std::string> files, ListFiles(folder, ".xml", false));
+  GEORUNE_RETURN_IF_ERROR(RequireFiles(files, folder, "XML annotation files (*.xml)",
+                                       "give the Annotations folder (one <image_id>.xml per image), or the folder holding it"));
   return ParseFiles<ImageRecord>(files, ontology, options, report, ParseXml);
 }
 

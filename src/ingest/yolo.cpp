@@ -106,7 +106,9 @@ std::string FindNamesFile(const fs::path& dir) {
     std::sort(yamls.begin(), yamls.end());
     for (const auto& y : yamls) {
       Result<std::string> text = ReadFile(y.string());
-      if (text.ok() && text->find("\nnames:") != std::string::npos) return y.string();
+      if (text.ok() && (text->starts_with("names:") || text->find("\nnames:") != std::string::npos ||
+                        text->find("\rnames:") != std::string::npos))
+        return y.string();
     }
     if (p == p.parent_path()) break;
     p = p.parent_path();
@@ -127,6 +129,8 @@ Result<std::vector<ImageRecord>> ReadYoloObbDir(const std::string& dir, const On
   std::error_code ec;
   if (fs::is_directory(fs::path(dir) / "labels", ec)) folder = (fs::path(dir) / "labels").string();
   GEORUNE_ASSIGN_OR_RETURN(std::vector<std::string> files, ListFiles(folder, ".txt", true));
+  GEORUNE_RETURN_IF_ERROR(RequireFiles(files, folder, "YOLO-OBB label files (*.txt)",
+                                       "give the labels folder (one <image_id>.txt per image), or the folder holding it"));
   // Class names: given, found, or the ontology's own class order.
   std::string names_path = options.yolo_names.empty() ? FindNamesFile(folder) : options.yolo_names;
   std::vector<int> class_of;  // YOLO class index -> ontology class id

@@ -6,6 +6,8 @@
 #include <chrono>
 #include <cstdlib>
 #include <nlohmann/json.hpp>
+#include <condition_variable>
+#include <mutex>
 #include <thread>
 
 #include "georune/common/files.h"
@@ -35,6 +37,47 @@ void SetTimeout(double seconds, time_t* sec, time_t* usec) {
 }
 
 bool Retryable(int status) { return status == 429 || status >= 500; }
+
+// Shuts the client's socket down at the deadline (and again every 20 ms until the request
+// returns: a stop() that comes while it is still connecting has no socket to shut), so that
+// no server can hold a request past it, however slowly it sends.
+class Watchdog {
+ public:
+  Watchdog(httplib::Client& cli, Clock::time_point deadline)
+      : thread_([this, &cli, deadline] {
+          std::unique_lock<std::mutex> lock(mu_);
+          if (cv_.wait_until(lock, deadline, [this] { return done_; })) return;
+          fired_ = true;
+          while (!done_) {
+            cli.stop();
+            cv_.wait_for(lock, std::chrono::milliseconds(20), [this] { return done_; });
+          }
+        }) {}
+  ~Watchdog() { Finish(); }
+  // Call when the request has returned; true when the watchdog cut it off.
+  bool Finish() {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      done_ = true;
+    }
+    cv_.notify_all();
+    if (thread_.joinable()) thread_.join();
+    return fired_;
+  }
+
+ private:
+  std::mutex mu_;
+  std::condition_variable cv_;
+  bool done_ = false;
+  bool fired_ = false;
+  std::thread thread_;  // last: started once the members it uses exist
+};
+
+std::string Seconds(double s) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%g", s);
+  return buf;
+}
 
 json MessageJson(const Message& m) {
   json j;
@@ -262,14 +305,23 @@ Result<std::unique_ptr<HttpChatClient>> HttpChatClient::Create(ClientConfig conf
   return client;
 }
 
+HttpChatClient::Deadline HttpChatClient::CallDeadline() const {
+  const double total = config_.total_timeout_s > 0 ? config_.total_timeout_s : config_.read_timeout_s;
+  return Clock::now() + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(total));
+}
+
 Result<HttpChatClient::Raw> HttpChatClient::PostOnce(const std::string& body, const StreamCallback* on_sse_line,
-                                                     bool* stopped) {
+                                                     bool* stopped, Deadline call_deadline) {
   httplib::Client cli(scheme_host_port_);
   if (!cli.is_valid()) return Status::InvalidInput("LLM URL '" + config_.base_url + "' is not usable");
+  const auto started = Clock::now();
+  const auto deadline = std::min(call_deadline, Clock::now() + std::chrono::duration_cast<Clock::duration>(
+                                                                  std::chrono::duration<double>(config_.read_timeout_s)));
+  const double left = std::chrono::duration<double>(deadline - Clock::now()).count();
   time_t sec = 0, usec = 0;
-  SetTimeout(config_.connect_timeout_s, &sec, &usec);
+  SetTimeout(std::min(config_.connect_timeout_s, left), &sec, &usec);
   cli.set_connection_timeout(sec, usec);
-  SetTimeout(config_.read_timeout_s, &sec, &usec);
+  SetTimeout(left, &sec, &usec);
   cli.set_read_timeout(sec, usec);
   cli.set_write_timeout(sec, usec);
   cli.set_keep_alive(false);
@@ -283,15 +335,19 @@ Result<HttpChatClient::Raw> HttpChatClient::PostOnce(const std::string& body, co
   req.body = body;
 
   Raw raw;
-  bool timed_out = false;
+  bool too_big = false;
+  size_t received = 0;
   std::string line_buffer;
-  const auto deadline = Clock::now() + std::chrono::duration_cast<Clock::duration>(
-                                           std::chrono::duration<double>(config_.read_timeout_s));
   req.response_handler = [&](const httplib::Response& r) {
     raw.status = r.status;
     return true;
   };
   req.content_receiver = [&](const char* data, size_t n, uint64_t, uint64_t) {
+    received += n;
+    if (received > config_.max_reply_bytes) {
+      too_big = true;
+      return false;
+    }
     if (on_sse_line != nullptr && raw.status == 200) {
       line_buffer.append(data, n);
       size_t pos;
@@ -307,20 +363,24 @@ Result<HttpChatClient::Raw> HttpChatClient::PostOnce(const std::string& body, co
     } else {
       raw.body.append(data, n);
     }
-    if (Clock::now() > deadline) {
-      timed_out = true;
-      return false;
-    }
-    return true;
+    return Clock::now() <= deadline;
   };
+  Watchdog watchdog(cli, deadline);
   auto res = cli.send(req);
+  // A reply that arrived whole just at the deadline stands; one cut off there does not.
+  const bool timed_out = watchdog.Finish() || (!res && Clock::now() > deadline);
   if (*stopped) {
     raw.status = 200;
     return raw;
   }
+  if (too_big) {
+    return Status::Unavailable("the LLM endpoint " + Endpoint() + " sent a reply longer than " +
+                               std::to_string(config_.max_reply_bytes) + " bytes; it was cut off");
+  }
   if (timed_out) {
-    return Status::Unavailable("the LLM endpoint " + Endpoint() + " did not finish its reply within " +
-                               std::to_string(config_.read_timeout_s) + " s (hint: --llm-timeout)");
+    return Status::Unavailable("the LLM endpoint " + Endpoint() + " did not finish its reply (headers and body) within " +
+                               Seconds(std::chrono::duration<double>(deadline - started).count()) +
+                               " s (hint: --llm-timeout)");
   }
   if (!res) {
     httplib::Error err = res.error();
@@ -339,14 +399,18 @@ Result<HttpChatClient::Raw> HttpChatClient::PostOnce(const std::string& body, co
 }
 
 Result<HttpChatClient::Raw> HttpChatClient::PostWithRetries(const std::string& body, const StreamCallback* on_sse_line,
-                                                            int* calls) {
+                                                            int* calls, Deadline call_deadline) {
   double backoff = config_.initial_backoff_s;
   Status last;
+  int attempts = 0;
   for (int attempt = 0; attempt <= std::max(0, config_.max_retries); ++attempt) {
     if (attempt > 0) {
-      std::this_thread::sleep_for(std::chrono::duration<double>(std::min(backoff, config_.max_backoff_s)));
+      const auto wait = std::chrono::duration<double>(std::min(backoff, config_.max_backoff_s));
+      if (Clock::now() + std::chrono::duration_cast<Clock::duration>(wait) >= call_deadline) break;
+      std::this_thread::sleep_for(wait);
       backoff *= 2;
     }
+    if (Clock::now() >= call_deadline) break;
     bool stopped = false;
     bool delivered = false;
     StreamCallback wrapped;
@@ -357,7 +421,8 @@ Result<HttpChatClient::Raw> HttpChatClient::PostWithRetries(const std::string& b
       };
     }
     ++*calls;
-    auto raw = PostOnce(body, on_sse_line != nullptr ? &wrapped : nullptr, &stopped);
+    ++attempts;
+    auto raw = PostOnce(body, on_sse_line != nullptr ? &wrapped : nullptr, &stopped, call_deadline);
     if (raw.ok()) {
       int status = raw->status;
       if (status >= 200 && status < 300) return raw;
@@ -371,8 +436,13 @@ Result<HttpChatClient::Raw> HttpChatClient::PostWithRetries(const std::string& b
     }
     if (delivered) return last;  // part of a stream was already handed out; do not repeat it
   }
-  if (config_.max_retries > 0) {
-    return Status::Unavailable(last.message() + " (after " + std::to_string(config_.max_retries + 1) + " attempts)");
+  if (last.ok()) {
+    return Status::Unavailable("the LLM endpoint " + Endpoint() + ": the total deadline of " +
+                               Seconds(config_.total_timeout_s > 0 ? config_.total_timeout_s : config_.read_timeout_s) +
+                               " s is spent (hint: --llm-timeout)");
+  }
+  if (attempts > 1) {
+    return Status::Unavailable(last.message() + " (after " + std::to_string(attempts) + " attempts)");
   }
   return last;
 }
@@ -383,12 +453,13 @@ Result<ChatResponse> HttpChatClient::Complete(const ChatRequest& request) {
   ChatResponse total;
   int calls = 0;
   ChatRequest r = request;
+  const Deadline deadline = CallDeadline();
   while (static_cast<int>(total.choices.size()) < request.n) {
     int wanted = request.n - static_cast<int>(total.choices.size());
     r.n = wanted;
     if (calls > 0 && request.seed) r.seed = *request.seed + calls;  // same seed would repeat the sample
     int before = calls;
-    auto raw = PostWithRetries(BuildRequestBody(r, false), nullptr, &calls);
+    auto raw = PostWithRetries(BuildRequestBody(r, false), nullptr, &calls, deadline);
     if (!raw.ok()) return raw.status();
     auto parsed = ParseResponseBody(raw->body);
     if (!parsed.ok()) return parsed.status();
@@ -457,7 +528,7 @@ Result<ChatResponse> HttpChatClient::Stream(const ChatRequest& request, const St
     return true;
   };
   int calls = 0;
-  auto raw = PostWithRetries(BuildRequestBody(request, true), &on_line, &calls);
+  auto raw = PostWithRetries(BuildRequestBody(request, true), &on_line, &calls, CallDeadline());
   if (!stream_error.ok()) return stream_error;
   if (!raw.ok()) return raw.status();
   if (events == 0) {

@@ -15,8 +15,12 @@ class BuiltinTranslator final : public Translator {
     GEORUNE_ASSIGN_OR_RETURN(std::string draft, DraftBuiltin(english, ontology, use_wordnet_));
     auto bound = logic::ParseAndBind(draft, ontology);
     if (!bound.ok()) {
-      return Status::Internal("the built-in translator produced an invalid formula for \"" + std::string(english) +
-                              "\": " + draft + "\n" + bound.status().message());
+      // The binder refuses what the English asks for (a count too large, a measure in the wrong
+      // unit...): a user mistake, exit 2, like the grammar's own refusals.
+      const bool mistake = bound.status().code() == StatusCode::kInvalidInput;
+      return Status(mistake ? StatusCode::kInvalidInput : StatusCode::kInternal,
+                    (mistake ? "cannot translate \"" : "the built-in translator produced an invalid formula for \"") +
+                        std::string(english) + "\": " + draft + "\n" + bound.status().message());
     }
     Translation t;
     t.query = std::move(bound).value();

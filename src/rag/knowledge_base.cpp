@@ -1,10 +1,14 @@
 #include "georune/rag/knowledge_base.h"
 
+#include <unistd.h>
+
 #include <cstring>
 #include <filesystem>
 #include <nlohmann/json.hpp>
 
 #include "georune/common/files.h"
+#include "georune/common/store_lock.h"
+#include "rag/kb_store.h"
 
 namespace georune::rag {
 namespace {
@@ -124,53 +128,92 @@ Result<KnowledgeBase> KnowledgeBase::Build(std::vector<Record> records,
   return kb;
 }
 
-Status KnowledgeBase::Save(const std::string& dir) const {
-  std::error_code ec;
-  std::filesystem::create_directories(dir, ec);
-  if (ec) return Status::IoError(dir + ": cannot create folder: " + ec.message());
+Status KnowledgeBase::Save(const std::string& dir, const KbSaveOptions& options) const {
+  const std::string build = kb_store::NewBuildId();
   json body;
+  body["build_id"] = build;
   body["text_embedder"] = text_embedder_;
   body["image_embedder"] = image_embedder_;
   body["records"] = json::array();
   for (const auto& r : records_) body["records"].push_back(RecordToJson(r));
   body["chunks"] = json::array();
   for (const auto& c : chunks_) body["chunks"].push_back({c.record_id, c.type, c.text});
-  const std::string text = body.dump();
-  std::string buf(kMagic, sizeof(kMagic));
-  const uint32_t version = kVersion;
-  const uint64_t len = text.size();
-  buf.append(reinterpret_cast<const char*>(&version), 4);
-  buf.append(reinterpret_cast<const char*>(&len), 8);
-  buf += text;
-  const uint64_t sum = Checksum64(buf);
-  buf.append(reinterpret_cast<const char*>(&sum), 8);
-  // Vectors first: a reader that finds the new kb.grkb also finds matching vectors.
-  GEORUNE_RETURN_IF_ERROR(store_.Save(dir + "/vectors.grvs"));
-  return WriteFileAtomic(dir + "/kb.grkb", buf);
+  const std::string records_bytes =
+      kb_store::Frame(kMagic, kVersion, body.dump(-1, ' ', false, json::error_handler_t::replace));
+
+  LockRequest request;
+  request.what = "knowledge base";
+  request.wait_seconds = options.lock_wait_seconds;
+  request.create_dir = true;
+  GEORUNE_ASSIGN_OR_RETURN(WriterLock lock, WriterLock::Acquire(dir, request));
+  Result<kb_store::Manifest> old = kb_store::ReadManifest(dir);
+  kb_store::RemoveOtherBuilds(dir, old.ok() ? old->build_id : "");
+
+  kb_store::Manifest m;
+  m.build_id = build;
+  const std::string records_file = "kb-" + build + ".grkb", vectors_file = "vectors-" + build + ".grvs";
+  auto abandon = [&](Status st) {
+    ::unlink((dir + "/" + records_file).c_str());
+    ::unlink((dir + "/" + vectors_file).c_str());
+    std::error_code ec;
+    if (lock.created_dir()) std::filesystem::remove_all(dir, ec);
+    return st;
+  };
+  Status st = store_.Save(dir + "/" + vectors_file);
+  if (st.ok()) st = WriteFileAtomic(dir + "/" + records_file, records_bytes);
+  if (!st.ok()) return abandon(st);
+  Result<kb_store::FileEntry> vectors = kb_store::Describe(dir, vectors_file);
+  if (!vectors.ok()) return abandon(vectors.status());
+  m.vectors = *vectors;
+  m.records = {records_file, records_bytes.size(), Checksum64(records_bytes)};
+  if (options.hook) GEORUNE_RETURN_IF_ERROR(options.hook("files-written"));
+  st = WriteFileAtomic(dir + "/" + kb_store::kManifestName, kb_store::EncodeManifest(m));  // the commit
+  if (!st.ok()) {
+    // The rename may have happened (only the folder sync failed): then the new build stands.
+    Result<kb_store::Manifest> now = kb_store::ReadManifest(dir);
+    return now.ok() && now->build_id == build ? st : abandon(st);
+  }
+  if (options.hook) GEORUNE_RETURN_IF_ERROR(options.hook("manifest-switched"));
+  kb_store::RemoveOtherBuilds(dir, build);
+  return Status::Ok();
 }
 
 Result<KnowledgeBase> KnowledgeBase::Load(const std::string& dir) {
-  const std::string path = dir + "/kb.grkb";
-  if (!std::filesystem::exists(path)) {
-    return Status::NotFound(dir + ": no knowledge base here (hint: build one with "
-                            "`georune kb build ... --out " + dir + "`)");
+  constexpr int kAttempts = 20;
+  for (int attempt = 1;; ++attempt) {
+    Result<kb_store::Manifest> m = kb_store::ReadManifest(dir);
+    if (!m.ok()) {
+      if (m.status().code() != StatusCode::kNotFound) return m.status();
+      if (std::filesystem::exists(dir + "/kb.grkb"))
+        return Status::Corrupt(dir + ": this knowledge base was written by an earlier georune, without a "
+                               "MANIFEST, so its files cannot be checked to belong to one build\n  hint: "
+                               "rebuild it with 'georune kb build ... --out " + dir + "'");
+      return Status::NotFound(dir + ": no knowledge base here\n  hint: build one with "
+                              "'georune kb build ... --out " + dir + "'");
+    }
+    Result<KnowledgeBase> kb = LoadVersion(dir, *m);
+    if (kb.ok() || attempt == kAttempts) return kb;
+    // A writer may have committed and removed the files this manifest named: read the new one.
+    Result<kb_store::Manifest> now = kb_store::ReadManifest(dir);
+    if (!now.ok() || now->build_id == m->build_id) return kb;
   }
+}
+
+Result<KnowledgeBase> KnowledgeBase::LoadVersion(const std::string& dir, const kb_store::Manifest& m) {
+  const std::string path = dir + "/" + m.records.file;
   GEORUNE_ASSIGN_OR_RETURN(std::string data, ReadFile(path));
+  GEORUNE_RETURN_IF_ERROR(kb_store::Verify(dir, m.records, data));
+  GEORUNE_ASSIGN_OR_RETURN(std::string_view text,
+                           kb_store::Unframe(data, kMagic, kVersion, path, "knowledge base"));
   auto corrupt = [&](const std::string& why) {
     return Status::Corrupt(path + ": knowledge base is damaged: " + why);
   };
-  if (data.size() < 28 || std::memcmp(data.data(), kMagic, 8) != 0) return corrupt("bad magic");
-  uint32_t version;
-  uint64_t len, sum;
-  std::memcpy(&version, data.data() + 8, 4);
-  std::memcpy(&len, data.data() + 12, 8);
-  if (version != kVersion) return corrupt("unsupported format version " + std::to_string(version));
-  if (len != data.size() - 28) return corrupt("length mismatch");
-  std::memcpy(&sum, data.data() + data.size() - 8, 8);
-  if (Checksum64(data.data(), data.size() - 8) != sum) return corrupt("checksum mismatch");
   KnowledgeBase kb;
   try {
-    const json body = json::parse(data.substr(20, len));
+    const json body = json::parse(text.begin(), text.end());
+    if (body.at("build_id").get<std::string>() != m.build_id)
+      return corrupt("it belongs to build " + body.at("build_id").get<std::string>() + ", the manifest names " +
+                     m.build_id);
     kb.text_embedder_ = body.at("text_embedder").get<std::string>();
     kb.image_embedder_ = body.at("image_embedder").get<std::string>();
     for (const auto& r : body.at("records")) kb.records_.push_back(RecordFromJson(r));
@@ -180,10 +223,15 @@ Result<KnowledgeBase> KnowledgeBase::Load(const std::string& dir) {
   } catch (const json::exception& e) {
     return corrupt(std::string("bad body: ") + e.what());
   }
-  GEORUNE_ASSIGN_OR_RETURN(kb.store_, vector::VectorStore::Load(dir + "/vectors.grvs"));
-  const auto* text = kb.store_.Find(kTextCollection);
-  if (!text || text->size() != kb.chunks_.size())
-    return corrupt("vectors.grvs does not match kb.grkb (chunk count)");
+  const std::string vectors_path = dir + "/" + m.vectors.file;
+  {
+    GEORUNE_ASSIGN_OR_RETURN(MappedFile map, MappedFile::Open(vectors_path));
+    GEORUNE_RETURN_IF_ERROR(kb_store::Verify(dir, m.vectors, map.view()));
+  }
+  GEORUNE_ASSIGN_OR_RETURN(kb.store_, vector::VectorStore::Load(vectors_path));
+  const auto* text_coll = kb.store_.Find(kTextCollection);
+  if (!text_coll || text_coll->size() != kb.chunks_.size())
+    return corrupt(m.vectors.file + " does not match (chunk count)");
   kb.Index();
   return kb;
 }

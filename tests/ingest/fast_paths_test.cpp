@@ -137,19 +137,19 @@ TEST(FastPaths, ListingAndReadMatchPlainCode) {
   std::string buffer;
   for (const auto& f : *listed) {
     EXPECT_GE(folder.fd(f), 0) << f;
-    auto fast = internal::ReadFileInto(folder.fd(f), internal::DirectoryHandle::Name(f), f, buffer);
+    auto fast = internal::ReadFileInto(folder.fd(f), internal::DirectoryHandle::Name(f), f, buffer, UINT64_MAX);
     auto plain = ReadFile(f);
     ASSERT_TRUE(fast.ok() && plain.ok()) << f;
     EXPECT_EQ(*fast, *plain) << f;
-    auto by_path = internal::ReadFileInto(-1, nullptr, f, buffer);
+    auto by_path = internal::ReadFileInto(-1, nullptr, f, buffer, UINT64_MAX);
     ASSERT_TRUE(by_path.ok());
     EXPECT_EQ(*by_path, *plain) << f;
   }
   EXPECT_EQ(folder.fd(d.path() + "/other.txt"), -1);
   EXPECT_EQ(folder.fd(dir + "/sub.txt/inner.txt"), -1);
-  auto missing = internal::ReadFileInto(-1, nullptr, dir + "/none.txt", buffer);
+  auto missing = internal::ReadFileInto(-1, nullptr, dir + "/none.txt", buffer, UINT64_MAX);
   EXPECT_EQ(missing.status().code(), StatusCode::kNotFound);
-  auto folder_read = internal::ReadFileInto(-1, nullptr, dir + "/sub.txt", buffer);
+  auto folder_read = internal::ReadFileInto(-1, nullptr, dir + "/sub.txt", buffer, UINT64_MAX);
   EXPECT_EQ(folder_read.status().code(), StatusCode::kInvalidInput);
   EXPECT_EQ(folder_read.status().message(), ReadFile(dir + "/sub.txt").status().message());
 }

@@ -196,11 +196,14 @@ TEST(KnowledgeBase, SaveLoadAndCorruption) {
   EXPECT_EQ(loaded->records()[0].monthly, f->kb.records()[0].monthly);
   EXPECT_EQ(loaded->text_embedder(), "hashed-text-v1/256");
   EXPECT_EQ(loaded->image_embedder(), "image-stats-v1/128");
-  auto bytes = ReadFile(out + "/kb.grkb");
+  std::string records_file;
+  for (const auto& e : std::filesystem::directory_iterator(out))
+    if (e.path().extension() == ".grkb") records_file = e.path().string();
+  auto bytes = ReadFile(records_file);
   ASSERT_TRUE(bytes.ok());
   std::string bad = *bytes;
   bad[bad.size() / 2] ^= 1;
-  ASSERT_TRUE(WriteFileAtomic(out + "/kb.grkb", bad).ok());
+  ASSERT_TRUE(WriteFileAtomic(records_file, bad).ok());
   EXPECT_EQ(KnowledgeBase::Load(out).status().code(), StatusCode::kCorrupt);
   EXPECT_EQ(KnowledgeBase::Load(f->dir + "/nothing").status().code(), StatusCode::kNotFound);
   // Duplicate ids are refused.

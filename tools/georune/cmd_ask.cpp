@@ -252,7 +252,7 @@ const bool kRegistered = RegisterCommand("ask", [](CLI::App& app, int& exit_code
       ->check(CLI::Range(0.0, 1.0));
   cmd->add_option("--llm-url", a->llm_url, "OpenAI-compatible endpoint (e.g. http://127.0.0.1:8080)");
   cmd->add_option("--llm-model", a->llm_model, "model name sent to the endpoint");
-  cmd->add_option("--llm-timeout", a->timeout_s, "seconds per LLM attempt (120)");
+  cmd->add_option("--llm-timeout", a->timeout_s, "seconds for a whole answer, headers, body and retries included (120)");
   cmd->add_option("--llm-retries", a->retries, "extra attempts on transient errors (2)");
   cmd->add_flag("--llm-fuse", a->llm_fuse, "fuse the retrieved chunks with the LLM");
   cmd->add_flag("--stream", a->stream, "stream the LLM's answer");

@@ -13,12 +13,14 @@ namespace {
 struct CompactArgs {
   std::string archive;
   int threads = 0;
+  double wait = 0;  // seconds to wait for another writer of the archive
 };
 
 int RunCompact(const CompactArgs& a) {
   CompactOptions opt;
   opt.threads = a.threads;
   opt.show_progress = isatty(STDERR_FILENO);
+  opt.lock_wait_seconds = a.wait;
   auto r = CompactArchive(a.archive, opt);
   if (!r.ok()) return ReportError(r.status());
   if (r->segments_after == r->segments_before) {
@@ -38,6 +40,8 @@ const bool kRegistered = RegisterCommand("compact", [](CLI::App& app, int& exit_
   CLI::App* cmd = app.add_subcommand("compact", "merge an archive's segments into one (atomic)");
   cmd->add_option("--archive", args->archive, "archive folder")->required();
   cmd->add_option("--threads", args->threads, "threads (0 = all cores)")->check(CLI::NonNegativeNumber);
+  cmd->add_option("--wait", args->wait, "seconds to wait while another process writes the archive (default 0)")
+      ->check(CLI::NonNegativeNumber);
   cmd->callback([args, &exit_code] { exit_code = RunCompact(*args); });
 });
 

@@ -7,6 +7,8 @@
 #include <map>
 #include <memory>
 #include <set>
+#include <tuple>
+#include <unordered_map>
 
 #include "command.h"
 #include "georune/archive/archive.h"
@@ -35,7 +37,51 @@ struct IngestArgs {
 #ifndef GEORUNE_RAG_DISPATCH
   DetectArgs detect;
 #endif
+  double wait = 0;             // seconds to wait for another writer of the archive
 };
+
+// The records read from one source occupy [begin, end) of the ingest.
+struct Source {
+  ingest::SourceKind kind;
+  std::string path;
+  size_t begin = 0, end = 0;
+};
+
+// Where record `i` comes from: "FILE:LINE", "FILE", or the source path.
+std::string Where(const std::vector<ImageRecord>& all, const std::vector<Source>& sources, size_t i) {
+  for (const auto& s : sources)
+    if (i >= s.begin && i < s.end) {
+      int occurrence = 0;  // earlier records of the source with the same id
+      for (size_t k = s.begin; k < i; ++k) occurrence += all[k].id == all[i].id;
+      std::string at = ingest::LocateImage(s.kind, s.path, all[i].id, occurrence);
+      return at.empty() ? s.path : at;
+    }
+  return "?";
+}
+
+// Duplicate ids within the ingest, or already in the archive, located (the archive checks
+// again under its lock, without places).
+Status CheckIds(const std::vector<ImageRecord>& all, const std::vector<Source>& sources, const Archive* existing,
+                const std::string& archive) {
+  std::unordered_map<std::string_view, size_t> first;
+  first.reserve(all.size());
+  for (size_t i = 0; i < all.size(); ++i) {
+    auto [it, inserted] = first.emplace(all[i].id, i);
+    if (!inserted)
+      return Status::InvalidInput(Where(all, sources, i) + ": image id '" + all[i].id +
+                                  "' appears twice in this ingest (first at " + Where(all, sources, it->second) +
+                                  ")\n  hint: image ids must be unique within an archive; nothing was added");
+  }
+  if (!existing) return Status::Ok();
+  for (uint32_t i = 0; i < existing->ImageCount(); ++i) {
+    auto it = first.find(existing->ImageId(i));
+    if (it != first.end())
+      return Status::InvalidInput(Where(all, sources, it->second) + ": image id '" +
+                                  all[it->second].id + "' is already in the archive " + archive +
+                                  "\n  hint: image ids must be unique within an archive; nothing was added");
+  }
+  return Status::Ok();
+}
 
 Result<std::pair<int, int>> ParseImageSize(const std::string& s) {
   int w = 0, h = 0;
@@ -148,6 +194,7 @@ int RunIngest(const IngestArgs& a) {
     return ReportError(Status::InvalidInput("give exactly one of --archive DIR and --shard-of DIR"));
   // The ontology: the shards' or the archive's own when it exists; --ontology must then agree.
   std::optional<Ontology> ontology;
+  std::unique_ptr<Archive> existing;
   std::error_code ec;
   if (!a.shard_of.empty()) {
     if (!a.ontology.empty())
@@ -158,9 +205,10 @@ int RunIngest(const IngestArgs& a) {
     if (!first.ok()) return ReportError(first.status());
     ontology = (*first)->ontology();
   } else if (std::filesystem::exists(std::filesystem::path(a.archive) / "MANIFEST", ec)) {
-    auto existing = Archive::Open(a.archive);
-    if (!existing.ok()) return ReportError(existing.status());
-    ontology = (*existing)->ontology();
+    auto opened = Archive::Open(a.archive);
+    if (!opened.ok()) return ReportError(opened.status());
+    existing = std::move(*opened);
+    ontology = existing->ontology();
     if (!a.ontology.empty()) {
       auto given = Ontology::Load(a.ontology);
       if (!given.ok()) return ReportError(given.status());
@@ -201,11 +249,15 @@ int RunIngest(const IngestArgs& a) {
   };
   using Reader = Result<std::vector<ImageRecord>> (*)(const std::string&, const Ontology&,
                                                       const ingest::ReadOptions&, ingest::ReadReport*);
-  const std::pair<const std::vector<std::string>*, Reader> sources[] = {
-      {&a.dota_labels, &ingest::ReadDotaLabelDir}, {&a.dota_task1, &ingest::ReadDotaTask1Dir},
-      {&a.jsonl, &ingest::ReadJsonLines},          {&a.yolo_obb, &ingest::ReadYoloObbDir},
-      {&a.voc, &ingest::ReadVocDir}};
-  for (const auto& [paths, reader] : sources) {
+  using K = ingest::SourceKind;
+  const std::tuple<const std::vector<std::string>*, Reader, K> kinds[] = {
+      {&a.dota_labels, &ingest::ReadDotaLabelDir, K::kDotaLabels},
+      {&a.dota_task1, &ingest::ReadDotaTask1Dir, K::kDotaTask1},
+      {&a.jsonl, &ingest::ReadJsonLines, K::kJsonLines},
+      {&a.yolo_obb, &ingest::ReadYoloObbDir, K::kYoloObb},
+      {&a.voc, &ingest::ReadVocDir, K::kVoc}};
+  std::vector<Source> sources;
+  for (const auto& [paths, reader, kind] : kinds) {
     for (const auto& p : *paths) {
       std::unique_ptr<ProgressBar> bar;
       if (isatty(STDERR_FILENO)) {
@@ -222,14 +274,19 @@ int RunIngest(const IngestArgs& a) {
       auto r = reader(p, *ontology, opt, &report);
       if (bar) bar->Finish();
       if (!r.ok()) return ReportError(r.status());
+      const size_t begin = all.size();
       add(std::move(r));
+      sources.push_back({kind, p, begin, all.size()});
     }
   }
+  if (Status st = CheckIds(all, sources, existing.get(), a.archive); !st.ok()) return ReportError(st);
+  existing.reset();
   for (const auto& note : report.notes) std::fprintf(stderr, "georune: note: %s\n", note.c_str());
   IngestOptions iopt;
   iopt.show_progress = isatty(STDERR_FILENO);
   iopt.threads = a.threads;
   iopt.max_segments = a.compact ? 0 : a.max_segments;
+  iopt.lock_wait_seconds = a.wait;
 #ifndef GEORUNE_RAG_DISPATCH
   if (!a.detect.model.empty()) return IngestDetections(a, *ontology, iopt);
   if (!a.images.empty())
@@ -243,6 +300,7 @@ int RunIngest(const IngestArgs& a) {
     CompactOptions copt;
     copt.threads = a.threads;
     copt.show_progress = iopt.show_progress;
+    copt.lock_wait_seconds = a.wait;
     auto c = CompactArchive(a.archive, copt);
     if (!c.ok()) compaction_error = c.status().message();
   }
@@ -279,6 +337,8 @@ const bool kRegistered = RegisterCommand("ingest", [](CLI::App& app, int& exit_c
   cmd->add_flag("--compact", args->compact, "merge all segments into one after the ingest");
   cmd->add_option("--max-segments", args->max_segments,
                   "merge the segments when the ingest leaves more than this (default 8; 0 = never)");
+  cmd->add_option("--wait", args->wait, "seconds to wait while another process writes the archive (default 0)")
+      ->check(CLI::NonNegativeNumber);
   cmd->add_option("--images", args->images,
                   "image files or folders: run --model on them, or link the label files to them (repeatable)");
   cmd->add_option("--commit-every", args->commit_every,

@@ -28,6 +28,7 @@ struct BuildArgs {
   rag::EmbedderConfig embed;
   int max_tokens = 200, overlap = 40;
   bool quiet = false;
+  double wait = 0;  // seconds to wait for another writer of the knowledge base
 };
 
 // The image of a record in `dir`: a file whose stem is the record's name, image name or id.
@@ -113,7 +114,9 @@ int RunBuild(const BuildArgs& a) {
                                       embedders->image.get(), options, &warnings);
   if (!kb.ok()) return ReportError(kb.status());
   for (const auto& w : warnings) std::fprintf(stderr, "georune: warning: %s\n", w.c_str());
-  Status s = kb->Save(a.out);
+  rag::KbSaveOptions save;
+  save.lock_wait_seconds = a.wait;
+  Status s = kb->Save(a.out, save);
   if (!s.ok()) return ReportError(s);
   if (!a.quiet) {
     std::fprintf(stderr,
@@ -296,6 +299,8 @@ const bool kRegistered = RegisterCommand("kb", [](CLI::App& app, int& exit_code)
   build->add_option("--overlap", b->overlap, "words shared by neighbouring chunks (40)");
   build->add_option("--text-dim", b->embed.hashed_dim, "dimension of the hashed text embedding");
   build->add_flag("--quiet", b->quiet, "no summary");
+  build->add_option("--wait", b->wait, "seconds to wait while another process writes the knowledge base (default 0)")
+      ->check(CLI::NonNegativeNumber);
   AddClipOptions(build, b->embed);
   build->callback([b, &exit_code] { exit_code = RunBuild(*b); });
 

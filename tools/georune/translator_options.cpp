@@ -11,7 +11,7 @@ void TranslatorOptions::AddTo(CLI::App* cmd) {
   cmd->add_option("--llm-temperature", llm_temperature, "sampling temperature (default 0.7)")->check(CLI::Range(0.0, 2.0));
   cmd->add_option("--llm-structured", llm_structured, "structured output: json_schema (default), grammar (llama.cpp) or none")
       ->check(CLI::IsMember({"json_schema", "grammar", "none"}));
-  cmd->add_option("--llm-timeout", llm_timeout, "seconds to wait for the endpoint (default 60)")->check(CLI::PositiveNumber);
+  cmd->add_option("--llm-timeout", llm_timeout, "seconds for a whole translation, headers, body and retries included (default 60)")->check(CLI::PositiveNumber);
   cmd->add_option("--llm-retries", llm_retries, "retries on 429/5xx/connection errors (default 2)")->check(CLI::NonNegativeNumber);
   cmd->add_flag("--llm-fallback", llm_fallback, "use the built-in translator when the LLM fails");
 }

@@ -4,6 +4,13 @@
 // immutable data files; every ingest writes new files and then replaces the manifest
 // atomically, so a failed or interrupted ingest leaves the archive exactly as it was.
 //
+// Writers (AppendToArchive, CompactArchive) hold the archive's writer lock (store_lock.h) from
+// reading the manifest to replacing it, so concurrent writers never lose each other's data; a
+// second writer waits `lock_wait_seconds`, then fails with kUnavailable naming the holder. Under
+// the lock a writer first removes what killed writers left (temporary files of dead processes,
+// unlisted segments). Readers take no lock: Open sees the version of one manifest, complete,
+// and retries when a commit removed a segment its manifest listed.
+//
 // Reading: Archive::Open maps the files read-only; it verifies magic numbers, versions and the
 // checksums of the manifest and of every data file's header and index, and refuses a damaged
 // archive with kCorrupt. Entity columns are read straight from the map, in checksummed blocks
@@ -114,6 +121,7 @@ struct IngestOptions {
                     // written do not depend on it.
   uint32_t max_segments = 0;  // after the append, compact (CompactArchive) when the archive has
                               // more segments than this; 0 = never
+  double lock_wait_seconds = 0;  // wait this long for another writer of the archive
 };
 
 struct IngestReport {
@@ -142,6 +150,7 @@ struct CompactOptions {
   // would: at the first point the merged segment is removed and the folder is byte-for-byte as
   // before; at the second the archive is the compacted one and the old files stay, unlisted.
   std::function<Status(std::string_view step)> hook;
+  double lock_wait_seconds = 0;  // wait this long for another writer of the archive
 };
 
 struct CompactReport {
@@ -158,7 +167,7 @@ struct CompactReport {
 // damaged archive (kCorrupt) or any failure before the switch leaves the folder byte-for-byte
 // as it was. An archive with zero or one segment is left as it is (segments_after =
 // segments_before). Holds every entity in memory while it runs (about 100 bytes per entity).
-// Not safe to run concurrently with an ingest into the same archive.
+// Holds the writer lock throughout, like an ingest.
 Result<CompactReport> CompactArchive(const std::string& dir, const CompactOptions& options = {});
 
 }  // namespace georune

@@ -13,7 +13,14 @@
 
 namespace georune {
 
-Result<std::string> ReadFile(const std::string& path);
+// Opens a file for reading (relative to `dir_fd` when it is >= 0, else `path`; `path` names it in
+// messages). Only regular files: a folder, FIFO, device or socket is kInvalidInput (a FIFO
+// would block, /dev/zero never ends); kNotFound when absent; kIoError otherwise. The caller
+// closes the descriptor.
+Result<int> OpenRegularFile(int dir_fd, const char* name, const std::string& path);
+// A whole regular file (OpenRegularFile's refusals); kInvalidInput when it is larger than
+// `max_bytes`.
+Result<std::string> ReadFile(const std::string& path, uint64_t max_bytes = UINT64_MAX);
 Status WriteFileAtomic(const std::string& path, std::string_view data);
 // fsync a folder so that renames inside it are durable.
 Status SyncDirectory(const std::string& dir);

@@ -10,7 +10,11 @@
 //
 // Every reader returns the images sorted by file name (Task1 and JSON Lines: in order of first
 // appearance), and the entities of an image in source order (their id within the image).
-// On success: the records (possibly empty, e.g. an empty folder gives an empty vector).
+// Bounded input: JSON Lines files are streamed, a line longer than max_record_bytes is an
+// error; other files are read whole, one larger than max_file_bytes is an error. Only regular
+// files are read: a FIFO, a device (/dev/zero) or a socket is refused. A folder with no file
+// of the format is an error that says what was expected.
+// On success: the records.
 // On a malformed line: kInvalidInput with "FILE:LINE: message\n  hint: ..." (FileDiagnostic),
 // unless ReadOptions::skip_bad_lines, in which case the line is skipped and counted in
 // ReadReport::skipped_lines. A missing folder or file: kNotFound. An OS read failure: kIoError.
@@ -37,6 +41,8 @@ struct ReadOptions {
   int image_width = 0, image_height = 0;  // YOLO-OBB: pixels per normalised unit; required
   std::string yolo_names;  // YOLO-OBB: class-names file (.yaml with `names:` or one name a line);
                            // empty = look for *.yaml / classes.txt beside or above the folder
+  uint64_t max_record_bytes = 64ull << 20;  // the longest line of a JSON Lines file (one image)
+  uint64_t max_file_bytes = 1ull << 30;     // the largest file read whole (labelTxt, Task1, YOLO, XML)
 };
 
 struct ReadReport {
@@ -73,6 +79,13 @@ Result<std::vector<std::string>> ReadClassNames(const std::string& path);
 Result<std::vector<ImageRecord>> ReadVocDir(const std::string& dir, const Ontology& ontology,
                                             const ReadOptions& options = {},
                                             ReadReport* report = nullptr);
+
+// The readers above, by kind, and where an image of a source comes from, for messages about
+// duplicate ids: "FILE:LINE" (JSON Lines, Task1) or "FILE" (formats with one file per image)
+// of its (occurrence+1)-th appearance in the source; "" when not found. Reads the source again:
+// for error paths only.
+enum class SourceKind { kDotaLabels, kDotaTask1, kJsonLines, kYoloObb, kVoc };
+std::string LocateImage(SourceKind kind, const std::string& path, const std::string& id, int occurrence = 0);
 
 // Writers (for the scene generator, the detector simulator and round-trip tests). They create
 // `dir` (and parents) if needed and overwrite files of the same name; numbers are written in

@@ -23,12 +23,16 @@
 //  - kInvalidInput: a malformed base URL or request (empty messages, n < 1).
 // Retries: connection errors, timeouts, 429 and 5xx are retried up to `max_retries` times with
 // exponential backoff (initial_backoff_s · 2^k, capped at max_backoff_s); other 4xx are not.
-// Timeouts: `connect_timeout_s` to connect; `read_timeout_s` is both the socket read timeout
-// and the wall-clock limit of one attempt (a server that trickles bytes is cut off too).
+// Deadlines (wall clock, enforced by a watchdog that shuts the socket down, so a server that
+// trickles its headers or body byte by byte is cut off too): `read_timeout_s` bounds one
+// attempt -- connect, headers and body; `total_timeout_s` bounds a whole Complete() or Stream()
+// call -- every attempt, backoff and emulated-n call (one translation or answer makes one call).
+// Size: a reply body (or stream) longer than `max_reply_bytes` is refused (kUnavailable).
 // Thread safety: one HttpChatClient may be used from several threads (each call opens its
 // own connection).
 #pragma once
 
+#include <chrono>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -118,7 +122,9 @@ struct ClientConfig {
   std::string base_url = "http://127.0.0.1:8080";
   std::string api_key;            // empty: ApiKeyFromEnvironment()
   double connect_timeout_s = 5;
-  double read_timeout_s = 120;
+  double read_timeout_s = 120;     // one attempt, headers and body included
+  double total_timeout_s = 0;      // one Complete()/Stream() call, retries included; 0 = read_timeout_s
+  size_t max_reply_bytes = 8u << 20;  // reply body (or whole stream) size limit
   int max_retries = 2;            // extra attempts after the first
   double initial_backoff_s = 0.5;
   double max_backoff_s = 8;
@@ -140,8 +146,12 @@ class HttpChatClient final : public ChatClient {
  private:
   explicit HttpChatClient(ClientConfig config) : config_(std::move(config)) {}
   struct Raw { int status = 0; std::string body; };
-  Result<Raw> PostOnce(const std::string& body, const StreamCallback* on_sse_line, bool* stopped);
-  Result<Raw> PostWithRetries(const std::string& body, const StreamCallback* on_sse_line, int* calls);
+  using Deadline = std::chrono::steady_clock::time_point;
+  Deadline CallDeadline() const;
+  Result<Raw> PostOnce(const std::string& body, const StreamCallback* on_sse_line, bool* stopped,
+                       Deadline call_deadline);
+  Result<Raw> PostWithRetries(const std::string& body, const StreamCallback* on_sse_line, int* calls,
+                              Deadline call_deadline);
   ClientConfig config_;
   std::string scheme_host_port_;
   std::string path_;

@@ -1,0 +1,226 @@
+// Bounded network I/O: servers that send headers slowly, bodies slowly, or flood headers or
+// bodies are cut off within the deadline (+1 s) and without holding more than the reply limit.
+// The servers are raw TCP sockets (an HTTP library would not misbehave on request).
+#include <arpa/inet.h>
+#include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <chrono>
+#include <functional>
+#include <string>
+#include <thread>
+
+#include "georune/llm/chat_client.h"
+
+namespace georune::llm {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+// Accepts connections on 127.0.0.1 and runs `behave(fd)` for each after reading the request
+// head; stops when destroyed.
+class RawServer {
+ public:
+  explicit RawServer(std::function<void(int fd, const std::atomic<bool>& stop)> behave)
+      : behave_(std::move(behave)) {
+    listen_fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    ::bind(listen_fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
+    ::listen(listen_fd_, 8);
+    socklen_t len = sizeof addr;
+    ::getsockname(listen_fd_, reinterpret_cast<sockaddr*>(&addr), &len);
+    port_ = ntohs(addr.sin_port);
+    thread_ = std::thread([this] {
+      for (;;) {
+        int fd = ::accept(listen_fd_, nullptr, nullptr);
+        if (fd < 0 || stop_) {
+          if (fd >= 0) ::close(fd);
+          return;
+        }
+        // A send blocked on a client that stopped reading gives up after 1 s (and the test ends).
+        timeval tv{1, 0};
+        ::setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
+        ReadRequest(fd);
+        behave_(fd, stop_);
+        ::close(fd);
+      }
+    });
+  }
+  ~RawServer() {
+    stop_ = true;
+    ::shutdown(listen_fd_, SHUT_RDWR);
+    ::close(listen_fd_);
+    thread_.join();
+  }
+  std::string url() const { return "http://127.0.0.1:" + std::to_string(port_); }
+
+  // Sends all of `s`; false when the client went away.
+  static bool Send(int fd, std::string_view s) {
+    while (!s.empty()) {
+      ssize_t n = ::send(fd, s.data(), s.size(), MSG_NOSIGNAL);
+      if (n <= 0) return false;
+      s.remove_prefix(static_cast<size_t>(n));
+    }
+    return true;
+  }
+
+ private:
+  static void ReadRequest(int fd) {
+    std::string req;
+    char buf[4096];
+    size_t body = std::string::npos;
+    while (true) {
+      ssize_t n = ::recv(fd, buf, sizeof buf, 0);
+      if (n <= 0) return;
+      req.append(buf, static_cast<size_t>(n));
+      size_t head = req.find("\r\n\r\n");
+      if (head == std::string::npos) continue;
+      if (body == std::string::npos) {
+        size_t cl = req.find("Content-Length: ");
+        body = cl == std::string::npos ? 0 : std::stoul(req.substr(cl + 16));
+      }
+      if (req.size() >= head + 4 + body) return;
+    }
+  }
+
+  std::function<void(int, const std::atomic<bool>&)> behave_;
+  int listen_fd_ = -1;
+  int port_ = 0;
+  std::atomic<bool> stop_{false};
+  std::thread thread_;
+};
+
+long MaxRssKb() {
+  rusage u{};
+  ::getrusage(RUSAGE_SELF, &u);
+  return u.ru_maxrss;
+}
+
+struct Outcome {
+  Status status;
+  double seconds = 0;
+  long rss_growth_kb = 0;
+};
+
+// One Complete() against the server with `timeout` seconds, retries on.
+Outcome Ask(const RawServer& server, double timeout, ClientConfig c = {}) {
+  c.base_url = server.url();
+  c.connect_timeout_s = 2;
+  c.read_timeout_s = timeout;
+  c.max_retries = 2;
+  c.initial_backoff_s = 0.05;
+  auto client = HttpChatClient::Create(c);
+  EXPECT_TRUE(client.ok());
+  ChatRequest r;
+  r.messages = {Message::User("hello")};
+  r.n = 3;  // a server that answers slowly must not be asked three times the deadline
+  const long rss = MaxRssKb();
+  const auto start = Clock::now();
+  auto reply = (*client)->Complete(r);
+  Outcome o;
+  o.seconds = std::chrono::duration<double>(Clock::now() - start).count();
+  o.rss_growth_kb = MaxRssKb() - rss;
+  o.status = reply.ok() ? Status::Ok() : reply.status();
+  return o;
+}
+
+void Sleep(double s, const std::atomic<bool>& stop) {
+  const auto until = Clock::now() + std::chrono::duration<double>(s);
+  while (!stop && Clock::now() < until) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+}
+
+constexpr long kMiB = 1024;  // in kB
+
+TEST(MisbehavingServer, SlowHeadersAreCutOffAtTheDeadline) {
+  RawServer server([](int fd, const std::atomic<bool>& stop) {
+    RawServer::Send(fd, "HTTP/1.1 200 OK\r\n");
+    // 100 KB of headers, one byte every 10 ms: each read returns well within any read timeout.
+    for (int i = 0; i < 100000 && !stop; ++i) {
+      if (!RawServer::Send(fd, i % 40 == 39 ? "\n" : (i % 40 == 0 ? "X" : "a"))) return;
+      Sleep(0.01, stop);
+    }
+  });
+  Outcome o = Ask(server, 1.5);
+  EXPECT_EQ(o.status.code(), StatusCode::kUnavailable) << o.status.message();
+  EXPECT_LT(o.seconds, 1.5 + 1.0);
+  EXPECT_NE(o.status.message().find("within"), std::string::npos) << o.status.message();
+}
+
+TEST(MisbehavingServer, SlowBodyIsCutOffAtTheDeadline) {
+  RawServer server([](int fd, const std::atomic<bool>& stop) {
+    RawServer::Send(fd, "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 100000\r\n\r\n");
+    while (!stop && RawServer::Send(fd, " ")) Sleep(0.02, stop);
+  });
+  Outcome o = Ask(server, 1.0);
+  EXPECT_EQ(o.status.code(), StatusCode::kUnavailable);
+  EXPECT_LT(o.seconds, 1.0 + 1.0);
+}
+
+TEST(MisbehavingServer, BodyFloodIsCutOffAtTheSizeLimit) {
+  RawServer server([](int fd, const std::atomic<bool>& stop) {
+    RawServer::Send(fd, "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n");
+    const std::string chunk = "100000\r\n" + std::string(0x100000, 'x') + "\r\n";
+    while (!stop && RawServer::Send(fd, chunk)) {
+    }
+  });
+  Outcome o = Ask(server, 20);
+  EXPECT_EQ(o.status.code(), StatusCode::kUnavailable);
+  EXPECT_NE(o.status.message().find("longer than"), std::string::npos) << o.status.message();
+  EXPECT_LT(o.rss_growth_kb, 64 * kMiB);
+  EXPECT_LT(o.seconds, 21.0);
+}
+
+TEST(MisbehavingServer, DeclaredHugeBodyIsCutOffAtTheSizeLimit) {
+  RawServer server([](int fd, const std::atomic<bool>& stop) {
+    RawServer::Send(fd, "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 4000000000\r\n\r\n");
+    const std::string block(1 << 20, 'x');
+    while (!stop && RawServer::Send(fd, block)) {
+    }
+  });
+  ClientConfig c;
+  c.max_reply_bytes = 1 << 20;
+  Outcome o = Ask(server, 20, c);
+  EXPECT_EQ(o.status.code(), StatusCode::kUnavailable);
+  EXPECT_NE(o.status.message().find("longer than 1048576 bytes"), std::string::npos) << o.status.message();
+  EXPECT_LT(o.rss_growth_kb, 64 * kMiB);
+}
+
+TEST(MisbehavingServer, HeaderFloodIsCutOffWithinTheDeadlineAndMemoryLimit) {
+  RawServer server([](int fd, const std::atomic<bool>& stop) {
+    RawServer::Send(fd, "HTTP/1.1 200 OK\r\n");
+    const std::string lines = [] {
+      std::string s;
+      for (int i = 0; i < 1000; ++i) s += "X-Flood: " + std::string(60, 'a') + "\r\n";
+      return s;
+    }();
+    while (!stop && RawServer::Send(fd, lines)) {
+    }
+  });
+  Outcome o = Ask(server, 2.0);
+  EXPECT_FALSE(o.status.ok());
+  EXPECT_LT(o.seconds, 2.0 + 1.0);
+  EXPECT_LT(o.rss_growth_kb, 64 * kMiB) << "kB";
+}
+
+TEST(MisbehavingServer, TheTotalDeadlineCoversRetriesAndEmulatedSamples) {
+  // Every attempt fails fast with 503 after 0.3 s: without a total deadline, n = 3 samples x
+  // 3 attempts would take ~3 s and more with backoff.
+  RawServer server([](int fd, const std::atomic<bool>& stop) {
+    Sleep(0.3, stop);
+    RawServer::Send(fd, "HTTP/1.1 503 Service Unavailable\r\nContent-Length: 4\r\n\r\nbusy");
+  });
+  ClientConfig c;
+  c.total_timeout_s = 0.8;
+  Outcome o = Ask(server, 5, c);
+  EXPECT_EQ(o.status.code(), StatusCode::kUnavailable);
+  EXPECT_LT(o.seconds, 0.8 + 1.0);
+}
+
+}  // namespace
+}  // namespace georune::llm
