@@ -6,8 +6,10 @@
 
 #include "command.h"
 #include "georune/archive/archive.h"
-#include "georune/geo/export.h"
+#ifndef GEORUNE_RAG_DISPATCH
+#include "georune/geo/export.h"  // georune-rag: GIS exports need GDAL, whose loading would slow every query
 #include "georune/geo/result_features.h"
+#endif
 #include "georune/logic/bound.h"
 #include "georune/nl/translator.h"
 #include "georune/search/search.h"
@@ -54,6 +56,9 @@ void PrintTable(const QueryArgs& a, const service::QueryAnswer& answer) {
               static_cast<unsigned long long>(r.stats.images), r.stats.ms);
 }
 
+bool IsExport(const std::string& format) { return format != "json" && format != "table"; }
+
+#ifndef GEORUNE_RAG_DISPATCH
 // The answer as a GIS file through OGR (geo/export.h).
 int ExportAnswer(const QueryArgs& a, const Archive& archive, const service::QueryAnswer& answer) {
   auto format = geo::ParseExportFormat(a.format);
@@ -65,8 +70,12 @@ int ExportAnswer(const QueryArgs& a, const Archive& archive, const service::Quer
       geo::WriteFeatures(a.out, *features, geo::ResultGeoreferences(archive, answer), {*format, a.pixel_coords});
   return written.ok() ? 0 : ReportError(written);
 }
+#endif
 
 int RunQuery(QueryArgs a) {
+#ifdef GEORUNE_RAG_DISPATCH
+  if (IsExport(a.format)) return RunRag(MainArgc(), MainArgv());  // GDAL lives in georune-rag
+#endif
   if (a.list_optimizations) {
     for (const auto& [name, what] : search::ListOptimizations()) std::printf("%s\t%s\n", name.c_str(), what.c_str());
     return 0;
@@ -95,7 +104,9 @@ int RunQuery(QueryArgs a) {
   }
   auto answer = service::AnswerQuery(**opened, a.request, translator.get());
   if (!answer.ok()) return ReportError(answer.status());
-  if (a.format != "json" && a.format != "table") return ExportAnswer(a, **opened, *answer);
+#ifndef GEORUNE_RAG_DISPATCH
+  if (IsExport(a.format)) return ExportAnswer(a, **opened, *answer);
+#endif
   if (a.format == "json") {
     std::printf("%s\n", service::QueryAnswerJson(*answer).dump(2).c_str());
     return 0;
