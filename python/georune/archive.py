@@ -55,6 +55,11 @@ class Archive:
         (uint8) and corners (float64, n × 4 × 2 pixel coordinates x, y)."""
         return self._a.entities(image)
 
+    def georeference(self, image):
+        """The image's stored georeference (docs/maps.md) as (geotransform, CRS WKT), GDAL's
+        six-number geotransform order; None when it has none."""
+        return self._a.georeference(image)
+
     def image_id(self, number):
         return self._a.image_id(number)
 
