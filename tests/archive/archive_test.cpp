@@ -331,7 +331,12 @@ TEST(Archive, ImageMetadataRoundTripsAndSurvivesCompaction) {
   // A version 1 archive (the frozen fixture), then a version 2 segment appended to it.
   fs::copy(fs::path(GEORUNE_TEST_DATA_DIR) / "v1", dir, fs::copy_options::recursive);
   auto geo = MakeGeoImages(7, "g");
-  ASSERT_TRUE(AppendToArchive(dir, Ontology::Default(), geo, {false}).ok());
+  auto fixture = Archive::Open(dir);  // appends keep the archive's own (older) ontology
+  ASSERT_TRUE(fixture.ok()) << fixture.status().message();
+  const Ontology ontology = (*fixture)->ontology();
+  fixture->reset();
+  auto appended = AppendToArchive(dir, ontology, geo, {false});
+  ASSERT_TRUE(appended.ok()) << appended.status().message();
   auto ar = Archive::Open(dir);
   ASSERT_TRUE(ar.ok()) << ar.status().message();
   ASSERT_EQ((*ar)->ImageCount(), 14u);
