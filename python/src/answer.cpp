@@ -20,10 +20,23 @@ search::ImageResult ResultFromJson(const ordered_json& j) {
   return r;
 }
 
+service::ResultImage ResultImageFromJson(const ordered_json& j) {
+  service::ResultImage image;
+  image.path = j.at("path").get<std::string>();
+  image.width = j.at("width").get<int32_t>();
+  image.height = j.at("height").get<int32_t>();
+  for (const auto& e : j.at("entities")) {
+    image.entities.push_back({e.at("variable").get<std::string>(), e.at("id").get<int>(), e.at("class").get<std::string>(),
+                              e.at("confidence").get<double>(), e.at("corners").get<Corners>()});
+  }
+  return image;
+}
+
 service::QueryAnswer AnswerFromJson(const ordered_json& j) {
   service::QueryAnswer a;
   a.text = j.at("query").get<std::string>();
   a.logic = j.at("logic").get<std::string>();
+  a.echo = j.at("echo").get<std::string>();
   a.semantics = j.at("semantics").get<std::string>();
   a.crisp = j.at("mode").get<std::string>() == "crisp";
   if (j.contains("translation")) {
@@ -31,7 +44,10 @@ service::QueryAnswer AnswerFromJson(const ordered_json& j) {
     a.translation = service::TranslationInfo{t.at("translator").get<std::string>(), t.at("agreement").get<double>(),
                                              t.at("samples").get<int>()};
   }
-  for (const auto& r : j.at("results")) a.response.results.push_back(ResultFromJson(r));
+  for (const auto& r : j.at("results")) {
+    a.response.results.push_back(ResultFromJson(r));
+    a.images.push_back(ResultImageFromJson(r));
+  }
   const auto& s = j.at("stats");
   a.response.stats = {s.at("images").get<uint64_t>(), s.at("candidates").get<uint64_t>(),
                       s.at("evaluated").get<uint64_t>(), s.at("ms").get<double>()};
@@ -77,7 +93,12 @@ Answer Merge(std::vector<const Answer*> parts, size_t keep) {
   Answer out;
   out.answer = parts.front()->answer;
   out.answer.response = {};
-  std::vector<std::pair<search::ImageResult, int>> all;
+  struct Ranked {
+    search::ImageResult result;
+    service::ResultImage image;
+    int shard;
+  };
+  std::vector<Ranked> all;
   for (const Answer* p : parts) {
     const auto& a = p->answer;
     if (a.logic != out.answer.logic || a.semantics != out.answer.semantics || a.crisp != out.answer.crisp)
@@ -90,14 +111,16 @@ Answer Merge(std::vector<const Answer*> parts, size_t keep) {
     s.ms = std::max(s.ms, a.response.stats.ms);
     if (!a.response.plan.empty())
       out.answer.response.plan += (out.answer.response.plan.empty() ? "" : "\n") + a.response.plan;
-    for (size_t i = 0; i < a.response.results.size(); ++i) all.emplace_back(a.response.results[i], p->shard[i]);
+    for (size_t i = 0; i < a.response.results.size(); ++i) all.push_back({a.response.results[i], a.images.at(i), p->shard[i]});
   }
   size_t n = keep == 0 ? all.size() : std::min(keep, all.size());
-  auto by_rank = [](const auto& a, const auto& b) { return Ranks(a.first, b.first); };
+  auto by_rank = [](const Ranked& a, const Ranked& b) { return Ranks(a.result, b.result); };
   std::partial_sort(all.begin(), all.begin() + static_cast<std::ptrdiff_t>(n), all.end(), by_rank);
   all.resize(n);
-  for (auto& [r, shard] : all) {
-    out.answer.response.results.push_back(std::move(r));
+  out.answer.images.clear();
+  for (auto& [result, image, shard] : all) {
+    out.answer.response.results.push_back(std::move(result));
+    out.answer.images.push_back(std::move(image));
     out.shard.push_back(shard);
   }
   return out;

@@ -106,6 +106,8 @@ void BindAnswer(pb::module_& m) {
         auto& r = a.answer.response.results;
         n = std::min(n, r.size());
         r.erase(r.begin(), r.begin() + static_cast<std::ptrdiff_t>(n));
+        auto& images = a.answer.images;
+        images.erase(images.begin(), images.begin() + static_cast<std::ptrdiff_t>(std::min(n, images.size())));
         a.shard.erase(a.shard.begin(), a.shard.begin() + static_cast<std::ptrdiff_t>(n));
       })
       .def(pb::pickle([](const Answer& a) { return a.ToWire(); },
