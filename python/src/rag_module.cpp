@@ -68,7 +68,16 @@ class PyKnowledgeBase {
                                 pb::arg("rank_text") = r.rank_text, pb::arg("rank_image") = r.rank_image,
                                 pb::arg("text") = kb_->chunks()[r.chunk].text));
     }
+    pb::list sources;  // as `georune ask --format json` writes them
+    for (const auto& s : res.extractive.sources) {
+      sources.append(pb::dict(pb::arg("record_id") = s.record_id, pb::arg("name") = s.name, pb::arg("field") = s.field,
+                              pb::arg("value") = s.value, pb::arg("name_score") = s.name_score,
+                              pb::arg("retrieval_score") = s.retrieval_score ? pb::object(pb::float_(*s.retrieval_score))
+                                                                             : pb::object(pb::none())));
+    }
     return pb::dict(pb::arg("question") = question, pb::arg("task") = task, pb::arg("answer") = res.answer,
+                    pb::arg("status") = rag::StatusName(res.status), pb::arg("looked_for") = res.extractive.looked_for,
+                    pb::arg("structured") = res.extractive.structured, pb::arg("sources") = sources,
                     pb::arg("prompt") = res.prompt.empty() ? pb::object(pb::none()) : pb::object(pb::str(res.prompt)),
                     pb::arg("context") = res.context, pb::arg("generated") = res.generated,
                     pb::arg("answer_source") = pb::dict(pb::arg("record_id") = res.extractive.record_id,

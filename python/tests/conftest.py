@@ -10,7 +10,7 @@ import pytest
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 BIN = pathlib.Path(os.environ.get("GEORUNE_BINARY", ROOT / "build" / "bin" / "georune"))
-SHARED = pathlib.Path(os.environ.get("GEORUNE_SHARED_DIR", ROOT.parent.parent / "shared"))
+SHARED = pathlib.Path(os.environ.get("GEORUNE_SHARED_DIR", ROOT.parent / "shared"))
 DEV_QUERIES = SHARED / "bench" / "queries-dev.jsonl"
 REPO_QUERIES = ROOT / "bench" / "queries" / "rune-bench.jsonl"
 
