@@ -56,37 +56,36 @@ GeoreferenceLookup ResultGeoreferences(const Archive& archive, const service::Qu
   };
 }
 
-Result<std::vector<ExportFeature>> ResultFeatures(const Archive& archive, const service::QueryAnswer& answer,
-                                                  bool footprints, int first_rank) {
+Result<std::vector<ExportFeature>> ResultFeatures(const service::QueryAnswer& answer, bool footprints,
+                                                  int first_rank) {
+  const auto& results = answer.response.results;
+  if (answer.images.size() != results.size()) {
+    return Status::Internal("the answer lists " + std::to_string(results.size()) + " results but " +
+                            std::to_string(answer.images.size()) + " result images");
+  }
   std::vector<ExportFeature> features;
-  int rank = first_rank;
-  for (const auto& res : answer.response.results) {
+  for (size_t i = 0; i < results.size(); ++i) {
+    const int rank = first_rank + static_cast<int>(i);
+    const service::ResultImage& image = answer.images[i];
     if (footprints) {
-      const double w = archive.Width(res.image), h = archive.Height(res.image);
+      const double w = image.width, h = image.height;
       if (w <= 0 || h <= 0) {
-        return Status::InvalidInput("image '" + res.image_id + "' has no known size, so it has no footprint");
+        return Status::InvalidInput("image '" + results[i].image_id + "' has no known size, so it has no footprint");
       }
-      ExportFeature f = Base(res, rank++);
+      ExportFeature f = Base(results[i], rank);
       f.ring = {{0, 0}, {w, 0}, {w, h}, {0, h}};
       features.push_back(std::move(f));
       continue;
     }
-    GEORUNE_RETURN_IF_ERROR(archive.CheckImage(res.image));
-    const EntitySpan entities = archive.Entities(res.image);
-    for (const auto& [variable, entity] : res.witness) {
-      if (entity < 0 || static_cast<uint32_t>(entity) >= entities.count) {
-        return Status::Internal("witness " + variable + "=" + std::to_string(entity) + " of image '" + res.image_id +
-                                "' is not one of its entities");
-      }
-      ExportFeature f = Base(res, rank);
-      f.variable = variable;
-      f.entity = entity;
-      f.class_name = archive.ontology().Class(entities.class_id[entity]).name;
-      f.confidence = entities.score[entity];
-      f.ring = EntityRing(entities.CornersOf(entity));
+    for (const service::WitnessEntity& e : image.entities) {
+      ExportFeature f = Base(results[i], rank);
+      f.variable = e.variable;
+      f.entity = e.id;
+      f.class_name = e.class_name;
+      f.confidence = e.confidence;
+      f.ring = EntityRing(e.corners);
       features.push_back(std::move(f));
     }
-    ++rank;
   }
   return features;
 }

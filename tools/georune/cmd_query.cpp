@@ -64,7 +64,7 @@ int ExportAnswer(const QueryArgs& a, const Archive& archive, const service::Quer
   auto format = geo::ParseExportFormat(a.format);
   if (!format.ok()) return ReportError(format.status());
   const int first_rank = a.request.all ? 1 : static_cast<int>(a.request.offset) + 1;
-  auto features = geo::ResultFeatures(archive, answer, a.footprints, first_rank);
+  auto features = geo::ResultFeatures(answer, a.footprints, first_rank);
   if (!features.ok()) return ReportError(features.status());
   Status written =
       geo::WriteFeatures(a.out, *features, geo::ResultGeoreferences(archive, answer), {*format, a.pixel_coords});

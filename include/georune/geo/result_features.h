@@ -23,7 +23,8 @@ std::optional<Georeference> StoredGeoreference(const Archive& archive, uint32_t 
 // The stored georeferences of the answer's result images, for WriteFeatures.
 GeoreferenceLookup ResultGeoreferences(const Archive& archive, const service::QueryAnswer& answer);
 
-Result<std::vector<ExportFeature>> ResultFeatures(const Archive& archive, const service::QueryAnswer& answer,
-                                                  bool footprints, int first_rank = 1);
+// The witness entities and image sizes come from the answer (service::QueryAnswer::images).
+Result<std::vector<ExportFeature>> ResultFeatures(const service::QueryAnswer& answer, bool footprints,
+                                                  int first_rank = 1);
 
 }  // namespace georune::geo
