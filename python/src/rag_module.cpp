@@ -57,32 +57,10 @@ class PyKnowledgeBase {
   const std::string& path() const { return path_; }
 
  private:
+  // The CLI's `ask --format json` object (rag::AskResultJson) as a Python dict.
   pb::dict ResultDict(const std::string& question, const std::string& task, const rag::AskResult& res) const {
-    pb::list retrieved;
-    for (const auto& r : res.retrieved) {
-      const auto& rec = kb_->records()[size_t(kb_->RecordIndex(r.record_id))];
-      retrieved.append(pb::dict(pb::arg("rank") = r.rank, pb::arg("record_id") = r.record_id,
-                                pb::arg("name") = rec.name, pb::arg("chunk") = r.chunk,
-                                pb::arg("chunk_type") = r.chunk_type, pb::arg("score") = r.score,
-                                pb::arg("s_text") = r.s_text, pb::arg("s_image") = r.s_image,
-                                pb::arg("rank_text") = r.rank_text, pb::arg("rank_image") = r.rank_image,
-                                pb::arg("text") = kb_->chunks()[r.chunk].text));
-    }
-    pb::list sources;  // as `georune ask --format json` writes them
-    for (const auto& s : res.extractive.sources) {
-      sources.append(pb::dict(pb::arg("record_id") = s.record_id, pb::arg("name") = s.name, pb::arg("field") = s.field,
-                              pb::arg("value") = s.value, pb::arg("name_score") = s.name_score,
-                              pb::arg("retrieval_score") = s.retrieval_score ? pb::object(pb::float_(*s.retrieval_score))
-                                                                             : pb::object(pb::none())));
-    }
-    return pb::dict(pb::arg("question") = question, pb::arg("task") = task, pb::arg("answer") = res.answer,
-                    pb::arg("status") = rag::StatusName(res.status), pb::arg("looked_for") = res.extractive.looked_for,
-                    pb::arg("structured") = res.extractive.structured, pb::arg("sources") = sources,
-                    pb::arg("prompt") = res.prompt.empty() ? pb::object(pb::none()) : pb::object(pb::str(res.prompt)),
-                    pb::arg("context") = res.context, pb::arg("generated") = res.generated,
-                    pb::arg("answer_source") = pb::dict(pb::arg("record_id") = res.extractive.record_id,
-                                                        pb::arg("field") = res.extractive.field),
-                    pb::arg("retrieved") = retrieved);
+    const std::string text = rag::AskResultJson(*kb_, question, task, res).dump();
+    return pb::module_::import("json").attr("loads")(text).cast<pb::dict>();
   }
 
   std::string path_;

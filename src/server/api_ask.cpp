@@ -45,30 +45,16 @@ Result<rag::AskRequest> AskRequestFrom(const nlohmann::json& j) {
   return r;
 }
 
-nlohmann::ordered_json AskJson(const rag::KnowledgeBase& kb, const rag::AskRequest& req, const rag::AskResult& res) {
-  nlohmann::ordered_json retrieved = nlohmann::ordered_json::array();
-  for (const auto& r : res.retrieved) {
-    const int index = kb.RecordIndex(r.record_id);
-    const rag::Record* rec = index >= 0 ? &kb.records()[static_cast<size_t>(index)] : nullptr;
-    nlohmann::ordered_json e = {{"rank", r.rank},
-                                {"record_id", r.record_id},
-                                {"name", rec ? rec->name : ""},
-                                {"category", rec ? rec->category : ""},
-                                {"chunk", r.chunk},
-                                {"chunk_type", r.chunk_type},
-                                {"score", r.score},
-                                {"s_text", r.s_text ? nlohmann::ordered_json(*r.s_text) : nlohmann::ordered_json()},
-                                {"s_image", r.s_image ? nlohmann::ordered_json(*r.s_image) : nlohmann::ordered_json()},
-                                {"text", kb.chunks()[r.chunk].text}};
-    retrieved.push_back(e);
+// The CLI's `ask --format json` object (rag::AskResultJson), with the retrieval parameters and
+// each retrieved record's category.
+nlohmann::json AskJson(const rag::KnowledgeBase& kb, const rag::AskRequest& req, const rag::AskResult& res) {
+  nlohmann::json j = rag::AskResultJson(kb, req.question, rag::TaskName(req.task), res);
+  j["params"] = {{"alpha", req.retrieve.alpha}, {"tau", req.retrieve.tau}, {"top_k", req.retrieve.top_k}};
+  for (auto& e : j["retrieved"]) {
+    const int index = kb.RecordIndex(e["record_id"].get<std::string>());
+    e["category"] = index >= 0 ? kb.records()[static_cast<size_t>(index)].category : "";
   }
-  return {{"question", req.question},
-          {"answer", res.answer},
-          {"answer_source", {{"record_id", res.extractive.record_id}, {"field", res.extractive.field}}},
-          {"generated", res.generated},
-          {"context", res.context},
-          {"params", {{"alpha", req.retrieve.alpha}, {"tau", req.retrieve.tau}, {"top_k", req.retrieve.top_k}}},
-          {"retrieved", retrieved}};
+  return j;
 }
 
 void PostAsk(const State& state, const httplib::Request& req, httplib::Response& res) {

@@ -75,19 +75,6 @@ Status CheckFilter(const rag::KnowledgeBase& kb, const vector::Filter& f) {
       "categories: " + KnownCategories(kb) + ")");
 }
 
-nlohmann::json SourcesJson(const rag::ExtractiveAnswer& e) {
-  nlohmann::json out = nlohmann::json::array();
-  for (const auto& s : e.sources) {
-    out.push_back({{"record_id", s.record_id},
-                   {"name", s.name},
-                   {"field", s.field},
-                   {"value", s.value},
-                   {"name_score", s.name_score},
-                   {"retrieval_score", s.retrieval_score ? nlohmann::json(*s.retrieval_score) : nlohmann::json()}});
-  }
-  return out;
-}
-
 // One stderr line per source: "source: NAME (ID), FIELD = VALUE [name 1.00, retrieval 0.83]".
 void PrintSources(const rag::ExtractiveAnswer& e) {
   for (const auto& s : e.sources) {
@@ -184,34 +171,10 @@ int RunAsk(AskArgs a) {
   auto res = rag::Ask(*kb, retriever, req, client.get());
   if (!res.ok()) return ReportError(res.status());
   if (a.format == "json") {
-    nlohmann::json j;
-    j["question"] = a.question;
-    j["task"] = a.task;
-    j["answer"] = res->answer;
-    j["status"] = rag::StatusName(res->status);
-    j["looked_for"] = res->extractive.looked_for;
-    j["structured"] = res->extractive.structured;
-    j["sources"] = SourcesJson(res->extractive);
-    j["prompt"] = res->prompt.empty() ? nlohmann::json() : nlohmann::json(res->prompt);
-    j["context"] = res->context;
-    j["generated"] = res->generated;
-    j["answer_source"] = {{"record_id", res->extractive.record_id},
-                          {"field", res->extractive.field}};
+    nlohmann::json j = rag::AskResultJson(*kb, a.question, a.task, *res);
     j["params"] = {{"alpha", req.retrieve.alpha}, {"tau", req.retrieve.tau},
                    {"top_k", req.retrieve.top_k}, {"fusion", a.fusion},
                    {"name_threshold", req.answer.name_threshold}, {"list_limit", req.answer.list_limit}};
-    j["retrieved"] = nlohmann::json::array();
-    for (const auto& r : res->retrieved) {
-      const auto& rec = kb->records()[size_t(kb->RecordIndex(r.record_id))];
-      nlohmann::json e = {{"rank", r.rank},           {"record_id", r.record_id},
-                          {"name", rec.name},         {"chunk", r.chunk},
-                          {"chunk_type", r.chunk_type}, {"score", r.score},
-                          {"rank_text", r.rank_text}, {"rank_image", r.rank_image},
-                          {"text", kb->chunks()[r.chunk].text}};
-      e["s_text"] = r.s_text ? nlohmann::json(*r.s_text) : nlohmann::json();
-      e["s_image"] = r.s_image ? nlohmann::json(*r.s_image) : nlohmann::json();
-      j["retrieved"].push_back(e);
-    }
     std::printf("%s\n", j.dump(2).c_str());
     return 0;
   }

@@ -22,7 +22,9 @@
 #pragma once
 
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "georune/embed/embedder.h"
@@ -82,5 +84,11 @@ Result<AskResult> Ask(const KnowledgeBase& kb, const Retriever& retriever,
 Result<AskResult> Ask(const KnowledgeBase& kb, const Retriever& retriever,
                       const AskRequest& request);
 #endif
+
+// The answer as `georune ask --format json` prints it (without the request's "params"):
+// question, task, answer, status, looked_for, structured, sources, prompt, context, generated,
+// answer_source and the retrieved chunks. The CLI and the Python module both print this.
+nlohmann::json AskResultJson(const KnowledgeBase& kb, std::string_view question, std::string_view task,
+                             const AskResult& result);
 
 }  // namespace georune::rag
