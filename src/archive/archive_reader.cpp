@@ -277,6 +277,24 @@ class ArchiveImpl final : public Archive {
     return bitmaps_[class_id];
   }
 
+  float MinConfidence(uint32_t image) const override {
+    if (image >= image_count_) return 0;
+    auto [seg, row] = Locate(image);
+    if (row->count == 0) return 1;  // no entity: every one of them is above any threshold
+    const float m = seg->blocks[row->block].min_score;
+    return m > 0 && m <= 1 ? m : 0;
+  }
+
+  void ClassCountsOf(uint32_t image, std::vector<ClassCount>* out) const override {
+    out->clear();
+    if (image >= image_count_) return;
+    auto [seg, row] = Locate(image);
+    uint32_t local = image - seg->first_image;
+    for (uint64_t k = seg->pair_offsets[local]; k < seg->pair_offsets[local + 1]; ++k) {
+      out->push_back({seg->pairs[k].class_id, seg->pairs[k].count});
+    }
+  }
+
   uint32_t CountInImage(uint32_t image, int class_id) const override {
     if (image >= image_count_ || class_id < 0) return 0;
     auto [seg, row] = Locate(image);

@@ -1,6 +1,7 @@
 // AppendToArchive: validates, writes one new immutable segment, then replaces the manifest.
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <functional>
@@ -74,8 +75,10 @@ std::string BuildSegment(const std::vector<ImageRecord>& images, int class_count
     BlockLayout l = LayoutOf(b.entity_count);
     char* base = out.data() + b.offset;
     uint64_t k = 0;
+    float min_score = 0;
     for (size_t t = block_images[bi].first; t < block_images[bi].second; ++t) {
       for (const auto& e : images[t].entities) {
+        min_score = k == 0 ? e.score : std::min(min_score, e.score);
         std::memcpy(base + l.corners + 64 * k, e.corners.data(), 64);
         uint16_t c = static_cast<uint16_t>(e.class_id);
         std::memcpy(base + l.class_id + 2 * k, &c, 2);
@@ -84,6 +87,7 @@ std::string BuildSegment(const std::vector<ImageRecord>& images, int class_count
         ++k;
       }
     }
+    b.min_score = min_score > 0 ? min_score : 0;  // 0 also for NaN: not recorded
     b.checksum = Checksum64(base, l.size);
     if (progress) progress->Advance(block_images[bi].second - block_images[bi].first);
   });

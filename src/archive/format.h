@@ -112,7 +112,8 @@ struct BlockRow {
   uint64_t offset;  // absolute file offset
   uint64_t size;
   uint32_t entity_count;
-  uint32_t reserved;
+  float min_score;    // the lowest entity score in the block; 0 = not recorded (written before
+                      // 2026-12; readers then know nothing of the scores without the block)
   uint64_t checksum;  // XXH3-64 of the block's bytes
 };
 static_assert(sizeof(BlockRow) == 32);

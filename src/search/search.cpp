@@ -15,6 +15,7 @@
 #include "georune/reason/planner.h"
 #include "georune/reason/relations.h"
 #include "georune/reason/scene.h"
+#include "search/class_counts.h"
 
 namespace georune::search {
 namespace {
@@ -187,11 +188,6 @@ class Bounder {
   reason::TruthParams truth_;
 };
 
-bool Ranks(const ImageResult& a, const ImageResult& b) {
-  if (a.score != b.score) return a.score > b.score;
-  return a.image_id < b.image_id;
-}
-
 Status CheckOptimisationNames(const SearchOptions& options) {
   const auto all = ListOptimizations();
   for (const auto& name : options.disabled) {
@@ -261,6 +257,10 @@ std::string DescribePlan(const Archive& archive, const logic::BoundQuery& query,
             std::to_string(stats.candidates) + " candidates evaluated, " +
             std::to_string(stats.candidates - stats.evaluated) + " skipped by their bound\n";
   }
+  if (stats.from_counts > 0) {
+    plan += "class-only formula (class-counts): " + std::to_string(stats.from_counts) + " of " +
+            std::to_string(stats.evaluated) + " images scored from the index's class counts, no entity read\n";
+  }
   if (!keep_class.empty()) {
     plan += "classes read:";
     for (size_t c = 0; c < keep_class.size(); ++c) {
@@ -278,17 +278,105 @@ std::string DescribePlan(const Archive& archive, const logic::BoundQuery& query,
   return plan + "threads: " + std::to_string(threads) + "\n";
 }
 
+// Evaluation stops at 95 % of the budget: winding down (threads joining, memory released, the
+// refusal printed) fits in the rest, so that the whole process ends within S plus 10 %.
+Clock::time_point DeadlineOf(const SearchOptions& options, Clock::time_point start) {
+  const auto budget_start = options.budget_start == Clock::time_point{} ? start : options.budget_start;
+  return budget_start + std::chrono::duration_cast<Clock::duration>(
+                            std::chrono::duration<double>(0.95 * options.query_budget_seconds));
+}
+
+// The classes the scene keeps (empty: all).
+std::vector<bool> KeptClasses(const Archive& archive, const logic::BoundQuery& query, const SearchOptions& options) {
+  if (options.reference || options.disabled.count("class-domains")) return {};
+  return reason::RelevantClasses(query, archive.ontology().ClassCount());
+}
+
+std::unique_ptr<reason::Evaluator> MakeEvaluator(const logic::BoundQuery& query, const SearchOptions& options,
+                                                 Clock::time_point deadline) {
+  std::unique_ptr<reason::Evaluator> e;
+  if (options.reference) e = std::make_unique<reason::ReferenceEvaluator>(query, options.truth, options.image_budget);
+  else e = std::make_unique<reason::PlannedEvaluator>(query, options.truth, options.image_budget, options.disabled);
+  e->SetDeadline(deadline, options.query_budget_seconds);
+  return e;
+}
+
+reason::Scene SceneOf(const Archive& archive, uint32_t image, const reason::TruthParams& truth,
+                      const std::vector<bool>& keep_class) {
+  double gsd = archive.Gsd(image);
+  if (std::isnan(gsd)) gsd = truth.default_gsd;
+  return reason::BuildScene(archive.Entities(image), gsd, truth.min_conf, keep_class);
+}
+
+// An evaluation error, naming the image.
+Status Blame(const Archive& archive, uint32_t image, const Status& st) {
+  return Status(st.code(), "image " + std::string(archive.ImageId(image)) + ": " + st.message());
+}
+
+void MoveExplanation(reason::ImageScore&& score, ImageResult* r) {
+  r->witness = std::move(score.witness);
+  for (auto& [atom, value] : score.atoms) r->atoms.push_back({std::move(atom), value});
+}
+
 }  // namespace
 
 std::vector<std::pair<std::string, std::string>> ListOptimizations() {
   std::vector<std::pair<std::string, std::string>> out = {
       {"class-index", "images that cannot hold the classes and counts the query needs are never opened"},
+      {"class-counts", "crisp formulas of class atoms only are scored from the index's class counts, reading no entity"},
       {"parallel", "images are evaluated on all cores"},
       {"topk-bounds", "with --top K, images are evaluated best upper bound first until none left can enter"},
   };
   for (const auto& o : reason::EvaluatorOptimizations()) out.push_back(o);
   return out;
 }
+
+Explainer::Explainer(const Archive& archive, const logic::BoundQuery& query, const SearchOptions& options)
+    : archive_(archive),
+      options_(options),
+      keep_class_(KeptClasses(archive, query, options)),
+      evaluator_(MakeEvaluator(query, options, DeadlineOf(options, Clock::now()))) {}
+
+Explainer::~Explainer() = default;
+
+Status Explainer::Explain(ImageResult* result) {
+  GEORUNE_RETURN_IF_ERROR(archive_.CheckImage(result->image));
+  auto score = evaluator_->Score(SceneOf(archive_, result->image, options_.truth, keep_class_), true);
+  if (!score.ok()) return Blame(archive_, result->image, score.status());
+  if (score->value != result->score) {
+    return Status::Internal("image " + result->image_id + ": explained with value " + std::to_string(score->value) +
+                            ", ranked with " + std::to_string(result->score) +
+                            " (a plan disagrees with the evaluator; hint: --disable class-counts, and report it)");
+  }
+  result->witness.clear();
+  result->atoms.clear();
+  MoveExplanation(std::move(score).value(), result);
+  return Status::Ok();
+}
+
+namespace {
+
+// Explains ranked[k] for every k in `which`, on `threads` threads.
+Status ExplainAll(const Archive& archive, const logic::BoundQuery& query, const SearchOptions& options,
+                  size_t threads, std::vector<ImageResult>* ranked, const std::vector<size_t>& which) {
+  if (which.empty()) return Status::Ok();
+  std::vector<Status> errors(which.size(), Status::Ok());
+  std::atomic<size_t> next{0};
+  std::atomic<bool> failed{false};
+  RunOnThreads(std::min(threads, which.size()), [&]() {
+    Explainer explainer(archive, query, options);
+    for (size_t j; !failed && (j = next.fetch_add(1)) < which.size();) {
+      errors[j] = explainer.Explain(&(*ranked)[which[j]]);
+      if (!errors[j].ok()) failed = true;
+    }
+  });
+  for (const Status& st : errors) {
+    if (!st.ok()) return st;
+  }
+  return Status::Ok();
+}
+
+}  // namespace
 
 Result<SearchResponse> Run(const Archive& archive, const logic::BoundQuery& query, const SearchOptions& options) {
   const auto start = Clock::now();
@@ -305,33 +393,19 @@ Result<SearchResponse> Run(const Archive& archive, const logic::BoundQuery& quer
   response.stats.candidates = candidates.size();
 
   // 2. Evaluation, one evaluator per thread; results kept per candidate for determinism.
-  std::vector<bool> keep_class;
-  if (!options.reference && !options.disabled.count("class-domains")) {
-    keep_class = reason::RelevantClasses(query, archive.ontology().ClassCount());
-  }
-  reason::TruthParams truth = options.truth;
-  const auto budget_start = options.budget_start == Clock::time_point{} ? start : options.budget_start;
-  // Evaluation stops at 95 % of the budget: winding down (threads joining, memory released, the
-  // refusal printed) fits in the rest, so that the whole process ends within S plus 10 %.
-  const auto deadline = budget_start + std::chrono::duration_cast<Clock::duration>(
-                                           std::chrono::duration<double>(0.95 * options.query_budget_seconds));
-  auto make_evaluator = [&]() -> std::unique_ptr<reason::Evaluator> {
-    std::unique_ptr<reason::Evaluator> e;
-    if (options.reference) e = std::make_unique<reason::ReferenceEvaluator>(query, truth, options.image_budget);
-    else e = std::make_unique<reason::PlannedEvaluator>(query, truth, options.image_budget, options.disabled);
-    e->SetDeadline(deadline, options.query_budget_seconds);
-    return e;
-  };
-  auto scene_of = [&](uint32_t image) {
-    double gsd = archive.Gsd(image);
-    if (std::isnan(gsd)) gsd = truth.default_gsd;
-    return reason::BuildScene(archive.Entities(image), gsd, truth.min_conf, keep_class);
-  };
+  const std::vector<bool> keep_class = KeptClasses(archive, query, options);
+  const reason::TruthParams& truth = options.truth;
+  const auto deadline = DeadlineOf(options, start);
+  auto make_evaluator = [&]() { return MakeEvaluator(query, options, deadline); };
+  auto scene_of = [&](uint32_t image) { return SceneOf(archive, image, truth, keep_class); };
+  // Class-only formulas in crisp mode: scores from the class index's counts (class_counts.h).
+  const bool use_counts = !options.reference && !options.disabled.count("class-counts") && IsClassOnly(query);
+  std::atomic<uint64_t> from_counts{0};
 
   std::vector<double> scores(candidates.size(), 0.0);
   // With every image listed (no --top), each scored image is a result: explain it in the same
   // pass. With --top K, only the k results are explained, after ranking.
-  const bool explain_in_pass = options.top_k == 0;
+  const bool explain_in_pass = options.top_k == 0 && options.explain_results;
   std::vector<std::optional<reason::ImageScore>> explained(explain_in_pass ? candidates.size() : 0);
   std::mutex error_mu;
   std::optional<std::pair<size_t, Status>> first_error;  // lowest candidate index wins
@@ -379,6 +453,15 @@ Result<SearchResponse> Run(const Archive& archive, const logic::BoundQuery& quer
           }
         }
       } merge{evaluator.get(), &top_mu, &plan_stats};
+      std::optional<ClassCountScorer> counts;
+      if (use_counts) counts.emplace(query, truth, options.image_budget, options.disabled, archive.ontology().ClassCount());
+      struct CountOnExit {
+        std::optional<ClassCountScorer>* counts;
+        std::atomic<uint64_t>* into;
+        ~CountOnExit() {
+          if (*counts) into->fetch_add((*counts)->scored());
+        }
+      } count_on_exit{&counts, &from_counts};
       for (;;) {
         if (stop || settled) return;
         const size_t pos = next.fetch_add(1);
@@ -390,19 +473,24 @@ Result<SearchResponse> Run(const Archive& archive, const logic::BoundQuery& quer
                                             std::to_string(options.query_budget_seconds) + " s while evaluating '" +
                                             logic::Print(query) + "' (hint: narrow the query or raise --query-budget)"));
         }
-        Status checked = archive.CheckImage(image);
-        if (!checked.ok()) return fail(i, checked);
-        auto score = evaluator->Score(scene_of(image), explain_in_pass);
-        if (!score.ok()) {
-          Status st = score.status();
-          return fail(i, Status(st.code(), "image " + std::string(archive.ImageId(image)) + ": " + st.message()));
+        std::optional<Result<double>> counted = counts ? counts->Score(archive, image) : std::nullopt;
+        if (counted && !counted->ok()) return fail(i, Blame(archive, image, counted->status()));
+        double value = 0;
+        if (counted) {
+          value = **counted;
+        } else {
+          Status checked = archive.CheckImage(image);
+          if (!checked.ok()) return fail(i, checked);
+          auto score = evaluator->Score(scene_of(image), explain_in_pass);
+          if (!score.ok()) return fail(i, Blame(archive, image, score.status()));
+          value = score->value;
+          if (explain_in_pass && value > 0.0) explained[i] = std::move(score).value();
         }
-        scores[i] = score->value;
-        if (explain_in_pass && score->value > 0.0) explained[i] = std::move(score).value();
+        scores[i] = value;
         evaluated.fetch_add(1);
-        if (!use_bounds || score->value <= 0.0) continue;
+        if (!use_bounds || value <= 0.0) continue;
         std::lock_guard lock(top_mu);
-        top.push_back({score->value, archive.ImageId(image)});
+        top.push_back({value, archive.ImageId(image)});
         std::push_heap(top.begin(), top.end(), worse);
         if (top.size() > options.top_k) {
           std::pop_heap(top.begin(), top.end(), worse);
@@ -470,35 +558,31 @@ Result<SearchResponse> Run(const Archive& archive, const logic::BoundQuery& quer
   }
   if (first_error) return first_error->second;
   response.stats.evaluated = evaluated.load();
+  response.stats.from_counts = from_counts.load();
 
   // 3. Rank: score descending, then image id ascending; keep the top k.
-  std::vector<ImageResult> ranked;
+  std::vector<size_t> order_ranked;  // candidate indices with a score above 0
   for (size_t i = 0; i < candidates.size(); ++i) {
-    if (scores[i] <= 0.0) continue;
-    ImageResult r;
-    r.image = candidates[i];
-    r.image_id = std::string(archive.ImageId(candidates[i]));
-    r.score = scores[i];
-    if (explain_in_pass) {
-      r.witness = std::move(explained[i]->witness);
-      for (auto& [atom, value] : explained[i]->atoms) r.atoms.push_back({std::move(atom), value});
-    }
-    ranked.push_back(std::move(r));
+    if (scores[i] > 0.0) order_ranked.push_back(i);
   }
-  std::sort(ranked.begin(), ranked.end(), Ranks);
-  if (options.top_k > 0 && ranked.size() > options.top_k) ranked.resize(options.top_k);
+  std::sort(order_ranked.begin(), order_ranked.end(), [&](size_t x, size_t y) {
+    if (scores[x] != scores[y]) return scores[x] > scores[y];
+    return archive.ImageId(candidates[x]) < archive.ImageId(candidates[y]);
+  });
+  if (options.top_k > 0 && order_ranked.size() > options.top_k) order_ranked.resize(options.top_k);
+  std::vector<ImageResult> ranked(order_ranked.size());
+  std::vector<size_t> unexplained;  // positions in `ranked` the pass did not explain
+  for (size_t k = 0; k < ranked.size(); ++k) {
+    const size_t i = order_ranked[k];
+    ranked[k].image = candidates[i];
+    ranked[k].image_id = std::string(archive.ImageId(candidates[i]));
+    ranked[k].score = scores[i];
+    if (explain_in_pass && explained[i]) MoveExplanation(std::move(*explained[i]), &ranked[k]);
+    else if (options.explain_results) unexplained.push_back(k);
+  }
 
-  // 4. Explain each of the k results: its witness and atom values.
-  if (!explain_in_pass) {
-    auto explainer = make_evaluator();
-    for (ImageResult& r : ranked) {
-      reason::Scene scene = scene_of(r.image);
-      auto score = explainer->Score(scene, true);
-      if (!score.ok()) return score.status();
-      r.witness = std::move(score->witness);
-      for (auto& [atom, value] : score->atoms) r.atoms.push_back({std::move(atom), value});
-    }
-  }
+  // 4. Explain the results the pass did not: their witness and atom values.
+  if (Status st = ExplainAll(archive, query, options, threads, &ranked, unexplained); !st.ok()) return st;
   response.results = std::move(ranked);
   response.stats.ms = std::chrono::duration<double, std::milli>(Clock::now() - start).count();
 

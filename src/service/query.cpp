@@ -36,6 +36,7 @@ Result<search::SearchOptions> SearchOptionsFor(const QueryRequest& r) {
   opts.query_budget_seconds = r.query_budget_seconds;
   opts.budget_start = r.budget_start;
   opts.disabled = r.disabled;
+  opts.explain_results = r.explain_rows;
   return opts;
 }
 
@@ -77,8 +78,9 @@ Result<QueryAnswer> AnswerQuery(const Archive& archive, const QueryRequest& requ
   auto opts = SearchOptionsFor(request);
   if (!opts.ok()) return opts.status();
   QueryAnswer answer;
-  auto query = BindRequest(archive, request, translator, answer.translation);
-  if (!query.ok()) return query.status();
+  auto bound = BindRequest(archive, request, translator, answer.translation);
+  if (!bound.ok()) return bound.status();
+  auto query = std::make_shared<const logic::BoundQuery>(std::move(bound).value());
   if (request.explain && request.on_plan) request.on_plan(search::PlanBeforeRun(*query, *opts));
   auto response = search::Run(archive, *query, *opts);
   if (!response.ok()) return response.status();
@@ -90,8 +92,20 @@ Result<QueryAnswer> AnswerQuery(const Archive& archive, const QueryRequest& requ
   answer.explain = request.explain;
   answer.response = std::move(response).value();
   if (!request.all) CutPage(answer.response.results, request.offset);
-  for (const auto& res : answer.response.results) answer.images.push_back(ImageOf(archive, res));
+  if (request.explain_rows) {
+    for (const auto& res : answer.response.results) answer.images.push_back(ImageOf(archive, res));
+  }
+  answer.query = std::move(query);
+  answer.options = *opts;
   return answer;
+}
+
+RowExplainer::RowExplainer(const Archive& archive, const QueryAnswer& answer)
+    : archive_(archive), explainer_(archive, *answer.query, answer.options) {}
+
+Result<ResultImage> RowExplainer::Explain(search::ImageResult* result) {
+  GEORUNE_RETURN_IF_ERROR(explainer_.Explain(result));
+  return ImageOf(archive_, *result);
 }
 
 Result<search::ImageResult> ExplainImage(const Archive& archive, const QueryRequest& request,

@@ -9,7 +9,9 @@ nlohmann::ordered_json EntityJson(const WitnessEntity& e) {
           {"confidence", e.confidence}, {"corners", e.corners}};
 }
 
-nlohmann::ordered_json ResultJson(const search::ImageResult& res, const ResultImage& image) {
+}  // namespace
+
+nlohmann::ordered_json QueryResultJson(const search::ImageResult& res, const ResultImage& image) {
   nlohmann::ordered_json witness = nlohmann::ordered_json::object();
   for (const auto& [var, id] : res.witness) witness[var] = id;
   nlohmann::ordered_json atoms = nlohmann::ordered_json::array();
@@ -20,9 +22,7 @@ nlohmann::ordered_json ResultJson(const search::ImageResult& res, const ResultIm
           {"entities", entities},  {"path", image.path}, {"width", image.width}, {"height", image.height}};
 }
 
-}  // namespace
-
-nlohmann::ordered_json QueryAnswerJson(const QueryAnswer& a) {
+nlohmann::ordered_json QueryHeaderJson(const QueryAnswer& a) {
   nlohmann::ordered_json j;
   j["query"] = a.text;
   j["logic"] = a.logic;
@@ -34,13 +34,21 @@ nlohmann::ordered_json QueryAnswerJson(const QueryAnswer& a) {
                         {"agreement", a.translation->agreement},
                         {"samples", a.translation->samples}};
   }
+  return j;
+}
+
+nlohmann::ordered_json QueryStatsJson(const search::SearchStats& s) {
+  return {{"images", s.images}, {"candidates", s.candidates}, {"evaluated", s.evaluated}, {"ms", s.ms}};
+}
+
+nlohmann::ordered_json QueryAnswerJson(const QueryAnswer& a) {
+  nlohmann::ordered_json j = QueryHeaderJson(a);
   j["results"] = nlohmann::ordered_json::array();
   const auto& results = a.response.results;
   for (size_t i = 0; i < results.size(); ++i) {
-    j["results"].push_back(ResultJson(results[i], i < a.images.size() ? a.images[i] : ResultImage{}));
+    j["results"].push_back(QueryResultJson(results[i], i < a.images.size() ? a.images[i] : ResultImage{}));
   }
-  const auto& s = a.response.stats;
-  j["stats"] = {{"images", s.images}, {"candidates", s.candidates}, {"evaluated", s.evaluated}, {"ms", s.ms}};
+  j["stats"] = QueryStatsJson(a.response.stats);
   if (a.explain) j["plan"] = a.response.plan;
   return j;
 }

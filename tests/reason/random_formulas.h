@@ -110,4 +110,29 @@ inline std::string RandomFormula(std::mt19937& rng) {
   return f;
 }
 
+// A random formula of class atoms only (every quantifier and connective), as text.
+inline std::string RandomClassFormula(std::mt19937& rng) {
+  auto pick = [&](std::vector<std::string> v) { return v[rng() % v.size()]; };
+  auto cls = [&](const std::string& var) {
+    return pick({"plane", "ship", "harbor", "small_vehicle", "storage_tank", "vehicle", "object"}) + "(" + var + ")";
+  };
+  auto count = [&](const std::string& var) {
+    const std::string op = pick({">=", "<=", "=", ">", "<"});
+    return "exists" + op + std::to_string(rng() % 4 + (rng() % 5 == 0 ? 3 : 0) + (op == "<" ? 1 : 0)) +
+           " " + var + ": " + cls(var) + (rng() % 3 == 0 ? " AND NOT " + cls(var) : "");
+  };
+  std::string f;
+  switch (rng() % 7) {
+    case 0: f = cls("a"); break;
+    case 1: f = cls("a") + " AND " + cls("b") + (rng() % 2 ? " AND " + cls("c") : ""); break;
+    case 2: f = count("x"); break;
+    case 3: f = "NOT exists y: " + cls("y") + (rng() % 2 ? " AND " + cls("y") : ""); break;
+    case 4: f = "forall y: " + cls("y") + " -> " + cls("y"); break;
+    case 5: f = "(" + cls("a") + " AND " + cls("b") + ") OR (" + count("x") + ")"; break;
+    default: f = cls("a") + " AND (" + count("x") + " OR NOT exists y: " + cls("y") + ")"; break;
+  }
+  if (rng() % 3 == 0) f += " AND " + pick({"true", "NOT false", count("z")});
+  return f;
+}
+
 }  // namespace georune::testing

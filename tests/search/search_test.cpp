@@ -304,6 +304,85 @@ TEST(RandomArchive, ArrangementsPlannedEqualsReferenceThroughTheArchive) {
   fs::remove_all(dir);
 }
 
+// Class-only formulas scored from the class index's counts (class-counts): the same ranking,
+// scores and witness atom values as the reference (as a multiset: interchangeable variables may
+// be bound in another order), and the very witnesses of the planned search without the counts,
+// in every semantics; the counts are used only where the index bounds every score of the image
+// above min_conf.
+TEST(RandomArchive, ClassCountsEqualReference) {
+  std::mt19937 rng(21);
+  for (const bool crisp_scores : {true, false}) {
+    std::vector<ImageRecord> images;
+    for (int i = 0; i < 150; ++i) {
+      reason::Scene s = testing::RandomScene(rng, rng() % (i % 10 == 0 ? 30 : 9), crisp_scores);
+      images.push_back(ToRecord(s, "C" + std::to_string(1000 + (i * 7) % 150)));
+    }
+    const std::string dir = MakeTempDir("classes");
+    IngestOptions io;
+    io.show_progress = false;
+    ASSERT_TRUE(AppendToArchive(dir, Ontology::Default(), images, io).ok());
+    auto archive = Archive::Open(dir);
+    ASSERT_TRUE(archive.ok());
+    uint64_t from_counts = 0, empty_images = 0;
+    for (const auto& im : images) empty_images += im.entities.empty();
+    for (int it = 0; it < 120; ++it) {
+      const std::string f = testing::RandomClassFormula(rng);
+      auto q = logic::ParseAndBind(f, (*archive)->ontology());
+      ASSERT_TRUE(q.ok()) << f << ": " << q.status().message();
+      SearchOptions planned;
+      planned.truth.crisp = it % 4 != 3;
+      planned.truth.semantics = static_cast<reason::Semantics>(it % 3);
+      planned.truth.min_conf = it % 5 == 4 ? 0.5 : 0.05;
+      planned.top_k = it % 6 == 5 ? 4 : 0;
+      SearchOptions reference = planned, searched = planned;
+      reference.reference = true;
+      searched.disabled.insert("class-counts");
+      auto p = search::Run(**archive, *q, planned);
+      auto r = search::Run(**archive, *q, reference);
+      auto e = search::Run(**archive, *q, searched);
+      ASSERT_TRUE(p.ok() && r.ok() && e.ok()) << f;
+      EXPECT_EQ(e->stats.from_counts, 0u);
+      from_counts += p->stats.from_counts;
+      // Soft truth, or scores below the threshold in the block: the counts decide only images
+      // without entities (crisp), or none (soft).
+      if (!planned.truth.crisp) EXPECT_EQ(p->stats.from_counts, 0u) << f;
+      if (!crisp_scores && planned.truth.min_conf == 0.5) EXPECT_LE(p->stats.from_counts, empty_images) << f;
+      ASSERT_EQ(p->results.size(), r->results.size()) << f;
+      ASSERT_EQ(p->results.size(), e->results.size()) << f;
+      for (size_t i = 0; i < p->results.size(); ++i) {
+        const ImageResult &a = p->results[i], &b = r->results[i];
+        EXPECT_EQ(a.image_id, b.image_id) << f;
+        EXPECT_EQ(a.score, b.score) << f;
+        EXPECT_EQ(a.witness.size(), b.witness.size()) << f;
+        std::vector<double> va, vb;
+        for (const auto& atom : a.atoms) va.push_back(atom.value);
+        for (const auto& atom : b.atoms) vb.push_back(atom.value);
+        std::sort(va.begin(), va.end());
+        std::sort(vb.begin(), vb.end());
+        // Soft truth: a witness of the same score may differ from the reference's (Gödel: any
+        // assignment attaining the minimum); crisp atom values are 0/1 and must agree.
+        if (planned.truth.crisp) EXPECT_EQ(va, vb) << f << " " << a.image_id;
+        EXPECT_EQ(a.witness, e->results[i].witness) << f << " " << a.image_id;
+      }
+      // Streaming: results without explanations, explained one at a time, are the same rows.
+      SearchOptions lazy = planned;
+      lazy.explain_results = false;
+      auto l = search::Run(**archive, *q, lazy);
+      ASSERT_TRUE(l.ok());
+      ASSERT_EQ(l->results.size(), p->results.size());
+      Explainer explainer(**archive, *q, lazy);
+      for (size_t i = 0; i < l->results.size(); ++i) {
+        EXPECT_TRUE(l->results[i].witness.empty() && l->results[i].atoms.empty());
+        ASSERT_TRUE(explainer.Explain(&l->results[i]).ok()) << f;
+        EXPECT_EQ(l->results[i].witness, p->results[i].witness) << f;
+        EXPECT_EQ(l->results[i].atoms.size(), p->results[i].atoms.size()) << f;
+      }
+    }
+    EXPECT_GT(from_counts, 1000u);
+    fs::remove_all(dir);
+  }
+}
+
 TEST(Search, UnknownOptimisationIsAnError) {
   auto q = logic::ParseAndBind("plane(a)", Ontology::Default());
   const std::string dir = MakeTempDir("empty");

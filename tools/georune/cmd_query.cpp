@@ -56,7 +56,28 @@ void PrintTable(const QueryArgs& a, const service::QueryAnswer& answer) {
               static_cast<unsigned long long>(r.stats.images), r.stats.ms);
 }
 
-bool IsExport(const std::string& format) { return format != "json" && format != "table"; }
+bool IsExport(const std::string& format) { return format != "json" && format != "jsonl" && format != "table"; }
+
+// --format jsonl: one result object per line (the keys of json's results), each explained as it
+// is written, so that a large answer is never held whole; then one line on standard error:
+// {"stats": {…, "ms": search, "output_ms": explaining and writing the rows}}.
+int StreamJsonLines(const Archive& archive, service::QueryAnswer& answer) {
+  const auto start = std::chrono::steady_clock::now();
+  service::RowExplainer rows(archive, answer);
+  for (auto& res : answer.response.results) {
+    auto image = rows.Explain(&res);
+    if (!image.ok()) return ReportError(image.status());
+    const std::string line = service::QueryResultJson(res, *image).dump();
+    std::fwrite(line.data(), 1, line.size(), stdout);
+    std::fputc('\n', stdout);
+    res = search::ImageResult{};  // written: release it
+  }
+  if (std::fflush(stdout) != 0) return ReportError(Status::IoError("could not write the results to standard output (hint: is the disk or pipe full?)"));
+  nlohmann::ordered_json stats = service::QueryStatsJson(answer.response.stats);
+  stats["output_ms"] = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+  std::fprintf(stderr, "%s\n", nlohmann::ordered_json{{"stats", stats}}.dump().c_str());
+  return 0;
+}
 
 #ifndef GEORUNE_RAG_DISPATCH
 // The answer as a GIS file through OGR (geo/export.h).
@@ -96,6 +117,7 @@ int RunQuery(QueryArgs a) {
   }
   a.request.disabled.insert(a.disable.begin(), a.disable.end());
   a.request.budget_start = kProcessStart;
+  a.request.explain_rows = a.format != "jsonl";
   if (a.request.explain && a.format == "table") {
     a.request.on_plan = [](const std::string& plan) {
       std::printf("%s\n", plan.c_str());
@@ -107,6 +129,7 @@ int RunQuery(QueryArgs a) {
 #ifndef GEORUNE_RAG_DISPATCH
   if (IsExport(a.format)) return ExportAnswer(a, **opened, *answer);
 #endif
+  if (a.format == "jsonl") return StreamJsonLines(**opened, *answer);
   if (a.format == "json") {
     std::printf("%s\n", service::QueryAnswerJson(*answer).dump(2).c_str());
     return 0;
@@ -129,8 +152,8 @@ const bool kRegistered = RegisterCommand("query", [](CLI::App& app, int& exit_co
   cmd->add_option("--offset", args->request.offset, "skip the first N results (pagination with --top)");
   auto* all = cmd->add_flag("--all", args->request.all, "list every image with a score above 0");
   top->excludes(all);
-  cmd->add_option("--format", args->format, "table (default), json, or an export: geojson, csv, gpkg, fgb")
-      ->check(CLI::IsMember({"table", "json", "geojson", "csv", "gpkg", "fgb"}));
+  cmd->add_option("--format", args->format, "table (default), json, jsonl (one result per line, streamed), or an export: geojson, csv, gpkg, fgb")
+      ->check(CLI::IsMember({"table", "json", "jsonl", "geojson", "csv", "gpkg", "fgb"}));
   cmd->add_option("--out", args->out, "export file (standard output for geojson and csv when absent)");
   cmd->add_flag("--pixel-coords", args->pixel_coords, "export pixel coordinates, marked in the properties");
   cmd->add_flag("--footprints", args->footprints, "export one feature per result image instead of per entity");

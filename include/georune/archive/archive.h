@@ -111,6 +111,17 @@ class Archive {
   virtual const roaring::Roaring& ImagesWithClass(int class_id) const = 0;
   // Entities of the class in the image (any confidence).
   virtual uint32_t CountInImage(uint32_t image, int class_id) const = 0;
+  // Every class of the image with its entity count (any confidence), by class id ascending;
+  // read from the index, without the entity block.
+  struct ClassCount {
+    int class_id;
+    uint32_t count;
+  };
+  virtual void ClassCountsOf(uint32_t image, std::vector<ClassCount>* out) const = 0;
+  // A lower bound of the confidence of every entity of the image, from the index (1 for an
+  // image without entities); 0 when the archive does not record it (segments written before
+  // the block's minimum score was kept).
+  virtual float MinConfidence(uint32_t image) const = 0;
 
   virtual ArchiveStats Stats() const = 0;
 };

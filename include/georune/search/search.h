@@ -13,6 +13,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <memory>
 #include <set>
 #include <string>
 #include <vector>
@@ -20,6 +21,10 @@
 #include "georune/archive/archive.h"
 #include "georune/logic/bound.h"
 #include "georune/reason/params.h"
+
+namespace georune::reason {
+class Evaluator;
+}
 
 namespace georune::search {
 
@@ -34,6 +39,9 @@ struct SearchOptions {
   std::chrono::steady_clock::time_point budget_start{};
   int threads = 0;               // 0 = all cores
   bool explain = false;          // fill SearchResponse::plan
+  // Fill each result's witness and atoms. Off, results carry image, id and score only, and an
+  // Explainer fills the rows a caller prints (streaming large answers).
+  bool explain_results = true;
 };
 
 // Names accepted in SearchOptions::disabled, with a line describing each.
@@ -56,6 +64,7 @@ struct SearchStats {
   uint64_t images = 0;      // in the archive
   uint64_t candidates = 0;  // left after archive-level pruning
   uint64_t evaluated = 0;   // actually evaluated
+  uint64_t from_counts = 0; // of those, scored from the class index's counts (class-counts)
   double ms = 0;
 };
 
@@ -67,6 +76,24 @@ struct SearchResponse {
 
 Result<SearchResponse> Run(const Archive& archive, const logic::BoundQuery& query,
                            const SearchOptions& options);
+
+// Explains results of Run() one at a time: the witness and atom values Run() gives with
+// explain_results (the same evaluator on the image's scene). Not thread safe: one per thread.
+// `archive` and `query` must outlive it.
+class Explainer {
+ public:
+  Explainer(const Archive& archive, const logic::BoundQuery& query, const SearchOptions& options);
+  ~Explainer();
+  // Fills result->witness and result->atoms (result->image and score as Run() set them).
+  // kInternal when the image's value disagrees with result->score; kTooComplex past the budget.
+  Status Explain(ImageResult* result);
+
+ private:
+  const Archive& archive_;
+  SearchOptions options_;
+  std::vector<bool> keep_class_;
+  std::unique_ptr<reason::Evaluator> evaluator_;
+};
 
 // The plan Run() will follow, before running it (for --explain): the bound formula, the
 // evaluator, and for every quantifier its variables' domains, components and operator (exact

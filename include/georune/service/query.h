@@ -16,6 +16,7 @@
 #include <chrono>
 #include <cstddef>
 #include <functional>
+#include <memory>
 #include <cstdint>
 #include <optional>
 #include <set>
@@ -48,6 +49,9 @@ struct QueryRequest {
   double query_budget_seconds = 30.0;
   // When the query budget started (a CLI: the process start); the default: when the search starts.
   std::chrono::steady_clock::time_point budget_start{};
+  // False: results carry image, id and score only (no witness, atoms or images); a
+  // RowExplainer fills the rows as they are written (streaming large answers).
+  bool explain_rows = true;
   // With explain: called with the plan (search::PlanBeforeRun) before the search starts.
   std::function<void(const std::string& plan)> on_plan;
 };
@@ -84,7 +88,23 @@ struct QueryAnswer {
   bool explain = false;
   std::optional<TranslationInfo> translation;  // set for English queries
   search::SearchResponse response;             // results already cut to [offset, offset + top)
-  std::vector<ResultImage> images;             // parallel to response.results
+  std::vector<ResultImage> images;             // parallel to response.results (empty without explain_rows)
+  // What a RowExplainer needs: the bound query and the search options it ran with.
+  std::shared_ptr<const logic::BoundQuery> query;
+  search::SearchOptions options;
+};
+
+// Explains the rows of an answer made without explain_rows, one at a time, as search::Run
+// would have: witness, atom values and the witness entities. Not thread safe; `archive` and
+// `answer` must outlive it.
+class RowExplainer {
+ public:
+  RowExplainer(const Archive& archive, const QueryAnswer& answer);
+  Result<ResultImage> Explain(search::ImageResult* result);
+
+ private:
+  const Archive& archive_;
+  search::Explainer explainer_;
 };
 
 // `translator` may be null when the request holds logic; it is used only for English.
@@ -103,5 +123,10 @@ Result<search::ImageResult> ExplainImage(const Archive& archive, const QueryRequ
 // variable, id, class, confidence, corners), "path" (the image file, "" when none), "width"
 // and "height".
 nlohmann::ordered_json QueryAnswerJson(const QueryAnswer& answer);
+// One result of that object.
+nlohmann::ordered_json QueryResultJson(const search::ImageResult& result, const ResultImage& image);
+// Its header (query, logic, echo, semantics, mode, translation) and its stats.
+nlohmann::ordered_json QueryHeaderJson(const QueryAnswer& answer);
+nlohmann::ordered_json QueryStatsJson(const search::SearchStats& stats);
 
 }  // namespace georune::service

@@ -1,0 +1,82 @@
+// ClassCountScorer: class-only formulas from the class index (see class_counts.h).
+#include "search/class_counts.h"
+
+#include <algorithm>
+#include <utility>
+
+#include "georune/reason/planner.h"
+#include "georune/reason/scene.h"
+
+namespace georune::search {
+namespace {
+
+using logic::BoundNode;
+using logic::NodeKind;
+
+bool ClassOnlyNode(const BoundNode& n) {
+  if (n.kind == NodeKind::kRelation || n.kind == NodeKind::kCompare) return false;
+  for (const auto& c : n.children) {
+    if (!ClassOnlyNode(*c)) return false;
+  }
+  return true;
+}
+
+void CollectClassAtoms(const BoundNode& n, std::vector<const BoundNode*>* out) {
+  if (n.kind == NodeKind::kClass) out->push_back(&n);
+  for (const auto& c : n.children) CollectClassAtoms(*c, out);
+}
+
+}  // namespace
+
+bool IsClassOnly(const logic::BoundQuery& query) { return ClassOnlyNode(*query.root); }
+
+ClassCountScorer::ClassCountScorer(const logic::BoundQuery& query, const reason::TruthParams& truth,
+                                   uint64_t image_budget, const std::set<std::string>& disabled, int class_count)
+    : query_(query), truth_(truth), image_budget_(image_budget), disabled_(disabled) {
+  applies_ = truth.crisp && IsClassOnly(query);
+  if (!applies_) return;
+  // Two classes are alike when every class atom of the query treats them the same.
+  std::vector<const BoundNode*> atoms;
+  CollectClassAtoms(*query.root, &atoms);
+  std::map<std::vector<bool>, int> types;
+  type_of_class_.resize(class_count);
+  for (int c = 0; c < class_count; ++c) {
+    std::vector<bool> member;
+    for (const BoundNode* a : atoms) {
+      member.push_back(a->any_class || std::binary_search(a->class_ids.begin(), a->class_ids.end(), c));
+    }
+    auto [it, added] = types.emplace(std::move(member), static_cast<int>(representative_.size()));
+    if (added) representative_.push_back(c);
+    type_of_class_[c] = it->second;
+  }
+}
+
+std::optional<Result<double>> ClassCountScorer::Score(const Archive& archive, uint32_t image) {
+  if (!applies_ || static_cast<double>(archive.MinConfidence(image)) < truth_.min_conf) return std::nullopt;
+  archive.ClassCountsOf(image, &counts_);
+  signature_.assign(representative_.size(), 0);
+  for (const auto& cc : counts_) {
+    if (cc.class_id < 0 || cc.class_id >= static_cast<int>(type_of_class_.size())) return std::nullopt;
+    signature_[type_of_class_[cc.class_id]] += cc.count;
+  }
+  ++scored_;
+  auto found = memo_.find(signature_);
+  if (found != memo_.end()) return found->second;
+  // A scene of placeholder entities with the same counts per type (no geometry is read).
+  reason::Scene scene;
+  scene.gsd = 1.0;
+  for (size_t t = 0; t < signature_.size(); ++t) {
+    for (uint32_t k = 0; k < signature_[t]; ++k) {
+      const double x = 4.0 * static_cast<double>(scene.entities.size());
+      scene.entities.push_back(reason::MakeSceneEntity(static_cast<int>(scene.entities.size()), representative_[t],
+                                                       1.0, Corners{x, 0, x + 1, 0, x + 1, 1, x, 1}));
+    }
+  }
+  reason::PlannedEvaluator evaluator(query_, truth_, image_budget_, disabled_);
+  auto score = evaluator.Score(scene, false);
+  ++evaluations_;
+  Result<double> value = score.ok() ? Result<double>(score->value) : Result<double>(score.status());
+  return memo_.emplace(signature_, std::move(value)).first->second;
+}
+
+}  // namespace georune::search
