@@ -31,8 +31,14 @@ void CollectClassAtoms(const BoundNode& n, std::vector<const BoundNode*>* out) {
 bool IsClassOnly(const logic::BoundQuery& query) { return ClassOnlyNode(*query.root); }
 
 ClassCountScorer::ClassCountScorer(const logic::BoundQuery& query, const reason::TruthParams& truth,
-                                   uint64_t image_budget, const std::set<std::string>& disabled, int class_count)
-    : query_(query), truth_(truth), image_budget_(image_budget), disabled_(disabled) {
+                                   uint64_t image_budget, const std::set<std::string>& disabled, int class_count,
+                                   std::chrono::steady_clock::time_point deadline, double budget_seconds)
+    : query_(query),
+      truth_(truth),
+      image_budget_(image_budget),
+      disabled_(disabled),
+      deadline_(deadline),
+      budget_seconds_(budget_seconds) {
   applies_ = truth.crisp && IsClassOnly(query);
   if (!applies_) return;
   // Two classes are alike when every class atom of the query treats them the same.
@@ -73,6 +79,7 @@ std::optional<Result<double>> ClassCountScorer::Score(const Archive& archive, ui
     }
   }
   reason::PlannedEvaluator evaluator(query_, truth_, image_budget_, disabled_);
+  evaluator.SetDeadline(deadline_, budget_seconds_);
   auto score = evaluator.Score(scene, false);
   ++evaluations_;
   Result<double> value = score.ok() ? Result<double>(score->value) : Result<double>(score.status());

@@ -9,6 +9,7 @@
 // or an image whose scores the index does not bound, is left to the per-image search.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -29,9 +30,11 @@ bool IsClassOnly(const logic::BoundQuery& query);
 // Not thread safe: one per thread.
 class ClassCountScorer {
  public:
-  // `query` must outlive the scorer. Applies only to crisp truth.
+  // `query` must outlive the scorer. Applies only to crisp truth. Evaluations stop at
+  // `deadline` (kTooComplex quoting `budget_seconds`), as the per-image search does.
   ClassCountScorer(const logic::BoundQuery& query, const reason::TruthParams& truth, uint64_t image_budget,
-                   const std::set<std::string>& disabled, int class_count);
+                   const std::set<std::string>& disabled, int class_count,
+                   std::chrono::steady_clock::time_point deadline, double budget_seconds);
 
   // The image's score from its class counts; nullopt when the counts do not decide it (soft
   // mode, or an entity of the image may lie below min_conf). Errors as the evaluator's.
@@ -45,6 +48,8 @@ class ClassCountScorer {
   reason::TruthParams truth_;
   uint64_t image_budget_;
   std::set<std::string> disabled_;
+  std::chrono::steady_clock::time_point deadline_;
+  double budget_seconds_;
   bool applies_ = false;
   std::vector<int> type_of_class_;        // class id → type (classes alike for every class atom)
   std::vector<int> representative_;       // type → a class id of that type

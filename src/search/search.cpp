@@ -454,7 +454,10 @@ Result<SearchResponse> Run(const Archive& archive, const logic::BoundQuery& quer
         }
       } merge{evaluator.get(), &top_mu, &plan_stats};
       std::optional<ClassCountScorer> counts;
-      if (use_counts) counts.emplace(query, truth, options.image_budget, options.disabled, archive.ontology().ClassCount());
+      if (use_counts) {
+        counts.emplace(query, truth, options.image_budget, options.disabled, archive.ontology().ClassCount(), deadline,
+                       options.query_budget_seconds);
+      }
       struct CountOnExit {
         std::optional<ClassCountScorer>* counts;
         std::atomic<uint64_t>* into;
