@@ -60,7 +60,7 @@ bool IsExport(const std::string& format) { return format != "json" && format != 
 
 // --format jsonl: one result object per line (the keys of json's results), each explained as it
 // is written, so that a large answer is never held whole; then one line on standard error:
-// {"stats": {…, "ms": search, "output_ms": explaining and writing the rows}}.
+// {"stats": {…, "ms": search, "output_ms": explaining and writing the rows}} (and "plan" with --explain).
 int StreamJsonLines(const Archive& archive, service::QueryAnswer& answer) {
   const auto start = std::chrono::steady_clock::now();
   service::RowExplainer rows(archive, answer);
@@ -75,7 +75,9 @@ int StreamJsonLines(const Archive& archive, service::QueryAnswer& answer) {
   if (std::fflush(stdout) != 0) return ReportError(Status::IoError("could not write the results to standard output (hint: is the disk or pipe full?)"));
   nlohmann::ordered_json stats = service::QueryStatsJson(answer.response.stats);
   stats["output_ms"] = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
-  std::fprintf(stderr, "%s\n", nlohmann::ordered_json{{"stats", stats}}.dump().c_str());
+  nlohmann::ordered_json summary = {{"stats", stats}};
+  if (answer.explain) summary["plan"] = answer.response.plan;
+  std::fprintf(stderr, "%s\n", summary.dump().c_str());
   return 0;
 }
 
