@@ -135,7 +135,7 @@ void Harbor(Scene& s, double density) {
     const double wid = r.Uniform(15, 40);
     const Vec c = s.RandomPoint(0.3 * len);
     if (!s.Add(kHarbor, c, len, wid, a)) continue;
-    const Vec u = Dir(a), v = Dir(a + 90);
+    const Vec v = Dir(a + 90);
     if (r.Bernoulli(0.8)) {  // ships docked alongside, on one or both sides
       const int ships = static_cast<int>(r.Int(1, 8));
       for (int i = 0; i < ships; ++i) {
