@@ -311,7 +311,10 @@ TEST(RandomArchive, ArrangementsPlannedEqualsReferenceThroughTheArchive) {
 TEST(Search, UnknownOptimisationIsAnError) {
   auto q = logic::ParseAndBind("plane(a)", Ontology::Default());
   const std::string dir = MakeTempDir("empty");
-  ASSERT_TRUE(AppendToArchive(dir, Ontology::Default(), {ImageRecord{"x", 0, 0, 0.5, "", {}}}, {false}).ok());
+  ImageRecord empty;
+  empty.id = "x";
+  empty.gsd = 0.5;
+  ASSERT_TRUE(AppendToArchive(dir, Ontology::Default(), {empty}, {false}).ok());
   auto archive = Archive::Open(dir);
   ASSERT_TRUE(archive.ok());
   SearchOptions o;
