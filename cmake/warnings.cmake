@@ -1,5 +1,5 @@
-# Warnings are errors where GEORUNE_WERROR is on (CI: scripts/setup, scripts/build-fuzz, the
-# presets), so the build has none. One known false positive is silenced, narrowly:
+# Warnings are errors where GEORUNE_WERROR is on (CI's release build: scripts/setup, the release
+# preset), so that build has none. One known false positive is silenced, narrowly:
 #
 # GCC 12 reports -Wrestrict on std::string's operator+ and append ("__builtin_memcpy accessing
 # 9223372036854775810 or more bytes … may overlap", at char_traits.h:431) when it inlines them
