@@ -20,21 +20,33 @@ def put(target, name, data):
 
 
 def golden_cases():
-    """(name, [(image, gsd, [(corners, label, difficult)])], [queries]) per golden case."""
-    for path in sorted(glob.glob(os.path.join(root, "tests/golden/*.case"))):
-        images, queries = [], []
-        for line in open(path, encoding="utf-8"):
-            line = line.rstrip("\n")
-            if line.startswith("image:"):
-                parts = line[6:].split()
-                images.append((parts[0], parts[1] if len(parts) > 1 else None, []))
-            elif line.startswith("query:"):
-                queries.append(line[6:].strip())
-            elif images and line and not line.startswith(("#", "options:", "expect")):
-                t = line.split()
-                if len(t) >= 9:
-                    images[-1][2].append(([float(v) for v in t[:8]], t[8], t[9] if len(t) > 9 else "0"))
-        yield os.path.basename(path)[:-5], images, queries
+    """(name, [(image, gsd, [(corners, label, difficult)])], [queries]) per archive record of the
+    golden corpus (tests/golden/<area>/*.test, tests/golden/run.py), with the queries after it."""
+    for path in sorted(glob.glob(os.path.join(root, "tests/golden/*/*.test"))):
+        stem = os.path.relpath(path, os.path.join(root, "tests/golden"))[:-5].replace("/", "_")
+        records, block = [], []
+        for line in open(path, encoding="utf-8").read().split("\n") + [""]:
+            if not line.strip():
+                if block:
+                    records.append(block)
+                block = []
+            elif block or not line.startswith("#"):
+                block.append(line)
+        n, images, queries = 0, None, []
+        for rec in records + [["archive"]]:
+            if rec[0] == "archive":
+                if images:
+                    yield "%s_%d" % (stem, n), images, queries
+                    n += 1
+                images, queries = [], []
+                for line in rec[1:]:
+                    t = line.split()
+                    if t[0] == "image":
+                        images.append((t[1], t[2] if len(t) > 2 else None, []))
+                    elif len(t) >= 9:
+                        images[-1][2].append(([float(v) for v in t[:8]], t[8], t[9] if len(t) > 9 else "0"))
+            elif rec[0].startswith("query") and len(rec) > 1:
+                queries.append(rec[1])
 
 
 bench = [json.loads(l) for l in open(os.path.join(root, "bench/queries/rune-bench.jsonl")) if l.strip()]

@@ -1,7 +1,8 @@
 #include "georune/embed/embedder.h"
 
-#include <cassert>
 #include <cmath>
+
+#include "georune/common/assert.h"
 
 namespace georune::embed {
 
@@ -14,7 +15,7 @@ void L2Normalize(std::vector<float>& v) {
 }
 
 float Dot(const std::vector<float>& a, const std::vector<float>& b) {
-  assert(a.size() == b.size());
+  GEORUNE_ASSERT(a.size() == b.size(), "vectors of one embedding space have one dimension");
   double s = 0;
   for (size_t i = 0; i < a.size(); ++i) s += double(a[i]) * b[i];
   return float(s);

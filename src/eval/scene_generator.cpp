@@ -427,7 +427,7 @@ void TankFarm(Scene& s) {
   const int farms = static_cast<int>(r.Int(1, 3));
   for (int f = 0; f < farms; ++f) {
     const double d = r.Uniform(12, 40), a = s.RandomAngle();
-    const Vec u = Dir(a), v = Dir(a + 90);
+    const Vec v = Dir(a + 90);
     const int rows = static_cast<int>(r.Int(3, 10)), cols = static_cast<int>(r.Int(3, 14));
     const double pitch = d * r.Uniform(1.15, 1.6);
     const Vec start = s.RandomPoint(0.1 * std::min(s.w(), s.h()));

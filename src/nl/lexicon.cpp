@@ -262,7 +262,7 @@ std::string Lower(std::string w) {
 std::optional<std::string> SynsetClass(const std::string& word, const Ontology& ont, const WordNet& wn) {
   for (const auto& base : wn.Morphy(word, WordNetPos::kNoun)) {
     std::vector<uint32_t> senses = wn.Senses(base, WordNetPos::kNoun);
-    if (senses.size() > 1) senses.resize(1);
+    if (senses.size() > 1) senses.erase(senses.begin() + 1, senses.end());
     for (uint32_t s : senses) {
       auto synset = wn.ReadSynset(WordNetPos::kNoun, s);
       if (!synset.ok()) continue;

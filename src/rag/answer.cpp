@@ -260,7 +260,6 @@ ExtractiveAnswer AnswerExtractive(const KnowledgeBase& kb,
   return ans;
 }
 
-#ifdef GEORUNE_HAVE_LLM
 namespace {
 Result<std::string> Chat(llm::ChatClient& client, std::vector<llm::Message> messages,
                          const GenerateOptions& o) {
@@ -300,6 +299,5 @@ Result<std::string> Generate(llm::ChatClient& client, const std::string& prompt,
   GEORUNE_ASSIGN_OR_RETURN(std::string url, llm::ImageDataUrl(image_path));
   return Chat(client, {llm::Message::UserWithImages(prompt, {url})}, options);
 }
-#endif
 
 }  // namespace georune::rag

@@ -51,13 +51,8 @@ Result<Embedders> MakeEmbeddersFor(const KnowledgeBase& kb, EmbedderConfig confi
   return embedders;
 }
 
-#ifdef GEORUNE_HAVE_LLM
 Result<AskResult> Ask(const KnowledgeBase& kb, const Retriever& retriever,
                       const AskRequest& request, llm::ChatClient* client) {
-#else
-Result<AskResult> Ask(const KnowledgeBase& kb, const Retriever& retriever,
-                      const AskRequest& request) {
-#endif
   AskResult result;
   GEORUNE_ASSIGN_OR_RETURN(result.retrieved,
                            retriever.Retrieve({request.question, request.image_path},
@@ -69,7 +64,6 @@ Result<AskResult> Ask(const KnowledgeBase& kb, const Retriever& retriever,
   result.status = result.extractive.status;
   FusedContext fused = FuseExtractive(kb, result.retrieved, request.context_words);
   result.context = fused.text;
-#ifdef GEORUNE_HAVE_LLM
   // The LLM answers single-landmark questions only, from that landmark's chunks; abstentions,
   // ambiguities and lists/superlatives are decided over the records, never generated.
   const bool decided = result.extractive.status != AnswerStatus::kAnswered ||
@@ -95,7 +89,6 @@ Result<AskResult> Ask(const KnowledgeBase& kb, const Retriever& retriever,
     if (result.answer.find(kNoAnswerReply) != std::string::npos) result.status = AnswerStatus::kNotFound;
     return result;
   }
-#endif
   result.answer = result.extractive.answer;
   return result;
 }

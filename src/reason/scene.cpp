@@ -17,7 +17,7 @@ bool ToMilli(double v, __int128* out) {
 
 // The exact centroid of the hull (the formula of PolygonCentroid, in rationals) and twice its area.
 void MakeExact(const ConvexPolygon& hull, SceneEntity* e) {
-  __int128 x[4], y[4];
+  __int128 x[4] = {}, y[4] = {};
   for (int i = 0; i < hull.n; ++i) {
     if (!ToMilli(hull.points[i].x, &x[i]) || !ToMilli(hull.points[i].y, &y[i])) return;
   }

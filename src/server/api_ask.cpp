@@ -65,11 +65,7 @@ void PostAsk(const State& state, const httplib::Request& req, httplib::Response&
   if (!body.ok()) return SendError(res, body.status());
   auto ask = AskRequestFrom(*body);
   if (!ask.ok()) return SendError(res, ask.status());
-#ifdef GEORUNE_HAVE_LLM
   auto answer = rag::Ask(*state.kb->kb, *state.kb->retriever, *ask, nullptr);
-#else
-  auto answer = rag::Ask(*state.kb->kb, *state.kb->retriever, *ask);
-#endif
   if (!answer.ok()) return SendError(res, answer.status());
   SendJson(res, AskJson(*state.kb->kb, *ask, *answer));
 }

@@ -320,7 +320,9 @@ void ExpectMetadata(const Archive& ar, uint32_t first, const std::vector<ImageRe
     EXPECT_EQ(ar.ImagePath(n), images[i].path);
     const Georeference g = ar.GeoreferenceOf(n);
     ASSERT_EQ(g.has_geotransform, images[i].geotransform.has_value()) << i;
-    if (g.has_geotransform) EXPECT_EQ(g.geotransform, *images[i].geotransform);
+    if (g.has_geotransform) {
+      EXPECT_EQ(g.geotransform, *images[i].geotransform);
+    }
     EXPECT_EQ(g.crs_wkt, images[i].crs_wkt);
   }
 }
@@ -362,8 +364,9 @@ TEST(Archive, ImageMetadataRoundTripsAndSurvivesCompaction) {
 TEST(Archive, FrozenV2FixtureLoads) {
   const std::string dir = (fs::path(GEORUNE_TEST_DATA_DIR) / "v2").string();
   if (!fs::exists(dir + "/MANIFEST")) {
-    if (std::getenv("GEORUNE_WRITE_FIXTURE"))
+    if (std::getenv("GEORUNE_WRITE_FIXTURE")) {
       ASSERT_TRUE(AppendToArchive(dir, Ontology::Default(), MakeGeoImages(200, "gx"), {false}).ok());
+    }
     FAIL() << "fixture missing: " << dir;
   }
   auto ar = Archive::Open(dir);

@@ -117,8 +117,11 @@ TEST(Shard, AFailedShardIngestLeavesEveryByte) {
   // And a good ingest lands, with the manifest updated.
   auto ok = AppendToShards(d.path() + "/S", Ontology::Default(), Images(6, 40, "d"), {false});
   ASSERT_TRUE(ok.ok()) << ok.status().message();
+  // (the Result must outlive the loop: ranging over a member of a temporary reads freed memory)
+  auto manifest = ReadShardManifest(d.path() + "/S");
+  ASSERT_TRUE(manifest.ok()) << manifest.status().message();
   uint64_t images = 0;
-  for (const auto& s : ReadShardManifest(d.path() + "/S")->shards) images += s.images;
+  for (const auto& s : manifest->shards) images += s.images;
   EXPECT_EQ(images, 240u);
 }
 

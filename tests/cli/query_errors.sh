@@ -17,11 +17,13 @@ printf 'gsd:0.5\r\n0 0 10 0 10 10 0 10 plane 0\r\n12 0 22 0 22 10 12 10 plane 0\
 
 expect 0 '"image": "P1"' -- "$BIN" query --archive "$tmp/a" --logic "plane(a) AND plane(b)" --format json
 expect 2 "query:1:14: unexpected character '#'" -- "$BIN" query --archive "$tmp/a" --logic "plane(a) AND # ship(b)"
-expect 2 "^" -- "$BIN" query --archive "$tmp/a" --logic "plane(a) AND # ship(b)"
+# The caret stands under the '#', column 14 of the echoed query.
+caret=$'  plane(a) AND # ship(b)\n               ^\n'
+expect 2 "$caret" -- "$BIN" query --archive "$tmp/a" --logic "plane(a) AND # ship(b)"
 expect 2 "unknown predicate 'unicorn'" -- "$BIN" query --archive "$tmp/a" --logic "unicorn(u)"
 expect 2 "give either --logic" -- "$BIN" query --archive "$tmp/a"
 expect 2 "excludes" -- "$BIN" query --archive "$tmp/a" --logic "plane(a)" --top 3 --all
-expect 1 "no" -- "$BIN" query --archive "$tmp/missing" --logic "plane(a)"
+expect 1 "$tmp/missing: no georune archive here (no MANIFEST)" -- "$BIN" query --archive "$tmp/missing" --logic "plane(a)"
 expect 2 "unknown optimisation 'warp'" -- "$BIN" query --archive "$tmp/a" --logic "plane(a)" --disable warp
 # A damaged archive is refused, never read as data.
 seg=$(ls "$tmp/a" | grep -v MANIFEST | head -1)

@@ -188,7 +188,9 @@ TEST(Nms, GreedyPerClassMatchesBruteForce) {
     for (size_t a = 0; a < boxes.size(); ++a)
       for (size_t b = 0; b < boxes.size(); ++b) {
         if (a == b || boxes[a].class_index != boxes[b].class_index) continue;
-        if (is_kept[a] && is_kept[b]) EXPECT_LE(PolygonIoU(boxes[a].corners, boxes[b].corners), 0.45);
+        if (is_kept[a] && is_kept[b]) {
+          EXPECT_LE(PolygonIoU(boxes[a].corners, boxes[b].corners), 0.45);
+        }
       }
     for (size_t d = 0; d < boxes.size(); ++d) {
       if (is_kept[d]) continue;

@@ -339,8 +339,12 @@ void ExpectSameEntities(const ImageRecord& a, const ImageRecord& b, bool scores,
   for (size_t k = 0; k < a.entities.size(); ++k) {
     EXPECT_EQ(a.entities[k].class_id, b.entities[k].class_id);
     EXPECT_EQ(a.entities[k].corners, b.entities[k].corners);  // exact: shortest round-trip text
-    if (scores) EXPECT_EQ(a.entities[k].score, b.entities[k].score);
-    if (difficult) EXPECT_EQ(a.entities[k].difficult, b.entities[k].difficult);
+    if (scores) {
+      EXPECT_EQ(a.entities[k].score, b.entities[k].score);
+    }
+    if (difficult) {
+      EXPECT_EQ(a.entities[k].difficult, b.entities[k].difficult);
+    }
   }
 }
 
@@ -356,7 +360,9 @@ TEST(RoundTrip, DotaLabelsJsonlTask1) {
   for (size_t i = 0; i < images.size(); ++i) {
     ExpectSameEntities(images[i], (*back)[i], false, true);
     EXPECT_EQ(std::isnan(images[i].gsd), std::isnan((*back)[i].gsd));
-    if (!std::isnan(images[i].gsd)) EXPECT_EQ(images[i].gsd, (*back)[i].gsd);
+    if (!std::isnan(images[i].gsd)) {
+      EXPECT_EQ(images[i].gsd, (*back)[i].gsd);
+    }
   }
 
   auto scored = RandomImages(rng, 200, o, true);

@@ -118,7 +118,10 @@ TEST_F(RealDota, EachOptimisationOffChangesNothing) {
       ++compared;
     }
   }
-  EXPECT_GE(compared, 9 * 40 - 5) << refused << " runs refused";
+  // Every optimisation off in turn on every dev formula: each run compared or refused, few refused.
+  const int runs = static_cast<int>(ListOptimizations().size() * DevFormulas().size());
+  EXPECT_EQ(compared + refused, runs);
+  EXPECT_LE(refused, 5) << refused << " of " << runs << " runs refused";
 }
 
 TEST_F(RealDota, WitnessesExplainTheScore) {
@@ -179,11 +182,12 @@ TEST_F(RealDota, TopKIsThePrefixOfAll) {
   for (const auto& [id, f] : DevFormulas()) {
     auto q = logic::ParseAndBind(f, archive_->ontology());
     SearchOptions all, top;
+    all.top_k = 0;  // every image with a score > 0
     top.top_k = 3;
     auto a = search::Run(*archive_, *q, all);
     auto t = search::Run(*archive_, *q, top);
     ASSERT_TRUE(a.ok() && t.ok());
-    ASSERT_EQ(t->results.size(), std::min<size_t>(3, a->results.size() > 10 ? 10 : a->results.size())) << id;
+    ASSERT_EQ(t->results.size(), std::min<size_t>(3, a->results.size())) << id;
     for (size_t i = 0; i < t->results.size(); ++i) EXPECT_EQ(t->results[i].image_id, a->results[i].image_id);
   }
 }
@@ -222,7 +226,7 @@ TEST(RandomArchive, PlannedEqualsReferenceThroughTheArchive) {
   ASSERT_TRUE(AppendToArchive(dir, Ontology::Default(), images, io).ok());
   auto archive = Archive::Open(dir);
   ASSERT_TRUE(archive.ok());
-  int compared = 0;
+  int nonempty = 0;
   for (int it = 0; it < 150; ++it) {
     std::string f = testing::RandomFormula(rng);
     SearchOptions planned, reference;
@@ -232,6 +236,7 @@ TEST(RandomArchive, PlannedEqualsReferenceThroughTheArchive) {
     reference.reference = true;
     auto all = Ranking(**archive, f, planned);
     ExpectSame(all, Ranking(**archive, f, reference), it % 2 == 0, f);
+    nonempty += !all.empty();
     // Top-k by upper bounds is the prefix of the full ranking, ties included.
     for (size_t k : {1, 3, 7}) {
       SearchOptions top = planned;
@@ -244,9 +249,8 @@ TEST(RandomArchive, PlannedEqualsReferenceThroughTheArchive) {
       std::vector<std::pair<std::string, double>> want(all.begin(), all.begin() + std::min(k, all.size()));
       ExpectSame(got, want, true, f + " top " + std::to_string(k));
     }
-    ++compared;
   }
-  EXPECT_EQ(compared, 150);
+  EXPECT_GT(nonempty, 150 / 4) << "the random formulas should often match some image";
   fs::remove_all(dir);
 }
 
@@ -386,7 +390,10 @@ TEST(RandomArchive, ClassCountsEqualReference) {
 TEST(Search, UnknownOptimisationIsAnError) {
   auto q = logic::ParseAndBind("plane(a)", Ontology::Default());
   const std::string dir = MakeTempDir("empty");
-  ASSERT_TRUE(AppendToArchive(dir, Ontology::Default(), {ImageRecord{"x", 0, 0, 0.5, "", {}}}, {false}).ok());
+  ImageRecord empty;
+  empty.id = "x";
+  empty.gsd = 0.5;
+  ASSERT_TRUE(AppendToArchive(dir, Ontology::Default(), {empty}, {false}).ok());
   auto archive = Archive::Open(dir);
   ASSERT_TRUE(archive.ok());
   SearchOptions o;

@@ -5,10 +5,11 @@
 // value or a non-OK Status. Both are cheap to move; neither throws.
 #pragma once
 
-#include <cassert>
 #include <string>
 #include <utility>
 #include <variant>
+
+#include "georune/common/assert.h"
 
 namespace georune {
 
@@ -53,7 +54,7 @@ class [[nodiscard]] Result {
  public:
   Result(T value) : data_(std::move(value)) {}  // NOLINT(google-explicit-constructor)
   Result(Status status) : data_(std::move(status)) {  // NOLINT(google-explicit-constructor)
-    assert(!std::get<Status>(data_).ok() && "a Result cannot hold an OK status without a value");
+    GEORUNE_ASSERT(!std::get<Status>(data_).ok(), "a Result cannot hold an OK status without a value");
   }
 
   bool ok() const { return std::holds_alternative<T>(data_); }

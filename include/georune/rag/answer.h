@@ -29,7 +29,7 @@
 //    name: the retrieved sentence sharing most terms with the question (generic documents).
 // `sources` says where each part of the answer came from.
 //
-// With GEORUNE_HAVE_LLM, FuseWithLlm() and Generate() send chat requests through the shared
+// FuseWithLlm() and Generate() send chat requests through the shared
 // llm::ChatClient (images as base64 data URLs, optional streaming).
 // All functions are thread safe for distinct outputs.
 #pragma once
@@ -46,9 +46,7 @@
 #include "georune/rag/landmark_match.h"
 #include "georune/rag/retrieve.h"
 
-#ifdef GEORUNE_HAVE_LLM
 #include "georune/llm/chat_client.h"
-#endif
 
 namespace georune::rag {
 
@@ -111,7 +109,6 @@ ExtractiveAnswer AnswerExtractive(const KnowledgeBase& kb,
                                   const std::vector<Retrieved>& retrieved, Task task,
                                   std::string_view question, const AnswerOptions& options = {});
 
-#ifdef GEORUNE_HAVE_LLM
 struct GenerateOptions {
   std::string model;
   double temperature = 0;
@@ -126,6 +123,5 @@ Result<std::string> FuseWithLlm(llm::ChatClient& client, const KnowledgeBase& kb
 // The answer to `prompt`, with the image (if any) attached as a base64 data URL.
 Result<std::string> Generate(llm::ChatClient& client, const std::string& prompt,
                              const std::string& image_path, const GenerateOptions& options);
-#endif
 
 }  // namespace georune::rag

@@ -62,9 +62,7 @@ struct AskRequest {
   size_t context_words = 400;
   AnswerOptions answer;  // name threshold, list limit (its filter is retrieve.filter)
   bool llm_fuse = false;
-#ifdef GEORUNE_HAVE_LLM
   GenerateOptions generate;
-#endif
 };
 
 struct AskResult {
@@ -77,13 +75,8 @@ struct AskResult {
   bool generated = false;       // true when the answer came from the LLM
 };
 
-#ifdef GEORUNE_HAVE_LLM
 Result<AskResult> Ask(const KnowledgeBase& kb, const Retriever& retriever,
                       const AskRequest& request, llm::ChatClient* client);
-#else
-Result<AskResult> Ask(const KnowledgeBase& kb, const Retriever& retriever,
-                      const AskRequest& request);
-#endif
 
 // The answer as `georune ask --format json` prints it (without the request's "params"):
 // question, task, answer, status, looked_for, structured, sources, prompt, context, generated,
