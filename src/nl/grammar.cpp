@@ -56,7 +56,10 @@ struct Np {
   bool arranged = false;     // a row or group: `near` relates one member (the last), docs/translation.md
   bool near_adj = false;     // "docked ships": in a with-list, near the head
   bool definite = false;     // "the bridge": the one named before, if any
+  std::vector<std::string> alt;  // "cars or trucks": more classes, one entity of any of them
+  bool nothing = false;          // "nothing": no object, the noun already said
 };
+
 
 // The entities an earlier item named, for "one of them", "the first", "them".
 struct Antecedent {
@@ -93,6 +96,15 @@ std::string Atom(const std::string& name, const std::vector<std::string>& args) 
   std::string s = name + "(";
   for (size_t i = 0; i < args.size(); ++i) s += (i ? ", " : "") + args[i];
   return s + ")";
+}
+
+// The class atom of an NP's entity `v`: "(small_vehicle(c) OR large_vehicle(c))" for "cars or
+// trucks", so that "a bridge without cars or trucks" has neither on it.
+std::string ClassAtom(const Np& np, const std::string& v) {
+  std::string a = Atom(np.cls, {v});
+  if (np.alt.empty()) return a;
+  for (const auto& c : np.alt) a += " OR " + Atom(c, {v});
+  return "(" + a + ")";
 }
 
 class Parser {
@@ -329,6 +341,13 @@ bool Parser::ParseDet(size_t& p, Np* np) {
     return true;
   }
   if (ParseCountDet(p, np)) return true;
+  if (At(p, "nothing")) {  // "a bridge with nothing on it": no object at all
+    np->det = Det::kNo;
+    np->cls = "object";
+    np->nothing = true;
+    ++p;
+    return true;
+  }
   if ((k = Lex(p, LexKind::kNegDet))) {
     np->det = Det::kNo;
     p += k;
@@ -437,6 +456,12 @@ bool Parser::ParsePronounRelation(size_t& p, std::string* rel, bool* swap) const
   }
   const LexEntry* hit = nullptr;
   size_t k = Lex(q, LexKind::kPronounRel, &hit);
+  if (!k && near_verb) {  // "with ships docked": near it
+    *rel = "near";
+    *swap = false;
+    p = q;
+    return true;
+  }
   if (!k) return false;
   *rel = near_verb && hit->value == "on" ? "near" : hit->value;
   *swap = false;
@@ -482,7 +507,7 @@ void Parser::RelateNegated(Np* head, const std::string& rel, bool swap, Np& obj,
   }
   for (const auto& hv : head->vars) {
     std::vector<std::string> body;
-    for (const auto& c : obj.vars) body.push_back(Atom(obj.cls, {c}));
+    for (const auto& c : obj.vars) body.push_back(ClassAtom(obj, c));
     for (auto& c : obj.own) body.push_back(c);
     for (auto& c : obj.closed) body.push_back(c);
     if (!obj.obj_conj.empty()) {
@@ -503,7 +528,7 @@ void Parser::RelateNegated(Np* head, const std::string& rel, bool swap, Np& obj,
 // related to each of the head's variables; obj_first: relation(object, head).
 void Parser::RelateCounted(Np* head, const std::string& rel, bool obj_first, Np& obj) {
   for (const auto& hv : head->vars) {
-    std::vector<std::string> body = {Atom(obj.cls, {obj.vars[0]})};
+    std::vector<std::string> body = {ClassAtom(obj, obj.vars[0])};
     for (auto& c : obj.own) body.push_back(c);
     body.push_back(obj_first ? Atom(rel, {obj.vars[0], hv}) : Atom(rel, {hv, obj.vars[0]}));
     head->closed.push_back("exists" + obj.count_op + std::to_string(obj.count) + " " + obj.vars[0] + ": " +
@@ -620,7 +645,7 @@ std::string Parser::Realize(Np& np, bool closed_scope) {
   if (np.det == Det::kSome || np.det == Det::kAnyNeg) {
     std::vector<std::string> own_class;
     if (!np.ref) {
-      for (const auto& v : np.vars) own_class.push_back(Atom(np.cls, {v}));
+      for (const auto& v : np.vars) own_class.push_back(ClassAtom(np, v));
     }
     if (np.vars.size() >= 2) {
       for (auto& c : np.obj_conj) conj.push_back(c);
@@ -638,7 +663,7 @@ std::string Parser::Realize(Np& np, bool closed_scope) {
     return Exists(vars, conj);
   }
   const std::string& x = np.vars[0];
-  std::vector<std::string> body = {Atom(np.cls, {x})};
+  std::vector<std::string> body = {ClassAtom(np, x)};
   for (auto& c : np.own) body.push_back(c);
   for (auto& c : np.closed) body.push_back(c);
   if (np.det == Det::kCount) {
@@ -648,7 +673,7 @@ std::string Parser::Realize(Np& np, bool closed_scope) {
     if (np.count_hi >= 0) {
       std::string y = NewVar(np.cls);
       std::string lo = "exists>=" + std::to_string(np.count) + " " + x + ": " + JoinAnd(body);
-      std::vector<std::string> body2 = {Atom(np.cls, {y})};
+      std::vector<std::string> body2 = {ClassAtom(np, y)};
       for (size_t i = 1; i < body.size(); ++i) {
         std::string b = body[i];
         // rename x to y in simple atoms
@@ -682,7 +707,7 @@ std::string Parser::Realize(Np& np, bool closed_scope) {
   if (cons.empty()) return "";
   // english.md: "every X is ..." also asks for at least one X (no vacuous truth)
   std::string y = NewVar(np.cls);
-  return "(exists " + y + ": " + Atom(np.cls, {y}) + ") AND (forall " + x + ": " + Atom(np.cls, {x}) + " -> " +
+  return "(exists " + y + ": " + ClassAtom(np, y) + ") AND (forall " + x + ": " + ClassAtom(np, x) + " -> " +
          (cons.size() > 1 ? "(" + JoinAnd(cons) + ")" : JoinAnd(cons)) + ")";
 }
 
@@ -715,9 +740,17 @@ bool Parser::ParseNp(size_t& p, Np* np, int depth) {
     if (Lex(p, LexKind::kNearVerb)) np->near_adj = true;
     ++p;
   }
-  if (!ParseNoun(p, &np->cls, &np->plural)) {
+  if (!np->nothing && !ParseNoun(p, &np->cls, &np->plural)) {
     p = start;
     return false;
+  }
+  while (At(p, "or") || Phrase(p, "and or")) {  // "cars or trucks": one entity of either class
+    size_t r = p + (At(p, "or") ? 1 : 2);
+    std::string alt;
+    bool plural = false;
+    if (!ParseNoun(r, &alt, &plural)) break;
+    np->alt.push_back(alt);
+    p = r;
   }
   int nvars = np->det == Det::kSome || np->det == Det::kAnyNeg ? std::max(1, np->n) : 1;
   if (np->det == Det::kCount && np->count_op == "=" && np->count == 0) np->det = Det::kNo;
@@ -844,7 +877,7 @@ bool Parser::ParseMetric(size_t& p, Np* np, int depth) {
       // "more than 100 m from any harbor": no harbor within that distance
       static const std::map<std::string, std::string> kNeg = {{">", "<="}, {">=", "<"}, {"<", ">="}, {"<=", ">"}};
       for (const auto& hv : np->vars) {
-        std::vector<std::string> body = {Atom(obj.cls, {obj.vars[0]})};
+        std::vector<std::string> body = {ClassAtom(obj, obj.vars[0])};
         body.push_back("distance(" + hv + ", " + obj.vars[0] + ") " + kNeg.at(op) + " " + num);
         np->closed.push_back(Not(Exists({obj.vars[0]}, body)));
       }
@@ -1278,7 +1311,7 @@ bool Parser::ParseModifierBody(size_t& p, Np* np, int depth) {
           std::vector<std::string> cons;
           for (auto& c : obj.own) cons.push_back(c);
           cons.push_back(swap ? Atom(rel, {ov, hv}) : Atom(rel, {hv, ov}));
-          np->closed.push_back("forall " + ov + ": " + Atom(obj.cls, {ov}) + " -> " +
+          np->closed.push_back("forall " + ov + ": " + ClassAtom(obj, ov) + " -> " +
                                (cons.size() > 1 ? "(" + JoinAnd(cons) + ")" : cons[0]));
         }
       }
@@ -1339,7 +1372,7 @@ bool Parser::ParseItem(size_t& p, std::string* out, std::vector<std::string>* he
   if (np.det == Det::kSome && np.n > 4 && np.obj_conj.empty() && np.own.empty() && np.links.empty() &&
       np.closed.empty()) {
     // "a dozen planes": exists>=12 (the same answers as twelve distinct variables)
-    *out = "exists>=" + std::to_string(np.n) + " x: " + Atom(np.cls, {"x"});
+    *out = "exists>=" + std::to_string(np.n) + " x: " + ClassAtom(np, "x");
     heads->clear();
   } else {
     *out = Realize(np, false);
@@ -1393,6 +1426,7 @@ size_t Parser::StartOfRequest() {
     }
     ++p;
   }
+  if (p > 0 && At(p, ",")) ++p;  // "show me: planes, helicopters"
   used_vars_.clear();
   return p;
 }
@@ -1476,7 +1510,7 @@ bool GrammarKnows(const std::string& w) {
       "board", "top", "large", "big", "cover", "covers", "covering", "size", "surface", "whose", "having", "has",
       "have", "empty", "vacant", "unoccupied", "isolated", "lone", "solitary", "free", "lacking", "does", "do",
       "never", "separate", "different", "distinct", "individual", "measuring", "spaced", "up", "fewer", "plus",
-      "else", "alternatively", "as", "well", "along", "while", "whereas", "but", "also", "there", "we", "from"};
+      "else", "alternatively", "as", "well", "nothing", "along", "while", "whereas", "but", "also", "there", "we", "from"};
   return k.count(w) > 0;
 }
 

@@ -255,11 +255,14 @@ TEST(English, HrrsdOntologyIsUsed) {
   EXPECT_EQ(msg.find("did you mean t_junction"), std::string::npos) << msg;
 }
 
-TEST(English, EverydayPhrasings) {
+// The share of a JSON Lines set ("text", gold "logic") that translates to the gold's normal
+// form, a stricter test than `translate --eval`'s crisp answers (any archive); the misses are
+// printed.
+double NormalFormAccuracy(const std::string& relative, int min_total) {
   // absolute (GEORUNE_TEST_DATA_DIR is tests/nl/data): __FILE__ is relative under ccache's base_dir
-  std::string path = std::string(GEORUNE_TEST_DATA_DIR) + "/../../../bench/queries/english-everyday.jsonl";
+  std::string path = std::string(GEORUNE_TEST_DATA_DIR) + "/../../../" + relative;
   std::ifstream in(path);
-  ASSERT_TRUE(in) << path;
+  EXPECT_TRUE(in) << path;
   auto tr = MakeTranslator({}).value();
   int right = 0, total = 0;
   std::string failures, line;
@@ -275,10 +278,22 @@ TEST(English, EverydayPhrasings) {
                   "\n     gold " + j["logic"].get<std::string>() + "\n";
     }
   }
-  EXPECT_GE(total, 100);
-  EXPECT_GE(right, total * 95 / 100) << right << "/" << total << "\n" << failures;
-  std::printf("everyday phrasings: %d/%d\n%s", right, total, failures.c_str());
+  EXPECT_GE(total, min_total) << path;
+  std::printf("%s: %d/%d\n%s", relative.c_str(), right, total, failures.c_str());
+  return total ? static_cast<double>(right) / total : 0.0;
 }
+
+TEST(English, EverydayPhrasings) {
+  EXPECT_GE(NormalFormAccuracy("bench/queries/english-everyday.jsonl", 100), 0.95);
+}
+
+// Written to english.md by someone other than the grammar's author, after it: the acceptance
+// bar of the hidden everyday set (90 %).
+TEST(English, EverydayPhrasingsSecondSet) {
+  EXPECT_GE(NormalFormAccuracy("bench/queries/english-everyday-2.jsonl", 120), 0.90);
+}
+
+TEST(English, RuneBench) { EXPECT_GE(NormalFormAccuracy("bench/queries/rune-bench.jsonl", 49), 0.95); }
 
 }  // namespace
 }  // namespace georune::nl
