@@ -153,7 +153,9 @@ class Parser {
   bool ParseRelation(size_t& p, std::string* rel, bool* swap, bool near_verb) const;
   bool ParseWith(size_t& p, Np* np, int depth);
   bool ParseMetric(size_t& p, Np* np, int depth);
-  bool ParsePronounRelation(size_t& p, std::string* rel, bool* swap) const;
+  void AddEmpty(Np* np);
+  bool ParsePronounRelation(size_t& p, std::string* rel, bool* swap);
+  bool NpFollows(size_t p);
   void Relate(Np* head, const std::string& rel, bool swap, Np& obj);
   void RelateNegated(Np* head, const std::string& rel, bool swap, Np& obj, bool far_any);
   void RelateCounted(Np* head, const std::string& rel, bool obj_first, Np& obj);
@@ -438,7 +440,7 @@ bool Parser::ParseRelation(size_t& p, std::string* rel, bool* swap, bool near_ve
 
 // "on it", "next to it", "nearby", "inside", "to its left" ...: the relation of an object to the
 // head of a with-phrase; `swap` false means relation(object, head).
-bool Parser::ParsePronounRelation(size_t& p, std::string* rel, bool* swap) const {
+bool Parser::ParsePronounRelation(size_t& p, std::string* rel, bool* swap) {
   size_t q = p;
   bool near_verb = false;
   while (Lex(q, LexKind::kLink) || Lex(q, LexKind::kNearVerb) || At(q, "passing")) {
@@ -462,7 +464,7 @@ bool Parser::ParsePronounRelation(size_t& p, std::string* rel, bool* swap) const
     p = q;
     return true;
   }
-  if (!k) return false;
+  if (!k || NpFollows(q + k)) return false;  // "near the first", "near a harbor": a relation to that
   *rel = near_verb && hit->value == "on" ? "near" : hit->value;
   *swap = false;
   p = q + k;
@@ -484,6 +486,20 @@ void AddObject(Np* head, Np& obj, const std::string& realized) {
   for (const auto& v : obj.vars) head->obj_vars.push_back(v);
   for (const auto& v : obj.obj_vars) head->obj_vars.push_back(v);
   head->obj_conj.push_back(realized);
+}
+
+// Whether a noun phrase starts at p (a probe: nothing is kept).
+bool Parser::NpFollows(size_t p) {
+  for (const char* back : {"them", "those", "these", "one of", "the first", "the second", "the third", "the last"}) {
+    if (Phrase(p, back)) return true;  // a reference, even before its antecedent is known
+  }
+  std::set<std::string> vars = used_vars_;
+  std::map<std::string, std::string> classes = var_cls_;
+  Np probe;
+  bool found = ParseNp(p, &probe, 6);
+  used_vars_ = std::move(vars);
+  var_cls_ = std::move(classes);
+  return found;
 }
 
 void Parser::Relate(Np* head, const std::string& rel, bool swap, Np& obj) {
@@ -571,6 +587,20 @@ void Parser::Grow(Np* np, int n) {
     }
     list->insert(list->end(), copies.begin(), copies.end());
   }
+}
+
+// "a harbor with a dozen ships": more than four plain entities are counted (exists>=N, the same
+// answers) rather than named one variable each. True when `obj` became such a count.
+bool CountIfMany(Np& obj) {
+  if (obj.det != Det::kSome || obj.ref || obj.vars.size() <= 4 || !obj.own.empty() || !obj.links.empty() ||
+      !obj.closed.empty() || !obj.obj_conj.empty() || obj.arranged) {
+    return false;
+  }
+  obj.det = Det::kCount;
+  obj.count_op = ">=";
+  obj.count = static_cast<long>(obj.vars.size());
+  obj.vars.resize(1);
+  return true;
 }
 
 // Whether "in a row", "next to each other", "apart" can apply: to a number of entities, a
@@ -768,19 +798,22 @@ bool Parser::ParseNp(size_t& p, Np* np, int depth) {
       np->closed.push_back(Not(Exists({o}, {Atom(np->cls, {o}), Atom("near", {o, hv})})));
     }
   }
-  if (empty) {
-    // "an empty bridge": no object at all in the relation the head has with its contents
-    for (const auto& hv : np->vars) {
-      std::string o = NewVar("object");
-      np->closed.push_back(Not(Exists({o}, {Atom("object", {o}), Atom(ContentRelation(np->cls), {o, hv})})));
-    }
-  }
+  if (empty) AddEmpty(np);
   while (true) {  // modifiers; a comma before one changes nothing ("ships, near a harbor")
     size_t q = At(p, ",") ? p + 1 : p;
     if (!ParseModifier(q, np, depth)) break;
     p = q;
   }
   return true;
+}
+
+// "an empty bridge", "a bridge that is empty": no object at all in the relation the head has
+// with its contents (english.md).
+void Parser::AddEmpty(Np* np) {
+  for (const auto& hv : np->vars) {
+    std::string o = NewVar("object");
+    np->closed.push_back(Not(Exists({o}, {Atom("object", {o}), Atom(ContentRelation(np->cls), {o, hv})})));
+  }
 }
 
 bool Parser::ParseMetric(size_t& p, Np* np, int depth) {
@@ -904,11 +937,11 @@ void Parser::ApplyWith(Np* np, std::vector<Np>& pending, const std::string& rel,
       if (negative_lead && obj.det == Det::kNo) *ok = false;
       obj.det = Det::kSome;
       RelateNegated(np, rel, !swap, obj, false);
+    } else if (CountIfMany(obj) || obj.det == Det::kCount) {
+      RelateCounted(np, rel, !swap, obj);
     } else if (obj.det == Det::kSome || obj.det == Det::kAnyNeg) {
       obj.det = Det::kSome;
       Relate(np, rel, !swap, obj);
-    } else if (obj.det == Det::kCount) {
-      RelateCounted(np, rel, !swap, obj);
     } else {
       *ok = false;
     }
@@ -923,15 +956,20 @@ bool Parser::ParseWith(size_t& p, Np* np, int depth) {
   size_t q = p;
   size_t k;
   bool negative_lead = false, and_no = false;
-  if ((k = Phrase(q, "without")) || (k = Phrase(q, "free of")) || (k = Phrase(q, "free from")) ||
+  // "and with", "but without" continue the head's own list only (not an object's: "a harbor
+  // without ships but with cranes")
+  bool head = depth == 0;
+  if ((head && ((k = Phrase(q, "and without")) || (k = Phrase(q, "but without")))) || (k = Phrase(q, "without")) ||
+      (k = Phrase(q, "free of")) || (k = Phrase(q, "free from")) ||
       (k = Phrase(q, "devoid of")) || (k = Phrase(q, "that does not have")) ||
       (k = Phrase(q, "which does not have")) || (k = Phrase(q, "that do not have")) ||
       (k = Phrase(q, "that not have")) || (k = Phrase(q, "which do not have")) || (k = Phrase(q, "lacking"))) {
     negative_lead = true;
-  } else if ((k = Phrase(q, "and no")) || (k = Phrase(q, "but no"))) {
-    and_no = true;
-    --k;  // keep "no" for the determiner
-  } else if (!((k = Phrase(q, "with")) || (k = Phrase(q, "having")) || (k = Phrase(q, "that has")) ||
+  } else if ((k = Phrase(q, "and no")) || (k = Phrase(q, "but no")) || (k = Phrase(q, "no"))) {
+    and_no = true;  // "a bridge, no cars on it": only with the relation written
+    --k;            // keep "no" for the determiner
+  } else if (!((head && ((k = Phrase(q, "and with")) || (k = Phrase(q, "but with")))) || (k = Phrase(q, "with")) ||
+               (k = Phrase(q, "where there are")) || (k = Phrase(q, "where there is")) || (k = Phrase(q, "having")) || (k = Phrase(q, "that has")) ||
                (k = Phrase(q, "that have")) || (k = Phrase(q, "which has")) || (k = Phrase(q, "which have")) ||
                (k = Phrase(q, "has")) || (k = Phrase(q, "have")))) {
     return false;
@@ -1036,12 +1074,7 @@ bool Parser::ParseArrangement(size_t& p, Np* np) {
   if ((At(r, "parallel") || At(r, "perpendicular")) && !At(r + 1, "to") && !At(r + 1, "with") &&
       (np->vars.size() >= 2 || !np->numbered)) {
     // "two ships docked parallel", "two of them parallel": to each other
-    Np probe;
-    size_t z = r + 1;
-    std::set<std::string> saved = used_vars_;
-    bool object_follows = ParseNp(z, &probe, 6);
-    used_vars_ = saved;
-    if (!object_follows) {
+    if (!NpFollows(r + 1)) {
       np->pair_rels.push_back(t_[r]);
       p = r + 1;
       return true;
@@ -1248,6 +1281,11 @@ bool Parser::ParseModifierBody(size_t& p, Np* np, int depth) {
       break;
     }
   }
+  if (q > p && !negated && (At(q, "empty") || At(q, "vacant") || At(q, "unoccupied")) && np->det == Det::kSome) {
+    AddEmpty(np);  // "a bridge that is empty"
+    p = q + 1;
+    return true;
+  }
   // a relative clause may also start with a verb of having: "that has no ships near it"
   if (q > p && (At(q, "has") || At(q, "have") || At(q, "with"))) {
     size_t r = q;
@@ -1319,6 +1357,8 @@ bool Parser::ParseModifierBody(size_t& p, Np* np, int depth) {
       obj.det = Det::kSome;
       Relate(np, rel, swap, obj);
     }
+  } else if (CountIfMany(obj)) {
+    RelateCounted(np, rel, swap, obj);  // "near a dozen cars"
   } else if (obj.det == Det::kSome) {
     // Propagate containment: "A next to B on C" means both on C.
     std::vector<std::string> extra;
@@ -1376,7 +1416,12 @@ bool Parser::ParseItem(size_t& p, std::string* out, std::vector<std::string>* he
     heads->clear();
   } else {
     *out = Realize(np, false);
-    if (out->empty()) return false;  // "every ship" with nothing said of it
+    if (out->empty() && np.det == Det::kEvery) {  // "find every ship": the images with ships
+      np.det = Det::kSome;
+      *heads = np.vars;
+      *out = Realize(np, false);
+    }
+    if (out->empty()) return false;
     // the entities left free, for a later "the X", "one of them"
     if (!heads->empty()) {
       named_.emplace(np.cls, np.vars[0]);
@@ -1466,6 +1511,21 @@ Result<std::string> Parser::Run(std::string_view english) {
       }
       disjuncts.back().push_back(Atom(vars.size() == 2 ? "near" : "clustered", vars));
       q += k;
+    } else if (heads.size() >= 2) {
+      // "a pool and a court within 200 m of each other": the distance between the items
+      Np items;
+      items.det = Det::kSome;
+      items.numbered = true;
+      for (const auto& h : heads) {
+        if (h.size() == 1) items.vars.push_back(h[0]);
+      }
+      items.n = static_cast<int>(items.vars.size());
+      size_t r = q;
+      if (items.vars.size() == heads.size() && inner.ParseMetric(r, &items, 0) && !items.pair_metrics.empty() &&
+          items.links.empty() && items.closed.empty() && inner.Finish(items)) {
+        for (auto& m : items.own) disjuncts.back().push_back(m);
+        q = r;
+      }
     }
     if (q >= trimmed.size()) break;
     if (inner.At(q, ",") && (inner.Phrase(q + 1, "and") || inner.Phrase(q + 1, "or"))) ++q;

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstring>
 #include <deque>
 #include <map>
 #include <mutex>
@@ -15,6 +16,16 @@
 
 namespace georune::nl {
 namespace {
+// Whether a noun (phrase) is written in the plural: "ships", "tennis courts", not "bus", "gas",
+// "glass" (irregular plurals come through WordNet::Morphy).
+bool LooksPlural(const std::string& w) {
+  auto ends = [&](const char* suffix) {
+    size_t n = std::strlen(suffix);
+    return w.size() > n && w.compare(w.size() - n, n, suffix) == 0;
+  };
+  return ends("s") && !ends("ss") && !ends("us") && !ends("is");
+}
+
 
 using K = LexKind;
 
@@ -351,7 +362,7 @@ std::optional<NounMatch> MatchTypo(const Tokens& t, size_t p, const Ontology& on
     });
     if (typo) {
       size_t tab = typo->find('\t');
-      return NounMatch{typo->substr(0, tab), len, w.back() == 's', typo->substr(tab + 1)};
+      return NounMatch{typo->substr(0, tab), len, LooksPlural(w), typo->substr(tab + 1)};
     }
   }
   return std::nullopt;
@@ -384,8 +395,8 @@ std::optional<NounMatch> MatchNoun(const Tokens& t, size_t p, const Ontology& on
   const size_t max_len = std::min<size_t>(5, t.size() - p);
   for (size_t len = max_len; len >= 1; --len) {  // the ontology's own words, longest first
     std::string w = Join(t, p, len);
-    if (len == 1 && IsObjectWord(w)) return NounMatch{"object", 1, w.back() == 's', ""};
-    if (auto set = ont.Resolve(w)) return NounMatch{set->name, len, w.back() == 's', ""};
+    if (len == 1 && IsObjectWord(w)) return NounMatch{"object", 1, LooksPlural(w), ""};
+    if (auto set = ont.Resolve(w)) return NounMatch{set->name, len, LooksPlural(w), ""};
   }
   if (wn == nullptr) return MatchTypo(t, p, ont, nullptr);
   static WordNetCache cache;
@@ -398,7 +409,7 @@ std::optional<NounMatch> MatchNoun(const Tokens& t, size_t p, const Ontology& on
       }
       return SynsetClass(w, ont, *wn);
     });
-    if (cls) return NounMatch{*cls, len, w.back() == 's', ""};
+    if (cls) return NounMatch{*cls, len, LooksPlural(w), ""};
   }
   return MatchTypo(t, p, ont, wn);
 }

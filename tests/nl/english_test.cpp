@@ -190,6 +190,68 @@ TEST(English, EveryAllEachAskForOne) {
   }
 }
 
+TEST(English, EveryAloneIsTheImagesWithOne) {
+  EXPECT_MEANS("find every ship", "ship(s)");
+  EXPECT_MEANS("show all the tennis courts", "tennis_court(t)");
+}
+
+// Where english.md is silent (docs/translation.md, "Where the spec is silent").
+TEST(English, PartitivesAndReferences) {
+  // a count keeps the others, distinct by logic.md §3
+  EXPECT_MEANS("at least four ships, one of them near a bridge",
+               "ship(s) AND bridge(b) AND near(s, b) AND exists>=3 x: ship(x)");
+  EXPECT_MEANS("a harbor with four docked ships, two of them parallel",
+               "harbor(h) AND ship(a) AND ship(b) AND ship(c) AND ship(d) AND near(a, h) AND near(b, h) AND "
+               "near(c, h) AND near(d, h) AND parallel(a, b)");
+  EXPECT_MEANS("three storage tanks and a truck near one of them",
+               "storage_tank(a) AND storage_tank(b) AND storage_tank(c) AND large_vehicle(t) AND near(t, a)");
+  EXPECT_MEANS("two ships and no crane near the last",
+               "ship(a) AND ship(b) AND NOT exists c: container_crane(c) AND near(c, b)");
+  // "them": each of them, but a row or group is near something when one member is
+  EXPECT_MEANS("two planes and a helicopter to their left",
+               "plane(a) AND plane(b) AND helicopter(h) AND left_of(h, a) AND left_of(h, b)");
+  EXPECT_MEANS("three tennis courts in a row and a pool next to them",
+               "tennis_court(a) AND tennis_court(b) AND tennis_court(c) AND aligned(a, b, c) AND "
+               "clustered(a, b, c) AND swimming_pool(p) AND near(p, c)");
+  EXPECT_MEANS("a ship near a bridge and a roundabout north of the bridge",
+               "ship(s) AND bridge(b) AND near(s, b) AND roundabout(r) AND above(r, b)");
+  EXPECT_MEANS("a truck and a car both on a bridge",
+               "large_vehicle(t) AND small_vehicle(c) AND bridge(b) AND on(t, b) AND on(c, b)");
+  // no antecedent: refused, not guessed
+  Refusal("a truck near one of them");
+  Refusal("a truck near the first");
+}
+
+TEST(English, ListsAlternativesAndArrangementsAfterTheNoun) {
+  // each item after "with" takes the relation written after it or a later item, else the default
+  EXPECT_MEANS("a bridge with two cars and a truck on it",
+               "bridge(b) AND small_vehicle(v) AND small_vehicle(w) AND large_vehicle(t) AND on(v, b) AND "
+               "on(w, b) AND on(t, b)");
+  EXPECT_MEANS("a track with a tennis court and a pool nearby",
+               "ground_track_field(t) AND tennis_court(c) AND near(c, t) AND swimming_pool(p) AND near(p, t)");
+  EXPECT_MEANS("a harbor with three docked ships and two cranes",
+               "harbor(h) AND ship(a) AND ship(b) AND ship(c) AND near(a, h) AND near(b, h) AND near(c, h) AND "
+               "container_crane(x) AND container_crane(y) AND near(x, h) AND near(y, h)");
+  EXPECT_MEANS("a harbor with cranes but without ships",
+               "harbor(h) AND container_crane(c) AND near(c, h) AND NOT exists s: ship(s) AND near(s, h)");
+  EXPECT_MEANS("an airport with planes and no helicopters",
+               "airport(a) AND plane(p) AND on(p, a) AND NOT exists h: helicopter(h)");
+  // "X or Y" without a determiner: one entity of either class; negated, neither
+  EXPECT_MEANS("a bridge without cars or trucks",
+               "bridge(b) AND NOT exists v: (small_vehicle(v) OR large_vehicle(v)) AND on(v, b)");
+  EXPECT_MEANS("images without ships or planes", "NOT exists x: ship(x) OR plane(x)");
+  EXPECT_MEANS("a bridge with nothing on it", "bridge(b) AND NOT exists x: object(x) AND on(x, b)");
+  EXPECT_MEANS("a bridge that is empty", "bridge(b) AND NOT exists x: object(x) AND on(x, b)");
+  EXPECT_MEANS("a tennis court row of three",
+               "tennis_court(a) AND tennis_court(b) AND tennis_court(c) AND aligned(a, b, c) AND clustered(a, b, c)");
+  EXPECT_MEANS("two ships docked parallel at a harbor",
+               "harbor(h) AND ship(a) AND ship(b) AND near(a, h) AND near(b, h) AND parallel(a, b)");
+  EXPECT_MEANS("a harbor with a dozen ships", "harbor(h) AND exists>=12 s: ship(s) AND near(s, h)");
+  EXPECT_MEANS("a pool and a tennis court within 200 m of each other",
+               "swimming_pool(p) AND tennis_court(t) AND distance(p, t) <= 200 m");
+  EXPECT_MEANS("a bus", "large_vehicle(b)");  // not a plural
+}
+
 TEST(English, PunctuationCaseSpellingFiller) {
   const char* gold = "ship(s) AND harbor(h) AND near(s, h)";
   for (const char* q : {"Ships, near a harbour.", "SHIPS NEAR A HARBOR", "ships near a harbour!",
@@ -218,6 +280,8 @@ TEST(English, RefusesWordsOutsideTheOntologyNamingThem) {
   EXPECT_EQ(lots.find("'lots'"), std::string::npos) << lots;
   EXPECT_EQ(lots.find("harbor"), std::string::npos) << lots;
   EXPECT_EQ(lots.find("plane"), std::string::npos) << lots;
+  std::string lots_alone = Refusal("lots");
+  EXPECT_EQ(lots_alone.find("did you mean"), std::string::npos) << lots_alone;
   std::string shps = Refusal("shps near a harbor");
   EXPECT_NE(shps.find("'shps'"), std::string::npos) << shps;
   EXPECT_NE(shps.find("ship"), std::string::npos) << shps;  // offered, not assumed
