@@ -292,6 +292,17 @@ bool Parser::ParseCountDet(size_t& p, Np* np) {
       return true;
     }
   }
+  {  // "three or four ships", "one or two helicopters": between
+    size_t q = p;
+    if (ParseNumber(q, &a) && At(q, "or") && (++q, ParseNumber(q, &b)) && b > a) {
+      np->det = Det::kCount;
+      np->count_op = ">=";
+      np->count = a;
+      np->count_hi = b;
+      p = q;
+      return true;
+    }
+  }
   const LexEntry* hit = nullptr;
   size_t k = Lex(p, LexKind::kCountDet, &hit);
   if (k) {
@@ -350,7 +361,7 @@ bool Parser::ParseDet(size_t& p, Np* np) {
     ++p;
     return true;
   }
-  if ((k = Lex(p, LexKind::kNegDet))) {
+  if ((k = Lex(p, LexKind::kNegDet)) || (k = Phrase(p, "neither"))) {  // "neither planes nor helicopters"
     np->det = Det::kNo;
     p += k;
     if (At(p, "other")) ++p;
@@ -774,8 +785,8 @@ bool Parser::ParseNp(size_t& p, Np* np, int depth) {
     p = start;
     return false;
   }
-  while (At(p, "or") || Phrase(p, "and or")) {  // "cars or trucks": one entity of either class
-    size_t r = p + (At(p, "or") ? 1 : 2);
+  while (At(p, "or") || At(p, "nor") || Phrase(p, "and or")) {  // "cars or trucks": one entity of either class
+    size_t r = p + (Phrase(p, "and or") ? 2 : 1);
     std::string alt;
     bool plural = false;
     if (!ParseNoun(r, &alt, &plural)) break;
@@ -831,7 +842,8 @@ bool Parser::ParseMetric(size_t& p, Np* np, int depth) {
            {"with a length", "length"}, {"with a width of", "width"}, {"with a width", "width"},
            {"having an area of", "area"}, {"having a length of", "length"}, {"of area", "area"},
            {"of length", "length"}, {"whose area is", "area"}, {"whose length is", "length"},
-           {"with a size of", "area"}, {"covering", "area"}, {"that covers", "area"}, {"with a surface of", "area"},
+           {"with a size of", "area"}, {"with a diameter of", "width"}, {"with a diameter", "width"},
+           {"of diameter", "width"}, {"whose diameter is", "width"}, {"covering", "area"}, {"that covers", "area"}, {"with a surface of", "area"},
            {"with a surface area of", "area"}, {"has an area of", "area"}, {"has a length of", "length"}}) {
     size_t k = Phrase(q, ph);
     if (k) {
@@ -879,7 +891,8 @@ bool Parser::ParseMetric(size_t& p, Np* np, int depth) {
     if (!measure.empty() && measure != "length") return false;
     measure = "length";
     q += k;
-  } else if ((k = Phrase(q, "wide")) || (k = Phrase(q, "in width")) || (k = Phrase(q, "across"))) {
+  } else if ((k = Phrase(q, "wide")) || (k = Phrase(q, "in width")) || (k = Phrase(q, "across")) ||
+             (k = Phrase(q, "in diameter"))) {
     measure = "width";
     q += k;
   } else if ((k = Phrase(q, "in area")) || (k = Phrase(q, "in size")) || (k = Phrase(q, "large")) ||
@@ -1570,7 +1583,7 @@ bool GrammarKnows(const std::string& w) {
       "board", "top", "large", "big", "cover", "covers", "covering", "size", "surface", "whose", "having", "has",
       "have", "empty", "vacant", "unoccupied", "isolated", "lone", "solitary", "free", "lacking", "does", "do",
       "never", "separate", "different", "distinct", "individual", "measuring", "spaced", "up", "fewer", "plus",
-      "else", "alternatively", "as", "well", "nothing", "along", "while", "whereas", "but", "also", "there", "we", "from"};
+      "else", "alternatively", "as", "well", "nothing", "neither", "nor", "diameter", "along", "while", "whereas", "but", "also", "there", "we", "from"};
   return k.count(w) > 0;
 }
 

@@ -138,7 +138,7 @@ void AddQuantities(std::vector<LexEntry>& e) {
   AddRows(e, K::kVague, {
       {"a pair of", "=", 2}, {"a couple of", "=", 2}, {"pair of", "=", 2}, {"couple of", "=", 2},
       {"a couple", "=", 2}, {"a trio of", "=", 3}, {"a dozen", "=", 12}, {"both", "=", 2}, {"twin", "=", 2},
-      {"a few", ">=", 3}, {"few", ">=", 3}, {"several", ">=", 3}, {"many", ">=", 10}, {"lots of", ">=", 10},
+      {"a few", ">=", 3}, {"few", ">=", 3}, {"a handful of", ">=", 3}, {"several", ">=", 3}, {"many", ">=", 10}, {"lots of", ">=", 10},
       {"a lot of", ">=", 10}, {"plenty of", ">=", 10}, {"numerous", ">=", 10}, {"loads of", ">=", 10},
       {"dozens of", ">=", 10}, {"a large number of", ">=", 10}, {"tons of", ">=", 10},
       {"hundreds of", ">=", 100}, {"multiple", ">=", 2}, {"a number of", ">=", 3}, {"some", ">=", 1}});
@@ -177,7 +177,8 @@ void AddGlue(std::vector<LexEntry>& e) {
       "that", "which", "who", "is", "are", "was", "were", "be", "being", "located", "situated", "positioned",
       "placed", "lying", "lies", "lie", "sitting", "sits", "sit", "standing", "stands", "stand", "parked", "found",
       "seen", "visible", "appearing", "appears", "directly", "immediately", "just", "both", "all", "each", "also",
-      "built", "set", "resting", "stationed", "waiting", "arranged", "lined"});
+      "built", "set", "resting", "stationed", "waiting", "arranged", "lined", "sailing", "passing", "driving",
+      "moving", "traveling", "travelling", "cruising", "floating", "going", "heading"});
   AddWords(e, K::kNearVerb, {"docked", "moored", "berthed", "anchored", "tied", "tied up"});
   AddWords(e, K::kPreamble, {
       "show", "me", "find", "search", "for", "look", "looking", "give", "retrieve", "get", "list", "return",
