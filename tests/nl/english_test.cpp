@@ -306,6 +306,24 @@ TEST(English, LlmPromptFollowsTheSameConventions) {
   EXPECT_NE(hrrsd.find("Q: every ship is near a harbor"), std::string::npos);
 }
 
+// Every few-shot example of the LLM prompt is what the built-in grammar gives: the two
+// translators follow one set of conventions.
+TEST(English, LlmFewShotsAgreeWithTheGrammar) {
+  std::string prompt = LlmSystemPrompt(Ont());
+  int examples = 0;
+  for (size_t q = prompt.find("\nQ: "); q != std::string::npos; q = prompt.find("\nQ: ", q + 1)) {
+    size_t q_end = prompt.find('\n', q + 1);
+    std::string english = prompt.substr(q + 4, q_end - q - 4);
+    const std::string lead = "A: {\"formula\": \"";
+    ASSERT_EQ(prompt.compare(q_end + 1, lead.size(), lead), 0) << english;
+    size_t f = q_end + 1 + lead.size();
+    std::string formula = prompt.substr(f, prompt.find("\"}", f) - f);
+    EXPECT_EQ(Builtin(english), Nf(formula)) << english;
+    ++examples;
+  }
+  EXPECT_GE(examples, 20);
+}
+
 TEST(English, HrrsdOntologyIsUsed) {
   auto hrrsd = Ontology::BuiltIn("hrrsd");
   ASSERT_TRUE(hrrsd.ok());
