@@ -811,7 +811,15 @@ bool Parser::ParseNp(size_t& p, Np* np, int depth) {
   }
   if (empty) AddEmpty(np);
   while (true) {  // modifiers; a comma before one changes nothing ("ships, near a harbor")
-    size_t q = At(p, ",") ? p + 1 : p;
+    size_t q = p;
+    if (At(p, ",")) {
+      // an object's modifiers end at a comma ("a bridge with no cars, near a harbor"), but for
+      // "..., two of them parallel"
+      Np probe = *np;
+      size_t r = p + 1;
+      if (depth > 0 && !ParsePartitive(r, &probe, depth)) break;
+      q = p + 1;
+    }
     if (!ParseModifier(q, np, depth)) break;
     p = q;
   }
@@ -1047,6 +1055,8 @@ bool Parser::ParseWith(size_t& p, Np* np, int depth) {
     if (explicit_rel) {
       ApplyWith(np, pending, rel, swap, negative_lead, &ok);
       if (!ok) return false;
+      // "without any cars on it and a swimming pool near it": the negation ended with its relation
+      if (negative_lead && At(q, "and") && (At(q + 1, "a") || At(q + 1, "an"))) negative_lead = false;
     }
     first = false;
     size_t c = q;  // the list goes on after "and" or ","
