@@ -161,6 +161,7 @@ class Parser {
   void RelateCounted(Np* head, const std::string& rel, bool obj_first, Np& obj);
   std::string Realize(Np& np, bool closed_scope);
   bool Finish(Np& np);
+  bool Dock(Np& np);
   bool ParseItem(size_t& p, std::string* out, std::vector<std::string>* heads);
   size_t StartOfRequest();
   size_t EndOfRequest() const;
@@ -631,10 +632,24 @@ bool ArrangementAtoms(const std::string& g, const std::vector<std::string>& vars
   return true;
 }
 
+// "docked ships" outside a with-list: near a harbor of their own (false when the ontology has
+// no harbor: the word cannot be placed).
+bool Parser::Dock(Np& np) {
+  np.near_adj = false;
+  auto harbor = ont_.Resolve("harbor");
+  if (!harbor || np.det == Det::kEvery) return false;
+  std::string h = NewVar(harbor->name);
+  for (const auto& v : np.vars) np.links.push_back(Atom("near", {v, h}));
+  np.obj_vars.push_back(h);
+  np.obj_conj.push_back(Atom(harbor->name, {h}));
+  return true;
+}
+
 // Applies pending arrangements and pairwise relations once the NP's variables are final. An
 // arrangement of a bare noun names three entities for a row or alignment, two otherwise
 // ("cars in a row", "planes next to each other"). False when an arrangement cannot hold.
 bool Parser::Finish(Np& np) {
+  if (np.near_adj && !Dock(np)) return false;
   bool pending = !np.groups.empty() || !np.pair_rels.empty() || !np.pair_metrics.empty();
   if (np.det == Det::kAnyNeg && pending) np.det = Det::kSome;
   if (np.det == Det::kCount && pending) {
@@ -1042,9 +1057,11 @@ bool Parser::ParseWith(size_t& p, Np* np, int depth) {
       q = item_start;
       break;
     }
+    bool docked = obj.near_adj;  // "with three docked ships": near the head, not a harbor of their own
+    obj.near_adj = false;
     if (!Finish(obj)) return false;
     if (obj.det == Det::kSome) list_prev = {obj.cls, obj.vars, obj.arranged};
-    if (!explicit_rel && obj.near_adj) {  // "with three docked ships": near the head
+    if (!explicit_rel && docked) {
       std::vector<Np> alone;
       alone.push_back(std::move(obj));
       ApplyWith(np, alone, "near", false, negative_lead, &ok);

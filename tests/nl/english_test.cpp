@@ -250,6 +250,9 @@ TEST(English, ListsAlternativesAndArrangementsAfterTheNoun) {
   EXPECT_MEANS("a pool and a tennis court within 200 m of each other",
                "swimming_pool(p) AND tennis_court(t) AND distance(p, t) <= 200 m");
   EXPECT_MEANS("a bus", "large_vehicle(b)");  // not a plural
+  EXPECT_MEANS("docked ships", "ship(s) AND harbor(h) AND near(s, h)");
+  EXPECT_MEANS("a bridge with no cars, near a harbor",
+               "bridge(b) AND harbor(h) AND near(b, h) AND NOT exists c: small_vehicle(c) AND on(c, b)");
 }
 
 TEST(English, PunctuationCaseSpellingFiller) {
