@@ -156,6 +156,7 @@ class Parser {
   void AddEmpty(Np* np);
   bool ParsePronounRelation(size_t& p, std::string* rel, bool* swap);
   bool NpFollows(size_t p);
+  bool NextListItem(size_t& q) const;
   void Relate(Np* head, const std::string& rel, bool swap, Np& obj);
   void RelateNegated(Np* head, const std::string& rel, bool swap, Np& obj, bool far_any);
   void RelateCounted(Np* head, const std::string& rel, bool obj_first, Np& obj);
@@ -282,28 +283,22 @@ bool Parser::ParseNoun(size_t& p, std::string* cls, bool* plural) {
 // "N or more", "N+" (normalised to "N or more"), "N or fewer".
 bool Parser::ParseCountDet(size_t& p, Np* np) {
   long a = 0, b = 0;
+  auto between = [&](size_t q) {
+    np->det = Det::kCount;
+    np->count_op = ">=";
+    np->count = a;
+    np->count_hi = b;
+    p = q;
+    return true;
+  };
   for (const char* lead : {"between", "from"}) {
     size_t q = p + 1;
     if (At(p, lead) && ParseNumber(q, &a) && (At(q, "and") || At(q, "to")) && (++q, ParseNumber(q, &b))) {
-      np->det = Det::kCount;
-      np->count_op = ">=";
-      np->count = a;
-      np->count_hi = b;
-      p = q;
-      return true;
+      return between(q);
     }
   }
-  {  // "three or four ships", "one or two helicopters": between
-    size_t q = p;
-    if (ParseNumber(q, &a) && At(q, "or") && (++q, ParseNumber(q, &b)) && b > a) {
-      np->det = Det::kCount;
-      np->count_op = ">=";
-      np->count = a;
-      np->count_hi = b;
-      p = q;
-      return true;
-    }
-  }
+  size_t r = p;  // "three or four ships", "one or two helicopters": between
+  if (ParseNumber(r, &a) && At(r, "or") && (++r, ParseNumber(r, &b)) && b > a) return between(r);
   const LexEntry* hit = nullptr;
   size_t k = Lex(p, LexKind::kCountDet, &hit);
   if (k) {
@@ -964,6 +959,16 @@ bool Parser::ParseMetric(size_t& p, Np* np, int depth) {
   return true;
 }
 
+// Moves q past the "," or "and" (or both) after a list item; false when neither follows.
+bool Parser::NextListItem(size_t& q) const {
+  size_t c = q;
+  if (At(c, ",")) ++c;
+  if (At(c, "and")) ++c;
+  if (c == q) return false;
+  q = c;
+  return true;
+}
+
 // Relates each pending with-object to the head (`rel` from object to head unless `swap`), and
 // empties `pending`; *ok false when one cannot be ("without no ships").
 void Parser::ApplyWith(Np* np, std::vector<Np>& pending, const std::string& rel, bool swap, bool negative_lead,
@@ -1039,11 +1044,7 @@ bool Parser::ParseWith(size_t& p, Np* np, int depth) {
       AddObject(np, obj, Realize(obj, false));
       q = z;
       first = false;
-      size_t c = q;
-      if (At(c, ",")) ++c;
-      if (At(c, "and")) ++c;
-      if (c == q) break;
-      q = c;
+      if (!NextListItem(q)) break;
       continue;
     }
     rel = content;
@@ -1076,11 +1077,7 @@ bool Parser::ParseWith(size_t& p, Np* np, int depth) {
       if (negative_lead && At(q, "and") && (At(q + 1, "a") || At(q + 1, "an"))) negative_lead = false;
     }
     first = false;
-    size_t c = q;  // the list goes on after "and" or ","
-    if (At(c, ",")) ++c;
-    if (At(c, "and")) ++c;
-    if (c == q) break;
-    q = c;
+    if (!NextListItem(q)) break;
   }
   ApplyWith(np, pending, content, false, negative_lead, &ok);
   if (!ok) return false;
