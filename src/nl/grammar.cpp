@@ -726,11 +726,7 @@ std::string Parser::Realize(Np& np, bool closed_scope) {
       std::string lo = "exists>=" + std::to_string(np.count) + " " + x + ": " + JoinAnd(body);
       std::vector<std::string> body2 = {ClassAtom(np, y)};
       for (size_t i = 1; i < body.size(); ++i) {
-        std::string b = body[i];
-        // rename x to y in simple atoms
-        std::string pat = "(" + x;
-        for (size_t pos; (pos = b.find(pat)) != std::string::npos;) b.replace(pos, pat.size(), "(" + y);
-        body2.push_back(b);
+        body2.push_back(Rename(body[i], x, y));
       }
       std::string hi = "exists<=" + std::to_string(np.count_hi) + " " + y + ": " + JoinAnd(body2);
       q = "(" + lo + ") AND (" + hi + ")";
