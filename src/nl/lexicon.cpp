@@ -189,7 +189,7 @@ void AddGlue(std::vector<LexEntry>& e) {
       "all", "some", "the", "locate", "see", "can", "you", "shots", "views", "view", "frames", "am", "an", "a",
       "could", "let", "us", "see", "do", "we", "where", "whose", "one", "ones", "imagery", "areas", "area",
       "places", "locations", "regions", "tell", "about", "interested", "searching", "spots", "anything", "to",
-      "spot", "detect", "identify", "check", "please"});
+      "spot", "detect", "identify", "check", "please", "how", "what"});
   AddWords(e, K::kTrailer, {
       "in the image", "in an image", "in the picture", "in the scene", "in the same image", "in one image",
       "in it", "visible", "present", "in view", "in the photo", "in the images", "in the scenes",

@@ -49,6 +49,8 @@ TEST(Normaliser, CasePunctuationHyphensSpellingsSymbolsFiller) {
   EXPECT_EQ(Normalise("100m from a 2000m2 tank"), (Tokens{"100", "m", "from", "a", "2000", "m2", "tank"}));
   EXPECT_EQ(Normalise("there's an aeroplane"), (Tokens{"there", "is", "an", "airplane"}));
   EXPECT_EQ(Normalise(", ,a ship,"), (Tokens{"a", "ship"}));
+  EXPECT_EQ(Normalise("a ship. a harbor?"), (Tokens{"a", "ship", ",", "a", "harbor"}));
+  EXPECT_EQ(Normalise("longer than 2.5 m."), (Tokens{"longer", "than", "2.5", "m"}));
 }
 
 TEST(Lexicon, LongestMatchOfOneKind) {
