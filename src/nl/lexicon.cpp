@@ -72,11 +72,13 @@ void AddRelations(std::vector<LexEntry>& e) {
       {"on", "on"}, {"in", "on"}, {"inside", "on"}, {"inside of", "on"}, {"within", "on"}, {"on top of", "on"},
       {"upon", "on"}, {"atop", "on"}, {"onto", "on"}, {"in the middle of", "on"}, {"at the center of", "on"},
       {"in the center of", "on"}, {"enclosed by", "on"}, {"enclosed in", "on"}, {"contained in", "on"},
-      {"surrounded by", "on"}, {"encircled by", "on"}, {"ringed by", "on"}, {"enclosed within", "on"},
+      {"enclosed within", "on"},
+      // what surrounds may be one ring (a track) or many things (cars): near holds for both
+      {"surrounded by", "near"}, {"encircled by", "near"}, {"ringed by", "near"}, {"surrounding", "near"},
+      {"encircling", "near"}, {"surrounds", "near"},
       {"on the surface of", "on"}, {"across", "on"}, {"over", "on"}, {"crossing over", "on"},
       {"containing", "on", 0, true}, {"contains", "on", 0, true}, {"contain", "on", 0, true},
-      {"enclosing", "on", 0, true}, {"surrounding", "on", 0, true}, {"encircling", "on", 0, true},
-      {"encloses", "on", 0, true}, {"surrounds", "on", 0, true},
+      {"enclosing", "on", 0, true}, {"encloses", "on", 0, true},
       {"overlapping", "overlaps"}, {"overlapping with", "overlaps"}, {"overlaps", "overlaps"},
       {"overlaps with", "overlaps"}, {"overlap", "overlaps"}, {"overlap with", "overlaps"},
       {"intersecting", "overlaps"}, {"intersecting with", "overlaps"}, {"intersects", "overlaps"},
@@ -178,7 +180,7 @@ void AddGlue(std::vector<LexEntry>& e) {
       "placed", "lying", "lies", "lie", "sitting", "sits", "sit", "standing", "stands", "stand", "parked", "found",
       "seen", "visible", "appearing", "appears", "directly", "immediately", "just", "both", "all", "each", "also",
       "built", "set", "resting", "stationed", "waiting", "arranged", "lined", "sailing", "passing", "driving",
-      "moving", "traveling", "travelling", "cruising", "floating", "going", "heading"});
+      "moving", "traveling", "travelling", "cruising", "floating", "going", "heading", "landed", "parking"});
   AddWords(e, K::kNearVerb, {"docked", "moored", "berthed", "anchored", "tied", "tied up"});
   AddWords(e, K::kPreamble, {
       "show", "me", "find", "search", "for", "look", "looking", "give", "retrieve", "get", "list", "return",
