@@ -632,7 +632,7 @@ bool ArrangementAtoms(const std::string& g, const std::vector<std::string>& vars
 bool Parser::Dock(Np& np) {
   np.near_adj = false;
   auto harbor = ont_.Resolve("harbor");
-  if (!harbor || np.det == Det::kEvery) return false;
+  if (!harbor) return false;
   std::string h = NewVar(harbor->name);
   for (const auto& v : np.vars) np.links.push_back(Atom("near", {v, h}));
   np.obj_vars.push_back(h);
@@ -1334,6 +1334,11 @@ bool Parser::ParseModifierBody(size_t& p, Np* np, int depth) {
       p = r;
       return true;
     }
+  }
+  if (near_verb && q > p && !negated && (q == t_.size() || At(q, ",") || At(q, "and") || At(q, "but"))) {
+    np->near_adj = true;  // "all ships are docked": near a harbor (Dock)
+    p = q;
+    return true;
   }
   std::string rel;
   bool swap = false;

@@ -164,7 +164,8 @@ void AddQuantities(std::vector<LexEntry>& e) {
       {"a minimum of", ">="}, {"minimum", ">="}, {"less than", "<"}, {"fewer than", "<"}, {"under", "<"},
       {"below", "<"}, {"smaller than", "<"}, {"shorter than", "<"}, {"narrower than", "<"},
       {"at most", "<="}, {"no more than", "<="}, {"not more than", "<="}, {"up to", "<="},
-      {"a maximum of", "<="}, {"maximum", "<="}, {"no greater than", "<="}, {"within", "<="}});
+      {"a maximum of", "<="}, {"maximum", "<="}, {"no greater than", "<="}, {"within", "<="},
+      {"further than", ">"}, {"farther than", ">"}, {"closer than", "<"}, {"nearer than", "<"}});
   AddRows(e, K::kUnit, {
       {"m", "m"}, {"meter", "m"}, {"meters", "m"}, {"km", "km"}, {"kilometer", "km"}, {"kilometers", "km"},
       {"px", "px"}, {"pixel", "px"}, {"pixels", "px"}, {"m2", "m2", 0, true}, {"sq m", "m2", 0, true},
