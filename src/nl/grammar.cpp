@@ -559,13 +559,14 @@ void Parser::RelateCounted(Np* head, const std::string& rel, bool obj_first, Np&
   }
 }
 
-// `f` with every whole-word occurrence of variable `from` renamed `to`.
+// `f` with every argument occurrence of variable `from` ("(a, b)", "(a)") renamed `to`; units
+// ("100 m") and quantified variables are left alone.
 std::string Rename(const std::string& f, const std::string& from, const std::string& to) {
-  auto ident = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; };
   std::string out;
   for (size_t i = 0; i < f.size();) {
-    bool whole = f.compare(i, from.size(), from) == 0 && (i == 0 || !ident(f[i - 1])) &&
-                 (i + from.size() >= f.size() || !ident(f[i + from.size()]));
+    size_t e = i + from.size();
+    bool whole = f.compare(i, from.size(), from) == 0 && i > 0 && (f[i - 1] == '(' || f[i - 1] == ' ') &&
+                 e < f.size() && (f[e] == ')' || f[e] == ',');
     if (whole) {
       out += to;
       i += from.size();

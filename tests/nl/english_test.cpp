@@ -253,6 +253,10 @@ TEST(English, ListsAlternativesAndArrangementsAfterTheNoun) {
                "swimming_pool(p) AND tennis_court(t) AND distance(p, t) <= 200 m");
   EXPECT_MEANS("a bus", "large_vehicle(b)");  // not a plural
   EXPECT_MEANS("docked ships", "ship(s) AND harbor(h) AND near(s, h)");
+  // a relation said before the arrangement holds for every entity the arrangement adds
+  EXPECT_MEANS("cars on a bridge in a row",
+               "bridge(b) AND small_vehicle(x) AND small_vehicle(y) AND small_vehicle(z) AND aligned(x, y, z) AND "
+               "clustered(x, y, z) AND on(x, b) AND on(y, b) AND on(z, b)");
   EXPECT_MEANS("a bridge with no cars, near a harbor",
                "bridge(b) AND harbor(h) AND near(b, h) AND NOT exists c: small_vehicle(c) AND on(c, b)");
 }
