@@ -16,7 +16,6 @@
 // Every word must be consumed by some rule; otherwise the translation fails naming the words
 // it could not place.
 #include <algorithm>
-#include <cctype>
 #include <charconv>
 #include <map>
 #include <optional>
