@@ -51,6 +51,20 @@ struct Np {
   std::vector<std::string> groups;   // pending arrangements: row | aligned | clustered
   std::vector<std::string> pair_rels;     // pending pairwise relations ("parallel to each other")
   std::vector<std::string> pair_metrics;  // e.g. "distance(%1, %2) < 30 m"
+  bool ref = false;          // names entities of an earlier item ("one of them", "the first"): no class atoms
+  bool arranged = false;     // a row or group: `near` relates one member (the last), docs/translation.md
+  bool near_adj = false;     // "docked ships": in a with-list, near the head
+  bool definite = false;     // "the bridge": the one named before, if any
+  std::vector<std::string> alt;  // "cars or trucks": more classes, one entity of any of them
+  bool nothing = false;          // "nothing": no object, the noun already said
+};
+
+
+// The entities an earlier item named, for "one of them", "the first", "them".
+struct Antecedent {
+  std::string cls;
+  std::vector<std::string> vars;
+  bool arranged = false;
 };
 
 std::string JoinAnd(const std::vector<std::string>& parts) {
@@ -83,6 +97,15 @@ std::string Atom(const std::string& name, const std::vector<std::string>& args) 
   return s + ")";
 }
 
+// The class atom of an NP's entity `v`: "(small_vehicle(c) OR large_vehicle(c))" for "cars or
+// trucks", so that "a bridge without cars or trucks" has neither on it.
+std::string ClassAtom(const Np& np, const std::string& v) {
+  std::string a = Atom(np.cls, {v});
+  if (np.alt.empty()) return a;
+  for (const auto& c : np.alt) a += " OR " + Atom(c, {v});
+  return "(" + a + ")";
+}
+
 class Parser {
  public:
   Parser(const Tokens& toks, const Ontology& ontology, const WordNet* wordnet)
@@ -108,6 +131,7 @@ class Parser {
   void Mark(size_t p) { furthest_ = std::max(furthest_, p); }
 
   std::string NewVar(const std::string& cls);
+  std::string FreshVar(const std::string& cls);
   bool ParseNumber(size_t& p, long* n) const;
   bool ParseReal(size_t& p, double* v) const;
   bool ParseUnit(size_t& p, std::string* unit, bool* area) const;
@@ -118,15 +142,26 @@ class Parser {
   bool ParseModifier(size_t& p, Np* np, int depth);
   bool ParseModifierBody(size_t& p, Np* np, int depth);
   bool ParseArrangement(size_t& p, Np* np);
+  bool ParseRowOf(size_t& p, Np* np);
+  bool ParsePartitive(size_t& p, Np* np, int depth);
+  bool ParseReference(size_t& p, Np* np) const;
+  void RefTo(Np* np, const std::vector<std::string>& picked) const;
+  static void RefTo(Np* np, const Antecedent& ante, const std::vector<std::string>& picked);
+  void Grow(Np* np, int n);
+  void ApplyWith(Np* np, std::vector<Np>& group, const std::string& rel, bool swap, bool negative_lead, bool* ok);
   bool ParseRelation(size_t& p, std::string* rel, bool* swap, bool near_verb) const;
   bool ParseWith(size_t& p, Np* np, int depth);
   bool ParseMetric(size_t& p, Np* np, int depth);
-  bool ParsePronounRelation(size_t& p, std::string* rel, bool* swap) const;
+  void AddEmpty(Np* np);
+  bool ParsePronounRelation(size_t& p, std::string* rel, bool* swap);
+  bool NpFollows(size_t p);
+  bool NextListItem(size_t& q) const;
   void Relate(Np* head, const std::string& rel, bool swap, Np& obj);
   void RelateNegated(Np* head, const std::string& rel, bool swap, Np& obj, bool far_any);
   void RelateCounted(Np* head, const std::string& rel, bool obj_first, Np& obj);
   std::string Realize(Np& np, bool closed_scope);
   bool Finish(Np& np);
+  bool Dock(Np& np);
   bool ParseItem(size_t& p, std::string* out, std::vector<std::string>* heads);
   size_t StartOfRequest();
   size_t EndOfRequest() const;
@@ -137,9 +172,18 @@ class Parser {
   const WordNet* wn_;  // null: no WordNet plurals or synonyms
   std::set<std::string> used_vars_;
   size_t furthest_ = 0;
+  Antecedent ante_;  // the head of the previous item (empty when it named no entities)
+  std::map<std::string, std::string> named_;    // class → the first free entity of it, for "the X"
+  std::map<std::string, std::string> var_cls_;  // variable → class it was made for
 };
 
 std::string Parser::NewVar(const std::string& cls) {
+  std::string v = FreshVar(cls);
+  var_cls_[v] = cls;
+  return v;
+}
+
+std::string Parser::FreshVar(const std::string& cls) {
   std::string first(1, cls.empty() ? 'x' : cls[0]);
   if (!(first[0] >= 'a' && first[0] <= 'z')) first = "x";
   if (!used_vars_.count(first)) {
@@ -238,17 +282,22 @@ bool Parser::ParseNoun(size_t& p, std::string* cls, bool* plural) {
 // "N or more", "N+" (normalised to "N or more"), "N or fewer".
 bool Parser::ParseCountDet(size_t& p, Np* np) {
   long a = 0, b = 0;
+  auto between = [&](size_t q) {
+    np->det = Det::kCount;
+    np->count_op = ">=";
+    np->count = a;
+    np->count_hi = b;
+    p = q;
+    return true;
+  };
   for (const char* lead : {"between", "from"}) {
     size_t q = p + 1;
     if (At(p, lead) && ParseNumber(q, &a) && (At(q, "and") || At(q, "to")) && (++q, ParseNumber(q, &b))) {
-      np->det = Det::kCount;
-      np->count_op = ">=";
-      np->count = a;
-      np->count_hi = b;
-      p = q;
-      return true;
+      return between(q);
     }
   }
+  size_t r = p;  // "three or four ships", "one or two helicopters": between
+  if (ParseNumber(r, &a) && At(r, "or") && (++r, ParseNumber(r, &b)) && b > a) return between(r);
   const LexEntry* hit = nullptr;
   size_t k = Lex(p, LexKind::kCountDet, &hit);
   if (k) {
@@ -300,7 +349,14 @@ bool Parser::ParseDet(size_t& p, Np* np) {
     return true;
   }
   if (ParseCountDet(p, np)) return true;
-  if ((k = Lex(p, LexKind::kNegDet))) {
+  if (At(p, "nothing")) {  // "a bridge with nothing on it": no object at all
+    np->det = Det::kNo;
+    np->cls = "object";
+    np->nothing = true;
+    ++p;
+    return true;
+  }
+  if ((k = Lex(p, LexKind::kNegDet)) || (k = Phrase(p, "neither"))) {  // "neither planes nor helicopters"
     np->det = Det::kNo;
     p += k;
     if (At(p, "other")) ++p;
@@ -365,6 +421,7 @@ bool Parser::ParseDet(size_t& p, Np* np) {
   }
   if ((k = Lex(p, LexKind::kArticle, &hit))) {
     np->det = hit->phrase == "any" ? Det::kAnyNeg : Det::kSome;  // kAnyNeg: "any" (meaning depends on context)
+    np->definite = hit->phrase == "the" || hit->phrase == "the same";
     np->n = 1;
     p += k;
     if (At(p, "other")) ++p;
@@ -389,7 +446,7 @@ bool Parser::ParseRelation(size_t& p, std::string* rel, bool* swap, bool near_ve
 
 // "on it", "next to it", "nearby", "inside", "to its left" ...: the relation of an object to the
 // head of a with-phrase; `swap` false means relation(object, head).
-bool Parser::ParsePronounRelation(size_t& p, std::string* rel, bool* swap) const {
+bool Parser::ParsePronounRelation(size_t& p, std::string* rel, bool* swap) {
   size_t q = p;
   bool near_verb = false;
   while (Lex(q, LexKind::kLink) || Lex(q, LexKind::kNearVerb) || At(q, "passing")) {
@@ -407,20 +464,55 @@ bool Parser::ParsePronounRelation(size_t& p, std::string* rel, bool* swap) const
   }
   const LexEntry* hit = nullptr;
   size_t k = Lex(q, LexKind::kPronounRel, &hit);
-  if (!k) return false;
+  if (!k && near_verb) {  // "with ships docked": near it
+    *rel = "near";
+    *swap = false;
+    p = q;
+    return true;
+  }
+  if (!k || NpFollows(q + k)) return false;  // "near the first", "near a harbor": a relation to that
   *rel = near_verb && hit->value == "on" ? "near" : hit->value;
   *swap = false;
   p = q + k;
   return true;
 }
 
-void Parser::Relate(Np* head, const std::string& rel, bool swap, Np& obj) {
-  // obj is a kSome NP already finished: its vars and conjuncts move into the head's objects.
+// The variables of `np` that a relation `rel` ties: all of them, except that a row or group
+// (or "them" for all of one) is near something when one member is (the last one).
+std::vector<std::string> Members(const Np& np, const std::string& rel) {
+  bool group = np.arranged || !np.groups.empty();
+  if (rel == "near" && group && np.vars.size() > 1) return {np.vars.back()};
+  return np.vars;
+}
+
+// Moves a finished kSome object's variables and conjuncts into the head (a reference to an
+// earlier item's entities brings none).
+void AddObject(Np* head, Np& obj, const std::string& realized) {
+  if (obj.ref) return;
   for (const auto& v : obj.vars) head->obj_vars.push_back(v);
   for (const auto& v : obj.obj_vars) head->obj_vars.push_back(v);
-  head->obj_conj.push_back(Realize(obj, false));
-  for (const auto& hv : head->vars) {
-    for (const auto& ov : obj.vars) {
+  head->obj_conj.push_back(realized);
+}
+
+// Whether a noun phrase starts at p (a probe: nothing is kept).
+bool Parser::NpFollows(size_t p) {
+  for (const char* back : {"them", "those", "these", "one of", "the first", "the second", "the third", "the last"}) {
+    if (Phrase(p, back)) return true;  // a reference, even before its antecedent is known
+  }
+  std::set<std::string> vars = used_vars_;
+  std::map<std::string, std::string> classes = var_cls_;
+  Np probe;
+  bool found = ParseNp(p, &probe, 6);
+  used_vars_ = std::move(vars);
+  var_cls_ = std::move(classes);
+  return found;
+}
+
+void Parser::Relate(Np* head, const std::string& rel, bool swap, Np& obj) {
+  // obj is a kSome NP already finished: its vars and conjuncts move into the head's objects.
+  AddObject(head, obj, obj.ref ? "" : Realize(obj, false));
+  for (const auto& hv : Members(*head, rel)) {
+    for (const auto& ov : Members(obj, rel)) {
       head->links.push_back(swap ? Atom(rel, {ov, hv}) : Atom(rel, {hv, ov}));
     }
   }
@@ -429,9 +521,15 @@ void Parser::Relate(Np* head, const std::string& rel, bool swap, Np& obj) {
 void Parser::RelateNegated(Np* head, const std::string& rel, bool swap, Np& obj, bool far_any) {
   // "not near any harbor" → NOT exists h: harbor(h) AND near(s, h)
   // "far from any vehicle" → NOT exists v: vehicle(v) AND NOT far(v, t)
+  if (obj.ref) {  // "not near them": not near any of them
+    for (const auto& hv : head->vars) {
+      for (const auto& ov : obj.vars) head->closed.push_back("NOT " + (swap ? Atom(rel, {ov, hv}) : Atom(rel, {hv, ov})));
+    }
+    return;
+  }
   for (const auto& hv : head->vars) {
     std::vector<std::string> body;
-    for (const auto& c : obj.vars) body.push_back(Atom(obj.cls, {c}));
+    for (const auto& c : obj.vars) body.push_back(ClassAtom(obj, c));
     for (auto& c : obj.own) body.push_back(c);
     for (auto& c : obj.closed) body.push_back(c);
     if (!obj.obj_conj.empty()) {
@@ -452,12 +550,64 @@ void Parser::RelateNegated(Np* head, const std::string& rel, bool swap, Np& obj,
 // related to each of the head's variables; obj_first: relation(object, head).
 void Parser::RelateCounted(Np* head, const std::string& rel, bool obj_first, Np& obj) {
   for (const auto& hv : head->vars) {
-    std::vector<std::string> body = {Atom(obj.cls, {obj.vars[0]})};
+    std::vector<std::string> body = {ClassAtom(obj, obj.vars[0])};
     for (auto& c : obj.own) body.push_back(c);
     body.push_back(obj_first ? Atom(rel, {obj.vars[0], hv}) : Atom(rel, {hv, obj.vars[0]}));
     head->closed.push_back("exists" + obj.count_op + std::to_string(obj.count) + " " + obj.vars[0] + ": " +
                            JoinAnd(body));
   }
+}
+
+// `f` with every argument occurrence of variable `from` ("(a, b)", "(a)") renamed `to`; units
+// ("100 m") and quantified variables are left alone.
+std::string Rename(const std::string& f, const std::string& from, const std::string& to) {
+  std::string out;
+  for (size_t i = 0; i < f.size();) {
+    size_t e = i + from.size();
+    bool whole = f.compare(i, from.size(), from) == 0 && i > 0 && (f[i - 1] == '(' || f[i - 1] == ' ') &&
+                 e < f.size() && (f[e] == ')' || f[e] == ',');
+    if (whole) {
+      out += to;
+      i += from.size();
+    } else {
+      out += f[i++];
+    }
+  }
+  return out;
+}
+
+// Gives a kSome NP `n` variables; what was already said of its first one ("cars on a bridge in
+// a row") is said of each new one.
+void Parser::Grow(Np* np, int n) {
+  if (np->det != Det::kSome || np->vars.empty()) {
+    while (static_cast<int>(np->vars.size()) < n && np->det == Det::kSome) np->vars.push_back(NewVar(np->cls));
+    return;
+  }
+  const std::string first = np->vars[0];
+  const size_t had = np->vars.size();
+  while (static_cast<int>(np->vars.size()) < n) np->vars.push_back(NewVar(np->cls));
+  for (auto* list : {&np->own, &np->links, &np->closed}) {
+    std::vector<std::string> copies;
+    for (const auto& f : *list) {
+      if (Rename(f, first, "") == f) continue;  // does not mention it
+      for (size_t i = had; i < np->vars.size(); ++i) copies.push_back(Rename(f, first, np->vars[i]));
+    }
+    list->insert(list->end(), copies.begin(), copies.end());
+  }
+}
+
+// "a harbor with a dozen ships": more than four plain entities are counted (exists>=N, the same
+// answers) rather than named one variable each. True when `obj` became such a count.
+bool CountIfMany(Np& obj) {
+  if (obj.det != Det::kSome || obj.ref || obj.vars.size() <= 4 || !obj.own.empty() || !obj.links.empty() ||
+      !obj.closed.empty() || !obj.obj_conj.empty() || obj.arranged) {
+    return false;
+  }
+  obj.det = Det::kCount;
+  obj.count_op = ">=";
+  obj.count = static_cast<long>(obj.vars.size());
+  obj.vars.resize(1);
+  return true;
 }
 
 // Whether "in a row", "next to each other", "apart" can apply: to a number of entities, a
@@ -477,10 +627,24 @@ bool ArrangementAtoms(const std::string& g, const std::vector<std::string>& vars
   return true;
 }
 
+// "docked ships" outside a with-list: near a harbor of their own (false when the ontology has
+// no harbor: the word cannot be placed).
+bool Parser::Dock(Np& np) {
+  np.near_adj = false;
+  auto harbor = ont_.Resolve("harbor");
+  if (!harbor) return false;
+  std::string h = NewVar(harbor->name);
+  for (const auto& v : np.vars) np.links.push_back(Atom("near", {v, h}));
+  np.obj_vars.push_back(h);
+  np.obj_conj.push_back(Atom(harbor->name, {h}));
+  return true;
+}
+
 // Applies pending arrangements and pairwise relations once the NP's variables are final. An
 // arrangement of a bare noun names three entities for a row or alignment, two otherwise
 // ("cars in a row", "planes next to each other"). False when an arrangement cannot hold.
 bool Parser::Finish(Np& np) {
+  if (np.near_adj && !Dock(np)) return false;
   bool pending = !np.groups.empty() || !np.pair_rels.empty() || !np.pair_metrics.empty();
   if (np.det == Det::kAnyNeg && pending) np.det = Det::kSome;
   if (np.det == Det::kCount && pending) {
@@ -494,7 +658,8 @@ bool Parser::Finish(Np& np) {
     bool three = !np.groups.empty() && np.groups[0] != "clustered";
     np.n = std::max(np.n, three ? 3 : 2);
   }
-  while (static_cast<int>(np.vars.size()) < np.n && np.det == Det::kSome) np.vars.push_back(NewVar(np.cls));
+  Grow(&np, np.n);
+  if (!np.groups.empty()) np.arranged = true;
   for (const auto& g : np.groups) {
     if (!ArrangementAtoms(g, np.vars, &np.own)) return false;
   }
@@ -529,11 +694,15 @@ bool Parser::Finish(Np& np) {
 std::string Parser::Realize(Np& np, bool closed_scope) {
   std::vector<std::string> conj;
   if (np.det == Det::kSome || np.det == Det::kAnyNeg) {
+    std::vector<std::string> own_class;
+    if (!np.ref) {
+      for (const auto& v : np.vars) own_class.push_back(ClassAtom(np, v));
+    }
     if (np.vars.size() >= 2) {
       for (auto& c : np.obj_conj) conj.push_back(c);
-      for (const auto& v : np.vars) conj.push_back(Atom(np.cls, {v}));
+      for (auto& c : own_class) conj.push_back(c);
     } else {
-      for (const auto& v : np.vars) conj.push_back(Atom(np.cls, {v}));
+      for (auto& c : own_class) conj.push_back(c);
       for (auto& c : np.obj_conj) conj.push_back(c);
     }
     for (auto& c : np.own) conj.push_back(c);
@@ -545,7 +714,7 @@ std::string Parser::Realize(Np& np, bool closed_scope) {
     return Exists(vars, conj);
   }
   const std::string& x = np.vars[0];
-  std::vector<std::string> body = {Atom(np.cls, {x})};
+  std::vector<std::string> body = {ClassAtom(np, x)};
   for (auto& c : np.own) body.push_back(c);
   for (auto& c : np.closed) body.push_back(c);
   if (np.det == Det::kCount) {
@@ -555,21 +724,19 @@ std::string Parser::Realize(Np& np, bool closed_scope) {
     if (np.count_hi >= 0) {
       std::string y = NewVar(np.cls);
       std::string lo = "exists>=" + std::to_string(np.count) + " " + x + ": " + JoinAnd(body);
-      std::vector<std::string> body2 = {Atom(np.cls, {y})};
+      std::vector<std::string> body2 = {ClassAtom(np, y)};
       for (size_t i = 1; i < body.size(); ++i) {
-        std::string b = body[i];
-        // rename x to y in simple atoms
-        std::string pat = "(" + x;
-        for (size_t pos; (pos = b.find(pat)) != std::string::npos;) b.replace(pos, pat.size(), "(" + y);
-        body2.push_back(b);
+        body2.push_back(Rename(body[i], x, y));
       }
       std::string hi = "exists<=" + std::to_string(np.count_hi) + " " + y + ": " + JoinAnd(body2);
       q = "(" + lo + ") AND (" + hi + ")";
-    } else {
+    } else if (np.count > 0) {
       q = "exists" + np.count_op + std::to_string(np.count) + " " + x + ": " + JoinAnd(body);
+    } else if (np.count_op == "=") {
+      q = Not(Exists({x}, body));  // "exactly two ships, two of them ...": no other
     }
     std::vector<std::string> outer = np.obj_conj;
-    outer.push_back(q);
+    if (!q.empty()) outer.push_back(q);
     if (closed_scope) return Exists(np.obj_vars, outer);
     return JoinAnd(outer);
   }
@@ -587,13 +754,14 @@ std::string Parser::Realize(Np& np, bool closed_scope) {
   if (cons.empty()) return "";
   // english.md: "every X is ..." also asks for at least one X (no vacuous truth)
   std::string y = NewVar(np.cls);
-  return "(exists " + y + ": " + Atom(np.cls, {y}) + ") AND (forall " + x + ": " + Atom(np.cls, {x}) + " -> " +
+  return "(exists " + y + ": " + ClassAtom(np, y) + ") AND (forall " + x + ": " + ClassAtom(np, x) + " -> " +
          (cons.size() > 1 ? "(" + JoinAnd(cons) + ")" : JoinAnd(cons)) + ")";
 }
 
 bool Parser::ParseNp(size_t& p, Np* np, int depth) {
   if (depth > 6) return false;
   size_t start = p;
+  if (depth > 0 && ParseReference(p, np)) return true;  // "near one of them", "far from them"
   if (!ParseDet(p, np)) {
     p = start;
     return false;
@@ -614,12 +782,31 @@ bool Parser::ParseNp(size_t& p, Np* np, int depth) {
     (At(p, "isolated") || At(p, "lone") || At(p, "solitary") ? isolated : empty) = true;
     ++p;
   }
-  if (!ParseNoun(p, &np->cls, &np->plural)) {
+  // "docked ships", "moored boats": near what holds them; "parked cars": nothing more
+  while (Lex(p, LexKind::kNearVerb) || At(p, "parked") || At(p, "stationary")) {
+    if (Lex(p, LexKind::kNearVerb)) np->near_adj = true;
+    ++p;
+  }
+  if (!np->nothing && !ParseNoun(p, &np->cls, &np->plural)) {
     p = start;
     return false;
   }
+  while (At(p, "or") || At(p, "nor") || Phrase(p, "and or")) {  // "cars or trucks": one entity of either class
+    size_t r = p + (Phrase(p, "and or") ? 2 : 1);
+    std::string alt;
+    bool plural = false;
+    if (!ParseNoun(r, &alt, &plural)) break;
+    np->alt.push_back(alt);
+    p = r;
+  }
   int nvars = np->det == Det::kSome || np->det == Det::kAnyNeg ? std::max(1, np->n) : 1;
   if (np->det == Det::kCount && np->count_op == "=" && np->count == 0) np->det = Det::kNo;
+  auto earlier = named_.find(np->cls);
+  if (np->definite && !np->plural && depth > 0 && earlier != named_.end()) {
+    np->vars = {earlier->second};  // "a ship near a bridge and a roundabout north of the bridge"
+    np->ref = true;
+    nvars = 0;
+  }
   for (int i = 0; i < nvars; ++i) np->vars.push_back(NewVar(np->cls));
   if (isolated) {
     // "an isolated plane": no other entity of its class near it
@@ -628,19 +815,30 @@ bool Parser::ParseNp(size_t& p, Np* np, int depth) {
       np->closed.push_back(Not(Exists({o}, {Atom(np->cls, {o}), Atom("near", {o, hv})})));
     }
   }
-  if (empty) {
-    // "an empty bridge": no object at all in the relation the head has with its contents
-    for (const auto& hv : np->vars) {
-      std::string o = NewVar("object");
-      np->closed.push_back(Not(Exists({o}, {Atom("object", {o}), Atom(ContentRelation(np->cls), {o, hv})})));
-    }
-  }
+  if (empty) AddEmpty(np);
   while (true) {  // modifiers; a comma before one changes nothing ("ships, near a harbor")
-    size_t q = At(p, ",") ? p + 1 : p;
+    size_t q = p;
+    if (At(p, ",")) {
+      // an object's modifiers end at a comma ("a bridge with no cars, near a harbor"), but for
+      // "..., two of them parallel"
+      Np probe = *np;
+      size_t r = p + 1;
+      if (depth > 0 && !ParsePartitive(r, &probe, depth)) break;
+      q = p + 1;
+    }
     if (!ParseModifier(q, np, depth)) break;
     p = q;
   }
   return true;
+}
+
+// "an empty bridge", "a bridge that is empty": no object at all in the relation the head has
+// with its contents (english.md).
+void Parser::AddEmpty(Np* np) {
+  for (const auto& hv : np->vars) {
+    std::string o = NewVar("object");
+    np->closed.push_back(Not(Exists({o}, {Atom("object", {o}), Atom(ContentRelation(np->cls), {o, hv})})));
+  }
 }
 
 bool Parser::ParseMetric(size_t& p, Np* np, int depth) {
@@ -658,7 +856,8 @@ bool Parser::ParseMetric(size_t& p, Np* np, int depth) {
            {"with a length", "length"}, {"with a width of", "width"}, {"with a width", "width"},
            {"having an area of", "area"}, {"having a length of", "length"}, {"of area", "area"},
            {"of length", "length"}, {"whose area is", "area"}, {"whose length is", "length"},
-           {"with a size of", "area"}, {"covering", "area"}, {"that covers", "area"}, {"with a surface of", "area"},
+           {"with a size of", "area"}, {"with a diameter of", "width"}, {"with a diameter", "width"},
+           {"of diameter", "width"}, {"whose diameter is", "width"}, {"covering", "area"}, {"that covers", "area"}, {"with a surface of", "area"},
            {"with a surface area of", "area"}, {"has an area of", "area"}, {"has a length of", "length"}}) {
     size_t k = Phrase(q, ph);
     if (k) {
@@ -706,7 +905,8 @@ bool Parser::ParseMetric(size_t& p, Np* np, int depth) {
     if (!measure.empty() && measure != "length") return false;
     measure = "length";
     q += k;
-  } else if ((k = Phrase(q, "wide")) || (k = Phrase(q, "in width")) || (k = Phrase(q, "across"))) {
+  } else if ((k = Phrase(q, "wide")) || (k = Phrase(q, "in width")) || (k = Phrase(q, "across")) ||
+             (k = Phrase(q, "in diameter"))) {
     measure = "width";
     q += k;
   } else if ((k = Phrase(q, "in area")) || (k = Phrase(q, "in size")) || (k = Phrase(q, "large")) ||
@@ -730,16 +930,14 @@ bool Parser::ParseMetric(size_t& p, Np* np, int depth) {
     if (!Finish(obj)) return false;
     std::string cmp_text = std::string(op) + " " + num;
     if (obj.det == Det::kSome) {
-      for (const auto& v : obj.vars) np->obj_vars.push_back(v);
-      for (const auto& v : obj.obj_vars) np->obj_vars.push_back(v);
-      np->obj_conj.push_back(Realize(obj, false));
+      AddObject(np, obj, obj.ref ? "" : Realize(obj, false));
       for (const auto& hv : np->vars)
         for (const auto& ov : obj.vars) np->links.push_back("distance(" + hv + ", " + ov + ") " + cmp_text);
     } else if (obj.det == Det::kAnyNeg || obj.det == Det::kEvery) {
       // "more than 100 m from any harbor": no harbor within that distance
       static const std::map<std::string, std::string> kNeg = {{">", "<="}, {">=", "<"}, {"<", ">="}, {"<=", ">"}};
       for (const auto& hv : np->vars) {
-        std::vector<std::string> body = {Atom(obj.cls, {obj.vars[0]})};
+        std::vector<std::string> body = {ClassAtom(obj, obj.vars[0])};
         body.push_back("distance(" + hv + ", " + obj.vars[0] + ") " + kNeg.at(op) + " " + num);
         np->closed.push_back(Not(Exists({obj.vars[0]}, body)));
       }
@@ -757,6 +955,37 @@ bool Parser::ParseMetric(size_t& p, Np* np, int depth) {
   return true;
 }
 
+// Moves q past the "," or "and" (or both) after a list item; false when neither follows.
+bool Parser::NextListItem(size_t& q) const {
+  size_t c = q;
+  if (At(c, ",")) ++c;
+  if (At(c, "and")) ++c;
+  if (c == q) return false;
+  q = c;
+  return true;
+}
+
+// Relates each pending with-object to the head (`rel` from object to head unless `swap`), and
+// empties `pending`; *ok false when one cannot be ("without no ships").
+void Parser::ApplyWith(Np* np, std::vector<Np>& pending, const std::string& rel, bool swap, bool negative_lead,
+                       bool* ok) {
+  for (auto& obj : pending) {
+    if (negative_lead || obj.det == Det::kNo) {
+      if (negative_lead && obj.det == Det::kNo) *ok = false;
+      obj.det = Det::kSome;
+      RelateNegated(np, rel, !swap, obj, false);
+    } else if (CountIfMany(obj) || obj.det == Det::kCount) {
+      RelateCounted(np, rel, !swap, obj);
+    } else if (obj.det == Det::kSome || obj.det == Det::kAnyNeg) {
+      obj.det = Det::kSome;
+      Relate(np, rel, !swap, obj);
+    } else {
+      *ok = false;
+    }
+  }
+  pending.clear();
+}
+
 // "with Y", "with no Y", "without Y", "free of Y", "that has no Y on it", "and no Y near it":
 // Y in the relation written after it, else in the head's content relation (english.md: on for
 // bridges, helipads, courts, fields, airports; near otherwise). A list continues with "and".
@@ -764,22 +993,31 @@ bool Parser::ParseWith(size_t& p, Np* np, int depth) {
   size_t q = p;
   size_t k;
   bool negative_lead = false, and_no = false;
-  if ((k = Phrase(q, "without")) || (k = Phrase(q, "free of")) || (k = Phrase(q, "free from")) ||
+  // "and with", "but without" continue the head's own list only (not an object's: "a harbor
+  // without ships but with cranes")
+  bool head = depth == 0;
+  if ((head && ((k = Phrase(q, "and without")) || (k = Phrase(q, "but without")))) || (k = Phrase(q, "without")) ||
+      (k = Phrase(q, "free of")) || (k = Phrase(q, "free from")) ||
       (k = Phrase(q, "devoid of")) || (k = Phrase(q, "that does not have")) ||
       (k = Phrase(q, "which does not have")) || (k = Phrase(q, "that do not have")) ||
       (k = Phrase(q, "that not have")) || (k = Phrase(q, "which do not have")) || (k = Phrase(q, "lacking"))) {
     negative_lead = true;
-  } else if ((k = Phrase(q, "and no")) || (k = Phrase(q, "but no"))) {
-    and_no = true;
-    --k;  // keep "no" for the determiner
-  } else if (!((k = Phrase(q, "with")) || (k = Phrase(q, "having")) || (k = Phrase(q, "that has")) ||
+  } else if ((k = Phrase(q, "and no")) || (k = Phrase(q, "but no")) || (k = Phrase(q, "no"))) {
+    and_no = true;  // "a bridge, no cars on it": only with the relation written
+    --k;            // keep "no" for the determiner
+  } else if (!((head && ((k = Phrase(q, "and with")) || (k = Phrase(q, "but with")))) || (k = Phrase(q, "with")) ||
+               (k = Phrase(q, "where there are")) || (k = Phrase(q, "where there is")) || (k = Phrase(q, "having")) || (k = Phrase(q, "that has")) ||
                (k = Phrase(q, "that have")) || (k = Phrase(q, "which has")) || (k = Phrase(q, "which have")) ||
                (k = Phrase(q, "has")) || (k = Phrase(q, "have")))) {
     return false;
   }
   q += k;
+  // A list: each item takes the relation written after it or after a later item ("two cars and
+  // a truck on it", "a tennis court and a pool nearby"), else the head's content relation.
   const std::string content = ContentRelation(np->cls);
-  bool first = true;
+  std::vector<Np> pending;
+  Antecedent list_prev;  // the list's previous item, for "next to them"
+  bool first = true, ok = true;
   while (true) {
     size_t item_start = q;
     Np obj;
@@ -790,35 +1028,55 @@ bool Parser::ParseWith(size_t& p, Np* np, int depth) {
     }
     std::string rel = content;
     bool swap = false;
+    size_t z = q;
+    if (np->vars.size() == 1 && !np->plural && list_prev.vars.size() > 1 && ParsePronounRelation(z, &rel, &swap) &&
+        t_[z - 1] == "them") {
+      // "a track with three courts in a row nearby and a basketball court next to them": the
+      // courts, not the track
+      if (!Finish(obj)) return false;
+      Np them;
+      RefTo(&them, list_prev, list_prev.vars);
+      Relate(&obj, rel, swap, them);
+      AddObject(np, obj, Realize(obj, false));
+      q = z;
+      first = false;
+      if (!NextListItem(q)) break;
+      continue;
+    }
+    rel = content;
+    swap = false;
     bool explicit_rel = ParsePronounRelation(q, &rel, &swap);
     if (and_no && !explicit_rel) return false;  // "X and no Y" is a conjunction: no Y anywhere
-    if (!first && !explicit_rel) {
+    // "X with Y and no Z": a later negated item with no relation to the head written is an
+    // item of the query (english.md: no Z anywhere)
+    bool own_item = obj.det == Det::kNo || obj.det == Det::kEvery;
+    if (!first && !explicit_rel && !negative_lead && own_item) {
       q = item_start;
       break;
     }
+    bool docked = obj.near_adj;  // "with three docked ships": near the head, not a harbor of their own
+    obj.near_adj = false;
     if (!Finish(obj)) return false;
-    if (negative_lead || obj.det == Det::kNo) {
-      if (negative_lead && obj.det == Det::kNo) return false;  // "without no"
-      obj.det = Det::kSome;
-      RelateNegated(np, rel, !swap, obj, false);
-    } else if (obj.det == Det::kSome || obj.det == Det::kAnyNeg) {
-      obj.det = Det::kSome;
-      Relate(np, rel, !swap, obj);
-    } else if (obj.det == Det::kCount) {
-      RelateCounted(np, rel, !swap, obj);
+    if (obj.det == Det::kSome) list_prev = {obj.cls, obj.vars, obj.arranged};
+    if (!explicit_rel && docked) {
+      std::vector<Np> alone;
+      alone.push_back(std::move(obj));
+      ApplyWith(np, alone, "near", false, negative_lead, &ok);
+      if (!ok) return false;
     } else {
-      return false;
+      pending.push_back(std::move(obj));
+    }
+    if (explicit_rel) {
+      ApplyWith(np, pending, rel, swap, negative_lead, &ok);
+      if (!ok) return false;
+      // "without any cars on it and a swimming pool near it": the negation ended with its relation
+      if (negative_lead && At(q, "and") && (At(q + 1, "a") || At(q + 1, "an"))) negative_lead = false;
     }
     first = false;
-    // continue the list: "with a soccer field inside and a tennis court nearby"
-    size_t c = q;
-    if (At(c, ",")) ++c;
-    if (At(c, "and")) {
-      q = c + 1;
-      continue;
-    }
-    break;
+    if (!NextListItem(q)) break;
   }
+  ApplyWith(np, pending, content, false, negative_lead, &ok);
+  if (!ok) return false;
   // a trailing "and" that did not continue the list belongs to the caller
   while (q > p && (t_[q - 1] == "and" || t_[q - 1] == ",")) --q;
   p = q;
@@ -837,11 +1095,24 @@ bool Parser::ParseArrangement(size_t& p, Np* np) {
   if (k) {
     if (np->numbered && (np->n < 2 || (hit->value == "aligned" && np->n < 3))) return false;
     np->groups.push_back(hit->value);
+    if (!np->numbered && np->det == Det::kSome) {  // "cars in a row": three of them (english.md)
+      np->n = std::max(np->n, hit->value == "clustered" ? 2 : 3);
+      Grow(np, np->n);
+    }
     p = r + k;
     return true;
   }
   std::string rel;
   bool swap = false;
+  if ((At(r, "parallel") || At(r, "perpendicular")) && !At(r + 1, "to") && !At(r + 1, "with") &&
+      (np->vars.size() >= 2 || !np->numbered)) {
+    // "two ships docked parallel", "two of them parallel": to each other
+    if (!NpFollows(r + 1)) {
+      np->pair_rels.push_back(t_[r]);
+      p = r + 1;
+      return true;
+    }
+  }
   if (ParseRelation(r, &rel, &swap, false) &&
       ((k = Phrase(r, "each other")) || (k = Phrase(r, "one another")) || (k = Phrase(r, "each other s")))) {
     if (np->numbered && np->n < 2) return false;
@@ -852,16 +1123,160 @@ bool Parser::ParseArrangement(size_t& p, Np* np) {
   return false;
 }
 
+// "a tennis court row of three", "courts in a row of four", "tanks in a cluster of five": the
+// number and arrangement written after the noun.
+bool Parser::ParseRowOf(size_t& p, Np* np) {
+  if (np->det != Det::kSome || np->numbered || np->ref) return false;
+  size_t q = p;
+  if (At(q, "in") || At(q, "forming") || At(q, "making")) ++q;
+  if (At(q, "a") || At(q, "an") || At(q, "one")) ++q;
+  const LexEntry* hit = nullptr;
+  size_t k = Lex(q, LexKind::kGroupNoun, &hit);
+  if (!k || !At(q + k, "of")) return false;
+  q += k + 1;
+  long n = 0;
+  if (!ParseNumber(q, &n) || n < 2) return false;
+  np->n = static_cast<int>(n);
+  np->numbered = true;
+  np->groups.push_back(hit->value);
+  Grow(np, np->n);
+  p = q;
+  return true;
+}
+
+// "at least four ships, one of them near a bridge", "four docked ships, two of them parallel":
+// N of the head's entities, with what is said of them. Of a count, the N are named and the
+// count keeps the others (distinct by logic.md §3): ship(s) AND near(s, b) AND exists>=3 x: ship(x).
+bool Parser::ParsePartitive(size_t& p, Np* np, int depth) {
+  size_t q = p;
+  if (At(q, "and") || At(q, "with")) ++q;
+  long n = 0;
+  if (At(q, "one")) {
+    n = 1;
+    ++q;
+  } else if (!ParseNumber(q, &n) || n < 1) {
+    return false;
+  }
+  if (!At(q, "of") || !(At(q + 1, "them") || At(q + 1, "those") || At(q + 1, "which"))) return false;
+  q += 2;
+  Np sub;
+  sub.cls = np->cls;
+  sub.det = Det::kSome;
+  sub.n = static_cast<int>(n);
+  sub.numbered = true;
+  sub.plural = n > 1;
+  if (np->det == Det::kSome) {
+    if (!np->numbered && np->plural) Grow(np, static_cast<int>(n) + 1);  // "ships, two of them ...": some more
+    if (static_cast<long>(np->vars.size()) < n) return false;
+    sub.vars.assign(np->vars.begin(), np->vars.begin() + n);
+    sub.ref = true;
+  } else if (np->det == Det::kCount && np->count_hi < 0 && np->count_op != "<=" && np->count >= n) {
+    for (long i = 0; i < n; ++i) sub.vars.push_back(NewVar(np->cls));
+  } else {
+    return false;
+  }
+  bool said = false;
+  while (true) {
+    size_t r = At(q, ",") ? q + 1 : q;
+    if (!ParseModifier(r, &sub, depth)) break;
+    q = r;
+    said = true;
+  }
+  if (!said || !Finish(sub)) return false;
+  if (sub.ref) {
+    using List = std::vector<std::string>;
+    for (auto [from, to] : std::vector<std::pair<List*, List*>>{{&sub.own, &np->own},
+                                                                {&sub.links, &np->links},
+                                                                {&sub.closed, &np->closed},
+                                                                {&sub.obj_conj, &np->obj_conj},
+                                                                {&sub.obj_vars, &np->obj_vars}}) {
+      to->insert(to->end(), from->begin(), from->end());
+    }
+  } else {
+    for (const auto& v : sub.vars) np->obj_vars.push_back(v);
+    for (const auto& v : sub.obj_vars) np->obj_vars.push_back(v);
+    np->obj_conj.push_back(Realize(sub, false));
+    np->count -= n;
+  }
+  p = q;
+  return true;
+}
+
+// A reference to the entities of the previous item (ante_): "one of them", "N of them", "the
+// first", "the second", "the last (one)", "them", "those", "all of them", "both of them".
+bool Parser::ParseReference(size_t& p, Np* np) const {
+  if (ante_.vars.empty()) return false;
+  const auto& v = ante_.vars;
+  size_t q = p;
+  std::vector<std::string> picked;
+  long n = 0;
+  static const std::vector<std::pair<const char*, int>> kOrdinals = {
+      {"the first", 0}, {"the second", 1}, {"the third", 2}, {"the fourth", 3}, {"the fifth", 4}, {"the last", -1}};
+  size_t k = 0;
+  for (const auto& [phrase, index] : kOrdinals) {
+    if ((k = Phrase(q, phrase))) {
+      if (index >= static_cast<int>(v.size())) return false;
+      picked = {index < 0 ? v.back() : v[static_cast<size_t>(index)]};
+      q += k;
+      if (At(q, "one")) ++q;
+      else if (Phrase(q, "of them")) q += 2;
+      break;
+    }
+  }
+  if (picked.empty()) {
+    size_t r = q;
+    if (At(r, "one")) {
+      n = 1;
+      ++r;
+    } else if ((k = Phrase(r, "all")) || (k = Phrase(r, "both")) || (k = Phrase(r, "each"))) {
+      n = static_cast<long>(v.size());
+      r += k;
+    } else if (!ParseNumber(r, &n)) {
+      n = 0;
+    }
+    if (n > 0 && At(r, "of") && (At(r + 1, "them") || At(r + 1, "those"))) {
+      if (n > static_cast<long>(v.size())) return false;
+      picked.assign(v.begin(), v.begin() + n);
+      q = r + 2;
+    } else if (At(q, "them") || At(q, "those") || At(q, "these")) {
+      picked = v;
+      ++q;
+    } else {
+      return false;
+    }
+  }
+  RefTo(np, picked);
+  p = q;
+  return true;
+}
+
+void Parser::RefTo(Np* np, const std::vector<std::string>& picked) const { RefTo(np, ante_, picked); }
+
+void Parser::RefTo(Np* np, const Antecedent& ante, const std::vector<std::string>& picked) {
+  np->cls = ante.cls;
+  np->det = Det::kSome;
+  np->vars = picked;
+  np->n = static_cast<int>(picked.size());
+  np->numbered = true;
+  np->plural = picked.size() > 1;
+  np->ref = true;
+  np->arranged = ante.arranged && picked.size() == ante.vars.size();
+}
+
 bool Parser::ParseModifier(size_t& p, Np* np, int depth) {
-  Det det = np->det;  // "that are all near" may make it kEvery; only if the modifier parses
+  Np saved = *np;  // a modifier that does not parse leaves the NP as it was ("that are all ...")
   if (ParseModifierBody(p, np, depth)) return true;
-  np->det = det;
+  *np = std::move(saved);
   return false;
 }
 
 bool Parser::ParseModifierBody(size_t& p, Np* np, int depth) {
   size_t q = p;
   size_t k;
+  if (ParsePartitive(q, np, depth) || ParseRowOf(q, np)) {
+    p = q;
+    return true;
+  }
   if (ParseArrangement(q, np)) {
     p = q;
     return true;
@@ -879,7 +1294,9 @@ bool Parser::ParseModifierBody(size_t& p, Np* np, int depth) {
   // relative clause or bare prepositional phrase: [that is] [not] relation np
   bool near_verb = false;
   bool negated = false;
+  bool both = false;  // "a truck and a car both on a bridge": the previous item too
   while (q < t_.size()) {
+    if (depth == 0 && At(q, "both") && np->vars.size() == 1 && !np->plural && ante_.vars.size() == 1) both = true;
     if (Lex(q, LexKind::kLink)) {
       if (t_[q] == "all" || t_[q] == "each") {
         if (Phrase(q, "each other")) break;
@@ -897,6 +1314,11 @@ bool Parser::ParseModifierBody(size_t& p, Np* np, int depth) {
       break;
     }
   }
+  if (q > p && !negated && (At(q, "empty") || At(q, "vacant") || At(q, "unoccupied")) && np->det == Det::kSome) {
+    AddEmpty(np);  // "a bridge that is empty"
+    p = q + 1;
+    return true;
+  }
   // a relative clause may also start with a verb of having: "that has no ships near it"
   if (q > p && (At(q, "has") || At(q, "have") || At(q, "with"))) {
     size_t r = q;
@@ -913,8 +1335,26 @@ bool Parser::ParseModifierBody(size_t& p, Np* np, int depth) {
       return true;
     }
   }
+  if (near_verb && q > p && !negated && (q == t_.size() || At(q, ",") || At(q, "and") || At(q, "but"))) {
+    np->near_adj = true;  // "all ships are docked": near a harbor (Dock)
+    p = q;
+    return true;
+  }
   std::string rel;
   bool swap = false;
+  static const std::vector<std::pair<const char*, const char*>> kTheirSide = {
+      {"to their left", "left_of"}, {"on their left", "left_of"}, {"to their right", "right_of"},
+      {"on their right", "right_of"}, {"to their west", "left_of"}, {"to their east", "right_of"},
+      {"to their north", "above"}, {"to their south", "below"}};
+  for (const auto& [phrase, side] : kTheirSide) {
+    Np them;
+    if ((k = Phrase(q, phrase)) && !negated && !ante_.vars.empty()) {
+      RefTo(&them, ante_.vars);
+      Relate(np, side, false, them);
+      p = q + k;
+      return true;
+    }
+  }
   if (!ParseRelation(q, &rel, &swap, near_verb)) return false;
   if (At(q, "each") || At(q, "one")) {
     if ((k = Phrase(q, "each other")) || (k = Phrase(q, "one another"))) {
@@ -947,7 +1387,7 @@ bool Parser::ParseModifierBody(size_t& p, Np* np, int depth) {
           std::vector<std::string> cons;
           for (auto& c : obj.own) cons.push_back(c);
           cons.push_back(swap ? Atom(rel, {ov, hv}) : Atom(rel, {hv, ov}));
-          np->closed.push_back("forall " + ov + ": " + Atom(obj.cls, {ov}) + " -> " +
+          np->closed.push_back("forall " + ov + ": " + ClassAtom(obj, ov) + " -> " +
                                (cons.size() > 1 ? "(" + JoinAnd(cons) + ")" : cons[0]));
         }
       }
@@ -955,6 +1395,8 @@ bool Parser::ParseModifierBody(size_t& p, Np* np, int depth) {
       obj.det = Det::kSome;
       Relate(np, rel, swap, obj);
     }
+  } else if (CountIfMany(obj)) {
+    RelateCounted(np, rel, swap, obj);  // "near a dozen cars"
   } else if (obj.det == Det::kSome) {
     // Propagate containment: "A next to B on C" means both on C.
     std::vector<std::string> extra;
@@ -973,6 +1415,11 @@ bool Parser::ParseModifierBody(size_t& p, Np* np, int depth) {
     }
     Relate(np, rel, swap, obj);
     for (auto& e : extra) np->links.push_back(e);
+    if (both) {
+      for (const auto& ov : Members(obj, rel)) {
+        np->links.push_back(swap ? Atom(rel, {ov, ante_.vars[0]}) : Atom(rel, {ante_.vars[0], ov}));
+      }
+    }
   } else if (obj.det == Det::kCount) {
     RelateCounted(np, rel, swap, obj);  // "near at least three cars"
   } else {
@@ -998,15 +1445,29 @@ bool Parser::ParseItem(size_t& p, std::string* out, std::vector<std::string>* he
   if (!Finish(np)) return false;
   if (np.det == Det::kAnyNeg) np.det = Det::kSome;
   heads->clear();
-  if (np.det == Det::kSome) *heads = np.vars;
+  if (np.det == Det::kSome && !np.ref) *heads = np.vars;
+
   if (np.det == Det::kSome && np.n > 4 && np.obj_conj.empty() && np.own.empty() && np.links.empty() &&
       np.closed.empty()) {
     // "a dozen planes": exists>=12 (the same answers as twelve distinct variables)
-    *out = "exists>=" + std::to_string(np.n) + " x: " + Atom(np.cls, {"x"});
+    *out = "exists>=" + std::to_string(np.n) + " x: " + ClassAtom(np, "x");
     heads->clear();
   } else {
     *out = Realize(np, false);
-    if (out->empty()) return false;  // "every ship" with nothing said of it
+    if (out->empty() && np.det == Det::kEvery) {  // "find every ship": the images with ships
+      np.det = Det::kSome;
+      *heads = np.vars;
+      *out = Realize(np, false);
+    }
+    if (out->empty()) return false;
+    // the entities left free, for a later "the X", "one of them"
+    if (!heads->empty()) {
+      named_.emplace(np.cls, np.vars[0]);
+      ante_ = {np.cls, np.vars, np.arranged};
+    }
+    if (np.det == Det::kSome || np.det == Det::kCount) {
+      for (const auto& v : np.obj_vars) named_.emplace(var_cls_[v], v);
+    }
   }
   p = q;
   return true;
@@ -1048,6 +1509,7 @@ size_t Parser::StartOfRequest() {
     }
     ++p;
   }
+  if (p > 0 && At(p, ",")) ++p;  // "show me: planes, helicopters"
   used_vars_.clear();
   return p;
 }
@@ -1087,6 +1549,21 @@ Result<std::string> Parser::Run(std::string_view english) {
       }
       disjuncts.back().push_back(Atom(vars.size() == 2 ? "near" : "clustered", vars));
       q += k;
+    } else if (heads.size() >= 2) {
+      // "a pool and a court within 200 m of each other": the distance between the items
+      Np items;
+      items.det = Det::kSome;
+      items.numbered = true;
+      for (const auto& h : heads) {
+        if (h.size() == 1) items.vars.push_back(h[0]);
+      }
+      items.n = static_cast<int>(items.vars.size());
+      size_t r = q;
+      if (items.vars.size() == heads.size() && inner.ParseMetric(r, &items, 0) && !items.pair_metrics.empty() &&
+          items.links.empty() && items.closed.empty() && inner.Finish(items)) {
+        for (auto& m : items.own) disjuncts.back().push_back(m);
+        q = r;
+      }
     }
     if (q >= trimmed.size()) break;
     if (inner.At(q, ",") && (inner.Phrase(q + 1, "and") || inner.Phrase(q + 1, "or"))) ++q;
@@ -1131,7 +1608,7 @@ bool GrammarKnows(const std::string& w) {
       "board", "top", "large", "big", "cover", "covers", "covering", "size", "surface", "whose", "having", "has",
       "have", "empty", "vacant", "unoccupied", "isolated", "lone", "solitary", "free", "lacking", "does", "do",
       "never", "separate", "different", "distinct", "individual", "measuring", "spaced", "up", "fewer", "plus",
-      "else", "alternatively", "as", "well", "along", "while", "whereas", "but", "also", "there", "we", "from"};
+      "else", "alternatively", "as", "well", "nothing", "neither", "nor", "diameter", "along", "while", "whereas", "but", "also", "there", "we", "from"};
   return k.count(w) > 0;
 }
 

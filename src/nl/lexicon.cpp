@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstring>
 #include <deque>
 #include <map>
 #include <mutex>
@@ -15,6 +16,16 @@
 
 namespace georune::nl {
 namespace {
+// Whether a noun (phrase) is written in the plural: "ships", "tennis courts", not "bus", "gas",
+// "glass" (irregular plurals come through WordNet::Morphy).
+bool LooksPlural(const std::string& w) {
+  auto ends = [&](const char* suffix) {
+    size_t n = std::strlen(suffix);
+    return w.size() > n && w.compare(w.size() - n, n, suffix) == 0;
+  };
+  return ends("s") && !ends("ss") && !ends("us") && !ends("is");
+}
+
 
 using K = LexKind;
 
@@ -61,11 +72,13 @@ void AddRelations(std::vector<LexEntry>& e) {
       {"on", "on"}, {"in", "on"}, {"inside", "on"}, {"inside of", "on"}, {"within", "on"}, {"on top of", "on"},
       {"upon", "on"}, {"atop", "on"}, {"onto", "on"}, {"in the middle of", "on"}, {"at the center of", "on"},
       {"in the center of", "on"}, {"enclosed by", "on"}, {"enclosed in", "on"}, {"contained in", "on"},
-      {"surrounded by", "on"}, {"encircled by", "on"}, {"ringed by", "on"}, {"enclosed within", "on"},
+      {"enclosed within", "on"},
+      // what surrounds may be one ring (a track) or many things (cars): near holds for both
+      {"surrounded by", "near"}, {"encircled by", "near"}, {"ringed by", "near"}, {"surrounding", "near"},
+      {"encircling", "near"}, {"surrounds", "near"},
       {"on the surface of", "on"}, {"across", "on"}, {"over", "on"}, {"crossing over", "on"},
       {"containing", "on", 0, true}, {"contains", "on", 0, true}, {"contain", "on", 0, true},
-      {"enclosing", "on", 0, true}, {"surrounding", "on", 0, true}, {"encircling", "on", 0, true},
-      {"encloses", "on", 0, true}, {"surrounds", "on", 0, true},
+      {"enclosing", "on", 0, true}, {"encloses", "on", 0, true},
       {"overlapping", "overlaps"}, {"overlapping with", "overlaps"}, {"overlaps", "overlaps"},
       {"overlaps with", "overlaps"}, {"overlap", "overlaps"}, {"overlap with", "overlaps"},
       {"intersecting", "overlaps"}, {"intersecting with", "overlaps"}, {"intersects", "overlaps"},
@@ -127,7 +140,7 @@ void AddQuantities(std::vector<LexEntry>& e) {
   AddRows(e, K::kVague, {
       {"a pair of", "=", 2}, {"a couple of", "=", 2}, {"pair of", "=", 2}, {"couple of", "=", 2},
       {"a couple", "=", 2}, {"a trio of", "=", 3}, {"a dozen", "=", 12}, {"both", "=", 2}, {"twin", "=", 2},
-      {"a few", ">=", 3}, {"few", ">=", 3}, {"several", ">=", 3}, {"many", ">=", 10}, {"lots of", ">=", 10},
+      {"a few", ">=", 3}, {"few", ">=", 3}, {"a handful of", ">=", 3}, {"several", ">=", 3}, {"many", ">=", 10}, {"lots of", ">=", 10},
       {"a lot of", ">=", 10}, {"plenty of", ">=", 10}, {"numerous", ">=", 10}, {"loads of", ">=", 10},
       {"dozens of", ">=", 10}, {"a large number of", ">=", 10}, {"tons of", ">=", 10},
       {"hundreds of", ">=", 100}, {"multiple", ">=", 2}, {"a number of", ">=", 3}, {"some", ">=", 1}});
@@ -151,7 +164,8 @@ void AddQuantities(std::vector<LexEntry>& e) {
       {"a minimum of", ">="}, {"minimum", ">="}, {"less than", "<"}, {"fewer than", "<"}, {"under", "<"},
       {"below", "<"}, {"smaller than", "<"}, {"shorter than", "<"}, {"narrower than", "<"},
       {"at most", "<="}, {"no more than", "<="}, {"not more than", "<="}, {"up to", "<="},
-      {"a maximum of", "<="}, {"maximum", "<="}, {"no greater than", "<="}, {"within", "<="}});
+      {"a maximum of", "<="}, {"maximum", "<="}, {"no greater than", "<="}, {"within", "<="},
+      {"further than", ">"}, {"farther than", ">"}, {"closer than", "<"}, {"nearer than", "<"}});
   AddRows(e, K::kUnit, {
       {"m", "m"}, {"meter", "m"}, {"meters", "m"}, {"km", "km"}, {"kilometer", "km"}, {"kilometers", "km"},
       {"px", "px"}, {"pixel", "px"}, {"pixels", "px"}, {"m2", "m2", 0, true}, {"sq m", "m2", 0, true},
@@ -166,7 +180,8 @@ void AddGlue(std::vector<LexEntry>& e) {
       "that", "which", "who", "is", "are", "was", "were", "be", "being", "located", "situated", "positioned",
       "placed", "lying", "lies", "lie", "sitting", "sits", "sit", "standing", "stands", "stand", "parked", "found",
       "seen", "visible", "appearing", "appears", "directly", "immediately", "just", "both", "all", "each", "also",
-      "built", "set", "resting", "stationed", "waiting", "arranged", "lined"});
+      "built", "set", "resting", "stationed", "waiting", "arranged", "lined", "sailing", "passing", "driving",
+      "moving", "traveling", "travelling", "cruising", "floating", "going", "heading", "landed", "parking"});
   AddWords(e, K::kNearVerb, {"docked", "moored", "berthed", "anchored", "tied", "tied up"});
   AddWords(e, K::kPreamble, {
       "show", "me", "find", "search", "for", "look", "looking", "give", "retrieve", "get", "list", "return",
@@ -176,7 +191,8 @@ void AddGlue(std::vector<LexEntry>& e) {
       "featuring", "including", "include", "includes", "in", "there", "is", "are", "exists", "exist", "any",
       "all", "some", "the", "locate", "see", "can", "you", "shots", "views", "view", "frames", "am", "an", "a",
       "could", "let", "us", "see", "do", "we", "where", "whose", "one", "ones", "imagery", "areas", "area",
-      "places", "locations", "regions", "tell", "about", "interested", "searching", "spots", "anything"});
+      "places", "locations", "regions", "tell", "about", "interested", "searching", "spots", "anything", "to",
+      "spot", "detect", "identify", "check", "please", "how", "what"});
   AddWords(e, K::kTrailer, {
       "in the image", "in an image", "in the picture", "in the scene", "in the same image", "in one image",
       "in it", "visible", "present", "in view", "in the photo", "in the images", "in the scenes",
@@ -351,7 +367,7 @@ std::optional<NounMatch> MatchTypo(const Tokens& t, size_t p, const Ontology& on
     });
     if (typo) {
       size_t tab = typo->find('\t');
-      return NounMatch{typo->substr(0, tab), len, w.back() == 's', typo->substr(tab + 1)};
+      return NounMatch{typo->substr(0, tab), len, LooksPlural(w), typo->substr(tab + 1)};
     }
   }
   return std::nullopt;
@@ -384,8 +400,8 @@ std::optional<NounMatch> MatchNoun(const Tokens& t, size_t p, const Ontology& on
   const size_t max_len = std::min<size_t>(5, t.size() - p);
   for (size_t len = max_len; len >= 1; --len) {  // the ontology's own words, longest first
     std::string w = Join(t, p, len);
-    if (len == 1 && IsObjectWord(w)) return NounMatch{"object", 1, w.back() == 's', ""};
-    if (auto set = ont.Resolve(w)) return NounMatch{set->name, len, w.back() == 's', ""};
+    if (len == 1 && IsObjectWord(w)) return NounMatch{"object", 1, LooksPlural(w), ""};
+    if (auto set = ont.Resolve(w)) return NounMatch{set->name, len, LooksPlural(w), ""};
   }
   if (wn == nullptr) return MatchTypo(t, p, ont, nullptr);
   static WordNetCache cache;
@@ -398,7 +414,7 @@ std::optional<NounMatch> MatchNoun(const Tokens& t, size_t p, const Ontology& on
       }
       return SynsetClass(w, ont, *wn);
     });
-    if (cls) return NounMatch{*cls, len, w.back() == 's', ""};
+    if (cls) return NounMatch{*cls, len, LooksPlural(w), ""};
   }
   return MatchTypo(t, p, ont, wn);
 }

@@ -55,8 +55,8 @@ std::string Spell(std::string_view text) {
       s += " or more ";
     } else if (c == '&') {
       s += " and ";
-    } else if (c == ',' || c == ';' || c == ':') {
-      s += " , ";
+    } else if (c == ',' || c == ';' || c == ':' || c == '.' || c == '?' || c == '!') {
+      s += " , ";  // a full stop between items separates them like a comma ("a ship. a harbor.")
     } else if (c == '\'') {
       s += '\'';
     } else {

@@ -73,6 +73,13 @@ const char* kConventions =
     "given); 'X and Y next to each other' = near(x, y).\n"
     "- 'every X is near a Y', 'all X are near a Y', 'X that are all near a Y' = (exists x: X(x)) AND forall "
     "x: X(x) -> exists y: Y(y) AND near(x, y): an image without any X does not match.\n"
+    "- Where the spec is silent: 'at least N X, one of them REL Y' = one named X with REL and the count keeps "
+    "the others (exists>=N-1, distinct by the rule above); 'one of them', 'the first', 'the last' name an "
+    "entity of the previous item, 'them' all of them; 'the Y' is a Y named before. A row or group is near "
+    "something when one member (the last) is; other relations hold for each member. After 'with', each item "
+    "of a list takes the relation written after it or after a later item, else the default relation. 'X or "
+    "Y' without an article is one entity of either class: (X(v) OR Y(v)); negated, neither. Beyond four "
+    "plain entities, count: 'a harbor with a dozen ships' = exists>=12 s: ship(s) AND near(s, h).\n"
     "- Case, commas, full stops, hyphens, British spellings, small typos and filler words ('show me', "
     "'please', 'images of') change nothing.\n"
     "- A noun that is not one of the classes above (or a synonym of one) cannot be translated: do not guess a "
@@ -98,6 +105,19 @@ const std::vector<std::pair<const char*, const char*>>& FewShots() {
        "tennis_court(a) AND tennis_court(b) AND tennis_court(c) AND aligned(a, b, c)"},
       {"Ships, near a harbour.", "ship(s) AND harbor(h) AND near(s, h)"},
       {"a ship longer than 100 m", "ship(s) AND length(s) > 100 m"},
+      {"at least four ships, one of them near a bridge",
+       "ship(s) AND bridge(b) AND near(s, b) AND exists>=3 x: ship(x)"},
+      {"a bridge with two cars and a truck on it",
+       "bridge(b) AND small_vehicle(c) AND small_vehicle(d) AND large_vehicle(t) AND on(c, b) AND on(d, b) AND "
+       "on(t, b)"},
+      {"a bridge without cars or trucks",
+       "bridge(b) AND NOT exists v: (small_vehicle(v) OR large_vehicle(v)) AND on(v, b)"},
+      {"three tennis courts in a row next to a basketball court",
+       "tennis_court(a) AND tennis_court(b) AND tennis_court(c) AND aligned(a, b, c) AND clustered(a, b, c) AND "
+       "basketball_court(d) AND near(c, d)"},
+      {"four clustered storage tanks and a truck near one of them",
+       "storage_tank(a) AND storage_tank(b) AND storage_tank(c) AND storage_tank(d) AND clustered(a, b, c, d) AND "
+       "large_vehicle(t) AND near(t, a)"},
       {"a helicopter or a plane", "helicopter(a) OR plane(b)"},
   };
   return k;

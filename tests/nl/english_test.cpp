@@ -49,6 +49,8 @@ TEST(Normaliser, CasePunctuationHyphensSpellingsSymbolsFiller) {
   EXPECT_EQ(Normalise("100m from a 2000m2 tank"), (Tokens{"100", "m", "from", "a", "2000", "m2", "tank"}));
   EXPECT_EQ(Normalise("there's an aeroplane"), (Tokens{"there", "is", "an", "airplane"}));
   EXPECT_EQ(Normalise(", ,a ship,"), (Tokens{"a", "ship"}));
+  EXPECT_EQ(Normalise("a ship. a harbor?"), (Tokens{"a", "ship", ",", "a", "harbor"}));
+  EXPECT_EQ(Normalise("longer than 2.5 m."), (Tokens{"longer", "than", "2.5", "m"}));
 }
 
 TEST(Lexicon, LongestMatchOfOneKind) {
@@ -190,6 +192,75 @@ TEST(English, EveryAllEachAskForOne) {
   }
 }
 
+TEST(English, EveryAloneIsTheImagesWithOne) {
+  EXPECT_MEANS("find every ship", "ship(s)");
+  EXPECT_MEANS("show all the tennis courts", "tennis_court(t)");
+}
+
+// Where english.md is silent (docs/translation.md, "Where the spec is silent").
+TEST(English, PartitivesAndReferences) {
+  // a count keeps the others, distinct by logic.md §3
+  EXPECT_MEANS("at least four ships, one of them near a bridge",
+               "ship(s) AND bridge(b) AND near(s, b) AND exists>=3 x: ship(x)");
+  EXPECT_MEANS("a harbor with four docked ships, two of them parallel",
+               "harbor(h) AND ship(a) AND ship(b) AND ship(c) AND ship(d) AND near(a, h) AND near(b, h) AND "
+               "near(c, h) AND near(d, h) AND parallel(a, b)");
+  EXPECT_MEANS("three storage tanks and a truck near one of them",
+               "storage_tank(a) AND storage_tank(b) AND storage_tank(c) AND large_vehicle(t) AND near(t, a)");
+  EXPECT_MEANS("two ships and no crane near the last",
+               "ship(a) AND ship(b) AND NOT exists c: container_crane(c) AND near(c, b)");
+  // "them": each of them, but a row or group is near something when one member is
+  EXPECT_MEANS("two planes and a helicopter to their left",
+               "plane(a) AND plane(b) AND helicopter(h) AND left_of(h, a) AND left_of(h, b)");
+  EXPECT_MEANS("three tennis courts in a row and a pool next to them",
+               "tennis_court(a) AND tennis_court(b) AND tennis_court(c) AND aligned(a, b, c) AND "
+               "clustered(a, b, c) AND swimming_pool(p) AND near(p, c)");
+  EXPECT_MEANS("a ship near a bridge and a roundabout north of the bridge",
+               "ship(s) AND bridge(b) AND near(s, b) AND roundabout(r) AND above(r, b)");
+  EXPECT_MEANS("a truck and a car both on a bridge",
+               "large_vehicle(t) AND small_vehicle(c) AND bridge(b) AND on(t, b) AND on(c, b)");
+  // no antecedent: refused, not guessed
+  Refusal("a truck near one of them");
+  Refusal("a truck near the first");
+}
+
+TEST(English, ListsAlternativesAndArrangementsAfterTheNoun) {
+  // each item after "with" takes the relation written after it or a later item, else the default
+  EXPECT_MEANS("a bridge with two cars and a truck on it",
+               "bridge(b) AND small_vehicle(v) AND small_vehicle(w) AND large_vehicle(t) AND on(v, b) AND "
+               "on(w, b) AND on(t, b)");
+  EXPECT_MEANS("a track with a tennis court and a pool nearby",
+               "ground_track_field(t) AND tennis_court(c) AND near(c, t) AND swimming_pool(p) AND near(p, t)");
+  EXPECT_MEANS("a harbor with three docked ships and two cranes",
+               "harbor(h) AND ship(a) AND ship(b) AND ship(c) AND near(a, h) AND near(b, h) AND near(c, h) AND "
+               "container_crane(x) AND container_crane(y) AND near(x, h) AND near(y, h)");
+  EXPECT_MEANS("a harbor with cranes but without ships",
+               "harbor(h) AND container_crane(c) AND near(c, h) AND NOT exists s: ship(s) AND near(s, h)");
+  EXPECT_MEANS("an airport with planes and no helicopters",
+               "airport(a) AND plane(p) AND on(p, a) AND NOT exists h: helicopter(h)");
+  // "X or Y" without a determiner: one entity of either class; negated, neither
+  EXPECT_MEANS("a bridge without cars or trucks",
+               "bridge(b) AND NOT exists v: (small_vehicle(v) OR large_vehicle(v)) AND on(v, b)");
+  EXPECT_MEANS("images without ships or planes", "NOT exists x: ship(x) OR plane(x)");
+  EXPECT_MEANS("a bridge with nothing on it", "bridge(b) AND NOT exists x: object(x) AND on(x, b)");
+  EXPECT_MEANS("a bridge that is empty", "bridge(b) AND NOT exists x: object(x) AND on(x, b)");
+  EXPECT_MEANS("a tennis court row of three",
+               "tennis_court(a) AND tennis_court(b) AND tennis_court(c) AND aligned(a, b, c) AND clustered(a, b, c)");
+  EXPECT_MEANS("two ships docked parallel at a harbor",
+               "harbor(h) AND ship(a) AND ship(b) AND near(a, h) AND near(b, h) AND parallel(a, b)");
+  EXPECT_MEANS("a harbor with a dozen ships", "harbor(h) AND exists>=12 s: ship(s) AND near(s, h)");
+  EXPECT_MEANS("a pool and a tennis court within 200 m of each other",
+               "swimming_pool(p) AND tennis_court(t) AND distance(p, t) <= 200 m");
+  EXPECT_MEANS("a bus", "large_vehicle(b)");  // not a plural
+  EXPECT_MEANS("docked ships", "ship(s) AND harbor(h) AND near(s, h)");
+  // a relation said before the arrangement holds for every entity the arrangement adds
+  EXPECT_MEANS("cars on a bridge in a row",
+               "bridge(b) AND small_vehicle(x) AND small_vehicle(y) AND small_vehicle(z) AND aligned(x, y, z) AND "
+               "clustered(x, y, z) AND on(x, b) AND on(y, b) AND on(z, b)");
+  EXPECT_MEANS("a bridge with no cars, near a harbor",
+               "bridge(b) AND harbor(h) AND near(b, h) AND NOT exists c: small_vehicle(c) AND on(c, b)");
+}
+
 TEST(English, PunctuationCaseSpellingFiller) {
   const char* gold = "ship(s) AND harbor(h) AND near(s, h)";
   for (const char* q : {"Ships, near a harbour.", "SHIPS NEAR A HARBOR", "ships near a harbour!",
@@ -218,6 +289,8 @@ TEST(English, RefusesWordsOutsideTheOntologyNamingThem) {
   EXPECT_EQ(lots.find("'lots'"), std::string::npos) << lots;
   EXPECT_EQ(lots.find("harbor"), std::string::npos) << lots;
   EXPECT_EQ(lots.find("plane"), std::string::npos) << lots;
+  std::string lots_alone = Refusal("lots");
+  EXPECT_EQ(lots_alone.find("did you mean"), std::string::npos) << lots_alone;
   std::string shps = Refusal("shps near a harbor");
   EXPECT_NE(shps.find("'shps'"), std::string::npos) << shps;
   EXPECT_NE(shps.find("ship"), std::string::npos) << shps;  // offered, not assumed
@@ -242,6 +315,24 @@ TEST(English, LlmPromptFollowsTheSameConventions) {
   EXPECT_NE(hrrsd.find("Q: every ship is near a harbor"), std::string::npos);
 }
 
+// Every few-shot example of the LLM prompt is what the built-in grammar gives: the two
+// translators follow one set of conventions.
+TEST(English, LlmFewShotsAgreeWithTheGrammar) {
+  std::string prompt = LlmSystemPrompt(Ont());
+  int examples = 0;
+  for (size_t q = prompt.find("\nQ: "); q != std::string::npos; q = prompt.find("\nQ: ", q + 1)) {
+    size_t q_end = prompt.find('\n', q + 1);
+    std::string english = prompt.substr(q + 4, q_end - q - 4);
+    const std::string lead = "A: {\"formula\": \"";
+    ASSERT_EQ(prompt.compare(q_end + 1, lead.size(), lead), 0) << english;
+    size_t f = q_end + 1 + lead.size();
+    std::string formula = prompt.substr(f, prompt.find("\"}", f) - f);
+    EXPECT_EQ(Builtin(english), Nf(formula)) << english;
+    ++examples;
+  }
+  EXPECT_GE(examples, 20);
+}
+
 TEST(English, HrrsdOntologyIsUsed) {
   auto hrrsd = Ontology::BuiltIn("hrrsd");
   ASSERT_TRUE(hrrsd.ok());
@@ -255,11 +346,14 @@ TEST(English, HrrsdOntologyIsUsed) {
   EXPECT_EQ(msg.find("did you mean t_junction"), std::string::npos) << msg;
 }
 
-TEST(English, EverydayPhrasings) {
+// The share of a JSON Lines set ("text", gold "logic") that translates to the gold's normal
+// form, a stricter test than `translate --eval`'s crisp answers (any archive); the misses are
+// printed.
+double NormalFormAccuracy(const std::string& relative, int min_total) {
   // absolute (GEORUNE_TEST_DATA_DIR is tests/nl/data): __FILE__ is relative under ccache's base_dir
-  std::string path = std::string(GEORUNE_TEST_DATA_DIR) + "/../../../bench/queries/english-everyday.jsonl";
+  std::string path = std::string(GEORUNE_TEST_DATA_DIR) + "/../../../" + relative;
   std::ifstream in(path);
-  ASSERT_TRUE(in) << path;
+  EXPECT_TRUE(in) << path;
   auto tr = MakeTranslator({}).value();
   int right = 0, total = 0;
   std::string failures, line;
@@ -275,10 +369,22 @@ TEST(English, EverydayPhrasings) {
                   "\n     gold " + j["logic"].get<std::string>() + "\n";
     }
   }
-  EXPECT_GE(total, 100);
-  EXPECT_GE(right, total * 95 / 100) << right << "/" << total << "\n" << failures;
-  std::printf("everyday phrasings: %d/%d\n%s", right, total, failures.c_str());
+  EXPECT_GE(total, min_total) << path;
+  std::printf("%s: %d/%d\n%s", relative.c_str(), right, total, failures.c_str());
+  return total ? static_cast<double>(right) / total : 0.0;
 }
+
+TEST(English, EverydayPhrasings) {
+  EXPECT_GE(NormalFormAccuracy("bench/queries/english-everyday.jsonl", 100), 0.95);
+}
+
+// Written to english.md by someone other than the grammar's author, after it: the acceptance
+// bar of the hidden everyday set (90 %).
+TEST(English, EverydayPhrasingsSecondSet) {
+  EXPECT_GE(NormalFormAccuracy("bench/queries/english-everyday-2.jsonl", 120), 0.90);
+}
+
+TEST(English, RuneBench) { EXPECT_GE(NormalFormAccuracy("bench/queries/rune-bench.jsonl", 49), 0.95); }
 
 }  // namespace
 }  // namespace georune::nl

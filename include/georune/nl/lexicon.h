@@ -1,7 +1,8 @@
 // The built-in translator's two front stages (docs/translation.md):
 //
-//  1. Normalise (normaliser.cpp): English text → tokens. Lower case; punctuation other than
-//     commas dropped (a full stop or '?' changes nothing); hyphens split ("oil-tank" → oil tank);
+//  1. Normalise (normaliser.cpp): English text → tokens. Lower case; full stops, '?', '!', ';'
+//     and ':' become commas (at the end they vanish), other punctuation is dropped; hyphens
+//     split ("oil-tank" → oil tank);
 //     British spellings mapped to American ("harbour" → harbor, "metre" → meter); contractions
 //     expanded; symbols spelled out (">" → more than, "<" → fewer than, ">=" → at least,
 //     "<=" → at most, "N+" → N or more, "&" → and); "100m" split into 100 m; filler that
