@@ -84,6 +84,9 @@ const bool kRegistered = RegisterCommand("serve", [](CLI::App& app, int& exit_co
   cmd->add_option("--query-threads", c.query_threads, "threads per query evaluation (default 0 = all cores)");
   cmd->add_option("--read-timeout", c.read_timeout_s, "seconds per socket read (default 5)")->check(CLI::Range(1, 600));
   cmd->add_option("--write-timeout", c.write_timeout_s, "seconds per socket write (default 5)")->check(CLI::Range(1, 600));
+  cmd->add_option("--request-deadline", c.request_deadline_s,
+                  "seconds to receive a whole request, and to send its reply (default 10; 408 over it)")
+      ->check(CLI::Range(1, 3600));
   cmd->add_option("--keep-alive", c.keep_alive_timeout_s, "idle seconds before a kept-alive connection closes (default 2)")
       ->check(CLI::Range(0, 600));
   cmd->add_option("--api-key", c.api_key, "require this key on /v1/ (default: $GEORUNE_API_KEY; none when unset)");
