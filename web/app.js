@@ -160,11 +160,19 @@ const AffineImage = L.Layer.extend({
   _reset() {
     const img = this._img, w = img.naturalWidth, h = img.naturalHeight;
     if (!w || !h) return;
-    const [tl, tr, bl] = this._corners.map((c) => this._map.latLngToLayerPoint(c));
+    // Unrounded layer points (latLngToLayerPoint rounds to whole pixels).
+    const m = this._map, z = m.getZoom(), origin = m.getPixelOrigin();
+    const [tl, tr, bl] = this._corners.map((c) => m.project(c, z).subtract(origin));
     Object.assign(img.style, { width: w + 'px', height: h + 'px' });
     img.style.transform = `matrix(${(tr.x - tl.x) / w},${(tr.y - tl.y) / w},${(bl.x - tl.x) / h},${(bl.y - tl.y) / h},${tl.x},${tl.y})`;
   },
 });
+
+// "EPSG:32633" as is; a WKT by its name ("WGS 84 / UTM zone 33N").
+function crsName(crs) {
+  const m = /^[A-Z]+\["([^"]*)"/.exec(crs);
+  return m ? m[1] : crs;
+}
 
 function entityTip(p) { return `${p.variable} = ${p.class} #${p.entity}, confidence ${p.confidence.toFixed(2)}`; }
 
@@ -211,7 +219,7 @@ async function openDetail(r) {
   const res = await fetch(overlayPath(r, Math.min(4096, Math.max(w, h))), { headers: headers() });
   const source = res.headers.get('X-Georune-Source') || '';
   const url = URL.createObjectURL(await res.blob());
-  $('detail-source').textContent = 'image: ' + source + (meta.georeference ? ` · map: WGS84 (${meta.georeference.crs})` : ' · pixels');
+  $('detail-source').textContent = 'image: ' + source + (meta.georeference ? ` · map: WGS84 (from ${crsName(meta.georeference.crs)})` : ' · pixels');
   try {
     if (meta.georeference) await geoMap(r, meta.georeference, url); else pixelMap(r, w, h, url);
   } catch (e) { showError(e); }
