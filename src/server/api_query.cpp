@@ -134,10 +134,12 @@ void AddQueryRoutes(Router& http, const State& state) {
   http.Post("/v1/translate",
             [&state](const httplib::Request& req, httplib::Response& res) { PostTranslate(state, req, res); });
   http.Get("/v1/archives", [&state](const httplib::Request&, httplib::Response& res) { GetArchives(state, res); });
-  http.Get("/v1/results.geojson",
-           [&state](const httplib::Request& req, httplib::Response& res) { GetExport(state, req, res, geo::ExportFormat::kGeoJson); });
-  http.Get("/v1/results.csv",
-           [&state](const httplib::Request& req, httplib::Response& res) { GetExport(state, req, res, geo::ExportFormat::kCsv); });
+  http.Get("/v1/results.geojson", [&state](const httplib::Request& req, httplib::Response& res) {
+    GetExport(state, req, res, geo::ExportFormat::kGeoJson);
+  });
+  http.Get("/v1/results.csv", [&state](const httplib::Request& req, httplib::Response& res) {
+    GetExport(state, req, res, geo::ExportFormat::kCsv);
+  });
 }
 
 }  // namespace georune::server

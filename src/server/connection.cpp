@@ -45,8 +45,10 @@ void Address(int sock, bool peer, std::string& ip, int& port) {
 class DeadlineStream : public httplib::Stream {
  public:
   DeadlineStream(int sock, time_t read_timeout_s, time_t write_timeout_s, int deadline_s)
-      : sock_(sock), read_ms_(static_cast<int>(read_timeout_s * 1000)),
-        write_ms_(static_cast<int>(write_timeout_s * 1000)), deadline_(std::chrono::seconds(deadline_s)) {}
+      : sock_(sock),
+        read_ms_(static_cast<int>(read_timeout_s * 1000)),
+        write_ms_(static_cast<int>(write_timeout_s * 1000)),
+        deadline_(std::chrono::seconds(deadline_s)) {}
 
   // Waits for the next request's first byte: at most `idle_s`, and no longer once `listening`
   // turns invalid (the server stops). False when none came.

@@ -237,7 +237,8 @@ TEST_F(ServerTest, ExportsAreTheClisFiles) {
   const Case cases[] = {
       {"/v1/results.geojson?logic=plane(a)%20AND%20plane(b)&pixel_coords=1",
        "--logic 'plane(a) AND plane(b)' --format geojson --pixel-coords"},
-      {"/v1/results.csv?logic=plane(a)%20OR%20ship(b)&top=2&offset=1", "--logic 'plane(a) OR ship(b)' --top 2 --offset 1 --format csv"},
+      {"/v1/results.csv?logic=plane(a)%20OR%20ship(b)&top=2&offset=1",
+       "--logic 'plane(a) OR ship(b)' --top 2 --offset 1 --format csv"},
       {"/v1/results.csv?logic=ship(s)&footprints=true", "--logic 'ship(s)' --format csv --footprints"},
       {"/v1/results.geojson?q=two%20planes&pixel_coords=1", "'two planes' --format geojson --pixel-coords"},
   };
@@ -252,7 +253,8 @@ TEST_F(ServerTest, ExportsAreTheClisFiles) {
   auto csv = client->Get("/v1/results.csv?logic=plane(a)%20AND%20plane(b)");
   ASSERT_TRUE(csv);
   EXPECT_EQ(csv->get_header_value("Content-Type"), "text/csv; charset=utf-8");
-  EXPECT_EQ(csv->body.rfind("WKT,image,rank,score,variable,class,confidence,entity,atoms,coords\n", 0), 0u) << csv->body;
+  EXPECT_EQ(csv->body.rfind("WKT,image,rank,score,variable,class,confidence,entity,atoms,coords\n", 0), 0u)
+      << csv->body;
   // GeoJSON holds WGS84 only: images without a georeference need pixel_coords, as in the CLI.
   ExpectError(client->Get("/v1/results.geojson?logic=plane(a)"), 400, "has no georeference");
   ExpectError(client->Get("/v1/results.geojson?logic=plane(a)&pixel_coords=maybe"), 400, "pixel_coords");
@@ -391,7 +393,8 @@ TEST_F(ServerTest, SlowClientsAreCutAtTheRequestDeadline) {
   std::thread t1([&] { line = Drip(s.port(), "", "GET /v1/archives?x=" + lots, every); });
   std::thread t2([&] { head = Drip(s.port(), "GET /v1/archives HTTP/1.1\r\nHost: x\r\n", "X-Slow: " + lots, every); });
   std::thread t3([&] {
-    body = Drip(s.port(), "POST /v1/query HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 200\r\n\r\n",
+    body = Drip(s.port(),
+                "POST /v1/query HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 200\r\n\r\n",
                 "{\"logic\": \"" + lots, every);
   });
   std::this_thread::sleep_for(std::chrono::milliseconds(500));
