@@ -50,8 +50,10 @@ def pct(values, p):
 class Server:
     def __init__(self, binary, archive, args):
         self.log = tempfile.NamedTemporaryFile("w+", suffix=".log", delete=False)
+        self.deadline = args.request_deadline
         self.proc = subprocess.Popen([binary, "serve", "--archive", archive, "--port", "0", "--workers",
-                                      str(args.workers), "--queue", str(args.queue)], stderr=self.log)
+                                      str(args.workers), "--queue", str(args.queue), "--request-deadline",
+                                      str(args.request_deadline)], stderr=self.log)
         for _ in range(600):
             m = re.search(r"http://([0-9.]+):(\d+)/", open(self.log.name).read())
             if m:
@@ -77,6 +79,7 @@ class Server:
 
 
 def latency(srv, formulas, runs):
+    load_before = os.getloadavg()[0]
     conn = http.client.HTTPConnection(srv.host, srv.port, timeout=60)
     rows = []
     for f in formulas:
@@ -104,7 +107,8 @@ def latency(srv, formulas, runs):
     conn.close()
     over = [o for r in rows for o in r["overhead_ms"]]
     medians = [statistics.median(r["overhead_ms"]) for r in rows]
-    return {"per_query": rows, "overhead_p50_ms": pct(over, 50), "overhead_p99_ms": pct(over, 99),
+    return {"per_query": rows, "load_average": [load_before, os.getloadavg()[0]],
+            "overhead_p50_ms": pct(over, 50), "overhead_p99_ms": pct(over, 99),
             "overhead_max_ms": max(over), "median_of_medians_ms": statistics.median(medians),
             "queries_within_2ms": sum(m <= 2 for m in medians), "queries": len(rows),
             "min_overhead_median_ms": statistics.median(min(r["overhead_ms"]) for r in rows),
@@ -144,32 +148,39 @@ def faults(srv, archive_name):
         status = reply.split(" ")[1] if reply.startswith("HTTP/") else "closed"
         trav[path] = {"status": status, "leaked": "root:" in reply}
     res["traversal"] = {"attempts": trav, "ok": all(v["status"] in ("400", "404") and not v["leaked"] for v in trav.values())}
-    # Slow clients: 4 drip a request head (1 byte / 0.5 s), 4 stay silent; meanwhile queries go on.
+    # Slow clients: 4 send a request line, then drip headers (1 byte / 0.5 s: each read well within
+    # the read timeout) past the request deadline; 4 stay silent; meanwhile queries go on. The drips
+    # must get 408 at the deadline, the silent ones be closed.
     drip = [socket.create_connection((srv.host, srv.port)) for _ in range(4)]
     silent = [socket.create_connection((srv.host, srv.port)) for _ in range(4)]
-    head = b"GET /v1/archives HTTP/1.1\r\nHost: x\r\n"
-    served = []
+    for s in drip:
+        s.sendall(b"GET /v1/archives HTTP/1.1\r\n")
+    head = b"Host: x\r\nX-Slow: " + b"a" * 40
+    served, cut_after = [], [None] * len(drip)
     t0 = time.time()
-    for i in range(12):
-        for s in drip:
-            s.send(head[i:i + 1])
+    for i in range(2 * srv.deadline + 4):
+        for k, s in enumerate(drip):
+            if cut_after[k] is None:
+                try:
+                    s.send(head[i:i + 1])
+                except OSError:
+                    cut_after[k] = time.time() - t0
         t = time.perf_counter()
         st, _ = srv.request("POST", "/v1/query", body='{"logic": "plane(a)"}')
         served.append((st, (time.perf_counter() - t) * 1000))
         time.sleep(0.5)
-    closed_silent = 0
-    for s in silent:
-        s.settimeout(10)
-        try:
-            closed_silent += s.recv(1) == b""
-        except (socket.timeout, ConnectionError):
-            pass
-        s.close()
+    drip_replies = []
     for s in drip:
-        s.close()
+        s.settimeout(5)
+        try:
+            drip_replies.append(s.recv(65536).decode("latin-1").split("\r\n")[0])
+        except (socket.timeout, ConnectionError):
+            drip_replies.append("")
     res["slow_clients"] = {"queries_meanwhile": [x[0] for x in served], "query_ms_max": max(x[1] for x in served),
+                           "request_deadline_s": srv.deadline, "drip_replies": drip_replies,
                            "silent_closed_by_server": closed_silent, "seconds": time.time() - t0,
-                           "ok": all(x[0] == 200 for x in served) and closed_silent == 4}
+                           "ok": all(x[0] == 200 for x in served) and closed_silent == 4
+                           and all(r.startswith("HTTP/1.1 408") for r in drip_replies)}
     st, _ = srv.request("POST", "/v1/query", body='{"logic": "plane(a)"}')
     res["still_serving"] = {"status": st, "ok": st == 200}
     return res
@@ -288,6 +299,8 @@ def main():
     ap.add_argument("--runs", type=int, default=5)
     ap.add_argument("--workers", type=int, default=8)
     ap.add_argument("--queue", type=int, default=256)
+    ap.add_argument("--request-deadline", type=int, default=3, help="seconds (the fault test waits past it)")
+    ap.add_argument("--latency-only", action="store_true", help="step 1 only (writes server-<size>-latency.json)")
     ap.add_argument("--out", default=os.path.join(ROOT, "bench", "results"))
     args = ap.parse_args()
     os.makedirs(BENCH_DIR, exist_ok=True)
@@ -304,7 +317,14 @@ def main():
     try:
         r["mix"] = write_mix(srv, formulas, os.path.basename(archive.rstrip("/")), bodies)
         r["latency"] = latency(srv, formulas, args.runs)
-        print(f"latency: overhead p50 {r['latency']['overhead_p50_ms']:.2f} ms", flush=True)
+        lat = r["latency"]
+        print(f"latency: overhead p50 {lat['overhead_p50_ms']:.2f} ms, p99 {lat['overhead_p99_ms']:.2f} ms, "
+              f"engine p50 {lat['engine_p50_ms']:.2f} ms, noise floor p50/p99 {lat['archives_round_trip_p50_ms']:.2f}/"
+              f"{lat['archives_round_trip_p99_ms']:.2f} ms, load average {lat['load_average']}", flush=True)
+        if args.latency_only:
+            os.makedirs(args.out, exist_ok=True)
+            json.dump(r, open(os.path.join(args.out, f"server-{args.size}-latency.json"), "w"), indent=1)
+            return
         r["faults"] = faults(srv, os.path.basename(archive.rstrip("/")))
         print("faults:", {k: v["ok"] for k, v in r["faults"].items()}, flush=True)
         r["load"] = run_wrk(srv, args.connections, args.duration, bodies)

@@ -114,4 +114,37 @@ with tempfile.TemporaryDirectory() as tmp:
     manifest = open(os.path.join(kb, "MANIFEST"), "rb").read()
     put("kb", "two_records", manifest + SEP + open(grkb, "rb").read() + SEP + open(grvs, "rb").read())
     put("vector_store", "two_records", open(grvs, "rb").read())
+# HTTP requests as fuzz_http_request reads them ("METHOD TARGET", headers, empty line, body), from
+# tests/server/server_test.cpp and the benchmark formulas (the fuzz archive has G1, P2 and P3).
+def request(method, target, body="", headers=()):
+    head = [f"{method} {target}"] + list(headers)
+    if body:
+        head.append("Content-Type: application/json")
+    return "\n".join(head) + "\n\n" + body
+
+http = {
+    "archives": request("GET", "/v1/archives"),
+    "query_logic": request("POST", "/v1/query", '{"logic": "plane(a) AND plane(b)", "explain": true}'),
+    "query_text": request("POST", "/v1/query", '{"text": "two planes", "top": 2, "offset": 1}'),
+    "query_crisp": request("POST", "/v1/query", '{"logic": "exists s: ship(s)", "crisp": true, "semantics": "godel"}'),
+    "query_bad": request("POST", "/v1/query", '{"logic": "plane(a) AND # ship(b)"}'),
+    "query_badjson": request("POST", "/v1/query", '{"logic": "plane(a)",'),
+    "translate": request("POST", "/v1/translate", '{"text": "a bridge with no vehicles on it"}'),
+    "ask": request("POST", "/v1/ask", '{"question": "When was Salts Mill built?", "top_k": 3}'),
+    "image": request("GET", "/v1/images/http_archive/G1"),
+    "thumbnail": request("GET", "/v1/images/http_archive/P2/thumbnail?size=32"),
+    "overlay_witness": request("GET", "/v1/images/http_archive/G1/overlay.png?size=64&witness=a:0,b:1"),
+    "overlay_query": request("GET", "/v1/images/http_archive/P2/overlay.png?size=64&logic=plane(a)%20AND%20ship(s)"),
+    "traversal": request("GET", "/v1/images/http_archive/..%2F..%2FMANIFEST/thumbnail"),
+    "geojson": request("GET", "/v1/results.geojson?logic=plane(a)%20AND%20plane(b)&image=G1"),
+    "geojson_pixels": request("GET", "/v1/results.geojson?q=two%20planes&pixel_coords=1&footprints=1"),
+    "csv": request("GET", "/v1/results.csv?logic=plane(a)%20OR%20ship(b)&top=2&offset=1"),
+    "method": request("DELETE", "/v1/query"),
+    "key": request("GET", "/v1/archives", headers=["X-API-Key: k", "Authorization: Bearer k"]),
+}
+for name, data in http.items():
+    put("http_request", name, data)
+for q in bench[:10]:
+    put("http_request", "bench_" + q["id"], request("POST", "/v1/query", json.dumps({"logic": q["logic"], "top": 3})))
+
 print("seeds in", out, {t: len(os.listdir(os.path.join(out, t))) for t in sorted(os.listdir(out))})

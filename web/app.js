@@ -1,11 +1,13 @@
 // The georune page: search (English or a formula), ranked grid with witness boxes, detail view
-// (Leaflet, L.CRS.Simple over pixel coordinates), exports, and the knowledge-base Ask panel.
+// (Leaflet: L.CRS.Simple over pixel coordinates, or a basemap-free map in longitude/latitude for
+// a georeferenced image), exports, and the knowledge-base Ask panel.
 // Talks only to this server's /v1/ API (docs/api.md); no network beyond it.
 'use strict';
 
 const PAGE_SIZE = 12;
 const $ = (id) => document.getElementById(id);
 const state = { archive: '', q: '', logic: '', page: 0, answer: null };
+const archives = {};  // name → GET /v1/archives entry
 let map = null;
 
 // --- API --------------------------------------------------------------------------------------
@@ -88,7 +90,11 @@ function renderAnswer(a) {
   const from = state.page * PAGE_SIZE;
   $('summary').textContent = `${a.results.length ? `results ${from + 1}–${from + a.results.length}` : 'no results'}` +
     ` · ${a.stats.candidates} of ${a.stats.images} images were candidates · ${a.stats.ms.toFixed(1)} ms`;
-  $('export-geojson').href = '/v1/results.geojson?' + queryParams({ top: 1000 });
+  // GeoJSON is WGS84 only (RFC 7946): pixel coordinates, marked, unless every image has a georeference.
+  const info = archives[state.archive];
+  const lonlat = info && info.images > 0 && info.georeferenced === info.images;
+  $('export-geojson').href = '/v1/results.geojson?' + queryParams(lonlat ? { top: 1000 } : { top: 1000, pixel_coords: 1 });
+  $('export-geojson').textContent = lonlat ? 'Export GeoJSON' : 'Export GeoJSON (pixels)';
   $('export-csv').href = '/v1/results.csv?' + queryParams({ top: 1000 });
   $('grid').replaceChildren(...a.results.map((r, i) => card(r, from + i + 1)));
   $('pager').hidden = false;
@@ -137,6 +143,67 @@ function card(r, rank) {
 }
 
 // --- detail ------------------------------------------------------------------------------------
+// An image placed on the map by three of its corners (top-left, top-right, bottom-left, as
+// [lat, lng]): an affine CSS transform of the <img>, redone at every zoom. Exact for an affine
+// georeference up to the map projection's curvature across one image.
+const AffineImage = L.Layer.extend({
+  initialize(url, corners) { this._url = url; this._corners = corners; },
+  onAdd() {
+    const img = this._img = L.DomUtil.create('img', 'leaflet-image-layer overlay');
+    Object.assign(img.style, { position: 'absolute', left: '0', top: '0', transformOrigin: '0 0' });
+    img.onload = () => this._reset();
+    img.src = this._url;
+    this.getPane().appendChild(img);
+  },
+  onRemove() { L.DomUtil.remove(this._img); },
+  getEvents() { return { zoom: this._reset, viewreset: this._reset }; },
+  _reset() {
+    const img = this._img, w = img.naturalWidth, h = img.naturalHeight;
+    if (!w || !h) return;
+    // Unrounded layer points (latLngToLayerPoint rounds to whole pixels).
+    const m = this._map, z = m.getZoom(), origin = m.getPixelOrigin();
+    const [tl, tr, bl] = this._corners.map((c) => m.project(c, z).subtract(origin));
+    Object.assign(img.style, { width: w + 'px', height: h + 'px' });
+    img.style.transform = `matrix(${(tr.x - tl.x) / w},${(tr.y - tl.y) / w},${(bl.x - tl.x) / h},${(bl.y - tl.y) / h},${tl.x},${tl.y})`;
+  },
+});
+
+// "EPSG:32633" as is; a WKT by its name ("WGS 84 / UTM zone 33N").
+function crsName(crs) {
+  const m = /^[A-Z]+\["([^"]*)"/.exec(crs);
+  return m ? m[1] : crs;
+}
+
+function entityTip(p) { return `${p.variable} = ${p.class} #${p.entity}, confidence ${p.confidence.toFixed(2)}`; }
+
+// Pixel images: L.CRS.Simple, y down (lat = -y), no basemap.
+function pixelMap(r, w, h, url) {
+  map = L.map('map', { crs: L.CRS.Simple, minZoom: -6, maxZoom: 4, attributionControl: false });
+  const bounds = [[-h, 0], [0, w]];
+  map.fitBounds(bounds);
+  L.imageOverlay(url, bounds, { className: 'overlay' }).addTo(map);
+  for (const e of r.entities) {
+    const c = e.corners;
+    L.polygon([[-c[1], c[0]], [-c[3], c[2]], [-c[5], c[4]], [-c[7], c[6]]], { color: '#ffff00', weight: 1, fillOpacity: 0.05 })
+      .bindTooltip(entityTip({ variable: e.variable, class: e.class, entity: e.id, confidence: e.confidence })).addTo(map);
+  }
+}
+
+// Georeferenced images: Leaflet's default CRS (Web Mercator, longitude/latitude in), no tiles;
+// the image by its corners, its footprint, and the witness entities as the GeoJSON export writes
+// them (the same writer, for this result only).
+async function geoMap(r, georef, url) {
+  map = L.map('map', { minZoom: 0, maxZoom: 26, zoomAnimation: false, attributionControl: false });
+  const ll = georef.corners.map(([lon, lat]) => [lat, lon]);  // TL, TR, BR, BL
+  map.fitBounds(L.latLngBounds(ll));
+  new AffineImage(url, [ll[0], ll[1], ll[3]]).addTo(map);
+  L.polygon(ll, { color: '#ffffff', weight: 1, dashArray: '4 4', fill: false, interactive: false }).addTo(map);
+  const params = queryParams({ top: PAGE_SIZE, offset: state.page * PAGE_SIZE, image: r.image });
+  const features = await api('/v1/results.geojson?' + params);
+  L.geoJSON(features, { style: { color: '#ffff00', weight: 1, fillOpacity: 0.05 } })
+    .eachLayer((l) => l.bindTooltip(entityTip(l.feature.properties))).addTo(map);
+}
+
 async function openDetail(r) {
   $('detail').hidden = false;
   $('detail-title').textContent = `${r.image} · score ${r.score.toFixed(3)}`;
@@ -148,20 +215,14 @@ async function openDetail(r) {
   const meta = await api(`/v1/images/${encodeURIComponent(state.archive)}/${encodeURIComponent(r.image)}`);
   const w = meta.width || 1024, h = meta.height || 1024;
   if (map) map.remove();
-  // Pixel images: L.CRS.Simple, y down (lat = -y), no basemap.
-  map = L.map('map', { crs: L.CRS.Simple, minZoom: -6, maxZoom: 4, attributionControl: false });
-  const bounds = [[-h, 0], [0, w]];
-  const path = overlayPath(r, Math.min(4096, Math.max(w, h)));
-  const res = await fetch(path, { headers: headers() });
-  $('detail-source').textContent = 'image: ' + (res.headers.get('X-Georune-Source') || '');
+  map = null;
+  const res = await fetch(overlayPath(r, Math.min(4096, Math.max(w, h))), { headers: headers() });
+  const source = res.headers.get('X-Georune-Source') || '';
   const url = URL.createObjectURL(await res.blob());
-  L.imageOverlay(url, bounds, { className: 'overlay' }).addTo(map);
-  for (const e of r.entities) {
-    const c = e.corners;
-    L.polygon([[-c[1], c[0]], [-c[3], c[2]], [-c[5], c[4]], [-c[7], c[6]]], { color: '#ffff00', weight: 1, fillOpacity: 0.05 })
-      .bindTooltip(`${e.variable} = ${e.class} #${e.id}, confidence ${e.confidence.toFixed(2)}`).addTo(map);
-  }
-  map.fitBounds(bounds);
+  $('detail-source').textContent = 'image: ' + source + (meta.georeference ? ` · map: WGS84 (from ${crsName(meta.georeference.crs)})` : ' · pixels');
+  try {
+    if (meta.georeference) await geoMap(r, meta.georeference, url); else pixelMap(r, w, h, url);
+  } catch (e) { showError(e); }
 }
 function closeDetail() {
   $('detail').hidden = true;
@@ -191,7 +252,10 @@ async function ask(question) {
 async function init() {
   try {
     const info = await api('/v1/archives');
-    for (const a of info.archives) $('archive').add(new Option(`${a.name} (${a.images} images)`, a.name));
+    for (const a of info.archives) {
+      archives[a.name] = a;
+      $('archive').add(new Option(`${a.name} (${a.images} images)`, a.name));
+    }
     $('ask').hidden = !info.kb;
     readUrl();
     if (!state.archive && info.archives.length) state.archive = info.archives[0].name;

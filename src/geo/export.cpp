@@ -1,13 +1,16 @@
 // WriteFeatures: OGR layers for query results.
 #include "georune/geo/export.h"
 
+#include <cpl_vsi.h>
 #include <gdal_priv.h>
 #include <ogrsf_frmts.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <filesystem>
 #include <map>
 #include <memory>
+#include <mutex>
 
 #include "georune/common/files.h"
 
@@ -184,7 +187,8 @@ Status WriteLayers(GDALDataset& ds, const std::vector<ExportFeature>& features, 
 
 Status WriteTo(const std::string& target, const std::vector<ExportFeature>& features,
                const std::vector<Coords>& coords, const GeoreferenceLookup& georef, const ExportOptions& options) {
-  GDALAllRegister();
+  static std::once_flag registered;  // GDALAllRegister is not safe to call from threads at once
+  std::call_once(registered, [] { GDALAllRegister(); });
   CPLErrorHandlerPusher quiet(CPLQuietErrorHandler);  // failures are returned, not printed
   GDALDriver* driver = GetGDALDriverManager()->GetDriverByName(InfoOf(options.format).driver);
   if (driver == nullptr) return Status::Unavailable(std::string("GDAL lacks the ") + InfoOf(options.format).driver + " driver");
@@ -233,6 +237,28 @@ Status WriteFeatures(const std::string& path, const std::vector<ExportFeature>& 
     return Status::IoError(path + ": cannot replace the file: " + ec.message());
   }
   return SyncDirectory(final_path.parent_path().empty() ? "." : final_path.parent_path().string());
+}
+
+Result<std::string> FeaturesText(const std::vector<ExportFeature>& features, const GeoreferenceLookup& georef,
+                                 const ExportOptions& options) {
+  const FormatInfo info = InfoOf(options.format);
+  if (!info.streamable) return Status::InvalidInput(std::string(info.driver) + " needs an output file");
+  auto coords = ChooseCoords(features, georef, options);
+  if (!coords.ok()) return coords.status();
+  static std::atomic<unsigned long long> counter{0};
+  const std::string path = "/vsimem/georune_export_" + std::to_string(getpid()) + "_" +
+                           std::to_string(counter.fetch_add(1)) + info.extension;
+  Status written = WriteTo(path, features, *coords, georef, options);
+  std::string text;
+  if (written.ok()) {
+    vsi_l_offset size = 0;
+    GByte* bytes = VSIGetMemFileBuffer(path.c_str(), &size, FALSE);
+    if (bytes == nullptr) written = Status::IoError("GDAL wrote no " + std::string(info.driver) + " text");
+    else text.assign(reinterpret_cast<const char*>(bytes), static_cast<size_t>(size));
+  }
+  VSIUnlink(path.c_str());
+  if (!written.ok()) return written;
+  return text;
 }
 
 }  // namespace georune::geo

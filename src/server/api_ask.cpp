@@ -72,7 +72,7 @@ void PostAsk(const State& state, const httplib::Request& req, httplib::Response&
 
 }  // namespace
 
-void AddAskRoutes(httplib::Server& http, const State& state) {
+void AddAskRoutes(Router& http, const State& state) {
   http.Post("/v1/ask", [&state](const httplib::Request& req, httplib::Response& res) { PostAsk(state, req, res); });
 }
 

@@ -4,6 +4,8 @@
 #include <cstdlib>
 #include <sstream>
 
+#include "georune/geo/georeference.h"
+#include "georune/geo/result_features.h"
 #include "server/errors.h"
 #include "server/request.h"
 #include "server/render.h"
@@ -91,6 +93,24 @@ std::optional<std::map<int, std::string>> QueryWitness(const State& state, const
   return out;
 }
 
+// The image's georeference for a map: the CRS, the geotransform and the image's corners
+// (top-left, top-right, bottom-right, bottom-left of the pixel grid) in WGS84 [lon, lat];
+// null when it has none.
+Result<nlohmann::ordered_json> GeoreferenceJson(const Archive& a, uint32_t image) {
+  const auto georef = geo::StoredGeoreference(a, image);
+  if (!georef) return nlohmann::ordered_json();
+  auto transform = geo::MapTransform::Make(*georef);
+  if (!transform.ok()) return transform.status();
+  const double w = a.Width(image), h = a.Height(image);
+  nlohmann::ordered_json corners = nlohmann::ordered_json::array();
+  for (const auto& [col, row] : {std::pair{0.0, 0.0}, {w, 0.0}, {w, h}, {0.0, h}}) {
+    auto ll = transform->PixelToLonLat(col, row);
+    if (!ll.ok()) return ll.status();
+    corners.push_back({ll->lon, ll->lat});
+  }
+  return nlohmann::ordered_json{{"crs", georef->crs}, {"geotransform", georef->geotransform}, {"corners", corners}};
+}
+
 void GetImage(const State& state, const httplib::Request& req, httplib::Response& res) {
   auto t = Find(state, req, res);
   if (!t) return;
@@ -105,12 +125,15 @@ void GetImage(const State& state, const httplib::Request& req, httplib::Response
                         {"corners", span.CornersOf(i)}});
   }
   const double gsd = a.Gsd(t->image);
+  auto georef = GeoreferenceJson(a, t->image);
+  if (!georef.ok()) return SendError(res, georef.status());
   SendJson(res, {{"archive", t->archive->name},
                  {"image", a.ImageId(t->image)},
                  {"width", a.Width(t->image)},
                  {"height", a.Height(t->image)},
                  {"gsd", std::isnan(gsd) ? nlohmann::ordered_json() : nlohmann::ordered_json(gsd)},
                  {"path", a.ImagePath(t->image)},
+                 {"georeference", *georef},
                  {"entities", entities}});
 }
 
@@ -141,7 +164,7 @@ void GetPicture(const State& state, const httplib::Request& req, httplib::Respon
 
 }  // namespace
 
-void AddImageRoutes(httplib::Server& http, const State& state) {
+void AddImageRoutes(Router& http, const State& state) {
   http.Get(R"(/v1/images/([^/]+)/([^/]+))",
            [&state](const httplib::Request& req, httplib::Response& res) { GetImage(state, req, res); });
   http.Get(R"(/v1/images/([^/]+)/([^/]+)/thumbnail)",

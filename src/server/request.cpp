@@ -48,7 +48,7 @@ nlohmann::json ParamValue(const std::string& key, const std::string& value) {
     const long long n = std::strtoll(value.c_str(), &end, 10);
     if (!value.empty() && *end == '\0') return n;
   }
-  if (key == "crisp" || key == "explain") {
+  if (key == "crisp" || key == "explain" || key == "pixel_coords" || key == "footprints") {
     if (value == "1" || value == "true" || value.empty()) return true;
     if (value == "0" || value == "false") return false;
   }

@@ -10,26 +10,13 @@
 #include <filesystem>
 
 #include "server/bounded_queue.h"
+#include "server/connection.h"
 #include "server/errors.h"
 #include "server/routes.h"
 #include "server/state.h"
 
 namespace georune::server {
 namespace {
-
-// Compares without an early exit, so that timing does not tell how much of a key matched.
-bool SameKey(const std::string& given, const std::string& key) {
-  if (given.size() != key.size()) return false;  // the length is no secret
-  unsigned char diff = 0;
-  for (size_t i = 0; i < key.size(); ++i) diff |= static_cast<unsigned char>(given[i] ^ key[i]);
-  return diff == 0;
-}
-
-bool HasKey(const httplib::Request& req, const std::string& key) {
-  if (req.has_header("X-API-Key")) return SameKey(req.get_header_value("X-API-Key"), key);
-  const std::string auth = req.get_header_value("Authorization");
-  return auth.rfind("Bearer ", 0) == 0 && SameKey(auth.substr(7), key);
-}
 
 httplib::Server::HandlerResponse BeforeRouting(const ServerConfig& config, const httplib::Request& req,
                                                httplib::Response& res) {
@@ -40,7 +27,8 @@ httplib::Server::HandlerResponse BeforeRouting(const ServerConfig& config, const
                          "retry after a moment"});
     return httplib::Server::HandlerResponse::Handled;
   }
-  if (!config.api_key.empty() && req.path.rfind("/v1/", 0) == 0 && !HasKey(req, config.api_key)) {
+  // The key, before a body is read (Router::Handle checks it again, as a pure function).
+  if (req.path.rfind("/v1/", 0) == 0 && !HasApiKey(config, req)) {
     SendError(res, 401, {"missing or wrong API key", "", "send the header X-API-Key: KEY (or Authorization: Bearer KEY)"});
     return httplib::Server::HandlerResponse::Handled;
   }
@@ -50,6 +38,12 @@ httplib::Server::HandlerResponse BeforeRouting(const ServerConfig& config, const
 // Fills the JSON body of errors httplib raises itself (404 route, 413 body, 400 bad request).
 void FillError(const ServerConfig& config, const httplib::Request& req, httplib::Response& res) {
   if (!res.body.empty()) return;
+  if (res.status == 400 && RequestDeadlinePassed()) {
+    res.set_header("Connection", "close");
+    return SendError(res, 408, {"the request did not arrive within the deadline of " +
+                                    std::to_string(config.request_deadline_s) + " s", "",
+                                "send the whole request (line, headers, body) at once"});
+  }
   switch (res.status) {
     case 404: return SendError(res, 404, {"no such route: " + req.method + " " + req.path, "", "see docs/api.md"});
     case 413:
@@ -63,7 +57,10 @@ void FillError(const ServerConfig& config, const httplib::Request& req, httplib:
 
 class HttpServer : public Server {
  public:
-  explicit HttpServer(std::unique_ptr<State> state) : state_(std::move(state)) { Configure(); }
+  explicit HttpServer(std::unique_ptr<State> state)
+      : state_(std::move(state)), http_(state_->config.request_deadline_s) {
+    Configure();
+  }
 
   Result<int> Bind() override {
     const auto& c = state_->config;
@@ -119,22 +116,28 @@ class HttpServer : public Server {
     });
     if (!c.web_dir.empty()) http_.set_mount_point("/", c.web_dir);
     if (std::filesystem::is_directory(c.leaflet_dir)) http_.set_mount_point("/leaflet", c.leaflet_dir);
-    AddQueryRoutes(http_, *state_);
-    AddImageRoutes(http_, *state_);
-    AddAskRoutes(http_, *state_);
+    // Every /v1/ request goes through the router (routes.h); httplib only reads and writes.
+    // httplib hands its own, mutable, Request as const; Handle sets its matches.
+    router_ = ApiRouter(*state_);
+    auto api = [this](const httplib::Request& req, httplib::Response& res) {
+      router_->Handle(const_cast<httplib::Request&>(req), res);
+    };
+    const std::string all = "/v1/.*";
+    http_.Get(all, api).Post(all, api).Put(all, api).Patch(all, api).Delete(all, api).Options(all, api);
   }
 
   std::unique_ptr<State> state_;
+  std::unique_ptr<Router> router_;
   std::atomic<const BoundedTaskQueue*> queue_{nullptr};  // owned by http_ while it listens
   int listen_fd_ = -1;                                    // the listening socket, once bound
-  httplib::Server http_;
+  DeadlineHttpServer http_;
 };
 
 }  // namespace
 
 Result<std::unique_ptr<Server>> Server::Create(const ServerConfig& config, const ServerData& data) {
-  if (config.workers < 1 || config.queue_limit < 1 || config.body_limit < 1) {
-    return Status::InvalidInput("workers, queue limit and body limit must be at least 1");
+  if (config.workers < 1 || config.queue_limit < 1 || config.body_limit < 1 || config.request_deadline_s < 1) {
+    return Status::InvalidInput("workers, queue limit, body limit and request deadline must be at least 1");
   }
   if (!config.web_dir.empty() && !std::filesystem::is_regular_file(std::filesystem::path(config.web_dir) / "index.html")) {
     return Status::NotFound("no index.html in " + config.web_dir + " (hint: --web DIR names the page's folder)");

@@ -3,6 +3,8 @@
 
 #include <filesystem>
 
+#include "georune/geo/result_features.h"
+
 namespace georune::server {
 namespace {
 
@@ -15,7 +17,10 @@ Result<OpenArchive> OpenOne(const std::string& dir) {
   if (a.name.empty()) a.name = std::filesystem::path(dir).lexically_normal().parent_path().filename().string();
   a.archive = std::move(opened).value();
   a.by_id.reserve(a.archive->ImageCount());
-  for (uint32_t i = 0; i < a.archive->ImageCount(); ++i) a.by_id.emplace(a.archive->ImageId(i), i);
+  for (uint32_t i = 0; i < a.archive->ImageCount(); ++i) {
+    a.by_id.emplace(a.archive->ImageId(i), i);
+    if (geo::StoredGeoreference(*a.archive, i)) ++a.georeferenced;
+  }
   return a;
 }
 

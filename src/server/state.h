@@ -23,6 +23,7 @@ struct OpenArchive {
   std::string dir;
   std::unique_ptr<Archive> archive;
   std::unordered_map<std::string_view, uint32_t> by_id;  // image id → index
+  uint32_t georeferenced = 0;  // images with a stored georeference (geo::StoredGeoreference)
 };
 
 struct OpenKnowledgeBase {

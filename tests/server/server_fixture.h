@@ -1,10 +1,13 @@
 // A server on an ephemeral port over a small archive built for the test, and a client for it.
 #pragma once
 
+#include <gdal_priv.h>
 #include <httplib.h>
+#include <ogr_spatialref.h>
 
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
 #include <memory>
 #include <string>
 #include <thread>
@@ -21,6 +24,10 @@ namespace georune::server {
 // P3 (a ship); ids and entities are fixed so that queries have known answers.
 // Returns the archive's folder (dir/arch).
 inline std::string WriteArchive(const test_support::TempDir& dir);
+
+// A georeferenced archive, dir/geo: G1 (64×48 GeoTIFF, UTM 33N with 2 m pixels, two planes),
+// linked by `ingest --images`, and P9 (a plane, no file, no georeference).
+inline std::string WriteGeoArchive(const test_support::TempDir& dir);
 
 // Runs `georune ARGS` and returns its standard output; fails the test on a non-zero exit.
 inline std::string RunCli(const std::string& args) {
@@ -73,6 +80,34 @@ inline std::string WriteArchive(const test_support::TempDir& dir) {
 )");
   const std::string archive = dir.path() + "/arch";
   RunCli("ingest --archive " + archive + " --jsonl " + jsonl);
+  return archive;
+}
+
+// A 64×48 three-band GeoTIFF north-up in UTM 33N: its top-left corner at (x0, y0), `pixel` m.
+inline void WriteGeoTiff(const std::string& path, double x0, double y0, double pixel) {
+  GDALAllRegister();
+  GDALDriver* driver = GetGDALDriverManager()->GetDriverByName("GTiff");
+  ASSERT_NE(driver, nullptr);
+  GDALDataset* ds = driver->Create(path.c_str(), 64, 48, 3, GDT_Byte, nullptr);
+  ASSERT_NE(ds, nullptr);
+  double gt[6] = {x0, pixel, 0, y0, 0, -pixel};
+  ds->SetGeoTransform(gt);
+  OGRSpatialReference srs;
+  srs.importFromEPSG(32633);
+  ds->SetSpatialRef(&srs);
+  for (int b = 1; b <= 3; ++b) ds->GetRasterBand(b)->Fill(60.0 * b);
+  GDALClose(ds);
+}
+
+inline std::string WriteGeoArchive(const test_support::TempDir& dir) {
+  const std::string jsonl = dir.Write("geo.jsonl", R"({"image": "G1", "width": 64, "height": 48, "entities": [{"class": "plane", "score": 0.9, "obb": [2,2,12,2,12,10,2,10]}, {"class": "plane", "score": 0.8, "obb": [20,4,30,2,32,12,22,14]}]}
+{"image": "P9", "width": 100, "height": 80, "gsd": 0.5, "entities": [{"class": "plane", "score": 0.7, "obb": [2,2,12,2,12,10,2,10]}]}
+)");
+  std::filesystem::create_directories(dir.path() + "/geo_images");
+  // 45°N, 15°E lies at about (500000, 4982950) in UTM 33N.
+  WriteGeoTiff(dir.path() + "/geo_images/G1.tif", 500000, 4982950, 2);
+  const std::string archive = dir.path() + "/geo";
+  RunCli("ingest --archive " + archive + " --jsonl " + jsonl + " --images " + dir.path() + "/geo_images");
   return archive;
 }
 

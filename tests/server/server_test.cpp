@@ -2,6 +2,7 @@
 // every documented error status, limits, the API key, traversal, images, exports, shutdown.
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -225,24 +226,98 @@ TEST_F(ServerTest, NoTraversal) {
   EXPECT_EQ(page->body, "<html>page</html>");
 }
 
-TEST_F(ServerTest, ExportsMatchTheAnswer) {
+// The exports are the geo module's files: byte for byte what `georune query --format geojson|csv`
+// writes for the same query and options.
+TEST_F(ServerTest, ExportsAreTheClisFiles) {
   Running s(Config(), {{archive_}, ""});
   auto client = s.Client();
-  auto j = Body(client->Post("/v1/query", R"j({"logic": "plane(a) AND plane(b)"})j", "application/json"));
-  size_t entities = 0;
-  for (const auto& r : j["results"]) entities += r["entities"].size();
-  auto geo = Body(client->Get("/v1/results.geojson?logic=plane(a)%20AND%20plane(b)"));
-  EXPECT_EQ(geo["type"], "FeatureCollection");
-  ASSERT_EQ(geo["features"].size(), entities);
-  const auto& f = geo["features"][0];
-  EXPECT_EQ(f["properties"]["image"], j["results"][0]["image"]);
-  EXPECT_EQ(f["geometry"]["coordinates"][0].size(), 5u);  // a closed ring
-  EXPECT_EQ(f["geometry"]["coordinates"][0][0], f["geometry"]["coordinates"][0][4]);
+  struct Case {
+    std::string url, cli;
+  };
+  const Case cases[] = {
+      {"/v1/results.geojson?logic=plane(a)%20AND%20plane(b)&pixel_coords=1",
+       "--logic 'plane(a) AND plane(b)' --format geojson --pixel-coords"},
+      {"/v1/results.csv?logic=plane(a)%20OR%20ship(b)&top=2&offset=1",
+       "--logic 'plane(a) OR ship(b)' --top 2 --offset 1 --format csv"},
+      {"/v1/results.csv?logic=ship(s)&footprints=true", "--logic 'ship(s)' --format csv --footprints"},
+      {"/v1/results.geojson?q=two%20planes&pixel_coords=1", "'two planes' --format geojson --pixel-coords"},
+  };
+  for (const auto& c : cases) {
+    auto r = client->Get(c.url);
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->status, 200) << r->body;
+    const std::string cli = RunCli("query --archive " + archive_ + " " + c.cli);
+    EXPECT_GT(std::count(cli.begin(), cli.end(), '\n'), 1) << c.cli;
+    EXPECT_EQ(r->body, cli) << c.url;
+  }
   auto csv = client->Get("/v1/results.csv?logic=plane(a)%20AND%20plane(b)");
   ASSERT_TRUE(csv);
-  EXPECT_EQ(static_cast<size_t>(std::count(csv->body.begin(), csv->body.end(), '\n')), entities + 1);
-  EXPECT_EQ(csv->body.rfind("archive,rank,image,score,variable,entity,class,confidence,x1,", 0), 0u);
+  EXPECT_EQ(csv->get_header_value("Content-Type"), "text/csv; charset=utf-8");
+  EXPECT_EQ(csv->body.rfind("WKT,image,rank,score,variable,class,confidence,entity,atoms,coords\n", 0), 0u)
+      << csv->body;
+  // GeoJSON holds WGS84 only: images without a georeference need pixel_coords, as in the CLI.
+  ExpectError(client->Get("/v1/results.geojson?logic=plane(a)"), 400, "has no georeference");
+  ExpectError(client->Get("/v1/results.geojson?logic=plane(a)&pixel_coords=maybe"), 400, "pixel_coords");
   ExpectError(client->Get("/v1/results.csv?logic=plane(a&top=2"), 400, "");
+}
+
+TEST_F(ServerTest, GeoreferencedExportsAreInLonLat) {
+  const std::string geo = WriteGeoArchive(dir_);
+  Running s(Config(), {{geo}, ""});
+  auto client = s.Client();
+  auto r = client->Get("/v1/results.geojson?logic=plane(a)%20AND%20plane(b)");
+  ASSERT_TRUE(r);
+  ASSERT_EQ(r->status, 200) << r->body;
+  EXPECT_EQ(r->body, RunCli("query --archive " + geo + " --logic 'plane(a) AND plane(b)' --format geojson"));
+  const auto j = nlohmann::json::parse(r->body);
+  ASSERT_EQ(j["features"].size(), 2u);
+  for (const auto& f : j["features"]) {
+    EXPECT_EQ(f["properties"]["coords"], "lonlat");
+    for (const auto& p : f["geometry"]["coordinates"][0]) {  // UTM 33N near 15°E, 45°N
+      EXPECT_NEAR(p[0].get<double>(), 15.0, 0.01);
+      EXPECT_NEAR(p[1].get<double>(), 45.0, 0.01);
+    }
+  }
+  // A mixed answer (G1 georeferenced, P9 not) is refused as GeoJSON but written as CSV.
+  ExpectError(client->Get("/v1/results.geojson?logic=plane(a)"), 400, "'P9' has no georeference");
+  auto csv = client->Get("/v1/results.csv?logic=plane(a)");
+  ASSERT_TRUE(csv);
+  EXPECT_EQ(csv->body, RunCli("query --archive " + geo + " --logic 'plane(a)' --format csv"));
+  EXPECT_NE(csv->body.find(",lonlat\n"), std::string::npos);
+  EXPECT_NE(csv->body.find(",pixel\n"), std::string::npos);
+  // One result's features, for the page's map: the same features, that result only.
+  auto one = Body(client->Get("/v1/results.geojson?logic=plane(a)%20AND%20plane(b)&image=G1"));
+  EXPECT_EQ(one["features"], j["features"]);
+  ExpectError(client->Get("/v1/results.geojson?logic=plane(a)%20AND%20plane(b)&image=P9"), 404, "not among");
+}
+
+// The image's corners in WGS84, for the page's map, are those of the CLI's footprint export.
+TEST_F(ServerTest, ImageGeoreferenceCornersAreTheFootprint) {
+  const std::string geo = WriteGeoArchive(dir_);
+  Running s(Config(), {{geo}, ""});
+  auto meta = Body(s.Client()->Get("/v1/images/geo/G1"));
+  ASSERT_TRUE(meta["georeference"].is_object()) << meta.dump();
+  EXPECT_EQ(meta["georeference"]["geotransform"], nlohmann::json({500000, 2, 0, 4982950, 0, -2}));
+  const auto corners = meta["georeference"]["corners"];
+  ASSERT_EQ(corners.size(), 4u);
+  const auto footprint = nlohmann::json::parse(
+      RunCli("query --archive " + geo + " --logic 'plane(a) AND plane(b)' --format geojson --footprints"));
+  ASSERT_EQ(footprint["features"].size(), 1u);
+  const auto ring = footprint["features"][0]["geometry"]["coordinates"][0];
+  ASSERT_EQ(ring.size(), 5u);
+  for (const auto& c : corners) {
+    bool found = false;
+    for (const auto& p : ring) {
+      found |= std::abs(p[0].get<double>() - c[0].get<double>()) < 1e-9 && std::abs(p[1].get<double>() - c[1].get<double>()) < 1e-9;
+    }
+    EXPECT_TRUE(found) << c << " not in " << ring;
+  }
+  // Top-left is west and north of bottom-right.
+  EXPECT_LT(corners[0][0].get<double>(), corners[2][0].get<double>());
+  EXPECT_GT(corners[0][1].get<double>(), corners[2][1].get<double>());
+  EXPECT_TRUE(Body(s.Client()->Get("/v1/images/geo/P9"))["georeference"].is_null());
+  auto archives = Body(s.Client()->Get("/v1/archives"));
+  EXPECT_EQ(archives["archives"][0]["georeferenced"], 1);
 }
 
 // A raw connection that sends `head` and waits.
@@ -280,6 +355,64 @@ TEST_F(ServerTest, FullQueueGets503AndTheServerRecovers) {
   ::close(busy);
   ::close(queued);
   std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  EXPECT_EQ(client->Get("/v1/archives")->status, 200);
+}
+
+// A client that sends `prefix`, then `drip` one byte every `every`, until the server replies or
+// closes; the reply (empty when closed unanswered) and the seconds from the first byte.
+struct Dripped {
+  std::string reply;
+  double seconds = 0;
+};
+Dripped Drip(int port, const std::string& prefix, const std::string& drip, std::chrono::milliseconds every) {
+  const auto start = std::chrono::steady_clock::now();
+  const int fd = SlowClient(port, prefix);
+  Dripped out;
+  for (char c : drip) {
+    pollfd p{fd, POLLIN, 0};
+    if (::poll(&p, 1, static_cast<int>(every.count())) > 0) break;  // a reply, or closed
+    if (::send(fd, &c, 1, MSG_NOSIGNAL) != 1) break;
+  }
+  out.reply = ReadAll(fd);
+  out.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  ::close(fd);
+  return out;
+}
+
+// Slowloris: each byte comes well within the read timeout, but the whole request is cut at the
+// deadline (408 once the request line is in, closed before), while others are served.
+TEST_F(ServerTest, SlowClientsAreCutAtTheRequestDeadline) {
+  auto c = Config();
+  c.workers = 4;
+  c.read_timeout_s = 5;
+  c.request_deadline_s = 2;
+  Running s(c, {{archive_}, ""});
+  const auto every = std::chrono::milliseconds(250);
+  const std::string lots(100, 'a');
+  Dripped line, head, body;
+  std::thread t1([&] { line = Drip(s.port(), "", "GET /v1/archives?x=" + lots, every); });
+  std::thread t2([&] { head = Drip(s.port(), "GET /v1/archives HTTP/1.1\r\nHost: x\r\n", "X-Slow: " + lots, every); });
+  std::thread t3([&] {
+    body = Drip(s.port(),
+                "POST /v1/query HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 200\r\n\r\n",
+                "{\"logic\": \"" + lots, every);
+  });
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  auto client = s.Client();
+  for (int i = 0; i < 5; ++i) EXPECT_EQ(client->Get("/v1/archives")->status, 200);  // served meanwhile
+  t1.join();
+  t2.join();
+  t3.join();
+  EXPECT_EQ(line.reply, "");  // not even a request line: closed unanswered
+  for (const Dripped* d : {&head, &body}) {
+    EXPECT_EQ(d->reply.rfind("HTTP/1.1 408", 0), 0u) << d->reply;
+    EXPECT_NE(d->reply.find("\"status\":408"), std::string::npos) << d->reply;
+    EXPECT_NE(d->reply.find("deadline of 2 s"), std::string::npos) << d->reply;
+  }
+  for (const Dripped* d : {&line, &head, &body}) {
+    EXPECT_GT(d->seconds, 1.8);
+    EXPECT_LT(d->seconds, 3.5);  // the deadline, not the 25 s the drip would last
+  }
   EXPECT_EQ(client->Get("/v1/archives")->status, 200);
 }
 

@@ -27,6 +27,26 @@ def chunk(t, d): return struct.pack('>I', len(d)) + t + d + struct.pack('>I', zl
 png = b'\x89PNG\r\n\x1a\n' + chunk(b'IHDR', struct.pack('>IIBBBBB', w, h, 8, 2, 0, 0, 0)) + chunk(b'IDAT', zlib.compress(raw)) + chunk(b'IEND', b'')
 open(sys.argv[1], 'wb').write(png)
 PY
+# A georeferenced archive: G1 north-up and G2 rotated by 30°, GeoTIFFs in UTM 33N (2 m pixels,
+# near 15°E 45°N) made by gdal_translate from a VRT of p1.png, linked by `ingest --images`.
+command -v gdal_translate >/dev/null || fail "gdal_translate is absent (apt-get install gdal-bin)"
+mkdir -p "$tmp/geo_images"
+for spec in "G1 500000,2,0,4982950,0,-2" "G2 501500,1.7320508075688772,1,4982950,1,-1.7320508075688772"; do
+  set -- $spec
+  cat > "$tmp/$1.vrt" <<VRT
+<VRTDataset rasterXSize="640" rasterYSize="480">
+  <SRS>EPSG:32633</SRS>
+  <GeoTransform>$2</GeoTransform>
+$(for b in 1 2 3; do echo "  <VRTRasterBand dataType=\"Byte\" band=\"$b\"><SimpleSource><SourceFilename relativeToVRT=\"0\">$tmp/arch/p1.png</SourceFilename><SourceBand>$b</SourceBand></SimpleSource></VRTRasterBand>"; done)
+</VRTDataset>
+VRT
+  gdal_translate -q "$tmp/$1.vrt" "$tmp/geo_images/$1.tif" || fail "gdal_translate $1"
+done
+cat > "$tmp/geo.jsonl" <<'JSONL'
+{"image": "G1", "width": 640, "height": 480, "entities": [{"class": "plane", "score": 0.9, "obb": [20,20,120,20,120,100,20,100]}, {"class": "plane", "score": 0.8, "obb": [200,40,300,20,320,100,220,120]}]}
+{"image": "G2", "width": 640, "height": 480, "entities": [{"class": "plane", "score": 0.85, "obb": [300,200,400,200,400,280,300,280]}, {"class": "plane", "score": 0.75, "obb": [100,300,180,300,180,360,100,360]}]}
+JSONL
+"$bin" ingest --archive "$tmp/geo" --jsonl "$tmp/geo.jsonl" --images "$tmp/geo_images" >/dev/null 2>&1 || fail "ingest geo"
 kb_args=(); has_kb=0
 rswk="$shared/data/rswk/ORI_DATASET/ori_data_test.partial.json"
 if [ -f "$rswk" ]; then
@@ -35,7 +55,7 @@ if [ -f "$rswk" ]; then
 else
   echo "note: $rswk is absent; the Ask test is skipped"
 fi
-"$bin" serve --archive "$tmp/arch" "${kb_args[@]}" --port 0 2>"$tmp/server.log" &
+"$bin" serve --archive "$tmp/arch" --archive "$tmp/geo" "${kb_args[@]}" --port 0 2>"$tmp/server.log" &
 pid=$!
 for _ in $(seq 100); do grep -q "serving http" "$tmp/server.log" && break; sleep 0.1; done
 url=$(grep -o 'http://[0-9.:]*' "$tmp/server.log" | head -1)

@@ -2,9 +2,11 @@
 //   georune serve --archive A [--archive B …] [--kb KB] [--host 127.0.0.1] [--port 8080]
 // Runs in georune-rag (it links the RS-RAG library and OpenCV). SIGTERM or SIGINT stops it
 // gracefully: requests in flight are answered, then it exits 0.
+#include <malloc.h>
 #include <pthread.h>
 #include <signal.h>
 
+#include <climits>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -38,7 +40,19 @@ sigset_t BlockStopSignals() {
   return set;
 }
 
+// A query's working memory (per-candidate vectors, up to a few MiB on 100,000 images) is freed
+// after its engine time is taken. glibc would hand it back to the kernel at once (munmap above
+// its mmap threshold, madvise when it trims a thread's arena), and the TLB shootdowns and page
+// faults of giving it back and taking it again cost up to tens of ms a query on a busy machine
+// (bench/README.md, "Server"). The server keeps freed memory instead: blocks under 32 MiB come
+// from the heap, and heaps are never trimmed, so resident memory stays at its peak.
+void KeepFreedMemory() {
+  mallopt(M_MMAP_THRESHOLD, 32 << 20);
+  mallopt(M_TRIM_THRESHOLD, INT_MAX);
+}
+
 int RunServe(ServeArgs a) {
+  KeepFreedMemory();
   if (a.config.api_key.empty()) {
     if (const char* key = std::getenv("GEORUNE_API_KEY")) a.config.api_key = key;
   }
@@ -84,6 +98,9 @@ const bool kRegistered = RegisterCommand("serve", [](CLI::App& app, int& exit_co
   cmd->add_option("--query-threads", c.query_threads, "threads per query evaluation (default 0 = all cores)");
   cmd->add_option("--read-timeout", c.read_timeout_s, "seconds per socket read (default 5)")->check(CLI::Range(1, 600));
   cmd->add_option("--write-timeout", c.write_timeout_s, "seconds per socket write (default 5)")->check(CLI::Range(1, 600));
+  cmd->add_option("--request-deadline", c.request_deadline_s,
+                  "seconds to receive a whole request, and to send its reply (default 10; 408 over it)")
+      ->check(CLI::Range(1, 3600));
   cmd->add_option("--keep-alive", c.keep_alive_timeout_s, "idle seconds before a kept-alive connection closes (default 2)")
       ->check(CLI::Range(0, 600));
   cmd->add_option("--api-key", c.api_key, "require this key on /v1/ (default: $GEORUNE_API_KEY; none when unset)");

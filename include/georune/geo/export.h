@@ -58,4 +58,10 @@ using GeoreferenceLookup = std::function<const Georeference*(std::string_view im
 Status WriteFeatures(const std::string& path, const std::vector<ExportFeature>& features,
                      const GeoreferenceLookup& georef, const ExportOptions& options);
 
+// The same GeoJSON or CSV as text, the bytes WriteFeatures writes to standard output: written by
+// GDAL into a private /vsimem/ file (thread safe), read back and removed. kInvalidInput for
+// GeoPackage and FlatGeobuf, and as WriteFeatures for the features.
+Result<std::string> FeaturesText(const std::vector<ExportFeature>& features, const GeoreferenceLookup& georef,
+                                 const ExportOptions& options);
+
 }  // namespace georune::geo

@@ -10,6 +10,9 @@
 //    connections wait for a worker, and any beyond get 503 at once (answered by a small
 //    separate pool, so that a full queue costs no memory beyond the cap);
 //  - request bodies over `body_limit` get 413; socket read/write and keep-alive timeouts;
+//  - a request's line, headers and body must arrive within `request_deadline_s` of its first
+//    byte (else 408, or a closed connection when not even the request line came), and its reply
+//    must be sent within as long again (slow clients; src/server/connection.h);
 //  - each query has a time budget (`query_budget_seconds`): over it, 504;
 //  - with an API key, every /v1/ request must carry it (X-API-Key or Authorization: Bearer),
 //    checked before routing (401 otherwise); the page's own assets are public;
@@ -41,6 +44,7 @@ struct ServerConfig {
   int query_threads = 0;           // threads per query evaluation; 0 = all cores
   int read_timeout_s = 5;          // per socket read
   int write_timeout_s = 5;         // per socket write
+  int request_deadline_s = 10;     // receiving a whole request, and sending its reply, each (408)
   int keep_alive_timeout_s = 2;    // idle time before a kept-alive connection closes
   size_t keep_alive_max = 100;     // requests per connection
   std::string api_key;             // empty = no key
