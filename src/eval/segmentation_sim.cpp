@@ -1,7 +1,6 @@
 // The simulated segmentation model (include/georune/eval/flood.h).
 #include <algorithm>
 #include <cmath>
-#include <map>
 #include <opencv2/imgproc.hpp>
 
 #include "georune/detect/segment.h"
@@ -32,22 +31,28 @@ int Partner(const Ontology& o, int cls) {
   return -1;
 }
 
-// The most common class (not `self`, not kNoClass) on the 1-px ring around `mask` inside `roi`.
-int NeighbourClass(const cv::Mat& classes, const cv::Mat& mask, int self) {
-  cv::Mat ring;
-  cv::dilate(mask, ring, cv::Mat::ones(3, 3, CV_8U));
-  ring &= ~mask;
-  std::map<int, int> count;
-  for (int y = 0; y < ring.rows; ++y)
-    for (int x = 0; x < ring.cols; ++x)
-      if (ring.at<uint8_t>(y, x)) {
-        const int c = classes.at<uint8_t>(y, x);
-        if (c != kNoClass && c != self) ++count[c];
+// Gives every pixel of `holes` the class of its nearest pixel outside `holes` and `exclude`
+// (4-neighbour growth, pass by pass, as a segmenter's neighbouring classes would take the space),
+// in place; pixels no source reaches get no class.
+void FillFromNeighbours(cv::Mat& classes, const cv::Mat& holes, const cv::Mat& exclude) {
+  cv::Mat todo = holes.clone(), blocked = holes | exclude;
+  std::vector<std::pair<cv::Point, uint8_t>> fill;
+  for (bool changed = true; changed;) {
+    changed = false;
+    fill.clear();
+    for (int y = 0; y < todo.rows; ++y)
+      for (int x = 0; x < todo.cols; ++x) {
+        if (!todo.at<uint8_t>(y, x)) continue;
+        for (auto [dx, dy] : {std::pair{-1, 0}, {1, 0}, {0, -1}, {0, 1}}) {
+          const int nx = x + dx, ny = y + dy;
+          if (nx < 0 || ny < 0 || nx >= todo.cols || ny >= todo.rows || blocked.at<uint8_t>(ny, nx)) continue;
+          fill.push_back({{x, y}, classes.at<uint8_t>(ny, nx)});
+          break;
+        }
       }
-  int best = kNoClass, n = 0;
-  for (auto [c, k] : count)
-    if (k > n) best = c, n = k;
-  return best;
+    for (auto [p, c] : fill) classes.at<uint8_t>(p) = c, todo.at<uint8_t>(p) = 0, blocked.at<uint8_t>(p) = 0, changed = true;
+  }
+  classes.setTo(kNoClass, todo);
 }
 
 struct Component {
@@ -79,7 +84,7 @@ class Simulator {
     if (cv::countNonZero(mask) == 0) return;
     const double p_miss = p_.miss_base + p_.miss_small * std::exp(-std::sqrt(double(c.area)) / 12);
     if (rng_.Bernoulli(p_miss)) {
-      cls.setTo(NeighbourClass(cls, mask, c.cls), mask);
+      FillFromNeighbours(cls, mask, cv::Mat::zeros(mask.size(), CV_8U));
       ++rep_.missed;
       return;
     }
@@ -96,7 +101,8 @@ class Simulator {
       const cv::Mat k = cv::getStructuringElement(cv::MORPH_ELLIPSE, cv::Size(2 * std::abs(r) + 1, 2 * std::abs(r) + 1));
       if (r > 0) cv::dilate(mask, shaped, k);
       else cv::erode(mask, shaped, k);
-      cls.setTo(NeighbourClass(cls, mask, c.cls), mask & ~shaped);  // eroded pixels: the neighbours'
+      cls.setTo(out_cls, shaped);
+      FillFromNeighbours(cls, mask & ~shaped, shaped);  // eroded pixels: the neighbours'
       ++rep_.moved;
     }
     cls.setTo(out_cls, shaped);

@@ -45,9 +45,11 @@ std::string PolygonGeoJson(const PolygonImage& image, const Ontology& ontology) 
                          {{"image", image.id}, {"class", ontology.Class(p.class_id).name}, {"confidence", p.confidence}}},
                         {"geometry", {{"type", "Polygon"}, {"coordinates", std::move(rings)}}}});
   }
-  json meta = {{"image", image.id}, {"width", image.width}, {"height", image.height},
-               {"gsd", std::isnan(image.gsd) ? json(nullptr) : json(image.gsd)}, {"synthetic", image.synthetic}};
-  json fc = {{"type", "FeatureCollection"}, {"georune", std::move(meta)}, {"features", std::move(features)}};
+  json fc = {{"type", "FeatureCollection"}, {"image", image.id}};
+  if (image.width > 0 && image.height > 0) fc["width"] = image.width, fc["height"] = image.height;
+  if (!std::isnan(image.gsd)) fc["gsd"] = image.gsd;
+  if (image.synthetic) fc["synthetic"] = true;
+  fc["features"] = std::move(features);
   return fc.dump() + "\n";
 }
 
@@ -110,13 +112,11 @@ Result<PolygonImage> ReadPolygonGeoJson(const std::string& path, const Ontology&
     return Status::InvalidInput(path + ": not a GeoJSON FeatureCollection");
   PolygonImage im;
   im.id = fs::path(path).stem().string();
-  if (const json& m = doc.value("georune", json()); m.is_object()) {
-    im.id = m.value("image", im.id);
-    im.width = m.value("width", 0);
-    im.height = m.value("height", 0);
-    if (m.contains("gsd") && m["gsd"].is_number()) im.gsd = m["gsd"].get<double>();
-    im.synthetic = m.value("synthetic", false);
-  }
+  if (doc.contains("image") && doc["image"].is_string()) im.id = doc["image"].get<std::string>();
+  if (doc.contains("width") && doc["width"].is_number_integer()) im.width = doc["width"].get<int>();
+  if (doc.contains("height") && doc["height"].is_number_integer()) im.height = doc["height"].get<int>();
+  if (doc.contains("gsd") && doc["gsd"].is_number()) im.gsd = doc["gsd"].get<double>();
+  if (doc.contains("synthetic") && doc["synthetic"].is_boolean()) im.synthetic = doc["synthetic"].get<bool>();
   for (size_t i = 0; i < doc["features"].size(); ++i) {
     GEORUNE_ASSIGN_OR_RETURN(PolygonEntity p,
                              ReadFeature(doc["features"][i], ontology, path + ": feature " + std::to_string(i + 1)));

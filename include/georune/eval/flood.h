@@ -13,8 +13,8 @@
 // on (seed, index). Every scene is marked synthetic.
 //
 // Noise model, per level 0..5 (table in docs/evaluation.md), per ground-truth component in a
-// fixed order: missed (p = miss_base + miss_small · e^(−sqrt(area px)/12); its pixels take the
-// most common neighbouring class, or none), confused (flooded ↔ non-flooded building and road,
+// fixed order: missed (p = miss_base + miss_small · e^(−sqrt(area px)/12); each of its pixels
+// takes the class of the nearest pixel around it, background included), confused (flooded ↔ non-flooded building and road,
 // water ↔ flooded road, pool ↔ water), boundary moved (dilated or eroded by up to `boundary_px`
 // pixels; eroded pixels take the neighbouring class), fragmented (large components cut by 1–2
 // strips of 2–3 px of no class); then false components (Poisson, blobs of a class seen in the

@@ -1,13 +1,12 @@
 // Polygon entities as GeoJSON in PIXEL coordinates: what `detect --task segment` and
-// `generate --flood` write and `ingest --geojson` reads (docs/formats.md, "Polygon GeoJSON").
+// `generate --flood` write and `ingest --geojson` reads (docs/detect.md, "Segmentation").
 //
 // One FeatureCollection per image. Every feature is a Polygon (x right, y down, pixels of the
 // image) with properties `image` (id), `class` (the ontology's canonical name) and
 // `confidence` (in (0, 1]). The writer puts outer rings counter-clockwise and holes clockwise
 // in (x, y) as numbers (positive shoelace area for an outer ring), every ring closed. The
-// collection carries a foreign member "georune": {"image", "width", "height", "gsd",
-// "synthetic"} with the image's size, metres per pixel (null when unknown) and whether the
-// scene is made up (the flood generator); readers that do not know it ignore it.
+// collection carries members "image" (id), "width", "height", "gsd" (metres per pixel; absent
+// when unknown) and "synthetic": true for a made-up scene (the flood generator).
 #pragma once
 
 #include <array>
@@ -48,7 +47,7 @@ std::string PolygonGeoJson(const PolygonImage& image, const Ontology& ontology);
 // Writes `dir`/<id>.geojson for every image (each file atomically; `dir` is created).
 Status WritePolygonGeoJsonDir(const std::string& dir, const std::vector<PolygonImage>& images,
                               const Ontology& ontology);
-// Reads one file of this format (the image id: the foreign member, else the file's stem).
+// Reads one file of this format (the image id: the collection's "image", else the file's stem).
 // kInvalidInput "FILE: feature N: …" for a geometry that is not a Polygon, an unknown class,
 // a confidence outside (0, 1], an unclosed ring or one of under 4 points.
 Result<PolygonImage> ReadPolygonGeoJson(const std::string& path, const Ontology& ontology);
