@@ -229,7 +229,7 @@ Result<DetectedImage> Detector::Run(const std::string& path, const std::function
   for (size_t i : kept) {
     const int id = ontology_id_[all[i].class_index];
     if (id < 0) continue;  // explicitly dropped class
-    result.entities.push_back({id, all[i].score, false, all[i].corners});
+    result.entities.push_back({id, all[i].score, false, all[i].corners, {}});
   }
   return result;
 }

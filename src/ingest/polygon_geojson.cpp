@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "georune/common/files.h"
+#include "georune/common/polygon.h"
 
 namespace georune::ingest {
 namespace fs = std::filesystem;
@@ -51,6 +52,28 @@ std::string PolygonGeoJson(const PolygonImage& image, const Ontology& ontology) 
   if (image.synthetic) fc["synthetic"] = true;
   fc["features"] = std::move(features);
   return fc.dump() + "\n";
+}
+
+Result<ImageRecord> ToImageRecord(const PolygonImage& image, size_t* repaired) {
+  ImageRecord r;
+  r.id = image.id, r.width = image.width, r.height = image.height, r.gsd = image.gsd;
+  for (const PolygonEntity& p : image.entities) {
+    PolygonRings rings;
+    for (const PixelRing& ring : p.rings) {
+      Ring out;
+      for (const auto& pt : ring) out.push_back({pt[0], pt[1]});
+      rings.push_back(std::move(out));
+    }
+    bool fixed = false;
+    GEORUNE_ASSIGN_OR_RETURN(auto shape, PolygonShape::FromRings({&rings, 1}, PolygonShape::Invalid::kRepair, &fixed));
+    if (fixed && repaired) ++*repaired;
+    EntityRecord e;
+    e.class_id = p.class_id, e.score = p.confidence;
+    e.corners = shape->MinimumRotatedRectangle();
+    e.polygon = shape->ToWkb();
+    r.entities.push_back(std::move(e));
+  }
+  return r;
 }
 
 Status WritePolygonGeoJsonDir(const std::string& dir, const std::vector<PolygonImage>& images,

@@ -138,9 +138,6 @@ TEST(Ontology, HrrsdLabelsOfTheRealData) {
   EXPECT_EQ(rows, 13);
 }
 
-}  // namespace
-}  // namespace georune
-
 TEST(Ontology, BuiltInFloodNet) {
   auto flood = Ontology::BuiltIn("floodnet").value();
   EXPECT_EQ(flood.ClassCount(), 9);  // FloodNet's classes but background
@@ -161,3 +158,6 @@ TEST(Ontology, BuiltInFloodNet) {
   EXPECT_EQ(flood.Resolve("street")->name, "road");
   EXPECT_FALSE(flood.FindClass("background"));  // not an entity class
 }
+
+}  // namespace
+}  // namespace georune

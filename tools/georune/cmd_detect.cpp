@@ -84,7 +84,6 @@ int RunDetect(const Args& a) {
     if (Status m = ReportMatches(run->images, a.labels, *ontology, **detector); !m.ok()) return ReportError(m);
   uint64_t boxes = 0;
   for (const auto& im : run->images) boxes += im.entities.size();
-  for (const auto& im : run->polygons) boxes += im.entities.size();
   std::printf("%s %llu %s in %zu images (%llu tiles) in %.2f s: %.2f images/s, %.2f tiles/s%s\n",
               segment ? "segmented" : "detected", static_cast<unsigned long long>(boxes), segment ? "polygons" : "boxes",
               run->images.size(), static_cast<unsigned long long>(run->tiles),

@@ -182,12 +182,18 @@ Result<DetectRun> DetectImages(detect::Detector& detector, const std::vector<std
     rec.id = ImageIdOf(todo[i]);
     SetImageMetadata(r->info, rec);
     rec.entities = std::move(r->entities);
-    if (detector.task() == detect::Task::kSegment)
+    if (detector.task() == detect::Task::kSegment) {
       run.polygons.push_back({rec.id, rec.width, rec.height, rec.gsd, false, std::move(r->polygons)});
+      GEORUNE_ASSIGN_OR_RETURN(ImageRecord polys, ingest::ToImageRecord(run.polygons.back(), &run.repaired_polygons));
+      rec.entities = std::move(polys.entities);
+    }
     run.tiles += r->tiles;
     run.images.push_back(std::move(rec));
   }
   if (bar) bar->Finish();
+  if (run.repaired_polygons)
+    std::fprintf(stderr, "georune: note: %zu polygon(s) whose rings touch at a vertex were made valid (GEOS MakeValid)\n",
+                 run.repaired_polygons);
   run.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return run;
 }

@@ -40,8 +40,9 @@ std::string ImageIdOf(const std::string& path);
 void SetImageMetadata(const detect::RasterInfo& info, ImageRecord& record);
 
 struct DetectRun {
-  std::vector<ImageRecord> images;             // boxes (--task segment: metadata only)
+  std::vector<ImageRecord> images;             // boxes, or polygon entities (--task segment)
   std::vector<ingest::PolygonImage> polygons;  // --task segment: per image, in `images` order
+  size_t repaired_polygons = 0;                // --task segment: made valid by GEOS
   uint64_t tiles = 0, skipped_images = 0;
   double seconds = 0;
 };

@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "georune/archive/records.h"
 #include "georune/common/status.h"
 #include "georune/ontology/ontology.h"
 
@@ -51,6 +52,11 @@ Status WritePolygonGeoJsonDir(const std::string& dir, const std::vector<PolygonI
 // kInvalidInput "FILE: feature N: …" for a geometry that is not a Polygon, an unknown class,
 // a confidence outside (0, 1], an unclosed ring or one of under 4 points.
 Result<PolygonImage> ReadPolygonGeoJson(const std::string& path, const Ontology& ontology);
+// The image as an archive record (id, size, gsd): polygon entities with their WKB and minimum
+// rotated rectangle (common/polygon.h). An invalid polygon (rings of a raster component may
+// touch at a vertex) is repaired by GEOS MakeValid and counted in `repaired`.
+Result<ImageRecord> ToImageRecord(const PolygonImage& image, size_t* repaired = nullptr);
+
 // Every *.geojson file of a folder, by file name.
 Result<std::vector<PolygonImage>> ReadPolygonGeoJsonDir(const std::string& dir, const Ontology& ontology);
 
