@@ -149,7 +149,7 @@ Result<std::unique_ptr<OGRGeometry>> GeometryOf(const ExportFeature& f, bool mul
   return std::unique_ptr<OGRGeometry>(std::move(collection));
 }
 
-Status AddFeature(OGRLayer& layer, const ExportFeature& f, Coords coords, const MapTransform* transform) {
+Status AddFeature(OGRLayer& layer, const ExportFeature& f, bool multi, Coords coords, const MapTransform* transform) {
   OGRFeature feature(layer.GetLayerDefn());
   feature.SetField("image", f.image.c_str());
   feature.SetField("rank", f.rank);
@@ -160,7 +160,7 @@ Status AddFeature(OGRLayer& layer, const ExportFeature& f, Coords coords, const 
   feature.SetField("entity", f.entity);
   feature.SetField("atoms", f.atoms_json.c_str());
   feature.SetField("coords", coords == Coords::kLonLat ? "lonlat" : "pixel");
-  auto geometry = GeometryOf(f, wkbFlatten(layer.GetGeomType()) == wkbMultiPolygon, coords, transform);
+  auto geometry = GeometryOf(f, multi, coords, transform);
   if (!geometry.ok()) return geometry.status();
   feature.SetGeometry(geometry->get());
   if (layer.CreateFeature(&feature) != OGRERR_NONE) {
@@ -197,7 +197,7 @@ Status WriteLayers(GDALDataset& ds, const std::vector<ExportFeature>& features, 
       }
       transform = &it->second;
     }
-    GEORUNE_RETURN_IF_ERROR(AddFeature(*layers[layer_key], features[i], c, transform));
+    GEORUNE_RETURN_IF_ERROR(AddFeature(*layers[layer_key], features[i], multi, c, transform));
   }
   if (layers.empty()) {  // no results: still a valid, empty file
     auto layer = CreateLayer(ds, options.format, "results", options.pixel_coords ? Coords::kPixel : Coords::kLonLat, false);

@@ -38,7 +38,7 @@ EOF
 out=$("$bin" ingest --archive "$tmp/ar" --dota-labels "$tmp/labels" --images "$tmp/img" 2>&1) || fail "ingest: $out"
 echo "$out" | grep -q "replaced the labels' gsd of 1 image" || fail "gsd note: $out"
 
-q() { "$bin" query --archive "$1" --crisp --format json "$2"; }
+q() { "$bin" query --archive "$1" --crisp --format json --logic "$2"; }
 count() { q "$1" "$2" | $py -c 'import json,sys; print(len(json.load(sys.stdin)["results"]))'; }
 # ground gsd = sqrt(hypot(0.5, 0.01) * hypot(0.02, 0.5)) = 0.50035 m; 40 px = 20.014 m
 [ "$(count "$tmp/ar" 'plane(a) AND plane(b) AND distance(a, b) < 20.1 m')" = 1 ] || fail "distance < 20.1 m"
@@ -48,8 +48,8 @@ count() { q "$1" "$2" | $py -c 'import json,sys; print(len(json.load(sys.stdin)[
 # check_export ARCHIVE GT EPSG: GeoJSON and GPKG of a query, every vertex against pyproj.
 check_export() {
   local ar="$1" gt="$2" epsg="$3" n
-  "$bin" query --archive "$ar" --format geojson --out "$tmp/r.geojson" 'plane(a) AND plane(b) AND ship(s)' >/dev/null || fail "geojson export"
-  "$bin" query --archive "$ar" --format gpkg --out "$tmp/r.gpkg" 'plane(a) AND plane(b) AND ship(s)' >/dev/null || fail "gpkg export"
+  "$bin" query --archive "$ar" --format geojson --out "$tmp/r.geojson" --logic 'plane(a) AND plane(b) AND ship(s)' >/dev/null || fail "geojson export"
+  "$bin" query --archive "$ar" --format gpkg --out "$tmp/r.gpkg" --logic 'plane(a) AND plane(b) AND ship(s)' >/dev/null || fail "gpkg export"
   ogrinfo -ro -al -so "$tmp/r.geojson" >"$tmp/ogr1" 2>&1 || fail "ogrinfo geojson: $(cat "$tmp/ogr1")"
   ogrinfo -ro -al -so "$tmp/r.gpkg" >"$tmp/ogr2" 2>&1 || fail "ogrinfo gpkg: $(cat "$tmp/ogr2")"
   grep -q "Feature Count: 3" "$tmp/ogr1" || fail "ogrinfo geojson count: $(cat "$tmp/ogr1")"

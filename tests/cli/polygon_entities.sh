@@ -28,7 +28,7 @@ out=$("$bin" ingest --archive "$tmp/ar" --geojson "$tmp/port.geojson") || fail "
 echo "$out" | grep -q "ingested 1 images, 4 entities" || fail "summary: $out"
 "$bin" info --archive "$tmp/ar" --format json | grep -q '"format_version": *3' || fail "format version 3"
 
-q() { "$bin" query --archive "$tmp/ar" --crisp --format json "$1"; }
+q() { "$bin" query --archive "$tmp/ar" --crisp --format json --logic "$1"; }
 score() { q "$1" | /usr/bin/python3 -c 'import json,sys; r=json.load(sys.stdin)["results"]; print(r[0]["score"] if r else 0)'; }
 # The tank is in the hole: near the harbour, not on it; the ship is on the harbour.
 [ "$(score 'storage_tank(t) AND harbor(h) AND on(t, h)')" = 0 ] || fail "tank on the water"
