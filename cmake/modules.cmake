@@ -21,6 +21,6 @@ georune_declare_module(embed common)
 georune_declare_module(vector common)
 georune_declare_module(rag common llm embed vector)
 # eval measures both halves (search and RS-RAG); nothing depends on it.
-georune_declare_module(eval common ontology archive ingest logic reason search llm nl embed vector rag)
+georune_declare_module(eval common ontology archive ingest detect logic reason search llm nl embed vector rag)
 # The HTTP server; only georune-rag links it (tools/georune/CMakeLists.txt).
 georune_declare_module(server common archive nl service geo rag)

@@ -9,10 +9,14 @@ Coordinates (``georeference`` argument of ``Results.to_geodataframe``):
 - ``False``: pixel coordinates for every image.
 - any object with ``crs`` (anything geopandas accepts) and ``to_world(image_id, xy)`` mapping an
   (n, 2) numpy array of pixel coordinates to world coordinates.
+
+Geometry: a box entity's corners; a polygon entity's own polygon (holes and parts included).
 """
 
 import geopandas as gpd
 import numpy as np
+import shapely.ops
+import shapely.wkb
 from shapely.geometry import Polygon
 
 from .errors import UserError
@@ -60,11 +64,26 @@ def _rows(results, georeference):
             continue
         ents = results._archive(item.shard).entities(item.index)
         for var, e in item.witness.items():
-            xy = np.asarray(ents["corners"][e], dtype=float)
-            if georeference is not None:
-                xy = np.asarray(georeference.to_world(item.image, xy))
             yield [rank, item.image, item.score, var, e, ents["class_names"][e], float(ents["confidences"][e]),
-                   Polygon(xy)]
+                   _geometry(ents, e, item.image, georeference)]
+
+
+def _geometry(ents, e, image, georeference):
+    """The entity's polygon (a polygon entity's own, holes included; a box's corners)."""
+    wkb = ents["polygons"][e]
+    if wkb is None:
+        xy = np.asarray(ents["corners"][e], dtype=float)
+        if georeference is not None:
+            xy = np.asarray(georeference.to_world(image, xy))
+        return Polygon(xy)
+    geometry = shapely.wkb.loads(wkb)
+    if georeference is None:
+        return geometry
+
+    def to_world(x, y):
+        w = np.asarray(georeference.to_world(image, np.column_stack([x, y])), dtype=float)
+        return w[:, 0], w[:, 1]
+    return shapely.ops.transform(to_world, geometry)
 
 
 def results_geodataframe(results, georeference="auto"):

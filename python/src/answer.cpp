@@ -27,7 +27,15 @@ service::ResultImage ResultImageFromJson(const ordered_json& j) {
   image.height = j.at("height").get<int32_t>();
   for (const auto& e : j.at("entities")) {
     image.entities.push_back({e.at("variable").get<std::string>(), e.at("id").get<int>(), e.at("class").get<std::string>(),
-                              e.at("confidence").get<double>(), e.at("corners").get<Corners>()});
+                              e.at("confidence").get<double>(), e.at("corners").get<Corners>(), {}});
+    if (auto it = e.find("polygon"); it != e.end())
+      for (const auto& part : *it) {
+        PolygonRings& rings = image.entities.back().polygon.emplace_back();
+        for (const auto& ring : part) {
+          Ring& r = rings.emplace_back();
+          for (const auto& p : ring) r.push_back({p.at(0).get<double>(), p.at(1).get<double>()});
+        }
+      }
   }
   return image;
 }

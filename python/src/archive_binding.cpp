@@ -89,11 +89,17 @@ pb::dict Entities(const PyArchive& a, const pb::object& image) {
   const EntitySpan s = a.get().Entities(i);
   const pb::ssize_t n = s.count;
   pb::list names;
-  for (uint32_t e = 0; e < s.count; ++e) names.append(a.get().ontology().Class(s.class_id[e]).name);
+  pb::list polygons;  // a polygon entity's WKB (shapely.wkb.loads reads it), None for a box
+  for (uint32_t e = 0; e < s.count; ++e) {
+    names.append(a.get().ontology().Class(s.class_id[e]).name);
+    const std::span<const uint8_t> wkb = s.PolygonWkb(e);
+    if (wkb.empty()) polygons.append(pb::none());
+    else polygons.append(pb::bytes(reinterpret_cast<const char*>(wkb.data()), wkb.size()));
+  }
   return pb::dict(pb::arg("image") = std::string(a.get().ImageId(i)), pb::arg("index") = i,
                   pb::arg("classes") = View(a, s.class_id, {n}), pb::arg("class_names") = names,
                   pb::arg("confidences") = View(a, s.score, {n}), pb::arg("difficult") = View(a, s.difficult, {n}),
-                  pb::arg("corners") = View(a, s.corners, {n, 4, 2}));
+                  pb::arg("corners") = View(a, s.corners, {n, 4, 2}), pb::arg("polygons") = polygons);
 }
 
 service::QueryRequest Request(const pb::kwargs& kw) {

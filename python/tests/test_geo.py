@@ -88,3 +88,30 @@ def test_cli_exports_match_osr(georeferenced, tmp_path, fmt):
         assert feature.GetField("coords") == "lonlat"
         seen += 1
     assert seen == 2
+
+
+def test_polygon_entities_keep_their_holes(tmp_path):
+    """Polygon entities (ingest --geojson): the GeoDataFrame holds each entity's own polygon, holes
+    and parts included, in pixels and through the georeference (--georef) in WGS84."""
+    (tmp_path / "P1.geojson").write_text(json.dumps({"type": "FeatureCollection", "features": [
+        {"type": "Feature", "properties": {"class": "harbor"},
+         "geometry": {"type": "Polygon", "coordinates": [[[0, 0], [100, 0], [100, 100], [0, 100], [0, 0]],
+                                                         [[40, 40], [60, 40], [60, 60], [40, 60], [40, 40]]]}},
+        {"type": "Feature", "properties": {"class": "ship"},
+         "geometry": {"type": "MultiPolygon", "coordinates": [[[[10, 10], [20, 10], [20, 15]]],
+                                                              [[[70, 10], [80, 10], [80, 15]]]]}}]}))
+    (tmp_path / "georef.jsonl").write_text(json.dumps({"image": "P1", "geotransform": list(GT), "crs": 32633}) + "\n")
+    run_cli("ingest", "--archive", tmp_path / "A", "--geojson", tmp_path / "P1.geojson",
+            "--georef", tmp_path / "georef.jsonl")
+    res = georune.Archive(tmp_path / "A").query("harbor(h) AND ship(s) AND on(s, h)", crisp=True)
+    assert len(res) == 1
+    pixels = res.to_geodataframe(georeference=False).set_index("variable")
+    harbor, ship = pixels.geometry["h"], pixels.geometry["s"]
+    assert harbor.geom_type == "Polygon" and len(harbor.interiors) == 1 and harbor.area == 10000 - 400
+    assert ship.geom_type == "MultiPolygon" and len(ship.geoms) == 2
+    world = res.to_geodataframe().set_index("variable")
+    assert world.crs.to_epsg() == 4326
+    holes = world.geometry["h"].interiors
+    assert len(holes) == 1
+    for lon, lat in [lonlat(40, 40), lonlat(60, 40), lonlat(60, 60), lonlat(40, 60)]:
+        assert np.min(np.max(np.abs(np.asarray(holes[0].coords) - [lon, lat]), axis=1)) < 1e-9

@@ -36,6 +36,9 @@ std::string ManifestPath(const std::string& dir);
 // cores); the bytes do not depend on it. `progress` (may be null) advances by one per image.
 std::string BuildSegment(const std::vector<ImageRecord>& images, int class_count, ProgressBar* progress,
                          int threads);
+// Image `image` of `archive` as the record an ingest would have built (metadata, georeference,
+// entities with their polygons). The caller has checked the image (Archive::CheckImage).
+ImageRecord RecordOf(const Archive& archive, uint32_t image);
 // A segment file name not listed and not present in `dir` (advances manifest.next_segment).
 std::string FreshSegmentName(const std::string& dir, Manifest& manifest);
 

@@ -10,6 +10,7 @@
 #include "archive/format.h"
 #include "georune/archive/archive.h"
 #include "georune/common/files.h"
+#include "georune/common/polygon.h"
 
 namespace georune {
 namespace {
@@ -66,6 +67,22 @@ Status ReadHeader(Segment& seg, uint64_t size) {
     return SegmentDamaged(seg.path, "header checksum mismatch");
   if (h.header_size != sizeof(SegmentHeader)) return SegmentDamaged(seg.path, "bad header");
   return Status::Ok();
+}
+
+// The polygon part of a block whose checksum holds: offsets that start at 0, never decrease
+// and stay inside the block, and every polygon readable as a valid polygon (once per block).
+bool PolygonsIntact(const char* block, const BlockRow& b) {
+  if (!HasPolygonPart(b)) return true;
+  const PolygonLayout l = PolygonLayoutOf(b.entity_count, 0);
+  const uint64_t* off = reinterpret_cast<const uint64_t*>(block + l.offsets);
+  if (off[0] != 0 || off[b.entity_count] > b.size - l.bytes) return false;
+  for (uint32_t i = 0; i < b.entity_count; ++i) {
+    if (off[i + 1] < off[i]) return false;
+    if (off[i + 1] == off[i]) continue;
+    const auto* bytes = reinterpret_cast<const uint8_t*>(block + l.bytes);
+    if (!PolygonShape::FromWkb({bytes + off[i], bytes + off[i + 1]}).ok()) return false;
+  }
+  return true;
 }
 
 Result<std::unique_ptr<Segment>> OpenSegment(const std::string& dir, const SegmentEntry& entry,
@@ -131,8 +148,10 @@ Result<std::unique_ptr<Segment>> OpenSegment(const std::string& dir, const Segme
   uint64_t entities = 0;
   for (uint64_t b = 0; b < h.block_count; ++b) {
     const BlockRow& r = seg->blocks[b];
+    const bool polygons = HasPolygonPart(r);
     if (r.offset < header_size || r.offset % 8 != 0 || r.offset > h.index_offset ||
-        r.size > h.index_offset - r.offset || r.size != LayoutOf(r.entity_count).size)
+        r.size > h.index_offset - r.offset || (polygons && h.version < 3) || r.size % 8 != 0 ||
+        (polygons ? r.size < PolygonLayoutOf(r.entity_count, 0).size : r.size != LayoutOf(r.entity_count).size))
       return SegmentDamaged(p, "bad block table");
     entities += r.entity_count;
   }
@@ -229,6 +248,11 @@ class ArchiveImpl final : public Archive {
     s.class_id = reinterpret_cast<const uint16_t*>(base + l.class_id) + row->first;
     s.score = reinterpret_cast<const float*>(base + l.score) + row->first;
     s.difficult = reinterpret_cast<const uint8_t*>(base + l.difficult) + row->first;
+    if (HasPolygonPart(b)) {
+      const PolygonLayout pl = PolygonLayoutOf(b.entity_count, 0);
+      s.polygon_offsets = reinterpret_cast<const uint64_t*>(base + pl.offsets) + row->first;
+      s.polygon_bytes = reinterpret_cast<const uint8_t*>(base + pl.bytes);
+    }
     return s;
   }
   Status CheckImage(uint32_t image) const override {
@@ -238,7 +262,7 @@ class ArchiveImpl final : public Archive {
     uint8_t s = state.load(std::memory_order_acquire);
     if (s == 0) {
       const BlockRow& b = seg->blocks[row->block];
-      s = Checksum64(seg->base() + b.offset, b.size) == b.checksum ? 1 : 2;
+      s = Checksum64(seg->base() + b.offset, b.size) == b.checksum && PolygonsIntact(seg->base() + b.offset, b) ? 1 : 2;
       state.store(s, std::memory_order_release);
     }
     if (s == 2)
@@ -374,6 +398,35 @@ bool SameSegments(const Manifest& a, const Manifest& b) {
 }
 
 }  // namespace
+
+namespace archive_internal {
+
+ImageRecord RecordOf(const Archive& archive, uint32_t i) {
+  ImageRecord im;
+  im.id = archive.ImageId(i);
+  im.width = archive.Width(i);
+  im.height = archive.Height(i);
+  im.gsd = archive.Gsd(i);
+  im.path = archive.ImagePath(i);
+  im.bands = archive.BandCount(i);
+  const Georeference geo = archive.GeoreferenceOf(i);
+  if (geo.has_geotransform) im.geotransform = geo.geotransform;
+  im.crs_wkt = geo.crs_wkt;
+  const EntitySpan span = archive.Entities(i);
+  im.entities.resize(span.count);
+  for (uint32_t k = 0; k < span.count; ++k) {
+    EntityRecord& e = im.entities[k];
+    e.class_id = span.class_id[k];
+    e.score = span.score[k];
+    e.difficult = span.difficult[k] != 0;
+    e.corners = span.CornersOf(k);
+    const std::span<const uint8_t> wkb = span.PolygonWkb(k);
+    e.polygon.assign(wkb.begin(), wkb.end());
+  }
+  return im;
+}
+
+}  // namespace archive_internal
 
 // A writer may commit between our reading the manifest and opening its segments, and remove a
 // segment the old manifest listed (compaction, recovery). Then the manifest has changed: open

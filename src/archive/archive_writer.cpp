@@ -15,6 +15,7 @@
 #include "archive/format.h"
 #include "georune/archive/archive.h"
 #include "georune/common/files.h"
+#include "georune/common/polygon.h"
 #include "georune/common/parallel.h"
 #include "georune/common/progress.h"
 
@@ -26,6 +27,22 @@ namespace fs = std::filesystem;
 void Put(std::string& out, const void* p, size_t n) { out.append(static_cast<const char*>(p), n); }
 void Pad8(std::string& out) { out.resize(Align8(out.size()), '\0'); }
 
+// The polygon part of a block (HasPolygonPart): offsets, then the WKB of each entity.
+void FillPolygons(const std::vector<ImageRecord>& images, std::pair<size_t, size_t> range, const BlockRow& b,
+                  char* base) {
+  const PolygonLayout l = PolygonLayoutOf(b.entity_count, 0);
+  uint64_t k = 0, at = 0;
+  for (size_t t = range.first; t < range.second; ++t) {
+    for (const auto& e : images[t].entities) {
+      std::memcpy(base + l.offsets + 8 * k, &at, 8);
+      if (!e.polygon.empty()) std::memcpy(base + l.bytes + at, e.polygon.data(), e.polygon.size());
+      at += e.polygon.size();
+      ++k;
+    }
+  }
+  std::memcpy(base + l.offsets + 8 * k, &at, 8);
+}
+
 // Serialises a segment holding `images` (already validated). The blocks are planned first
 // (which images go in which block, at which offset: a function of the entity counts only),
 // then filled and checksummed on `threads` threads; the bytes do not depend on `threads`.
@@ -36,7 +53,7 @@ std::string BuildSegment(const std::vector<ImageRecord>& images, int class_count
   std::string out;
   SegmentHeader h{};
   std::memcpy(h.magic, kSegmentMagic, 8);
-  h.version = kSegmentVersion;
+  h.version = kSegmentVersionBoxes;  // kSegmentVersion once a block holds a polygon
   h.header_size = sizeof h;
   h.image_count = images.size();
   h.entity_count = total_entities;
@@ -51,17 +68,24 @@ std::string BuildSegment(const std::vector<ImageRecord>& images, int class_count
   while (i < images.size()) {
     // Images [i, j) form the block.
     size_t j = i;
-    uint64_t m = 0;
-    while (j < images.size() && (m == 0 || m + images[j].entities.size() <= target)) {
+    uint64_t m = 0, polygon_bytes = 0;
+    bool polygons = false;
+    while (j < images.size() && (m == 0 || (m + images[j].entities.size() <= target &&
+                                            polygon_bytes <= kTargetBlockBytes))) {
       rows[j].block = static_cast<uint32_t>(blocks.size());
       rows[j].first = static_cast<uint32_t>(m);
       rows[j].count = static_cast<uint32_t>(images[j].entities.size());
       m += images[j].entities.size();
+      for (const auto& e : images[j].entities) {
+        polygon_bytes += e.polygon.size();
+        polygons |= !e.polygon.empty();
+      }
       ++j;
     }
     BlockRow b{};
     b.offset = end_of_blocks;
-    b.size = LayoutOf(m).size;
+    b.size = polygons ? PolygonLayoutOf(m, polygon_bytes).size : LayoutOf(m).size;
+    if (polygons) h.version = kSegmentVersion;
     b.entity_count = static_cast<uint32_t>(m);
     end_of_blocks += b.size;
     blocks.push_back(b);
@@ -88,7 +112,8 @@ std::string BuildSegment(const std::vector<ImageRecord>& images, int class_count
       }
     }
     b.min_score = min_score > 0 ? min_score : 0;  // 0 also for NaN: not recorded
-    b.checksum = Checksum64(base, l.size);
+    if (HasPolygonPart(b)) FillPolygons(images, block_images[bi], b, base);
+    b.checksum = Checksum64(base, b.size);
     if (progress) progress->Advance(block_images[bi].second - block_images[bi].first);
   });
 
@@ -220,6 +245,10 @@ Status Validate(const std::vector<ImageRecord>& images, const Ontology& ontology
       bool finite = true;
       for (double v : e.corners) finite &= std::isfinite(v);
       if (!finite) return Status::InvalidInput(where() + "a corner is not finite");
+      if (!e.polygon.empty()) {
+        Result<std::unique_ptr<PolygonShape>> shape = PolygonShape::FromWkb(e.polygon);
+        if (!shape.ok()) return Status::InvalidInput(where() + shape.status().message());
+      }
     }
   }
   return Status::Ok();

@@ -47,25 +47,7 @@ Result<CompactReport> CompactLocked(const std::string& dir, const CompactOptions
   std::vector<ImageRecord> images(archive->ImageCount());
   for (uint32_t i = 0; i < archive->ImageCount(); ++i) {
     GEORUNE_RETURN_IF_ERROR(archive->CheckImage(i));
-    ImageRecord& im = images[i];
-    im.id = archive->ImageId(i);
-    im.width = archive->Width(i);
-    im.height = archive->Height(i);
-    im.gsd = archive->Gsd(i);
-    im.path = archive->ImagePath(i);
-    im.bands = archive->BandCount(i);
-    const Georeference geo = archive->GeoreferenceOf(i);
-    if (geo.has_geotransform) im.geotransform = geo.geotransform;
-    im.crs_wkt = geo.crs_wkt;
-    EntitySpan span = archive->Entities(i);
-    im.entities.resize(span.count);
-    for (uint32_t k = 0; k < span.count; ++k) {
-      EntityRecord& e = im.entities[k];
-      e.class_id = span.class_id[k];
-      e.score = span.score[k];
-      e.difficult = span.difficult[k] != 0;
-      e.corners = span.CornersOf(k);
-    }
+    images[i] = RecordOf(*archive, i);
   }
   const int class_count = archive->ontology().ClassCount();
   archive.reset();  // unmap the old segments

@@ -14,7 +14,8 @@ inline constexpr char kManifestName[] = "MANIFEST";
 inline constexpr char kManifestMagic[8] = {'G', 'R', 'U', 'N', 'E', 'M', 'A', 'N'};
 inline constexpr uint32_t kManifestVersion = 1;
 inline constexpr char kSegmentMagic[8] = {'G', 'R', 'U', 'N', 'E', 'S', 'E', 'G'};
-inline constexpr uint32_t kSegmentVersion = 2;  // 2 added kImageMeta; 1 is still read
+inline constexpr uint32_t kSegmentVersion = 3;  // 2 added kImageMeta, 3 polygon entities; 1 and 2 are read
+inline constexpr uint32_t kSegmentVersionBoxes = 2;  // written when no entity is a polygon
 inline constexpr uint64_t kTargetBlockBytes = 1 << 20;  // ~1 MiB of entity columns per block
 
 // MANIFEST: ManifestHeader, then `body_size` bytes of JSON (ontology + segment list).
@@ -107,7 +108,9 @@ inline constexpr uint32_t kHasGeotransform = 1;
 
 // A block holds the entities of whole images as columns:
 //   corners double[8m] | class_id uint16[m] | score float[m] | difficult uint8[m]
-// each column padded to 8 bytes (m = entity_count).
+// each column padded to 8 bytes (m = entity_count). A block larger than these columns (version 3:
+// HasPolygonPart) then holds  polygon_offsets uint64[m+1] | polygon bytes (padded): entity i's polygon is the
+// WKB in bytes [offsets[i], offsets[i+1]) of the polygon bytes, empty for a box.
 struct BlockRow {
   uint64_t offset;  // absolute file offset
   uint64_t size;
@@ -139,5 +142,21 @@ inline BlockLayout LayoutOf(uint64_t m) {
   l.size = l.difficult + Align8(m);
   return l;
 }
+
+// The polygon part of a block (HasPolygonPart): offsets, then `bytes` WKB bytes.
+struct PolygonLayout {
+  uint64_t offsets = 0, bytes = 0, size = 0;
+};
+inline PolygonLayout PolygonLayoutOf(uint64_t m, uint64_t bytes) {
+  PolygonLayout l;
+  l.offsets = LayoutOf(m).size;
+  l.bytes = l.offsets + 8 * (m + 1);
+  l.size = l.bytes + Align8(bytes);
+  return l;
+}
+
+// Whether a block carries a polygon part: it is larger than its box columns. Opening a segment
+// refuses such a block before version 3 (and a polygon part smaller than its offsets).
+inline bool HasPolygonPart(const BlockRow& b) { return b.size != LayoutOf(b.entity_count).size; }
 
 }  // namespace georune::archive_format

@@ -10,6 +10,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "archive/archive_internal.h"
 #include "archive/format.h"
 #include "georune/common/files.h"
 
@@ -51,17 +52,7 @@ Result<std::vector<ImageRecord>> ReadAllRecords(const Archive& archive) {
   std::vector<ImageRecord> out(archive.ImageCount());
   for (uint32_t i = 0; i < archive.ImageCount(); ++i) {
     GEORUNE_RETURN_IF_ERROR(archive.CheckImage(i));
-    ImageRecord& r = out[i];
-    r.id = archive.ImageId(i);
-    r.width = archive.Width(i);
-    r.height = archive.Height(i);
-    r.gsd = archive.Gsd(i);
-    r.path = archive.ImagePath(i);
-    const EntitySpan span = archive.Entities(i);
-    r.entities.resize(span.count);
-    for (uint32_t e = 0; e < span.count; ++e) {
-      r.entities[e] = {span.class_id[e], span.score[e], span.difficult[e] != 0, span.CornersOf(e)};
-    }
+    out[i] = archive_internal::RecordOf(archive, i);
   }
   return out;
 }

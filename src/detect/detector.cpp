@@ -2,12 +2,12 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <map>
 #include <numeric>
 #include <opencv2/core/utility.hpp>
 #include <opencv2/dnn.hpp>
 #include <opencv2/imgproc.hpp>
 
-#include "georune/common/parallel.h"
 #include "georune/detect/classes.h"
 #include "georune/detect/onnx_info.h"
 #include "georune/ingest/readers.h"
@@ -16,14 +16,6 @@ namespace georune::detect {
 
 struct Detector::Net {
   cv::dnn::Net net;
-};
-
-// One preprocessed tile: its place in the image, its letterbox and the input blob.
-struct Detector::Tile {
-  TileRect rect;
-  Letterbox lb;
-  cv::Mat blob;
-  bool skipped = false;  // all nodata
 };
 
 namespace {
@@ -65,6 +57,7 @@ Result<std::unique_ptr<Detector>> Detector::Load(const DetectorOptions& options,
   if (options.tile <= 0 || options.overlap < 0 || options.overlap >= options.tile)
     return Status::InvalidInput("--tile must be positive and --overlap in [0, tile)\n  hint: e.g. --tile 1024 --overlap 200");
   if (options.max_det <= 0) return Status::InvalidInput("--max-det must be positive");
+  if (options.min_area < 1) return Status::InvalidInput("--min-area must be at least 1 pixel");
   std::unique_ptr<Detector> d(new Detector());
   d->opt_ = options;
   GEORUNE_RETURN_IF_ERROR(d->Prepare(ontology));
@@ -94,7 +87,17 @@ Status Detector::Prepare(const Ontology& ontology) {
   } else {
     return Status::InvalidInput(model + ": the model has no `names` metadata\n  hint: give the class names with --names FILE (one a line)");
   }
-  GEORUNE_ASSIGN_OR_RETURN(ClassResolution res, ResolveClasses(names_, opt_.class_map, ontology, opt_.drop_unmapped));
+  std::map<std::string, std::string> class_map = opt_.class_map;
+  if (opt_.task == Task::kSegment) {  // a segmentation model's background class is no entity
+    for (const std::string& n : names_)
+      if ((n == "background" || n == "Background") && !class_map.count(n)) {
+        class_map[n] = "-";
+        notes_.push_back("model class '" + n + "' is background: no polygons");
+      }
+    if (names_.size() > kNoClass)
+      return Status::InvalidInput(model + ": more than " + std::to_string(kNoClass) + " classes for --task segment");
+  }
+  GEORUNE_ASSIGN_OR_RETURN(ClassResolution res, ResolveClasses(names_, class_map, ontology, opt_.drop_unmapped));
   ontology_id_ = res.ontology_id;
   if (!res.dropped.empty())
     notes_.push_back("dropped " + std::to_string(res.dropped.size()) + " model class(es) the ontology does not know (first: " +
@@ -113,6 +116,12 @@ Status Detector::Prepare(const Ontology& ontology) {
   GEORUNE_ASSIGN_OR_RETURN(cv::Mat out, Forward(net_->net, cv::Mat(4, dims, CV_32F, cv::Scalar(0)), model));
   const std::vector<int> shape = ShapeOf(out);
   const int nc = static_cast<int>(names_.size());
+  nc_ = nc;
+  if (opt_.task == Task::kSegment) {
+    if (!opt_.resize) opt_.resize = ResizeMode::kLetterbox;
+    if (!opt_.bgr) opt_.bgr = false;
+    return CheckSegmentOutput(shape);
+  }
   if (opt_.layout) {
     layout_ = *opt_.layout;
   } else {
@@ -122,13 +131,12 @@ Status Detector::Prepare(const Ontology& ontology) {
   }
   auto checked = CheckShape(layout_, shape, nc, in_w_, in_h_);
   if (!checked.ok()) return Status::InvalidInput(model + ": " + checked.status().message());
-  nc_ = nc;
   if (!opt_.resize) opt_.resize = layout_ == Layout::kFastestV2 ? ResizeMode::kStretch : ResizeMode::kLetterbox;
   if (!opt_.bgr) opt_.bgr = layout_ == Layout::kFastestV2;
   return Status::Ok();
 }
 
-Result<std::vector<Candidate>> Detector::Infer(const Tile& tile, int index) {
+Result<std::vector<Candidate>> Detector::Infer(const TileInput& tile, int index) {
   GEORUNE_ASSIGN_OR_RETURN(cv::Mat out, Forward(net_->net, tile.blob, opt_.model));
   if (!out.isContinuous() || out.type() != CV_32F) out = out.clone();
   std::vector<RawBox> raw = Decode(layout_, out.ptr<float>(), ShapeOf(out), nc_, in_w_, in_h_, opt_.conf);
@@ -148,6 +156,40 @@ Result<std::vector<Candidate>> Detector::Infer(const Tile& tile, int index) {
   return kept;
 }
 
+Status Detector::CheckSegmentOutput(const std::vector<int>& shape) {
+  if (shape.size() == 4 && shape[0] == 1 && shape[1] == nc_ && shape[2] > 0 && shape[3] > 0) return Status::Ok();
+  std::string s = "(";
+  for (size_t i = 0; i < shape.size(); ++i) s += (i ? ", " : "") + std::to_string(shape[i]);
+  return Status::InvalidInput(opt_.model + ": --task segment needs a (1, C, H, W) logits output with C = " +
+                              std::to_string(nc_) + " class names, the model gives " + s +
+                              ")\n  hint: a box detector runs without --task segment; check --names");
+}
+
+Status Detector::RunSegment(std::unique_ptr<Raster> raster, const std::function<void()>& tile_done, bool& bad_image,
+                            DetectedImage& result) {
+  const int W = result.info.width, H = result.info.height;
+  const std::vector<TileRect> rects = Tiles(W, H, opt_.tile, opt_.overlap);
+  const std::vector<TileRect> owned = OwnedRects(W, H, opt_.tile, opt_.overlap);
+  result.tiles = static_cast<int>(rects.size());
+  ClassImage classes(W, H);
+  const InputSpec spec{in_w_, in_h_, *opt_.resize, *opt_.bgr, opt_.raster.fill};
+  GEORUNE_RETURN_IF_ERROR(ForEachTileInput(
+      std::move(raster), rects, opt_.threads, spec,
+      [&](size_t i, TileInput& tile) -> Status {
+        if (!tile.skipped) {
+          GEORUNE_ASSIGN_OR_RETURN(cv::Mat out, Forward(net_->net, tile.blob, opt_.model));
+          Status st = WriteTileClasses(out, tile.rect, tile.lb, in_w_, in_h_, owned[i], nc_, classes);
+          if (!st.ok()) return Status::InvalidInput(opt_.model + ": " + st.message());
+          ++result.tiles_run;
+        }
+        if (tile_done) tile_done();
+        return Status::Ok();
+      },
+      bad_image));
+  GEORUNE_ASSIGN_OR_RETURN(result.polygons, PolygonizeClasses(classes, ontology_id_, opt_.conf, opt_.min_area));
+  return Status::Ok();
+}
+
 Result<DetectedImage> Detector::Run(const std::string& path, const std::function<void()>& tile_done,
                                     bool* image_error) {
   bool ignored;
@@ -156,53 +198,30 @@ Result<DetectedImage> Detector::Run(const std::string& path, const std::function
   GEORUNE_ASSIGN_OR_RETURN(std::unique_ptr<Raster> first, Raster::Open(path, opt_.raster));
   DetectedImage result;
   result.info = first->info();
+  if (opt_.task == Task::kSegment) {
+    GEORUNE_RETURN_IF_ERROR(RunSegment(std::move(first), tile_done, bad_image, result));
+    return result;
+  }
   const int W = result.info.width, H = result.info.height;
   const std::vector<TileRect> rects = Tiles(W, H, opt_.tile, opt_.overlap);
   result.tiles = static_cast<int>(rects.size());
-  const size_t workers = WorkerCount(rects.size(), opt_.threads);
-  std::vector<std::unique_ptr<Raster>> rasters(workers);
-  rasters[0] = std::move(first);
   std::vector<Candidate> all;
-  bad_image = false;
-  // Batches of 2 tiles per worker: read + letterbox in parallel, then the model tile by tile.
-  const size_t batch = 2 * workers;
-  for (size_t start = 0; start < rects.size(); start += batch) {
-    const size_t n = std::min(batch, rects.size() - start);
-    std::vector<Tile> tiles(n);
-    std::vector<Status> errors(n);
-    ParallelForWorkers(n, workers, [&](size_t worker, size_t i) {
-      if (!rasters[worker]) {
-        auto r = rasters[0]->Reopen();  // Reopen only reads immutable state of rasters[0]
-        if (!r.ok()) return void(errors[i] = r.status());
-        rasters[worker] = std::move(*r);
-      }
-      Tile& t = tiles[i];
-      t.rect = rects[start + i];
-      int64_t valid = 0;
-      auto img = rasters[worker]->Read(t.rect.x, t.rect.y, t.rect.w, t.rect.h, &valid);
-      if (!img.ok()) return void(errors[i] = img.status());
-      if (valid == 0) return void(t.skipped = true);
-      t.lb = Letterbox::Make(t.rect.w, t.rect.h, in_w_, in_h_, *opt_.resize);
-      cv::Mat scaled, canvas(in_h_, in_w_, CV_8UC3, cv::Scalar::all(opt_.raster.fill));
-      cv::resize(*img, scaled, cv::Size(t.lb.new_w, t.lb.new_h), 0, 0, cv::INTER_LINEAR);
-      scaled.copyTo(canvas(cv::Rect(t.lb.pad_x, t.lb.pad_y, t.lb.new_w, t.lb.new_h)));
-      t.blob = cv::dnn::blobFromImage(canvas, 1.0 / 255, cv::Size(), cv::Scalar(), *opt_.bgr, false, CV_32F);
-    });
-    for (size_t i = 0; i < n; ++i) {
-      bad_image = true;
-      GEORUNE_RETURN_IF_ERROR(errors[i]);
-      bad_image = false;
-      if (!tiles[i].skipped) {
-        GEORUNE_ASSIGN_OR_RETURN(std::vector<Candidate> c, Infer(tiles[i], static_cast<int>(start + i)));
-        for (Candidate& b : c) {
-          b.at_seam = AtSeam(b.corners, tiles[i].rect, W, H);
-          all.push_back(b);
+  const InputSpec spec{in_w_, in_h_, *opt_.resize, *opt_.bgr, opt_.raster.fill};
+  GEORUNE_RETURN_IF_ERROR(ForEachTileInput(
+      std::move(first), rects, opt_.threads, spec,
+      [&](size_t i, TileInput& tile) -> Status {
+        if (!tile.skipped) {
+          GEORUNE_ASSIGN_OR_RETURN(std::vector<Candidate> c, Infer(tile, static_cast<int>(i)));
+          for (Candidate& b : c) {
+            b.at_seam = AtSeam(b.corners, tile.rect, W, H);
+            all.push_back(b);
+          }
+          ++result.tiles_run;
         }
-        ++result.tiles_run;
-      }
-      if (tile_done) tile_done();
-    }
-  }
+        if (tile_done) tile_done();
+        return Status::Ok();
+      },
+      bad_image));
   std::vector<size_t> kept(all.size());
   std::iota(kept.begin(), kept.end(), 0);
   if (rects.size() > 1) kept = MergeAcrossTiles(all, opt_.iou, opt_.seam_cover, opt_.overlap_kind);
@@ -210,7 +229,7 @@ Result<DetectedImage> Detector::Run(const std::string& path, const std::function
   for (size_t i : kept) {
     const int id = ontology_id_[all[i].class_index];
     if (id < 0) continue;  // explicitly dropped class
-    result.entities.push_back({id, all[i].score, false, all[i].corners});
+    result.entities.push_back({id, all[i].score, false, all[i].corners, {}});
   }
   return result;
 }

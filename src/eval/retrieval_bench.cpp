@@ -197,19 +197,26 @@ Result<EvalReport> EvaluateArchives(const std::vector<std::string>& archives,
   }
   const Ontology& ontology = opened.front()->ontology();
 
-  // Gold: crisp evaluation on the ground-truth labels.
-  ingest::ReadOptions read_options;
-  GEORUNE_ASSIGN_OR_RETURN(auto gold_images, ingest::ReadDotaLabelDir(gold_labels, ontology, read_options));
-  report.gold_images = gold_images.size();
+  // Gold: crisp evaluation on the ground truth (an archive given as it is, or the labels ingested).
   TempDir tmp;
-  if (tmp.path().empty()) return Status::IoError("cannot create a temporary folder for the gold archive");
-  const std::string gold_dir = tmp.path() + "/archive";
-  IngestOptions ingest_options;
-  ingest_options.show_progress = false;
-  GEORUNE_ASSIGN_OR_RETURN(auto ingest_report,
-                           AppendToArchive(gold_dir, ontology, std::move(gold_images), ingest_options));
-  (void)ingest_report;
-  GEORUNE_ASSIGN_OR_RETURN(auto gold_archive, Archive::Open(gold_dir));
+  std::unique_ptr<Archive> gold_archive;
+  if (!options.gold_archive.empty()) {
+    GEORUNE_ASSIGN_OR_RETURN(gold_archive, Archive::Open(options.gold_archive));
+    report.gold_labels = options.gold_archive;
+    report.gold_images = gold_archive->ImageCount();
+  } else {
+    ingest::ReadOptions read_options;
+    GEORUNE_ASSIGN_OR_RETURN(auto gold_images, ingest::ReadDotaLabelDir(gold_labels, ontology, read_options));
+    report.gold_images = gold_images.size();
+    if (tmp.path().empty()) return Status::IoError("cannot create a temporary folder for the gold archive");
+    const std::string gold_dir = tmp.path() + "/archive";
+    IngestOptions ingest_options;
+    ingest_options.show_progress = false;
+    GEORUNE_ASSIGN_OR_RETURN(auto ingest_report,
+                             AppendToArchive(gold_dir, ontology, std::move(gold_images), ingest_options));
+    (void)ingest_report;
+    GEORUNE_ASSIGN_OR_RETURN(gold_archive, Archive::Open(gold_dir));
+  }
 
   struct Prepared {
     std::string error;

@@ -6,6 +6,7 @@
 #include <ogrsf_frmts.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <filesystem>
 #include <map>
@@ -82,7 +83,7 @@ OGRSpatialReference SrsOf(Coords c) {
   return srs;
 }
 
-Result<OGRLayer*> CreateLayer(GDALDataset& ds, ExportFormat format, const char* name, Coords coords) {
+Result<OGRLayer*> CreateLayer(GDALDataset& ds, ExportFormat format, const char* name, Coords coords, bool multi) {
   char** opts = nullptr;
   if (format == ExportFormat::kGeoJson && coords == Coords::kLonLat) {
     opts = CSLSetNameValue(opts, "RFC7946", "YES");
@@ -94,7 +95,7 @@ Result<OGRLayer*> CreateLayer(GDALDataset& ds, ExportFormat format, const char* 
   }
   OGRSpatialReference srs = SrsOf(coords);
   const bool with_srs = format != ExportFormat::kCsv && !(format == ExportFormat::kGeoJson && coords == Coords::kPixel);
-  OGRLayer* layer = ds.CreateLayer(name, with_srs ? &srs : nullptr, wkbPolygon, opts);
+  OGRLayer* layer = ds.CreateLayer(name, with_srs ? &srs : nullptr, multi ? wkbMultiPolygon : wkbPolygon, opts);
   CSLDestroy(opts);
   if (layer == nullptr) return Status::IoError(std::string("GDAL could not create the layer: ") + CPLGetLastErrorMsg());
   const std::pair<const char*, OGRFieldType> fields[] = {
@@ -110,10 +111,14 @@ Result<OGRLayer*> CreateLayer(GDALDataset& ds, ExportFormat format, const char* 
   return layer;
 }
 
-// Ring in output coordinates, closed; lon/lat rings counter-clockwise (RFC 7946).
-Result<OGRLinearRing> RingOf(const ExportFeature& f, Coords coords, const MapTransform* transform) {
+using PixelRing = std::vector<std::array<double, 2>>;
+
+// Ring in output coordinates, closed; in lon/lat a shell counter-clockwise, a hole clockwise
+// (RFC 7946).
+Result<OGRLinearRing> RingOf(const ExportFeature& f, const PixelRing& pixels, bool hole, Coords coords,
+                             const MapTransform* transform) {
   OGRLinearRing ring;
-  for (const auto& [x, y] : f.ring) {
+  for (const auto& [x, y] : pixels) {
     if (coords == Coords::kPixel) {
       ring.addPoint(x, y);
       continue;
@@ -123,11 +128,31 @@ Result<OGRLinearRing> RingOf(const ExportFeature& f, Coords coords, const MapTra
     ring.addPoint(ll->lon, ll->lat);
   }
   ring.closeRings();
-  if (coords == Coords::kLonLat && ring.isClockwise()) ring.reverseWindingOrder();
+  if (coords == Coords::kLonLat && ring.isClockwise() != hole) ring.reverseWindingOrder();
   return ring;
 }
 
-Status AddFeature(OGRLayer& layer, const ExportFeature& f, Coords coords, const MapTransform* transform) {
+// The feature's geometry: a polygon (the ring, or a polygon entity's single part), or a
+// multipolygon when `multi` (every feature of a MultiPolygon layer).
+Result<std::unique_ptr<OGRGeometry>> GeometryOf(const ExportFeature& f, bool multi, Coords coords,
+                                                const MapTransform* transform) {
+  std::vector<std::vector<PixelRing>> parts = f.parts;
+  if (parts.empty()) parts.push_back({f.ring});
+  auto collection = std::make_unique<OGRMultiPolygon>();
+  for (const auto& part : parts) {
+    OGRPolygon polygon;
+    for (size_t k = 0; k < part.size(); ++k) {
+      auto ring = RingOf(f, part[k], k > 0, coords, transform);
+      if (!ring.ok()) return ring.status();
+      polygon.addRing(&*ring);
+    }
+    if (!multi) return std::unique_ptr<OGRGeometry>(polygon.clone());
+    collection->addGeometry(&polygon);
+  }
+  return std::unique_ptr<OGRGeometry>(std::move(collection));
+}
+
+Status AddFeature(OGRLayer& layer, const ExportFeature& f, bool multi, Coords coords, const MapTransform* transform) {
   OGRFeature feature(layer.GetLayerDefn());
   feature.SetField("image", f.image.c_str());
   feature.SetField("rank", f.rank);
@@ -138,11 +163,9 @@ Status AddFeature(OGRLayer& layer, const ExportFeature& f, Coords coords, const 
   feature.SetField("entity", f.entity);
   feature.SetField("atoms", f.atoms_json.c_str());
   feature.SetField("coords", coords == Coords::kLonLat ? "lonlat" : "pixel");
-  auto ring = RingOf(f, coords, transform);
-  if (!ring.ok()) return ring.status();
-  OGRPolygon polygon;
-  polygon.addRing(&*ring);
-  feature.SetGeometry(&polygon);
+  auto geometry = GeometryOf(f, multi, coords, transform);
+  if (!geometry.ok()) return geometry.status();
+  feature.SetGeometry(geometry->get());
   if (layer.CreateFeature(&feature) != OGRERR_NONE) {
     return Status::IoError(std::string("GDAL could not write a feature: ") + CPLGetLastErrorMsg());
   }
@@ -155,6 +178,7 @@ Status WriteLayers(GDALDataset& ds, const std::vector<ExportFeature>& features, 
   std::map<Coords, OGRLayer*> layers;
   std::map<std::string, MapTransform, std::less<>> transforms;
   const bool one_layer = options.format == ExportFormat::kCsv;
+  const bool multi = std::any_of(features.begin(), features.end(), [](const ExportFeature& f) { return f.parts.size() > 1; });
   for (size_t i = 0; i < features.size(); ++i) {
     const Coords c = coords[i];
     const Coords layer_key = one_layer ? Coords::kPixel : c;
@@ -162,7 +186,7 @@ Status WriteLayers(GDALDataset& ds, const std::vector<ExportFeature>& features, 
       const bool both = std::count(coords.begin(), coords.end(), Coords::kPixel) != 0 &&
                         std::count(coords.begin(), coords.end(), Coords::kLonLat) != 0;
       const char* name = (!one_layer && both && c == Coords::kPixel) ? "results_pixel" : "results";
-      auto layer = CreateLayer(ds, options.format, name, one_layer ? Coords::kPixel : c);
+      auto layer = CreateLayer(ds, options.format, name, one_layer ? Coords::kPixel : c, multi);
       if (!layer.ok()) return layer.status();
       layers[layer_key] = *layer;
     }
@@ -176,10 +200,10 @@ Status WriteLayers(GDALDataset& ds, const std::vector<ExportFeature>& features, 
       }
       transform = &it->second;
     }
-    GEORUNE_RETURN_IF_ERROR(AddFeature(*layers[layer_key], features[i], c, transform));
+    GEORUNE_RETURN_IF_ERROR(AddFeature(*layers[layer_key], features[i], multi, c, transform));
   }
   if (layers.empty()) {  // no results: still a valid, empty file
-    auto layer = CreateLayer(ds, options.format, "results", options.pixel_coords ? Coords::kPixel : Coords::kLonLat);
+    auto layer = CreateLayer(ds, options.format, "results", options.pixel_coords ? Coords::kPixel : Coords::kLonLat, false);
     if (!layer.ok()) return layer.status();
   }
   return Status::Ok();

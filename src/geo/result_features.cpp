@@ -84,6 +84,13 @@ Result<std::vector<ExportFeature>> ResultFeatures(const service::QueryAnswer& an
       f.class_name = e.class_name;
       f.confidence = e.confidence;
       f.ring = EntityRing(e.corners);
+      for (const PolygonRings& part : e.polygon) {
+        auto& rings = f.parts.emplace_back();
+        for (const Ring& r : part) {
+          auto& out = rings.emplace_back();
+          for (const Vec2& p : r) out.push_back({p.x, p.y});
+        }
+      }
       features.push_back(std::move(f));
     }
   }

@@ -8,6 +8,7 @@
 
 #include "georune/ingest/readers.h"
 #include "ingest/driver.h"
+#include "ingest/polygon_input.h"
 
 namespace georune::ingest {
 using namespace internal;
@@ -89,6 +90,23 @@ std::optional<Diagnostic> ParseImageLine(FileContext& ctx, int line_no, std::str
       } else {
         return diag(where + "\"difficult\" must be true/false or 0/1");
       }
+    }
+    auto wkt = e.find("wkt");
+    auto geometry = e.find("geometry");
+    if (wkt != e.end() || geometry != e.end()) {  // a polygon entity
+      if (wkt != e.end() && geometry != e.end()) return diag(where + "give \"wkt\" or \"geometry\", not both");
+      if (wkt != e.end() && !wkt->is_string()) return diag(where + "\"wkt\" must be a string: POLYGON ((x y, …))");
+      const auto invalid = ctx.options.make_valid ? PolygonShape::Invalid::kRepair : PolygonShape::Invalid::kRefuse;
+      auto shape = wkt != e.end() ? PolygonShape::FromWkt(wkt->get<std::string>(), invalid)
+                                  : ShapeFromGeoJson(*geometry, invalid, nullptr);
+      if (!shape.ok())
+        return diag(where + shape.status().message(),
+                    "a polygon entity is {\"class\": …, \"wkt\": \"POLYGON ((x y, …))\"} or {\"class\": …, "
+                    "\"geometry\": {\"type\": \"Polygon\", \"coordinates\": …}} in pixel coordinates; "
+                    "--make-valid repairs invalid polygons");
+      SetPolygon(**shape, rec);
+      image.entities.push_back(std::move(rec));
+      continue;
     }
     auto obb = e.find("obb");
     if (obb == e.end() || !obb->is_array() || obb->size() != 8)
@@ -224,9 +242,15 @@ Status WriteJsonLines(const std::string& file, const std::vector<ImageRecord>& i
       json je;
       je["class"] = ontology.Class(e.class_id).name;
       je["score"] = e.score;
-      json obb = json::array();
-      for (double v : e.corners) obb.push_back(v);
-      je["obb"] = std::move(obb);
+      if (!e.polygon.empty()) {
+        auto shape = PolygonShape::FromWkb(e.polygon);
+        if (!shape.ok()) return Status::InvalidInput("image '" + im.id + "': " + shape.status().message());
+        je["wkt"] = (*shape)->ToWkt();
+      } else {
+        json obb = json::array();
+        for (double v : e.corners) obb.push_back(v);
+        je["obb"] = std::move(obb);
+      }
       if (e.difficult) je["difficult"] = 1;
       ents.push_back(std::move(je));
     }

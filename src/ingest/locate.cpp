@@ -39,6 +39,17 @@ std::string LocateImage(SourceKind kind, const std::string& path, const std::str
     return fs::is_directory(fs::path(path) / sub, ec) ? (fs::path(path) / sub).string() : path;
   };
   switch (kind) {
+    case SourceKind::kGeoJson: {  // the file (or the folder's file) whose features name the image
+      std::error_code ec;
+      if (!fs::is_directory(path, ec)) return path;
+      auto files = ListFiles(path, ".geojson", false);
+      if (!files.ok()) return "";
+      for (const auto& f : *files) {
+        Result<std::string> text = ReadFile(f, uint64_t{1} << 32);
+        if (text.ok() && text->find(id) != std::string::npos && occurrence-- == 0) return f;
+      }
+      return "";
+    }
     case SourceKind::kJsonLines:
       return FindLine(path, occurrence, [&](std::string_view line) {
         if (line.find(id) == std::string_view::npos) return false;  // cheap filter first

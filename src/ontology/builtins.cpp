@@ -1,4 +1,5 @@
-// The built-in ontologies: DOTA v1.0 / v1.5 / v2.0, HRRSD, DIOR (and DIOR-R), NWPU VHR-10.
+// The built-in ontologies: DOTA v1.0 / v1.5 / v2.0, HRRSD, DIOR (and DIOR-R), NWPU VHR-10, and
+// FloodNet's post-flood segmentation classes.
 // Classes that mean the same thing share one canonical name and one list of everyday synonyms
 // across datasets ("airplane" in HRRSD is `plane`, as in DOTA), so a query reads the same on
 // every archive; each dataset keeps its own labels (what its annotation files write).
@@ -55,7 +56,8 @@ const std::map<std::string, Words>& SharedSynonyms() {
 struct ClassRow {
   std::string name;
   Words labels;
-  Words drop = {};  // shared synonyms this dataset names with another class
+  Words drop = {};   // shared synonyms this dataset names with another class
+  Words extra = {};  // synonyms of this dataset's class only
 };
 
 struct GroupRow {
@@ -70,7 +72,7 @@ Result<Ontology> Make(const std::string& name, const std::vector<ClassRow>& clas
   j["name"] = name;
   j["classes"] = nlohmann::json::array();
   for (const auto& c : classes) {
-    Words syn;
+    Words syn = c.extra;
     auto it = SharedSynonyms().find(c.name);
     if (it != SharedSynonyms().end()) {
       for (const auto& s : it->second) {
@@ -150,10 +152,35 @@ Result<Ontology> MakeNwpu() {
                 {"sports facility", "playing field", "sports ground"}}});
 }
 
+// FloodNet (post-Hurricane-Harvey UAV imagery, semantic segmentation): its nine classes other
+// than background, labelled as FloodNet's class table writes them. "flooded" and "dry" qualify
+// buildings and roads; the groups name either state.
+Result<Ontology> MakeFloodNet() {
+  return Make("floodnet",
+              {{"flooded_building", {"Building-flooded", "building-flooded", "1"}, {},
+                {"flooded building", "inundated building", "submerged building", "flooded house", "building flooded"}},
+               {"non_flooded_building", {"Building-non-flooded", "building-non-flooded", "2"}, {},
+                {"non-flooded building", "non flooded building", "dry building", "unflooded building",
+                 "dry house", "building non-flooded"}},
+               {"flooded_road", {"Road-flooded", "road-flooded", "3"}, {},
+                {"flooded road", "inundated road", "submerged road", "flooded street", "road flooded"}},
+               {"non_flooded_road", {"Road-non-flooded", "road-non-flooded", "4"}, {},
+                {"non-flooded road", "non flooded road", "dry road", "unflooded road", "dry street",
+                 "passable road", "road non-flooded"}},
+               {"water", {"Water", "water", "5"}, {}, {"flood water", "floodwater", "water body", "standing water"}},
+               {"tree", {"Tree", "tree", "6"}, {}, {"trees"}},
+               {"vehicle", {"Vehicle", "vehicle", "7"}, {"vehicle_small"}},
+               {"pool", {"Pool", "pool", "8"}, {}, {"swimming pool"}},
+               {"grass", {"Grass", "grass", "9"}, {}, {"lawn", "grassland"}}},
+              {{"building", {"flooded_building", "non_flooded_building"}, {"house", "structure"}},
+               {"road", {"flooded_road", "non_flooded_road"}, {"street", "roadway"}},
+               {"flooded", {"flooded_building", "flooded_road"}, {"flooded area", "inundated area"}}});
+}
+
 }  // namespace
 
 std::vector<std::string> Ontology::BuiltInNames() {
-  return {"dota-v1.0", "dota-v1.5", "dota-v2.0", "hrrsd", "dior", "nwpu-vhr10"};
+  return {"dota-v1.0", "dota-v1.5", "dota-v2.0", "hrrsd", "dior", "nwpu-vhr10", "floodnet"};
 }
 
 Result<Ontology> Ontology::BuiltIn(std::string_view name) {
@@ -164,6 +191,7 @@ Result<Ontology> Ontology::BuiltIn(std::string_view name) {
   }
   if (name == "hrrsd") return MakeHrrsd();
   if (name == "dior" || name == "dior-r") return MakeDior("dior");
+  if (name == "floodnet" || name == "flood" || name == "flood-net") return MakeFloodNet();
   if (name == "nwpu-vhr10" || name == "nwpu" || name == "nwpu-vhr-10" || name == "nwpu_vhr10") return MakeNwpu();
   std::string names;
   for (const auto& n : BuiltInNames()) names += (names.empty() ? "" : ", ") + n;

@@ -66,9 +66,25 @@ bool LargerHolds(const SceneEntity& a, const SceneEntity& b) {
   return a.area > b.area;
 }
 
+// d(a, b): exact convex geometry for two boxes, GEOS once a polygon is involved.
+double Distance(const SceneEntity& a, const SceneEntity& b) {
+  if (a.polygon && b.polygon) return a.polygon->Distance(*b.polygon);
+  if (a.polygon) return a.polygon->Distance(b.hull);
+  if (b.polygon) return b.polygon->Distance(a.hull);
+  return ConvexDistance(a.hull, b.hull);
+}
+
+// area(poly(a) ∩ poly(b)).
+double IntersectionArea(const SceneEntity& a, const SceneEntity& b) {
+  if (a.polygon && b.polygon) return a.polygon->IntersectionArea(*b.polygon);
+  if (a.polygon) return a.polygon->IntersectionArea(b.hull);
+  if (b.polygon) return b.polygon->IntersectionArea(a.hull);
+  return ConvexIntersectionArea(a.hull, b.hull);
+}
+
 double OnTruth(const SceneEntity& a, const SceneEntity& b, const TruthParams& params) {
   if (!(a.area > 0)) return FromMargin(false, -params.t_on, params.softness * params.t_on, params);
-  double frac = ConvexIntersectionArea(a.hull, b.hull) / a.area;
+  double frac = IntersectionArea(a, b) / a.area;
   return FromMargin(frac >= params.t_on, frac - params.t_on, params.softness * params.t_on, params);
 }
 
@@ -79,13 +95,13 @@ double RelationTruth(Relation relation, std::span<const SceneEntity* const> args
     case Relation::kNear: {
       const SceneEntity &a = *args[0], &b = *args[1];
       double t = params.k_near * Scale(a, b);
-      double d = ConvexDistance(a.hull, b.hull);
+      double d = Distance(a, b);
       return FromMargin(d <= t, t - d, params.softness * t, params);
     }
     case Relation::kFar: {
       const SceneEntity &a = *args[0], &b = *args[1];
       double t = params.k_far * Scale(a, b);
-      double d = ConvexDistance(a.hull, b.hull);
+      double d = Distance(a, b);
       return FromMargin(d >= t, d - t, params.softness * t, params);
     }
     case Relation::kLeftOf:
@@ -105,7 +121,7 @@ double RelationTruth(Relation relation, std::span<const SceneEntity* const> args
     case Relation::kOn: return OnTruth(*args[0], *args[1], params);
     case Relation::kContains: return OnTruth(*args[1], *args[0], params);
     case Relation::kOverlaps: {
-      double inter = ConvexIntersectionArea(args[0]->hull, args[1]->hull);
+      double inter = IntersectionArea(*args[0], *args[1]);
       return inter > 0 ? 1.0 : 0.0;  // no soft scale: a threshold of 0 has width 0
     }
     case Relation::kParallel: {
@@ -152,7 +168,7 @@ double RelationTruth(Relation relation, std::span<const SceneEntity* const> args
 
 double MeasureValue(Measure measure, std::span<const SceneEntity* const> args) {
   switch (measure) {
-    case Measure::kDistance: return ConvexDistance(args[0]->hull, args[1]->hull);
+    case Measure::kDistance: return Distance(*args[0], *args[1]);
     case Measure::kCenterDistance: return std::hypot(args[0]->c.x - args[1]->c.x, args[0]->c.y - args[1]->c.y);
     case Measure::kArea: return args[0]->area;
     case Measure::kLength: return args[0]->length;

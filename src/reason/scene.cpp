@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdlib>
 
 namespace georune::reason {
 namespace {
@@ -70,6 +71,25 @@ SceneEntity MakeSceneEntity(int id, int class_id, double p, const Corners& corne
   return e;
 }
 
+SceneEntity MakePolygonEntity(int id, int class_id, double p, const Corners& mrr,
+                              std::shared_ptr<const PolygonShape> polygon) {
+  SceneEntity e;
+  e.id = id;
+  e.class_id = class_id;
+  e.p = p;
+  e.hull = ConvexHullOfCorners(mrr);
+  e.c = polygon->Centroid();
+  e.area = polygon->Area();
+  e.s = std::sqrt(e.area);
+  BoxShape shape = ShapeFromCorners(mrr);
+  e.theta = shape.theta_deg;
+  e.length = shape.length;
+  e.width = shape.width;
+  e.min_x = polygon->MinX(), e.min_y = polygon->MinY(), e.max_x = polygon->MaxX(), e.max_y = polygon->MaxY();
+  e.polygon = std::move(polygon);
+  return e;
+}
+
 Scene BuildScene(const EntitySpan& span, double gsd, double min_conf, const std::vector<bool>& keep_class) {
   Scene scene;
   scene.gsd = gsd;
@@ -78,7 +98,16 @@ Scene BuildScene(const EntitySpan& span, double gsd, double min_conf, const std:
     const int cls = span.class_id[i];
     if (span.score[i] < min_conf) continue;
     if (!keep_class.empty() && (cls >= static_cast<int>(keep_class.size()) || !keep_class[cls])) continue;
-    scene.entities.push_back(MakeSceneEntity(static_cast<int>(i), cls, span.score[i], span.CornersOf(i)));
+    std::span<const uint8_t> wkb = span.PolygonWkb(i);
+    if (wkb.empty()) {
+      scene.entities.push_back(MakeSceneEntity(static_cast<int>(i), cls, span.score[i], span.CornersOf(i)));
+      continue;
+    }
+    // CheckImage() has read every polygon of the block: this cannot fail.
+    Result<std::unique_ptr<PolygonShape>> shape = PolygonShape::FromWkb(wkb, /*validate=*/false);
+    if (!shape.ok()) std::abort();
+    scene.entities.push_back(
+        MakePolygonEntity(static_cast<int>(i), cls, span.score[i], span.CornersOf(i), std::move(*shape)));
   }
   return scene;
 }

@@ -66,8 +66,12 @@ ResultImage ImageOf(const Archive& archive, const search::ImageResult& res) {
   const EntitySpan span = archive.Entities(res.image);  // search::Run checked the image's blocks
   for (const auto& [var, id] : res.witness) {
     const auto i = static_cast<uint32_t>(id);
-    out.entities.push_back({var, id, archive.ontology().Class(span.class_id[i]).name, span.score[i],
-                            span.CornersOf(i)});
+    WitnessEntity e{var, id, archive.ontology().Class(span.class_id[i]).name, span.score[i], span.CornersOf(i), {}};
+    if (std::span<const uint8_t> wkb = span.PolygonWkb(i); !wkb.empty()) {
+      auto shape = PolygonShape::FromWkb(wkb, /*validate=*/false);  // search::Run checked the block's polygons
+      if (shape.ok()) e.polygon = (*shape)->Rings();
+    }
+    out.entities.push_back(std::move(e));
   }
   return out;
 }

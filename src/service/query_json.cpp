@@ -5,8 +5,22 @@ namespace georune::service {
 namespace {
 
 nlohmann::ordered_json EntityJson(const WitnessEntity& e) {
-  return {{"variable", e.variable}, {"id", e.id},           {"class", e.class_name},
-          {"confidence", e.confidence}, {"corners", e.corners}};
+  nlohmann::ordered_json j = {{"variable", e.variable}, {"id", e.id},           {"class", e.class_name},
+                              {"confidence", e.confidence}, {"corners", e.corners}};
+  if (!e.polygon.empty()) {
+    nlohmann::ordered_json parts = nlohmann::ordered_json::array();
+    for (const PolygonRings& part : e.polygon) {
+      nlohmann::ordered_json rings = nlohmann::ordered_json::array();
+      for (const Ring& ring : part) {
+        nlohmann::ordered_json points = nlohmann::ordered_json::array();
+        for (const Vec2& p : ring) points.push_back({p.x, p.y});
+        rings.push_back(std::move(points));
+      }
+      parts.push_back(std::move(rings));
+    }
+    j["polygon"] = std::move(parts);
+  }
+  return j;
 }
 
 }  // namespace

@@ -19,6 +19,7 @@
 #include "georune/detect/nms.h"
 #include "georune/detect/onnx_info.h"
 #include "georune/detect/raster.h"
+#include "georune/detect/segment.h"
 #include "georune/detect/tiling.h"
 #include "georune/ingest/readers.h"
 #include "test_support.h"
@@ -579,6 +580,183 @@ TEST(RealModel, YoloFastestV2OnDotaImages) {
   RecordProperty("precision", std::to_string(total.Precision()));
   RecordProperty("recall", std::to_string(total.Recall()));
   EXPECT_EQ(images, 7u);
+}
+
+// ---- segmentation (--task segment) ---------------------------------------------------------
+
+namespace seg {
+
+using ingest::PolygonEntity;
+using ingest::PixelRing;
+
+const double kRedProb = std::exp(2.0) / (std::exp(2.0) + std::exp(0.5) + 1.0);  // the graph's softmax
+
+// Red (band 1) where `red`, green (band 2) where `green`, black elsewhere.
+std::function<double(int, int, int)> Paint(std::function<bool(int, int)> red, std::function<bool(int, int)> green) {
+  return [=](int x, int y, int b) { return (b == 1 && red(x, y)) || (b == 2 && green(x, y)) ? 255.0 : 0.0; };
+}
+
+std::function<bool(int, int)> InRect(int x0, int y0, int x1, int y1) {
+  return [=](int x, int y) { return x >= x0 && x < x1 && y >= y0 && y < y1; };
+}
+
+// Bounding box of a ring: x0, y0, x1, y1.
+std::array<double, 4> Bounds(const PixelRing& r) {
+  std::array<double, 4> b{1e300, 1e300, -1e300, -1e300};
+  for (const auto& p : r) b = {std::min(b[0], p[0]), std::min(b[1], p[1]), std::max(b[2], p[0]), std::max(b[3], p[1])};
+  return b;
+}
+
+}  // namespace seg
+
+TEST(Segment, OwnedRectsPartitionTheImage) {
+  for (auto [w, h, tile, overlap] : {std::array<int, 4>{3000, 2000, 1024, 200}, {112, 64, 64, 32}, {50, 70, 64, 16}}) {
+    const auto owned = OwnedRects(w, h, tile, overlap);
+    const auto tiles = Tiles(w, h, tile, overlap);
+    ASSERT_EQ(owned.size(), tiles.size());
+    std::vector<int> cover(size_t(w) * h, 0);
+    for (size_t i = 0; i < owned.size(); ++i) {
+      const TileRect& o = owned[i];
+      const TileRect& t = tiles[i];
+      EXPECT_TRUE(o.x >= t.x && o.y >= t.y && o.x + o.w <= t.x + t.w && o.y + o.h <= t.y + t.h) << i;
+      for (int y = o.y; y < o.y + o.h; ++y)
+        for (int x = o.x; x < o.x + o.w; ++x) {
+          ++cover[size_t(y) * w + x];
+          // Most central: no other tile holding the pixel has it farther from its shared edges.
+          auto depth = [&](const TileRect& r) {
+            int d = INT32_MAX;
+            if (r.x > 0) d = std::min(d, x - r.x);
+            if (r.x + r.w < w) d = std::min(d, r.x + r.w - 1 - x);
+            if (r.y > 0) d = std::min(d, y - r.y);
+            if (r.y + r.h < h) d = std::min(d, r.y + r.h - 1 - y);
+            return d;
+          };
+          if ((x * 7 + y * 13) % 97) continue;  // sampled: the full check is quadratic
+          for (const TileRect& other : tiles)
+            if (x >= other.x && x < other.x + other.w && y >= other.y && y < other.y + other.h)
+              ASSERT_GE(depth(t) + 1, depth(other)) << x << "," << y;
+        }
+    }
+    for (int c : cover) ASSERT_EQ(c, 1);
+  }
+}
+
+TEST_F(DetectorTest, SegmentPolygonWithAHoleAndMeanProbability) {
+  // A red 24×24 square with an 8×8 hole at (28, 28); a green 4×4 square inside the hole.
+  ImageSpec s;
+  s.pixel = seg::Paint([](int x, int y) { return seg::InRect(20, 20, 44, 44)(x, y) && !seg::InRect(28, 28, 36, 36)(x, y); },
+                       seg::InRect(30, 30, 34, 34));
+  DetectorOptions o;
+  o.task = Task::kSegment;
+  auto d = Load("seg", o);
+  ASSERT_TRUE(d.ok()) << d.status().message();
+  const auto& notes = (*d)->notes();
+  EXPECT_NE(std::find(notes.begin(), notes.end(), "model class 'background' is background: no polygons"), notes.end());
+  auto r = (*d)->Run(Image("hole.png", s));
+  ASSERT_TRUE(r.ok()) << r.status().message();
+  EXPECT_TRUE(r->entities.empty());
+  ASSERT_EQ(r->polygons.size(), 2u);
+  const seg::PolygonEntity& tank = r->polygons[0];  // 0.736 > the green one's equal score: larger area first
+  EXPECT_EQ(tank.class_id, Class("storage_tank"));
+  EXPECT_NEAR(tank.confidence, seg::kRedProb, 1e-5);
+  ASSERT_EQ(tank.rings.size(), 2u);
+  EXPECT_DOUBLE_EQ(ingest::PolygonArea(tank), 24 * 24 - 8 * 8);
+  EXPECT_GT(ingest::SignedArea(tank.rings[0]), 0);  // outer counter-clockwise in (x, y)
+  EXPECT_LT(ingest::SignedArea(tank.rings[1]), 0);
+  EXPECT_EQ(seg::Bounds(tank.rings[0]), (std::array<double, 4>{20, 20, 44, 44}));
+  EXPECT_EQ(seg::Bounds(tank.rings[1]), (std::array<double, 4>{28, 28, 36, 36}));
+  const seg::PolygonEntity& ship = r->polygons[1];
+  EXPECT_EQ(ship.class_id, Class("ship"));
+  ASSERT_EQ(ship.rings.size(), 1u);
+  EXPECT_DOUBLE_EQ(ingest::PolygonArea(ship), 16);
+  EXPECT_EQ(seg::Bounds(ship.rings[0]), (std::array<double, 4>{30, 30, 34, 34}));
+  // --min-area and --conf drop components.
+  o.min_area = 17;
+  auto big = Load("seg", o);
+  ASSERT_TRUE(big.ok());
+  auto rb = (*big)->Run(Image("hole.png", s));
+  ASSERT_TRUE(rb.ok());
+  ASSERT_EQ(rb->polygons.size(), 1u);
+  o.min_area = 1, o.conf = 0.8f;
+  auto strict = Load("seg", o);
+  ASSERT_TRUE(strict.ok());
+  auto rs = (*strict)->Run(Image("hole.png", s));
+  ASSERT_TRUE(rs.ok());
+  EXPECT_TRUE(rs->polygons.empty());
+}
+
+TEST_F(DetectorTest, SegmentObjectAcrossTileSeamsIsOnePolygon) {
+  // 160×150 in tiles of 64 with overlap 24: x and y start at 0, 40, 80 and 96 / 86: 4 × 4 tiles. A red L crosses several seams both ways;
+  // a green bar runs along a seam. Tiled, the polygons are exactly those of the whole image in
+  // one tile (the model is per pixel, at scale 1), and the L is one polygon.
+  ImageSpec s;
+  s.w = 160, s.h = 150;
+  auto l_shape = [](int x, int y) { return seg::InRect(10, 30, 150, 50)(x, y) || seg::InRect(110, 30, 130, 140)(x, y); };
+  s.pixel = seg::Paint(l_shape, seg::InRect(36, 60, 44, 140));
+  const std::string img = Image("seam_seg.png", s);
+  DetectorOptions tiled;
+  tiled.task = Task::kSegment, tiled.tile = 64, tiled.overlap = 24;
+  auto d = Load("seg", tiled);
+  ASSERT_TRUE(d.ok()) << d.status().message();
+  auto r = (*d)->Run(img);
+  ASSERT_TRUE(r.ok()) << r.status().message();
+  EXPECT_EQ(r->tiles, 16);
+  ASSERT_EQ(r->polygons.size(), 2u);
+  const seg::PolygonEntity& l = r->polygons[0];
+  EXPECT_EQ(l.class_id, Class("storage_tank"));
+  ASSERT_EQ(l.rings.size(), 1u);
+  EXPECT_DOUBLE_EQ(ingest::PolygonArea(l), 140 * 20 + 20 * 90);
+  EXPECT_EQ(seg::Bounds(l.rings[0]), (std::array<double, 4>{10, 30, 150, 140}));
+  EXPECT_NEAR(l.confidence, seg::kRedProb, 1e-5);
+  EXPECT_DOUBLE_EQ(ingest::PolygonArea(r->polygons[1]), 8 * 80);
+  // The oracle: the same image as one tile, through a model input of the image's size.
+  DetectorOptions whole;
+  whole.task = Task::kSegment, whole.tile = 1024, whole.input_w = 160, whole.input_h = 150;
+  auto w = Load("seg", whole);
+  ASSERT_TRUE(w.ok()) << w.status().message();
+  auto rw = (*w)->Run(img);
+  ASSERT_TRUE(rw.ok()) << rw.status().message();
+  ASSERT_EQ(rw->polygons.size(), r->polygons.size());
+  for (size_t i = 0; i < r->polygons.size(); ++i) {
+    EXPECT_EQ(rw->polygons[i].class_id, r->polygons[i].class_id);
+    EXPECT_DOUBLE_EQ(ingest::PolygonArea(rw->polygons[i]), ingest::PolygonArea(r->polygons[i]));
+    EXPECT_EQ(seg::Bounds(rw->polygons[i].rings[0]), seg::Bounds(r->polygons[i].rings[0]));
+  }
+}
+
+TEST_F(DetectorTest, SegmentLetterboxAndLowResolutionOutput) {
+  // 128×64 through the 64×64 input (scale 1/2, 16 px of padding) and a half-resolution output
+  // (scale 1/4 overall): a red block of 64×32 on the 4-px grid comes back as the same block.
+  ImageSpec s;
+  s.w = 128, s.h = 64;
+  s.pixel = seg::Paint(seg::InRect(32, 16, 96, 48), [](int, int) { return false; });
+  DetectorOptions o;
+  o.task = Task::kSegment;
+  for (const char* model : {"seg", "seg_half"}) {
+    SCOPED_TRACE(model);
+    auto d = Load(model, o);
+    ASSERT_TRUE(d.ok()) << d.status().message();
+    auto r = (*d)->Run(Image("wide_seg.png", s));
+    ASSERT_TRUE(r.ok()) << r.status().message();
+    ASSERT_EQ(r->polygons.size(), 1u);
+    const auto b = seg::Bounds(r->polygons[0].rings[0]);
+    // Bilinear interpolation moves the boundary by at most one output pixel (2 or 4 image px).
+    const double tol = std::string(model) == "seg" ? 2 : 4;
+    EXPECT_NEAR(b[0], 32, tol);
+    EXPECT_NEAR(b[1], 16, tol);
+    EXPECT_NEAR(b[2], 96, tol);
+    EXPECT_NEAR(b[3], 48, tol);
+  }
+}
+
+TEST_F(DetectorTest, SegmentRefusesABoxModel) {
+  DetectorOptions o;
+  o.task = Task::kSegment;
+  auto d = Load("obb_nms", o);
+  ASSERT_FALSE(d.ok());
+  EXPECT_EQ(d.status().code(), StatusCode::kInvalidInput);
+  EXPECT_NE(d.status().message().find("(1, C, H, W)"), std::string::npos) << d.status().message();
+  EXPECT_NE(d.status().message().find("(1, 300, 7)"), std::string::npos) << d.status().message();
 }
 
 }  // namespace

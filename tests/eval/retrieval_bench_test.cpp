@@ -76,3 +76,23 @@ TEST(ProjectQuerySet, SpreadsOverAllFiveLevelsWithSixOrMoreEach) {
 
 }  // namespace
 }  // namespace georune::eval
+
+namespace georune::eval {
+namespace {
+
+TEST(ProjectQuerySet, FloodQueriesBindOnFloodNetOverEveryLevel) {
+  const std::string path = (std::filesystem::path(GEORUNE_SOURCE_DIR) / "bench/queries/flood.jsonl").string();
+  auto q = ReadQueries(path);
+  ASSERT_TRUE(q.ok()) << q.status().message();
+  const Ontology flood = Ontology::BuiltIn("floodnet").value();
+  std::map<int, int> per_level;
+  for (const auto& query : *q) {
+    auto bound = logic::ParseAndBind(query.logic, flood);
+    ASSERT_TRUE(bound.ok()) << query.id << ": " << bound.status().message();
+    per_level[logic::MeasureComplexity(*bound).level()]++;
+  }
+  for (int level = 1; level <= 5; ++level) EXPECT_GE(per_level[level], 2) << "level " << level;
+}
+
+}  // namespace
+}  // namespace georune::eval

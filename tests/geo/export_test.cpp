@@ -126,6 +126,66 @@ TEST(Export, GeoPackageIsWgs84AndMatchesProj) {
   EXPECT_EQ(back.coords[0], "lonlat");
 }
 
+// Polygon entities: holes and several parts, in GeoJSON and GPKG, every vertex against PROJ, RFC
+// 7946 orientation (shells counter-clockwise, holes clockwise), a MultiPolygon layer.
+TEST(Export, PolygonEntitiesKeepHolesAndParts) {
+  using R = std::vector<std::array<double, 2>>;  // typed rings: nested braces alone are ambiguous
+  ExportFeature holed = Box("G1", 1, 0, 0, 0, 0);
+  holed.parts = {{R{{0, 0}, {0, 100}, {100, 100}, {100, 0}}, R{{40, 40}, {60, 40}, {60, 60}, {40, 60}}}};
+  ExportFeature two = Box("G1", 1, 0, 0, 0, 0);
+  two.entity = 4;
+  two.parts = {{R{{200, 0}, {220, 0}, {220, 10}}}, {R{{300, 0}, {320, 0}, {320, 10}}}};
+  ASSERT_EQ(holed.parts.size(), 1u);
+  ASSERT_EQ(holed.parts[0].size(), 2u);
+  ASSERT_EQ(two.parts.size(), 2u);
+  for (auto format : {ExportFormat::kGeoJson, ExportFormat::kGpkg}) {
+    TempDir dir;
+    const std::string path = dir.path() + (format == ExportFormat::kGpkg ? "/r.gpkg" : "/r.geojson");
+    ASSERT_TRUE(WriteFeatures(path, {holed, two}, OnlyGeoreferenced("G1"), {format, false}).ok());
+    GDALAllRegister();
+    GDALDataset* ds = static_cast<GDALDataset*>(GDALOpenEx(path.c_str(), GDAL_OF_VECTOR, nullptr, nullptr, nullptr));
+    ASSERT_NE(ds, nullptr);
+    OGRLayer* layer = ds->GetLayer(0);
+    if (format == ExportFormat::kGpkg) EXPECT_EQ(wkbFlatten(layer->GetGeomType()), wkbMultiPolygon);
+    std::vector<std::vector<std::vector<std::pair<double, double>>>> parts;  // rings of every polygon read
+    // GDAL's RFC 7946 writer may write a one-part MultiPolygon as a Polygon: both are read.
+    auto add = [&](const OGRPolygon* polygon) {
+      auto& rings = parts.emplace_back();
+      for (const OGRLinearRing* ring : *polygon) {
+        auto& out = rings.emplace_back();
+        for (const auto& p : *ring) out.emplace_back(p.getX(), p.getY());
+      }
+    };
+    for (auto& feature : *layer) {
+      const OGRGeometry* g = feature->GetGeometryRef();
+      if (wkbFlatten(g->getGeometryType()) == wkbPolygon) {
+        add(g->toPolygon());
+        continue;
+      }
+      ASSERT_EQ(wkbFlatten(g->getGeometryType()), wkbMultiPolygon) << path;
+      for (const OGRPolygon* polygon : *g->toMultiPolygon()) add(polygon);
+    }
+    GDALClose(ds);
+    ASSERT_EQ(parts.size(), 3u) << path;
+    ASSERT_EQ(parts[0].size(), 2u);  // shell and hole
+    EXPECT_GT(SignedArea(parts[0][0]), 0) << "shell counter-clockwise";
+    EXPECT_LT(SignedArea(parts[0][1]), 0) << "hole clockwise";
+    const std::vector<std::vector<std::pair<double, double>>> pixels = {
+        {{0, 0}, {0, 100}, {100, 100}, {100, 0}}, {{40, 40}, {60, 40}, {60, 60}, {40, 60}},
+        {{200, 0}, {220, 0}, {220, 10}}, {{300, 0}, {320, 0}, {320, 10}}};
+    const std::vector<std::vector<std::pair<double, double>>> read = {parts[0][0], parts[0][1], parts[1][0], parts[2][0]};
+    for (size_t k = 0; k < pixels.size(); ++k) {
+      ASSERT_EQ(read[k].size(), pixels[k].size() + 1) << k;  // closed
+      for (auto [px, py] : pixels[k]) {
+        auto [lon, lat] = ProjLonLat(500000.0 + 0.5 * px, 4000000.0 - 0.5 * py);
+        double best = 1e9;
+        for (const auto& [x, y] : read[k]) best = std::min(best, std::max(std::abs(x - lon), std::abs(y - lat)));
+        EXPECT_LT(best, 1e-9) << "ring " << k << " vertex (" << px << ", " << py << ")";
+      }
+    }
+  }
+}
+
 TEST(Export, GeoJsonRefusesPixelOnlyImagesUnlessAsked) {
   TempDir dir;
   const std::string path = dir.path() + "/r.geojson";

@@ -7,6 +7,8 @@
 #include <random>
 
 #include "georune/archive/archive.h"
+#include "georune/common/files.h"
+#include "georune/ingest/polygon_geojson.h"
 #include "georune/ingest/readers.h"
 #include "test_support.h"
 
@@ -410,3 +412,61 @@ TEST(RoundTrip, WriteIngestReadBack) {
 
 }  // namespace
 }  // namespace georune::ingest
+
+// ---- polygon GeoJSON (ingest/polygon_geojson.h) ----------------------------------------------
+
+namespace georune {
+namespace {
+
+TEST(PolygonGeoJson, RoundTripsOrientsAndLocatesErrors) {
+  test_support::TempDir dir("polygeojson");
+  const Ontology& o = Ontology::Default();
+  ingest::PolygonImage im;
+  im.id = "P1", im.width = 100, im.height = 80, im.gsd = 0.5, im.synthetic = true;
+  ingest::PolygonEntity p;
+  p.class_id = *o.FindClass("ship");
+  p.confidence = 0.75f;
+  p.rings = {{{0, 0}, {0, 10}, {10, 10}, {10, 0}, {0, 0}},  // clockwise outer: reversed on write
+             {{2, 2}, {4, 2}, {4, 4}, {2, 4}, {2, 2}}};     // counter-clockwise hole: reversed
+  im.entities = {p};
+  ASSERT_TRUE(ingest::WritePolygonGeoJsonDir(dir.path(), {im}, o).ok());
+  auto back = ingest::ReadPolygonGeoJson(dir.path() + "/P1.geojson", o);
+  ASSERT_TRUE(back.ok()) << back.status().message();
+  EXPECT_EQ(back->id, "P1");
+  EXPECT_EQ(back->width, 100);
+  EXPECT_DOUBLE_EQ(back->gsd, 0.5);
+  EXPECT_TRUE(back->synthetic);
+  ASSERT_EQ(back->entities.size(), 1u);
+  const auto& q = back->entities[0];
+  EXPECT_EQ(q.class_id, p.class_id);
+  EXPECT_FLOAT_EQ(q.confidence, 0.75f);
+  EXPECT_GT(ingest::SignedArea(q.rings[0]), 0);
+  EXPECT_LT(ingest::SignedArea(q.rings[1]), 0);
+  EXPECT_DOUBLE_EQ(ingest::PolygonArea(q), 96);
+  auto bad = [&](const std::string& name, const std::string& feature) {
+    const std::string path = dir.path() + "/" + name + ".geojson";
+    EXPECT_TRUE(WriteFileAtomic(path, "{\"type\": \"FeatureCollection\", \"features\": [" + feature + "]}").ok());
+    return ingest::ReadPolygonGeoJson(path, o);
+  };
+  const std::string square = "[[[0,0],[1,0],[1,1],[0,1],[0,0]]]";
+  auto unknown = bad("u", "{\"type\": \"Feature\", \"properties\": {\"class\": \"zeppelin\"}, \"geometry\": "
+                          "{\"type\": \"Polygon\", \"coordinates\": " + square + "}}");
+  ASSERT_FALSE(unknown.ok());
+  EXPECT_NE(unknown.status().message().find("u.geojson: feature 1: unknown class 'zeppelin'"), std::string::npos)
+      << unknown.status().message();
+  auto open = bad("o", "{\"type\": \"Feature\", \"properties\": {\"class\": \"ship\"}, \"geometry\": "
+                       "{\"type\": \"Polygon\", \"coordinates\": [[[0,0],[1,0],[1,1],[0,1]]]}}");
+  ASSERT_FALSE(open.ok());
+  auto conf = bad("c", "{\"type\": \"Feature\", \"properties\": {\"class\": \"ship\", \"confidence\": 1.5}, \"geometry\": "
+                       "{\"type\": \"Polygon\", \"coordinates\": " + square + "}}");
+  ASSERT_FALSE(conf.ok());
+  EXPECT_NE(conf.status().message().find("confidence"), std::string::npos);
+  auto stem = bad("S9", "{\"type\": \"Feature\", \"properties\": {\"class\": \"ship\"}, \"geometry\": "
+                        "{\"type\": \"Polygon\", \"coordinates\": " + square + "}}");
+  ASSERT_TRUE(stem.ok()) << stem.status().message();
+  EXPECT_EQ(stem->id, "S9");  // no foreign member: the file's stem
+  EXPECT_FLOAT_EQ(stem->entities[0].confidence, 1.0f);
+}
+
+}  // namespace
+}  // namespace georune

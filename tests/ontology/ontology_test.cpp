@@ -138,5 +138,26 @@ TEST(Ontology, HrrsdLabelsOfTheRealData) {
   EXPECT_EQ(rows, 13);
 }
 
+TEST(Ontology, BuiltInFloodNet) {
+  auto flood = Ontology::BuiltIn("floodnet").value();
+  EXPECT_EQ(flood.ClassCount(), 9);  // FloodNet's classes but background
+  // FloodNet's own class names are labels; English names resolve to the same classes.
+  EXPECT_EQ(flood.Class(*flood.FindClass("Building-flooded")).name, "flooded_building");
+  EXPECT_EQ(flood.Class(*flood.FindClass("Road-non-flooded")).name, "non_flooded_road");
+  EXPECT_EQ(flood.Resolve("flooded road")->name, "flooded_road");
+  EXPECT_EQ(flood.Resolve("flooded roads")->name, "flooded_road");
+  EXPECT_EQ(flood.Resolve("dry building")->name, "non_flooded_building");
+  EXPECT_EQ(flood.Resolve("non-flooded buildings")->name, "non_flooded_building");
+  EXPECT_EQ(flood.Resolve("floodwater")->name, "water");
+  EXPECT_EQ(flood.Resolve("cars")->name, "vehicle");
+  EXPECT_EQ(flood.Resolve("swimming pool")->name, "pool");
+  auto building = flood.Resolve("buildings");
+  ASSERT_TRUE(building);
+  EXPECT_TRUE(building->is_group);
+  EXPECT_EQ(building->name, "building");
+  EXPECT_EQ(flood.Resolve("street")->name, "road");
+  EXPECT_FALSE(flood.FindClass("background"));  // not an entity class
+}
+
 }  // namespace
 }  // namespace georune

@@ -19,7 +19,7 @@ struct Case {
 };
 
 void ExpectSameScores(const std::string& disabled_one, int iterations, uint32_t seed, int min_entities = 0,
-                      int max_entities = 8) {
+                      int max_entities = 8, bool polygons = false) {
   std::mt19937 rng(seed);
   const Case cases[] = {{Semantics::kProduct, false}, {Semantics::kProduct, true}, {Semantics::kGodel, false},
                         {Semantics::kLukasiewicz, false}, {Semantics::kLukasiewicz, true}};
@@ -29,8 +29,9 @@ void ExpectSameScores(const std::string& disabled_one, int iterations, uint32_t 
     auto q = logic::ParseAndBind(text, Ontology::Default());
     ASSERT_TRUE(q.ok()) << text << "\n" << q.status().message();
     const Case& c = cases[it % 5];
-    Scene scene = testing::RandomScene(rng, min_entities + rng() % (max_entities - min_entities + 1),
-                                       c.crisp && it % 2 == 0);
+    const int n = min_entities + rng() % (max_entities - min_entities + 1);
+    Scene scene = polygons ? testing::RandomPolygonScene(rng, n, c.crisp && it % 2 == 0)
+                           : testing::RandomScene(rng, n, c.crisp && it % 2 == 0);
     TruthParams params;
     params.semantics = c.semantics;
     params.crisp = c.crisp;
@@ -77,6 +78,12 @@ TEST(Evaluator, PlannedEqualsReferenceAllOptimisations) { ExpectSameScores("", 3
 
 // Dense scenes exercise the spatial grid (used above 16 candidates) and the relation cache.
 TEST(Evaluator, PlannedEqualsReferenceOnDenseScenes) { ExpectSameScores("", 200, 29, 60, 140); }
+
+// Polygon entities (holes, multipolygons) mixed with boxes: every relation goes through GEOS.
+TEST(Evaluator, PlannedEqualsReferenceOnPolygonScenes) {
+  ExpectSameScores("", 1500, 41, 0, 8, true);
+  ExpectSameScores("", 60, 43, 40, 90, true);  // dense: the spatial grid
+}
 
 TEST(Evaluator, PlannedEqualsReferenceWithEachOptimisationOff) {
   for (const auto& [name, what] : EvaluatorOptimizations()) {

@@ -7,6 +7,7 @@
 
 #include "georune/ontology/ontology.h"
 #include "georune/reason/scene.h"
+#include "random_polygons.h"
 
 namespace georune::testing {
 
@@ -33,6 +34,21 @@ inline reason::Scene RandomScene(std::mt19937& rng, int n, bool crisp_scores, do
     double p = crisp_scores ? 1.0 : conf(rng);
     if (p < 0.05) continue;  // below min_conf: a scene never holds those
     scene.entities.push_back(reason::MakeSceneEntity(i, cls, p, c));
+  }
+  return scene;
+}
+
+// A scene of polygon entities (with holes, some multipolygons) mixed with boxes: RandomScene's
+// layout and classes, with about two entities in three made polygons.
+inline reason::Scene RandomPolygonScene(std::mt19937& rng, int n, bool crisp_scores, double gsd = 0.5) {
+  reason::Scene scene = RandomScene(rng, n, crisp_scores, gsd);
+  for (reason::SceneEntity& e : scene.entities) {
+    if (rng() % 3 == 0) continue;
+    const double size = std::max(4.0, std::sqrt(std::max(e.area, 16.0)));
+    auto shape = PolygonShape::FromRings(RandomPolygon(rng, e.c.x, e.c.y, size), PolygonShape::Invalid::kRefuse);
+    if (!shape.ok()) continue;
+    const Corners mrr = (*shape)->MinimumRotatedRectangle();
+    e = reason::MakePolygonEntity(e.id, e.class_id, e.p, mrr, std::move(*shape));
   }
   return scene;
 }

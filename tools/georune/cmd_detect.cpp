@@ -1,5 +1,6 @@
 // georune detect: run an oriented-box detector over images and write the boxes (JSON Lines or
-// DOTA Task1). Part of georune-rag (OpenCV, GDAL); `georune detect` runs it.
+// DOTA Task1), or a segmentation model (--task segment) and write polygons (GeoJSON per image).
+// Part of georune-rag (OpenCV, GDAL); `georune detect` runs it.
 #include <cstdio>
 #include <filesystem>
 #include <map>
@@ -18,7 +19,7 @@ namespace {
 struct Args {
   DetectArgs detect;
   std::vector<std::string> images;
-  std::string out, format = "jsonl", ontology = "dota-v2.0", labels;
+  std::string out, format, ontology = "dota-v2.0", labels;
   int threads = 0;
 };
 
@@ -52,8 +53,13 @@ Status ReportMatches(const std::vector<ImageRecord>& images, const std::string& 
 
 int RunDetect(const Args& a) {
   if (a.detect.model.empty()) return ReportError(Status::InvalidInput("--model is required"));
-  if (a.format != "jsonl" && a.format != "task1")
-    return ReportError(Status::InvalidInput("--format " + a.format + ": expected jsonl or task1"));
+  const bool segment = a.detect.task == "segment";
+  const std::string format = a.format.empty() ? (segment ? "geojson" : "jsonl") : a.format;
+  if (segment ? format != "geojson" : format != "jsonl" && format != "task1")
+    return ReportError(Status::InvalidInput("--format " + format + ": expected " +
+                                            (segment ? "geojson with --task segment" : "jsonl or task1")));
+  if (segment && !a.labels.empty())
+    return ReportError(Status::InvalidInput("--labels compares boxes; it does not apply to --task segment"));
   auto ontology = Ontology::Load(a.ontology);
   if (!ontology.ok()) return ReportError(ontology.status());
   auto options = ToDetectorOptions(a.detect, a.threads);
@@ -70,15 +76,17 @@ int RunDetect(const Args& a) {
   std::error_code ec;
   std::filesystem::create_directories(a.out, ec);
   if (ec) return ReportError(Status::IoError("cannot create " + a.out + ": " + ec.message()));
-  Status st = a.format == "jsonl" ? ingest::WriteJsonLines(a.out + "/detections.jsonl", run->images, *ontology)
+  Status st = segment            ? ingest::WritePolygonGeoJsonDir(a.out, run->polygons, *ontology)
+              : format == "jsonl" ? ingest::WriteJsonLines(a.out + "/detections.jsonl", run->images, *ontology)
                                   : ingest::WriteDotaTask1Dir(a.out, run->images, *ontology);
   if (!st.ok()) return ReportError(st);
   if (!a.labels.empty())
     if (Status m = ReportMatches(run->images, a.labels, *ontology, **detector); !m.ok()) return ReportError(m);
   uint64_t boxes = 0;
   for (const auto& im : run->images) boxes += im.entities.size();
-  std::printf("detected %llu boxes in %zu images (%llu tiles) in %.2f s: %.2f images/s, %.2f tiles/s%s\n",
-              static_cast<unsigned long long>(boxes), run->images.size(), static_cast<unsigned long long>(run->tiles),
+  std::printf("%s %llu %s in %zu images (%llu tiles) in %.2f s: %.2f images/s, %.2f tiles/s%s\n",
+              segment ? "segmented" : "detected", static_cast<unsigned long long>(boxes), segment ? "polygons" : "boxes",
+              run->images.size(), static_cast<unsigned long long>(run->tiles),
               run->seconds, run->images.size() / std::max(run->seconds, 1e-9), run->tiles / std::max(run->seconds, 1e-9),
               run->skipped_images ? (", skipped " + std::to_string(run->skipped_images) + " bad images").c_str() : "");
   return 0;
@@ -90,7 +98,9 @@ const bool kRegistered = RegisterCommand("detect", [](CLI::App& app, int& exit_c
   AddDetectOptions(cmd, args->detect);
   cmd->add_option("--images", args->images, "image files or folders (repeatable)")->required();
   cmd->add_option("--out", args->out, "output folder")->required();
-  cmd->add_option("--format", args->format, "jsonl (detections.jsonl, as ingest --jsonl reads) or task1 (Task1_<class>.txt)");
+  cmd->add_option("--format", args->format,
+                  "jsonl (detections.jsonl, as ingest --jsonl reads) or task1 (Task1_<class>.txt); "
+                  "--task segment: geojson (<id>.geojson polygons in pixel coordinates, the default)");
   cmd->add_option("--ontology", args->ontology, "ontology the classes map onto (default dota-v2.0)");
   cmd->add_option("--labels", args->labels, "DOTA labelTxt folder: print precision and recall of the boxes against it");
   cmd->add_option("--threads", args->threads, "preprocessing and inference threads (0 = all cores)")->check(CLI::NonNegativeNumber);

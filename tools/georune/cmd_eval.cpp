@@ -13,7 +13,7 @@ namespace {
 
 struct EvalArgs {
   std::vector<std::string> archives;
-  std::string queries, gold_labels, format = "markdown", plot, out;
+  std::string queries, gold_labels, gold_archive, format = "markdown", plot, out;
   size_t k = 10;
   double tau_ret = 0.5;
 };
@@ -21,7 +21,10 @@ struct EvalArgs {
 int RunEval(const EvalArgs& a) {
   auto queries = eval::ReadQueries(a.queries);
   if (!queries.ok()) return ReportError(queries.status());
+  if (a.gold_labels.empty() == a.gold_archive.empty())
+    return ReportError(Status::InvalidInput("give the ground truth once: --gold-labels DIR or --gold-archive DIR"));
   eval::EvalOptions options;
+  options.gold_archive = a.gold_archive;
   options.k = a.k;
   options.tau_ret = a.tau_ret;
   auto report = eval::EvaluateArchives(a.archives, *queries, a.gold_labels, options);
@@ -50,8 +53,9 @@ const bool kRegistered = RegisterCommand("eval", [](CLI::App& app, int& exit_cod
   cmd->add_option("--queries", args->queries, "query set, JSON Lines with id, text, logic")
       ->required();
   cmd->add_option("--gold-labels", args->gold_labels,
-                  "ground-truth DOTA labelTxt folder (gold = crisp evaluation)")
-      ->required();
+                  "ground-truth DOTA labelTxt folder (gold = crisp evaluation)");
+  cmd->add_option("--gold-archive", args->gold_archive,
+                  "ground-truth archive instead of --gold-labels (e.g. polygon entities: ingest --geojson)");
   cmd->add_option("--format", args->format, "markdown (default) or json")
       ->check(CLI::IsMember({"json", "markdown"}));
   cmd->add_option("--plot", args->plot, "write an SVG plot of mAP by complexity and noise level");

@@ -4,6 +4,7 @@
 #include <string>
 
 #include "command.h"
+#include "flood_commands.h"
 #include "georune/eval/scene_generator.h"
 #include "georune/ontology/ontology.h"
 
@@ -22,9 +23,21 @@ struct GenerateArgs {
   int threads = 0;
   bool quiet = false;
   bool dense = false;
+  bool flood = false;
+  bool classes_given = false, prefix_given = false;
 };
 
 int RunGenerate(const GenerateArgs& a) {
+  if (a.flood) {
+    if (a.dense || a.format != "dota")
+      return ReportError(Status::InvalidInput("--flood writes one GeoJSON file per scene: --dense and --format do not apply"));
+#ifdef GEORUNE_RAG_DISPATCH
+    return RunRag(MainArgc(), MainArgv());  // class rasters: OpenCV and GDAL live in georune-rag
+#else
+    return RunFloodGenerate({a.images, a.seed, a.out, a.classes_given ? a.classes : "", a.prefix_given ? a.prefix : "",
+                             a.threads, a.quiet});
+#endif
+  }
   auto ontology = Ontology::Load(a.classes);
   if (!ontology.ok()) return ReportError(ontology.status());
   eval::GeneratorOptions options;
@@ -68,8 +81,15 @@ const bool kRegistered = RegisterCommand("generate", [](CLI::App& app, int& exit
   cmd->add_option("--threads", args->threads, "worker threads (0 = all cores)");
   cmd->add_flag("--dense", args->dense,
                 "dense scenes: parking lots, streets, tank farms, ports, aprons (40-900 objects each)");
+  cmd->add_flag("--flood", args->flood,
+                "synthetic post-flood scenes in FloodNet's classes instead: <id>.geojson polygons in pixel "
+                "coordinates (ontology floodnet, ids F0000001…)");
   cmd->add_flag("--quiet", args->quiet, "no progress or summary on standard error");
-  cmd->callback([args, &exit_code] { exit_code = RunGenerate(*args); });
+  cmd->callback([args, cmd, &exit_code] {
+    args->classes_given = cmd->count("--classes") > 0;
+    args->prefix_given = cmd->count("--id-prefix") > 0;
+    exit_code = RunGenerate(*args);
+  });
 });
 
 }  // namespace

@@ -17,6 +17,7 @@
 #include "georune/ingest/readers.h"
 #ifndef GEORUNE_RAG_DISPATCH
 #include "detect_options.h"  // georune-rag: --images and --model run here
+#include "georune/geo/attach.h"  // … and georeferences (GDAL/PROJ)
 #endif
 
 namespace georune::cli {
@@ -25,9 +26,12 @@ namespace {
 struct IngestArgs {
   std::string archive;
   std::string shard_of;        // a shard set (shards.json) instead of --archive
-  std::vector<std::string> dota_labels, dota_task1, jsonl, yolo_obb, voc;
+  std::vector<std::string> dota_labels, dota_task1, jsonl, yolo_obb, voc, geojson;
   std::string image_size, ontology, yolo_names;
+  std::string georef;          // --georef FILE.jsonl: image id, geotransform, CRS
+  std::string crs;             // --crs: CRS of world files (and georeferences) without one
   bool skip_bad_lines = false;
+  bool make_valid = false;     // repair invalid polygons instead of refusing them
   int threads = 0;
   bool compact = false;        // compact whatever the segment count
   uint32_t max_segments = 8;   // compact when the ingest leaves more segments; 0 = never
@@ -106,7 +110,8 @@ int IngestIntoShards(const IngestArgs& a, const Ontology& ontology, std::vector<
 }
 
 bool HasLabelSources(const IngestArgs& a) {
-  return !(a.dota_labels.empty() && a.dota_task1.empty() && a.jsonl.empty() && a.yolo_obb.empty() && a.voc.empty());
+  return !(a.dota_labels.empty() && a.dota_task1.empty() && a.jsonl.empty() && a.yolo_obb.empty() && a.voc.empty() &&
+           a.geojson.empty());
 }
 
 #ifndef GEORUNE_RAG_DISPATCH
@@ -134,6 +139,14 @@ Status LinkImages(const std::vector<std::string>& image_paths, std::vector<Image
   return Status::Ok();
 }
 
+// Georeferences from --georef, world files and --crs, and the ground gsd (geo/attach.h).
+Status AttachGeoreferences(const IngestArgs& a, std::vector<ImageRecord>& records) {
+  GEORUNE_ASSIGN_OR_RETURN(std::vector<std::string> notes,
+                           geo::AttachGeoreferences(records, {a.georef, a.crs}));
+  for (const auto& note : notes) std::fprintf(stderr, "georune: note: %s\n", note.c_str());
+  return Status::Ok();
+}
+
 // ingest --images --model: detect, then append (every --commit-every images, or once).
 int IngestDetections(const IngestArgs& a, const Ontology& ontology, const IngestOptions& iopt) {
   auto options = ToDetectorOptions(a.detect, a.threads);
@@ -156,6 +169,7 @@ int IngestDetections(const IngestArgs& a, const Ontology& ontology, const Ingest
     std::vector<std::string> chunk(files->begin() + first, files->begin() + std::min(files->size(), first + step));
     auto run = DetectImages(**detector, chunk, present, a.detect.skip_bad_images);
     if (!run.ok()) return ReportError(run.status());
+    if (Status st = AttachGeoreferences(a, run->images); !st.ok()) return ReportError(st);
     auto result = AppendToArchive(a.archive, ontology, std::move(run->images), iopt);
     if (!result.ok()) return ReportError(result.status());
     images += result->images_added, entities += result->entities_added, tiles += run->tiles;
@@ -171,8 +185,8 @@ int IngestDetections(const IngestArgs& a, const Ontology& ontology, const Ingest
 int RunIngest(const IngestArgs& a) {
   auto start = std::chrono::steady_clock::now();
 #ifdef GEORUNE_RAG_DISPATCH
-  // Images need GDAL (and detection OpenCV): georune-rag does that part.
-  if (!a.images.empty() || a.has_extras) return RunRag(MainArgc(), MainArgv());
+  // Images and georeferences need GDAL (and detection OpenCV): georune-rag does that part.
+  if (!a.images.empty() || a.has_extras || !a.georef.empty() || !a.crs.empty()) return RunRag(MainArgc(), MainArgv());
 #else
   if (!a.detect.model.empty() && a.images.empty())
     return ReportError(Status::InvalidInput("--model needs --images PATH (the images to run it on)"));
@@ -189,7 +203,7 @@ int RunIngest(const IngestArgs& a) {
   if (!HasLabelSources(a) && a.images.empty())
     return ReportError(Status::InvalidInput(
         "nothing to ingest\n  hint: give --dota-labels DIR, --dota-task1 DIR, --jsonl FILE, "
-        "--yolo-obb DIR --image-size W,H, --voc DIR, or --images PATH --model MODEL.onnx"));
+        "--yolo-obb DIR --image-size W,H, --voc DIR, --geojson PATH, or --images PATH --model MODEL.onnx"));
   if (a.archive.empty() == a.shard_of.empty())
     return ReportError(Status::InvalidInput("give exactly one of --archive DIR and --shard-of DIR"));
   // The ontology: the shards' or the archive's own when it exists; --ontology must then agree.
@@ -225,6 +239,7 @@ int RunIngest(const IngestArgs& a) {
 
   ingest::ReadOptions opt;
   opt.skip_bad_lines = a.skip_bad_lines;
+  opt.make_valid = a.make_valid;
   opt.threads = a.threads;
   opt.yolo_names = a.yolo_names;
   if (!a.yolo_obb.empty()) {
@@ -255,7 +270,8 @@ int RunIngest(const IngestArgs& a) {
       {&a.dota_task1, &ingest::ReadDotaTask1Dir, K::kDotaTask1},
       {&a.jsonl, &ingest::ReadJsonLines, K::kJsonLines},
       {&a.yolo_obb, &ingest::ReadYoloObbDir, K::kYoloObb},
-      {&a.voc, &ingest::ReadVocDir, K::kVoc}};
+      {&a.voc, &ingest::ReadVocDir, K::kVoc},
+      {&a.geojson, &ingest::ReadGeoJson, K::kGeoJson}};
   std::vector<Source> sources;
   for (const auto& [paths, reader, kind] : kinds) {
     for (const auto& p : *paths) {
@@ -291,6 +307,7 @@ int RunIngest(const IngestArgs& a) {
   if (!a.detect.model.empty()) return IngestDetections(a, *ontology, iopt);
   if (!a.images.empty())
     if (Status st = LinkImages(a.images, all); !st.ok()) return ReportError(st);
+  if (Status st = AttachGeoreferences(a, all); !st.ok()) return ReportError(st);
 #endif
   if (!a.shard_of.empty()) return IngestIntoShards(a, *ontology, std::move(all), iopt, start);
   auto result = AppendToArchive(a.archive, *ontology, std::move(all), iopt);
@@ -330,6 +347,12 @@ const bool kRegistered = RegisterCommand("ingest", [](CLI::App& app, int& exit_c
   cmd->add_option("--image-size", args->image_size, "W,H in pixels of the YOLO-OBB images");
   cmd->add_option("--yolo-names", args->yolo_names, "YOLO class names (.yaml or one name a line)");
   cmd->add_option("--voc", args->voc, "Pascal-VOC / DIOR-R / HRSC XML folder (repeatable)");
+  cmd->add_option("--geojson", args->geojson,
+                  "GeoJSON FeatureCollection of polygon entities in pixel coordinates, or a folder of *.geojson (repeatable)");
+  cmd->add_flag("--make-valid", args->make_valid, "repair invalid polygons (GEOS MakeValid) instead of refusing them");
+  cmd->add_option("--georef", args->georef,
+                  "georeferences: JSON Lines of {\"image\", \"geotransform\": [6 numbers, GDAL order], \"crs\": EPSG code or WKT}");
+  cmd->add_option("--crs", args->crs, "CRS (EPSG:n or WKT) of world files beside the images, when no .prj says it");
   cmd->add_option("--ontology", args->ontology,
                   "ontology JSON file or built-in name (dota-v1.0, dota-v1.5, dota-v2.0; default dota-v2.0)");
   cmd->add_flag("--skip-bad-lines", args->skip_bad_lines, "skip and count malformed lines instead of failing");

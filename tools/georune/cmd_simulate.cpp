@@ -5,6 +5,7 @@
 #include <string>
 
 #include "command.h"
+#include "flood_commands.h"
 #include "georune/eval/detector_sim.h"
 #include "georune/ingest/readers.h"
 #include "georune/ontology/ontology.h"
@@ -17,9 +18,19 @@ struct SimulateArgs {
   int noise = 0;
   uint64_t seed = 1;
   bool quiet = false;
+  bool flood = false, classes_given = false;
 };
 
 int RunSimulate(const SimulateArgs& a) {
+  if (a.flood) {
+    if (a.format != "task1")
+      return ReportError(Status::InvalidInput("--flood writes one GeoJSON file per image: --format does not apply"));
+#ifdef GEORUNE_RAG_DISPATCH
+    return RunRag(MainArgc(), MainArgv());  // class rasters: OpenCV and GDAL live in georune-rag
+#else
+    return RunFloodSimulate({a.labels, a.out, a.classes_given ? a.classes : "", a.noise, a.seed, a.quiet});
+#endif
+  }
   auto ontology = Ontology::Load(a.classes);
   if (!ontology.ok()) return ReportError(ontology.status());
   auto params = eval::NoiseLevelParams(a.noise);
@@ -61,7 +72,7 @@ const bool kRegistered = RegisterCommand("simulate", [](CLI::App& app, int& exit
   auto args = std::make_shared<SimulateArgs>();
   CLI::App* cmd = app.add_subcommand(
       "simulate", "Simulate detector output from ground-truth labelTxt (DOTA Task1 files)");
-  cmd->add_option("--labels", args->labels, "ground-truth DOTA labelTxt folder")->required();
+  cmd->add_option("--labels", args->labels, "ground-truth DOTA labelTxt folder (--flood: GeoJSON folder)")->required();
   cmd->add_option("--noise", args->noise, "noise level: 0 (ground truth) … 5 (poor detector)")
       ->required();
   cmd->add_option("--seed", args->seed, "random seed (same seed, same output)");
@@ -71,8 +82,14 @@ const bool kRegistered = RegisterCommand("simulate", [](CLI::App& app, int& exit
                   "task1 (DOTA Task1 folder, default) or jsonl (keeps size and gsd)")
       ->check(CLI::IsMember({"task1", "jsonl"}));
   cmd->add_option("--classes", args->classes, "ontology: built-in name or JSON file");
+  cmd->add_flag("--flood", args->flood,
+                "a segmentation model instead: --labels is a folder of polygon GeoJSON (generate --flood), "
+                "--out gets one <id>.geojson per image (noise 0..5, docs/evaluation.md)");
   cmd->add_flag("--quiet", args->quiet, "no summary on standard error");
-  cmd->callback([args, &exit_code] { exit_code = RunSimulate(*args); });
+  cmd->callback([args, cmd, &exit_code] {
+    args->classes_given = cmd->count("--classes") > 0;
+    exit_code = RunSimulate(*args);
+  });
 });
 
 }  // namespace

@@ -46,6 +46,9 @@ bool IsImageExtension(std::string ext) {
 
 void AddDetectOptions(CLI::App* cmd, DetectArgs& a) {
   cmd->add_option("--model", a.model, "detector ONNX file");
+  cmd->add_option("--task", a.task, "detect (oriented boxes, default) or segment ((1, C, H, W) logits -> polygons)")
+      ->check(CLI::IsMember({"detect", "segment"}));
+  cmd->add_option("--min-area", a.min_area, "--task segment: smallest component kept, in pixels (default 1)");
   cmd->add_option("--layout", a.layout, "output layout: obb-raw, obb-nms, yolo26-obb, yolov5, yolov8, fastestv2 (default: from the output shape)");
   cmd->add_option("--input-size", a.input_size, "model input W,H (default: declared by the model)");
   cmd->add_option("--names", a.names, "class names file (.yaml or one name a line; default: the model's metadata)");
@@ -53,7 +56,7 @@ void AddDetectOptions(CLI::App* cmd, DetectArgs& a) {
   cmd->add_flag("--drop-unmapped", a.drop_unmapped, "drop model classes the ontology does not know (listed in a note)");
   cmd->add_option("--tile", a.tile, "tile side in image pixels (default 1024)");
   cmd->add_option("--overlap", a.overlap, "overlap of neighbouring tiles in pixels (default 200)");
-  cmd->add_option("--conf", a.conf, "minimum confidence (default 0.25)");
+  cmd->add_option("--conf", a.conf, "minimum confidence (default 0.25; segment: of a component's mean probability)");
   cmd->add_option("--iou", a.iou, "NMS IoU threshold (default 0.45)");
   cmd->add_option("--max-det", a.max_det, "boxes kept per tile after NMS (default 300)");
   cmd->add_flag("--probiou", a.probiou, "suppress by ProbIoU instead of exact polygon IoU");
@@ -67,6 +70,8 @@ void AddDetectOptions(CLI::App* cmd, DetectArgs& a) {
 Result<detect::DetectorOptions> ToDetectorOptions(const DetectArgs& a, int threads) {
   detect::DetectorOptions o;
   o.model = a.model;
+  o.task = a.task == "segment" ? detect::Task::kSegment : detect::Task::kBoxes;
+  o.min_area = a.min_area;
   if (!a.layout.empty()) {
     GEORUNE_ASSIGN_OR_RETURN(o.layout, detect::ParseLayout(a.layout));
   }
@@ -177,10 +182,18 @@ Result<DetectRun> DetectImages(detect::Detector& detector, const std::vector<std
     rec.id = ImageIdOf(todo[i]);
     SetImageMetadata(r->info, rec);
     rec.entities = std::move(r->entities);
+    if (detector.task() == detect::Task::kSegment) {
+      run.polygons.push_back({rec.id, rec.width, rec.height, rec.gsd, false, std::move(r->polygons)});
+      GEORUNE_ASSIGN_OR_RETURN(ImageRecord polys, ingest::ToImageRecord(run.polygons.back(), &run.repaired_polygons));
+      rec.entities = std::move(polys.entities);
+    }
     run.tiles += r->tiles;
     run.images.push_back(std::move(rec));
   }
   if (bar) bar->Finish();
+  if (run.repaired_polygons)
+    std::fprintf(stderr, "georune: note: %zu polygon(s) whose rings touch at a vertex were made valid (GEOS MakeValid)\n",
+                 run.repaired_polygons);
   run.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return run;
 }

@@ -10,14 +10,15 @@
 #include "georune/archive/records.h"
 #include "georune/common/status.h"
 #include "georune/detect/detector.h"
+#include "georune/ingest/polygon_geojson.h"
 #include "georune/ontology/ontology.h"
 
 namespace georune::cli {
 
 struct DetectArgs {
-  std::string model, layout, input_size, names, class_map, resize, channels, bands;
+  std::string model, task = "detect", layout, input_size, names, class_map, resize, channels, bands;
   bool drop_unmapped = false, probiou = false, skip_bad_images = false;
-  int tile = 1024, overlap = 200, max_det = 300;
+  int tile = 1024, overlap = 200, max_det = 300, min_area = 1;
   float conf = 0.25f;
   double iou = 0.45;
   std::string stretch = "2,98";
@@ -39,7 +40,9 @@ std::string ImageIdOf(const std::string& path);
 void SetImageMetadata(const detect::RasterInfo& info, ImageRecord& record);
 
 struct DetectRun {
-  std::vector<ImageRecord> images;
+  std::vector<ImageRecord> images;             // boxes, or polygon entities (--task segment)
+  std::vector<ingest::PolygonImage> polygons;  // --task segment: per image, in `images` order
+  size_t repaired_polygons = 0;                // --task segment: made valid by GEOS
   uint64_t tiles = 0, skipped_images = 0;
   double seconds = 0;
 };

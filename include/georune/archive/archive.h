@@ -25,6 +25,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <span>
 #include <roaring/roaring.hh>
 #include <string>
 #include <string_view>
@@ -51,12 +52,22 @@ struct EntitySpan {
   const uint16_t* class_id = nullptr;  // ontology class id of each entity
   const float* score = nullptr;        // confidence in (0, 1]
   const uint8_t* difficult = nullptr;  // 0 or 1
-  const double* corners = nullptr;     // 8 doubles per entity: x1,y1,…,x4,y4
+  const double* corners = nullptr;     // 8 doubles per entity: x1,y1,…,x4,y4 (of a polygon
+                                       // entity: its minimum rotated rectangle)
+  // Polygon entities (format version 3): entity i's WKB is polygon_bytes[polygon_offsets[i] ..
+  // polygon_offsets[i+1]), empty for a box. Both null when no entity of the block is a polygon.
+  const uint64_t* polygon_offsets = nullptr;
+  const uint8_t* polygon_bytes = nullptr;
 
   Corners CornersOf(uint32_t i) const {
     Corners c;
     for (int k = 0; k < 8; ++k) c[k] = corners[8 * i + k];
     return c;
+  }
+  // The entity's polygon as WKB (PolygonShape::FromWkb reads it); empty for a box.
+  std::span<const uint8_t> PolygonWkb(uint32_t i) const {
+    if (!polygon_offsets) return {};
+    return {polygon_bytes + polygon_offsets[i], polygon_bytes + polygon_offsets[i + 1]};
   }
 };
 

@@ -19,7 +19,10 @@ struct EntityRecord {
   int32_t class_id = -1;   // ontology class id
   float score = 1.0f;      // confidence in (0, 1]; 1 for ground truth
   bool difficult = false;  // DOTA's difficult flag
-  Corners corners{};       // x1,y1,…,x4,y4 in pixels, exactly as read
+  Corners corners{};       // x1,y1,…,x4,y4 in pixels, exactly as read; for a polygon entity the
+                           // corners of its minimum rotated rectangle
+  std::vector<uint8_t> polygon;  // a polygon entity's valid polygon as WKB (PolygonShape::ToWkb);
+                                 // empty for a box
 };
 
 struct ImageRecord {

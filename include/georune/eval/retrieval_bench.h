@@ -3,8 +3,8 @@
 // level and per noise level (spec/logic.md §7–§8; project definitions, see
 // retrieval_metrics.h), and reports in JSON, Markdown and SVG.
 //
-// Gold: the gold labelTxt folder is ingested into a temporary archive and every query is
-// evaluated there in crisp mode (search::Run, top_k = 0); R = images with score >= 0.5.
+// Gold: the gold labelTxt folder is ingested into a temporary archive (or a gold archive is
+// given, EvalOptions::gold_archive) and every query is evaluated there in crisp mode (search::Run, top_k = 0); R = images with score >= 0.5.
 // Engine: each archive is ranked in the default soft mode exactly as `georune query --all`
 // does (search::Run with default SearchOptions and top_k = 0; score desc, image id asc,
 // score > 0). Baseline ("joint-embedding stand-in"): each image's class vector (sum of the
@@ -68,6 +68,8 @@ struct EvalOptions {
   size_t k = 10;
   double tau_ret = 0.5;
   double min_conf = 0.05;  // baseline: entities below are ignored (as the engine does)
+  std::string gold_archive;  // non-empty: the ground truth is this archive (e.g. polygon
+                             // entities), evaluated crisp as it is; `gold_labels` is then unused
 };
 
 struct EvalReport {

@@ -4,7 +4,8 @@
 // One feature per witness entity of each result (or, with `footprints`, one per result image),
 // with the properties image, rank, score, variable, class, confidence, entity, atoms (a JSON
 // array text) and coords ("lonlat" or "pixel"). Geometry: the entity's polygon (its hull
-// corners), or the image rectangle for a footprint.
+// corners; a polygon entity's own polygon, holes included), or the image rectangle for a
+// footprint. RFC 7946 orientation in lon/lat: shells counter-clockwise, holes clockwise.
 //
 // Coordinates: a georeferenced image's features are written in WGS84 longitude/latitude.
 // An image without a georeference has only pixel coordinates (x right, y down), written only
@@ -45,6 +46,10 @@ struct ExportFeature {
   int entity = -1;          // index in its image; -1 for a footprint
   std::string atoms_json;   // JSON array of {"atom", "value"}
   std::vector<std::array<double, 2>> ring;  // pixel coordinates, not closed
+  // A polygon entity's geometry instead of `ring`: its parts, each the shell then its holes
+  // (rings in pixel coordinates, closed or not). A layer holding an entity of several parts is
+  // a MultiPolygon layer.
+  std::vector<std::vector<std::vector<std::array<double, 2>>>> parts;
 };
 
 struct ExportOptions {

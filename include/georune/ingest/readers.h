@@ -42,7 +42,8 @@ struct ReadOptions {
   std::string yolo_names;  // YOLO-OBB: class-names file (.yaml with `names:` or one name a line);
                            // empty = look for *.yaml / classes.txt beside or above the folder
   uint64_t max_record_bytes = 64ull << 20;  // the longest line of a JSON Lines file (one image)
-  uint64_t max_file_bytes = 1ull << 30;     // the largest file read whole (labelTxt, Task1, YOLO, XML)
+  uint64_t max_file_bytes = 1ull << 30;     // the largest file read whole (labelTxt, Task1, YOLO, XML, GeoJSON)
+  bool make_valid = false;  // polygons: repair an invalid one (GEOS MakeValid) instead of refusing it
 };
 
 struct ReadReport {
@@ -80,11 +81,20 @@ Result<std::vector<ImageRecord>> ReadVocDir(const std::string& dir, const Ontolo
                                             const ReadOptions& options = {},
                                             ReadReport* report = nullptr);
 
+// GeoJSON FeatureCollection(s) of polygon entities in pixel coordinates: `path` is a file or a
+// folder of *.geojson files. Per feature: "class", "confidence" (default 1), "image" (default:
+// the collection's "image", else the file's stem), "difficult"; geometry Polygon or
+// MultiPolygon (holes allowed). The collection's "width", "height", "gsd", "path" apply to its
+// images. Invalid polygons are refused at FILE:LINE (the feature's line) unless make_valid.
+// Entities carry their polygon (EntityRecord::polygon) and its minimum rotated rectangle.
+Result<std::vector<ImageRecord>> ReadGeoJson(const std::string& path, const Ontology& ontology,
+                                             const ReadOptions& options = {}, ReadReport* report = nullptr);
+
 // The readers above, by kind, and where an image of a source comes from, for messages about
 // duplicate ids: "FILE:LINE" (JSON Lines, Task1) or "FILE" (formats with one file per image)
 // of its (occurrence+1)-th appearance in the source; "" when not found. Reads the source again:
 // for error paths only.
-enum class SourceKind { kDotaLabels, kDotaTask1, kJsonLines, kYoloObb, kVoc };
+enum class SourceKind { kDotaLabels, kDotaTask1, kJsonLines, kYoloObb, kVoc, kGeoJson };
 std::string LocateImage(SourceKind kind, const std::string& path, const std::string& id, int occurrence = 0);
 
 // Writers (for the scene generator, the detector simulator and round-trip tests). They create

@@ -43,7 +43,7 @@ struct ClassSet {
 class Ontology {
  public:
   // Built-in ontologies: "dota-v1.0", "dota-v1.5", "dota-v2.0" (the default), "hrrsd", "dior"
-  // (also "dior-r"), "nwpu-vhr10" (also "nwpu"). kNotFound for another name.
+  // (also "dior-r"), "nwpu-vhr10" (also "nwpu"), "floodnet" (also "flood"). kNotFound otherwise.
   static Result<Ontology> BuiltIn(std::string_view name);
   static std::vector<std::string> BuiltInNames();
   static const Ontology& Default();  // dota-v2.0

@@ -5,10 +5,12 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <vector>
 
 #include "georune/archive/archive.h"
 #include "georune/common/geometry.h"
+#include "georune/common/polygon.h"
 
 namespace georune::reason {
 
@@ -34,6 +36,10 @@ struct SceneEntity {
   double min_x = 0, min_y = 0, max_x = 0, max_y = 0;  // bounding box of the hull
   ExactPoint exact_c;   // c, exactly (for ties on relation boundaries)
   __int128 exact_twice_area = -1;  // 2·A(e) in (1/1000 px)², exactly; -1 when not exact
+  // A polygon entity's valid polygon (poly(e)); null for a box, whose poly(e) is `hull`. For a
+  // polygon, `hull` is its minimum rotated rectangle (which gives theta, length and width), the
+  // other fields are the polygon's, and nothing is exact.
+  std::shared_ptr<const PolygonShape> polygon;
 };
 
 struct Scene {
@@ -43,6 +49,9 @@ struct Scene {
 
 // Derives the geometry of one entity.
 SceneEntity MakeSceneEntity(int id, int class_id, double p, const Corners& corners);
+// The same for a polygon entity: `mrr` the corners of its minimum rotated rectangle.
+SceneEntity MakePolygonEntity(int id, int class_id, double p, const Corners& mrr,
+                              std::shared_ptr<const PolygonShape> polygon);
 
 // Builds the scene of an image. `keep_class`, when not empty, is indexed by class id and keeps
 // only entities of classes marked true (the planner drops classes a query cannot use).

@@ -25,6 +25,7 @@
 #include <nlohmann/json.hpp>
 
 #include "georune/archive/archive.h"
+#include "georune/common/polygon.h"
 #include "georune/common/status.h"
 #include "georune/nl/translator.h"
 #include "georune/search/search.h"
@@ -69,7 +70,9 @@ struct WitnessEntity {
   int id = 0;              // entity index within its image
   std::string class_name;  // canonical ontology class
   double confidence = 0;
-  Corners corners{};       // x1,y1,…,x4,y4 in pixels
+  Corners corners{};       // x1,y1,…,x4,y4 in pixels (a polygon's minimum rotated rectangle)
+  std::vector<PolygonRings> polygon;  // a polygon entity's parts (shell, then holes; rings
+                                      // closed), in pixels; empty for a box
 };
 
 // What a renderer needs about a result's image, beyond search::ImageResult.
@@ -120,7 +123,8 @@ Result<search::ImageResult> ExplainImage(const Archive& archive, const QueryRequ
 
 // The answer as formats.md's JSON object (the plan only when the request asked to explain).
 // Each result also carries, after formats.md's keys, "entities" (the witness entities:
-// variable, id, class, confidence, corners), "path" (the image file, "" when none), "width"
+// variable, id, class, confidence, corners, and "polygon" for a polygon entity: its parts, each
+// a list of rings [[x, y], …], the shell first), "path" (the image file, "" when none), "width"
 // and "height".
 nlohmann::ordered_json QueryAnswerJson(const QueryAnswer& answer);
 // One result of that object.

@@ -104,3 +104,20 @@ save("cell_obb0",
       helper.make_node("Reshape", ["d", "shape"], ["output0"])],
      [nh.from_array(W, "W"), nh.from_array(C, "C"), nh.from_array(np.array([1, 7, G * G], np.int64), "shape")],
      (1, 7, G * G), "{0: 'plane', 1: 'ship'}")
+
+# Segmentation (--task segment): a 1x1 Conv from pixels to 3 class logits, output (1, 3, 64, 64).
+# background = 0.5 always, storage_tank = 2 R, ship = 2 G (R, G in 0..1): a black pixel is
+# background, a red one storage_tank (softmax e^2 / (e^2 + e^0.5 + 1) = 0.73641), a green one ship.
+SW = np.zeros((3, 3, 1, 1), np.float32)
+SW[1, 0, 0, 0] = 2
+SW[2, 1, 0, 0] = 2
+save("seg",
+     [helper.make_node("Conv", ["images", "W", "B"], ["output0"], kernel_shape=[1, 1])],
+     [nh.from_array(SW, "W"), nh.from_array(np.array([0.5, 0, 0], np.float32), "B")],
+     (1, 3, S, S), "{0: 'background', 1: 'storage_tank', 2: 'ship'}")
+# The same at half resolution (output (1, 3, 32, 32) after a 2x2 average pool).
+save("seg_half",
+     [helper.make_node("AveragePool", ["images"], ["p"], kernel_shape=[2, 2], strides=[2, 2]),
+      helper.make_node("Conv", ["p", "W", "B"], ["output0"], kernel_shape=[1, 1])],
+     [nh.from_array(SW, "W"), nh.from_array(np.array([0.5, 0, 0], np.float32), "B")],
+     (1, 3, S // 2, S // 2), "{0: 'background', 1: 'storage_tank', 2: 'ship'}")
