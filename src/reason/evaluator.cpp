@@ -19,11 +19,6 @@ struct BudgetExhausted {
   bool out_of_time;
 };
 
-bool IsQuantifier(NodeKind k) {
-  return k == NodeKind::kExists || k == NodeKind::kForall || k == NodeKind::kAtLeast ||
-         k == NodeKind::kAtMost || k == NodeKind::kExactly;
-}
-
 bool IsAtom(NodeKind k) { return k == NodeKind::kClass || k == NodeKind::kRelation || k == NodeKind::kCompare; }
 
 }  // namespace
