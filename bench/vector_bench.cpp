@@ -75,7 +75,7 @@ int main(int argc, char** argv) {
   std::printf("vector_bench: N=%zu dim=%d queries=%zu M=%zu ef_construction=%zu (1 thread)\n", n,
               dim, nq, params.m, params.ef_construction);
   auto t0 = Clock::now();
-  if (Status built = coll.BuildGraph(); !built.ok()) {
+  if (georune::Status built = coll.BuildGraph(); !built.ok()) {
     std::fprintf(stderr, "vector_bench: %s\n", built.message().c_str());
     return 1;
   }
