@@ -75,7 +75,10 @@ int main(int argc, char** argv) {
   std::printf("vector_bench: N=%zu dim=%d queries=%zu M=%zu ef_construction=%zu (1 thread)\n", n,
               dim, nq, params.m, params.ef_construction);
   auto t0 = Clock::now();
-  coll.BuildGraph();
+  if (georune::Status built = coll.BuildGraph(); !built.ok()) {
+    std::fprintf(stderr, "vector_bench: %s\n", built.message().c_str());
+    return 1;
+  }
   const double build_s = std::chrono::duration<double>(Clock::now() - t0).count();
   std::printf("hnsw build: %.1f s\n", build_s);
 

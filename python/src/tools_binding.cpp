@@ -7,15 +7,12 @@
 #include "errors.h"
 #include "georune/archive/archive.h"
 #include "georune/archive/shard.h"
-#include "georune/ingest/readers.h"
+#include "georune/ingest/registry.h"
 
 namespace georune::py {
 namespace {
 
 namespace pb = pybind11;
-
-using Reader = Result<std::vector<ImageRecord>> (*)(const std::string&, const Ontology&, const ingest::ReadOptions&,
-                                                    ingest::ReadReport*);
 
 // The ontology of an ingest: the target's own when it exists (`requested` must then agree), else
 // `requested` (default dota-v2.0).
@@ -46,17 +43,13 @@ struct IngestDone {
 IngestDone DoIngest(const std::string& archive, const std::map<std::string, std::vector<std::string>>& sources,
                     const Ontology& ontology, const std::string& shard_of, const ingest::ReadOptions& opt,
                     const IngestOptions& iopt) {
-  const std::map<std::string, Reader> readers = {{"dota_labels", &ingest::ReadDotaLabelDir},
-                                                 {"dota_task1", &ingest::ReadDotaTask1Dir},
-                                                 {"jsonl", &ingest::ReadJsonLines},
-                                                 {"yolo_obb", &ingest::ReadYoloObbDir},
-                                                 {"voc", &ingest::ReadVocDir}};
   IngestDone done;
   std::vector<ImageRecord> all;
   for (const auto& [kind, paths] : sources) {
-    if (!readers.count(kind)) throw EngineError(Status::InvalidInput("unknown source kind '" + kind + "'"));
+    const ingest::InputFormat* format = ingest::FindInputFormat(kind);
+    if (!format) throw EngineError(Status::InvalidInput("unknown source kind '" + kind + "'"));
     for (const auto& p : paths) {
-      auto r = ValueOrThrow(readers.at(kind)(p, ontology, opt, &done.report));
+      auto r = ValueOrThrow(format->read(p, ontology, opt, &done.report));
       for (auto& im : r) all.push_back(std::move(im));
     }
   }

@@ -9,7 +9,7 @@
 #include "archive/archive_internal.h"
 #include "archive/format.h"
 #include "georune/archive/archive.h"
-#include "georune/common/files.h"
+#include "georune/common/coding.h"
 #include "georune/common/polygon.h"
 
 namespace georune {
@@ -50,7 +50,7 @@ Status ReadHeader(Segment& seg, uint64_t size) {
   if (h.version == 1) {
     SegmentHeaderV1 v1;
     std::memcpy(&v1, seg.base(), sizeof v1);
-    if (Checksum64(&v1, offsetof(SegmentHeaderV1, header_checksum)) != v1.header_checksum)
+    if (!coding::HeaderIntact(v1))
       return SegmentDamaged(seg.path, "header checksum mismatch");
     if (v1.header_size != sizeof v1) return SegmentDamaged(seg.path, "bad header");
     for (int s = 0; s < kSectionCountV1; ++s) {
@@ -63,7 +63,7 @@ Status ReadHeader(Segment& seg, uint64_t size) {
   }
   if (size < sizeof(SegmentHeader)) return SegmentDamaged(seg.path, "file is too short");
   std::memcpy(&h, seg.base(), sizeof h);
-  if (Checksum64(&h, offsetof(SegmentHeader, header_checksum)) != h.header_checksum)
+  if (!coding::HeaderIntact(h))
     return SegmentDamaged(seg.path, "header checksum mismatch");
   if (h.header_size != sizeof(SegmentHeader)) return SegmentDamaged(seg.path, "bad header");
   return Status::Ok();
@@ -104,7 +104,7 @@ Result<std::unique_ptr<Segment>> OpenSegment(const std::string& dir, const Segme
   if (size < sizeof(SegmentHeaderV1)) return SegmentDamaged(p, "file is too short");
   SegmentHeader& h = seg->header;
   std::memcpy(&h, seg->base(), sizeof(SegmentHeaderV1));
-  if (std::memcmp(h.magic, kSegmentMagic, 8) != 0) return SegmentDamaged(p, "bad magic number");
+  if (!coding::HasMagic(seg->map.view(), kSegmentMagic)) return SegmentDamaged(p, "bad magic number");
   if (h.version > kSegmentVersion)
     return Status::Corrupt(p + ": segment format version " + std::to_string(h.version) +
                            " is newer than this georune supports (" + std::to_string(kSegmentVersion) +
@@ -174,8 +174,13 @@ Result<std::unique_ptr<Segment>> OpenSegment(const std::string& dir, const Segme
     if (seg->pairs[k].class_id >= class_count) return SegmentDamaged(p, "bad class index");
   if (seg->bitmap_offsets[0] != 0 || seg->bitmap_offsets[class_count] != h.section_size[kBitmaps])
     return SegmentDamaged(p, "bad bitmap table");
-  for (uint32_t c = 0; c < class_count; ++c)
-    if (seg->bitmap_offsets[c] > seg->bitmap_offsets[c + 1]) return SegmentDamaged(p, "bad bitmap table");
+  for (uint32_t c = 0; c < class_count; ++c) {
+    const uint64_t lo = seg->bitmap_offsets[c], hi = seg->bitmap_offsets[c + 1];
+    if (lo > hi) return SegmentDamaged(p, "bad bitmap table");
+    // Each bitmap must decode to exactly its bytes, so ImagesWithClass cannot fail later.
+    if (hi > lo && roaring_bitmap_portable_deserialize_size(seg->bitmaps + lo, hi - lo) != hi - lo)
+      return SegmentDamaged(p, "the image bitmap of class " + std::to_string(c) + " is malformed");
+  }
   return seg;
 }
 
@@ -281,12 +286,8 @@ class ArchiveImpl final : public Archive {
       for (const auto& seg : segments_) {
         uint64_t lo = seg->bitmap_offsets[class_id], hi = seg->bitmap_offsets[class_id + 1];
         if (hi == lo) continue;
-        roaring::Roaring local;
-        try {
-          local = roaring::Roaring::readSafe(seg->bitmaps + lo, hi - lo);
-        } catch (...) {
-          continue;  // unreachable: the index checksum was verified at Open
-        }
+        // Checked at Open (OpenSegment), so this throws only for want of memory.
+        roaring::Roaring local = roaring::Roaring::readSafe(seg->bitmaps + lo, hi - lo);
         if (seg->first_image == 0 && segments_.size() == 1) {
           out = std::move(local);
           break;

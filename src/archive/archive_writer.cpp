@@ -14,7 +14,7 @@
 #include "archive/archive_internal.h"
 #include "archive/format.h"
 #include "georune/archive/archive.h"
-#include "georune/common/files.h"
+#include "georune/common/coding.h"
 #include "georune/common/polygon.h"
 #include "georune/common/parallel.h"
 #include "georune/common/progress.h"
@@ -194,7 +194,7 @@ std::string BuildSegment(const std::vector<ImageRecord>& images, int class_count
   section(kImageMeta, meta.data(), meta.size() * sizeof(ImageMetaRow));
   Pad8(out);
   h.index_checksum = Checksum64(out.data() + h.index_offset, out.size() - h.index_offset);
-  h.header_checksum = Checksum64(&h, offsetof(SegmentHeader, header_checksum));
+  coding::SealHeader(h);
   std::memcpy(out.data(), &h, sizeof h);
   return out;
 }

@@ -1,5 +1,6 @@
 // Internal: the archive's on-disk layout (docs/formats.md, "Archive"). All integers are
-// little-endian; every section starts on an 8-byte boundary.
+// little-endian; every section starts on an 8-byte boundary. Headers are sealed and checked
+// with common/coding.h (HasMagic, SealHeader, HeaderIntact).
 #pragma once
 
 #include <bit>

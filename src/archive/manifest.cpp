@@ -2,7 +2,7 @@
 
 #include "archive/archive_internal.h"
 #include "archive/format.h"
-#include "georune/common/files.h"
+#include "georune/common/coding.h"
 
 namespace georune::archive_internal {
 using namespace archive_format;
@@ -31,13 +31,13 @@ Result<Manifest> ReadManifest(const std::string& dir) {
   if (s.size() < sizeof(ManifestHeader)) return Damaged(path, "file is too short");
   ManifestHeader h;
   std::memcpy(&h, s.data(), sizeof h);
-  if (std::memcmp(h.magic, kManifestMagic, 8) != 0) return Damaged(path, "bad magic number (not a georune archive manifest)");
+  if (!coding::HasMagic(s, kManifestMagic)) return Damaged(path, "bad magic number (not a georune archive manifest)");
   if (h.version > kManifestVersion)
     return Status::Corrupt(path + ": archive format version " + std::to_string(h.version) +
                            " is newer than this georune supports (" + std::to_string(kManifestVersion) +
                            ")\n  hint: upgrade georune to read this archive");
   if (h.version == 0) return Damaged(path, "bad version 0");
-  if (Checksum64(s.data(), offsetof(ManifestHeader, header_checksum)) != h.header_checksum)
+  if (!coding::HeaderIntact(h))
     return Damaged(path, "header checksum mismatch");
   if (h.header_size != sizeof(ManifestHeader) || h.body_size != s.size() - sizeof(ManifestHeader))
     return Damaged(path, "size mismatch (truncated or extended)");
@@ -94,7 +94,7 @@ std::string EncodeManifest(const Manifest& m) {
   h.header_size = sizeof h;
   h.body_size = body.size();
   h.body_checksum = Checksum64(body);
-  h.header_checksum = Checksum64(&h, offsetof(ManifestHeader, header_checksum));
+  coding::SealHeader(h);
   std::string out(reinterpret_cast<const char*>(&h), sizeof h);
   out += body;
   return out;

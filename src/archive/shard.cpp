@@ -12,7 +12,7 @@
 
 #include "archive/archive_internal.h"
 #include "archive/format.h"
-#include "georune/common/files.h"
+#include "georune/common/coding.h"
 
 namespace georune {
 namespace {
@@ -23,12 +23,6 @@ using nlohmann::ordered_json;
 constexpr char kFormat[] = "georune-shards";
 constexpr int kVersion = 1;
 
-std::string Hex(uint64_t v) {
-  char buf[17];
-  std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(v));
-  return buf;
-}
-
 ordered_json ShardsJson(const ShardManifest& m) {
   ordered_json shards = ordered_json::array();
   for (const auto& s : m.shards) shards.push_back({{"path", s.path}, {"images", s.images}, {"entities", s.entities}});
@@ -38,7 +32,7 @@ ordered_json ShardsJson(const ShardManifest& m) {
 Status WriteShardManifest(const std::string& dir, const ShardManifest& m) {
   ordered_json shards = ShardsJson(m);
   ordered_json j = {{"format", kFormat}, {"version", kVersion}, {"ontology", m.ontology}, {"shards", shards},
-                    {"checksum", Hex(Checksum64(shards.dump()))}};
+                    {"checksum", coding::Hex16(Checksum64(shards.dump()))}};
   return WriteFileAtomic((fs::path(dir) / kShardManifestName).string(), j.dump(2) + "\n");
 }
 
@@ -149,7 +143,7 @@ Result<ShardManifest> ReadShardManifest(const std::string& dir) {
                            " is newer than this georune supports\n  hint: upgrade georune");
   const ordered_json& shards = j["shards"];
   if (!shards.is_array() || shards.empty()) return Damaged(path, "\"shards\" is not a non-empty array");
-  if (!j["checksum"].is_string() || j["checksum"].get<std::string>() != Hex(Checksum64(shards.dump())))
+  if (!j["checksum"].is_string() || j["checksum"].get<std::string>() != coding::Hex16(Checksum64(shards.dump())))
     return Damaged(path, "checksum mismatch");
   ShardManifest m;
   m.ontology = j.value("ontology", "");

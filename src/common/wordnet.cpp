@@ -1,4 +1,5 @@
 #include "georune/common/wordnet.h"
+#include "georune/common/text.h"
 
 #include <algorithm>
 #include <cctype>
@@ -113,12 +114,6 @@ std::vector<uint32_t> ParseIndexLine(std::string_view line) {
     offsets.push_back(static_cast<uint32_t>(offset));
   }
   return offsets;
-}
-
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
 }
 
 void AddUnique(std::vector<std::string>& out, std::string s) {
@@ -277,7 +272,7 @@ std::vector<std::string> WordNet::Morphy(std::string_view form, WordNetPos pos) 
 }
 
 std::vector<std::string> WordNet::SynsetLemmaNames(std::string_view word) const {
-  const std::string lower = Lower(word);
+  const std::string lower = AsciiLower(word);
   std::vector<std::string> names;
   for (WordNetPos pos : kWordNetPos) {
     for (const auto& form : Morphy(lower, pos)) {
@@ -322,7 +317,7 @@ std::vector<std::string> WordNet::Synonyms(std::string_view word, int max_senses
         auto synset = ReadSynset(pos, offsets[size_t(s)]);
         if (!synset.ok()) continue;
         for (const auto& name : synset->words) {
-          std::string syn = Lower(name);
+          std::string syn = AsciiLower(name);
           if (syn.find('_') != std::string::npos || syn == word || syn == base) continue;
           AddUnique(out, std::move(syn));
         }

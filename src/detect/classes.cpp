@@ -1,4 +1,5 @@
 #include "georune/detect/classes.h"
+#include "georune/common/text.h"
 
 #include <filesystem>
 #include <fstream>
@@ -8,19 +9,12 @@
 namespace georune::detect {
 namespace {
 
-std::string Trim(std::string s) {
-  const char* ws = " \t\r\n";
-  s.erase(0, s.find_first_not_of(ws));
-  s.erase(s.find_last_not_of(ws) + 1);
-  return s;
-}
-
 }  // namespace
 
 Result<std::vector<std::string>> NamesFromMetadata(const std::string& text) {
   std::vector<std::string> names;
   size_t pos = 0;
-  const bool dict = Trim(text).starts_with("{");
+  const bool dict = TrimAsciiSpace(text).starts_with("{");
   for (;;) {
     const size_t q = text.find_first_of("'\"", pos);
     if (q == std::string::npos) break;
@@ -33,7 +27,7 @@ Result<std::vector<std::string>> NamesFromMetadata(const std::string& text) {
       if (colon == std::string::npos || start == std::string::npos)
         return Status::InvalidInput("cannot read the model's class names: " + text);
       try {
-        index = std::stoul(Trim(text.substr(start + 1, colon - start - 1)));
+        index = std::stoul(std::string(TrimAsciiSpace(text.substr(start + 1, colon - start - 1))));
       } catch (...) {
         return Status::InvalidInput("cannot read the model's class names: " + text);
       }
@@ -69,15 +63,18 @@ Result<std::map<std::string, std::string>> ParseClassMap(const std::string& spec
   int line = 0;
   while (std::getline(items, item, sep)) {
     ++line;
-    item = Trim(item);
+    item = std::string(TrimAsciiSpace(item));
     if (item.empty() || item.front() == '#') continue;
     const size_t eq = item.find('=');
     const std::string where = is_file ? spec + ":" + std::to_string(line) : "--class-map item " + std::to_string(line);
-    if (eq == std::string::npos || Trim(item.substr(0, eq)).empty() || Trim(item.substr(eq + 1)).empty())
+    const std::string_view whole = item;
+    const std::string name(eq == std::string::npos ? "" : TrimAsciiSpace(whole.substr(0, eq)));
+    const std::string target(eq == std::string::npos ? "" : TrimAsciiSpace(whole.substr(eq + 1)));
+    if (name.empty() || target.empty())
       return Status::InvalidInput(where + ": expected model_name=ontology_class, got '" + item +
                                   "'\n  hint: e.g. --class-map aeroplane=plane,boat=ship (a target '-' drops the class)");
-    if (!map.emplace(Trim(item.substr(0, eq)), Trim(item.substr(eq + 1))).second)
-      return Status::InvalidInput(where + ": '" + Trim(item.substr(0, eq)) + "' is mapped twice");
+    if (!map.emplace(name, target).second)
+      return Status::InvalidInput(where + ": '" + name + "' is mapped twice");
   }
   return map;
 }

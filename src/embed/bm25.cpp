@@ -38,7 +38,7 @@ std::vector<std::pair<std::string, double>> Bm25Index::QueryTerms(std::string_vi
   std::vector<std::pair<std::string, double>> out;
   std::unordered_set<std::string> seen;
   std::vector<std::string> words;
-  for (auto& w : Tokenize(query)) {
+  for (auto& w : LowercaseWords(query)) {
     if (IsStopword(w)) continue;
     std::string s = Stem(w);
     if (seen.insert(s).second) out.emplace_back(s, 1.0);

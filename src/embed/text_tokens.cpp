@@ -6,7 +6,7 @@
 
 namespace georune::embed {
 
-std::vector<std::string> Tokenize(std::string_view text) {
+std::vector<std::string> LowercaseWords(std::string_view text) {
   std::vector<std::string> out;
   std::string cur;
   for (unsigned char c : text) {
@@ -58,7 +58,7 @@ bool IsStopword(std::string_view word) {
 
 std::vector<std::string> IndexTerms(std::string_view text) {
   std::vector<std::string> out;
-  for (auto& w : Tokenize(text)) {
+  for (auto& w : LowercaseWords(text)) {
     if (IsStopword(w)) continue;
     out.push_back(Stem(w));
   }

@@ -43,12 +43,6 @@ const std::unordered_map<std::string, RelationInfo>& RelationTable() {
   return kTable;
 }
 
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
-
 // One occurrence of a free variable: the chain of ancestors from the root down to its atom.
 struct Occurrence {
   std::vector<BoundNode*> path;
@@ -100,7 +94,7 @@ class Binder {
 
   std::string Suggestions(const std::string& name) const {
     std::vector<std::string> out = ontology_.Suggest(name, 3);
-    std::string lower = Lower(name);
+    std::string lower = AsciiLower(name);
     for (const auto& [rel, info] : RelationTable()) {
       if (EditDistance(lower, rel) <= std::max<size_t>(1, rel.size() / 4) &&
           std::find(out.begin(), out.end(), rel) == out.end()) {
@@ -114,7 +108,7 @@ class Binder {
   }
 
   Result<std::unique_ptr<BoundNode>> BindAtom(const AstNode& ast, std::unique_ptr<BoundNode> node) {
-    const std::string lower = Lower(ast.name);
+    const std::string lower = AsciiLower(ast.name);
     const int arity = static_cast<int>(ast.vars.size());
     auto rel = RelationTable().find(lower);
     if (rel != RelationTable().end()) {

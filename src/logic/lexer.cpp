@@ -5,18 +5,13 @@
 #include <cstring>
 
 #include "georune/common/diagnostic.h"
+#include "georune/common/text.h"
 
 namespace georune::logic {
 namespace {
 
 bool IsNameStart(char c) { return std::isalpha(static_cast<unsigned char>(c)) || c == '_'; }
 bool IsNameChar(char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; }
-
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
 
 struct Symbol {
   const char* text;
@@ -86,7 +81,7 @@ Result<std::vector<Token>> Tokenize(std::string_view text) {
       size_t j = i;
       while (j < text.size() && IsNameChar(text[j])) ++j;
       tok.text = std::string(text.substr(i, j - i));
-      std::string lower = Lower(tok.text);
+      std::string lower = AsciiLower(tok.text);
       if (lower == "and") tok.kind = TokenKind::kAnd;
       else if (lower == "or") tok.kind = TokenKind::kOr;
       else if (lower == "not") tok.kind = TokenKind::kNot;

@@ -7,20 +7,15 @@
 #include "georune/common/diagnostic.h"
 #include "georune/logic/ast.h"
 #include "lexer.h"
+#include "georune/common/text.h"
 
 namespace georune::logic {
 namespace {
 
 constexpr int kMaxDepth = 200;
 
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
-
 bool MeasureFromName(std::string_view name, Measure* out) {
-  std::string n = Lower(name);
+  std::string n = AsciiLower(name);
   if (n == "distance") *out = Measure::kDistance;
   else if (n == "center_distance" || n == "centre_distance") *out = Measure::kCenterDistance;
   else if (n == "area") *out = Measure::kArea;
@@ -32,7 +27,7 @@ bool MeasureFromName(std::string_view name, Measure* out) {
 }
 
 bool UnitFromName(std::string_view name, Unit* out) {
-  std::string n = Lower(name);
+  std::string n = AsciiLower(name);
   if (n == "px") *out = Unit::kPx;
   else if (n == "m") *out = Unit::kM;
   else if (n == "km") *out = Unit::kKm;

@@ -18,11 +18,6 @@ std::string FormatNumber(double v) {
   return ec == std::errc() ? std::string(buf, end) : std::to_string(v);
 }
 
-bool IsQuantifier(NodeKind k) {
-  return k == NodeKind::kExists || k == NodeKind::kForall || k == NodeKind::kAtLeast || k == NodeKind::kAtMost ||
-         k == NodeKind::kExactly;
-}
-
 class Printer {
  public:
   // `name_of` maps a variable id to its printed name.

@@ -5,6 +5,8 @@
 #include <map>
 #include <nlohmann/json.hpp>
 
+#include "georune/common/wordnet.h"
+
 namespace georune::nl {
 namespace {
 
@@ -26,6 +28,13 @@ class BuiltinTranslator final : public Translator {
     t.query = std::move(bound).value();
     t.formula = logic::Print(t.query);
     t.translator = "builtin";
+    // Without WordNet's files the grammar still works, on the ontology's own words: say so.
+    if (use_wordnet_) {
+      if (auto wordnet = WordNet::Default(); !wordnet.ok()) {
+        t.note = "WordNet not used (" + wordnet.status().message() +
+                 "): nouns were matched without its plurals and synonyms";
+      }
+    }
     return t;
   }
 

@@ -9,20 +9,11 @@
 #include <set>
 #include <unordered_set>
 
+#include "georune/common/text.h"
 #include "georune/embed/hashed_text.h"
 #include "georune/embed/text_tokens.h"
 
 namespace georune::rag {
-namespace {
-
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return std::tolower(c); });
-  return out;
-}
-
-}  // namespace
-
 std::vector<std::string> Sentences(const std::string& text) {
   std::vector<std::string> out;
   std::string cur;
@@ -49,12 +40,6 @@ std::vector<std::string> Sentences(const std::string& text) {
 }
 
 namespace {
-
-const Record* BestRecord(const KnowledgeBase& kb, const std::vector<Retrieved>& retrieved) {
-  if (retrieved.empty()) return nullptr;
-  const int ri = kb.RecordIndex(retrieved.front().record_id);  // results are sorted by score
-  return ri >= 0 ? &kb.records()[size_t(ri)] : nullptr;
-}
 
 std::string StripFieldLabel(const std::string& chunk_line) { return chunk_line; }
 
@@ -92,7 +77,7 @@ FusedContext FuseExtractive(const KnowledgeBase& kb, const std::vector<Retrieved
   std::unordered_set<std::string> seen_text;
   for (const auto& r : retrieved) {
     const Chunk& c = kb.chunks()[r.chunk];
-    const std::string norm = Lower(c.text);
+    const std::string norm = AsciiLower(c.text);
     if (!seen_text.insert(norm).second) continue;
     auto terms_v = embed::IndexTerms(c.text);
     std::set<std::string> terms(terms_v.begin(), terms_v.end());
@@ -180,84 +165,12 @@ const char* StatusName(AnswerStatus status) {
 ExtractiveAnswer AnswerExtractive(const KnowledgeBase& kb,
                                   const std::vector<Retrieved>& retrieved, Task task,
                                   std::string_view question, const AnswerOptions& options) {
-  if (task == Task::kVqa) return AnswerVqa(kb, retrieved, question, options);
-  ExtractiveAnswer ans;
-  if (retrieved.empty()) {
-    ans.status = AnswerStatus::kNotFound;
-    ans.looked_for = "a record matching the query";
-    return ans;
+  switch (task) {
+    case Task::kVqa: return AnswerVqa(kb, retrieved, question, options);
+    case Task::kClassify: return AnswerClassify(kb, retrieved, question);
+    case Task::kCaption: return AnswerCaption(kb, retrieved);
   }
-  if (task == Task::kClassify) {
-    // Allowed categories: "... following N categories: A, B, C."
-    std::vector<std::string> allowed;
-    const std::string ql = Lower(question);
-    if (auto pos = ql.find("categories:"); pos != std::string::npos) {
-      std::string list(question.substr(pos + 11));
-      size_t start = 0;
-      while (start <= list.size()) {
-        size_t end = list.find(',', start);
-        if (end == std::string::npos) end = list.size();
-        std::string item = list.substr(start, end - start);
-        while (!item.empty() && (item.back() == '.' || item.back() == ' ')) item.pop_back();
-        while (!item.empty() && item.front() == ' ') item.erase(item.begin());
-        if (!item.empty()) allowed.push_back(item);
-        start = end + 1;
-      }
-    }
-    std::map<std::string, double> votes;
-    std::map<std::string, std::string> display;
-    for (const auto& r : retrieved) {
-      const int ri = kb.RecordIndex(r.record_id);
-      if (ri < 0) continue;
-      std::string cat = kb.records()[size_t(ri)].category;
-      if (cat.empty()) continue;
-      if (!allowed.empty()) {
-        auto it = std::find_if(allowed.begin(), allowed.end(),
-                               [&](const std::string& a) { return Lower(a) == Lower(cat); });
-        if (it == allowed.end()) continue;
-        cat = *it;
-      }
-      votes[Lower(cat)] += std::max(0.0, r.score) + 1e-9;
-      display[Lower(cat)] = cat;
-      const Record& voter = kb.records()[size_t(ri)];
-      const bool listed = std::any_of(ans.sources.begin(), ans.sources.end(),
-                                      [&](const AnswerSource& x) { return x.record_id == voter.id; });
-      if (!listed) ans.sources.push_back({voter.id, voter.name, "Category", cat, 0, r.score});
-    }
-    double best = -1;
-    for (const auto& [c, v] : votes) {
-      if (v > best) {
-        best = v;
-        ans.answer = display[c];
-      }
-    }
-    ans.field = "Category";
-    if (votes.empty()) ans.status = AnswerStatus::kNotFound;
-    ans.looked_for = "the category of the retrieved records";
-    return ans;
-  }
-  const Record* rec = BestRecord(kb, retrieved);
-  if (!rec) return ans;
-  ans.record_id = rec->id;
-  if (task == Task::kCaption) {
-    std::string cap = rec->name;
-    if (!rec->category.empty()) cap += " is a " + Lower(rec->category);
-    else cap += " is a site";
-    auto area = rec->fields.find("Area");
-    if (area != rec->fields.end()) cap += " in " + area->second;
-    auto period = rec->fields.find("Construction_Period");
-    if (period != rec->fields.end()) cap += ", built in " + period->second;
-    cap += ".";
-    auto hist = rec->fields.find("Historical_Background");
-    if (hist != rec->fields.end()) {
-      auto s = Sentences(hist->second);
-      if (!s.empty()) cap += " " + s.front();
-    }
-    ans.answer = cap;
-    ans.field = "caption_template";
-    ans.sources.push_back({rec->id, rec->name, "caption_template", cap, 0, retrieved.front().score});
-  }
-  return ans;
+  return {};
 }
 
 namespace {

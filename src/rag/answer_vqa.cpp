@@ -34,7 +34,7 @@ std::string VariableByCode(const std::map<std::string, std::string>& vars,
   size_t best_len = 0;
   for (const auto& [k, v] : vars) {
     std::string base = k.substr(0, k.find('('));
-    const auto base_tokens = embed::Tokenize(base);
+    const auto base_tokens = embed::LowercaseWords(base);
     if (base_tokens.empty()) continue;
     for (size_t i = 0; i + base_tokens.size() <= tokens.size(); ++i) {
       if (std::equal(base_tokens.begin(), base_tokens.end(), tokens.begin() + long(i))) {
@@ -136,7 +136,7 @@ ExtractiveAnswer AnswerForRecord(const KnowledgeBase& kb, const Record& rec, con
   AnswerSource src = SourceOf(rec, m, retrieved);
   const auto rest = WithoutName(question, m);
   const Sense* sense = DetectSense(rest);
-  if (AnswerByCode(rec, embed::Tokenize(std::string(question)), sense, &a)) {
+  if (AnswerByCode(rec, embed::LowercaseWords(std::string(question)), sense, &a)) {
     a.looked_for = rec.name + ": " + a.field;
     src.value = a.answer;
   } else if (sense) {

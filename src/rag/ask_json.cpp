@@ -50,6 +50,7 @@ nlohmann::json AskResultJson(const KnowledgeBase& kb, std::string_view question,
   j["generated"] = res.generated;
   j["answer_source"] = {{"record_id", res.extractive.record_id}, {"field", res.extractive.field}};
   j["retrieved"] = RetrievedJson(kb, res.retrieved);
+  if (!res.notes.empty()) j["notes"] = res.notes;
   return j;
 }
 

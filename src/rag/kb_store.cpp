@@ -8,7 +8,7 @@
 #include <nlohmann/json.hpp>
 #include <random>
 
-#include "georune/common/files.h"
+#include "georune/common/coding.h"
 #include "georune/common/store_lock.h"
 
 namespace georune::rag::kb_store {
@@ -19,24 +19,6 @@ namespace fs = std::filesystem;
 constexpr char kManifestMagic[8] = {'G', 'R', 'K', 'B', 'M', 'A', 'N', '1'};
 constexpr uint32_t kManifestVersion = 1;
 
-std::string Hex(uint64_t v) {
-  char buf[17];
-  std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(v));
-  return buf;
-}
-
-bool ParseHex(const std::string& s, uint64_t* out) {
-  if (s.size() != 16) return false;
-  uint64_t v = 0;
-  for (char c : s) {
-    int d = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
-    if (d < 0) return false;
-    v = v << 4 | uint64_t(d);
-  }
-  *out = v;
-  return true;
-}
-
 bool IsBuildFile(const std::string& name, const std::string& prefix, const std::string& suffix) {
   return name.size() == prefix.size() + 16 + suffix.size() && name.rfind(prefix, 0) == 0 &&
          name.compare(name.size() - suffix.size(), suffix.size(), suffix) == 0;
@@ -44,33 +26,12 @@ bool IsBuildFile(const std::string& name, const std::string& prefix, const std::
 
 }  // namespace
 
-std::string Frame(const char (&magic)[8], uint32_t version, std::string_view body) {
-  std::string buf(magic, 8);
-  const uint64_t len = body.size();
-  buf.append(reinterpret_cast<const char*>(&version), 4);
-  buf.append(reinterpret_cast<const char*>(&len), 8);
-  buf.append(body);
-  const uint64_t sum = Checksum64(buf);
-  buf.append(reinterpret_cast<const char*>(&sum), 8);
-  return buf;
-}
-
 Result<std::string_view> Unframe(std::string_view data, const char (&magic)[8], uint32_t version,
                                  const std::string& path, const std::string& what) {
-  auto corrupt = [&](const std::string& why) {
-    return Status::Corrupt(path + ": " + what + " is damaged: " + why +
-                           "\n  hint: rebuild it with 'georune kb build ... --out FOLDER'");
-  };
-  if (data.size() < 28 || std::memcmp(data.data(), magic, 8) != 0) return corrupt("bad magic");
-  uint32_t v;
-  uint64_t len, sum;
-  std::memcpy(&v, data.data() + 8, 4);
-  std::memcpy(&len, data.data() + 12, 8);
-  if (v != version) return corrupt("unsupported format version " + std::to_string(v));
-  if (len != data.size() - 28) return corrupt("length mismatch");
-  std::memcpy(&sum, data.data() + data.size() - 8, 8);
-  if (Checksum64(data.data(), data.size() - 8) != sum) return corrupt("checksum mismatch");
-  return data.substr(20, len);
+  const coding::Unframed u = coding::Unframe(data, magic, version, version);
+  if (u.error == coding::FrameError::kNone) return u.body;
+  return Status::Corrupt(path + ": " + what + " is damaged: " + coding::Describe(u) +
+                         "\n  hint: rebuild it with 'georune kb build ... --out FOLDER'");
 }
 
 Result<Manifest> ReadManifest(const std::string& dir) {
@@ -89,7 +50,7 @@ Result<Manifest> ReadManifest(const std::string& dir) {
   if (id == j.end() || !id->is_string() || files == j.end() || !files->is_object()) return bad();
   m.build_id = id->get<std::string>();
   uint64_t ignored;
-  if (!ParseHex(m.build_id, &ignored)) return bad();
+  if (!coding::ParseHex16(m.build_id, &ignored)) return bad();
   for (auto [key, out, prefix, suffix] :
        {std::tuple<const char*, FileEntry*, const char*, const char*>{"records", &m.records, "kb-", ".grkb"},
         {"vectors", &m.vectors, "vectors-", ".grvs"}}) {
@@ -97,7 +58,7 @@ Result<Manifest> ReadManifest(const std::string& dir) {
     if (e == files->end() || !e->is_object()) return bad();
     auto f = e->find("file"), size = e->find("size"), sum = e->find("checksum");
     if (f == e->end() || !f->is_string() || size == e->end() || !size->is_number_unsigned() ||
-        sum == e->end() || !sum->is_string() || !ParseHex(sum->get<std::string>(), &out->checksum))
+        sum == e->end() || !sum->is_string() || !coding::ParseHex16(sum->get<std::string>(), &out->checksum))
       return bad();
     out->file = f->get<std::string>();
     out->size = size->get<uint64_t>();
@@ -111,8 +72,8 @@ std::string EncodeManifest(const Manifest& m) {
   j["format"] = "georune knowledge base";
   j["build_id"] = m.build_id;
   for (auto [key, e] : {std::pair<const char*, const FileEntry*>{"records", &m.records}, {"vectors", &m.vectors}})
-    j["files"][key] = {{"file", e->file}, {"size", e->size}, {"checksum", Hex(e->checksum)}};
-  return Frame(kManifestMagic, kManifestVersion, j.dump(1));
+    j["files"][key] = {{"file", e->file}, {"size", e->size}, {"checksum", coding::Hex16(e->checksum)}};
+  return coding::Frame(kManifestMagic, kManifestVersion, j.dump(1));
 }
 
 std::string NewBuildId() {
@@ -120,7 +81,7 @@ std::string NewBuildId() {
   uint64_t v = (uint64_t(rd()) << 32) ^ rd();
   v ^= uint64_t(std::chrono::steady_clock::now().time_since_epoch().count()) * 0x9E3779B97F4A7C15ull;
   v ^= uint64_t(::getpid()) << 17;
-  return Hex(v);
+  return coding::Hex16(v);
 }
 
 Result<FileEntry> Describe(const std::string& dir, const std::string& file) {

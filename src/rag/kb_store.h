@@ -12,9 +12,8 @@ namespace georune::rag::kb_store {
 
 inline constexpr char kManifestName[] = "MANIFEST";
 
-// magic(8) u32 version, u64 body length, body, u64 XXH3-64 of everything before it.
-std::string Frame(const char (&magic)[8], uint32_t version, std::string_view body);
-// The body of a framed file, or kCorrupt naming `path` (`what`: "knowledge base", ...).
+// The body of a file framed by coding::Frame (magic, version, length, body, checksum), or
+// kCorrupt naming `path` (`what`: "knowledge base", ...).
 Result<std::string_view> Unframe(std::string_view data, const char (&magic)[8], uint32_t version,
                                  const std::string& path, const std::string& what);
 

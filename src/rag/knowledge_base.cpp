@@ -6,7 +6,7 @@
 #include <filesystem>
 #include <nlohmann/json.hpp>
 
-#include "georune/common/files.h"
+#include "georune/common/coding.h"
 #include "georune/common/store_lock.h"
 #include "rag/kb_store.h"
 
@@ -139,7 +139,7 @@ Status KnowledgeBase::Save(const std::string& dir, const KbSaveOptions& options)
   body["chunks"] = json::array();
   for (const auto& c : chunks_) body["chunks"].push_back({c.record_id, c.type, c.text});
   const std::string records_bytes =
-      kb_store::Frame(kMagic, kVersion, body.dump(-1, ' ', false, json::error_handler_t::replace));
+      coding::Frame(kMagic, kVersion, body.dump(-1, ' ', false, json::error_handler_t::replace));
 
   LockRequest request;
   request.what = "knowledge base";
@@ -159,7 +159,7 @@ Status KnowledgeBase::Save(const std::string& dir, const KbSaveOptions& options)
     if (lock.created_dir()) std::filesystem::remove_all(dir, ec);
     return st;
   };
-  Status st = store_.Save(dir + "/" + vectors_file);
+  Status st = store_.Save(dir + "/" + vectors_file, options.warnings);
   if (st.ok()) st = WriteFileAtomic(dir + "/" + records_file, records_bytes);
   if (!st.ok()) return abandon(st);
   Result<kb_store::FileEntry> vectors = kb_store::Describe(dir, vectors_file);

@@ -12,8 +12,8 @@ Result<Embedders> MakeEmbedders(const EmbedderConfig& c) {
   Embedders e;
   if (!c.clip_text_onnx.empty()) {
     if (c.clip_vocab.empty()) {
-      return Status::InvalidInput("a CLIP text encoder needs its vocabulary (hint: --clip-vocab "
-                                  "bpe_simple_vocab_16e6.txt or vocab.json with --clip-merges)");
+      return Status::InvalidInput("a CLIP text encoder needs its vocabulary (hint: give the CLIP "
+                                  "vocabulary: bpe_simple_vocab_16e6.txt, or vocab.json with merges.txt)");
     }
     GEORUNE_ASSIGN_OR_RETURN(auto tok, embed::ClipTokenizer::Load(c.clip_vocab, c.clip_merges));
     GEORUNE_ASSIGN_OR_RETURN(e.text, embed::OnnxClipTextEncoder::Load(c.clip_text_onnx, std::move(tok)));
@@ -41,7 +41,7 @@ Result<Embedders> MakeEmbeddersFor(const KnowledgeBase& kb, EmbedderConfig confi
     }
   } else if (config.clip_text_onnx.empty()) {
     return Status::InvalidInput("the knowledge base was built with " + built_with +
-                                " (hint: pass --clip-text and --clip-vocab as at build time)");
+                                " (hint: give the CLIP text encoder and vocabulary it was built with)");
   }
   GEORUNE_ASSIGN_OR_RETURN(Embedders embedders, MakeEmbedders(config));
   if (embedders.text->Name() != built_with) {
@@ -56,7 +56,7 @@ Result<AskResult> Ask(const KnowledgeBase& kb, const Retriever& retriever,
   AskResult result;
   GEORUNE_ASSIGN_OR_RETURN(result.retrieved,
                            retriever.Retrieve({request.question, request.image_path},
-                                              request.retrieve));
+                                              request.retrieve, &result.notes));
   AnswerOptions answer_options = request.answer;
   answer_options.filter = request.retrieve.filter;
   result.extractive =
@@ -75,7 +75,8 @@ Result<AskResult> Ask(const KnowledgeBase& kb, const Retriever& retriever,
       RetrieveOptions one = request.retrieve;
       one.filter.record_id = e.record_id;
       GEORUNE_ASSIGN_OR_RETURN(result.retrieved,
-                               retriever.Retrieve({request.question, request.image_path}, one));
+                               retriever.Retrieve({request.question, request.image_path}, one,
+                                                  &result.notes));
       result.context = FuseExtractive(kb, result.retrieved, request.context_words).text;
     }
     if (request.llm_fuse && !result.retrieved.empty()) {

@@ -8,6 +8,7 @@
 
 #include "georune/common/diagnostic.h"
 #include "georune/common/files.h"
+#include "georune/common/text.h"
 
 namespace georune::rag {
 namespace {
@@ -78,13 +79,6 @@ std::string ValueToText(const json& v) {
     out += it.key() + ": " + t;
   }
   return out;
-}
-
-std::string Trim(std::string s) {
-  const auto not_space = [](unsigned char c) { return !std::isspace(c); };
-  s.erase(s.begin(), std::find_if(s.begin(), s.end(), not_space));
-  s.erase(std::find_if(s.rbegin(), s.rend(), not_space).base(), s.end());
-  return s;
 }
 
 }  // namespace
@@ -179,7 +173,7 @@ Result<std::vector<Record>> ReadRswkFile(const std::string& path) {
                   "\"world knowledge\" and \"remote sensing expert knowledge\"");
     }
     for (auto it = wk->begin(); it != wk->end(); ++it) {
-      const std::string t = Trim(ValueToText(it.value()));
+      const std::string t(TrimAsciiSpace(ValueToText(it.value())));
       if (!t.empty()) rec.fields[it.key()] = t;
     }
     rec.name = rec.fields.count("Name") ? rec.fields["Name"] : "";
@@ -230,7 +224,7 @@ Result<std::vector<Record>> ReadJsonlFile(const std::string& path) {
   while (std::getline(in, line)) {
     ++line_no;
     if (!line.empty() && line.back() == '\r') line.pop_back();
-    if (Trim(line).empty()) continue;
+    if (TrimAsciiSpace(line).empty()) continue;
     json j;
     try {
       j = json::parse(line);
@@ -298,11 +292,11 @@ Result<std::vector<Record>> ReadJsonlFile(const std::string& path) {
       } else if (k == "fields") {
         if (!v.is_object()) return FileDiagnostic(path, line_no, "\"fields\" must be an object").ToStatus();
         for (auto f = v.begin(); f != v.end(); ++f) {
-          const std::string t = Trim(ValueToText(f.value()));
+          const std::string t(TrimAsciiSpace(ValueToText(f.value())));
           if (!t.empty()) rec.fields[f.key()] = t;
         }
       } else if (v.is_string() || v.is_number()) {
-        const std::string t = Trim(ValueToText(v));
+        const std::string t(TrimAsciiSpace(ValueToText(v)));
         if (!t.empty()) rec.fields[k] = t;
       }
     }

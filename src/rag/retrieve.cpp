@@ -5,11 +5,29 @@
 
 namespace georune::rag {
 
-Result<std::vector<Retrieved>> Retriever::Retrieve(const Query& query,
-                                                   const RetrieveOptions& o) const {
-  if (!(o.alpha >= 0 && o.alpha <= 1)) return Status::InvalidInput("--alpha must be in [0, 1]");
-  if (o.tau == 0) return Status::InvalidInput("--tau must be at least 1");
-  if (o.top_k == 0) return Status::InvalidInput("--top-k must be at least 1");
+namespace {
+
+// Flat search when asked (exact), else HNSW; an HNSW search answered exactly adds a note.
+std::vector<vector::Hit> Search(const vector::Collection& c, const std::vector<float>& q, size_t k,
+                                const vector::Filter& f, bool exact,
+                                std::vector<std::string>* notes) {
+  if (exact) return c.SearchFlat(q.data(), k, f);
+  vector::SearchReport report;
+  auto hits = c.SearchHnsw(q.data(), k, f, &report);
+  if (!report.exact_because.empty() && notes) {
+    notes->push_back("the " + c.name() + " search scanned every item (exact) instead of using "
+                     "the HNSW graph: " + report.exact_because);
+  }
+  return hits;
+}
+
+}  // namespace
+
+Result<std::vector<Retrieved>> Retriever::Retrieve(const Query& query, const RetrieveOptions& o,
+                                                   std::vector<std::string>* notes) const {
+  if (!(o.alpha >= 0 && o.alpha <= 1)) return Status::InvalidInput("the image weight alpha must be in [0, 1]");
+  if (o.tau == 0) return Status::InvalidInput("tau, the candidates per modality, must be at least 1");
+  if (o.top_k == 0) return Status::InvalidInput("top_k, the chunks kept, must be at least 1");
   const vector::Collection* text_coll = kb_.store().Find(kTextCollection);
   const vector::Collection* image_coll = kb_.store().Find(kImageCollection);
   const bool filtered = !o.filter.empty();
@@ -52,8 +70,7 @@ Result<std::vector<Retrieved>> Retriever::Retrieve(const Query& query,
       pool.push_back(doc);
       ++taken;
     }
-    const auto dense = o.exact ? text_coll->SearchFlat(qt.data(), 2 * o.tau, o.filter)
-                               : text_coll->SearchHnsw(qt.data(), 2 * o.tau, o.filter);
+    const auto dense = Search(*text_coll, qt, 2 * o.tau, o.filter, o.exact, notes);
     for (const auto& h : dense) pool.push_back(uint32_t(h.key));
     std::sort(pool.begin(), pool.end());
     pool.erase(std::unique(pool.begin(), pool.end()), pool.end());
@@ -82,8 +99,7 @@ Result<std::vector<Retrieved>> Retriever::Retrieve(const Query& query,
     image_active = true;
     vector::Filter f = o.filter;
     f.chunk_types.clear();  // image items are all image_description chunks
-    const auto hits = o.exact ? image_coll->SearchFlat(qi.data(), o.tau, f)
-                              : image_coll->SearchHnsw(qi.data(), o.tau, f);
+    const auto hits = Search(*image_coll, qi, o.tau, f, o.exact, notes);
     int rank = 0;
     for (const auto& h : hits) {
       const auto* p = image_coll->GetPayload(h.key);

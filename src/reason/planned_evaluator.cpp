@@ -20,11 +20,6 @@ using logic::BoundNode;
 using logic::NodeKind;
 using ClassSet = std::optional<std::vector<int>>;  // nullopt: every class
 
-bool IsQuantifier(NodeKind k) {
-  return k == NodeKind::kExists || k == NodeKind::kForall || k == NodeKind::kAtLeast ||
-         k == NodeKind::kAtMost || k == NodeKind::kExactly;
-}
-
 bool ContainsQuantifier(const BoundNode& n) {
   if (IsQuantifier(n.kind)) return true;
   for (const auto& c : n.children) {

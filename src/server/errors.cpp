@@ -3,16 +3,9 @@
 
 #include <regex>
 
+#include "georune/common/text.h"
+
 namespace georune::server {
-namespace {
-
-std::string Trim(std::string s) {
-  const auto first = s.find_first_not_of(" \n\t");
-  if (first == std::string::npos) return "";
-  return s.substr(first, s.find_last_not_of(" \n\t") - first + 1);
-}
-
-}  // namespace
 
 ErrorParts SplitMessage(const std::string& message) {
   ErrorParts parts;
@@ -21,7 +14,7 @@ ErrorParts SplitMessage(const std::string& message) {
   if (hint != std::string::npos) {
     const auto close = text.rfind(')');
     const auto end = close != std::string::npos && close > hint ? close : text.size();
-    parts.hint = Trim(text.substr(hint + 7, end - hint - 7));
+    parts.hint = std::string(TrimAsciiSpace(text.substr(hint + 7, end - hint - 7)));
     text.erase(hint, end - hint + (end < text.size() ? 1 : 0));
   }
   static const std::regex kWhere(R"(^(body:byte \d+|request:\w+|[^\s:]+:\d+(?::\d+)?): )");
@@ -30,7 +23,7 @@ ErrorParts SplitMessage(const std::string& message) {
     parts.where = m[1];
     text = m.suffix();
   }
-  parts.error = Trim(text);
+  parts.error = std::string(TrimAsciiSpace(text));
   return parts;
 }
 

@@ -10,7 +10,10 @@
 #include <cstring>
 #include <thread>
 
+#include "archive/archive_internal.h"
+#include "archive/format.h"
 #include "georune/archive/archive.h"
+#include "georune/common/coding.h"
 #include "georune/common/files.h"
 #include "test_support.h"
 
@@ -241,6 +244,48 @@ TEST(Archive, DamageIsDetectedNeverRead) {
   EXPECT_TRUE(Archive::Open(dir).ok());
   // Not an archive.
   EXPECT_EQ(Archive::Open(d.path() + "/nothing").status().code(), StatusCode::kNotFound);
+}
+
+// A class bitmap that does not decode, under valid checksums (a writer bug, or a crafted file):
+// refused at Open with its place, never skipped while a query runs.
+TEST(Archive, MalformedClassBitmapIsRefusedAtOpen) {
+  TempDir d;
+  const std::string dir = d.path() + "/ar";
+  ASSERT_TRUE(AppendToArchive(dir, Ontology::Default(), MakeImages(13, 20, "a"), {false}).ok());
+  auto manifest = archive_internal::ReadManifest(dir);
+  ASSERT_TRUE(manifest.ok());
+  ASSERT_EQ(manifest->segments.size(), 1u);
+  const std::string segment = dir + "/" + manifest->segments[0].file;
+  auto data = ReadFile(segment);
+  ASSERT_TRUE(data.ok());
+  std::string bytes = *data;
+  archive_format::SegmentHeader h;
+  std::memcpy(&h, bytes.data(), sizeof h);
+  const char* offsets = bytes.data() + h.section_offset[archive_format::kBitmapOffsets];
+  uint32_t cls = 0;
+  uint64_t lo = 0, hi = 0;
+  for (; cls < h.class_count; ++cls) {
+    std::memcpy(&lo, offsets + 8 * cls, 8);
+    std::memcpy(&hi, offsets + 8 * (cls + 1), 8);
+    if (hi > lo) break;
+  }
+  ASSERT_LT(cls, h.class_count);
+  // The bitmap's cookie (its first 4 bytes) made unknown, then every checksum made right again.
+  std::memset(bytes.data() + h.section_offset[archive_format::kBitmaps] + lo, 0x7f, 4);
+  h.index_checksum = Checksum64(bytes.data() + h.index_offset, bytes.size() - h.index_offset);
+  coding::SealHeader(h);
+  std::memcpy(bytes.data(), &h, sizeof h);
+  ASSERT_TRUE(WriteFileAtomic(segment, bytes).ok());
+  manifest->segments[0].index_checksum = h.index_checksum;
+  ASSERT_TRUE(WriteFileAtomic(archive_internal::ManifestPath(dir),
+                              archive_internal::EncodeManifest(*manifest)).ok());
+  auto ar = Archive::Open(dir);
+  ASSERT_FALSE(ar.ok());
+  EXPECT_EQ(ar.status().code(), StatusCode::kCorrupt);
+  EXPECT_NE(ar.status().message().find(segment + ": damaged archive segment: the image bitmap of class " +
+                                       std::to_string(cls) + " is malformed"),
+            std::string::npos)
+      << ar.status().message();
 }
 
 TEST(Archive, FutureVersionIsRefusedClearly) {

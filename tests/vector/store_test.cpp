@@ -191,7 +191,7 @@ TEST(VectorStore, CorruptionIsDetected) {
   EXPECT_EQ(VectorStore::Load(path + ".none").status().code(), StatusCode::kNotFound);
 }
 
-// ---- the persisted HNSW graph (format 2) ----
+// ---- the persisted HNSW graph (formats 2 and 3) ----
 
 uint64_t ReadU64(const std::string& bytes, size_t at) {
   uint64_t v;
@@ -211,7 +211,7 @@ VectorStore MakeGraphStore(std::mt19937& rng, int dim) {
   VectorStore store;
   Collection* c = *store.GetOrCreate("text", dim, HnswParams{16, 100, 64, 100});
   for (uint64_t i = 0; i < 5000; ++i) EXPECT_TRUE(c->Upsert(i, RandomUnit(rng, dim), MakePayload(i)).ok());
-  c->BuildGraph();
+  EXPECT_TRUE(c->BuildGraph().ok());
   for (uint64_t i = 0; i < 5000; i += 50) c->Delete(i);                      // tombstones
   for (uint64_t i = 1; i < 5000; i += 97) EXPECT_TRUE(c->Upsert(i, RandomUnit(rng, dim), MakePayload(i)).ok());
   return store;
@@ -227,7 +227,7 @@ TEST(VectorStore, SavedGraphLoadsAndAnswersAsBefore) {
   ASSERT_TRUE(bytes.ok());
   uint32_t version;
   std::memcpy(&version, bytes->data() + 8, 4);
-  EXPECT_EQ(version, 2u);
+  EXPECT_EQ(version, 3u);
   auto loaded = VectorStore::Load(path);
   ASSERT_TRUE(loaded.ok()) << loaded.status().message();
   const Collection* after = loaded->Find("text");
@@ -387,7 +387,7 @@ TEST(VectorStore, FormatOneStoreStillLoads) {
   EXPECT_EQ(text->SearchHnsw(v.data(), 1)[0].key, 112u);
   EXPECT_TRUE(text->has_graph());
   EXPECT_EQ(TopIds(text->SearchHnsw(v.data(), 5)), TopIds(text->SearchFlat(v.data(), 5)));
-  // Saved again, it becomes format 2 with the graph.
+  // Saved again, it becomes format 3 with the graph.
   const std::string path = TempPath("from_v1.grvs");
   ASSERT_TRUE(loaded->Save(path).ok());
   auto again = VectorStore::Load(path);
@@ -410,6 +410,74 @@ TEST(VectorStore, EmptyCollectionSavesWithoutGraph) {
   EXPECT_FALSE(loaded->Find("empty")->has_graph());
   std::vector<float> q(4, 0.5f);
   EXPECT_TRUE(loaded->Find("empty")->SearchHnsw(q.data(), 3).empty());
+}
+
+// tests/vector/data/store_v2.grvs: store_v1.grvs saved again by the format-2 Save (README.md).
+TEST(VectorStore, FormatTwoStoreStillLoadsWithItsGraph) {
+  const std::string fixture =
+      (std::filesystem::path(GEORUNE_TEST_DATA_DIR) / "store_v2.grvs").string();
+  auto bytes = ReadFile(fixture);
+  ASSERT_TRUE(bytes.ok()) << bytes.status().message();
+  uint32_t version;
+  std::memcpy(&version, bytes->data() + 8, 4);
+  ASSERT_EQ(version, 2u);
+  auto loaded = VectorStore::Load(fixture);
+  ASSERT_TRUE(loaded.ok()) << loaded.status().message();
+  Collection* text = loaded->Find("text");
+  ASSERT_NE(text, nullptr);
+  EXPECT_EQ(text->size(), 29u);
+  EXPECT_EQ(text->GetPayload(112)->record_id, "r4");
+  // The saved graph is used (format 2 graphs are hnswlib 0.6's layout, this build's).
+  EXPECT_TRUE(text->has_graph());
+  EXPECT_TRUE(loaded->GraphNotes().empty());
+  const auto v = FixtureVec(12, 8);
+  SearchReport report;
+  EXPECT_EQ(text->SearchHnsw(v.data(), 1, {}, &report)[0].key, 112u);
+  EXPECT_TRUE(report.exact_because.empty()) << report.exact_because;
+  EXPECT_EQ(TopIds(text->SearchHnsw(v.data(), 5)), TopIds(text->SearchFlat(v.data(), 5)));
+}
+
+// A graph saved under another hnswlib layout is not used: the items load, the graph is rebuilt
+// at the first HNSW search, and the store says why.
+TEST(VectorStore, GraphOfAnotherHnswlibLayoutIsRebuiltVisibly) {
+  std::mt19937 rng(31);
+  VectorStore store;
+  Collection* c = *store.GetOrCreate("text", 8);
+  for (uint64_t i = 0; i < 300; ++i) ASSERT_TRUE(c->Upsert(i, RandomUnit(rng, 8), MakePayload(i)).ok());
+  const std::string path = TempPath("layout.grvs");
+  ASSERT_TRUE(store.Save(path).ok());
+  auto bytes = ReadFile(path);
+  ASSERT_TRUE(bytes.ok());
+  // The layout string follows the head length: u32 length, then "hnswlib tableint=4 ...".
+  uint32_t layout_len;
+  std::memcpy(&layout_len, bytes->data() + 20, 4);
+  const std::string layout = bytes->substr(24, layout_len);
+  ASSERT_EQ(layout.rfind("hnswlib tableint=", 0), 0u) << layout;
+  const size_t digit = 24 + layout.find("tableint=") + 9;
+  std::string other = *bytes;
+  other[digit] = '8';  // "tableint=8": a layout this build does not have
+  const size_t head = size_t(ReadU64(other, 12));
+  WriteU64(other, head, Checksum64(other.data(), head));
+  ASSERT_TRUE(WriteFileAtomic(path + ".other", other).ok());
+  auto loaded = VectorStore::Load(path + ".other");
+  ASSERT_TRUE(loaded.ok()) << loaded.status().message();
+  Collection* lc = loaded->Find("text");
+  EXPECT_FALSE(lc->has_graph());
+  const auto notes = loaded->GraphNotes();
+  ASSERT_EQ(notes.size(), 1u);
+  EXPECT_NE(notes[0].find("collection \"text\": saved HNSW graph not used"), std::string::npos)
+      << notes[0];
+  EXPECT_NE(notes[0].find("tableint=8"), std::string::npos) << notes[0];
+  EXPECT_NE(notes[0].find("rebuilt"), std::string::npos) << notes[0];
+  const auto q = RandomUnit(rng, 8);
+  SearchReport report;
+  EXPECT_EQ(TopIds(lc->SearchHnsw(q.data(), 10, {}, &report)), TopIds(c->SearchHnsw(q.data(), 10)));
+  EXPECT_TRUE(report.exact_because.empty());  // rebuilt, not a flat fallback
+  EXPECT_TRUE(lc->has_graph());
+  // A damaged graph section is still refused, whatever the layout.
+  other[other.size() - 3] ^= 0x01;
+  ASSERT_TRUE(WriteFileAtomic(path + ".other", other).ok());
+  EXPECT_EQ(VectorStore::Load(path + ".other").status().code(), StatusCode::kCorrupt);
 }
 
 }  // namespace

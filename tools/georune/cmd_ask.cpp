@@ -12,24 +12,23 @@
 #include <string>
 
 #include "command.h"
-#include "georune/common/wordnet.h"
 #include "georune/rag/pipeline.h"
 #include "georune/rag/text_fold.h"
+#include "rag_options.h"
 
 namespace georune::cli {
 namespace {
 
 struct AskArgs {
-  std::string kb, question, image, task = "vqa", format = "text", fusion = "weighted";
+  std::string kb, question, image, task = "vqa", format = "text";
   std::string llm_url, llm_model, filter_type, category, box;
   double timeout_s = 120;
   int retries = 2;
-  bool stream = false, llm_fuse = false, no_wordnet = false;
+  bool stream = false, llm_fuse = false;
   size_t context_words = 400;
   size_t list_limit = 20;
   double name_threshold = rag::kNameThreshold;
-  rag::RetrieveOptions retrieve;
-  rag::EmbedderConfig embed;
+  RagQueryArgs rag;
 };
 
 // The knowledge base's categories, sorted, for diagnostics.
@@ -99,7 +98,9 @@ int RunAsk(AskArgs a) {
     return ReportError(Status::InvalidInput("give a question, an --image, or both"));
   auto kb = rag::KnowledgeBase::Load(a.kb);
   if (!kb.ok()) return ReportError(kb.status());
-  auto embedders = rag::MakeEmbeddersFor(*kb, a.embed);
+  for (const auto& note : kb->store().GraphNotes())
+    std::fprintf(stderr, "georune: note: %s\n", note.c_str());
+  auto embedders = rag::MakeEmbeddersFor(*kb, a.rag.embed);
   if (!embedders.ok()) return ReportError(embedders.status());
   const embed::ImageEmbedder* image_embedder = embedders->image.get();
   if (!a.image.empty() && kb->image_count() == 0) {
@@ -110,18 +111,13 @@ int RunAsk(AskArgs a) {
     return ReportError(Status::InvalidInput(
         "the knowledge base's images were embedded with " + kb->image_embedder() +
         " (hint: pass the same --clip-image)"));
-  std::unique_ptr<WordNet> wordnet;
-  if (!a.no_wordnet) {
-    auto wn = WordNet::Open(WordNet::kDefaultDir);
-    if (!wn.ok()) return ReportError(wn.status());
-    wordnet = std::move(*wn);
-  }
+  auto wordnet = a.rag.OpenWordNet();
+  if (!wordnet.ok()) return ReportError(wordnet.status());
   rag::AskRequest req;
   req.question = a.question;
   req.image_path = a.image;
   req.task = *task;
-  req.retrieve = a.retrieve;
-  req.retrieve.fusion = a.fusion == "rrf" ? rag::Fusion::kRrf : rag::Fusion::kWeighted;
+  req.retrieve = a.rag.Retrieve();
   if (!a.filter_type.empty()) {
     std::stringstream ss(a.filter_type);
     std::string t;
@@ -146,7 +142,7 @@ int RunAsk(AskArgs a) {
   req.answer.list_limit = a.list_limit;
   req.answer.name_threshold = a.name_threshold;
   req.llm_fuse = a.llm_fuse;
-  rag::Retriever retriever(*kb, *embedders->text, image_embedder, wordnet.get());
+  rag::Retriever retriever(*kb, *embedders->text, image_embedder, wordnet->get());
   std::unique_ptr<llm::HttpChatClient> client;
   if (!a.llm_url.empty()) {
     llm::ClientConfig cc;
@@ -173,7 +169,7 @@ int RunAsk(AskArgs a) {
   if (a.format == "json") {
     nlohmann::json j = rag::AskResultJson(*kb, a.question, a.task, *res);
     j["params"] = {{"alpha", req.retrieve.alpha}, {"tau", req.retrieve.tau},
-                   {"top_k", req.retrieve.top_k}, {"fusion", a.fusion},
+                   {"top_k", req.retrieve.top_k}, {"fusion", a.rag.fusion},
                    {"name_threshold", req.answer.name_threshold}, {"list_limit", req.answer.list_limit}};
     std::printf("%s\n", j.dump(2).c_str());
     return 0;
@@ -182,6 +178,7 @@ int RunAsk(AskArgs a) {
   else std::printf("\n");
   std::fflush(stdout);
   std::fprintf(stderr, "status: %s\n", rag::StatusName(res->status));
+  for (const auto& note : res->notes) std::fprintf(stderr, "note: %s\n", note.c_str());
   if (!res->generated) PrintSources(res->extractive);
   for (const auto& r : res->retrieved) {
     std::fprintf(stderr, "  %d. %s %s (chunk %u) score %.4f\n", r.rank, r.record_id.c_str(),
@@ -198,12 +195,6 @@ const bool kRegistered = RegisterCommand("ask", [](CLI::App& app, int& exit_code
   cmd->add_option("--image", a->image, "query image");
   cmd->add_option("--task", a->task, "vqa, caption or classify")
       ->check(CLI::IsMember({"vqa", "caption", "classify"}));
-  cmd->add_option("--alpha", a->retrieve.alpha, "image weight in fused scores (0.5)");
-  cmd->add_option("--tau", a->retrieve.tau, "candidates per modality (20)");
-  cmd->add_option("--top-k", a->retrieve.top_k, "chunks kept after re-ranking (5)");
-  cmd->add_option("--fusion", a->fusion, "weighted or rrf")
-      ->check(CLI::IsMember({"weighted", "rrf"}));
-  cmd->add_flag("--exact", a->retrieve.exact, "exact (flat) vector search instead of HNSW");
   cmd->add_option("--chunk-type", a->filter_type, "only these chunk types (comma separated)");
   cmd->add_option("--category", a->category, "only records of this category");
   cmd->add_option("--box", a->box, "only records inside MIN_LAT,MIN_LON,MAX_LAT,MAX_LON");
@@ -219,13 +210,8 @@ const bool kRegistered = RegisterCommand("ask", [](CLI::App& app, int& exit_code
   cmd->add_option("--llm-retries", a->retries, "extra attempts on transient errors (2)");
   cmd->add_flag("--llm-fuse", a->llm_fuse, "fuse the retrieved chunks with the LLM");
   cmd->add_flag("--stream", a->stream, "stream the LLM's answer");
-  cmd->add_flag("--no-wordnet", a->no_wordnet, "no WordNet widening of query terms");
   cmd->add_option("--format", a->format, "text or json")->check(CLI::IsMember({"text", "json"}));
-  cmd->add_option("--clip-text", a->embed.clip_text_onnx, "CLIP text encoder (ONNX)");
-  cmd->add_option("--clip-vocab", a->embed.clip_vocab, "bpe_simple_vocab_16e6.txt or vocab.json");
-  cmd->add_option("--clip-merges", a->embed.clip_merges, "merges.txt (with vocab.json)");
-  cmd->add_option("--clip-image", a->embed.clip_image_onnx, "CLIP image encoder (ONNX)");
-  cmd->add_option("--clip-image-size", a->embed.clip_image_size, "CLIP image input size (224)");
+  AddRagQueryOptions(cmd, a->rag);
   cmd->callback([a, &exit_code] { exit_code = RunAsk(*a); });
 });
 

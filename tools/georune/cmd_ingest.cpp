@@ -7,14 +7,13 @@
 #include <map>
 #include <memory>
 #include <set>
-#include <tuple>
 #include <unordered_map>
 
 #include "command.h"
 #include "georune/archive/archive.h"
 #include "georune/archive/shard.h"
 #include "georune/common/progress.h"
-#include "georune/ingest/readers.h"
+#include "georune/ingest/registry.h"
 #ifndef GEORUNE_RAG_DISPATCH
 #include "detect_options.h"  // georune-rag: --images and --model run here
 #include "georune/geo/attach.h"  // … and georeferences (GDAL/PROJ)
@@ -262,18 +261,13 @@ int RunIngest(const IngestArgs& a) {
     }
     return true;
   };
-  using Reader = Result<std::vector<ImageRecord>> (*)(const std::string&, const Ontology&,
-                                                      const ingest::ReadOptions&, ingest::ReadReport*);
-  using K = ingest::SourceKind;
-  const std::tuple<const std::vector<std::string>*, Reader, K> kinds[] = {
-      {&a.dota_labels, &ingest::ReadDotaLabelDir, K::kDotaLabels},
-      {&a.dota_task1, &ingest::ReadDotaTask1Dir, K::kDotaTask1},
-      {&a.jsonl, &ingest::ReadJsonLines, K::kJsonLines},
-      {&a.yolo_obb, &ingest::ReadYoloObbDir, K::kYoloObb},
-      {&a.voc, &ingest::ReadVocDir, K::kVoc},
-      {&a.geojson, &ingest::ReadGeoJson, K::kGeoJson}};
+  // The flags' paths by input format (ingest/registry.h), read in the registry's order.
+  const std::map<std::string_view, const std::vector<std::string>*> paths_of = {
+      {"dota_labels", &a.dota_labels}, {"dota_task1", &a.dota_task1}, {"jsonl", &a.jsonl},
+      {"yolo_obb", &a.yolo_obb}, {"voc", &a.voc}, {"geojson", &a.geojson}};
   std::vector<Source> sources;
-  for (const auto& [paths, reader, kind] : kinds) {
+  for (const ingest::InputFormat& format : ingest::InputFormats()) {
+    const std::vector<std::string>* paths = paths_of.at(format.name);
     for (const auto& p : *paths) {
       std::unique_ptr<ProgressBar> bar;
       if (isatty(STDERR_FILENO)) {
@@ -287,12 +281,12 @@ int RunIngest(const IngestArgs& a) {
         bar = std::make_unique<ProgressBar>("read " + std::filesystem::path(p).filename().string(), n);
       }
       opt.progress = bar.get();
-      auto r = reader(p, *ontology, opt, &report);
+      auto r = format.read(p, *ontology, opt, &report);
       if (bar) bar->Finish();
       if (!r.ok()) return ReportError(r.status());
       const size_t begin = all.size();
       add(std::move(r));
-      sources.push_back({kind, p, begin, all.size()});
+      sources.push_back({format.kind, p, begin, all.size()});
     }
   }
   if (Status st = CheckIds(all, sources, existing.get(), a.archive); !st.ok()) return ReportError(st);

@@ -14,11 +14,11 @@
 #include "command.h"
 #include "georune/archive/archive.h"
 #include "georune/common/files.h"
-#include "georune/common/wordnet.h"
 #include "georune/embed/image_stats.h"
-#include "georune/eval/text_metrics.h"
+#include "georune/eval/rswk_eval.h"
 #include "georune/rag/pipeline.h"
 #include "georune/rag/rswk_bench.h"
+#include "rag_options.h"
 
 namespace georune::cli {
 namespace {
@@ -116,8 +116,11 @@ int RunBuild(const BuildArgs& a) {
   for (const auto& w : warnings) std::fprintf(stderr, "georune: warning: %s\n", w.c_str());
   rag::KbSaveOptions save;
   save.lock_wait_seconds = a.wait;
+  std::vector<std::string> save_warnings;
+  save.warnings = &save_warnings;
   Status s = kb->Save(a.out, save);
   if (!s.ok()) return ReportError(s);
+  for (const auto& w : save_warnings) std::fprintf(stderr, "georune: warning: %s\n", w.c_str());
   if (!a.quiet) {
     std::fprintf(stderr,
                  "kb: %zu records, %zu chunks, %zu image vectors, %zu described from the archive "
@@ -131,156 +134,54 @@ int RunBuild(const BuildArgs& a) {
 
 struct EvalArgs {
   std::string kb, questions, format = "text", metrics = "rsrag", predictions;
-  rag::EmbedderConfig embed;
-  rag::RetrieveOptions retrieve;
-  std::string fusion = "weighted";
+  RagQueryArgs rag;
   std::vector<int> recall_k = {1, 5, 10};
   size_t limit = 0;
-  bool no_wordnet = false;
 };
 
 int RunEval(EvalArgs a) {
   auto kb = rag::KnowledgeBase::Load(a.kb);
   if (!kb.ok()) return ReportError(kb.status());
+  for (const auto& note : kb->store().GraphNotes())
+    std::fprintf(stderr, "georune: note: %s\n", note.c_str());
   auto mode = eval::ParseMetricsMode(a.metrics);
   if (!mode.ok()) return ReportError(mode.status());
-  auto embedders = rag::MakeEmbeddersFor(*kb, a.embed);
+  auto embedders = rag::MakeEmbeddersFor(*kb, a.rag.embed);
   if (!embedders.ok()) return ReportError(embedders.status());
-  std::unique_ptr<WordNet> wordnet;
-  if (!a.no_wordnet) {
-    auto wn = WordNet::Open(WordNet::kDefaultDir);
-    if (!wn.ok()) return ReportError(wn.status());
-    wordnet = std::move(*wn);
-  }
-  size_t skipped = 0;
-  auto items = rag::LoadRswkQuestions(a.questions, *kb, &skipped);
+  auto wordnet = a.rag.OpenWordNet();
+  if (!wordnet.ok()) return ReportError(wordnet.status());
+  eval::RswkEvalOptions options;
+  auto items = rag::LoadRswkQuestions(a.questions, *kb, &options.skipped);
   if (!items.ok()) return ReportError(items.status());
   if (a.limit && items->size() > a.limit) items->resize(a.limit);
   if (items->empty())
     return ReportError(Status::InvalidInput(a.questions + ": no question names a landmark of the "
-                                            "knowledge base (" + std::to_string(skipped) +
+                                            "knowledge base (" + std::to_string(options.skipped) +
                                             " skipped)"));
-  a.retrieve.fusion = a.fusion == "rrf" ? rag::Fusion::kRrf : rag::Fusion::kWeighted;
-  const size_t answer_k = a.retrieve.top_k;
-  rag::RetrieveOptions ro = a.retrieve;
-  for (int k : a.recall_k) ro.top_k = std::max(ro.top_k, size_t(std::max(1, k)) * 8);
-  rag::Retriever retriever(*kb, *embedders->text, embedders->image.get(), wordnet.get());
-
-  struct KindStats {
-    size_t n = 0;
-    std::map<int, size_t> hits;
-    double mrr = 0;
-    std::map<std::string, std::vector<std::string>> refs;
-    std::map<std::string, std::string> hyps, gold_labels;
-    double ms = 0;
-    bool classify = false;
-  };
-  std::map<std::string, KindStats> stats;
-  nlohmann::json preds = nlohmann::json::array();
-  rag::AnswerOptions answer_options;
-  answer_options.names = std::make_shared<const rag::LandmarkIndex>(kb->records());
-  for (const auto& item : *items) {
-    const auto t0 = std::chrono::steady_clock::now();
-    auto got = retriever.Retrieve({item.question, ""}, ro);
-    if (!got.ok()) return ReportError(got.status());
-    std::vector<std::string> rec_order;
-    for (const auto& r : *got) {
-      if (std::find(rec_order.begin(), rec_order.end(), r.record_id) == rec_order.end())
-        rec_order.push_back(r.record_id);
-    }
-    std::vector<rag::Retrieved> top(got->begin(),
-                                    got->begin() + long(std::min(answer_k, got->size())));
-    const auto ans = rag::AnswerExtractive(*kb, top, item.task, item.question, answer_options);
-    const double ms =
-        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
-    KindStats& st = stats[item.kind];
-    ++st.n;
-    st.ms += ms;
-    st.classify = item.task == rag::Task::kClassify;
-    const auto pos = std::find(rec_order.begin(), rec_order.end(), item.record_id);
-    const int rank = pos == rec_order.end() ? 0 : int(pos - rec_order.begin()) + 1;
-    for (int k : a.recall_k) st.hits[k] += (rank > 0 && rank <= k);
-    if (rank > 0) st.mrr += 1.0 / rank;
-    st.refs[item.id] = {item.gold};
-    st.hyps[item.id] = ans.answer;
-    st.gold_labels[item.id] = item.gold;
-    if (!a.predictions.empty()) {
-      preds.push_back({{"id", item.id}, {"question", item.question}, {"gold", item.gold},
-                       {"answer", ans.answer}, {"field", ans.field}, {"record_rank", rank},
-                       {"gold_record", item.record_id}});
-    }
-  }
+  options.retrieve = a.rag.Retrieve();
+  options.recall_k = a.recall_k;
+  options.metrics = *mode;
+  options.kb_path = a.kb;
+  options.wordnet = !a.rag.no_wordnet;
+  rag::Retriever retriever(*kb, *embedders->text, embedders->image.get(), wordnet->get());
+  auto result = eval::RunRswkEval(*kb, retriever, *items, options);
+  if (!result.ok()) return ReportError(result.status());
   if (!a.predictions.empty()) {
     std::string lines;
-    for (const auto& p : preds) lines += p.dump() + "\n";
+    for (const auto& p : result->predictions) lines += p.dump() + "\n";
     Status s = WriteFileAtomic(a.predictions, lines);
     if (!s.ok()) return ReportError(s);
   }
-  nlohmann::json out;
-  out["kb"] = a.kb;
-  out["records"] = kb->records().size();
-  out["chunks"] = kb->chunks().size();
-  out["questions"] = items->size();
-  out["skipped_not_in_kb"] = skipped;
-  out["params"] = {{"alpha", a.retrieve.alpha}, {"tau", a.retrieve.tau},
-                   {"top_k", answer_k}, {"fusion", a.fusion}, {"wordnet", !a.no_wordnet},
-                   {"metrics", a.metrics}, {"exact_search", a.retrieve.exact}};
-  for (auto& [kind, st] : stats) {
-    nlohmann::json j;
-    j["n"] = st.n;
-    for (int k : a.recall_k) j["recall@" + std::to_string(k)] = double(st.hits[k]) / double(st.n);
-    j["mrr"] = st.mrr / double(st.n);
-    j["mean_ms"] = st.ms / double(st.n);
-    if (st.classify) {
-      auto acc = eval::ClassificationAccuracy(st.gold_labels, st.hyps);
-      if (!acc.ok()) return ReportError(acc.status());
-      j["accuracy"] = acc->accuracy;
-      j["mean_class_accuracy"] = acc->mean_class_accuracy;
-      for (const auto& [cls, c] : acc->per_class)
-        j["per_class"][cls] = {{"correct", c.correct}, {"total", c.total}, {"accuracy", c.accuracy}};
-    } else {
-      auto sc = eval::ScoreCorpus(st.refs, st.hyps, *mode);
-      if (!sc.ok()) return ReportError(sc.status());
-      j["exact_match"] = sc->exact_match;
-      j["bleu"] = sc->bleu;
-      j["meteor"] = sc->meteor;
-      j["rouge_l"] = sc->rouge_l;
-      j["cider"] = sc->cider;
-    }
-    out["by_file"][kind] = j;
-  }
   if (a.format == "json") {
-    std::printf("%s\n", out.dump(2).c_str());
+    std::printf("%s\n", result->report.dump(2).c_str());
     return 0;
   }
-  std::printf("RSWK benchmark (this project's): %zu questions on %zu records, %zu skipped\n",
-              items->size(), kb->records().size(), skipped);
-  for (auto& [kind, j] : out["by_file"].items()) {
-    std::printf("%s (n=%d):", kind.c_str(), j["n"].get<int>());
-    for (int k : a.recall_k) {
-      const std::string key = "recall@" + std::to_string(k);
-      std::printf(" %s=%.3f", key.c_str(), j[key].get<double>());
-    }
-    std::printf(" mrr=%.3f", j["mrr"].get<double>());
-    if (j.contains("accuracy")) std::printf(" accuracy=%.3f", j["accuracy"].get<double>());
-    if (j.contains("bleu")) {
-      std::printf(" EM=%.3f BLEU-1..4=%.3f/%.3f/%.3f/%.3f METEOR=%.3f ROUGE-L=%.3f CIDEr=%.3f",
-                  j["exact_match"].get<double>(), j["bleu"][0].get<double>(),
-                  j["bleu"][1].get<double>(), j["bleu"][2].get<double>(),
-                  j["bleu"][3].get<double>(), j["meteor"].get<double>(),
-                  j["rouge_l"].get<double>(), j["cider"].get<double>());
-    }
-    std::printf(" (%.2f ms/question)\n", j["mean_ms"].get<double>());
+  std::fputs(eval::RswkEvalText(result->report, a.recall_k).c_str(), stdout);
+  if (result->report.contains("notes")) {
+    for (const auto& note : result->report["notes"])
+      std::fprintf(stderr, "note: %s\n", note.get<std::string>().c_str());
   }
   return 0;
-}
-
-void AddClipOptions(CLI::App* cmd, rag::EmbedderConfig& e) {
-  cmd->add_option("--clip-text", e.clip_text_onnx, "CLIP text encoder (ONNX)");
-  cmd->add_option("--clip-vocab", e.clip_vocab, "bpe_simple_vocab_16e6.txt or vocab.json");
-  cmd->add_option("--clip-merges", e.clip_merges, "merges.txt (with vocab.json)");
-  cmd->add_option("--clip-image", e.clip_image_onnx, "CLIP image encoder (ONNX)");
-  cmd->add_option("--clip-image-size", e.clip_image_size, "CLIP image input size (default 224)");
 }
 
 const bool kRegistered = RegisterCommand("kb", [](CLI::App& app, int& exit_code) {
@@ -308,18 +209,12 @@ const bool kRegistered = RegisterCommand("kb", [](CLI::App& app, int& exit_code)
   CLI::App* ev = kb->add_subcommand("eval", "Run the RSWK benchmark questions against a knowledge base");
   ev->add_option("--kb", e->kb, "knowledge base folder")->required();
   ev->add_option("--questions", e->questions, "RSWK question file or folder (DATASET_FULL)")->required();
-  ev->add_option("--alpha", e->retrieve.alpha, "image weight in fused scores (0.5)");
-  ev->add_option("--tau", e->retrieve.tau, "candidates per modality (20)");
-  ev->add_option("--top-k", e->retrieve.top_k, "chunks the answer is drawn from (5)");
-  ev->add_option("--fusion", e->fusion, "weighted or rrf")->check(CLI::IsMember({"weighted", "rrf"}));
   ev->add_option("--recall-k", e->recall_k, "K values for recall@K of the right record")->delimiter(',');
   ev->add_option("--limit", e->limit, "at most this many questions (0: all)");
   ev->add_option("--metrics", e->metrics, "text metrics mode: rsrag or coco");
   ev->add_option("--predictions", e->predictions, "write per-question predictions (JSON Lines)");
-  ev->add_flag("--exact", e->retrieve.exact, "exact (flat) vector search instead of HNSW");
-  ev->add_flag("--no-wordnet", e->no_wordnet, "no WordNet widening of query terms");
   ev->add_option("--format", e->format, "text or json")->check(CLI::IsMember({"text", "json"}));
-  AddClipOptions(ev, e->embed);
+  AddRagQueryOptions(ev, e->rag);
   ev->callback([e, &exit_code] { exit_code = RunEval(*e); });
 });
 

@@ -104,6 +104,11 @@ class Archive {
   virtual uint32_t ImageCount() const = 0;
   virtual uint64_t EntityCount() const = 0;
 
+  // Per-image accessors. Precondition: image < ImageCount() (not checked: out of range is
+  // undefined behaviour), except CheckImage, which returns kInternal, and CountInImage, which
+  // returns 0. Views (string_view, EntitySpan, Georeference::crs_wkt) point into the archive's
+  // map and live as long as the Archive. Entities(image) additionally requires that
+  // CheckImage(image) returned OK: before that its columns may be damaged bytes.
   virtual std::string_view ImageId(uint32_t image) const = 0;
   virtual double Gsd(uint32_t image) const = 0;  // NaN when unknown
   virtual int32_t Width(uint32_t image) const = 0;
@@ -118,9 +123,11 @@ class Archive {
   // per process (cached, thread safe); kCorrupt if damaged. Call before reading Entities(image).
   virtual Status CheckImage(uint32_t image) const = 0;
 
-  // Images holding at least one entity of the class; empty bitmap for an absent class.
+  // Images holding at least one entity of the class; empty bitmap for an absent class or a
+  // class_id outside [0, ontology().ClassCount()). Built on first use (thread safe), then
+  // cached for the Archive's life.
   virtual const roaring::Roaring& ImagesWithClass(int class_id) const = 0;
-  // Entities of the class in the image (any confidence).
+  // Entities of the class in the image (any confidence); 0 for an image or class out of range.
   virtual uint32_t CountInImage(uint32_t image, int class_id) const = 0;
   // Every class of the image with its entity count (any confidence), by class id ascending;
   // read from the index, without the entity block.

@@ -1,7 +1,7 @@
 // Word tokenisation for lexical retrieval and hashed embeddings.
 //
-// Tokenize(): lower-cases ASCII letters and splits on anything that is not an ASCII letter or
-// digit; bytes >= 0x80 (non-ASCII UTF-8) are kept inside words. Numbers stay tokens ("1426").
+// LowercaseWords(): lower-cases ASCII letters and splits on anything that is not an ASCII letter
+// or digit; bytes >= 0x80 (non-ASCII UTF-8) are kept inside words. Numbers stay words ("1426").
 // Stem(): the Snowball English stemmer (libstemmer). IsStopword(): a fixed English list.
 // All functions are pure and thread safe.
 #pragma once
@@ -12,10 +12,10 @@
 
 namespace georune::embed {
 
-std::vector<std::string> Tokenize(std::string_view text);
+std::vector<std::string> LowercaseWords(std::string_view text);
 std::string Stem(std::string_view word);
 bool IsStopword(std::string_view word);
-// Tokenize, drop stopwords, stem: the terms BM25 and the hashed embedder index.
+// LowercaseWords, drop stopwords, stem: the terms BM25 and the hashed embedder index.
 std::vector<std::string> IndexTerms(std::string_view text);
 
 }  // namespace georune::embed

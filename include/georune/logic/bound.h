@@ -34,6 +34,12 @@ enum class NodeKind {
   kExactly,     // exists=n x: φ    (n ≥ 0)
 };
 
+// True for the nodes that bind variables: exists, forall and the counting quantifiers.
+inline bool IsQuantifier(NodeKind k) {
+  return k == NodeKind::kExists || k == NodeKind::kForall || k == NodeKind::kAtLeast ||
+         k == NodeKind::kAtMost || k == NodeKind::kExactly;
+}
+
 struct BoundNode {
   NodeKind kind = NodeKind::kConst;
   Span span;

@@ -55,6 +55,9 @@ struct KbSaveOptions {
   // durable, the old build's files not removed). A non-OK status stops the save there, as a
   // crash would (the files written stay, for the next writer's recovery to remove).
   std::function<Status(std::string_view step)> hook;
+  // When given, receives what the save had to leave out (a collection saved without its HNSW
+  // graph because hnswlib could not build one: loading rebuilds it).
+  std::vector<std::string>* warnings = nullptr;
 };
 
 struct KbOptions {

@@ -73,6 +73,9 @@ struct AskResult {
   ExtractiveAnswer extractive;  // the offline answer (always computed)
   AnswerStatus status = AnswerStatus::kAnswered;
   bool generated = false;       // true when the answer came from the LLM
+  // What the caller should know about how the answer was found (retrieve.h: an HNSW search
+  // answered by an exact scan). Empty normally.
+  std::vector<std::string> notes;
 };
 
 Result<AskResult> Ask(const KnowledgeBase& kb, const Retriever& retriever,
@@ -80,7 +83,8 @@ Result<AskResult> Ask(const KnowledgeBase& kb, const Retriever& retriever,
 
 // The answer as `georune ask --format json` prints it (without the request's "params"):
 // question, task, answer, status, looked_for, structured, sources, prompt, context, generated,
-// answer_source and the retrieved chunks. The CLI and the Python module both print this.
+// answer_source, the retrieved chunks and, when there are any, the notes. The CLI and the
+// Python module both print this.
 nlohmann::json AskResultJson(const KnowledgeBase& kb, std::string_view question, std::string_view task,
                              const AskResult& result);
 

@@ -18,8 +18,10 @@
 // Results: the top-K by score (ties: lower chunk number), rank 1..K, each with its provenance.
 // Empty when no modality is active or nothing matches (not an error). kInvalidInput for
 // α outside [0,1], τ = 0 or K = 0; image errors (missing or undecodable) come from the embedder.
+// An approximate (HNSW) search that had to scan exactly instead (vector/store.h) adds a line
+// to `notes`, when given: the ranks are then exact, and the caller shows why.
 //
-// Retriever borrows the knowledge base, embedders and WordNet (each may outlive it); it is
+// Retriever borrows the knowledge base, embedders and WordNet: each must outlive it. It is
 // immutable and thread safe.
 #pragma once
 
@@ -71,8 +73,8 @@ class Retriever {
             const embed::ImageEmbedder* image, const WordNet* wordnet)
       : kb_(kb), text_(text), image_(image), wordnet_(wordnet) {}
 
-  Result<std::vector<Retrieved>> Retrieve(const Query& query,
-                                          const RetrieveOptions& options) const;
+  Result<std::vector<Retrieved>> Retrieve(const Query& query, const RetrieveOptions& options,
+                                          std::vector<std::string>* notes = nullptr) const;
 
  private:
   const KnowledgeBase& kb_;

@@ -10,11 +10,12 @@
 // Search:
 //  - SearchFlat(): exact, a scan of every live item; the oracle for the approximate index.
 //  - SearchHnsw(): approximate, hnswlib's HNSW graph (inner-product space). The graph is loaded
-//    with the store when the file holds one (format 2); otherwise (a format-1 file, or a
+//    with the store when the file holds one (format 2 or 3); otherwise (a format-1 file, or a
 //    collection created in memory) it is built on the first HNSW search or BuildGraph(). Either
 //    way Upsert/Delete then keep it up to date. If hnswlib fails (it throws, e.g. out of memory)
 //    the graph is dropped and rebuilt on the next HNSW search; a search that cannot get a graph
-//    answers with SearchFlat (exact).
+//    answers with SearchFlat (exact) and says so in its SearchReport. graph_note() tells why
+//    the collection's graph is not the saved one (refused layout, dropped, failed build).
 //    hnswlib 0.6 has no filtered search, so with a filter the search over-fetches (4k, doubling)
 //    until k items pass the filter or every item has been seen; results are then exact ranks of
 //    what the graph returned.
@@ -23,16 +24,21 @@
 // Upsert() replaces an existing key (its old vector is tombstoned in the graph). Delete()
 // returns false when the key is absent.
 //
-// Persistence (docs/rag.md, "Vector store file"): Save() writes format 2 through
-// WriteFileAtomic: magic "GRVECST1", version, the collections and their live items, and an
+// Persistence (docs/rag.md, "Vector store file"; src/vector/store_file.cpp, with the coding
+// layer of common/coding.h): Save() writes format 3 through WriteFileAtomic: magic
+// "GRVECST1", version, head length, the hnswlib layout of the graphs (hnsw_graph.h), the
+// collections and their live items, and an
 // XXH3-64 checksum of that head; then one section per non-empty collection holding its HNSW
 // graph (nodes, levels, neighbour lists; the vectors of tombstoned nodes), each with its own
 // length and XXH3-64 checksum recorded in the head. Save() builds a missing graph first (so it
 // can take as long as a build; at 100k × 128 about half a minute on one core) so that the next
-// Load() does not have to. Live items are renumbered densely on save; the graph is stored
+// Load() does not have to; when it cannot build one (hnswlib fails) it saves the collection
+// without a graph and appends why to `notes`. Live items are renumbered densely on save; the graph is stored
 // node for node, so a loaded graph answers every search exactly as the saved one did.
-// Load() reads format 1 (no graph: built on the first HNSW search, as before) and format 2. It
-// verifies magic, version, the head checksum, every section checksum, every length and the
+// Load() reads format 1 (no graph: built on the first HNSW search, as before), format 2 (graphs
+// of hnswlib 0.6's layout) and format 3. A graph saved with another hnswlib layout than this
+// build's is not used: the collection rebuilds it at the first HNSW search and graph_note()
+// (and VectorStore::GraphNotes()) says so. It verifies magic, version, the head checksum, every section checksum, every length and the
 // graph's structure (neighbour ids, levels, entry point, one node per live item) before use,
 // and returns kCorrupt naming the file (and the collection, for a graph) for any damage;
 // kNotFound for a missing file; kInternal if memory for the graph cannot be had.
@@ -92,7 +98,18 @@ struct HnswParams {
   size_t seed = 100;             // hnswlib's level generator seed
 };
 
-struct HnswState;  // the hnswlib index (kept out of this header)
+// How an approximate search was answered.
+struct SearchReport {
+  std::string exact_because;  // empty: by the HNSW graph; else why it was an exact (flat) scan
+};
+
+// The hnswlib index, kept out of this header: src/vector/hnsw_graph.cpp is the one file that
+// includes hnswlib (its headers define globals, so only one translation unit may).
+struct HnswState;
+struct HnswStateDeleter {
+  void operator()(HnswState* state) const;
+};
+using HnswGraph = std::unique_ptr<HnswState, HnswStateDeleter>;
 
 class Collection {
  public:
@@ -120,25 +137,25 @@ class Collection {
 
   // Changes the HNSW query beam width (needs exclusive access, like Upsert).
   void SetEfSearch(size_t ef);
-  // Builds the HNSW graph now (otherwise the first SearchHnsw does). No-op when it exists.
-  void BuildGraph() const { EnsureGraph(); }
+  // Builds the HNSW graph now (otherwise the first SearchHnsw does). No-op when it exists;
+  // kInternal when hnswlib fails.
+  Status BuildGraph() const { return EnsureGraph(); }
   // True when the HNSW graph exists (built, or loaded with the store).
   bool has_graph() const;
+  // Why the graph is not the one saved or last built (empty when nothing happened): a saved
+  // graph of another hnswlib layout, a graph dropped after an hnswlib failure, a failed build.
+  std::string graph_note() const;
 
   std::vector<Hit> SearchFlat(const float* query, size_t k, const Filter& filter = {}) const;
-  std::vector<Hit> SearchHnsw(const float* query, size_t k, const Filter& filter = {}) const;
+  // `report`, when given, says whether the graph answered or why the search was exact.
+  std::vector<Hit> SearchHnsw(const float* query, size_t k, const Filter& filter = {},
+                              SearchReport* report = nullptr) const;
 
  private:
   friend class VectorStore;
-  // Builds the graph if absent; false when hnswlib failed (no graph then).
-  bool EnsureGraph() const;
-  void DropGraph();
-  // The graph section of the file (docs/rag.md): live slots numbered in slot order, as Save
-  // writes the items. Empty when the collection has no graph.
-  Result<std::string> SerializeGraph() const;
-  // Rebuilds the graph from a section; the collection must be freshly loaded (slot i = item i,
-  // every slot alive). kCorrupt (message without the file name) for any inconsistency.
-  Status RestoreGraph(std::string_view section);
+  // Builds the graph if absent; kInternal when hnswlib failed (no graph then, graph_note set).
+  Status EnsureGraph() const;
+  void DropGraph(const std::string& why);
 
   std::string name_;
   int dim_;
@@ -148,7 +165,8 @@ class Collection {
   std::vector<Payload> payloads_;
   std::vector<bool> alive_;
   std::unordered_map<uint64_t, uint32_t> key_to_slot_;
-  mutable std::unique_ptr<HnswState> graph_;
+  mutable HnswGraph graph_;
+  mutable std::string graph_note_;  // guarded by graph_mu_
   mutable std::unique_ptr<std::mutex> graph_mu_;
 };
 
@@ -161,8 +179,11 @@ class VectorStore {
   const Collection* Find(const std::string& name) const;
   std::vector<std::string> Names() const;
 
-  Status Save(const std::string& path) const;
+  // `notes`, when given, receives one line per collection saved without its graph.
+  Status Save(const std::string& path, std::vector<std::string>* notes = nullptr) const;
   static Result<VectorStore> Load(const std::string& path);
+  // "collection \"NAME\": " + graph_note() for each collection that has a note.
+  std::vector<std::string> GraphNotes() const;
 
  private:
   std::map<std::string, std::unique_ptr<Collection>> collections_;
