@@ -32,7 +32,7 @@ std::optional<Diagnostic> ParseImageLine(FileContext& ctx, int line_no, std::str
   if (j.is_discarded()) {
     // Parsed again, on this error path only, for the reason and the column.
     try {
-      (void)json::parse(line.begin(), line.end());
+      [[maybe_unused]] const json again = json::parse(line.begin(), line.end());
     } catch (const json::exception& e) {
       return JsonDiagnostic(ctx.path, line_no, e.what(), kJsonHint, line);
     }

@@ -13,7 +13,7 @@ namespace {
 // what() of the exception the JSON library throws for `text`.
 std::string ParseErrorOf(const std::string& text) {
   try {
-    (void)nlohmann::json::parse(text);
+    [[maybe_unused]] const nlohmann::json parsed = nlohmann::json::parse(text);
   } catch (const nlohmann::json::exception& e) {
     return e.what();
   }
