@@ -49,6 +49,18 @@ Result<int> OpenRegularFile(int dir_fd, const char* name, const std::string& pat
   return fd;
 }
 
+Status CheckFolder(const std::string& dir) {
+  struct stat st {};
+  if (::stat(dir.c_str(), &st) == 0) {
+    return S_ISDIR(st.st_mode) ? Status::Ok() : Status::InvalidInput(dir + ": is not a folder");
+  }
+  if (errno == ELOOP) return Status::InvalidInput(dir + ": too many levels of symbolic links (a link loop?)");
+  if (errno == ENOENT && ::lstat(dir.c_str(), &st) == 0 && S_ISLNK(st.st_mode))
+    return Status::NotFound(dir + ": a symbolic link to nothing (dangling link)");
+  if (errno == ENOENT || errno == ENOTDIR) return Status::NotFound(dir + ": no such folder");
+  return Status::IoError(Errno("cannot look at", dir));
+}
+
 Result<std::string> ReadFile(const std::string& path, uint64_t max_bytes) {
   GEORUNE_ASSIGN_OR_RETURN(int fd, OpenRegularFile(-1, nullptr, path));
   struct stat st {};

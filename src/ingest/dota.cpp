@@ -119,21 +119,24 @@ Result<std::vector<ImageRecord>> ReadDotaTask1Dir(const std::string& dir, const 
   struct Detections {
     std::vector<std::pair<std::string, EntityRecord>> rows;
   };
-  auto parse = [&](FileContext& ctx, std::string_view text, Detections& out) -> Status {
+  // Streamed: a Task1 file holds every image's detections of its class, of any size.
+  auto parse = [&](FileContext& ctx, FileLines& lines, Detections& out) -> Status {
     std::string stem = FileStem(ctx.path).substr(6);
     std::optional<int> cls = ctx.classes.Find(stem);
     if (!cls) {
       // Located at the first detection, the first line that would need the class.
       int first = 0;
-      (void)ForEachLine(text, [&](int line_no, std::string_view line) {
-        if (first == 0 && !Trim(line).empty()) first = line_no;
-        return Status::Ok();
+      Status st = lines.ForEach([&](int line_no, std::string_view line) {
+        if (Trim(line).empty()) return Status::Ok();
+        first = line_no;
+        return Status::Internal("stop");  // ends the read at the first detection
       });
+      if (first == 0 && !st.ok()) return st;
       Diagnostic d = ctx.classes.Unknown(ctx.path, first, stem);
       d.message = "unknown class " + Quote(stem) + " in the file name";
       return d.ToStatus();  // a whole file cannot be skipped line by line
     }
-    return ForEachLine(text, [&](int line_no, std::string_view line) -> Status {
+    return lines.ForEach([&](int line_no, std::string_view line) -> Status {
       std::string_view t = Trim(line);
       if (t.empty()) return Status::Ok();
       std::string_view tok[10];

@@ -3,6 +3,8 @@
 
 #include <string>
 #include <type_traits>
+#include <unistd.h>
+#include <utility>
 #include <vector>
 
 #include "georune/common/files.h"
@@ -50,8 +52,23 @@ inline Status CheckImageText(const std::string& file, int line, const ImageRecor
   return Status::Ok();
 }
 
-// Reads every file in parallel; parse(ctx, text, out) fills out[i]. Deterministic: on failure,
-// the error of the first failing file (in `files` order) is returned.
+// A file handed to a streaming parser: ForEach(fn) calls fn(line_number, line) for each of its
+// lines (ForEachLineOfFile; a line longer than max_line_bytes is an error). Once per file.
+struct FileLines {
+  int fd;
+  const std::string& path;
+  std::string& buffer;
+  uint64_t max_line_bytes;
+  template <typename Fn>
+  Status ForEach(Fn&& fn) {
+    return ForEachLineOfFile(fd, path, buffer, max_line_bytes, std::forward<Fn>(fn));
+  }
+};
+
+// Reads every file in parallel; parse fills out[i]. A parse(ctx, FileLines&, out) streams the
+// file (files of many images: Task1); a parse(ctx, std::string_view text, out) gets the whole
+// file, which holds one image and so may be at most max_record_bytes. Deterministic: on
+// failure, the error of the first failing file (in `files` order) is returned.
 template <typename T, typename Parse>
 Result<std::vector<T>> ParseFiles(const std::vector<std::string>& files, const Ontology& ontology,
                                   const ReadOptions& options, ReadReport* report, Parse&& parse) {
@@ -63,20 +80,28 @@ Result<std::vector<T>> ParseFiles(const std::vector<std::string>& files, const O
   const size_t workers = WorkerCount(files.size(), options.threads);
   std::vector<std::string> buffers(std::max<size_t>(workers, 1));  // one read buffer a worker
   std::vector<ClassLookup> lookups(std::max<size_t>(workers, 1), ClassLookup(ontology));
-  ParallelForWorkers(files.size(), workers, [&](size_t worker, size_t i) {
-    Result<std::string_view> text = ReadFileInto(folder.fd(files[i]), folder.Name(files[i]), files[i],
-                                                 buffers[worker], options.max_file_bytes);
-    if (!text.ok()) {
-      status[i] = text.status();
+  auto read_and_parse = [&](size_t worker, size_t i, FileContext& ctx) -> Status {
+    const int dir_fd = folder.fd(files[i]);
+    if constexpr (std::is_invocable_v<Parse&, FileContext&, FileLines&, T&>) {
+      GEORUNE_ASSIGN_OR_RETURN(int fd, OpenRegularFile(dir_fd, folder.Name(files[i]), files[i]));
+      FileLines lines{fd, files[i], buffers[worker], options.max_record_bytes};
+      Status st = parse(ctx, lines, out[i]);
+      ::close(fd);
+      return st;
     } else {
-      FileContext ctx{files[i], options, std::move(lookups[worker])};
-      status[i] = parse(ctx, *text, out[i]);
-      if constexpr (std::is_same_v<T, ImageRecord>) {
-        if (status[i].ok()) status[i] = CheckImageText(files[i], 0, out[i]);
-      }
-      skipped[i] = ctx.skipped;
-      lookups[worker] = std::move(ctx.classes);
+      GEORUNE_ASSIGN_OR_RETURN(std::string_view text, ReadFileInto(dir_fd, folder.Name(files[i]), files[i],
+                                                                   buffers[worker], options.max_record_bytes));
+      return parse(ctx, text, out[i]);
     }
+  };
+  ParallelForWorkers(files.size(), workers, [&](size_t worker, size_t i) {
+    FileContext ctx{files[i], options, std::move(lookups[worker])};
+    status[i] = read_and_parse(worker, i, ctx);
+    if constexpr (std::is_same_v<T, ImageRecord>) {
+      if (status[i].ok()) status[i] = CheckImageText(files[i], 0, out[i]);
+    }
+    skipped[i] = ctx.skipped;
+    lookups[worker] = std::move(ctx.classes);
     if (options.progress) options.progress->Advance(1);
   });
   uint64_t total_skipped = 0;

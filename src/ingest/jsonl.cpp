@@ -1,11 +1,14 @@
 // JSON Lines: reader and writer (docs/formats.md, "JSON Lines").
+#include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <nlohmann/json.hpp>
 #include <unordered_set>
 
+#include "georune/common/json_error.h"
 #include "georune/ingest/readers.h"
 #include "ingest/driver.h"
 #include "ingest/polygon_input.h"
@@ -27,7 +30,15 @@ std::optional<Diagnostic> ParseImageLine(FileContext& ctx, int line_no, std::str
     return FileDiagnostic(ctx.path, line_no, std::move(message), std::move(hint));
   };
   json j = json::parse(line.begin(), line.end(), nullptr, /*allow_exceptions=*/false);
-  if (j.is_discarded()) return diag("not valid JSON");
+  if (j.is_discarded()) {
+    // Parsed again, on this error path only, for the reason and the column.
+    try {
+      [[maybe_unused]] const json again = json::parse(line.begin(), line.end());
+    } catch (const json::exception& e) {
+      return JsonDiagnostic(ctx.path, line_no, e.what(), kJsonHint, line);
+    }
+    return diag("not valid JSON");
+  }
   if (!j.is_object()) return diag("expected a JSON object");
   auto img = j.find("image");
   if (img == j.end() || !img->is_string() || img->get_ref<const std::string&>().empty())
@@ -171,7 +182,11 @@ Status ParseLines(const std::string& file, const Ontology& ontology, const ReadO
 Result<std::vector<ImageRecord>> ReadJsonLines(const std::string& file, const Ontology& ontology,
                                                const ReadOptions& options, ReadReport* report) {
   GEORUNE_ASSIGN_OR_RETURN(int fd, OpenRegularFile(-1, nullptr, file));
-  constexpr size_t kBlock = size_t{8} << 20;
+  // 8 MiB blocks; a smaller file gets a block of its size (rounded up to 64 KiB), so that
+  // reading a small file costs no 8 MiB buffer.
+  struct stat st_file {};
+  const uint64_t file_size = ::fstat(fd, &st_file) == 0 ? static_cast<uint64_t>(st_file.st_size) : 0;
+  const size_t kBlock = static_cast<size_t>(std::clamp<uint64_t>(file_size + 1, uint64_t{1} << 16, uint64_t{8} << 20));
   std::string buf;
   std::vector<ImageRecord> images;
   std::vector<Line> lines;

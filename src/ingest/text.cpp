@@ -39,15 +39,8 @@ std::string Quote(std::string_view token) {
 
 Result<std::vector<std::string>> ListFiles(const std::string& dir, std::string_view suffix,
                                            bool recursive) {
+  GEORUNE_RETURN_IF_ERROR(CheckFolder(dir));
   std::error_code ec;
-  if (!fs::is_directory(dir, ec)) {
-    if (ec.value() == ELOOP)
-      return Status::InvalidInput(dir + ": too many levels of symbolic links (a link loop?)");
-    if (fs::exists(dir, ec)) return Status::InvalidInput(dir + ": is not a folder");
-    if (fs::is_symlink(fs::symlink_status(dir, ec)))
-      return Status::NotFound(dir + ": a symbolic link to nothing (dangling link)");
-    return Status::NotFound(dir + ": no such folder");
-  }
   auto has_suffix = [&](std::string_view name) {
     if (name.size() < suffix.size()) return false;
     for (size_t i = 0; i < suffix.size(); ++i) {
@@ -191,6 +184,14 @@ Status TooLarge(const std::string& path, int line, uint64_t max_bytes) {
   return FileDiagnostic(path, line, what + " larger than the limit of " + limit,
                         "one image's record may be at most that large; is it the right file?")
       .ToStatus();
+}
+
+Result<size_t> ReadSome(int fd, const std::string& path, char* at, size_t room) {
+  for (;;) {
+    ssize_t n = ::read(fd, at, room);
+    if (n >= 0) return static_cast<size_t>(n);
+    if (errno != EINTR) return Status::IoError("cannot read " + path + ": " + std::strerror(errno));
+  }
 }
 
 Result<std::string_view> ReadFileInto(int dir_fd, const char* name, const std::string& path,

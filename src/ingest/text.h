@@ -2,10 +2,12 @@
 // a small parallel-for, class lookup with a per-thread cache. Not a public header.
 #pragma once
 
+#include <algorithm>
 #include <atomic>
 #include <charconv>
 #include <cmath>
 #include <cstdint>
+#include <cstring>
 #include <functional>
 #include <optional>
 #include <string>
@@ -142,6 +144,57 @@ Status ForEachLine(std::string_view text, Fn&& fn) {
   return Status::Ok();
 }
 
+// The error for a file or record larger than the limit (ReadOptions::max_record_bytes).
+Status TooLarge(const std::string& path, int line, uint64_t max_bytes);
+
+// Reads at most `room` bytes of `fd` into `at`; the count read, 0 at the end of the file.
+// kIoError (naming `path`) when the read fails.
+Result<size_t> ReadSome(int fd, const std::string& path, char* at, size_t room);
+
+// ForEachLine over the open file `fd`, streamed: blocks of `block` bytes are read into
+// `buffer` (reused; it holds one block plus the unfinished line, so it grows only with the
+// longest line). Lines, their ends and their numbers are exactly ForEachLine's over the whole
+// file. A line longer than `max_line_bytes` is TooLarge at its line, and nothing more is read.
+template <typename Fn>
+Status ForEachLineOfFile(int fd, const std::string& path, std::string& buffer, uint64_t max_line_bytes, Fn&& fn,
+                         size_t block = size_t{1} << 16) {
+  size_t len = 0;  // bytes held: the unfinished line, then the new block
+  int base = 0;    // lines handed out so far
+  auto emit = [&](std::string_view text) {
+    int last = 0;
+    Status st = ForEachLine(text, [&](int n, std::string_view line) -> Status {
+      last = n;
+      if (line.size() > max_line_bytes) return TooLarge(path, base + n, max_line_bytes);
+      return fn(base + n, line);
+    });
+    base += last;
+    return st;
+  };
+  for (;;) {
+    if (buffer.size() < len + block) buffer.resize(std::max(buffer.size() * 2, len + block));
+    GEORUNE_ASSIGN_OR_RETURN(size_t n, ReadSome(fd, path, buffer.data() + len, block));
+    if (n == 0) break;
+    const size_t old = len;
+    len += n;
+    // Cut after the last line end: a '\n', or a '\r' with a byte after it (a '\r' that ends
+    // the data may begin "\r\n"). Only the new bytes, and a '\r' held back, can hold one.
+    size_t cut = 0;
+    for (size_t i = len; i-- > (old > 0 ? old - 1 : 0);) {
+      if (buffer[i] == '\n' || (buffer[i] == '\r' && i + 1 < len)) {
+        cut = i + 1;
+        break;
+      }
+    }
+    if (cut > 0) {
+      GEORUNE_RETURN_IF_ERROR(emit(std::string_view(buffer.data(), cut)));
+      std::memmove(buffer.data(), buffer.data() + cut, len - cut);
+      len -= cut;
+    }
+    if (len > max_line_bytes) return TooLarge(path, base + 1, max_line_bytes);
+  }
+  return len > 0 ? emit(std::string_view(buffer.data(), len)) : Status::Ok();
+}
+
 // Regular files in `dir` whose name ends with `suffix` in any letter case (".txt" matches
 // "P0003.TXT"), sorted by relative path. `recursive` descends into sub-folders. kNotFound if
 // `dir` does not exist, kInvalidInput if it is not a folder or a symbolic link loop.
@@ -211,8 +264,6 @@ std::string FileNamePlain(std::string_view path);
 // file larger than `max_bytes`, kIoError otherwise.
 Result<std::string_view> ReadFileInto(int dir_fd, const char* name, const std::string& path,
                                       std::string& buffer, uint64_t max_bytes);
-// The error for a file or record larger than the limit (ReadOptions::max_record_bytes).
-Status TooLarge(const std::string& path, int line, uint64_t max_bytes);
 
 // Writes a file (no fsync: these are exported data, not archive files). kIoError on failure.
 Status WritePlainFile(const std::string& path, std::string_view data);

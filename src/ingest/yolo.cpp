@@ -15,8 +15,11 @@ constexpr const char* kYoloHint =
 
 // Class names from a dataset yaml (`names:` as a mapping `0: plane`, a block list `- plane` or
 // an inline list `[plane, ship]`) or a plain file with one name a line.
+// A names file is small: one larger than this is not one.
+constexpr uint64_t kMaxNamesBytes = uint64_t{16} << 20;
+
 Result<std::vector<std::string>> ReadNames(const std::string& path) {
-  GEORUNE_ASSIGN_OR_RETURN(std::string text, ReadFile(path));
+  GEORUNE_ASSIGN_OR_RETURN(std::string text, ReadFile(path, kMaxNamesBytes));
   std::vector<std::string> names;
   auto unquote = [](std::string_view s) {
     s = Trim(s);
@@ -105,7 +108,7 @@ std::string FindNamesFile(const fs::path& dir) {
     }
     std::sort(yamls.begin(), yamls.end());
     for (const auto& y : yamls) {
-      Result<std::string> text = ReadFile(y.string());
+      Result<std::string> text = ReadFile(y.string(), kMaxNamesBytes);
       if (text.ok() && (text->starts_with("names:") || text->find("\nnames:") != std::string::npos ||
                         text->find("\rnames:") != std::string::npos))
         return y.string();

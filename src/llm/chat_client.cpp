@@ -1,12 +1,12 @@
 #include "georune/llm/chat_client.h"
 
-#include <httplib.h>
+#include <curl/curl.h>
 
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <cstdlib>
 #include <nlohmann/json.hpp>
-#include <condition_variable>
 #include <mutex>
 #include <thread>
 
@@ -30,48 +30,17 @@ std::string Trim(std::string_view s) {
   return std::string(s.substr(b, e - b));
 }
 
-void SetTimeout(double seconds, time_t* sec, time_t* usec) {
-  if (seconds < 0) seconds = 0;
-  *sec = static_cast<time_t>(seconds);
-  *usec = static_cast<time_t>((seconds - static_cast<double>(*sec)) * 1e6);
-}
-
 bool Retryable(int status) { return status == 429 || status >= 500; }
 
-// Shuts the client's socket down at the deadline (and again every 20 ms until the request
-// returns: a stop() that comes while it is still connecting has no socket to shut), so that
-// no server can hold a request past it, however slowly it sends.
-class Watchdog {
- public:
-  Watchdog(httplib::Client& cli, Clock::time_point deadline)
-      : thread_([this, &cli, deadline] {
-          std::unique_lock<std::mutex> lock(mu_);
-          if (cv_.wait_until(lock, deadline, [this] { return done_; })) return;
-          fired_ = true;
-          while (!done_) {
-            cli.stop();
-            cv_.wait_for(lock, std::chrono::milliseconds(20), [this] { return done_; });
-          }
-        }) {}
-  ~Watchdog() { Finish(); }
-  // Call when the request has returned; true when the watchdog cut it off.
-  bool Finish() {
-    {
-      std::lock_guard<std::mutex> lock(mu_);
-      done_ = true;
-    }
-    cv_.notify_all();
-    if (thread_.joinable()) thread_.join();
-    return fired_;
-  }
+// libcurl's global state, set up once before the first request (thread-safe since 7.84).
+void InitCurlOnce() {
+  static std::once_flag once;
+  std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
+}
 
- private:
-  std::mutex mu_;
-  std::condition_variable cv_;
-  bool done_ = false;
-  bool fired_ = false;
-  std::thread thread_;  // last: started once the members it uses exist
-};
+long Milliseconds(Clock::duration d) {
+  return std::max<long>(1, static_cast<long>(std::chrono::duration_cast<std::chrono::milliseconds>(d).count()));
+}
 
 std::string Seconds(double s) {
   char buf[32];
@@ -310,89 +279,155 @@ HttpChatClient::Deadline HttpChatClient::CallDeadline() const {
   return Clock::now() + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(total));
 }
 
+namespace {
+
+// One request's state, shared with libcurl's callbacks. Nothing a server sends is kept beyond
+// the caps: header bytes are counted and dropped, body bytes stop at max_reply_bytes.
+struct Transfer {
+  enum class Cut { kNone, kHeaders, kBody, kStopped };
+  const ClientConfig* config = nullptr;
+  CURL* curl = nullptr;
+  const StreamCallback* on_sse_line = nullptr;  // set: a stream, split into lines
+  std::string body;                              // the body (not a 200 stream's)
+  std::string line_buffer;                       // a stream's unfinished line
+  size_t header_bytes = 0;
+  size_t body_bytes = 0;
+  Cut cut = Cut::kNone;
+};
+
+// Returning anything but n makes libcurl abort the transfer (CURLE_WRITE_ERROR).
+size_t OnHeader(char* /*data*/, size_t size, size_t n, void* user) {
+  auto* t = static_cast<Transfer*>(user);
+  t->header_bytes += size * n;
+  if (t->header_bytes > t->config->max_header_bytes) {
+    t->cut = Transfer::Cut::kHeaders;
+    return 0;
+  }
+  return size * n;
+}
+
+// Hands a 200 stream's complete lines (without "\r\n") to on_sse_line; false when it asked to stop.
+bool DeliverLines(Transfer& t) {
+  size_t from = 0, pos;
+  while ((pos = t.line_buffer.find('\n', from)) != std::string::npos) {
+    std::string_view line(t.line_buffer.data() + from, pos - from);
+    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+    from = pos + 1;
+    if (!(*t.on_sse_line)(line)) return false;
+  }
+  t.line_buffer.erase(0, from);
+  return true;
+}
+
+size_t OnBody(char* data, size_t size, size_t n, void* user) {
+  auto* t = static_cast<Transfer*>(user);
+  const size_t bytes = size * n;
+  t->body_bytes += bytes;
+  if (t->body_bytes > t->config->max_reply_bytes) {
+    t->cut = Transfer::Cut::kBody;
+    return 0;
+  }
+  long status = 0;
+  curl_easy_getinfo(t->curl, CURLINFO_RESPONSE_CODE, &status);
+  if (t->on_sse_line != nullptr && status == 200) {
+    t->line_buffer.append(data, bytes);
+    if (!DeliverLines(*t)) {
+      t->cut = Transfer::Cut::kStopped;
+      return 0;
+    }
+  } else {
+    t->body.append(data, bytes);
+  }
+  return bytes;
+}
+
+struct CurlDeleter {
+  void operator()(CURL* c) const { curl_easy_cleanup(c); }
+  void operator()(curl_slist* l) const { curl_slist_free_all(l); }
+};
+
+}  // namespace
+
 Result<HttpChatClient::Raw> HttpChatClient::PostOnce(const std::string& body, const StreamCallback* on_sse_line,
                                                      bool* stopped, Deadline call_deadline) {
-  httplib::Client cli(scheme_host_port_);
-  if (!cli.is_valid()) return Status::InvalidInput("LLM URL '" + config_.base_url + "' is not usable");
+  InitCurlOnce();
+  std::unique_ptr<CURL, CurlDeleter> curl(curl_easy_init());
+  if (!curl) return Status::Internal("libcurl could not start a request");
   const auto started = Clock::now();
-  const auto deadline = std::min(call_deadline, Clock::now() + std::chrono::duration_cast<Clock::duration>(
-                                                                  std::chrono::duration<double>(config_.read_timeout_s)));
-  const double left = std::chrono::duration<double>(deadline - Clock::now()).count();
-  time_t sec = 0, usec = 0;
-  SetTimeout(std::min(config_.connect_timeout_s, left), &sec, &usec);
-  cli.set_connection_timeout(sec, usec);
-  SetTimeout(left, &sec, &usec);
-  cli.set_read_timeout(sec, usec);
-  cli.set_write_timeout(sec, usec);
-  cli.set_keep_alive(false);
+  const auto deadline = std::min(call_deadline, started + std::chrono::duration_cast<Clock::duration>(
+                                                              std::chrono::duration<double>(config_.read_timeout_s)));
+  const long left_ms = Milliseconds(deadline - started);
 
-  httplib::Request req;
-  req.method = "POST";
-  req.path = path_;
-  req.headers.emplace("Content-Type", "application/json");
-  req.headers.emplace("Accept", on_sse_line != nullptr ? "text/event-stream" : "application/json");
-  if (!config_.api_key.empty()) req.headers.emplace("Authorization", "Bearer " + config_.api_key);
-  req.body = body;
+  std::unique_ptr<curl_slist, CurlDeleter> headers;
+  auto add_header = [&headers](const std::string& h) { headers.reset(curl_slist_append(headers.release(), h.c_str())); };
+  add_header("Content-Type: application/json");
+  add_header(on_sse_line != nullptr ? "Accept: text/event-stream" : "Accept: application/json");
+  add_header("Expect:");  // no 100-continue round trip for large bodies
+  if (!config_.api_key.empty()) add_header("Authorization: Bearer " + config_.api_key);
 
-  Raw raw;
-  bool too_big = false;
-  size_t received = 0;
-  std::string line_buffer;
-  req.response_handler = [&](const httplib::Response& r) {
-    raw.status = r.status;
-    return true;
-  };
-  req.content_receiver = [&](const char* data, size_t n, uint64_t, uint64_t) {
-    received += n;
-    if (received > config_.max_reply_bytes) {
-      too_big = true;
-      return false;
-    }
-    if (on_sse_line != nullptr && raw.status == 200) {
-      line_buffer.append(data, n);
-      size_t pos;
-      while ((pos = line_buffer.find('\n')) != std::string::npos) {
-        std::string line = line_buffer.substr(0, pos);
-        line_buffer.erase(0, pos + 1);
-        if (!line.empty() && line.back() == '\r') line.pop_back();
-        if (!(*on_sse_line)(line)) {
-          *stopped = true;
-          return false;
-        }
-      }
-    } else {
-      raw.body.append(data, n);
-    }
-    return Clock::now() <= deadline;
-  };
-  Watchdog watchdog(cli, deadline);
-  auto res = cli.send(req);
-  // A reply that arrived whole just at the deadline stands; one cut off there does not.
-  const bool timed_out = watchdog.Finish() || (!res && Clock::now() > deadline);
-  if (*stopped) {
-    raw.status = 200;
-    return raw;
+  Transfer t;
+  t.config = &config_;
+  t.curl = curl.get();
+  t.on_sse_line = on_sse_line;
+  char error[CURL_ERROR_SIZE] = "";
+  const std::string url = Endpoint();
+  CURL* c = curl.get();
+  curl_easy_setopt(c, CURLOPT_URL, url.c_str());
+  curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
+  curl_easy_setopt(c, CURLOPT_PROXY, "");  // the endpoint is reached directly, as configured
+  curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+  curl_easy_setopt(c, CURLOPT_POST, 1L);
+  curl_easy_setopt(c, CURLOPT_POSTFIELDS, body.data());
+  curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(body.size()));
+  curl_easy_setopt(c, CURLOPT_HTTPHEADER, headers.get());
+  curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, left_ms);  // the whole attempt: connect, headers, body
+  curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, std::min(left_ms, Milliseconds(std::chrono::duration_cast<Clock::duration>(
+                                                                       std::chrono::duration<double>(config_.connect_timeout_s)))));
+  curl_easy_setopt(c, CURLOPT_MAXFILESIZE_LARGE, static_cast<curl_off_t>(config_.max_reply_bytes));
+  curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, OnHeader);
+  curl_easy_setopt(c, CURLOPT_HEADERDATA, &t);
+  curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, OnBody);
+  curl_easy_setopt(c, CURLOPT_WRITEDATA, &t);
+  curl_easy_setopt(c, CURLOPT_ERRORBUFFER, error);
+  const CURLcode code = curl_easy_perform(c);
+  const std::string why = error[0] != '\0' ? error : curl_easy_strerror(code);
+
+  if (t.cut == Transfer::Cut::kStopped) {
+    *stopped = true;
+    return Raw{200, ""};
   }
-  if (too_big) {
-    return Status::Unavailable("the LLM endpoint " + Endpoint() + " sent a reply longer than " +
+  if (t.cut == Transfer::Cut::kBody || code == CURLE_FILESIZE_EXCEEDED) {
+    return Status::Unavailable("the LLM endpoint " + url + " sent a reply longer than " +
                                std::to_string(config_.max_reply_bytes) + " bytes; it was cut off");
   }
-  if (timed_out) {
-    return Status::Unavailable("the LLM endpoint " + Endpoint() + " did not finish its reply (headers and body) within " +
-                               Seconds(std::chrono::duration<double>(deadline - started).count()) +
-                               " s (hint: --llm-timeout)");
+  if (t.cut == Transfer::Cut::kHeaders) {
+    return Status::Unavailable("the LLM endpoint " + url + " sent more than " + std::to_string(config_.max_header_bytes) +
+                               " bytes of reply headers; it was cut off (hint: is --llm-url an OpenAI-compatible server?)");
   }
-  if (!res) {
-    httplib::Error err = res.error();
-    std::string why = httplib::to_string(err);
-    if (err == httplib::Error::Read) why += " (no reply within the read timeout, or the connection was closed)";
-    return Status::Unavailable("cannot reach the LLM endpoint " + Endpoint() + ": " + why +
+  curl_off_t connected_us = 0;  // 0: no connection was made
+  curl_easy_getinfo(c, CURLINFO_CONNECT_TIME_T, &connected_us);
+  if (code == CURLE_COULDNT_CONNECT || code == CURLE_COULDNT_RESOLVE_HOST ||
+      (code == CURLE_OPERATION_TIMEDOUT && connected_us == 0)) {
+    return Status::Unavailable("cannot reach the LLM endpoint " + url + ": " + why +
                                " (hint: is the server running? check --llm-url)");
   }
-  if (raw.status == 0) raw.status = res->status;
-  if (on_sse_line != nullptr && raw.status == 200 && !line_buffer.empty()) {
-    std::string line = line_buffer;
-    if (!line.empty() && line.back() == '\r') line.pop_back();
+  if (code == CURLE_OPERATION_TIMEDOUT) {
+    return Status::Unavailable("the LLM endpoint " + url + " did not finish its reply (headers and body) within " +
+                               Seconds(std::round(std::chrono::duration<double>(deadline - started).count() * 1000) / 1000) +
+                               " s (hint: --llm-timeout)");
+  }
+  if (code != CURLE_OK) {
+    return Status::Unavailable("the exchange with the LLM endpoint " + url + " failed: " + why +
+                               " (hint: is --llm-url an OpenAI-compatible server?)");
+  }
+  Raw raw;
+  long status = 0;
+  curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
+  raw.status = static_cast<int>(status);
+  raw.body = std::move(t.body);
+  if (on_sse_line != nullptr && raw.status == 200 && !t.line_buffer.empty()) {
+    std::string_view line = t.line_buffer;
+    if (line.back() == '\r') line.remove_suffix(1);
     (*on_sse_line)(line);
   }
   return raw;

@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "georune/common/coding.h"
+#include "georune/common/json_error.h"
 #include "georune/common/store_lock.h"
 #include "rag/kb_store.h"
 
@@ -32,6 +33,20 @@ json RecordToJson(const Record& r) {
   j["monthly"] = r.monthly;
   j["text"] = r.text;
   return j;
+}
+
+// "FILE:LINE: duplicate record id "X" (first at FILE:LINE)", or by record number when the
+// records were not read from files.
+Status DuplicateRecord(const std::vector<Record>& records, int first, size_t again) {
+  const Record& a = records[size_t(first)];
+  const Record& b = records[again];
+  const std::string hint = "record ids must be unique; rename or remove one of them";
+  if (!a.source.empty() && !b.source.empty()) {
+    return Status::InvalidInput(b.source + ": duplicate record id \"" + b.id + "\" (first at " + a.source +
+                                ")\n  hint: " + hint);
+  }
+  return Status::InvalidInput("duplicate record id \"" + b.id + "\" (records " + std::to_string(first + 1) + " and " +
+                              std::to_string(again + 1) + ")\n  hint: " + hint);
 }
 
 Record RecordFromJson(const json& j) {
@@ -79,11 +94,7 @@ Result<KnowledgeBase> KnowledgeBase::Build(std::vector<Record> records,
   KnowledgeBase kb;
   std::unordered_map<std::string, int> seen;
   for (size_t i = 0; i < records.size(); ++i) {
-    if (!seen.emplace(records[i].id, int(i)).second) {
-      return Status::InvalidInput("duplicate record id \"" + records[i].id + "\" (records " +
-                                  std::to_string(seen[records[i].id] + 1) + " and " +
-                                  std::to_string(i + 1) + ")");
-    }
+    if (!seen.emplace(records[i].id, int(i)).second) return DuplicateRecord(records, seen[records[i].id], i);
   }
   kb.records_ = std::move(records);
   kb.text_embedder_ = text.Name();
@@ -221,7 +232,7 @@ Result<KnowledgeBase> KnowledgeBase::LoadVersion(const std::string& dir, const k
       kb.chunks_.push_back({c.at(0).get<std::string>(), c.at(1).get<std::string>(),
                             c.at(2).get<std::string>()});
   } catch (const json::exception& e) {
-    return corrupt(std::string("bad body: ") + e.what());
+    return corrupt("its records do not have the expected shape: " + DescribeJsonError(e.what()).reason);
   }
   const std::string vectors_path = dir + "/" + m.vectors.file;
   {

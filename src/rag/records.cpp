@@ -8,6 +8,7 @@
 
 #include "georune/common/diagnostic.h"
 #include "georune/common/files.h"
+#include "georune/common/json_error.h"
 #include "georune/common/text.h"
 
 namespace georune::rag {
@@ -15,10 +16,9 @@ namespace {
 
 using nlohmann::json;
 
-int LineOfOffset(std::string_view text, size_t offset) {
-  offset = std::min(offset, text.size());
-  return 1 + int(std::count(text.begin(), text.begin() + long(offset), '\n'));
-}
+// A knowledge source (RSWK array, JSON Lines documents) is read whole; one larger than this is
+// refused rather than read into memory.
+constexpr uint64_t kMaxSourceBytes = uint64_t{256} << 20;
 
 // The 1-based line on which each element of a top-level JSON array starts.
 std::vector<int> ArrayElementLines(std::string_view text) {
@@ -137,16 +137,12 @@ bool ParseLocation(const std::string& full, double* lat, double* lon) {
 }
 
 Result<std::vector<Record>> ReadRswkFile(const std::string& path) {
-  if (!std::filesystem::exists(path)) return Status::NotFound(path + ": no such file");
-  GEORUNE_ASSIGN_OR_RETURN(std::string text, ReadFile(path));
+  GEORUNE_ASSIGN_OR_RETURN(std::string text, ReadFile(path, kMaxSourceBytes));
   json doc;
   try {
     doc = json::parse(text);
-  } catch (const json::parse_error& e) {
-    return FileDiagnostic(path, LineOfOffset(text, e.byte > 0 ? e.byte - 1 : 0),
-                          "not valid JSON: " + std::string(e.what()),
-                          "an RSWK file is one JSON array of records")
-        .ToStatus();
+  } catch (const json::exception& e) {
+    return JsonDiagnostic(path, 0, e.what(), "an RSWK file is one JSON array of records", text).ToStatus();
   }
   if (!doc.is_array()) {
     return FileDiagnostic(path, 1, "expected a JSON array of RSWK records").ToStatus();
@@ -162,6 +158,7 @@ Result<std::vector<Record>> ReadRswkFile(const std::string& path) {
     };
     if (!r.is_object()) return fail("expected a JSON object");
     Record rec;
+    rec.source = path + ":" + std::to_string(line);
     if (!r.contains("ID") || !(r["ID"].is_string() || r["ID"].is_number_integer())) {
       return fail("missing \"ID\" (a string)");
     }
@@ -214,8 +211,7 @@ Result<std::vector<Record>> ReadRswkFile(const std::string& path) {
 }
 
 Result<std::vector<Record>> ReadJsonlFile(const std::string& path) {
-  if (!std::filesystem::exists(path)) return Status::NotFound(path + ": no such file");
-  GEORUNE_ASSIGN_OR_RETURN(std::string text, ReadFile(path));
+  GEORUNE_ASSIGN_OR_RETURN(std::string text, ReadFile(path, kMaxSourceBytes));
   std::vector<Record> records;
   std::istringstream in(text);
   std::string line;
@@ -228,12 +224,12 @@ Result<std::vector<Record>> ReadJsonlFile(const std::string& path) {
     json j;
     try {
       j = json::parse(line);
-    } catch (const json::parse_error& e) {
-      return FileDiagnostic(path, line_no, "not valid JSON: " + std::string(e.what()),
-                            "one JSON object per line").ToStatus();
+    } catch (const json::exception& e) {
+      return JsonDiagnostic(path, line_no, e.what(), "one JSON object per line", line).ToStatus();
     }
     if (!j.is_object()) return FileDiagnostic(path, line_no, "expected a JSON object").ToStatus();
     Record rec;
+    rec.source = path + ":" + std::to_string(line_no);
     if (!j.contains("id") || !(j["id"].is_string() || j["id"].is_number_integer())) {
       return FileDiagnostic(path, line_no, "missing \"id\"", "every document needs an id")
           .ToStatus();
@@ -309,8 +305,8 @@ Result<std::vector<Record>> ReadJsonlFile(const std::string& path) {
 }
 
 Result<std::vector<Record>> ReadImageDir(const std::string& dir) {
+  GEORUNE_RETURN_IF_ERROR(CheckFolder(dir));
   std::error_code ec;
-  if (!std::filesystem::is_directory(dir, ec)) return Status::NotFound(dir + ": no such folder");
   std::vector<std::filesystem::path> files;
   for (const auto& e : std::filesystem::directory_iterator(dir, ec)) {
     if (!e.is_regular_file()) continue;
@@ -328,6 +324,7 @@ Result<std::vector<Record>> ReadImageDir(const std::string& dir) {
     rec.id = f.stem().string();
     rec.name = rec.id;
     rec.image_path = f.string();
+    rec.source = f.string();
     rec.fields["Name"] = rec.name;
     records.push_back(std::move(rec));
   }

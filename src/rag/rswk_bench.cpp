@@ -1,6 +1,7 @@
 #include "georune/rag/rswk_bench.h"
 
 #include <algorithm>
+#include <cerrno>
 #include <filesystem>
 #include <nlohmann/json.hpp>
 #include <regex>
@@ -9,6 +10,7 @@
 
 #include "georune/common/diagnostic.h"
 #include "georune/common/files.h"
+#include "georune/common/json_error.h"
 
 namespace georune::rag {
 
@@ -48,8 +50,8 @@ Status LoadFile(const std::string& path, const std::unordered_map<std::string, s
     json doc;
     try {
       doc = json::parse(text);
-    } catch (const json::parse_error& e) {
-      return FileDiagnostic(path, 0, std::string("not valid JSON: ") + e.what()).ToStatus();
+    } catch (const json::exception& e) {
+      return JsonDiagnostic(path, 0, e.what(), "a benchmark .json file is one JSON array", text).ToStatus();
     }
     if (!doc.is_array()) return FileDiagnostic(path, 1, "expected a JSON array").ToStatus();
     for (size_t i = 0; i < doc.size(); ++i) {
@@ -101,8 +103,9 @@ Status LoadFile(const std::string& path, const std::unordered_map<std::string, s
     json j;
     try {
       j = json::parse(line);
-    } catch (const json::parse_error& e) {
-      return FileDiagnostic(path, line_no, std::string("not valid JSON: ") + e.what()).ToStatus();
+    } catch (const json::exception& e) {
+      return JsonDiagnostic(path, line_no, e.what(), "a benchmark .jsonl file is one JSON object per line", line)
+          .ToStatus();
     }
     const json* msgs = j.contains("messages") ? &j["messages"] : nullptr;
     if (!msgs || !msgs->is_array() || msgs->size() < 2 || !j.contains("images") ||
@@ -152,6 +155,8 @@ Result<std::vector<BenchItem>> LoadRswkQuestions(const std::string& path, const 
     std::sort(files.begin(), files.end());
   } else if (std::filesystem::exists(path, ec)) {
     files.push_back(path);
+  } else if (ec.value() == ELOOP) {
+    return Status::InvalidInput(path + ": too many levels of symbolic links (a link loop?)");
   } else {
     return Status::NotFound(path + ": no such file or folder");
   }

@@ -13,11 +13,12 @@ printf '{"image": "base", "entities": [{"class": "plane", "obb": [0,0,9,0,9,9,0,
 before=$(hash_dir "$ar")
 
 # refuse NAME EXPECTED_EXIT PATTERN ARGS...: the ingest fails with that exit, its message matches
-# PATTERN (a grep -E), within 20 s, and the archive is unchanged.
+# PATTERN (a grep -E), within 60 s (a hang; each needs under 2 s of CPU, the rest is a loaded machine), and
+# the archive is unchanged.
 refuse() {
   local name="$1" want="$2" pattern="$3"; shift 3
   local err rc
-  err=$(timeout 20 "$bin" ingest --archive "$ar" "$@" 2>&1); rc=$?
+  err=$(timeout 60 "$bin" ingest --archive "$ar" "$@" 2>&1); rc=$?
   [ $rc -eq "$want" ] || fail "$name: exit $rc, want $want: $err"
   echo "$err" | grep -Eq -- "$pattern" || fail "$name: message: $err"
   [ "$before" = "$(hash_dir "$ar")" ] || fail "$name: the archive changed"
@@ -79,6 +80,25 @@ printf 'names:\n  0: ship\n  1: plane\n' >"$tmp/yolo/data.yaml"
 printf '0 0.1 0.1 0.2 0.1 0.2 0.2 0.1 0.2\n' >"$tmp/yolo/labels/y1.txt"
 "$bin" ingest --archive "$tmp/y_ar" --yolo-obb "$tmp/yolo" --image-size 100,100 >/dev/null 2>&1 || fail "yolo ingest"
 "$bin" info --archive "$tmp/y_ar" | grep -Eq '^ship +1 +1$' || fail "yolo names: $("$bin" info --archive "$tmp/y_ar")"
+# Knowledge-base sources: the same located, human messages, and no knowledge base written.
+kb_refuse() {
+  local name="$1" want="$2" pattern="$3"; shift 3
+  local err rc
+  err=$(timeout 60 "$bin" kb build "$@" --out "$tmp/kbx" --quiet 2>&1); rc=$?
+  [ $rc -eq "$want" ] || fail "$name: exit $rc, want $want: $err"
+  echo "$err" | grep -Eq -- "$pattern" || fail "$name: message: $err"
+  echo "$err" | grep -q "json.exception" && fail "$name: raw JSON library text: $err"
+  [ ! -e "$tmp/kbx/MANIFEST" ] || fail "$name: a knowledge base was written"
+}
+printf '{"id": "a", "text": "x"}\n{"id": "b", "text": "y"}\n{"id": "a", "text": "z"}\n' >"$tmp/dupkb.jsonl"
+kb_refuse "kb duplicate id" 2 'dupkb.jsonl:3: duplicate record id "a" \(first at .*dupkb.jsonl:1\)' --jsonl "$tmp/dupkb.jsonl"
+printf '{"id": "a", "text": "x"}\n{"id": "b", "n": 1e999}\n' >"$tmp/bigkb.jsonl"
+kb_refuse "kb number overflow" 2 "bigkb.jsonl:2:[0-9]+: not valid JSON: the number '1e999' is out of range" --jsonl "$tmp/bigkb.jsonl"
+printf '[\n {"ID": "1",\n  oops}\n]\n' >"$tmp/bad_rswk.json"
+kb_refuse "rswk syntax" 2 "bad_rswk.json:3:[0-9]+: not valid JSON: " --rswk "$tmp/bad_rswk.json"
+ln -s "$tmp/kbloop" "$tmp/kbloop"
+kb_refuse "kb link loop" 2 "symbolic links" --images "$tmp/kbloop"
+
 # A translator refusal of what the English asks for is a user mistake: exit 2.
 err=$("$bin" query --archive "$ar" "more than 99999999999999 planes" 2>&1); rc=$?
 [ $rc -eq 2 ] || fail "translator refusal: exit $rc: $err"

@@ -2,7 +2,9 @@
 // the whole-file reading they replace, special files refused, size limits, empty folders,
 // non-UTF-8 ids, strict XML fields, case-insensitive suffixes.
 #include <gtest/gtest.h>
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <filesystem>
 #include <random>
@@ -54,6 +56,78 @@ TEST(LineEnds, ForEachLineMatchesThePlainSplitterOnRandomText) {
     EXPECT_EQ(got, PlainLines(s)) << testing::PrintToString(s);
     for (size_t i = 0; i < numbers.size(); ++i) EXPECT_EQ(numbers[i], int(i + 1));
   }
+}
+
+TEST(LineEnds, StreamedLinesMatchThePlainSplitterAtEveryBlockSize) {
+  // ForEachLineOfFile over a file against PlainLines over its text, with blocks so small that
+  // every line end ("\r\n" included) falls across a block boundary somewhere.
+  TempDir d;
+  std::mt19937 rng(5);
+  const char alphabet[] = {'a', 'b', ' ', '\r', '\n'};
+  for (int trial = 0; trial < 400; ++trial) {
+    std::string s(rng() % 60, ' ');
+    for (auto& c : s) c = alphabet[rng() % 5];
+    d.Write("f.txt", s);
+    for (size_t block : {1, 2, 3, 5, 8, 64}) {
+      int fd = ::open((d.path() + "/f.txt").c_str(), O_RDONLY);
+      ASSERT_GE(fd, 0);
+      std::string buffer;
+      std::vector<std::string> got;
+      std::vector<int> numbers;
+      Status st = internal::ForEachLineOfFile(
+          fd, "f.txt", buffer, 1000,
+          [&](int no, std::string_view l) {
+            got.emplace_back(l);
+            numbers.push_back(no);
+            return Status::Ok();
+          },
+          block);
+      ::close(fd);
+      ASSERT_TRUE(st.ok()) << st.message();
+      EXPECT_EQ(got, PlainLines(s)) << testing::PrintToString(s) << " block " << block;
+      for (size_t i = 0; i < numbers.size(); ++i) EXPECT_EQ(numbers[i], int(i + 1));
+    }
+  }
+}
+
+TEST(LineEnds, AStreamedLineLongerThanTheLimitIsAnErrorAtItsLine) {
+  TempDir d;
+  d.Write("f.txt", "short\r\nok\n" + std::string(5000, 'x') + "\nnever read\n");
+  int fd = ::open((d.path() + "/f.txt").c_str(), O_RDONLY);
+  ASSERT_GE(fd, 0);
+  std::string buffer;
+  int lines = 0;
+  Status st = internal::ForEachLineOfFile(
+      fd, "f.txt", buffer, 1000, [&](int, std::string_view) { return ++lines, Status::Ok(); }, 64);
+  ::close(fd);
+  EXPECT_EQ(lines, 2);
+  EXPECT_NE(st.message().find("f.txt:3: this line is larger than the limit of 1000 bytes"), std::string::npos)
+      << st.message();
+  EXPECT_LT(buffer.size(), 2000u);  // it stopped reading at the limit
+}
+
+TEST(Task1, FilesLargerThanTheRecordLimitAreStreamed) {
+  // A Task1 file holds many images: 40,000 lines (~1.6 MB) read with a 4 KiB record limit.
+  TempDir d;
+  std::string text;
+  for (int i = 0; i < 40000; ++i) text += "img" + std::to_string(i % 100) + " 0.9 0 0 9 0 9 9 0 9\n";
+  d.Write("Task1_plane.txt", text);
+  ReadOptions opt;
+  opt.max_record_bytes = 4096;
+  ReadReport report;
+  auto r = ReadDotaTask1Dir(d.path(), Dota(), opt, &report);
+  ASSERT_TRUE(r.ok()) << r.status().message();
+  ASSERT_EQ(r->size(), 100u);
+  size_t entities = 0;
+  for (const auto& im : *r) entities += im.entities.size();
+  EXPECT_EQ(entities, 40000u);
+  // A line over the limit is an error at its line; so is an unknown class, found by streaming.
+  d.Write("Task1_plane.txt", "img 0.9 0 0 9 0 9 9 0 9\n" + std::string(5000, '1') + "\n");
+  auto long_line = ReadDotaTask1Dir(d.path(), Dota(), opt, &report);
+  ASSERT_FALSE(long_line.ok());
+  EXPECT_NE(long_line.status().message().find("Task1_plane.txt:2: this line is larger than the limit of 4096 bytes"),
+            std::string::npos)
+      << long_line.status().message();
 }
 
 TEST(LineEnds, CrOnlyDotaFilesKeepEveryEntity) {
@@ -157,7 +231,7 @@ TEST(SpecialFiles, AFileLargerThanTheLimitIsRefused) {
   TempDir d;
   d.Write("P1.txt", std::string(200000, ' ') + "\n0 0 9 0 9 9 0 9 plane 0\n");
   ReadOptions opt;
-  opt.max_file_bytes = 100000;
+  opt.max_record_bytes = 100000;
   auto r = ReadDotaLabelDir(d.path(), Dota(), opt);
   ASSERT_FALSE(r.ok());
   EXPECT_NE(r.status().message().find("P1.txt: this file is larger than the limit"), std::string::npos)

@@ -205,7 +205,6 @@ TEST(JsonLines, ReadsAndDiagnoses) {
   EXPECT_TRUE((*r)[1].entities.empty());
 
   const BadCase cases[] = {
-      {"{\"image\": \"P1\"}\n{bad json\n", 2, "not valid JSON"},
       {"{\"image\": \"P1\", \"entities\": [{\"class\": \"plane\", \"score\": 0, \"obb\": [1,2,3,4,5,6,7,8]}]}\n", 1,
        "entity 0: score 0 is outside (0, 1]"},
       {"{\"image\": \"P1\", \"entities\": [{\"class\": \"plane\", \"obb\": [1,2,3]}]}\n", 1,
@@ -223,6 +222,17 @@ TEST(JsonLines, ReadsAndDiagnoses) {
     std::string expect = p + ":" + std::to_string(c.line) + ": " + c.message;
     EXPECT_EQ(bad.status().message().substr(0, expect.size()), expect) << bad.status().message();
   }
+  // Not JSON: the line and the column, the reason in words, never the JSON library's text.
+  TempDir e;
+  std::string p = e.Write("x.jsonl", "{\"image\": \"P1\"}\n{\"image\": \"P2\", \"gsd\": 1e999}\n{bad json\n");
+  auto bad = ReadJsonLines(p, Dota());
+  EXPECT_EQ(bad.status().message().rfind(p + ":2:24: not valid JSON: the number '1e999' is out of range\n  hint: each line", 0),
+            0u)
+      << bad.status().message();
+  e.Write("x.jsonl", "{\"image\": \"P1\"}\n{bad json\n");
+  bad = ReadJsonLines(p, Dota());
+  EXPECT_EQ(bad.status().message().rfind(p + ":2:2: not valid JSON: ", 0), 0u) << bad.status().message();
+  EXPECT_EQ(bad.status().message().find("json.exception"), std::string::npos) << bad.status().message();
 }
 
 TEST(YoloObb, RealDota8WithYamlNames) {

@@ -92,8 +92,9 @@ TEST(Records, BadInputNamesFileAndLine) {
   ASSERT_TRUE(WriteFileAtomic(dir + "/b.json", "[\n {\"ID\": \"1\",\n  oops}\n]").ok());
   r = ReadRswkFile(dir + "/b.json");
   ASSERT_EQ(r.status().code(), StatusCode::kInvalidInput);
-  EXPECT_NE(r.status().message().find("b.json:3: not valid JSON"), std::string::npos)
+  EXPECT_NE(r.status().message().find("b.json:3:3: not valid JSON: "), std::string::npos)
       << r.status().message();
+  EXPECT_EQ(r.status().message().find("json.exception"), std::string::npos) << r.status().message();
   EXPECT_EQ(ReadRswkFile(dir + "/none.json").status().code(), StatusCode::kNotFound);
   ASSERT_TRUE(WriteFileAtomic(dir + "/c.jsonl",
                               "{\"id\": 1, \"title\": \"A\", \"text\": \"x\"}\n\n{\"title\": \"B\"}\n")
@@ -102,6 +103,13 @@ TEST(Records, BadInputNamesFileAndLine) {
   ASSERT_EQ(j.status().code(), StatusCode::kInvalidInput);
   EXPECT_NE(j.status().message().find("c.jsonl:3: missing \"id\""), std::string::npos)
       << j.status().message();
+  // A number out of range: located, in words, without the JSON library's text.
+  ASSERT_TRUE(WriteFileAtomic(dir + "/e.jsonl", "{\"id\": \"a\"}\n{\"id\": \"b\", \"n\": 1e999}\n").ok());
+  auto e = ReadJsonlFile(dir + "/e.jsonl");
+  EXPECT_NE(e.status().message().find("e.jsonl:2:"), std::string::npos) << e.status().message();
+  EXPECT_NE(e.status().message().find(": not valid JSON: the number '1e999' is out of range"), std::string::npos)
+      << e.status().message();
+  EXPECT_NE(e.status().message().find("hint: one JSON object per line"), std::string::npos) << e.status().message();
   ASSERT_TRUE(WriteFileAtomic(dir + "/d.jsonl", "{\"id\": \"x\", \"location\": \"nowhere\"}\n").ok());
   EXPECT_NE(ReadJsonlFile(dir + "/d.jsonl").status().message().find("d.jsonl:1: \"location\""),
             std::string::npos);
@@ -211,6 +219,19 @@ TEST(KnowledgeBase, SaveLoadAndCorruption) {
   records.push_back(records[0]);
   EXPECT_EQ(KnowledgeBase::Build(records, f->text, nullptr, {}, nullptr).status().code(),
             StatusCode::kInvalidInput);
+  // Read from a file, a duplicate names both places.
+  ASSERT_TRUE(WriteFileAtomic(f->dir + "/dup.jsonl",
+                              "{\"id\": \"a\", \"text\": \"x\"}\n{\"id\": \"b\", \"text\": \"y\"}\n\n"
+                              "{\"id\": \"a\", \"text\": \"z\"}\n")
+                  .ok());
+  auto dup = ReadJsonlFile(f->dir + "/dup.jsonl");
+  ASSERT_TRUE(dup.ok()) << dup.status().message();
+  auto built = KnowledgeBase::Build(*dup, f->text, nullptr, {}, nullptr);
+  ASSERT_EQ(built.status().code(), StatusCode::kInvalidInput);
+  EXPECT_NE(built.status().message().find(f->dir + "/dup.jsonl:4: duplicate record id \"a\" (first at " + f->dir +
+                                          "/dup.jsonl:1)"),
+            std::string::npos)
+      << built.status().message();
 }
 
 TEST(Retrieve, TextOnly) {

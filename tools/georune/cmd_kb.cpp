@@ -96,8 +96,7 @@ int RunBuild(const BuildArgs& a) {
   }
   size_t attached = 0;
   if (sources == 1 && !a.images.empty()) {
-    if (!std::filesystem::is_directory(a.images))
-      return ReportError(Status::NotFound(a.images + ": no such folder"));
+    if (Status st = CheckFolder(a.images); !st.ok()) return ReportError(st);
     for (auto& r : *records) {
       if (!r.image_path.empty()) continue;
       r.image_path = FindImage(a.images, r);

@@ -4,6 +4,7 @@
 #include <map>
 
 #include "command.h"
+#include "georune/common/json_error.h"
 
 namespace georune::cli {
 namespace {
@@ -47,7 +48,8 @@ int main(int argc, char** argv) {
     int rc = app.exit(e);
     return rc == 0 ? 0 : 2;
   } catch (const std::exception& e) {
-    std::fprintf(stderr, "georune: error: %s\n", e.what());
+    // Last resort: whatever escaped, without the JSON library's raw "[json.exception…]" tag.
+    std::fprintf(stderr, "georune: error: %s\n", georune::DescribeJsonError(e.what()).reason.c_str());
     return 1;
   }
   return exit_code;

@@ -22,6 +22,9 @@ Result<int> OpenRegularFile(int dir_fd, const char* name, const std::string& pat
 // `max_bytes`.
 Result<std::string> ReadFile(const std::string& path, uint64_t max_bytes = UINT64_MAX);
 Status WriteFileAtomic(const std::string& path, std::string_view data);
+// OK when `dir` is a folder (or a link to one); else kInvalidInput for a symbolic link loop or
+// something that is not a folder, kNotFound for a dangling link or nothing there.
+Status CheckFolder(const std::string& dir);
 // fsync a folder so that renames inside it are durable.
 Status SyncDirectory(const std::string& dir);
 

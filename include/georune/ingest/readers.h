@@ -10,9 +10,10 @@
 //
 // Every reader returns the images sorted by file name (Task1 and JSON Lines: in order of first
 // appearance), and the entities of an image in source order (their id within the image).
-// Bounded input: JSON Lines files are streamed, a line longer than max_record_bytes is an
-// error; other files are read whole, one larger than max_file_bytes is an error. Only regular
-// files are read: a FIFO, a device (/dev/zero) or a socket is refused. A folder with no file
+// Bounded input: files of many images (JSON Lines, Task1) are streamed, and a line longer than
+// max_record_bytes is an error at its line; a file of one image (labelTxt, YOLO, XML, a names
+// file) is one record, read whole, and one larger than max_record_bytes is an error. Memory
+// holds one read block and the longest line beside the records. Only regular files are read: a FIFO, a device (/dev/zero) or a socket is refused. A folder with no file
 // of the format is an error that says what was expected.
 // On success: the records.
 // On a malformed line: kInvalidInput with "FILE:LINE: message\n  hint: ..." (FileDiagnostic),
@@ -41,8 +42,8 @@ struct ReadOptions {
   int image_width = 0, image_height = 0;  // YOLO-OBB: pixels per normalised unit; required
   std::string yolo_names;  // YOLO-OBB: class-names file (.yaml with `names:` or one name a line);
                            // empty = look for *.yaml / classes.txt beside or above the folder
-  uint64_t max_record_bytes = 64ull << 20;  // the longest line of a JSON Lines file (one image)
-  uint64_t max_file_bytes = 1ull << 30;     // the largest file read whole (labelTxt, Task1, YOLO, XML, GeoJSON)
+  // The longest record: a line of a JSON Lines or Task1 file, a whole file of one image.
+  uint64_t max_record_bytes = 64ull << 20;
   bool make_valid = false;  // polygons: repair an invalid one (GEOS MakeValid) instead of refusing it
 };
 

@@ -1,7 +1,7 @@
 // An OpenAI-compatible chat client (POST {base}/v1/chat/completions) and its seam.
 //
 // The engine talks to language models only through `ChatClient`. `HttpChatClient` is the real
-// implementation: cpp-httplib over http or https, JSON bodies exactly as OpenAI, llama.cpp
+// implementation: libcurl over http or https (no proxy, no signals), JSON bodies exactly as OpenAI, llama.cpp
 // server, Ollama and vLLM accept them. Tests run it against a local server; nothing in the
 // engine is a fake.
 //
@@ -23,11 +23,13 @@
 //  - kInvalidInput: a malformed base URL or request (empty messages, n < 1).
 // Retries: connection errors, timeouts, 429 and 5xx are retried up to `max_retries` times with
 // exponential backoff (initial_backoff_s · 2^k, capped at max_backoff_s); other 4xx are not.
-// Deadlines (wall clock, enforced by a watchdog that shuts the socket down, so a server that
-// trickles its headers or body byte by byte is cut off too): `read_timeout_s` bounds one
+// Deadlines (wall clock, libcurl's whole-transfer timeout, so a server that trickles its
+// headers or body byte by byte is cut off too): `read_timeout_s` bounds one
 // attempt -- connect, headers and body; `total_timeout_s` bounds a whole Complete() or Stream()
 // call -- every attempt, backoff and emulated-n call (one translation or answer makes one call).
-// Size: a reply body (or stream) longer than `max_reply_bytes` is refused (kUnavailable).
+// Size: a reply body (or stream) longer than `max_reply_bytes`, or reply headers longer than
+// `max_header_bytes` in all, are cut off as they arrive and refused (kUnavailable, naming the
+// limit); a declared Content-Length over the limit is refused before the body is read.
 // Thread safety: one HttpChatClient may be used from several threads (each call opens its
 // own connection).
 #pragma once
@@ -125,6 +127,7 @@ struct ClientConfig {
   double read_timeout_s = 120;     // one attempt, headers and body included
   double total_timeout_s = 0;      // one Complete()/Stream() call, retries included; 0 = read_timeout_s
   size_t max_reply_bytes = 8u << 20;  // reply body (or whole stream) size limit
+  size_t max_header_bytes = 256u << 10;  // all reply header lines together
   int max_retries = 2;            // extra attempts after the first
   double initial_backoff_s = 0.5;
   double max_backoff_s = 8;

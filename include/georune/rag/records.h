@@ -51,6 +51,8 @@ struct Record {
   std::map<std::string, std::map<std::string, std::string>> monthly;
   // Free text of generic documents.
   std::string text;
+  // Where it was read, "FILE:LINE" (or the image file); for messages only, not stored.
+  std::string source;
 };
 
 struct Chunk {
