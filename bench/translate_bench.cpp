@@ -48,8 +48,7 @@ int main(int argc, char** argv) {
     return 1;
   }
   const auto& ont = georune::Ontology::Default();
-  std::printf("%-28s %7s %9s %9s %9s %9s %9s\n", "set", "queries", "cold ms", "mean ms", "p50 ms", "p99 ms",
-              "max ms");
+  std::printf("%-28s %7s %9s %9s %9s %9s %9s\n", "set", "queries", "cold ms", "mean ms", "p50 ms", "p99 ms", "max ms");
   for (const auto& f : files) {
     auto texts = Texts(f);
     if (texts.empty()) {

@@ -29,12 +29,10 @@ EntityRecord Entity(const char* cls, float score, double x, double y, double w, 
 }
 
 std::vector<ImageRecord> Images() {
-  ImageRecord g{"G1", 64, 48,
-                2.0,  "", {Entity("plane", 0.9f, 2, 2, 10, 8), Entity("plane", 0.8f, 20, 2, 10, 8)}};
+  ImageRecord g{"G1", 64, 48, 2.0, "", {Entity("plane", 0.9f, 2, 2, 10, 8), Entity("plane", 0.8f, 20, 2, 10, 8)}};
   g.geotransform = std::array<double, 6>{500000, 2, 0, 4982950, 0, -2};
   g.crs_wkt = "EPSG:32633";
-  ImageRecord p{"P2", 100, 80,
-                0.5,  "",  {Entity("plane", 0.7f, 2, 2, 10, 8), Entity("ship", 0.95f, 40, 40, 20, 10)}};
+  ImageRecord p{"P2", 100, 80, 0.5, "", {Entity("plane", 0.7f, 2, 2, 10, 8), Entity("ship", 0.95f, 40, 40, 20, 10)}};
   ImageRecord s{"P3", 100, 80, std::nan(""), "", {Entity("ship", 0.6f, 10, 10, 20, 10)}};
   return {g, p, s};
 }

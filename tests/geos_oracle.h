@@ -59,7 +59,13 @@ class Oracle {
     }
     return g;
   }
-  double Area(const std::string& a) { return With(a, [&](GEOSGeometry* g) { double v; GEOSArea_r(h_, g, &v); return v; }); }
+  double Area(const std::string& a) {
+    return With(a, [&](GEOSGeometry* g) {
+      double v;
+      GEOSArea_r(h_, g, &v);
+      return v;
+    });
+  }
   double Distance(const std::string& a, const std::string& b) {
     GEOSGeometry *ga = Read(a), *gb = Read(b);
     double d = 0;

@@ -88,8 +88,7 @@ std::string Frame(const char (&magic)[kMagicBytes], uint32_t version, std::strin
   return buf;
 }
 
-Unframed Unframe(std::string_view data, const char (&magic)[kMagicBytes], uint32_t min_version,
-                 uint32_t max_version) {
+Unframed Unframe(std::string_view data, const char (&magic)[kMagicBytes], uint32_t min_version, uint32_t max_version) {
   Unframed u;
   if (data.size() < kFrameOverhead || !HasMagic(data, magic)) {
     u.error = FrameError::kBadMagic;

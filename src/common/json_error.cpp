@@ -65,7 +65,8 @@ JsonProblem DescribeJsonError(std::string_view what) {
   }
   // Out-of-range numbers come without a place: name the token, for the caller to find.
   s = what;
-  if (Consume(s, "number overflow parsing '") && !s.empty() && s.back() == '\'') p.token = std::string(s.substr(0, s.size() - 1));
+  if (Consume(s, "number overflow parsing '") && !s.empty() && s.back() == '\'')
+    p.token = std::string(s.substr(0, s.size() - 1));
   p.reason = Reword(what);
   return p;
 }
@@ -82,7 +83,8 @@ Diagnostic JsonDiagnostic(std::string_view path, int line, std::string_view what
     // Where the token first stands as a value: after ':' '[' ',' and blanks.
     for (size_t at = text.find(p.token); at != std::string_view::npos; at = text.find(p.token, at + 1)) {
       size_t before = text.find_last_not_of(" \t\r\n", at == 0 ? std::string_view::npos : at - 1);
-      if (at != 0 && (before == std::string_view::npos || std::string_view(":[,").find(text[before]) == std::string_view::npos))
+      if (at != 0 &&
+          (before == std::string_view::npos || std::string_view(":[,").find(text[before]) == std::string_view::npos))
         continue;
       const size_t line_start = text.rfind('\n', at == 0 ? 0 : at - 1);
       const size_t from = line_start == std::string_view::npos || at == 0 ? 0 : line_start + 1;

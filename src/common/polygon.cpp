@@ -16,9 +16,7 @@ struct Context {
   Context() {
     h = GEOS_init_r();
     GEOSContext_setErrorMessageHandler_r(
-        h,
-        [](const char* message, void* self) { static_cast<Context*>(self)->error = message; },
-        this);
+        h, [](const char* message, void* self) { static_cast<Context*>(self)->error = message; }, this);
   }
   ~Context() { GEOS_finish_r(h); }
 };
@@ -165,8 +163,7 @@ Result<std::unique_ptr<PolygonShape>> PolygonShape::FromGeos(GEOSGeometry* raw, 
       GEOSGeom_destroy_r(h, where);
     }
     if (reason) GEOSFree_r(h, reason);
-    if (invalid == Invalid::kRefuse)
-      return Status::InvalidInput("the polygon is not valid: " + why);
+    if (invalid == Invalid::kRefuse) return Status::InvalidInput("the polygon is not valid: " + why);
     GEOSMakeValidParams* params = GEOSMakeValidParams_create_r(h);
     GEOSMakeValidParams_setMethod_r(h, params, GEOS_MAKE_VALID_STRUCTURE);
     GEOSMakeValidParams_setKeepCollapsed_r(h, params, 0);
@@ -186,8 +183,8 @@ Result<std::unique_ptr<PolygonShape>> PolygonShape::FromGeos(GEOSGeometry* raw, 
   return std::unique_ptr<PolygonShape>(new PolygonShape(g.release()));
 }
 
-Result<std::unique_ptr<PolygonShape>> PolygonShape::FromRings(std::span<const PolygonRings> polygons,
-                                                              Invalid invalid, bool* repaired) {
+Result<std::unique_ptr<PolygonShape>> PolygonShape::FromRings(std::span<const PolygonRings> polygons, Invalid invalid,
+                                                              bool* repaired) {
   if (polygons.empty()) return Status::InvalidInput("no polygon");
   std::string error;
   std::vector<Geom> parts;

@@ -49,8 +49,8 @@ Result<Dataset> MemRaster(const cv::Mat& m) {
   double gt[6] = {0, 1, 0, 0, 0, 1};
   GDALSetGeoTransform(ds.get(), gt);
   cv::Mat c = m.isContinuous() ? m : m.clone();
-  if (GDALRasterIO(GDALGetRasterBand(ds.get(), 1), GF_Write, 0, 0, m.cols, m.rows, c.data, m.cols, m.rows, type, 0, 0) !=
-      CE_None)
+  if (GDALRasterIO(GDALGetRasterBand(ds.get(), 1), GF_Write, 0, 0, m.cols, m.rows, c.data, m.cols, m.rows, type, 0,
+                   0) != CE_None)
     return Status::IoError("GDAL cannot write an in-memory raster: " + std::string(CPLGetLastErrorMsg()));
   return ds;
 }
@@ -89,7 +89,8 @@ Status WriteTileClasses(const cv::Mat& logits, const TileRect& tile, const Lette
     for (int c = 1; c < C; ++c) mx = std::max(mx, in[c * plane + p]);
     double sum = 0;
     for (int c = 0; c < C; ++c) sum += std::exp(double(in[c * plane + p]) - mx);
-    for (int c = 0; c < C; ++c) prob[c].ptr<float>()[p] = static_cast<float>(std::exp(double(in[c * plane + p]) - mx) / sum);
+    for (int c = 0; c < C; ++c)
+      prob[c].ptr<float>()[p] = static_cast<float>(std::exp(double(in[c * plane + p]) - mx) / sum);
   }
   // Owned pixel (x, y) of the image → tile pixel centre → model input → output pixel centre.
   const double ax = lb.sx * w / in_w, ay = lb.sy * h / in_h;
@@ -115,8 +116,9 @@ Status WriteTileClasses(const cv::Mat& logits, const TileRect& tile, const Lette
   return Status::Ok();
 }
 
-Result<std::vector<ingest::PolygonEntity>> PolygonizeClasses(const ClassImage& image, const std::vector<int>& ontology_id,
-                                                             float min_conf, int min_area) {
+Result<std::vector<ingest::PolygonEntity>> PolygonizeClasses(const ClassImage& image,
+                                                             const std::vector<int>& ontology_id, float min_conf,
+                                                             int min_area) {
   // Global component labels (0 = none), class by class.
   cv::Mat labels(image.classes.size(), CV_32S, cv::Scalar(0));
   std::vector<int> class_of{-1};  // per label: model class
@@ -181,14 +183,15 @@ Result<std::vector<ingest::PolygonEntity>> PolygonizeClasses(const ClassImage& i
 }
 
 void BurnPolygons(const std::vector<ingest::PolygonEntity>& polygons, const std::vector<uint8_t>& classes,
-                    const std::vector<float>& probs, ClassImage& image) {
+                  const std::vector<float>& probs, ClassImage& image) {
   const int W = image.classes.cols, H = image.classes.rows;
   std::vector<double> xs;
   for (size_t i = 0; i < polygons.size(); ++i) {
     double y_lo = 1e300, y_hi = -1e300;
     for (const ingest::PixelRing& r : polygons[i].rings)
       for (const auto& p : r) y_lo = std::min(y_lo, p[1]), y_hi = std::max(y_hi, p[1]);
-    const int row0 = std::max(0, static_cast<int>(std::floor(y_lo))), row1 = std::min(H - 1, static_cast<int>(std::ceil(y_hi)));
+    const int row0 = std::max(0, static_cast<int>(std::floor(y_lo))),
+              row1 = std::min(H - 1, static_cast<int>(std::ceil(y_hi)));
     for (int y = row0; y <= row1; ++y) {
       const double cy = y + 0.5;  // the row's pixel centres
       xs.clear();

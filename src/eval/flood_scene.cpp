@@ -14,15 +14,19 @@ using ingest::PixelRing;
 using ingest::PolygonEntity;
 constexpr double kPi = 3.141592653589793;
 
-const char* const kFloodClasses[] = {"flooded_building", "non_flooded_building", "flooded_road", "non_flooded_road",
-                                     "water", "tree", "vehicle", "pool"};
+const char* const kFloodClasses[] = {
+    "flooded_building", "non_flooded_building", "flooded_road", "non_flooded_road", "water", "tree", "vehicle", "pool"};
 
 struct Ids {
   int flooded_building, dry_building, flooded_road, dry_road, water, tree, vehicle, pool;
   explicit Ids(const Ontology& o)
-      : flooded_building(*o.FindClass("flooded_building")), dry_building(*o.FindClass("non_flooded_building")),
-        flooded_road(*o.FindClass("flooded_road")), dry_road(*o.FindClass("non_flooded_road")),
-        water(*o.FindClass("water")), tree(*o.FindClass("tree")), vehicle(*o.FindClass("vehicle")),
+      : flooded_building(*o.FindClass("flooded_building")),
+        dry_building(*o.FindClass("non_flooded_building")),
+        flooded_road(*o.FindClass("flooded_road")),
+        dry_road(*o.FindClass("non_flooded_road")),
+        water(*o.FindClass("water")),
+        tree(*o.FindClass("tree")),
+        vehicle(*o.FindClass("vehicle")),
         pool(*o.FindClass("pool")) {}
 };
 
@@ -188,7 +192,8 @@ Result<ingest::PolygonImage> GenerateFloodScene(const Ontology& ontology, const 
   std::vector<std::array<double, 3>> placed;
   for (const PolygonEntity& b : L.flooded_buildings) {
     const PixelRing& r = b.rings[0];
-    placed.push_back({(r[0][0] + r[2][0]) / 2, (r[0][1] + r[2][1]) / 2, std::hypot(r[0][0] - r[2][0], r[0][1] - r[2][1]) / 2});
+    placed.push_back(
+        {(r[0][0] + r[2][0]) / 2, (r[0][1] + r[2][1]) / 2, std::hypot(r[0][0] - r[2][0], r[0][1] - r[2][1]) / 2});
   }
   for (const Road& r : roads) LineRoad(rng, r, m, diag, L, placed);
   for (const Road& r : roads) Traffic(rng, r, m, diag, L);
@@ -202,8 +207,10 @@ Result<ingest::PolygonImage> GenerateFloodScene(const Ontology& ontology, const 
   img.classes.setTo(id.tree, trees);
   img.classes.setTo(id.flooded_road, road & water);
   img.classes.setTo(id.dry_road, road & ~water);
-  for (auto [layer, cls] : {std::pair{&L.flooded_buildings, id.flooded_building}, {&L.dry_buildings, id.dry_building},
-                            {&L.pools, id.pool}, {&L.vehicles, id.vehicle}}) {
+  for (auto [layer, cls] : {std::pair{&L.flooded_buildings, id.flooded_building},
+                            {&L.dry_buildings, id.dry_building},
+                            {&L.pools, id.pool},
+                            {&L.vehicles, id.vehicle}}) {
     const cv::Mat mask = Mask(*layer, im.width, im.height);
     img.classes.setTo(cls, mask);
   }

@@ -57,8 +57,7 @@ Result<nlohmann::json> KindJson(const KindStats& st, const RswkEvalOptions& o) {
 }  // namespace
 
 Result<RswkEvalResult> RunRswkEval(const rag::KnowledgeBase& kb, const rag::Retriever& retriever,
-                                   const std::vector<rag::BenchItem>& items,
-                                   const RswkEvalOptions& o) {
+                                   const std::vector<rag::BenchItem>& items, const RswkEvalOptions& o) {
   const size_t answer_k = o.retrieve.top_k;
   rag::RetrieveOptions ro = o.retrieve;
   for (int k : o.recall_k) ro.top_k = std::max(ro.top_k, size_t(std::max(1, k)) * 8);
@@ -72,8 +71,7 @@ Result<RswkEvalResult> RunRswkEval(const rag::KnowledgeBase& kb, const rag::Retr
     GEORUNE_ASSIGN_OR_RETURN(auto got, retriever.Retrieve({item.question, ""}, ro, &notes));
     std::vector<rag::Retrieved> top(got.begin(), got.begin() + long(std::min(answer_k, got.size())));
     const auto ans = rag::AnswerExtractive(kb, top, item.task, item.question, answer_options);
-    const double ms =
-        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+    const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
     KindStats& st = stats[item.kind];
     ++st.n;
     st.ms += ms;
@@ -84,9 +82,13 @@ Result<RswkEvalResult> RunRswkEval(const rag::KnowledgeBase& kb, const rag::Retr
     st.refs[item.id] = {item.gold};
     st.hyps[item.id] = ans.answer;
     st.gold_labels[item.id] = item.gold;
-    result.predictions.push_back({{"id", item.id}, {"question", item.question}, {"gold", item.gold},
-                                  {"answer", ans.answer}, {"field", ans.field},
-                                  {"record_rank", rank}, {"gold_record", item.record_id}});
+    result.predictions.push_back({{"id", item.id},
+                                  {"question", item.question},
+                                  {"gold", item.gold},
+                                  {"answer", ans.answer},
+                                  {"field", ans.field},
+                                  {"record_rank", rank},
+                                  {"gold_record", item.record_id}});
   }
   nlohmann::json& out = result.report;
   out["kb"] = o.kb_path;
@@ -119,9 +121,8 @@ std::string RswkEvalText(const nlohmann::json& report, const std::vector<int>& r
     std::snprintf(buf, sizeof buf, fmt, args...);
     text += buf;
   };
-  add("RSWK benchmark (this project's): %zu questions on %zu records, %zu skipped\n",
-      report["questions"].get<size_t>(), report["records"].get<size_t>(),
-      report["skipped_not_in_kb"].get<size_t>());
+  add("RSWK benchmark (this project's): %zu questions on %zu records, %zu skipped\n", report["questions"].get<size_t>(),
+      report["records"].get<size_t>(), report["skipped_not_in_kb"].get<size_t>());
   if (!report.contains("by_file")) return text;
   for (const auto& [kind, j] : report["by_file"].items()) {
     add("%s (n=%d):", kind.c_str(), j["n"].get<int>());
@@ -132,10 +133,9 @@ std::string RswkEvalText(const nlohmann::json& report, const std::vector<int>& r
     add(" mrr=%.3f", j["mrr"].get<double>());
     if (j.contains("accuracy")) add(" accuracy=%.3f", j["accuracy"].get<double>());
     if (j.contains("bleu")) {
-      add(" EM=%.3f BLEU-1..4=%.3f/%.3f/%.3f/%.3f METEOR=%.3f ROUGE-L=%.3f CIDEr=%.3f",
-          j["exact_match"].get<double>(), j["bleu"][0].get<double>(), j["bleu"][1].get<double>(),
-          j["bleu"][2].get<double>(), j["bleu"][3].get<double>(), j["meteor"].get<double>(),
-          j["rouge_l"].get<double>(), j["cider"].get<double>());
+      add(" EM=%.3f BLEU-1..4=%.3f/%.3f/%.3f/%.3f METEOR=%.3f ROUGE-L=%.3f CIDEr=%.3f", j["exact_match"].get<double>(),
+          j["bleu"][0].get<double>(), j["bleu"][1].get<double>(), j["bleu"][2].get<double>(),
+          j["bleu"][3].get<double>(), j["meteor"].get<double>(), j["rouge_l"].get<double>(), j["cider"].get<double>());
     }
     add(" (%.2f ms/question)\n", j["mean_ms"].get<double>());
   }

@@ -50,7 +50,8 @@ void FillFromNeighbours(cv::Mat& classes, const cv::Mat& holes, const cv::Mat& e
           break;
         }
       }
-    for (auto [p, c] : fill) classes.at<uint8_t>(p) = c, todo.at<uint8_t>(p) = 0, blocked.at<uint8_t>(p) = 0, changed = true;
+    for (auto [p, c] : fill)
+      classes.at<uint8_t>(p) = c, todo.at<uint8_t>(p) = 0, blocked.at<uint8_t>(p) = 0, changed = true;
   }
   classes.setTo(kNoClass, todo);
 }
@@ -78,7 +79,8 @@ class Simulator {
   void Apply(const Component& c, const cv::Mat& labels) {
     // A margin around the box for dilation and neighbours.
     const int pad = p_.boundary_px + 2;
-    const cv::Rect roi = (c.box + cv::Size(2 * pad, 2 * pad) - cv::Point(pad, pad)) & cv::Rect(0, 0, img_.classes.cols, img_.classes.rows);
+    const cv::Rect roi = (c.box + cv::Size(2 * pad, 2 * pad) - cv::Point(pad, pad)) &
+                         cv::Rect(0, 0, img_.classes.cols, img_.classes.rows);
     cv::Mat cls = img_.classes(roi), prob = img_.prob(roi);
     cv::Mat mask = (labels(roi) == c.label) & (cls == c.cls);  // still this component's pixels
     if (cv::countNonZero(mask) == 0) return;
@@ -98,7 +100,8 @@ class Simulator {
     const int r = p_.boundary_px ? static_cast<int>(rng_.Int(-p_.boundary_px, p_.boundary_px)) : 0;
     cv::Mat shaped = mask.clone();
     if (r != 0) {
-      const cv::Mat k = cv::getStructuringElement(cv::MORPH_ELLIPSE, cv::Size(2 * std::abs(r) + 1, 2 * std::abs(r) + 1));
+      const cv::Mat k =
+          cv::getStructuringElement(cv::MORPH_ELLIPSE, cv::Size(2 * std::abs(r) + 1, 2 * std::abs(r) + 1));
       if (r > 0) cv::dilate(mask, shaped, k);
       else cv::erode(mask, shaped, k);
       cls.setTo(out_cls, shaped);
@@ -130,7 +133,7 @@ class Simulator {
     const int W = img_.classes.cols, H = img_.classes.rows;
     for (int64_t i = 0, n = rng_.Poisson(p_.fp_per_image); i < n; ++i) {
       const int cls = !present.empty() && rng_.Bernoulli(0.6) ? present[rng_.Int(0, present.size() - 1)]
-                                                                : static_cast<int>(rng_.Int(0, o_.ClassCount() - 1));
+                                                              : static_cast<int>(rng_.Int(0, o_.ClassCount() - 1));
       const cv::Point c(static_cast<int>(rng_.Int(0, W - 1)), static_cast<int>(rng_.Int(0, H - 1)));
       const cv::Size axes(static_cast<int>(rng_.Int(3, 30)), static_cast<int>(rng_.Int(3, 30)));
       cv::Mat blob(img_.classes.size(), CV_8U, cv::Scalar(0));
@@ -152,10 +155,12 @@ class Simulator {
 
 Result<SegNoiseParams> SegNoiseLevelParams(int level) {
   // level, miss base, miss small, confusion, FP / image, fragment, boundary px, TP Beta, floor, FP Beta
-  static const SegNoiseParams kLevels[] = {
-      {0, 0, 0, 0, 0, 0, 0, 0.9, 8, 1, 2, 5},         {1, 0.02, 0.15, 0.03, 0.3, 0.03, 1, 0, 12, 1.5, 2, 5},
-      {2, 0.05, 0.30, 0.08, 1.0, 0.08, 2, 0, 8, 2, 2, 4}, {3, 0.10, 0.45, 0.14, 2.0, 0.15, 3, 0, 5, 2, 2, 3.5},
-      {4, 0.16, 0.60, 0.22, 3.5, 0.25, 4, 0, 3.5, 2, 2, 3}, {5, 0.25, 0.70, 0.30, 5.0, 0.35, 6, 0, 2.5, 2, 2, 2.5}};
+  static const SegNoiseParams kLevels[] = {{0, 0, 0, 0, 0, 0, 0, 0.9, 8, 1, 2, 5},
+                                           {1, 0.02, 0.15, 0.03, 0.3, 0.03, 1, 0, 12, 1.5, 2, 5},
+                                           {2, 0.05, 0.30, 0.08, 1.0, 0.08, 2, 0, 8, 2, 2, 4},
+                                           {3, 0.10, 0.45, 0.14, 2.0, 0.15, 3, 0, 5, 2, 2, 3.5},
+                                           {4, 0.16, 0.60, 0.22, 3.5, 0.25, 4, 0, 3.5, 2, 2, 3},
+                                           {5, 0.25, 0.70, 0.30, 5.0, 0.35, 6, 0, 2.5, 2, 2, 2.5}};
   if (level < 0 || level > kMaxSegNoiseLevel)
     return Status::InvalidInput("--noise " + std::to_string(level) + ": expected a level from 0 to " +
                                 std::to_string(kMaxSegNoiseLevel));

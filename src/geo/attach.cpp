@@ -19,7 +19,8 @@ Result<std::string> CrsAsWkt(const std::string& crs) {
   OGRSpatialReference srs;
   CPLErrorHandlerPusher quiet(CPLQuietErrorHandler);
   if (srs.SetFromUserInput(crs.c_str()) != OGRERR_NONE)
-    return Status::InvalidInput("unreadable CRS '" + crs.substr(0, 80) + "' (hint: give WKT or an EPSG code such as EPSG:32633)");
+    return Status::InvalidInput("unreadable CRS '" + crs.substr(0, 80) +
+                                "' (hint: give WKT or an EPSG code such as EPSG:32633)");
   const char* options[] = {"FORMAT=WKT2_2019", nullptr};
   char* wkt = nullptr;
   if (srs.exportToWkt(&wkt, options) != OGRERR_NONE || wkt == nullptr)
@@ -48,8 +49,9 @@ Result<std::string> MissingCrs(const ImageRecord& r, const std::string& from, co
     return wkt;
   }
   if (!crs.empty()) return CrsAsWkt(crs);
-  return Status::InvalidInput(from + ": image '" + r.id + "' has a geotransform but no CRS" +
-                              "\n  hint: give --crs EPSG:n (the CRS of its map coordinates), or put a .prj file beside the image");
+  return Status::InvalidInput(
+      from + ": image '" + r.id + "' has a geotransform but no CRS" +
+      "\n  hint: give --crs EPSG:n (the CRS of its map coordinates), or put a .prj file beside the image");
 }
 
 }  // namespace
@@ -91,7 +93,8 @@ Result<std::vector<std::string>> AttachGeoreferences(std::vector<ImageRecord>& r
       GEORUNE_ASSIGN_OR_RETURN(r.crs_wkt, MissingCrs(r, where[i], sources.crs));
     }
     auto transform = MapTransform::Make({*r.geotransform, r.crs_wkt});
-    if (!transform.ok()) return Status::InvalidInput(where[i] + ": image '" + r.id + "': " + transform.status().message());
+    if (!transform.ok())
+      return Status::InvalidInput(where[i] + ": image '" + r.id + "': " + transform.status().message());
     const double col = r.width > 0 ? r.width / 2.0 : 0.5, row = r.height > 0 ? r.height / 2.0 : 0.5;
     const double gsd = transform->MetresPerPixel(col, row);
     if (!(gsd > 0) || !std::isfinite(gsd))

@@ -110,14 +110,15 @@ struct Problem {
 
 // One feature into an entity of `image_id`; the problem, or nullopt.
 std::optional<Problem> ReadFeature(FileContext& ctx, const json& f, std::string& image_id, EntityRecord& rec,
-                                       bool& repaired) {
+                                   bool& repaired) {
   if (!f.is_object() || f.value("type", "") != "Feature") return "expected a GeoJSON Feature object";
   static const json kNoProperties = json::object();
   auto pit = f.find("properties");
   const json& props = pit == f.end() || pit->is_null() ? kNoProperties : *pit;
   if (!props.is_object()) return "\"properties\" must be an object";
   if (auto it = props.find("image"); it != props.end() && !it->is_null()) {
-    if (!it->is_string() || it->get_ref<const std::string&>().empty()) return "property \"image\" must be a non-empty string";
+    if (!it->is_string() || it->get_ref<const std::string&>().empty())
+      return "property \"image\" must be a non-empty string";
     image_id = it->get<std::string>();
   }
   auto cls = props.find("class");
@@ -140,9 +141,8 @@ std::optional<Problem> ReadFeature(FileContext& ctx, const json& f, std::string&
   }
   auto geom = f.find("geometry");
   if (geom == f.end() || geom->is_null()) return "the feature has no geometry";
-  auto shape = ShapeFromGeoJson(*geom, ctx.options.make_valid ? PolygonShape::Invalid::kRepair
-                                                               : PolygonShape::Invalid::kRefuse,
-                                &repaired);
+  auto shape = ShapeFromGeoJson(
+      *geom, ctx.options.make_valid ? PolygonShape::Invalid::kRepair : PolygonShape::Invalid::kRefuse, &repaired);
   if (!shape.ok()) {
     const std::string& m = shape.status().message();
     if (!ctx.options.make_valid && m.find("not valid") != std::string::npos)

@@ -41,10 +41,11 @@ std::string PolygonGeoJson(const PolygonImage& image, const Ontology& ontology) 
       for (const auto& pt : r) ring.push_back({pt[0], pt[1]});
       rings.push_back(std::move(ring));
     }
-    features.push_back({{"type", "Feature"},
-                        {"properties",
-                         {{"image", image.id}, {"class", ontology.Class(p.class_id).name}, {"confidence", p.confidence}}},
-                        {"geometry", {{"type", "Polygon"}, {"coordinates", std::move(rings)}}}});
+    features.push_back(
+        {{"type", "Feature"},
+         {"properties",
+          {{"image", image.id}, {"class", ontology.Class(p.class_id).name}, {"confidence", p.confidence}}},
+         {"geometry", {{"type", "Polygon"}, {"coordinates", std::move(rings)}}}});
   }
   json fc = {{"type", "FeatureCollection"}, {"image", image.id}};
   if (image.width > 0 && image.height > 0) fc["width"] = image.width, fc["height"] = image.height;
@@ -98,18 +99,20 @@ Result<PixelRing> ReadRing(const json& j, const std::string& where) {
     if (!std::isfinite(ring.back()[0]) || !std::isfinite(ring.back()[1]))
       return Status::InvalidInput(where + ": a coordinate is not finite");
   }
-  if (ring.front() != ring.back()) return Status::InvalidInput(where + ": the ring is not closed (first point != last)");
+  if (ring.front() != ring.back())
+    return Status::InvalidInput(where + ": the ring is not closed (first point != last)");
   return ring;
 }
 
 Result<PolygonEntity> ReadFeature(const json& f, const Ontology& ontology, const std::string& where) {
   const json& g = f.value("geometry", json());
-  if (!g.is_object() || g.value("type", "") != "Polygon" || !g.contains("coordinates") || !g["coordinates"].is_array() ||
-      g["coordinates"].empty())
+  if (!g.is_object() || g.value("type", "") != "Polygon" || !g.contains("coordinates") ||
+      !g["coordinates"].is_array() || g["coordinates"].empty())
     return Status::InvalidInput(where + ": the geometry is not a Polygon\n  hint: one polygon per feature");
   const json& props = f.value("properties", json::object());
   const std::string name = props.is_object() && props.contains("class") && props["class"].is_string()
-                               ? props["class"].get<std::string>() : "";
+                               ? props["class"].get<std::string>()
+                               : "";
   auto id = ontology.FindClass(name);
   if (!id) return Status::InvalidInput(where + ": unknown class '" + name + "' in ontology " + ontology.name());
   PolygonEntity p;

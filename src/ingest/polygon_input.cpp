@@ -6,9 +6,7 @@ namespace georune::ingest::internal {
 namespace {
 using nlohmann::json;
 
-Status Bad(std::string message) {
-  return Status::InvalidInput(std::move(message));
-}
+Status Bad(std::string message) { return Status::InvalidInput(std::move(message)); }
 
 // [[x, y], …] → ring.
 Status ReadRing(const json& j, Ring& ring) {

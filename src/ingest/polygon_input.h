@@ -12,8 +12,8 @@ namespace georune::ingest::internal {
 
 // A GeoJSON geometry object of type Polygon or MultiPolygon in pixel coordinates (positions of
 // exactly two finite numbers) as a valid shape; kInvalidInput saying what is wrong otherwise.
-Result<std::unique_ptr<PolygonShape>> ShapeFromGeoJson(const nlohmann::json& geometry,
-                                                       PolygonShape::Invalid invalid, bool* repaired);
+Result<std::unique_ptr<PolygonShape>> ShapeFromGeoJson(const nlohmann::json& geometry, PolygonShape::Invalid invalid,
+                                                       bool* repaired);
 
 // Makes `e` a polygon entity: its corners the shape's minimum rotated rectangle, its polygon
 // the shape's WKB.

@@ -61,16 +61,12 @@ bool LooksLikeGeoJson(const std::string& path) {
 
 const std::vector<InputFormat>& InputFormats() {
   static const std::vector<InputFormat> formats = {
-      {"dota_labels", SourceKind::kDotaLabels, "DOTA labelTxt folder", &ReadDotaLabelDir,
-       &LooksLikeDotaLabels},
-      {"dota_task1", SourceKind::kDotaTask1, "DOTA Task1 results folder", &ReadDotaTask1Dir,
-       &LooksLikeDotaTask1},
+      {"dota_labels", SourceKind::kDotaLabels, "DOTA labelTxt folder", &ReadDotaLabelDir, &LooksLikeDotaLabels},
+      {"dota_task1", SourceKind::kDotaTask1, "DOTA Task1 results folder", &ReadDotaTask1Dir, &LooksLikeDotaTask1},
       {"jsonl", SourceKind::kJsonLines, "JSON Lines file", &ReadJsonLines, &LooksLikeJsonLines},
-      {"yolo_obb", SourceKind::kYoloObb, "YOLO-OBB label folder", &ReadYoloObbDir,
-       &LooksLikeYoloObb},
+      {"yolo_obb", SourceKind::kYoloObb, "YOLO-OBB label folder", &ReadYoloObbDir, &LooksLikeYoloObb},
       {"voc", SourceKind::kVoc, "Pascal-VOC style XML folder", &ReadVocDir, &LooksLikeVoc},
-      {"geojson", SourceKind::kGeoJson, "GeoJSON polygon file or folder", &ReadGeoJson,
-       &LooksLikeGeoJson},
+      {"geojson", SourceKind::kGeoJson, "GeoJSON polygon file or folder", &ReadGeoJson, &LooksLikeGeoJson},
   };
   return formats;
 }

@@ -74,8 +74,8 @@ std::optional<Result<double>> ClassCountScorer::Score(const Archive& archive, ui
   for (size_t t = 0; t < signature_.size(); ++t) {
     for (uint32_t k = 0; k < signature_[t]; ++k) {
       const double x = 4.0 * static_cast<double>(scene.entities.size());
-      scene.entities.push_back(reason::MakeSceneEntity(static_cast<int>(scene.entities.size()), representative_[t],
-                                                       1.0, Corners{x, 0, x + 1, 0, x + 1, 1, x, 1}));
+      scene.entities.push_back(reason::MakeSceneEntity(static_cast<int>(scene.entities.size()), representative_[t], 1.0,
+                                                       Corners{x, 0, x + 1, 0, x + 1, 1, x, 1}));
     }
   }
   reason::PlannedEvaluator evaluator(query_, truth_, image_budget_, disabled_);

@@ -40,7 +40,7 @@ class ClassCountScorer {
   // mode, or an entity of the image may lie below min_conf). Errors as the evaluator's.
   std::optional<Result<double>> Score(const Archive& archive, uint32_t image);
 
-  uint64_t scored() const { return scored_; }          // images answered from the counts
+  uint64_t scored() const { return scored_; }            // images answered from the counts
   uint64_t evaluations() const { return evaluations_; }  // distinct signatures evaluated
 
  private:
@@ -51,11 +51,11 @@ class ClassCountScorer {
   std::chrono::steady_clock::time_point deadline_;
   double budget_seconds_;
   bool applies_ = false;
-  std::vector<int> type_of_class_;        // class id → type (classes alike for every class atom)
-  std::vector<int> representative_;       // type → a class id of that type
+  std::vector<int> type_of_class_;                        // class id → type (classes alike for every class atom)
+  std::vector<int> representative_;                       // type → a class id of that type
   std::map<std::vector<uint32_t>, Result<double>> memo_;  // count per type → value
-  std::vector<Archive::ClassCount> counts_;  // scratch
-  std::vector<uint32_t> signature_;          // scratch
+  std::vector<Archive::ClassCount> counts_;               // scratch
+  std::vector<uint32_t> signature_;                       // scratch
   uint64_t scored_ = 0, evaluations_ = 0;
 };
 

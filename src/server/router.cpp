@@ -28,18 +28,15 @@ void Router::Add(const char* method, const std::string& pattern, Handler handler
 
 void Router::Handle(httplib::Request& req, httplib::Response& res) const {
   const std::string route = req.method + " " + req.path;
-  if (req.path.rfind("/v1/", 0) != 0)
-    return SendError(res, 404, {"no such route: " + route, "", "see docs/api.md"});
+  if (req.path.rfind("/v1/", 0) != 0) return SendError(res, 404, {"no such route: " + route, "", "see docs/api.md"});
   if (!HasApiKey(config_, req)) {
-    return SendError(
-        res, 401,
-        {"missing or wrong API key", "", "send the header X-API-Key: KEY (or Authorization: Bearer KEY)"});
+    return SendError(res, 401,
+                     {"missing or wrong API key", "", "send the header X-API-Key: KEY (or Authorization: Bearer KEY)"});
   }
   if (req.body.size() > config_.body_limit) {
-    return SendError(
-        res, 413,
-        {"the request body is over the limit of " + std::to_string(config_.body_limit) + " bytes", "",
-         "send a smaller body"});
+    return SendError(res, 413,
+                     {"the request body is over the limit of " + std::to_string(config_.body_limit) + " bytes", "",
+                      "send a smaller body"});
   }
   const std::string method = req.method == "HEAD" ? "GET" : req.method;
   std::string allowed;
@@ -62,8 +59,7 @@ void Router::Handle(httplib::Request& req, httplib::Response& res) const {
   }
   if (allowed.empty()) return SendError(res, 404, {"no such route: " + route, "", "see docs/api.md"});
   res.set_header("Allow", allowed);
-  SendError(res, 405,
-            {"the route " + req.path + " takes " + allowed + ", not " + req.method, "", "see docs/api.md"});
+  SendError(res, 405, {"the route " + req.path + " takes " + allowed + ", not " + req.method, "", "see docs/api.md"});
 }
 
 std::unique_ptr<Router> ApiRouter(const State& state) {

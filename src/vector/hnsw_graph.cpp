@@ -55,9 +55,8 @@ std::string MeasureLayout() {
   };
   return "hnswlib tableint=" + std::to_string(sizeof(hnswlib::tableint)) +
          " linklistsize=" + std::to_string(sizeof(hnswlib::linklistsizeint)) +
-         " label=" + std::to_string(sizeof(hnswlib::labeltype)) +
-         " M0=" + std::to_string(g.maxM0_ / m) + "M" + " links0=" + per_m(g.size_links_level0_, g.maxM0_) +
-         " links=" + per_m(g.size_links_per_element_, g.maxM_) +
+         " label=" + std::to_string(sizeof(hnswlib::labeltype)) + " M0=" + std::to_string(g.maxM0_ / m) + "M" +
+         " links0=" + per_m(g.size_links_level0_, g.maxM0_) + " links=" + per_m(g.size_links_per_element_, g.maxM_) +
          " level0@" + std::to_string(g.offsetLevel0_) + " mark=" + mark;
 }
 
@@ -72,14 +71,13 @@ const std::string& LayoutOfThisBuild() {
   return layout;
 }
 
-Result<HnswGraph> Build(const std::string& name, int dim, const HnswParams& params,
-                                         const std::vector<float>& data,
-                                         const std::vector<bool>& alive) {
+Result<HnswGraph> Build(const std::string& name, int dim, const HnswParams& params, const std::vector<float>& data,
+                        const std::vector<bool>& alive) {
   try {
     HnswGraph state(new HnswState(dim));
     const size_t capacity = std::max<size_t>(16, alive.size());
-    state->index = std::make_unique<hnswlib::HierarchicalNSW<float>>(
-        &state->space, capacity, params.m, params.ef_construction, params.seed);
+    state->index = std::make_unique<hnswlib::HierarchicalNSW<float>>(&state->space, capacity, params.m,
+                                                                     params.ef_construction, params.seed);
     state->index->setEf(params.ef_search);
     for (size_t slot = 0; slot < alive.size(); ++slot) {
       state->index->addPoint(data.data() + slot * size_t(dim), slot);
@@ -171,8 +169,7 @@ Result<std::string> Serialize(const std::string& name, const HnswState& graph, i
     const int level = g.element_levels_[i];
     w.Put<uint32_t>(uint32_t(level));
     for (int layer = 0; layer <= level; ++layer) {
-      const hnswlib::linklistsizeint* list =
-          layer == 0 ? g.get_linklist0(node) : g.get_linklist(node, layer);
+      const hnswlib::linklistsizeint* list = layer == 0 ? g.get_linklist0(node) : g.get_linklist(node, layer);
       const uint32_t count = g.getListCount(const_cast<hnswlib::linklistsizeint*>(list));
       w.Put<uint32_t>(count);
       w.PutBytes(list + 1, sizeof(hnswlib::tableint) * count);
@@ -181,9 +178,8 @@ Result<std::string> Serialize(const std::string& name, const HnswState& graph, i
   return std::move(w.buf());
 }
 
-Result<HnswGraph> Restore(const std::string& name, std::string_view section,
-                                           int dim, const HnswParams& params,
-                                           const std::vector<float>& data, size_t items) {
+Result<HnswGraph> Restore(const std::string& name, std::string_view section, int dim, const HnswParams& params,
+                          const std::vector<float>& data, size_t items) {
   auto corrupt = [&](const std::string& why) {
     return Status::Corrupt("HNSW graph of collection \"" + name + "\": " + why);
   };
@@ -191,22 +187,20 @@ Result<HnswGraph> Restore(const std::string& name, std::string_view section,
   uint64_t n, max_m, max_m0, dead;
   int32_t max_level;
   uint32_t entry;
-  if (!r.Get(n) || !r.Get(max_m) || !r.Get(max_m0) || !r.Get(max_level) || !r.Get(entry) ||
-      !r.Get(dead)) {
+  if (!r.Get(n) || !r.Get(max_m) || !r.Get(max_m0) || !r.Get(max_level) || !r.Get(entry) || !r.Get(dead)) {
     return corrupt("truncated header");
   }
   if (dead > n || n - dead != items || n >= (uint64_t(1) << 32)) {
-    return corrupt(std::to_string(n) + " nodes, " + std::to_string(dead) + " tombstoned, for " +
-                   std::to_string(items) + " items");
+    return corrupt(std::to_string(n) + " nodes, " + std::to_string(dead) + " tombstoned, for " + std::to_string(items) +
+                   " items");
   }
   if (n > 0 && (max_level < 0 || entry >= n)) return corrupt("bad entry node or top level");
   HnswGraph state(new HnswState(dim));
   try {
-    state->index = std::make_unique<hnswlib::HierarchicalNSW<float>>(
-        &state->space, std::max<size_t>(16, n), params.m, params.ef_construction, params.seed);
+    state->index = std::make_unique<hnswlib::HierarchicalNSW<float>>(&state->space, std::max<size_t>(16, n), params.m,
+                                                                     params.ef_construction, params.seed);
   } catch (const std::exception& e) {
-    return Status::Internal("collection \"" + name + "\": cannot allocate the HNSW graph: " +
-                            e.what());
+    return Status::Internal("collection \"" + name + "\": cannot allocate the HNSW graph: " + e.what());
   }
   auto& g = *state->index;
   if (max_m != g.maxM_ || max_m0 != g.maxM0_) {
@@ -245,8 +239,7 @@ Result<HnswGraph> Restore(const std::string& name, std::string_view section,
       ++dead_seen;
     } else {
       if (item >= items || seen[item]) {
-        return corrupt("node " + std::to_string(i) + " names item " + std::to_string(item) +
-                       " (missing or twice)");
+        return corrupt("node " + std::to_string(i) + " names item " + std::to_string(item) + " (missing or twice)");
       }
       seen[item] = true;
       std::memcpy(g.getDataByInternalId(node), data.data() + item * size_t(dim), row_bytes);
@@ -271,8 +264,7 @@ Result<HnswGraph> Restore(const std::string& name, std::string_view section,
       g.element_levels_[i] = int(level);
       for (uint32_t layer = 1; layer <= level; ++layer) {
         if (!read_list(g.get_linklist(node, int(layer)), g.maxM_)) {
-          return corrupt("bad layer-" + std::to_string(layer) + " links at node " +
-                         std::to_string(i));
+          return corrupt("bad layer-" + std::to_string(layer) + " links at node " + std::to_string(i));
         }
       }
     } else {

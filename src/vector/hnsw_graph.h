@@ -30,9 +30,8 @@ extern const char kLayoutOfFormat2[];
 
 // A graph over every slot of `data` (slot-major, dim floats each), dead slots marked deleted.
 // kInternal naming `name` when hnswlib fails (it throws, e.g. out of memory).
-Result<HnswGraph> Build(const std::string& name, int dim, const HnswParams& params,
-                                         const std::vector<float>& data,
-                                         const std::vector<bool>& alive);
+Result<HnswGraph> Build(const std::string& name, int dim, const HnswParams& params, const std::vector<float>& data,
+                        const std::vector<bool>& alive);
 // Adds a slot (growing the graph when full) / marks one deleted. kInternal when hnswlib throws:
 // the graph may then be inconsistent and must be dropped.
 Status Add(HnswState& graph, const float* vec, uint32_t slot);
@@ -44,14 +43,12 @@ void SetEf(HnswState& graph, size_t ef);
 Result<std::vector<uint64_t>> SearchKnn(const HnswState& graph, const float* query, size_t fetch);
 
 // The graph section (docs/rag.md): live slots numbered in slot order, as Save writes the items.
-Result<std::string> Serialize(const std::string& name, const HnswState& graph, int dim,
-                              const std::vector<bool>& alive);
+Result<std::string> Serialize(const std::string& name, const HnswState& graph, int dim, const std::vector<bool>& alive);
 // A graph from a section, for a freshly loaded collection (slot i = item i, every slot alive,
 // `items` of them in `data`). kCorrupt (message naming the collection, not the file) for any
 // inconsistency; kInternal when memory cannot be had.
-Result<HnswGraph> Restore(const std::string& name, std::string_view section,
-                                           int dim, const HnswParams& params,
-                                           const std::vector<float>& data, size_t items);
+Result<HnswGraph> Restore(const std::string& name, std::string_view section, int dim, const HnswParams& params,
+                          const std::vector<float>& data, size_t items);
 
 }  // namespace hnsw
 }  // namespace georune::vector

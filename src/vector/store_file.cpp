@@ -31,10 +31,9 @@ void PutItem(coding::Encoder& w, uint64_t key, const float* vec, int dim, const 
 
 bool GetItem(coding::Decoder& r, int dim, uint64_t& key, std::vector<float>& vec, Payload& p) {
   uint8_t has_loc = 0;
-  const bool ok = r.Get(key) && r.GetFloats(vec, size_t(dim)) && r.GetString(p.record_id) &&
-                  r.Get(p.chunk) && r.GetString(p.chunk_type) && r.GetString(p.category) &&
-                  r.GetString(p.text) && r.GetString(p.image_path) && r.Get(has_loc) &&
-                  r.Get(p.lat) && r.Get(p.lon);
+  const bool ok = r.Get(key) && r.GetFloats(vec, size_t(dim)) && r.GetString(p.record_id) && r.Get(p.chunk) &&
+                  r.GetString(p.chunk_type) && r.GetString(p.category) && r.GetString(p.text) &&
+                  r.GetString(p.image_path) && r.Get(has_loc) && r.Get(p.lat) && r.Get(p.lon);
   p.has_location = has_loc != 0;
   return ok;
 }
@@ -50,8 +49,7 @@ Status VectorStore::Save(const std::string& path, std::vector<std::string>* note
       if (Status built = c->EnsureGraph(); built.ok()) {
         GEORUNE_ASSIGN_OR_RETURN(section, hnsw::Serialize(name, *c->graph_, c->dim_, c->alive_));
       } else if (notes) {
-        notes->push_back(built.message() +
-                         "; saved without it (loading builds it at the first HNSW search)");
+        notes->push_back(built.message() + "; saved without it (loading builds it at the first HNSW search)");
       }
     }
     graphs.push_back(std::move(section));
@@ -73,8 +71,7 @@ Status VectorStore::Save(const std::string& path, std::vector<std::string>* note
     w.Put<uint64_t>(c->key_to_slot_.size());
     for (size_t slot = 0; slot < c->slot_key_.size(); ++slot) {
       if (!c->alive_[slot]) continue;
-      PutItem(w, c->slot_key_[slot], c->data_.data() + slot * size_t(c->dim_), c->dim_,
-              c->payloads_[slot]);
+      PutItem(w, c->slot_key_[slot], c->data_.data() + slot * size_t(c->dim_), c->dim_, c->payloads_[slot]);
     }
     const std::string& graph = graphs[ci++];
     w.Put<uint64_t>(graph.size());
@@ -93,9 +90,7 @@ Result<VectorStore> VectorStore::Load(const std::string& path) {
   auto file = MappedFile::Open(path);
   if (!file.ok()) return file.status();
   const std::string_view data = file->view();
-  auto corrupt = [&](const std::string& why) {
-    return Status::Corrupt(path + ": vector store is damaged: " + why);
-  };
+  auto corrupt = [&](const std::string& why) { return Status::Corrupt(path + ": vector store is damaged: " + why); };
   if (data.size() < kHeadLengthAt + 8 || !coding::HasMagic(data, kMagic)) {
     return corrupt("bad magic (not a georune vector store)");
   }
@@ -112,8 +107,8 @@ Result<VectorStore> VectorStore::Load(const std::string& path) {
     }
     head = data.substr(0, size_t(head_length));
   } else {
-    return corrupt("format version " + std::to_string(version) +
-                   " is not supported (expected 1 to " + std::to_string(kVersion) + ")");
+    return corrupt("format version " + std::to_string(version) + " is not supported (expected 1 to " +
+                   std::to_string(kVersion) + ")");
   }
   const uint64_t stored = coding::DecodeFixed<uint64_t>(data.data() + head.size());
   if (Checksum64(head) != stored) return corrupt("checksum mismatch");
@@ -133,8 +128,8 @@ Result<VectorStore> VectorStore::Load(const std::string& path) {
     int32_t dim;
     HnswParams params;
     uint64_t count, m, efc, efs, seed;
-    if (!r.GetString(name) || !r.Get(dim) || !r.Get(m) || !r.Get(efc) || !r.Get(efs) ||
-        !r.Get(seed) || !r.Get(count) || dim <= 0 || dim > (1 << 20)) {
+    if (!r.GetString(name) || !r.Get(dim) || !r.Get(m) || !r.Get(efc) || !r.Get(efs) || !r.Get(seed) || !r.Get(count) ||
+        dim <= 0 || dim > (1 << 20)) {
       return corrupt("bad collection header");
     }
     params.m = m;
@@ -172,8 +167,7 @@ Result<VectorStore> VectorStore::Load(const std::string& path) {
     Collection& c = *ref.collection;
     if (data.size() - offset < ref.length) {
       return corrupt("HNSW graph of collection \"" + c.name() + "\" is truncated (" +
-                     std::to_string(data.size() - offset) + " of " + std::to_string(ref.length) +
-                     " bytes)");
+                     std::to_string(data.size() - offset) + " of " + std::to_string(ref.length) + " bytes)");
     }
     const std::string_view section = data.substr(offset, size_t(ref.length));
     if (Checksum64(section) != ref.checksum) {
@@ -181,9 +175,8 @@ Result<VectorStore> VectorStore::Load(const std::string& path) {
     }
     offset += size_t(ref.length);
     if (!same_layout) {
-      c.graph_note_ = "saved HNSW graph not used: written for \"" + layout +
-                      "\", this build's hnswlib keeps \"" + hnsw::LayoutOfThisBuild() +
-                      "\"; it is rebuilt from the items at the first HNSW search";
+      c.graph_note_ = "saved HNSW graph not used: written for \"" + layout + "\", this build's hnswlib keeps \"" +
+                      hnsw::LayoutOfThisBuild() + "\"; it is rebuilt from the items at the first HNSW search";
       continue;
     }
     auto graph = hnsw::Restore(c.name(), section, c.dim_, c.params_, c.data_, c.slot_key_.size());

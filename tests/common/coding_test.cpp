@@ -53,8 +53,8 @@ std::string ReferenceVarint(uint64_t v) {
 }
 
 TEST(Coding, VarintsMatchTheDefinitionAndRoundTrip) {
-  std::vector<uint64_t> values = {0, 1, 127, 128, 255, 300, 16383, 16384, (1ull << 32) - 1,
-                                  1ull << 32, (1ull << 63) - 1, 1ull << 63, ~0ull};
+  std::vector<uint64_t> values = {
+      0, 1, 127, 128, 255, 300, 16383, 16384, (1ull << 32) - 1, 1ull << 32, (1ull << 63) - 1, 1ull << 63, ~0ull};
   std::mt19937_64 rng(7);
   for (int i = 0; i < 2000; ++i) values.push_back(rng() >> (rng() % 64));
   for (uint64_t v : values) {
@@ -141,8 +141,7 @@ TEST(Coding, FramesDetectEveryDamage) {
   EXPECT_EQ(Describe(Unframe(framed, kMagic, 4, 5)), "unsupported format version 3");
   constexpr char kOther[8] = {'T', 'E', 'S', 'T', 'F', 'R', 'M', '2'};
   EXPECT_EQ(Unframe(framed, kOther, 3, 3).error, FrameError::kBadMagic);
-  EXPECT_EQ(Unframe(framed.substr(0, framed.size() - 1), kMagic, 3, 3).error,
-            FrameError::kBadLength);
+  EXPECT_EQ(Unframe(framed.substr(0, framed.size() - 1), kMagic, 3, 3).error, FrameError::kBadLength);
   EXPECT_EQ(Unframe(framed.substr(0, 10), kMagic, 3, 3).error, FrameError::kBadMagic);
   // Every single flipped bit of the body or the checksum is caught.
   for (size_t i = kMagicBytes + 12; i < framed.size(); ++i) {
@@ -180,8 +179,7 @@ TEST(Coding, Hex16RoundTripsAndRefusesOtherText) {
   uint64_t v = 0;
   ASSERT_TRUE(ParseHex16("00ab00cd0000ef01", &v));
   EXPECT_EQ(v, 0x00ab00cd0000ef01ull);
-  for (const char* bad : {"", "00ab00cd0000ef0", "00AB00CD0000EF01", "00ab00cd0000ef01 ",
-                          "00ab00cd0000eg01"}) {
+  for (const char* bad : {"", "00ab00cd0000ef0", "00AB00CD0000EF01", "00ab00cd0000ef01 ", "00ab00cd0000eg01"}) {
     EXPECT_FALSE(ParseHex16(bad, &v)) << bad;
   }
 }

@@ -51,7 +51,9 @@ TEST(JsonError, TheLineOfAMultiLineTextIsKept) {
   Diagnostic d = JsonDiagnostic("f.json", 0, ParseErrorOf("[\n  1,\n  2,,\n]"), "one JSON array");
   EXPECT_EQ(d.Format().rfind("f.json:3:5: not valid JSON: ", 0), 0u) << d.Format();
   // One JSON text per line: the caller's line stands.
-  EXPECT_EQ(JsonDiagnostic("f.jsonl", 7, ParseErrorOf("{"), "").Format().rfind("f.jsonl:7:2: not valid JSON: the text ends too early", 0),
+  EXPECT_EQ(JsonDiagnostic("f.jsonl", 7, ParseErrorOf("{"), "")
+                .Format()
+                .rfind("f.jsonl:7:2: not valid JSON: the text ends too early", 0),
             0u)
       << JsonDiagnostic("f.jsonl", 7, ParseErrorOf("{"), "").Format();
 }

@@ -83,7 +83,8 @@ TEST(Polygon, InvalidIsRefusedWithReasonAndPlaceOrRepaired) {
   EXPECT_DOUBLE_EQ((*fixed)->Area(), 50);  // the two triangles
   EXPECT_EQ((*fixed)->Rings().size(), 2u);
   // Not areas: refused whatever the option.
-  EXPECT_FALSE(PolygonShape::FromRings(std::vector<PolygonRings>{{{{0, 0}, {1, 1}}}}, PolygonShape::Invalid::kRepair).ok());
+  EXPECT_FALSE(
+      PolygonShape::FromRings(std::vector<PolygonRings>{{{{0, 0}, {1, 1}}}}, PolygonShape::Invalid::kRepair).ok());
   EXPECT_FALSE(PolygonShape::FromWkt("LINESTRING (0 0, 1 1)", PolygonShape::Invalid::kRepair).ok());
   EXPECT_FALSE(PolygonShape::FromWkt("POLYGON ((0 0, 1 1, 2 2, 0 0))", PolygonShape::Invalid::kRepair).ok());
   EXPECT_FALSE(PolygonShape::FromWkt("POLYGON ((0 0", PolygonShape::Invalid::kRefuse).ok());

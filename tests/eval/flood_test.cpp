@@ -95,7 +95,8 @@ TEST(SegmentationNoise, LevelZeroIsTheTruthAndLevelsDegrade) {
   for (uint64_t i = 0; i < 8; ++i) {
     const PolygonImage truth = Scene(i);
     for (int level : {0, 2, 5}) {
-      auto seg = SimulateSegmentation(truth, Flood(), SegNoiseLevelParams(level).value(), 5, level == 5 ? &high : nullptr);
+      auto seg =
+          SimulateSegmentation(truth, Flood(), SegNoiseLevelParams(level).value(), 5, level == 5 ? &high : nullptr);
       ASSERT_TRUE(seg.ok()) << seg.status().message();
       EXPECT_EQ(seg->id, truth.id);
       agreement[level] += PixelAgreement(truth, *seg) / 8;

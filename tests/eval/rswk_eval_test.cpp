@@ -80,8 +80,7 @@ TEST(RswkEval, RecallAndMrrFollowTheRetrieversRanking) {
   EXPECT_EQ(result->report["params"]["metrics"], "rsrag");
   EXPECT_FALSE(result->report.contains("notes"));  // the HNSW graph answered every search
   const std::string shown = RswkEvalText(result->report, o.recall_k);
-  EXPECT_EQ(shown.rfind("RSWK benchmark (this project's): 4 questions on 3 records, 0 skipped\n", 0), 0u)
-      << shown;
+  EXPECT_EQ(shown.rfind("RSWK benchmark (this project's): 4 questions on 3 records, 0 skipped\n", 0), 0u) << shown;
   EXPECT_NE(shown.find("vqa_test (n=4): recall@1="), std::string::npos) << shown;
 }
 

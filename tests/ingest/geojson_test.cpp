@@ -78,7 +78,8 @@ TEST(GeoJson, ErrorsAreLocatedAtTheFeaturesLine) {
    "properties": {"class": "plane"}}]})";
   std::string m = ErrorOf(bowtie);
   EXPECT_NE(m.find("bad.geojson:4: feature 1: the polygon is not valid: Self-intersection at (5, 5)"),
-            std::string::npos) << m;
+            std::string::npos)
+      << m;
   EXPECT_NE(m.find("--make-valid"), std::string::npos) << m;
   // Repaired on request, and counted.
   TempDir d;
@@ -113,7 +114,8 @@ TEST(GeoJson, ErrorsAreLocatedAtTheFeaturesLine) {
   EXPECT_NE(m.find("a position must be [x, y]"), std::string::npos) << m;
   m = ErrorOf(R"({"type": "FeatureCollection", "features": [{"type": "Feature",
     "geometry": {"type": "Polygon", "coordinates": [[[0, 0], [1, 1], [2, 2]]]},
-    "properties": {"class": "plane"}}]})", repair);
+    "properties": {"class": "plane"}}]})",
+              repair);
   EXPECT_NE(m.find("feature 0:"), std::string::npos) << m;  // no area: refused even with --make-valid
   EXPECT_NE(ErrorOf(R"({"type": "Feature"})").find("expected a GeoJSON FeatureCollection"), std::string::npos);
 }

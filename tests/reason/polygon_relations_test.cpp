@@ -22,10 +22,9 @@ using testing::PolygonWkt;
 // An entity with its oracle geometry.
 struct Item {
   SceneEntity e;
-  std::string wkt;          // poly(e)
-  double box_theta = -1;    // a box's theta, from its corner order (spec §1); -1 for a polygon
+  std::string wkt;        // poly(e)
+  double box_theta = -1;  // a box's theta, from its corner order (spec §1); -1 for a polygon
 };
-
 
 // The soft ramp of docs/parameters.md; crisp: 0 or 1.
 double Ramp(bool crisp, bool holds, double margin, double width) {
@@ -115,11 +114,10 @@ Item RandomItem(std::mt19937& rng, int id) {
 TEST(PolygonRelations, EveryRelationEqualsTheGeosOracleCrispAndSoft) {
   std::mt19937 rng(2026);
   Oracle oracle;
-  const Relation relations[] = {Relation::kNear,     Relation::kFar,      Relation::kLeftOf,
-                                Relation::kRightOf,  Relation::kAbove,    Relation::kBelow,
-                                Relation::kOn,       Relation::kContains, Relation::kOverlaps,
-                                Relation::kParallel, Relation::kPerpendicular, Relation::kLarger,
-                                Relation::kSmaller};
+  const Relation relations[] = {
+      Relation::kNear,          Relation::kFar,    Relation::kLeftOf,   Relation::kRightOf,  Relation::kAbove,
+      Relation::kBelow,         Relation::kOn,     Relation::kContains, Relation::kOverlaps, Relation::kParallel,
+      Relation::kPerpendicular, Relation::kLarger, Relation::kSmaller};
   int held[16] = {}, soft_between = 0, compared = 0;
   for (int it = 0; it < 300; ++it) {
     Item a = RandomItem(rng, 0), b = RandomItem(rng, 1);
@@ -131,7 +129,9 @@ TEST(PolygonRelations, EveryRelationEqualsTheGeosOracleCrispAndSoft) {
         const double got = RelationTruth(r, args, p), want = OracleTruth(oracle, r, a, b, p);
         ++compared;
         if (crisp) {
-          ASSERT_EQ(got, want) << "relation " << static_cast<int>(r) << " case " << it << "\n" << a.wkt << "\n" << b.wkt;
+          ASSERT_EQ(got, want) << "relation " << static_cast<int>(r) << " case " << it << "\n"
+                               << a.wkt << "\n"
+                               << b.wkt;
           held[static_cast<int>(r)] += got == 1;
         } else {
           ASSERT_NEAR(got, want, 1e-9) << "relation " << static_cast<int>(r) << " case " << it;
@@ -140,15 +140,16 @@ TEST(PolygonRelations, EveryRelationEqualsTheGeosOracleCrispAndSoft) {
       }
     }
     // Measures of comparisons: area, length, width, distance, centre distance, angle.
-    EXPECT_NEAR(MeasureValue(logic::Measure::kArea, std::span<const SceneEntity* const>(args, 1)),
-                oracle.Area(a.wkt), 1e-9);
+    EXPECT_NEAR(MeasureValue(logic::Measure::kArea, std::span<const SceneEntity* const>(args, 1)), oracle.Area(a.wkt),
+                1e-9);
     EXPECT_NEAR(MeasureValue(logic::Measure::kDistance, args), oracle.Distance(a.wkt, b.wkt), 1e-9);
     const Vec2 ca = oracle.Centroid(a.wkt), cb = oracle.Centroid(b.wkt);
     EXPECT_NEAR(MeasureValue(logic::Measure::kCenterDistance, args), std::hypot(ca.x - cb.x, ca.y - cb.y), 1e-9);
   }
   EXPECT_GT(compared, 7000);
   EXPECT_GT(soft_between, 150);  // soft values strictly between 0 and 1 (281 with this seed)
-  for (Relation r : relations) EXPECT_GT(held[static_cast<int>(r)], 3) << "relation " << static_cast<int>(r) << " never held";
+  for (Relation r : relations)
+    EXPECT_GT(held[static_cast<int>(r)], 3) << "relation " << static_cast<int>(r) << " never held";
 }
 
 // A building surrounded by water: the water polygon's hole holds the building.
@@ -164,11 +165,11 @@ TEST(PolygonRelations, HoleSemantics) {
   crisp.crisp = true;
   const SceneEntity* bw[2] = {&building, &w};
   const SceneEntity* ow[2] = {&boat, &w};
-  EXPECT_EQ(RelationTruth(Relation::kOn, bw, crisp), 0);        // in the hole, not on the water
+  EXPECT_EQ(RelationTruth(Relation::kOn, bw, crisp), 0);  // in the hole, not on the water
   EXPECT_EQ(RelationTruth(Relation::kOverlaps, bw, crisp), 0);
-  EXPECT_EQ(RelationTruth(Relation::kNear, bw, crisp), 1);      // 10 px from the shore
+  EXPECT_EQ(RelationTruth(Relation::kNear, bw, crisp), 1);  // 10 px from the shore
   EXPECT_EQ(MeasureValue(logic::Measure::kDistance, bw), 10);
-  EXPECT_EQ(RelationTruth(Relation::kOn, ow, crisp), 1);        // a boat on the water
+  EXPECT_EQ(RelationTruth(Relation::kOn, ow, crisp), 1);  // a boat on the water
   EXPECT_DOUBLE_EQ(w.area, 10000 - 1600);
   EXPECT_DOUBLE_EQ(w.c.x, 50);
   EXPECT_DOUBLE_EQ(w.length, 100);

@@ -24,8 +24,7 @@ void AddClipOptions(CLI::App* cmd, rag::EmbedderConfig& e) {
 void AddRagQueryOptions(CLI::App* cmd, RagQueryArgs& a) {
   cmd->add_option("--alpha", a.retrieve.alpha, "image weight in fused scores (0.5)");
   cmd->add_option("--tau", a.retrieve.tau, "candidates per modality (20)");
-  cmd->add_option("--top-k", a.retrieve.top_k,
-                  "chunks kept after re-ranking, the answer's sources (5)");
+  cmd->add_option("--top-k", a.retrieve.top_k, "chunks kept after re-ranking, the answer's sources (5)");
   cmd->add_option("--fusion", a.fusion, "weighted or rrf")->check(CLI::IsMember({"weighted", "rrf"}));
   cmd->add_flag("--exact", a.retrieve.exact, "exact (flat) vector search instead of HNSW");
   cmd->add_flag("--no-wordnet", a.no_wordnet, "no WordNet widening of query terms");

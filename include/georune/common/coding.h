@@ -38,8 +38,7 @@ concept FixedValue = std::is_integral_v<T> || std::is_floating_point_v<T>;
 template <FixedValue T>
 using Bits = std::conditional_t<
     sizeof(T) == 1, uint8_t,
-    std::conditional_t<sizeof(T) == 2, uint16_t,
-                       std::conditional_t<sizeof(T) == 4, uint32_t, uint64_t>>>;
+    std::conditional_t<sizeof(T) == 2, uint16_t, std::conditional_t<sizeof(T) == 4, uint32_t, uint64_t>>>;
 
 template <FixedValue T>
 inline void EncodeFixed(char* dst, T value) {
@@ -75,14 +74,18 @@ bool GetVarint64(std::string_view* in, uint64_t* value);
 class Encoder {
  public:
   template <FixedValue T>
-  void Put(T value) { PutFixed(&buf_, value); }
+  void Put(T value) {
+    PutFixed(&buf_, value);
+  }
   void PutVarint(uint64_t value) { PutVarint64(&buf_, value); }
   void PutBytes(const void* data, size_t n) { buf_.append(static_cast<const char*>(data), n); }
   // u32 length, then the bytes.
   void PutString(std::string_view s);
   // Overwrites a fixed field written earlier at byte `at` (e.g. a length known only later).
   template <FixedValue T>
-  void PatchAt(size_t at, T value) { EncodeFixed(buf_.data() + at, value); }
+  void PatchAt(size_t at, T value) {
+    EncodeFixed(buf_.data() + at, value);
+  }
 
   size_t size() const { return buf_.size(); }
   std::string& buf() { return buf_; }
@@ -132,9 +135,13 @@ uint64_t HeaderChecksum(const H& h) {
   return Checksum64(&h, offsetof(H, header_checksum));
 }
 template <typename H>
-void SealHeader(H& h) { h.header_checksum = HeaderChecksum(h); }
+void SealHeader(H& h) {
+  h.header_checksum = HeaderChecksum(h);
+}
 template <typename H>
-bool HeaderIntact(const H& h) { return HeaderChecksum(h) == h.header_checksum; }
+bool HeaderIntact(const H& h) {
+  return HeaderChecksum(h) == h.header_checksum;
+}
 
 // ---- checksummed frames ----
 
@@ -148,8 +155,7 @@ struct Unframed {
   std::string_view body;  // valid when error == kNone; a view into `data`
 };
 // Checks magic, version (one of [min_version, max_version]), length and checksum, in that order.
-Unframed Unframe(std::string_view data, const char (&magic)[kMagicBytes], uint32_t min_version,
-                 uint32_t max_version);
+Unframed Unframe(std::string_view data, const char (&magic)[kMagicBytes], uint32_t min_version, uint32_t max_version);
 // "bad magic", "unsupported format version N", "length mismatch", "checksum mismatch".
 std::string Describe(const Unframed& u);
 

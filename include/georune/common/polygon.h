@@ -23,7 +23,7 @@ typedef struct GEOSGeom_t GEOSGeometry;
 
 namespace georune {
 
-using Ring = std::vector<Vec2>;        // closed or not; the first point need not be repeated
+using Ring = std::vector<Vec2>;          // closed or not; the first point need not be repeated
 using PolygonRings = std::vector<Ring>;  // the shell, then its holes
 
 class PolygonShape {
@@ -35,8 +35,8 @@ class PolygonShape {
   // points; orientation does not matter. An invalid geometry is refused (kInvalidInput naming
   // GEOS's reason and the point where it fails) or, with kRepair, made valid (GEOS MakeValid,
   // "structure" method: the area covered is kept, collapsed parts dropped); `repaired` tells.
-  static Result<std::unique_ptr<PolygonShape>> FromRings(std::span<const PolygonRings> polygons,
-                                                         Invalid invalid, bool* repaired = nullptr);
+  static Result<std::unique_ptr<PolygonShape>> FromRings(std::span<const PolygonRings> polygons, Invalid invalid,
+                                                         bool* repaired = nullptr);
   // The same from WKT ("POLYGON ((…))" or "MULTIPOLYGON (…)").
   static Result<std::unique_ptr<PolygonShape>> FromWkt(const std::string& wkt, Invalid invalid,
                                                        bool* repaired = nullptr);

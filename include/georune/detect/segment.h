@@ -41,14 +41,15 @@ Status WriteTileClasses(const cv::Mat& logits, const TileRect& tile, const Lette
 // probability under `min_conf` are dropped. `ontology_id` maps class indices to ontology ids;
 // classes mapped to -1 (background, dropped classes) give no polygon.
 // Sorted by confidence, descending (ties: by area, descending).
-Result<std::vector<ingest::PolygonEntity>> PolygonizeClasses(const ClassImage& image, const std::vector<int>& ontology_id,
-                                                             float min_conf, int min_area);
+Result<std::vector<ingest::PolygonEntity>> PolygonizeClasses(const ClassImage& image,
+                                                             const std::vector<int>& ontology_id, float min_conf,
+                                                             int min_area);
 
 // The inverse: burns polygons into `image` in order (later ones over earlier ones). A pixel whose
 // centre lies inside a polygon (even-odd rule over all its rings, so holes stay out) gets
 // classes[i] and probs[i] (GDAL Rasterize's default rule; a scanline fill, several times faster
 // than GDALRasterizeGeometries here).
 void BurnPolygons(const std::vector<ingest::PolygonEntity>& polygons, const std::vector<uint8_t>& classes,
-                    const std::vector<float>& probs, ClassImage& image);
+                  const std::vector<float>& probs, ClassImage& image);
 
 }  // namespace georune::detect

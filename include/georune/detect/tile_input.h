@@ -17,8 +17,8 @@ namespace georune::detect {
 struct InputSpec {
   int in_w = 0, in_h = 0;  // model input size
   ResizeMode resize = ResizeMode::kLetterbox;
-  bool bgr = false;        // channel order of the model
-  uint8_t fill = 114;      // padding value
+  bool bgr = false;    // channel order of the model
+  uint8_t fill = 114;  // padding value
 };
 
 // One preprocessed tile: its place in the image, its letterbox and the (1, 3, H, W) input blob.

@@ -14,12 +14,11 @@
 //
 // Noise model, per level 0..5 (table in docs/evaluation.md), per ground-truth component in a
 // fixed order: missed (p = miss_base + miss_small · e^(−sqrt(area px)/12); each of its pixels
-// takes the class of the nearest pixel around it, background included), confused (flooded ↔ non-flooded building and road,
-// water ↔ flooded road, pool ↔ water), boundary moved (dilated or eroded by up to `boundary_px`
-// pixels; eroded pixels take the neighbouring class), fragmented (large components cut by 1–2
-// strips of 2–3 px of no class); then false components (Poisson, blobs of a class seen in the
-// image or any). Confidence: the mean over a component's pixels of a per-source-component score
-// (true: floor + (1 − floor)·Beta(tp_a, tp_b); confused and false: Beta(fp_a, fp_b)).
+// takes the class of the nearest pixel around it, background included), confused (flooded ↔ non-flooded building and
+// road, water ↔ flooded road, pool ↔ water), boundary moved (dilated or eroded by up to `boundary_px` pixels; eroded
+// pixels take the neighbouring class), fragmented (large components cut by 1–2 strips of 2–3 px of no class); then
+// false components (Poisson, blobs of a class seen in the image or any). Confidence: the mean over a component's pixels
+// of a per-source-component score (true: floor + (1 − floor)·Beta(tp_a, tp_b); confused and false: Beta(fp_a, fp_b)).
 // Seeded per image id; pure functions, thread safe.
 #pragma once
 
@@ -43,8 +42,7 @@ Status CheckFloodOntology(const Ontology& ontology);
 
 // The ground truth of scene `index` (polygons, confidence 1, synthetic = true).
 // Requires CheckFloodOntology(ontology).ok().
-Result<ingest::PolygonImage> GenerateFloodScene(const Ontology& ontology, const FloodOptions& options,
-                                                uint64_t index);
+Result<ingest::PolygonImage> GenerateFloodScene(const Ontology& ontology, const FloodOptions& options, uint64_t index);
 
 struct SegNoiseParams {
   int level = 0;
@@ -57,8 +55,7 @@ constexpr int kMaxSegNoiseLevel = 5;
 Result<SegNoiseParams> SegNoiseLevelParams(int level);
 
 struct SegSimReport {
-  uint64_t images = 0, truth = 0, missed = 0, confused = 0, moved = 0, fragmented = 0, false_components = 0,
-           output = 0;
+  uint64_t images = 0, truth = 0, missed = 0, confused = 0, moved = 0, fragmented = 0, false_components = 0, output = 0;
 };
 
 // The segmentation of one image at the given noise (same id, size, gsd; synthetic = true).

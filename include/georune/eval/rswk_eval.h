@@ -39,8 +39,7 @@ struct RswkEvalResult {
 };
 
 Result<RswkEvalResult> RunRswkEval(const rag::KnowledgeBase& kb, const rag::Retriever& retriever,
-                                   const std::vector<rag::BenchItem>& items,
-                                   const RswkEvalOptions& options);
+                                   const std::vector<rag::BenchItem>& items, const RswkEvalOptions& options);
 
 // The report as `georune kb eval` prints it in text: a title line, then one line per file.
 std::string RswkEvalText(const nlohmann::json& report, const std::vector<int>& recall_k);

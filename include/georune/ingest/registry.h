@@ -24,10 +24,8 @@
 
 namespace georune::ingest {
 
-using ReaderFn = Result<std::vector<ImageRecord>> (*)(const std::string& path,
-                                                     const Ontology& ontology,
-                                                     const ReadOptions& options,
-                                                     ReadReport* report);
+using ReaderFn = Result<std::vector<ImageRecord>> (*)(const std::string& path, const Ontology& ontology,
+                                                      const ReadOptions& options, ReadReport* report);
 
 struct InputFormat {
   const char* name;
