@@ -17,7 +17,11 @@ set(georune_gcc12_restrict_files
     src/server/api_images.cpp
     src/server/export.cpp
     src/server/request.cpp
-    tests/archive/archive_test.cpp)
+    tests/archive/archive_test.cpp
+    tests/ingest/readers_test.cpp
+    tests/plan/analysis_test.cpp
+    tests/reason/arrangement_test.cpp
+    tests/search/search_test.cpp)
 
 # Called once every directory is added (source properties belong to the directory of the target).
 function(georune_silence_known_false_positives)

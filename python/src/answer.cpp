@@ -57,8 +57,10 @@ service::QueryAnswer AnswerFromJson(const ordered_json& j) {
     a.images.push_back(ResultImageFromJson(r));
   }
   const auto& s = j.at("stats");
-  a.response.stats = {s.at("images").get<uint64_t>(), s.at("candidates").get<uint64_t>(),
-                      s.at("evaluated").get<uint64_t>(), s.at("ms").get<double>()};
+  a.response.stats.images = s.at("images").get<uint64_t>();
+  a.response.stats.candidates = s.at("candidates").get<uint64_t>();
+  a.response.stats.evaluated = s.at("evaluated").get<uint64_t>();
+  a.response.stats.ms = s.at("ms").get<double>();
   a.explain = j.contains("plan");
   if (a.explain) a.response.plan = j["plan"].get<std::string>();
   return a;

@@ -508,7 +508,7 @@ namespace georune::detect {
 namespace {
 
 TEST(Evaluate, CountsMatchesByHand) {
-  auto e = [](int cls, float score, Corners c, bool difficult = false) { return EntityRecord{cls, score, difficult, c}; };
+  auto e = [](int cls, float score, Corners c, bool difficult = false) { return EntityRecord{cls, score, difficult, c, {}}; };
   const std::vector<EntityRecord> labels = {e(0, 1, Rect(0, 0, 10, 10)), e(0, 1, Rect(20, 0, 30, 10)),
                                             e(1, 1, Rect(40, 0, 50, 10)), e(0, 1, Rect(60, 0, 70, 10), true)};
   const std::vector<EntityRecord> det = {
@@ -633,8 +633,9 @@ TEST(Segment, OwnedRectsPartitionTheImage) {
           };
           if ((x * 7 + y * 13) % 97) continue;  // sampled: the full check is quadratic
           for (const TileRect& other : tiles)
-            if (x >= other.x && x < other.x + other.w && y >= other.y && y < other.y + other.h)
+            if (x >= other.x && x < other.x + other.w && y >= other.y && y < other.y + other.h) {
               ASSERT_GE(depth(t) + 1, depth(other)) << x << "," << y;
+            }
         }
     }
     for (int c : cover) ASSERT_EQ(c, 1);

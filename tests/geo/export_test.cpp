@@ -146,7 +146,7 @@ TEST(Export, PolygonEntitiesKeepHolesAndParts) {
     GDALDataset* ds = static_cast<GDALDataset*>(GDALOpenEx(path.c_str(), GDAL_OF_VECTOR, nullptr, nullptr, nullptr));
     ASSERT_NE(ds, nullptr);
     OGRLayer* layer = ds->GetLayer(0);
-    if (format == ExportFormat::kGpkg) EXPECT_EQ(wkbFlatten(layer->GetGeomType()), wkbMultiPolygon);
+    if (format == ExportFormat::kGpkg) { EXPECT_EQ(wkbFlatten(layer->GetGeomType()), wkbMultiPolygon); }
     std::vector<std::vector<std::vector<std::pair<double, double>>>> parts;  // rings of every polygon read
     // GDAL's RFC 7946 writer may write a one-part MultiPolygon as a Polygon: both are read.
     auto add = [&](const OGRPolygon* polygon) {

@@ -172,7 +172,9 @@ TEST(GeoJson, ArchiveRoundTripIsVersion3AndBoxArchivesStayVersion2) {
   ASSERT_TRUE(boxes.ok());
   EXPECT_EQ((*boxes)->Stats().format_version, 2u);
   for (bool compacted : {false, true}) {
-    if (compacted) ASSERT_TRUE(CompactArchive(d.path() + "/poly").ok());
+    if (compacted) {
+      ASSERT_TRUE(CompactArchive(d.path() + "/poly").ok());
+    }
     auto a = Archive::Open(d.path() + "/poly");
     ASSERT_TRUE(a.ok()) << a.status().message();
     EXPECT_EQ((*a)->Stats().format_version, compacted ? 3u : 2u);

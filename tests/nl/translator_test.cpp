@@ -188,7 +188,7 @@ TEST(BuiltinTranslator, NeverDropsPartOfAQuery) {
                         "every ship is", "a ship near a harbor or", "two planes aligned", "a plane next to each other"}) {
     auto r = tr->Translate(q, Ont());
     EXPECT_FALSE(r.ok()) << q << " -> " << (r.ok() ? r->formula : "");
-    if (!r.ok()) EXPECT_EQ(r.status().code(), StatusCode::kInvalidInput) << q;
+    if (!r.ok()) { EXPECT_EQ(r.status().code(), StatusCode::kInvalidInput) << q; }
   }
   auto empty = tr->Translate("   ", Ont());
   EXPECT_FALSE(empty.ok());

@@ -134,7 +134,7 @@ TEST(Arrangements, HundredArgumentsNeverCrash) {
       else EXPECT_NE(r.status().message().find("assignments"), std::string::npos);
       ReferenceEvaluator reference(*q, params, 1'000'000);
       auto ref = reference.Score(scene, false);
-      if (ref.ok()) EXPECT_EQ(ref->value, 0.0);
+      if (ref.ok()) { EXPECT_EQ(ref->value, 0.0); }
     }
   }
 }

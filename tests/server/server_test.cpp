@@ -95,7 +95,7 @@ void ExpectError(const httplib::Result& r, int status, const std::string& text, 
   ASSERT_TRUE(j.is_object()) << r->body;
   EXPECT_NE(j["error"].get<std::string>().find(text), std::string::npos) << r->body;
   EXPECT_TRUE(j.contains("hint") && j.contains("where")) << r->body;
-  if (!where.empty()) EXPECT_EQ(j["where"], where) << r->body;
+  if (!where.empty()) { EXPECT_EQ(j["where"], where) << r->body; }
   EXPECT_EQ(j["status"], status);
 }
 
