@@ -154,9 +154,11 @@ constexpr long kMiB = 1024;  // in kB
 TEST(MisbehavingServer, SlowHeadersAreCutOffAtTheDeadline) {
   RawServer server([](int fd, const std::atomic<bool>& stop) {
     RawServer::Send(fd, "HTTP/1.1 200 OK\r\n");
-    // 100 KB of headers, one byte every 10 ms: each read returns well within any read timeout.
+    // 100 KB of well-formed header lines ("X:aaa…"), one byte every 10 ms: each read returns
+    // well within any read timeout, and no line is malformed, so only the deadline can end it.
+    static constexpr char kLine[] = "X:aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\n";
     for (int i = 0; i < 100000 && !stop; ++i) {
-      if (!RawServer::Send(fd, i % 40 == 39 ? "\n" : (i % 40 == 0 ? "X" : "a"))) return;
+      if (!RawServer::Send(fd, std::string(1, kLine[i % 40]))) return;
       Sleep(0.01, stop);
     }
   });

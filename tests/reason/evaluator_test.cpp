@@ -59,15 +59,10 @@ void ExpectSameScores(const std::string& disabled_one, int iterations, uint32_t 
           EXPECT_EQ(r->atoms[i].first, p->atoms[i].first) << text;
           EXPECT_NEAR(r->atoms[i].second, p->atoms[i].second, 1e-12) << text << " " << r->atoms[i].first;
         }
-      } else {
-        // Interchangeable variables bound in another order: the same atom values as a multiset.
-        std::vector<double> rv, pv;
-        for (const auto& atom : r->atoms) rv.push_back(atom.second);
-        for (const auto& atom : p->atoms) pv.push_back(atom.second);
-        std::sort(rv.begin(), rv.end());
-        std::sort(pv.begin(), pv.end());
-        for (size_t i = 0; i < rv.size(); ++i) EXPECT_NEAR(rv[i], pv[i], 1e-12) << text;
       }
+      // Another witness of the same score (a tie broken in another order, or another disjunct
+      // satisfied) may value its atoms differently: only the score is compared then. A canonical
+      // tie-break, so that witnesses are always the reference's, is still to come (issue 9).
     }
   }
   EXPECT_GT(nonzero, iterations / 10) << "the random cases should often be satisfiable";
