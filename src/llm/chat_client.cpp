@@ -11,6 +11,7 @@
 #include <thread>
 
 #include "georune/common/files.h"
+#include "georune/common/text.h"
 
 namespace georune::llm {
 namespace {
@@ -21,13 +22,6 @@ using Clock = std::chrono::steady_clock;
 std::string Shorten(std::string s, size_t max = 400) {
   if (s.size() > max) s = s.substr(0, max) + "...";
   return s;
-}
-
-std::string Trim(std::string_view s) {
-  size_t b = 0, e = s.size();
-  while (b < e && (s[b] == ' ' || s[b] == '\t' || s[b] == '\r' || s[b] == '\n')) ++b;
-  while (e > b && (s[e - 1] == ' ' || s[e - 1] == '\t' || s[e - 1] == '\r' || s[e - 1] == '\n')) --e;
-  return std::string(s.substr(b, e - b));
 }
 
 bool Retryable(int status) { return status == 429 || status >= 500; }
@@ -141,20 +135,20 @@ std::string ErrorMessageFromBody(std::string_view body) {
     if (j.contains("message") && j["message"].is_string()) return j["message"].get<std::string>();
     if (j.contains("detail") && j["detail"].is_string()) return j["detail"].get<std::string>();
   }
-  std::string t = Trim(body);
+  const std::string t(TrimAsciiSpace(body));
   return t.empty() ? "(empty body)" : Shorten(t);
 }
 
 Result<ChatResponse> ParseResponseBody(std::string_view body) {
   json j = json::parse(body, nullptr, false);
   if (j.is_discarded() || !j.is_object()) {
-    return Status::Unavailable("the LLM endpoint sent a reply that is not JSON: '" + Shorten(Trim(body), 200) + "'");
+    return Status::Unavailable("the LLM endpoint sent a reply that is not JSON: '" + Shorten(std::string(TrimAsciiSpace(body)), 200) + "'");
   }
   if (j.contains("error") && !j.contains("choices")) {
     return Status::Unavailable("the LLM endpoint reported an error: " + ErrorMessageFromBody(body));
   }
   if (!j.contains("choices") || !j["choices"].is_array() || j["choices"].empty()) {
-    return Status::Unavailable("the LLM endpoint's reply has no 'choices': '" + Shorten(Trim(body), 200) + "'");
+    return Status::Unavailable("the LLM endpoint's reply has no 'choices': '" + Shorten(std::string(TrimAsciiSpace(body)), 200) + "'");
   }
   ChatResponse r;
   if (j.contains("id") && j["id"].is_string()) r.id = j["id"].get<std::string>();
@@ -242,7 +236,7 @@ Result<std::string> ImageDataUrl(const std::string& path) {
 }
 
 Result<std::unique_ptr<HttpChatClient>> HttpChatClient::Create(ClientConfig config) {
-  const std::string url = Trim(config.base_url);
+  const std::string url(TrimAsciiSpace(config.base_url));
   size_t scheme_end = url.find("://");
   if (scheme_end == std::string::npos) {
     return Status::InvalidInput("LLM URL '" + url + "' has no scheme (hint: http://127.0.0.1:8080 or https://host/v1)");
@@ -525,7 +519,7 @@ Result<ChatResponse> HttpChatClient::Stream(const ChatRequest& request, const St
   StreamCallback on_line = [&](std::string_view line) {
     if (done) return true;
     if (line.rfind("data:", 0) != 0) return true;  // comments (":"), "event:", blank separators
-    std::string payload = Trim(line.substr(5));
+    std::string payload(TrimAsciiSpace(line.substr(5)));
     ++events;
     if (payload == "[DONE]") {
       done = true;

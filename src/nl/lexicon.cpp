@@ -267,11 +267,6 @@ class WordNetCache {
   std::unordered_map<std::string, std::optional<std::string>> cache_;
 };
 
-std::string Lower(std::string w) {
-  for (auto& c : w) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return w;
-}
-
 // The class whose name, label or synonym shares a synset with the most frequent noun sense of
 // `word` or of one of its WordNet base forms: "vessel" → ship. Rarer senses are not used:
 // "runway" and "park" have rare senses shared with "track" and "ballpark".
@@ -285,7 +280,7 @@ std::optional<std::string> SynsetClass(const std::string& word, const Ontology& 
       for (const auto& w : synset->words) {
         // the synset must be the ontology word's own most frequent sense too: "runway" shares
         // a rare sense of "track" (railway track), not a running track
-        std::string lw = Lower(w);
+        std::string lw = AsciiLower(w);
         auto set = ont.Resolve(lw);
         if (!set) continue;
         auto own = wn.Senses(lw, WordNetPos::kNoun);
@@ -434,16 +429,16 @@ std::string NounChain(const std::string& word, const Ontology& ont, const WordNe
       auto synset = wn->ReadSynset(WordNetPos::kNoun, offset);
       if (!synset.ok()) continue;
       for (const auto& w : synset->words) {
-        auto set = ont.Resolve(Lower(w));
+        auto set = ont.Resolve(AsciiLower(w));
         if (!set) continue;
         // a word of the same synset in a sense that is not both words' most frequent one
-        if (chain == base) return base + " ~ " + Lower(w) + " in a rarer sense (" + set->name + ")";
+        if (chain == base) return base + " ~ " + AsciiLower(w) + " in a rarer sense (" + set->name + ")";
         return chain + " (" + set->name + ")";
       }
       if (std::count(chain.begin(), chain.end(), '>') >= 3) continue;
       for (uint32_t h : synset->hypernyms) {
         auto hs = wn->ReadSynset(WordNetPos::kNoun, h);
-        if (hs.ok() && !hs->words.empty()) queue.emplace_back(h, chain + " -> " + Lower(hs->words[0]));
+        if (hs.ok() && !hs->words.empty()) queue.emplace_back(h, chain + " -> " + AsciiLower(hs->words[0]));
       }
     }
   }
