@@ -268,9 +268,16 @@ Result<std::unique_ptr<HttpChatClient>> HttpChatClient::Create(ClientConfig conf
   return client;
 }
 
+namespace {
+// The time one call (all its attempts) may take: the total deadline, else one request's timeout.
+double CallTimeoutSeconds(const ClientConfig& config) {
+  return config.total_timeout_s > 0 ? config.total_timeout_s : config.read_timeout_s;
+}
+}  // namespace
+
 HttpChatClient::Deadline HttpChatClient::CallDeadline() const {
-  const double total = config_.total_timeout_s > 0 ? config_.total_timeout_s : config_.read_timeout_s;
-  return Clock::now() + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(total));
+  return Clock::now() + std::chrono::duration_cast<Clock::duration>(
+                            std::chrono::duration<double>(CallTimeoutSeconds(config_)));
 }
 
 namespace {
@@ -348,8 +355,10 @@ Result<HttpChatClient::Raw> HttpChatClient::PostOnce(const std::string& body, co
   std::unique_ptr<CURL, CurlDeleter> curl(curl_easy_init());
   if (!curl) return Status::Internal("libcurl could not start a request");
   const auto started = Clock::now();
-  const auto deadline = std::min(call_deadline, started + std::chrono::duration_cast<Clock::duration>(
-                                                              std::chrono::duration<double>(config_.read_timeout_s)));
+  const auto request_deadline =
+      started + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(config_.read_timeout_s));
+  const bool call_limited = call_deadline < request_deadline;  // which configured limit ends first
+  const auto deadline = call_limited ? call_deadline : request_deadline;
   const long left_ms = Milliseconds(deadline - started);
 
   std::unique_ptr<curl_slist, CurlDeleter> headers;
@@ -407,7 +416,7 @@ Result<HttpChatClient::Raw> HttpChatClient::PostOnce(const std::string& body, co
   }
   if (code == CURLE_OPERATION_TIMEDOUT) {
     return Status::Unavailable("the LLM endpoint " + url + " did not finish its reply (headers and body) within " +
-                               Seconds(std::round(std::chrono::duration<double>(deadline - started).count() * 1000) / 1000) +
+                               Seconds(call_limited ? CallTimeoutSeconds(config_) : config_.read_timeout_s) +
                                " s (hint: --llm-timeout)");
   }
   if (code != CURLE_OK) {
