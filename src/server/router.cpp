@@ -22,6 +22,11 @@ bool HasApiKey(const ServerConfig& config, const httplib::Request& req) {
   return auth.rfind("Bearer ", 0) == 0 && SameKey(auth.substr(7), config.api_key);
 }
 
+void RefuseWithoutApiKey(httplib::Response& res) {
+  SendError(res, 401,
+            {"missing or wrong API key", "", "send the header X-API-Key: KEY (or Authorization: Bearer KEY)"});
+}
+
 void Router::Add(const char* method, const std::string& pattern, Handler handler) {
   routes_.push_back({method, std::regex(pattern), std::move(handler)});
 }
@@ -29,10 +34,7 @@ void Router::Add(const char* method, const std::string& pattern, Handler handler
 void Router::Handle(httplib::Request& req, httplib::Response& res) const {
   const std::string route = req.method + " " + req.path;
   if (req.path.rfind("/v1/", 0) != 0) return SendError(res, 404, {"no such route: " + route, "", "see docs/api.md"});
-  if (!HasApiKey(config_, req)) {
-    return SendError(res, 401,
-                     {"missing or wrong API key", "", "send the header X-API-Key: KEY (or Authorization: Bearer KEY)"});
-  }
+  if (!HasApiKey(config_, req)) return RefuseWithoutApiKey(res);
   if (req.body.size() > config_.body_limit) {
     return SendError(res, 413,
                      {"the request body is over the limit of " + std::to_string(config_.body_limit) + " bytes", "",

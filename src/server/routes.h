@@ -44,6 +44,8 @@ class Router {
 // True when the server needs no key or `req` carries it (X-API-Key or Authorization: Bearer);
 // compared in constant time.
 bool HasApiKey(const ServerConfig& config, const httplib::Request& req);
+// Answers 401 with the documented error (docs/api.md).
+void RefuseWithoutApiKey(httplib::Response& res);
 
 // Every route of the API over `state`, which must outlive the router.
 std::unique_ptr<Router> ApiRouter(const State& state);

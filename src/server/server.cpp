@@ -29,7 +29,7 @@ httplib::Server::HandlerResponse BeforeRouting(const ServerConfig& config, const
   }
   // The key, before a body is read (Router::Handle checks it again, as a pure function).
   if (req.path.rfind("/v1/", 0) == 0 && !HasApiKey(config, req)) {
-    SendError(res, 401, {"missing or wrong API key", "", "send the header X-API-Key: KEY (or Authorization: Bearer KEY)"});
+    RefuseWithoutApiKey(res);
     return httplib::Server::HandlerResponse::Handled;
   }
   return httplib::Server::HandlerResponse::Unhandled;
