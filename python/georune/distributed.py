@@ -23,7 +23,7 @@ import os
 import threading
 import time
 
-from distributed import WorkerPlugin, as_completed, get_worker
+from distributed import WorkerPlugin, get_worker, wait
 
 from . import _core
 from .archive import Archive, _is_logic, read_shards, translate
@@ -31,6 +31,8 @@ from .errors import EnvError, UserError
 from .results import Results
 
 PLUGIN = "georune-archives"
+# A distributed call's default wall-clock limit (seconds): generous for a cluster, finite.
+DEFAULT_TIMEOUT_S = 600.0
 # What a failed or cancelled future raises (a cancelled one: not an Exception subclass).
 _FAILURES = (Exception, asyncio.CancelledError, concurrent.futures.CancelledError)
 
@@ -70,10 +72,15 @@ def _cache():
 
 
 def _crash_once(marker):
-    """Test seam: the first task to see `marker` absent creates it and kills its worker process."""
-    if marker and not os.path.exists(marker):
-        open(marker, "w").close()
-        os._exit(17)
+    """Test seam: the one task that creates `marker` (atomically: exactly one, even when tasks start
+    together on several workers) kills its worker process."""
+    if not marker:
+        return
+    try:
+        os.close(os.open(marker, os.O_CREAT | os.O_EXCL | os.O_WRONLY))
+    except FileExistsError:
+        return
+    os._exit(17)
 
 
 def _shard_batch(shard, path, requests, crash_marker=None):
@@ -135,6 +142,16 @@ def _requests(manifest, texts, translator, options):
     return requests, translations
 
 
+def _submit_shards(client, manifest, requests, where, crash_marker=None):
+    """One task per shard, preferring the worker where[i] (a hint: any worker may take over)."""
+    futures = []
+    for i, shard in enumerate(manifest["shards"]):
+        placement = dict(workers=[where[i]], allow_other_workers=True) if where[i] else {}
+        futures.append(client.submit(_shard_batch, i, shard["path"], requests, crash_marker, pure=False,
+                                     **placement))
+    return futures
+
+
 def _submit_tree(client, futures, keep, fan_in):
     """Merges a list of futures (each a list of answers) in a tree; the root future."""
     while len(futures) > 1:
@@ -156,6 +173,14 @@ def _finish(answer, manifest, text, translation, offset, seconds):
     return Results(answer, sources=[s["path"] for s in manifest["shards"]])
 
 
+def _timed_out(futures, timeout):
+    for f in futures:
+        f.cancel()
+    return EnvError(f"the distributed query did not finish within its timeout of {timeout:g} s\n  hint: no "
+                    f"partial answer is returned; check that the cluster has live workers (and their logs), or "
+                    f"allow a longer timeout", "unavailable", 1)
+
+
 def _wrap_failure(error):
     if isinstance(error, (UserError, EnvError)):
         return error
@@ -165,14 +190,16 @@ def _wrap_failure(error):
 
 def query_batch(client, shards_dir, texts, *, top=10, offset=0, all=False, crisp=False, semantics="product",
                 explain=False, min_conf=0.05, default_gsd=None, disable=(), threads=0, translator="builtin",
-                pin=True, fan_in=4, _crash_marker=None):
+                pin=True, fan_in=4, timeout=DEFAULT_TIMEOUT_S, _crash_marker=None):
     """Runs several queries over the shard set in one pass (one task per shard for all of
     them); a list of Results, each equal to Archive.query on the unsplit archive (stats.ms: the
-    whole call's wall time; stats.evaluated may differ: pruning is per shard)."""
+    whole call's wall time; stats.evaluated may differ: pruning is per shard). `timeout`: the
+    whole call's wall-clock limit in seconds, retries on other workers included; past it the tasks
+    are cancelled and EnvError says so."""
     start = time.perf_counter()
     texts = list(texts)
-    if top < 1 or offset < 0 or fan_in < 2:
-        raise UserError("top must be ≥ 1, offset ≥ 0 and fan_in ≥ 2", "invalid_input", 2)
+    if top < 1 or offset < 0 or fan_in < 2 or not timeout > 0:
+        raise UserError("top must be ≥ 1, offset ≥ 0, fan_in ≥ 2 and timeout > 0", "invalid_input", 2)
     manifest = read_shards(shards_dir)
     install(client)
     keep = 0 if all else offset + top
@@ -180,11 +207,12 @@ def query_batch(client, shards_dir, texts, *, top=10, offset=0, all=False, crisp
                    default_gsd=default_gsd, disabled=set(disable), threads=threads)
     requests, translations = _requests(manifest, texts, translator, options)
     where = _placement(client, len(manifest["shards"]), pin)
-    futures = [client.submit(_shard_batch, i, s["path"], requests, _crash_marker, pure=False,
-                             workers=[where[i]] if where[i] else None, allow_other_workers=True)
-               for i, s in enumerate(manifest["shards"])]
+    futures = _submit_shards(client, manifest, requests, where, _crash_marker)
+    root = _submit_tree(client, futures, keep, fan_in)
     try:
-        merged = _submit_tree(client, futures, keep, fan_in).result()
+        merged = root.result(timeout=timeout)
+    except TimeoutError as e:
+        raise _timed_out(futures + [root], timeout) from e
     except _FAILURES as e:
         raise _wrap_failure(e) from e
     seconds = time.perf_counter() - start
@@ -200,27 +228,39 @@ def query(client, shards_dir, text, *, top=10, **options):
 
 
 def iter_all(client, shards_dir, text, *, crisp=False, semantics="product", min_conf=0.05, default_gsd=None,
-             translator="builtin", pin=True):
+             translator="builtin", pin=True, timeout=DEFAULT_TIMEOUT_S):
     """Every image with a score above 0, streamed as one Results per shard in the order the
     shards finish (each ranked; shard numbers in .shards). Nothing is gathered on one node: the
     client holds one shard's answer at a time. If a shard fails, the generator raises EnvError
-    after the shards already yielded — the stream is then incomplete, and says so."""
+    after the shards already yielded — the stream is then incomplete, and says so; likewise when
+    the shards are not all done within `timeout` seconds of the call."""
     manifest = read_shards(shards_dir)
     install(client)
     options = dict(all=True, crisp=crisp, semantics=semantics, min_conf=min_conf, default_gsd=default_gsd)
     requests, translations = _requests(manifest, [text], translator, options)
     where = _placement(client, len(manifest["shards"]), pin)
-    futures = [client.submit(_shard_batch, i, s["path"], requests, pure=False,
-                             workers=[where[i]] if where[i] else None, allow_other_workers=True)
-               for i, s in enumerate(manifest["shards"])]
+    futures = _submit_shards(client, manifest, requests, where)
     paths = [s["path"] for s in manifest["shards"]]
-    for future in as_completed(futures):
+    deadline = time.monotonic() + timeout
+    pending = set(futures)
+    while pending:
         try:
-            answer = future.result()[0]
-        except _FAILURES as e:
-            for f in futures:
-                f.cancel()
-            raise _wrap_failure(e) from e
-        answer.set_query(text, translations[0])
-        yield Results(answer, sources=paths)
-        future.release()
+            done, pending = wait(pending, timeout=max(deadline - time.monotonic(), 0.001),
+                                 return_when="FIRST_COMPLETED")
+        except TimeoutError as e:
+            raise _timed_out(futures, timeout) from e
+        for future in done:
+            yield _shard_results(future, futures, text, translations[0], paths)
+            future.release()
+
+
+def _shard_results(future, futures, text, translation, paths):
+    """One finished shard task as Results; on failure every task is cancelled and EnvError raised."""
+    try:
+        answer = future.result()[0]
+    except _FAILURES as e:
+        for f in futures:
+            f.cancel()
+        raise _wrap_failure(e) from e
+    answer.set_query(text, translation)
+    return Results(answer, sources=paths)

@@ -3,6 +3,7 @@ the unsplit archive for every dev formula, top-k and all, soft and crisp; a work
 mid-query is retried elsewhere, or the query fails clearly — never a partial answer."""
 
 import re
+import time
 
 import dask
 import pytest
@@ -42,6 +43,14 @@ def test_top_k_and_all_equal_the_single_archive_for_every_dev_formula(client, ar
             want = archive.query(q["logic"], crisp=crisp, default_gsd=0.5, **kwargs)
             assert comparable(res) == comparable(want), q["id"]
             assert res.stats["images"] == len(archive)
+
+
+@pytest.mark.parametrize("pin", [False, "dict"])
+def test_every_placement_gives_the_same_answer(client, archive, shards_dir, pin):
+    if pin == "dict":  # every shard on one named worker
+        pin = dict.fromkeys(range(4), sorted(client.scheduler_info()["workers"])[0])
+    res = gd.query(client, shards_dir, "ship(s) AND harbor(h)", top=20, pin=pin)
+    assert comparable(res) == comparable(archive.query("ship(s) AND harbor(h)", top=20))
 
 
 def test_single_query_english_offset_and_items(client, archive, shards_dir):
@@ -103,3 +112,15 @@ def test_a_query_whose_workers_keep_dying_fails_clearly(shards_dir, tmp_path):
                 Client(cluster) as c:
             with pytest.raises(georune.EnvError, match="no partial answer"):
                 gd.query(c, shards_dir, "plane(a)", _crash_marker=str(tmp_path / "crashed"))
+
+
+def test_a_query_without_workers_times_out_clearly(shards_dir):
+    with LocalCluster(n_workers=0, processes=False, dashboard_address=":0") as cluster, Client(cluster) as c:
+        start = time.monotonic()
+        with pytest.raises(georune.EnvError, match="did not finish within its timeout of 2 s"):
+            gd.query(c, shards_dir, "plane(a)", pin=False, timeout=2)
+        with pytest.raises(georune.EnvError, match="did not finish within its timeout of 2 s"):
+            list(gd.iter_all(c, shards_dir, "plane(a)", pin=False, timeout=2))
+        assert time.monotonic() - start < 20
+        with pytest.raises(georune.UserError, match="timeout > 0"):
+            gd.query(c, shards_dir, "plane(a)", timeout=0)
