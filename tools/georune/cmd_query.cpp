@@ -86,6 +86,18 @@ bool IsExport(const std::string& format) {
   return format != "json" && format != "jsonl" && format != "ids" && format != "table";
 }
 
+// The end of a streamed answer: flushes the rows, then one line on standard error:
+// {"stats": {…, "ms": search, "output_ms": since `start`}} (and "plan" with --explain).
+int EndStream(const service::QueryAnswer& answer, std::chrono::steady_clock::time_point start) {
+  if (std::fflush(stdout) != 0) return ReportError(Status::IoError("could not write the results to standard output (hint: is the disk or pipe full?)"));
+  nlohmann::ordered_json stats = service::QueryStatsJson(answer.response.stats);
+  stats["output_ms"] = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+  nlohmann::ordered_json summary = {{"stats", stats}};
+  if (answer.explain) summary["plan"] = answer.response.plan;
+  std::fprintf(stderr, "%s\n", summary.dump().c_str());
+  return 0;
+}
+
 // --format jsonl: one result object per line (the keys of json's results), each explained as it
 // is written, so that a large answer is never held whole; then one line on standard error:
 // {"stats": {…, "ms": search, "output_ms": explaining and writing the rows}} (and "plan" with --explain).
@@ -100,13 +112,7 @@ int StreamJsonLines(const Archive& archive, service::QueryAnswer& answer) {
     std::fputc('\n', stdout);
     res = search::ImageResult{};  // written: release it
   }
-  if (std::fflush(stdout) != 0) return ReportError(Status::IoError("could not write the results to standard output (hint: is the disk or pipe full?)"));
-  nlohmann::ordered_json stats = service::QueryStatsJson(answer.response.stats);
-  stats["output_ms"] = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
-  nlohmann::ordered_json summary = {{"stats", stats}};
-  if (answer.explain) summary["plan"] = answer.response.plan;
-  std::fprintf(stderr, "%s\n", summary.dump().c_str());
-  return 0;
+  return EndStream(answer, start);
 }
 
 // --format ids: "IMAGE_ID<TAB>SCORE" per result, ranked, and the stats line of jsonl on standard
@@ -114,13 +120,7 @@ int StreamJsonLines(const Archive& archive, service::QueryAnswer& answer) {
 int WriteIds(const service::QueryAnswer& answer) {
   const auto start = std::chrono::steady_clock::now();
   for (const auto& res : answer.response.results) std::printf("%s\t%.17g\n", res.image_id.c_str(), res.score);
-  if (std::fflush(stdout) != 0) return ReportError(Status::IoError("could not write the results to standard output (hint: is the disk or pipe full?)"));
-  nlohmann::ordered_json stats = service::QueryStatsJson(answer.response.stats);
-  stats["output_ms"] = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
-  nlohmann::ordered_json summary = {{"stats", stats}};
-  if (answer.explain) summary["plan"] = answer.response.plan;
-  std::fprintf(stderr, "%s\n", summary.dump().c_str());
-  return 0;
+  return EndStream(answer, start);
 }
 
 #ifndef GEORUNE_RAG_DISPATCH
