@@ -385,8 +385,8 @@ def read_run_tsv(path):
 
 
 def georune_crisp(a, logic, runs):
-    """--crisp --all as streamed JSON Lines (one result per line; stats on standard error)."""
-    argv = [GEORUNE, "query", "--archive", a, "--logic", logic, "--format", "jsonl", "--crisp", "--all"]
+    """--crisp --all as ids and scores (`--format ids`: what PostGIS returns; stats on standard error)."""
+    argv = [GEORUNE, "query", "--archive", a, "--logic", logic, "--format", "ids", "--crisp", "--all"]
     run_wait4(argv)  # warm, untimed
     walls, ms, out_ms, ans = [], [], [], None
     for _ in range(runs):
@@ -395,7 +395,7 @@ def georune_crisp(a, logic, runs):
             return {"error": err.decode(errors="replace").strip().splitlines()[-1:]}, None
         stats = json.loads(err.decode().strip().splitlines()[-1])["stats"]
         walls.append(wall); ms.append(stats["ms"]); out_ms.append(stats["output_ms"])
-        ans = sorted(json.loads(l)["image"] for l in out.decode().splitlines() if l.strip())
+        ans = sorted(l.split("\t")[0] for l in out.decode().splitlines() if l.strip())
     return {"wall_ms": [round(w, 2) for w in walls], "wall_p50": round(median(walls), 2),
             "engine_ms_p50": round(median(ms), 2), "output_ms_p50": round(median(out_ms), 2), "rows": len(ans)}, ans
 
@@ -478,9 +478,9 @@ def postgis_markdown(doc):
          f"Machine: {doc['machine']['nproc']} cores, shared with other builds. Same generated labelTxt archive "
          f"(`georune generate --seed {SEED} --no-gsd-fraction 0`) for both. PostGIS: "
          "`../shared/bench/postgis/run.sh` (PostgreSQL 15 + PostGIS 3, warm, median of 3, psql client-side ms). "
-         f"georune: `georune query --crisp --all --format jsonl` as a whole process, 1 warm + {doc['runs']} timed, "
+         f"georune: `georune query --crisp --all --format ids` as a whole process, 1 warm + {doc['runs']} timed, "
          "median; wall = whole process, engine = `stats.ms` (search: scores and the ranked ids, what PostGIS returns), "
-         "output = `stats.output_ms` (each row's witness, atoms and entities, streamed). Ratio = PostGIS ms ÷ georune ms (higher: georune faster). "
+         "output = `stats.output_ms` (writing the ids and scores). Ratio = PostGIS ms ÷ georune ms (higher: georune faster). "
          "Answers: sorted image-id sets compared.", ""]
     L += ["| images | identical | different | PostGIS load s | PostGIS sum ms | georune wall sum ms | "
           "median ratio (wall) | min ratio (wall) | median ratio (engine) |",

@@ -10,9 +10,16 @@ namespace {
 using logic::BoundNode;
 using logic::NodeKind;
 
-bool IsSymmetricRelation(const BoundNode& n) {
+bool IsArrangementRelation(const BoundNode& n) {
   return n.kind == NodeKind::kRelation &&
          (n.relation == logic::Relation::kAligned || n.relation == logic::Relation::kClustered);
+}
+
+// Relations whose truth does not change when the arguments are permuted, in floating point too
+// (parallel and perpendicular depend on |θa − θb| only).
+bool IsSymmetricRelation(const BoundNode& n) {
+  return IsArrangementRelation(n) || (n.kind == NodeKind::kRelation && (n.relation == logic::Relation::kParallel ||
+                                                                          n.relation == logic::Relation::kPerpendicular));
 }
 
 bool ContainsQuantifier(const BoundNode& n) {
@@ -103,14 +110,15 @@ std::optional<Arrangement> FindArrangement(const std::vector<const BoundNode*>& 
   a.n = vars.size();
   for (const BoundNode* c : conjuncts) {
     if (ContainsQuantifier(*c)) return std::nullopt;
-    if (IsSymmetricRelation(*c)) {
+    if (IsArrangementRelation(*c)) {
       std::vector<int> args = c->vars;
       std::sort(args.begin(), args.end());
       if (args != sorted_vars) return std::nullopt;
       (c->relation == logic::Relation::kAligned ? a.aligned : a.clustered) = true;
       continue;
     }
-    // Otherwise it must mention exactly one of the variables (and no other variable).
+    // Otherwise it must mention only these variables: one (a candidate filter) or several
+    // (a restriction).
     std::vector<int> used;
     std::vector<const BoundNode*> stack = {c};
     while (!stack.empty()) {
@@ -121,7 +129,11 @@ std::optional<Arrangement> FindArrangement(const std::vector<const BoundNode*>& 
     }
     std::sort(used.begin(), used.end());
     used.erase(std::unique(used.begin(), used.end()), used.end());
-    if (used.size() != 1 || !std::binary_search(sorted_vars.begin(), sorted_vars.end(), used[0])) return std::nullopt;
+    for (int v : used) {
+      if (!std::binary_search(sorted_vars.begin(), sorted_vars.end(), v)) return std::nullopt;
+    }
+    if (used.empty()) return std::nullopt;
+    if (used.size() > 1) a.restricted = true;
   }
   if (!a.aligned && !a.clustered) return std::nullopt;
   return a;

@@ -57,6 +57,28 @@ class Solver {
     return out;
   }
 
+  // Every candidate of some accepted set: the search runs to the end, and each set it would
+  // have returned is widened to everything that could stand in for it (a whole component of
+  // n or more nodes, a whole eligible window).
+  std::vector<int> Members() {
+    if (ids_.size() < spec_.n) return {};
+    member_.assign(N(), 0);
+    collect_ = true;
+    BuildNearGraph();
+    if (!spec_.aligned) {
+      std::vector<int> all(N());
+      std::iota(all.begin(), all.end(), 0);
+      ComponentOfSize(all);
+    } else {
+      Aligned();
+    }
+    std::vector<int> out;
+    for (size_t l = 0; l < N(); ++l) {
+      if (member_[l]) out.push_back(ids_[l]);
+    }
+    return out;
+  }
+
  private:
   size_t N() const { return ids_.size(); }
 
@@ -114,16 +136,42 @@ class Solver {
 
   double Weight(int u, int v) const { return ctx_.near(ids_[std::min(u, v)], ids_[std::max(u, v)]); }
 
-  // A connected set of n nodes among `members` (crisp edges), or empty.
+  // A connected set of n nodes among `members` (crisp edges), or empty. Collecting: marks every
+  // component of n or more nodes and returns empty.
   std::vector<int> ComponentOfSize(const std::vector<int>& members) {
     const uint32_t stamp = NextStamp();
     for (int m : members) mark_[m] = stamp;
     for (int m : members) {
       if (seen_[m] == stamp) continue;
+      if (collect_) {
+        MarkComponent(m, stamp);
+        continue;
+      }
       std::vector<int> found = Bfs(m, stamp, 0.0);
       if (!found.empty()) return found;
     }
     return {};
+  }
+
+  // The whole component of `start` among nodes with mark_ == stamp; its nodes become members
+  // when it has n or more.
+  void MarkComponent(int start, uint32_t stamp) {
+    std::vector<int> order = {start};
+    seen_[start] = stamp;
+    for (size_t head = 0; head < order.size(); ++head) {
+      for (int v : adj_[order[head]]) {
+        if (seen_[v] == stamp || mark_[v] != stamp) continue;
+        seen_[v] = stamp;
+        order.push_back(v);
+      }
+    }
+    if (order.size() < spec_.n) return;
+    for (int v : order) member_[v] = 1;
+  }
+
+  // Collecting: the eligible entities of an aligned window (n or more) are all members.
+  void MarkAll(const std::vector<int>& eligible) {
+    for (int v : eligible) member_[v] = 1;
   }
 
   uint32_t NextStamp() {
@@ -266,6 +314,10 @@ class Solver {
         if (ents_[k]->s >= tau && side * offset[k] <= limit) eligible->push_back(k);
       }
       if (eligible->size() < spec_.n) continue;
+      if (collect_ && !spec_.clustered) {
+        MarkAll(*eligible);
+        continue;
+      }
       if (!spec_.clustered) return std::vector<int>(eligible->begin(), eligible->begin() + spec_.n);
       if (auto found = ComponentOfSize(*eligible); !found.empty()) return found;
     }
@@ -284,8 +336,12 @@ class Solver {
       if (j - i >= spec_.n) {
         std::vector<int> run(order.begin() + static_cast<std::ptrdiff_t>(i), order.begin() + static_cast<std::ptrdiff_t>(j));
         std::sort(run.begin(), run.end());
-        if (!spec_.clustered) return std::vector<int>(run.begin(), run.begin() + spec_.n);
-        if (auto found = ComponentOfSize(run); !found.empty()) return found;
+        if (!spec_.clustered) {
+          if (!collect_) return std::vector<int>(run.begin(), run.begin() + spec_.n);
+          MarkAll(run);
+        } else if (auto found = ComponentOfSize(run); !found.empty()) {
+          return found;
+        }
       }
       i = j;
     }
@@ -300,6 +356,8 @@ class Solver {
   std::vector<std::vector<int>> adj_;
   std::vector<uint32_t> mark_, seen_;
   uint32_t stamp_ = 0;
+  bool collect_ = false;       // Members(): mark every accepted set instead of returning one
+  std::vector<char> member_;   // per local index: in some accepted set
 };
 
 }  // namespace
@@ -311,6 +369,11 @@ bool CanSolveArrangement(const ArrangementSpec& spec) {
 std::vector<int> SolveArrangement(const ArrangementSpec& spec, const std::vector<int>& candidates,
                                   const ArrangementContext& ctx) {
   return Solver(spec, candidates, ctx).Run();
+}
+
+std::vector<int> ArrangementMembers(const ArrangementSpec& spec, const std::vector<int>& candidates,
+                                    const ArrangementContext& ctx) {
+  return Solver(spec, candidates, ctx).Members();
 }
 
 }  // namespace georune::reason

@@ -359,7 +359,9 @@ std::string PlannedEvaluator::DescribeOperator(const Block& b, const Component& 
     const plan::Arrangement& a = *comp.arrangement;
     return "    operator for {" + names + "}: exact arrangement (" +
            (a.aligned && a.clustered ? "aligned AND clustered" : a.aligned ? "aligned" : "clustered") + " of " +
-           std::to_string(a.n) + ", polynomial; soft aligned or unequal soft class values enumerate)\n";
+           std::to_string(a.n) + ", polynomial; soft aligned or unequal soft class values enumerate)" +
+           (a.restricted ? "; further conjuncts on its variables: enumerated over the members of its sets" : "") +
+           "\n";
   }
   std::map<int, int> group_sizes;
   for (int g : comp.group) ++group_sizes[g];
@@ -732,6 +734,11 @@ std::optional<double> PlannedEvaluator::SolveArrangementStep(ComponentSearch& se
     *outcome = "enumerated: eager-conjuncts is off";
     return std::nullopt;
   }
+  const bool restricted = comp.arrangement->restricted;
+  if (restricted && !params_.crisp) {
+    *outcome = "enumerated: further conjuncts tie the variables (soft), no exact polynomial operator";
+    return std::nullopt;
+  }
   std::vector<int> ids;
   for (const auto& [e, u] : cand) ids.push_back(e);
   ArrangementContext ctx;
@@ -752,6 +759,7 @@ std::optional<double> PlannedEvaluator::SolveArrangementStep(ComponentSearch& se
     if (v == 0.0) break;
   }
   for (size_t i = search.k; i-- > 0;) env.Unbind(block.vars[comp.positions[i]]);
+  if (restricted && v != 1.0) return NarrowToArrangements(search, spec, ids, ctx, outcome);
   if (params_.crisp && v != 1.0) {
     *outcome = "enumerated: a set found on a rounding boundary did not verify";
     return std::nullopt;
@@ -759,6 +767,23 @@ std::optional<double> PlannedEvaluator::SolveArrangementStep(ComponentSearch& se
   *outcome = "exact arrangement operator: found";
   if (best) *best = found;
   return v;
+}
+
+std::optional<double> PlannedEvaluator::NarrowToArrangements(ComponentSearch& search, const ArrangementSpec& spec,
+                                                             const std::vector<int>& ids,
+                                                             const ArrangementContext& ctx, std::string* outcome) {
+  // Every solution is an aligned/clustered set of n candidates, so its members are among the
+  // members of such sets; the further conjuncts are then enumerated over those only.
+  const std::vector<int> members = ArrangementMembers(spec, ids, ctx);
+  if (members.size() < search.k) {
+    *outcome = "restricted arrangement: no candidate set, none enumerated";
+    return 0.0;
+  }
+  for (auto& cand : search.cand) {
+    std::erase_if(cand, [&](const auto& c) { return !std::binary_search(members.begin(), members.end(), c.first); });
+  }
+  *outcome = "restricted arrangement: enumerated over the members of aligned/clustered sets";
+  return std::nullopt;
 }
 
 void PlannedEvaluator::ChooseJoinOrder(ComponentSearch& search) {

@@ -313,6 +313,14 @@ Status Blame(const Archive& archive, uint32_t image, const Status& st) {
   return Status(st.code(), "image " + std::string(archive.ImageId(image)) + ": " + st.message());
 }
 
+// Whether the candidates' image ids ascend with their position.
+bool IdsAscending(const Archive& archive, const std::vector<uint32_t>& candidates) {
+  for (size_t i = 1; i < candidates.size(); ++i) {
+    if (!(archive.ImageId(candidates[i - 1]) < archive.ImageId(candidates[i]))) return false;
+  }
+  return true;
+}
+
 void MoveExplanation(reason::ImageScore&& score, ImageResult* r) {
   r->witness = std::move(score.witness);
   for (auto& [atom, value] : score.atoms) r->atoms.push_back({std::move(atom), value});
@@ -510,13 +518,12 @@ Result<SearchResponse> Run(const Archive& archive, const logic::BoundQuery& quer
   };
   std::vector<uint32_t> order(candidates.size());
   for (size_t i = 0; i < order.size(); ++i) order[i] = static_cast<uint32_t>(i);
+  // Archives list their images in id order (ingest sorts them): then candidate order is id
+  // order, and ranking compares positions instead of id strings.
+  const bool ids_ascending = IdsAscending(archive, candidates);
   if (!use_bounds) {
     evaluate(order, order.size());
   } else {
-    bool ids_ascending = true;
-    for (size_t i = 1; i < candidates.size() && ids_ascending; ++i) {
-      ids_ascending = archive.ImageId(candidates[i - 1]) < archive.ImageId(candidates[i]);
-    }
     // a. A probe in id order with the trivial bound 1, reading nothing more: where k images
     //    score 1 (ground truth, crisp mode), nothing after them can enter.
     size_t probed = 0;
@@ -570,7 +577,7 @@ Result<SearchResponse> Run(const Archive& archive, const logic::BoundQuery& quer
   }
   std::sort(order_ranked.begin(), order_ranked.end(), [&](size_t x, size_t y) {
     if (scores[x] != scores[y]) return scores[x] > scores[y];
-    return archive.ImageId(candidates[x]) < archive.ImageId(candidates[y]);
+    return ids_ascending ? x < y : archive.ImageId(candidates[x]) < archive.ImageId(candidates[y]);
   });
   if (options.top_k > 0 && order_ranked.size() > options.top_k) order_ranked.resize(options.top_k);
   std::vector<ImageResult> ranked(order_ranked.size());

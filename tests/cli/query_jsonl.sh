@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # georune query --format jsonl: the same results as --format json, one per line, streamed; the
 # stats on standard error; class-only crisp formulas (scored from the class counts) and spatial
-# ones; a damaged entity block is still refused (exit 1, naming the file).
+# ones; --format ids gives the same ranking; a damaged entity block is still refused (exit 1,
+# naming the file) wherever an answer reads it.
 set -uo pipefail
 BIN=$1
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
@@ -30,6 +31,15 @@ assert len(lines) > 0, sys.argv[4]
 assert stats["images"] == j["stats"]["images"] and stats["candidates"] == j["stats"]["candidates"]
 assert stats["output_ms"] >= 0
 PY
+    # --format ids: the same ranking, id and score only.
+    "$BIN" query --archive "$tmp/a" --logic "$f" $mode --all --format ids > "$tmp/i" 2> "$tmp/e" || fail "ids: $f"
+    python3 - "$tmp/j" "$tmp/i" "$tmp/e" "$f" <<'PY' || fail "ids differ from json for $f $mode"
+import json, sys
+j = json.load(open(sys.argv[1]))
+ids = [l.rstrip("\n").split("\t") for l in open(sys.argv[2]) if l.strip()]
+assert [(i, float(s)) for i, s in ids] == [(r["image"], r["score"]) for r in j["results"]], (sys.argv[4], ids[:2])
+assert json.loads(open(sys.argv[3]).read().strip().splitlines()[-1])["stats"]["candidates"] == j["stats"]["candidates"]
+PY
   done
 done
 # The class-only crisp answer is scored from the counts (--explain says so).
@@ -44,4 +54,8 @@ PY
 out=$(timeout 60 "$BIN" query --archive "$tmp/a" --logic "plane(a)" --crisp --all --format jsonl 2>&1); rc=$?
 [ "$rc" = 1 ] || fail "damaged block: exit $rc :: $out"
 [[ "$out" == *"$seg"* ]] || fail "damaged block: the error should name the file :: $out"
+# Ids of a formula that reads entities read the damaged block too; a class-only one reads none.
+out=$(timeout 60 "$BIN" query --archive "$tmp/a" --logic "plane(a) AND plane(b) AND near(a, b)" --crisp --all --format ids 2>&1); rc=$?
+[ "$rc" = 1 ] && [[ "$out" == *"$seg"* ]] || fail "damaged block, ids of a spatial formula: exit $rc :: $out"
+"$BIN" query --archive "$tmp/a" --logic "plane(a)" --crisp --all --format ids >/dev/null 2>&1 || fail "ids of plane(a) read an entity block"
 echo "query jsonl: ok"

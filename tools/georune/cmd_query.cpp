@@ -1,8 +1,12 @@
 // georune query: run a logic (or English) query over an archive; ranked, explained results.
+#include <unistd.h>
+
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <fstream>
 #include <memory>
+#include <sstream>
 
 #include "command.h"
 #include "georune/archive/archive.h"
@@ -19,8 +23,30 @@
 namespace georune::cli {
 namespace {
 
-// --query-budget counts from the start of the process (static initialisation, before main).
-const auto kProcessStart = std::chrono::steady_clock::now();
+// --query-budget counts from the start of the process: its exec as the kernel recorded it
+// (/proc/self/stat, in clock ticks since boot), so that loading the program and its libraries
+// counts too; static initialisation where that cannot be read.
+std::chrono::steady_clock::time_point ProcessStart() {
+  const auto now = std::chrono::steady_clock::now();
+  std::ifstream stat_file("/proc/self/stat"), uptime_file("/proc/uptime");
+  std::string stat;
+  double uptime = -1;
+  std::getline(stat_file, stat);
+  uptime_file >> uptime;
+  const size_t paren = stat.rfind(')');  // the command name may hold spaces and parentheses
+  const long ticks = sysconf(_SC_CLK_TCK);
+  if (paren == std::string::npos || !(uptime >= 0) || ticks <= 0) return now;
+  std::istringstream fields(stat.substr(paren + 1));
+  std::string field;
+  for (int f = 3; f <= 22 && fields >> field; ++f) {  // field 22: starttime
+    if (f < 22) continue;
+    const double age = uptime - std::strtod(field.c_str(), nullptr) / static_cast<double>(ticks);
+    if (!(age >= 0 && age < 60)) return now;
+    return now - std::chrono::duration_cast<std::chrono::steady_clock::duration>(std::chrono::duration<double>(age));
+  }
+  return now;
+}
+const auto kProcessStart = ProcessStart();
 
 struct QueryArgs {
   std::string archive;
@@ -56,7 +82,21 @@ void PrintTable(const QueryArgs& a, const service::QueryAnswer& answer) {
               static_cast<unsigned long long>(r.stats.images), r.stats.ms);
 }
 
-bool IsExport(const std::string& format) { return format != "json" && format != "jsonl" && format != "table"; }
+bool IsExport(const std::string& format) {
+  return format != "json" && format != "jsonl" && format != "ids" && format != "table";
+}
+
+// The end of a streamed answer: flushes the rows, then one line on standard error:
+// {"stats": {…, "ms": search, "output_ms": since `start`}} (and "plan" with --explain).
+int EndStream(const service::QueryAnswer& answer, std::chrono::steady_clock::time_point start) {
+  if (std::fflush(stdout) != 0) return ReportError(Status::IoError("could not write the results to standard output (hint: is the disk or pipe full?)"));
+  nlohmann::ordered_json stats = service::QueryStatsJson(answer.response.stats);
+  stats["output_ms"] = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+  nlohmann::ordered_json summary = {{"stats", stats}};
+  if (answer.explain) summary["plan"] = answer.response.plan;
+  std::fprintf(stderr, "%s\n", summary.dump().c_str());
+  return 0;
+}
 
 // --format jsonl: one result object per line (the keys of json's results), each explained as it
 // is written, so that a large answer is never held whole; then one line on standard error:
@@ -72,13 +112,15 @@ int StreamJsonLines(const Archive& archive, service::QueryAnswer& answer) {
     std::fputc('\n', stdout);
     res = search::ImageResult{};  // written: release it
   }
-  if (std::fflush(stdout) != 0) return ReportError(Status::IoError("could not write the results to standard output (hint: is the disk or pipe full?)"));
-  nlohmann::ordered_json stats = service::QueryStatsJson(answer.response.stats);
-  stats["output_ms"] = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
-  nlohmann::ordered_json summary = {{"stats", stats}};
-  if (answer.explain) summary["plan"] = answer.response.plan;
-  std::fprintf(stderr, "%s\n", summary.dump().c_str());
-  return 0;
+  return EndStream(answer, start);
+}
+
+// --format ids: "IMAGE_ID<TAB>SCORE" per result, ranked, and the stats line of jsonl on standard
+// error. Nothing is explained, so a class-only formula reads no entity block at all.
+int WriteIds(const service::QueryAnswer& answer) {
+  const auto start = std::chrono::steady_clock::now();
+  for (const auto& res : answer.response.results) std::printf("%s\t%.17g\n", res.image_id.c_str(), res.score);
+  return EndStream(answer, start);
 }
 
 #ifndef GEORUNE_RAG_DISPATCH
@@ -119,7 +161,7 @@ int RunQuery(QueryArgs a) {
   }
   a.request.disabled.insert(a.disable.begin(), a.disable.end());
   a.request.budget_start = kProcessStart;
-  a.request.explain_rows = a.format != "jsonl";
+  a.request.explain_rows = a.format != "jsonl" && a.format != "ids";
   if (a.request.explain && a.format == "table") {
     a.request.on_plan = [](const std::string& plan) {
       std::printf("%s\n", plan.c_str());
@@ -132,6 +174,7 @@ int RunQuery(QueryArgs a) {
   if (IsExport(a.format)) return ExportAnswer(a, **opened, *answer);
 #endif
   if (a.format == "jsonl") return StreamJsonLines(**opened, *answer);
+  if (a.format == "ids") return WriteIds(*answer);
   if (a.format == "json") {
     std::printf("%s\n", service::QueryAnswerJson(*answer).dump(2).c_str());
     return 0;
@@ -154,8 +197,9 @@ const bool kRegistered = RegisterCommand("query", [](CLI::App& app, int& exit_co
   cmd->add_option("--offset", args->request.offset, "skip the first N results (pagination with --top)");
   auto* all = cmd->add_flag("--all", args->request.all, "list every image with a score above 0");
   top->excludes(all);
-  cmd->add_option("--format", args->format, "table (default), json, jsonl (one result per line, streamed), or an export: geojson, csv, gpkg, fgb")
-      ->check(CLI::IsMember({"table", "json", "jsonl", "geojson", "csv", "gpkg", "fgb"}));
+  cmd->add_option("--format", args->format, "table (default), json, jsonl (one result per line, streamed), ids (id and score per line, nothing "
+                  "explained), or an export: geojson, csv, gpkg, fgb")
+      ->check(CLI::IsMember({"table", "json", "jsonl", "ids", "geojson", "csv", "gpkg", "fgb"}));
   cmd->add_option("--out", args->out, "export file (standard output for geojson and csv when absent)");
   cmd->add_flag("--pixel-coords", args->pixel_coords, "export pixel coordinates, marked in the properties");
   cmd->add_flag("--footprints", args->footprints, "export one feature per result image instead of per entity");

@@ -2,12 +2,16 @@
 // to choose operators. Nothing here rewrites a formula.
 //
 //  - SymmetricGroups: which variables are interchangeable. Swapping x and y maps the multiset of
-//    conjuncts onto itself (aligned and clustered are symmetric in their arguments; every other
-//    atom keeps its argument order). Swaps that are automorphisms compose, so "interchangeable"
+//    conjuncts onto itself (aligned, clustered, parallel and perpendicular are symmetric in their
+//    arguments, exactly: their truth depends on |θa − θb| or on the set; every other atom keeps
+//    its argument order). Swaps that are automorphisms compose, so "interchangeable"
 //    is an equivalence; the search binds the members of a group in increasing entity order only.
 //  - FindArrangement: whether a set of variables with its conjuncts is an arrangement, "n
 //    interchangeable entities, each passing the same one-variable conjuncts, that are aligned,
 //    clustered, or both" — the shape that has an exact polynomial operator (reason/arrangement.h).
+//    Further quantifier-free conjuncts over several of the variables (r32's pairwise `parallel`)
+//    make it a restricted arrangement: the operator is then a necessary condition (crisp), and
+//    the entities of no aligned/clustered set are dropped before enumerating.
 #pragma once
 
 #include <optional>
@@ -26,12 +30,14 @@ struct Arrangement {
   bool aligned = false;    // aligned(all the variables) is a conjunct
   bool clustered = false;  // clustered(all the variables) is a conjunct
   size_t n = 0;            // how many variables
+  bool restricted = false; // further conjuncts tie several of the variables (e.g. parallel(a, b))
 };
 
 // `vars` and `conjuncts` are one component of a block (every conjunct uses only these variables
 // of the block); `groups` from SymmetricGroups. An arrangement when: all variables form one
-// group; each conjunct is either quantifier-free on one variable, or aligned/clustered over
-// exactly the variables (each once); at least one is aligned/clustered.
+// group; each conjunct is quantifier-free and either on one variable, or aligned/clustered over
+// exactly the variables (each once), or on several of them (restricted); at least one is
+// aligned/clustered.
 std::optional<Arrangement> FindArrangement(const std::vector<const logic::BoundNode*>& conjuncts,
                                            const std::vector<int>& vars, const std::vector<int>& groups);
 

@@ -57,4 +57,10 @@ struct ArrangementContext {
 std::vector<int> SolveArrangement(const ArrangementSpec& spec, const std::vector<int>& candidates,
                                   const ArrangementContext& ctx);
 
+// Crisp: the candidates (ascending) that belong to some set of n candidates the spec accepts; a
+// superset of that union (it includes the rounding slack), never missing a member. Further
+// conjuncts over the same variables can then be enumerated over these entities only.
+std::vector<int> ArrangementMembers(const ArrangementSpec& spec, const std::vector<int>& candidates,
+                                    const ArrangementContext& ctx);
+
 }  // namespace georune::reason

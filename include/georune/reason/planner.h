@@ -20,7 +20,10 @@
 //  - arrangements:      a component that is n interchangeable variables under aligned and/or
 //                       clustered (plan::FindArrangement) is decided by the exact polynomial
 //                       operator of arrangement.h; soft aligned, or soft candidates of unequal
-//                       class values, are enumerated instead (--explain says so).
+//                       class values, are enumerated instead (--explain says so). With further
+//                       conjuncts over the variables (crisp; e.g. pairwise parallel), the operator
+//                       decides "none", its set is kept when it passes them, and otherwise only
+//                       members of some aligned/clustered set are enumerated.
 // Quantified conjuncts are evaluated only when every variable in scope is bound (spec §6).
 #pragma once
 
@@ -31,6 +34,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "georune/reason/arrangement.h"
 #include "georune/reason/evaluator.h"
 
 namespace georune::reason {
@@ -101,6 +105,11 @@ class PlannedEvaluator : public Evaluator {
   double SearchComponent(const Block& block, const Component& comp, Env& env, std::vector<int>* best);
   bool FindCandidates(ComponentSearch& search, Env& env);
   std::optional<double> SolveArrangementStep(ComponentSearch& search, Env& env, std::vector<int>* best,
+                                             std::string* outcome);
+  // A restricted arrangement whose first set failed the further conjuncts: the candidates are
+  // narrowed to the members of aligned/clustered sets (0 when too few remain), then enumerated.
+  std::optional<double> NarrowToArrangements(ComponentSearch& search, const ArrangementSpec& spec,
+                                             const std::vector<int>& ids, const ArrangementContext& ctx,
                                              std::string* outcome);
   void ChooseJoinOrder(ComponentSearch& search);
   void Schedule(ComponentSearch& search);
