@@ -171,8 +171,10 @@ TEST(ExactTies, DiagonalCentresSatisfyBothNeighbours) {
   auto box = [&](double cx, double cy) {
     const double a = decimal(3, 40), b = decimal(1, 30);  // half-axis u = (a, b), w = (-b, a) / 2
     const double ux = a, uy = b, wx = -b / 2, wy = a / 2;
-    return Corners{cx + ux + wx, cy + uy + wy, cx - ux + wx, cy - uy + wy,
-                   cx - ux - wx, cy - uy - wy, cx + ux - wx, cy + uy - wy};
+    // Rounded to the decimals a label file holds (what floating point adds is not a decimal).
+    auto r = [](double v) { return std::round(v * 100.0) / 100.0; };
+    return Corners{r(cx + ux + wx), r(cy + uy + wy), r(cx - ux + wx), r(cy - uy + wy),
+                   r(cx - ux - wx), r(cy - uy - wy), r(cx + ux - wx), r(cy + uy - wy)};
   };
   const auto& o = Ontology::Default();
   auto q = logic::ParseAndBind("ship(s) AND bridge(b) AND below(s, b) AND right_of(s, b)", o);
