@@ -1081,8 +1081,9 @@ void PlannedEvaluator::Descend(ComponentSearch& search, Env& env, size_t level, 
 bool PlannedEvaluator::Cut(const ComponentSearch& search, size_t level, double bound) const {
   const double capped = std::min(bound, search.cap);
   if (!search.canonical) return capped <= search.best_value;
-  // The witness is replaced by a clearly better value, or by a smaller tuple of a tied value.
-  if (search.best_tuple.empty() || ClearlyBetter(capped, search.witness_value, true)) return false;
+  // Never cut what could raise the maximum (the value stays the ranking's, to the bit); below
+  // it, only a tied value with a smaller tuple can replace the witness.
+  if (search.best_tuple.empty() || capped > search.best_value) return false;
   if (ClearlyBetter(search.best_value, capped, true)) return true;
   return !Smaller(CanonicalTuple(search, level), search.best_tuple);
 }

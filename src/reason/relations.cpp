@@ -113,6 +113,8 @@ double OnTruth(const SceneEntity& a, const SceneEntity& b, const TruthParams& pa
 // overlaps: area(poly(a) ∩ poly(b)) > 0, so touching boxes do not overlap.
 bool OverlapsHolds(const SceneEntity& a, const SceneEntity& b) {
   const Tolerance tol = ToleranceOf(a, b);
+  const double gap = std::max({a.min_x - b.max_x, b.min_x - a.max_x, a.min_y - b.max_y, b.min_y - a.max_y});
+  if (gap > tol.length) return false;
   const double inter = IntersectionArea(a, b);
   if (inter > tol.area) return true;
   if (Distance(a, b) > tol.length) return false;
@@ -122,7 +124,7 @@ bool OverlapsHolds(const SceneEntity& a, const SceneEntity& b) {
 // sign(δ(a, b) − deg); the tolerance grows as the shorter longest side shrinks.
 int AngleSign(const SceneEntity& a, const SceneEntity& b, double delta, double deg) {
   const double shortest = std::min(a.length, b.length);
-  const double tol = 1e-6 + (shortest > 0 ? 1e-7 * ToleranceOf(a, b).length / shortest : 1.0);
+  const double tol = 1e-6 + (shortest > 0 ? 1e-4 * ToleranceOf(a, b).length / shortest : 1.0);
   return SignOf(delta - deg, tol, [&] { return exact::AngleVs(a, b, deg); });
 }
 
