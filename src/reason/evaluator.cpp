@@ -244,14 +244,15 @@ double ReferenceEvaluator::Best(const BoundNode& node, Env& env, std::vector<int
 }
 
 // Nested loops over the quantifier's variables; `track` keeps the first best full assignment
-// (exists: the first maximum; forall: the first minimum) in loop order.
+// (exists: the first maximum; forall: the first minimum, up to ties of ClearlyBetter) in loop
+// order, which is the canonical witness (evaluator.h).
 double ReferenceEvaluator::Loop(const BoundNode& q, size_t i, Env& env, Track* track) {
   const BoundNode& body = *q.children[0];
   const bool exists = track->want_max;
   if (i == q.vars.size()) {
     Step(q);
     double v = Eval(body, env);
-    if (!track->any || (exists ? v > track->value : v < track->value)) {
+    if (!track->any || ClearlyBetter(v, track->value, exists)) {
       track->any = true;
       track->value = v;
       track->tuple = track->current;

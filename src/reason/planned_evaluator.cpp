@@ -570,6 +570,7 @@ double PlannedEvaluator::Exists(const Block& block, Env& env, std::vector<int>* 
     if (v == 0.0) return 0.0;
   }
   std::vector<int> tuple(block.vars.size(), -1);
+  std::vector<double> values;
   for (const Component& comp : block.components) {
     std::vector<int> part;
     double c = SearchComponent(block, comp, env, best ? &part : nullptr);
@@ -578,11 +579,24 @@ double PlannedEvaluator::Exists(const Block& block, Env& env, std::vector<int>* 
       return 0.0;
     }
     v = And(s, v, c);
+    values.push_back(c);
     if (best) {
       for (size_t i = 0; i < comp.positions.size(); ++i) tuple[comp.positions[i]] = part[i];
     }
   }
-  if (best) *best = tuple;
+  if (!best) return v;
+  // The canonical witness is the smallest tuple of the block's best value. Product and
+  // Łukasiewicz conjunctions grow with each component's value, so it is made of each component's
+  // own canonical best; a Gödel conjunction (min) ties every part at or above the block's value:
+  // such a component's smallest tuple reaching that value is searched again.
+  for (size_t c = 0; s == Semantics::kGodel && c < block.components.size(); ++c) {
+    if (values[c] <= v) continue;
+    const Component& comp = block.components[c];
+    std::vector<int> part;
+    SearchComponent(block, comp, env, &part, v);
+    for (size_t i = 0; i < comp.positions.size(); ++i) tuple[comp.positions[i]] = part[i];
+  }
+  *best = tuple;
   return v;
 }
 
@@ -623,17 +637,30 @@ struct PlannedEvaluator::ComponentSearch {
   std::vector<int> previous_same_group;
   // 5. Spatial filters per level.
   std::vector<SpatialFilter> spatial;
-  // 6. The search.
-  double best_value = 0.0;
+  // 6. The search. `canonical`: the witness is wanted, so an assignment of the best value
+  // replaces the best one found when its canonical tuple is smaller (planner.h); values are
+  // capped at `cap` (a Gödel block's value, see Exists).
+  double best_value = 0.0;  // the maximum
   std::vector<int> current, best_tuple;
+  double witness_value = 0.0;  // canonical: best_tuple's value, tied with the maximum
   bool done = false;
+  bool canonical = false;
+  bool symmetric = false;  // interchangeable variables take increasing entities in level order
+  double cap = 1.0;
+  // A witness search started from a known best (the arrangement operator's) stops after this
+  // many assignments, keeping what it has (0: no limit).
+  uint64_t step_limit = 0, steps_at_start = 0;
+  bool truncated = false;
 
   ComponentSearch(const Block& b, const Component& c) : block(b), comp(c), k(c.positions.size()) {}
 };
 
 double PlannedEvaluator::SearchComponent(const Block& block, const Component& comp, Env& env,
-                                         std::vector<int>* best) {
+                                         std::vector<int>* best, double cap) {
   ComponentSearch search(block, comp);
+  search.canonical = best != nullptr;
+  search.symmetric = On("symmetry");
+  search.cap = cap;
   const uint64_t steps_before = steps_;
   BlockStats& st = stats_[block.description.substr(0, block.description.find('\n'))];
   ++st.searches;
@@ -652,6 +679,14 @@ double PlannedEvaluator::SearchComponent(const Block& block, const Component& co
   ChooseSpatialFilters(search, env);
   Enumerate(search, env);
   if (best && search.best_value > 0) *best = search.best_tuple;
+  DescribeJoin(search, st);
+  st.assignments += steps_ - steps_before;
+  return search.best_value;
+}
+
+void PlannedEvaluator::DescribeJoin(const ComponentSearch& search, BlockStats& st) const {
+  const Block& block = search.block;
+  const Component& comp = search.comp;
   std::string join;
   for (size_t l = 0; l < search.k; ++l) {
     const std::string& name = query_.var_names[block.vars[comp.positions[search.order[l]]]];
@@ -660,8 +695,6 @@ double PlannedEvaluator::SearchComponent(const Block& block, const Component& co
     if (search.spatial[l].conj) ++st.grid_lookups;
   }
   ++st.join_orders[join];
-  st.assignments += steps_ - steps_before;
-  return search.best_value;
 }
 
 bool PlannedEvaluator::FindCandidates(ComponentSearch& search, Env& env) {
@@ -765,7 +798,7 @@ std::optional<double> PlannedEvaluator::SolveArrangementStep(ComponentSearch& se
     return std::nullopt;
   }
   *outcome = "exact arrangement operator: found";
-  if (best) *best = found;
+  if (best) *best = CanonicalArrangement(search, env, found, v, outcome);
   return v;
 }
 
@@ -1003,11 +1036,27 @@ void PlannedEvaluator::Descend(ComponentSearch& search, Env& env, size_t level, 
   const Semantics s = params_.semantics;
   const bool bnb = On("branch-and-bound");
   if (level == search.k) {
-    if (partial > search.best_value) {
-      search.best_value = partial;
-      search.best_tuple = search.current;
-      if (search.best_value >= 1.0) search.done = true;
+    const double value = std::min(partial, search.cap);
+    if (!search.canonical) {
+      if (value > search.best_value) {
+        search.best_value = value;
+        search.best_tuple = search.current;
+        if (search.best_value >= search.cap) search.done = true;
+      }
+      return;
     }
+    if (value <= 0) return;
+    std::vector<int> tuple = CanonicalTuple(search, level);
+    search.best_value = std::max(search.best_value, value);
+    if (search.best_tuple.empty() || ClearlyBetter(value, search.witness_value, true) ||
+        (!ClearlyBetter(search.best_value, value, true) && Smaller(tuple, search.best_tuple))) {
+      search.best_tuple = std::move(tuple);
+      search.witness_value = value;
+    }
+    return;
+  }
+  if (search.step_limit && steps_ - search.steps_at_start > search.step_limit) {
+    search.truncated = search.done = true;
     return;
   }
   const Block& block = search.block;
@@ -1027,13 +1076,16 @@ void PlannedEvaluator::Descend(ComponentSearch& search, Env& env, size_t level, 
     if (e <= floor || env.IsBound(e)) continue;
     Step(*block.node);
     double v = And(s, partial, u);
-    if (v == 0.0 || (bnb && v <= search.best_value)) continue;
-    env.Bind(var, e);
     search.current[i] = e;
+    if (v == 0.0 || (bnb && Cut(search, level, v))) {
+      search.current[i] = -1;
+      continue;
+    }
+    env.Bind(var, e);
     bool reject = false;
     for (int c : search.at_level[level]) {
       v = And(s, v, Eval(*block.conjuncts[c], env));
-      if (v == 0.0 || (bnb && v <= search.best_value)) {
+      if (v == 0.0 || (bnb && Cut(search, level, v))) {
         reject = true;
         break;
       }
@@ -1043,7 +1095,7 @@ void PlannedEvaluator::Descend(ComponentSearch& search, Env& env, size_t level, 
       args.clear();
       for (int av : vars) args.push_back(&scene_->entities[env.entity[av]]);
       double truth = RelationTruth(logic::Relation::kAligned, args, params_);
-      reject = truth == 0.0 || (bnb && And(s, v, truth) <= search.best_value);
+      reject = truth == 0.0 || (bnb && Cut(search, level, And(s, v, truth)));
     }
     if (!reject) Descend(search, env, level + 1, v);
     search.current[i] = -1;
@@ -1051,9 +1103,67 @@ void PlannedEvaluator::Descend(ComponentSearch& search, Env& env, size_t level, 
   }
 }
 
+bool PlannedEvaluator::Cut(const ComponentSearch& search, size_t level, double bound) const {
+  const double capped = std::min(bound, search.cap);
+  if (!search.canonical) return capped <= search.best_value;
+  // Never cut what could raise the maximum (the value stays the ranking's, to the bit); below
+  // it, only a tied value with a smaller tuple can replace the witness.
+  if (search.best_tuple.empty() || capped > search.best_value) return false;
+  if (ClearlyBetter(search.best_value, capped, true)) return true;
+  return !Smaller(CanonicalTuple(search, level), search.best_tuple);
+}
+
+std::vector<int> PlannedEvaluator::CanonicalTuple(const ComponentSearch& search, size_t level) {
+  // The levels up to `level` are bound. Symmetric groups: a group's bound entities, sorted, on
+  // its first positions (its unbound members take larger entities, so they come last).
+  std::vector<int> out(search.k, -1);
+  std::vector<bool> done(search.k, false);
+  for (size_t i = 0; i < search.k; ++i) {
+    if (done[i]) continue;
+    std::vector<size_t> positions;
+    std::vector<int> entities;
+    for (size_t j = i; j < search.k; ++j) {
+      if (j != i && (!search.symmetric || search.comp.group[j] != search.comp.group[i])) continue;
+      done[j] = true;
+      positions.push_back(j);
+      if (static_cast<size_t>(search.level_of[j]) <= level && search.current[j] >= 0) entities.push_back(search.current[j]);
+    }
+    std::sort(entities.begin(), entities.end());
+    for (size_t r = 0; r < entities.size(); ++r) out[positions[r]] = entities[r];
+  }
+  return out;
+}
+
+bool PlannedEvaluator::Smaller(const std::vector<int>& partial, const std::vector<int>& best) {
+  if (best.size() != partial.size()) return true;
+  for (size_t i = 0; i < partial.size(); ++i) {
+    if (partial[i] < 0 || partial[i] < best[i]) return true;
+    if (partial[i] > best[i]) return false;
+  }
+  return false;
+}
+
+std::vector<int> PlannedEvaluator::CanonicalArrangement(ComponentSearch& search, Env& env, const std::vector<int>& found,
+                                                        double value, std::string* outcome) {
+  // The enumerating search, started from the operator's set and looking only for a smaller
+  // tuple of the same value, within a bound on its work.
+  search.canonical = true;
+  search.best_value = search.witness_value = value;
+  search.best_tuple = found;
+  std::sort(search.best_tuple.begin(), search.best_tuple.end());
+  search.step_limit = kCanonicalArrangementSteps;
+  search.steps_at_start = steps_;
+  ChooseJoinOrder(search);
+  Schedule(search);
+  ChooseSpatialFilters(search, env);
+  Enumerate(search, env);
+  if (search.truncated) *outcome += " (witness: the operator's set; the smallest was not found within the bound)";
+  return search.best_tuple;
+}
+
 double PlannedEvaluator::Forall(const BoundNode& node, Env& env, std::vector<int>* worst) {
   const std::vector<ClassSet>& restrictions = RestrictionsOf(node);
-  double worst_value = 1.0;
+  double worst_value = 1.0, witness_value = 1.0;
   bool any = false;
   std::vector<int> current;
   std::function<void(size_t)> loop = [&](size_t i) {
@@ -1061,11 +1171,12 @@ double PlannedEvaluator::Forall(const BoundNode& node, Env& env, std::vector<int
     if (i == node.vars.size()) {
       Step(node);
       double v = Eval(*node.children[0], env);
-      if (!any || v < worst_value) {
-        if (worst) *worst = current;  // the first minimum
-        any = true;
-        worst_value = std::min(worst_value, v);
+      if (!any || ClearlyBetter(v, witness_value, false)) {
+        if (worst) *worst = current;  // the first minimum (up to ties, evaluator.h)
+        witness_value = v;
       }
+      any = true;
+      worst_value = std::min(worst_value, v);
       return;
     }
     const std::vector<int>& entities = Domain(restrictions[i]);

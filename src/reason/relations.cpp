@@ -2,7 +2,10 @@
 
 #include <algorithm>
 #include <cmath>
+#include <optional>
 #include <vector>
+
+#include "georune/reason/exact_geometry.h"
 
 namespace georune::reason {
 namespace {
@@ -34,36 +37,49 @@ double Directional(bool holds, double along, double across, const SceneEntity& a
   return FromMargin(holds, margin, params.softness * 1.0, params);
 }
 
-__int128 Abs(__int128 v) { return v < 0 ? -v : v; }
-
-// The crisp verdict of a directional relation, exactly where both centroids are exact (a tie
-// on the 45° boundary satisfies both neighbours, spec §4); otherwise in floating point.
-bool DirectionHolds(Relation relation, const SceneEntity& a, const SceneEntity& b, double vx, double vy) {
-  __int128 ex = 0, ey = 0;
-  const ExactPoint &p = a.exact_c, &q = b.exact_c;
-  if (p.valid && q.valid) {
-    // v = c(a) − c(b), scaled by p.q · q.q > 0.
-    ex = (p.ox - q.ox) * p.q * q.q + p.nx * q.q - q.nx * p.q;
-    ey = (p.oy - q.oy) * p.q * q.q + p.ny * q.q - q.ny * p.q;
-    switch (relation) {
-      case Relation::kLeftOf: return ex < 0 && Abs(ey) <= Abs(ex);
-      case Relation::kRightOf: return ex > 0 && Abs(ey) <= Abs(ex);
-      case Relation::kAbove: return ey < 0 && Abs(ex) <= Abs(ey);
-      default: return ey > 0 && Abs(ex) <= Abs(ey);
-    }
+// Rounding tolerances of a crisp test on these entities, in px and px²: far above what double
+// arithmetic on their coordinates can err by, so that outside them floating point decides.
+struct Tolerance {
+  double length = 0, area = 0;
+};
+Tolerance ToleranceOf(std::span<const SceneEntity* const> args) {
+  double m = 1.0;
+  for (const SceneEntity* e : args) {
+    m = std::max({m, std::abs(e->min_x), std::abs(e->max_x), std::abs(e->min_y), std::abs(e->max_y)});
   }
-  switch (relation) {
-    case Relation::kLeftOf: return vx < 0 && std::abs(vy) <= std::abs(vx);
-    case Relation::kRightOf: return vx > 0 && std::abs(vy) <= std::abs(vx);
-    case Relation::kAbove: return vy < 0 && std::abs(vx) <= std::abs(vy);
-    default: return vy > 0 && std::abs(vx) <= std::abs(vy);
-  }
+  return {1e-9 * m, 1e-9 * m * m};
+}
+Tolerance ToleranceOf(const SceneEntity& a, const SceneEntity& b) {
+  const SceneEntity* pair[2] = {&a, &b};
+  return ToleranceOf(pair);
 }
 
-// larger / smaller: A(a) > A(b), exactly where both areas are.
+// The sign of (quantity − threshold): from floating point where `diff` is clear of `tol`,
+// else exactly (exact_geometry.h) where that can be done, else from floating point.
+template <typename ExactFn>
+int SignOf(double diff, double tol, ExactFn exact) {
+  if (std::abs(diff) > tol) return (diff > 0) - (diff < 0);
+  const std::optional<int> s = exact();
+  if (s) return *s;
+  return (diff > 0) - (diff < 0);
+}
+
+// The crisp verdict of a directional relation; a tie on the 45° boundary satisfies both
+// neighbours (spec §4), decided exactly near the boundaries.
+bool DirectionHolds(Relation relation, const SceneEntity& a, const SceneEntity& b, double vx, double vy) {
+  const double tol = ToleranceOf(a, b).length;
+  const bool x_axis = relation == Relation::kLeftOf || relation == Relation::kRightOf;
+  const double along = x_axis ? vx : vy, across = x_axis ? vy : vx;
+  if (std::abs(along) <= tol || std::abs(std::abs(along) - std::abs(across)) <= tol) {
+    if (std::optional<bool> exact = exact::Direction(relation, a, b)) return *exact;
+  }
+  const bool forward = relation == Relation::kRightOf || relation == Relation::kBelow;
+  return (forward ? along > 0 : along < 0) && std::abs(across) <= std::abs(along);
+}
+
+// larger / smaller: A(a) > A(b).
 bool LargerHolds(const SceneEntity& a, const SceneEntity& b) {
-  if (a.exact_twice_area >= 0 && b.exact_twice_area >= 0) return a.exact_twice_area > b.exact_twice_area;
-  return a.area > b.area;
+  return SignOf(a.area - b.area, ToleranceOf(a, b).area, [&] { return exact::AreaDifference(a, b); }) > 0;
 }
 
 // d(a, b): exact convex geometry for two boxes, GEOS once a polygon is involved.
@@ -83,9 +99,38 @@ double IntersectionArea(const SceneEntity& a, const SceneEntity& b) {
 }
 
 double OnTruth(const SceneEntity& a, const SceneEntity& b, const TruthParams& params) {
-  if (!(a.area > 0)) return FromMargin(false, -params.t_on, params.softness * params.t_on, params);
-  double frac = IntersectionArea(a, b) / a.area;
-  return FromMargin(frac >= params.t_on, frac - params.t_on, params.softness * params.t_on, params);
+  const Tolerance tol = ToleranceOf(a, b);
+  if (SignOf(a.area, tol.area, [&] { return exact::AreaSign(a); }) <= 0) {
+    return FromMargin(false, -params.t_on, params.softness * params.t_on, params);
+  }
+  const double inter = IntersectionArea(a, b);
+  const double frac = inter / a.area;
+  const int side = SignOf(inter - params.t_on * a.area, tol.area,
+                          [&] { return exact::IntersectionVsArea(a, b, params.t_on); });
+  return FromMargin(side >= 0, frac - params.t_on, params.softness * params.t_on, params);
+}
+
+// overlaps: area(poly(a) ∩ poly(b)) > 0, so touching boxes do not overlap.
+bool OverlapsHolds(const SceneEntity& a, const SceneEntity& b) {
+  const Tolerance tol = ToleranceOf(a, b);
+  const double gap = std::max({a.min_x - b.max_x, b.min_x - a.max_x, a.min_y - b.max_y, b.min_y - a.max_y});
+  if (gap > tol.length) return false;
+  const double inter = IntersectionArea(a, b);
+  if (inter > tol.area) return true;
+  if (Distance(a, b) > tol.length) return false;
+  return SignOf(inter, tol.area, [&] { return exact::IntersectionVsArea(a, b, 0.0); }) > 0;
+}
+
+// sign(δ(a, b) − deg); the tolerance grows as the shorter longest side shrinks.
+int AngleSign(const SceneEntity& a, const SceneEntity& b, double delta, double deg) {
+  const double shortest = std::min(a.length, b.length);
+  const double tol = 1e-6 + (shortest > 0 ? 1e-4 * ToleranceOf(a, b).length / shortest : 1.0);
+  return SignOf(delta - deg, tol, [&] { return exact::AngleVs(a, b, deg); });
+}
+
+// sign(d(a, b) − k·S(a, b)).
+int DistanceSign(const SceneEntity& a, const SceneEntity& b, double d, double t, double k) {
+  return SignOf(d - t, ToleranceOf(a, b).length, [&] { return exact::DistanceVsScale(a, b, k); });
 }
 
 }  // namespace
@@ -96,13 +141,13 @@ double RelationTruth(Relation relation, std::span<const SceneEntity* const> args
       const SceneEntity &a = *args[0], &b = *args[1];
       double t = params.k_near * Scale(a, b);
       double d = Distance(a, b);
-      return FromMargin(d <= t, t - d, params.softness * t, params);
+      return FromMargin(DistanceSign(a, b, d, t, params.k_near) <= 0, t - d, params.softness * t, params);
     }
     case Relation::kFar: {
       const SceneEntity &a = *args[0], &b = *args[1];
       double t = params.k_far * Scale(a, b);
       double d = Distance(a, b);
-      return FromMargin(d >= t, d - t, params.softness * t, params);
+      return FromMargin(DistanceSign(a, b, d, t, params.k_far) >= 0, d - t, params.softness * t, params);
     }
     case Relation::kLeftOf:
     case Relation::kRightOf:
@@ -121,17 +166,18 @@ double RelationTruth(Relation relation, std::span<const SceneEntity* const> args
     case Relation::kOn: return OnTruth(*args[0], *args[1], params);
     case Relation::kContains: return OnTruth(*args[1], *args[0], params);
     case Relation::kOverlaps: {
-      double inter = IntersectionArea(*args[0], *args[1]);
-      return inter > 0 ? 1.0 : 0.0;  // no soft scale: a threshold of 0 has width 0
+      return OverlapsHolds(*args[0], *args[1]) ? 1.0 : 0.0;  // no soft scale: a threshold of 0 has width 0
     }
     case Relation::kParallel: {
       double delta = OrientationDifference(args[0]->theta, args[1]->theta);
-      return FromMargin(delta <= params.parallel_deg, params.parallel_deg - delta,
+      const bool holds = AngleSign(*args[0], *args[1], delta, params.parallel_deg) <= 0;
+      return FromMargin(holds, params.parallel_deg - delta,
                         params.softness * params.parallel_deg, params);
     }
     case Relation::kPerpendicular: {
       double delta = OrientationDifference(args[0]->theta, args[1]->theta);
-      return FromMargin(delta >= params.perpendicular_deg, delta - params.perpendicular_deg,
+      const bool holds = AngleSign(*args[0], *args[1], delta, params.perpendicular_deg) >= 0;
+      return FromMargin(holds, delta - params.perpendicular_deg,
                         params.softness * (90.0 - params.perpendicular_deg), params);
     }
     case Relation::kLarger:
@@ -152,7 +198,8 @@ double RelationTruth(Relation relation, std::span<const SceneEntity* const> args
       }
       double t = params.t_aligned * min_s;
       double width = StripWidth(centres);
-      return FromMargin(width <= t, t - width, params.softness * t, params);
+      const int side = SignOf(width - t, ToleranceOf(args).length, [&] { return exact::StripVs(args, params.t_aligned); });
+      return FromMargin(side <= 0, t - width, params.softness * t, params);
     }
     case Relation::kClustered:
       return ClusteredFromNear(
@@ -192,18 +239,47 @@ double ThresholdInPixels(const logic::BoundNode& compare, double gsd) {
   return compare.number;
 }
 
+namespace {
+
+// A comparison's threshold as exact_geometry.h reads it: number · factor / gsd^power.
+exact::Threshold ExactThreshold(const logic::BoundNode& compare, double gsd) {
+  exact::Threshold t{compare.number, 1.0, gsd, 0};
+  switch (compare.unit) {
+    case Unit::kM: t.power = 1; break;
+    case Unit::kKm: t.power = 1, t.factor = 1000.0; break;
+    case Unit::kM2: t.power = 2; break;
+    case Unit::kHa: t.power = 2, t.factor = 10000.0; break;
+    default: break;
+  }
+  return t;
+}
+
+// sign(measure − threshold), exactly near the threshold where the measure allows it.
+int CompareSign(const logic::BoundNode& compare, std::span<const SceneEntity* const> args, double gsd, double value,
+                double t) {
+  const Tolerance tol = ToleranceOf(args);
+  double within = tol.length;
+  if (compare.measure == Measure::kArea) within = tol.area;
+  if (compare.measure == Measure::kAngle) within = 1e-6;
+  return SignOf(value - t, within, [&] { return exact::MeasureVs(compare.measure, args, ExactThreshold(compare, gsd)); });
+}
+
+}  // namespace
+
 double CompareTruth(const logic::BoundNode& compare, std::span<const SceneEntity* const> args, double gsd,
                     const TruthParams& params) {
   const double value = MeasureValue(compare.measure, args);
   const double t = ThresholdInPixels(compare, gsd);
+  if (std::isnan(t)) return FromMargin(false, -1.0, 0.0, params);
+  const int side = CompareSign(compare, args, gsd, value, t);
   bool holds = false;
   double margin = 0;
   switch (compare.op) {
-    case logic::CmpOp::kLt: holds = value < t; margin = t - value; break;
-    case logic::CmpOp::kLe: holds = value <= t; margin = t - value; break;
-    case logic::CmpOp::kGt: holds = value > t; margin = value - t; break;
-    case logic::CmpOp::kGe: holds = value >= t; margin = value - t; break;
-    case logic::CmpOp::kEq: holds = value == t; margin = -std::abs(value - t); break;
+    case logic::CmpOp::kLt: holds = side < 0; margin = t - value; break;
+    case logic::CmpOp::kLe: holds = side <= 0; margin = t - value; break;
+    case logic::CmpOp::kGt: holds = side > 0; margin = value - t; break;
+    case logic::CmpOp::kGe: holds = side >= 0; margin = value - t; break;
+    case logic::CmpOp::kEq: holds = side == 0; margin = -std::abs(value - t); break;
   }
   return FromMargin(holds, margin, params.softness * t, params);
 }

@@ -5,52 +5,13 @@
 #include <cstdlib>
 
 namespace georune::reason {
-namespace {
-
-// Corners as integers in 1/1000 px, when they are decimals with at most three places.
-bool ToMilli(double v, __int128* out) {
-  const double scaled = v * 1000.0;
-  const double r = std::round(scaled);
-  if (!(std::abs(r) < 1e15) || std::abs(scaled - r) > 1e-6 * std::max(1.0, std::abs(r))) return false;
-  *out = static_cast<__int128>(static_cast<long long>(r));
-  return true;
-}
-
-// The exact centroid of the hull (the formula of PolygonCentroid, in rationals) and twice its area.
-void MakeExact(const ConvexPolygon& hull, SceneEntity* e) {
-  __int128 x[4] = {}, y[4] = {};
-  for (int i = 0; i < hull.n; ++i) {
-    if (!ToMilli(hull.points[i].x, &x[i]) || !ToMilli(hull.points[i].y, &y[i])) return;
-  }
-  ExactPoint c;
-  c.valid = true;
-  c.ox = x[0], c.oy = y[0];
-  e->exact_twice_area = 0;
-  if (hull.n == 2) {
-    c.nx = x[1] - x[0], c.ny = y[1] - y[0], c.q = 2;
-  } else if (hull.n >= 3) {
-    __int128 twice = 0, nx = 0, ny = 0;
-    for (int i = 0; i < hull.n; ++i) {
-      const int j = (i + 1) % hull.n;
-      const __int128 ax = x[i] - x[0], ay = y[i] - y[0], bx = x[j] - x[0], by = y[j] - y[0];
-      const __int128 cr = ax * by - bx * ay;
-      twice += cr, nx += (ax + bx) * cr, ny += (ay + by) * cr;
-    }
-    if (twice == 0) return;
-    if (twice < 0) twice = -twice, nx = -nx, ny = -ny;
-    c.nx = nx, c.ny = ny, c.q = 3 * twice;
-    e->exact_twice_area = twice;
-  }
-  e->exact_c = c;
-}
-
-}  // namespace
 
 SceneEntity MakeSceneEntity(int id, int class_id, double p, const Corners& corners) {
   SceneEntity e;
   e.id = id;
   e.class_id = class_id;
   e.p = p;
+  e.corners = corners;
   e.hull = ConvexHullOfCorners(corners);
   e.c = PolygonCentroid(e.hull);
   e.area = PolygonArea(e.hull);
@@ -67,7 +28,6 @@ SceneEntity MakeSceneEntity(int id, int class_id, double p, const Corners& corne
     e.min_y = std::min(e.min_y, e.hull.points[i].y);
     e.max_y = std::max(e.max_y, e.hull.points[i].y);
   }
-  MakeExact(e.hull, &e);
   return e;
 }
 
@@ -77,6 +37,7 @@ SceneEntity MakePolygonEntity(int id, int class_id, double p, const Corners& mrr
   e.id = id;
   e.class_id = class_id;
   e.p = p;
+  e.corners = mrr;
   e.hull = ConvexHullOfCorners(mrr);
   e.c = polygon->Centroid();
   e.area = polygon->Area();

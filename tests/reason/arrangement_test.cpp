@@ -27,7 +27,7 @@ std::string Arrangement(const std::string& cls, int n, const std::string& shape)
 
 struct Outcome {
   double reference = 0, planned = 0;
-  size_t reference_witness = 0, planned_witness = 0;
+  ImageScore reference_score, planned_score;  // witnesses and atoms (canonical: equal)
 };
 
 Outcome Compare(const std::string& text, const Scene& scene, const TruthParams& params,
@@ -40,7 +40,7 @@ Outcome Compare(const std::string& text, const Scene& scene, const TruthParams& 
   auto p = planned.Score(scene, true);
   EXPECT_TRUE(r.ok() && p.ok());
   if (!r.ok() || !p.ok()) return {};
-  return {r->value, p->value, r->witness.size(), p->witness.size()};
+  return {r->value, p->value, *r, *p};
 }
 
 // Random dense scenes: a few short rows of cars (gaps, jitter, some turned), plus other classes.
@@ -62,7 +62,12 @@ TEST(Arrangements, PlannedEqualsReferenceOnRandomRows) {
     else ASSERT_NEAR(o.reference, o.planned, 1e-12) << text << " [soft] it=" << it;
     if (o.reference > 0) {
       ++found;
-      ASSERT_EQ(o.reference_witness, o.planned_witness) << text;
+      ASSERT_EQ(o.reference_score.witness, o.planned_score.witness) << text << " it=" << it;
+      ASSERT_EQ(o.reference_score.atoms.size(), o.planned_score.atoms.size()) << text;
+      for (size_t i = 0; i < o.reference_score.atoms.size(); ++i) {
+        ASSERT_EQ(o.reference_score.atoms[i].first, o.planned_score.atoms[i].first) << text;
+        ASSERT_NEAR(o.reference_score.atoms[i].second, o.planned_score.atoms[i].second, 1e-12) << text;
+      }
     }
     ++total;
   }
@@ -80,6 +85,7 @@ TEST(Arrangements, SymmetryBreakingAloneKeepsAnswers) {
     const std::string text = Arrangement("small_vehicle", 3 + it % 2, it % 3 == 0 ? "clustered" : "row");
     Outcome o = Compare(text, scene, params, {"arrangements"});
     ASSERT_NEAR(o.reference, o.planned, 1e-12) << text << " it=" << it;
+    ASSERT_EQ(o.reference_score.witness, o.planned_score.witness) << text << " it=" << it;
   }
 }
 
@@ -171,8 +177,10 @@ TEST(ExactTies, DiagonalCentresSatisfyBothNeighbours) {
   auto box = [&](double cx, double cy) {
     const double a = decimal(3, 40), b = decimal(1, 30);  // half-axis u = (a, b), w = (-b, a) / 2
     const double ux = a, uy = b, wx = -b / 2, wy = a / 2;
-    return Corners{cx + ux + wx, cy + uy + wy, cx - ux + wx, cy - uy + wy,
-                   cx - ux - wx, cy - uy - wy, cx + ux - wx, cy + uy - wy};
+    // Rounded to the decimals a label file holds (what floating point adds is not a decimal).
+    auto r = [](double v) { return std::round(v * 100.0) / 100.0; };
+    return Corners{r(cx + ux + wx), r(cy + uy + wy), r(cx - ux + wx), r(cy - uy + wy),
+                   r(cx - ux - wx), r(cy - uy - wy), r(cx + ux - wx), r(cy + uy - wy)};
   };
   const auto& o = Ontology::Default();
   auto q = logic::ParseAndBind("ship(s) AND bridge(b) AND below(s, b) AND right_of(s, b)", o);

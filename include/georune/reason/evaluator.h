@@ -6,6 +6,14 @@
 //    conjunction stops at a 0 — including a conjunct whose variables are already bound — a
 //    disjunction at a 1, `exists` at 1, `forall` at 0).
 //  - PlannedEvaluator: the same values, faster; see planner.h for what it does.
+// Witnesses are canonical, so both give the same one (with the same atom values): a quantifier's
+// witness is, among the assignments of its best value (exists: the maximum; forall: the
+// minimum), the smallest tuple of scene indices (= ingest order) compared lexicographically in
+// the order the quantifier lists its variables; a counting quantifier counts the n largest
+// values, the smaller index first among equal values. Values tie when they differ by at most
+// 1e-12 relatively (ClearlyBetter): the same value computed in another order (a·b·c against
+// a·c·b) may differ in its last bits. The reference's nested loops meet the first such tuple
+// first; the planned evaluator compares tuples where values tie (planner.h).
 // Both are cheap to construct per query, hold no per-image state between calls, and are not
 // thread safe: use one per thread.
 //
@@ -14,7 +22,9 @@
 // search::Run; an evaluator given such a scene treats the comparison as false.)
 #pragma once
 
+#include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <memory>
 #include <set>
 #include <string>
@@ -26,6 +36,13 @@
 #include "georune/reason/scene.h"
 
 namespace georune::reason {
+
+// Whether value `a` beats `b` by more than rounding (relative 1e-12): otherwise they tie and the
+// smaller tuple is the witness.
+inline bool ClearlyBetter(double a, double b, bool want_max) {
+  const double tol = 1e-12 * std::max(std::abs(a), std::abs(b));
+  return want_max ? a > b + tol : a < b - tol;
+}
 
 // Entities bound to variables while evaluating: var id → scene index (-1 when unbound).
 struct Env {
@@ -56,8 +73,8 @@ struct AtomExplanation {
 
 struct ImageScore {
   double value = 0;
-  std::vector<std::pair<std::string, int>> witness;  // variable name → entity id in its image
-  std::vector<std::pair<std::string, double>> atoms; // printed atom (with witness) → value
+  std::vector<std::pair<std::string, int>> witness;   // variable name → entity id in its image
+  std::vector<std::pair<std::string, double>> atoms;  // printed atom (with witness) → value
 };
 
 class Evaluator {

@@ -25,6 +25,17 @@
 //                       decides "none", its set is kept when it passes them, and otherwise only
 //                       members of some aligned/clustered set are enumerated.
 // Quantified conjuncts are evaluated only when every variable in scope is bound (spec §6).
+//
+// Canonical witnesses (evaluator.h): only when a witness is asked for (Best with `best`), a
+// search keeps, among assignments of the best value, the one whose canonical tuple is smallest:
+// the entities in the quantifier's variable order, each symmetric group's entities sorted over
+// its positions (the smallest of the permutations the symmetry optimisation skipped). Branch
+// and bound then cuts a branch only when it cannot reach a larger value, or the same value with
+// a smaller tuple; the search no longer stops at the first 1. Scoring without a witness (the
+// ranking) is unchanged. Gödel blocks search again each component above the block's value, for
+// its smallest tuple reaching that value. The arrangement operator's set is replaced by the
+// smallest one the enumerating search finds below it within kCanonicalArrangementSteps
+// assignments; past that bound the operator's set stays and --explain says so.
 #pragma once
 
 #include <map>
@@ -102,7 +113,9 @@ class PlannedEvaluator : public Evaluator {
   // component is one), join order, schedule of conjuncts, spatial filters, enumeration.
   struct SpatialFilter;
   struct ComponentSearch;
-  double SearchComponent(const Block& block, const Component& comp, Env& env, std::vector<int>* best);
+  // `cap`: values above it count as equal to it (the Gödel witness search of Exists).
+  double SearchComponent(const Block& block, const Component& comp, Env& env, std::vector<int>* best,
+                         double cap = 1.0);
   bool FindCandidates(ComponentSearch& search, Env& env);
   std::optional<double> SolveArrangementStep(ComponentSearch& search, Env& env, std::vector<int>* best,
                                              std::string* outcome);
@@ -117,6 +130,17 @@ class PlannedEvaluator : public Evaluator {
   void Nearby(const ComponentSearch& search, size_t level, size_t i, const Env& env, std::vector<size_t>* out);
   void Enumerate(ComponentSearch& search, Env& env);
   void Descend(ComponentSearch& search, Env& env, size_t level, double partial);
+  // Canonical witnesses: whether a partial assignment bounded by `bound` (levels up to `level`
+  // bound) can be cut; its canonical tuple (position order, symmetric groups sorted, -1 where
+  // unbound); whether a tuple can still be smaller than the best; the smallest tuple of an
+  // arrangement operator's value, from the set it found.
+  bool Cut(const ComponentSearch& search, size_t level, double bound) const;
+  static std::vector<int> CanonicalTuple(const ComponentSearch& search, size_t level);
+  static bool Smaller(const std::vector<int>& partial, const std::vector<int>& best);
+  std::vector<int> CanonicalArrangement(ComponentSearch& search, Env& env, const std::vector<int>& found,
+                                        double value, std::string* outcome);
+  static constexpr uint64_t kCanonicalArrangementSteps = 200'000;
+  void DescribeJoin(const ComponentSearch& search, BlockStats& st) const;
   double Forall(const logic::BoundNode& node, Env& env, std::vector<int>* worst);
   double Count(const logic::BoundNode& node, Env& env, std::vector<int>* chosen);
   bool On(const char* name) const { return disabled_.count(name) == 0; }

@@ -14,14 +14,6 @@
 
 namespace georune::reason {
 
-// A point known exactly: origin o plus n / q, in units of 1/1000 px (corners written with at
-// most three decimals are exact integers there). `valid` is false when a corner is not such a
-// decimal; exact tests then fall back to floating point.
-struct ExactPoint {
-  bool valid = false;
-  __int128 ox = 0, oy = 0, nx = 0, ny = 0, q = 1;  // q > 0
-};
-
 struct SceneEntity {
   int id = 0;          // index of the entity within its image (ingest order)
   int class_id = 0;    // ontology class id
@@ -34,8 +26,7 @@ struct SceneEntity {
   double length = 0;   // longer side, px
   double width = 0;    // shorter side, px
   double min_x = 0, min_y = 0, max_x = 0, max_y = 0;  // bounding box of the hull
-  ExactPoint exact_c;   // c, exactly (for ties on relation boundaries)
-  __int128 exact_twice_area = -1;  // 2·A(e) in (1/1000 px)², exactly; -1 when not exact
+  Corners corners{};   // as stored (exact_geometry.h reads them for ties on boundaries)
   // A polygon entity's valid polygon (poly(e)); null for a box, whose poly(e) is `hull`. For a
   // polygon, `hull` is its minimum rotated rectangle (which gives theta, length and width), the
   // other fields are the polygon's, and nothing is exact.
