@@ -8,6 +8,8 @@
 #include <fstream>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 namespace georune::test_support {
 
@@ -24,6 +26,55 @@ inline std::string MakeTempDir(std::string_view tag) {
 }
 
 // A fresh folder, removed with everything in it when the object goes out of scope.
+// A field of /proc/self/status in kB (VmRSS, VmHWM); -1 when absent.
+inline long ProcStatusKb(const std::string& field) {
+  std::ifstream in("/proc/self/status");
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.rfind(field + ":", 0) == 0) return std::stol(line.substr(field.size() + 1));
+  }
+  return -1;
+}
+
+// Starts a fresh peak-memory measurement: resets the process's high-water mark (VmHWM) to its
+// current resident size, so that tests before this one do not hide this one's peak. Returns
+// the resident size (kB); the peak growth since is ProcStatusKb("VmHWM") minus it.
+inline long StartPeakMeasurement() {
+  std::ofstream("/proc/self/clear_refs") << "5";
+  return ProcStatusKb("VmRSS");
+}
+
+// Where each element of the top-level JSON array `text` starts: (line, column), 1-based, by a
+// plain scan of the whole text (the oracle of the streamed array readers).
+inline std::vector<std::pair<int, int>> JsonArrayElementPlaces(std::string_view text) {
+  std::vector<std::pair<int, int>> places;
+  int depth = 0, line = 1, column = 0;
+  bool in_string = false, escape = false, expect = false;
+  for (char c : text) {
+    ++column;
+    if (c == '\n') {
+      ++line;
+      column = 0;
+    }
+    if (in_string) {
+      if (escape) escape = false;
+      else if (c == '\\') escape = true;
+      else if (c == '"') in_string = false;
+      continue;
+    }
+    if (c == ' ' || c == '\t' || c == '\r' || c == '\n') continue;
+    if (depth == 1 && expect && c != ']') {
+      places.emplace_back(line, column);
+      expect = false;
+    }
+    if (c == '"') in_string = true;
+    else if (c == '[' || c == '{') expect = ++depth == 1;
+    else if (c == ']' || c == '}') --depth;
+    else if (c == ',' && depth == 1) expect = true;
+  }
+  return places;
+}
+
 class TempDir {
  public:
   explicit TempDir(std::string_view tag = "test") : path_(MakeTempDir(tag)) {}

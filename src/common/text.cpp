@@ -20,6 +20,29 @@ size_t EditDistance(std::string_view a, std::string_view b) {
   return prev[b.size()];
 }
 
+size_t EditDistanceAtMost(std::string_view a, std::string_view b, size_t max) {
+  if (a.size() > b.size()) std::swap(a, b);
+  if (b.size() - a.size() > max) return max + 1;
+  // Only cells within `max` of the diagonal can hold a distance <= max; the others count as
+  // max + 1 (they can only make a path longer).
+  const size_t beyond = max + 1;
+  std::vector<size_t> prev(b.size() + 1, beyond), cur(b.size() + 1, beyond);
+  for (size_t j = 0; j <= std::min(b.size(), max); ++j) prev[j] = j;
+  for (size_t i = 1; i <= a.size(); ++i) {
+    const size_t from = i > max ? i - max : 1, to = std::min(b.size(), i + max);
+    cur[from - 1] = from == 1 && i <= max ? i : beyond;
+    size_t row_min = cur[from - 1];
+    for (size_t j = from; j <= to; ++j) {
+      cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] != b[j - 1])});
+      row_min = std::min(row_min, cur[j]);
+    }
+    if (to < b.size()) cur[to + 1] = beyond;
+    if (row_min > max) return beyond;
+    std::swap(prev, cur);
+  }
+  return std::min(prev[b.size()], beyond);
+}
+
 bool IsValidUtf8(std::string_view s) {
   size_t i = 0;
   const size_t n = s.size();

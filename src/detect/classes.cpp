@@ -1,8 +1,8 @@
 #include "georune/detect/classes.h"
+#include "georune/common/files.h"
 #include "georune/common/text.h"
 
 #include <filesystem>
-#include <fstream>
 #include <set>
 #include <sstream>
 
@@ -50,11 +50,8 @@ Result<std::map<std::string, std::string>> ParseClassMap(const std::string& spec
   std::string text = spec;
   char sep = ',';
   if (is_file) {
-    std::ifstream in(spec);
-    std::stringstream ss;
-    ss << in.rdbuf();
-    if (!in) return Status::IoError(spec + ": cannot read the class map");
-    text = ss.str();
+    // Read whole: a class map is a few lines; a file over 1 MiB is refused as the wrong file.
+    GEORUNE_ASSIGN_OR_RETURN(text, ReadFile(spec, uint64_t{1} << 20));
     sep = '\n';
   }
   std::map<std::string, std::string> map;

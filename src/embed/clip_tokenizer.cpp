@@ -145,7 +145,10 @@ std::unique_ptr<ClipTokenizer> ClipTokenizer::FromMerges(const std::vector<std::
 
 Result<std::unique_ptr<ClipTokenizer>> ClipTokenizer::Load(const std::string& vocab_path,
                                                            const std::string& merges_path) {
-  GEORUNE_ASSIGN_OR_RETURN(std::string vocab_text, ReadFile(vocab_path));
+  // The vocabulary files are read whole (CLIP's are 1-2 MiB); one over kMaxVocabularyBytes is
+  // refused as the wrong file.
+  constexpr uint64_t kMaxVocabularyBytes = uint64_t{64} << 20;
+  GEORUNE_ASSIGN_OR_RETURN(std::string vocab_text, ReadFile(vocab_path, kMaxVocabularyBytes));
   if (merges_path.empty()) {
     if (vocab_path.ends_with(".gz")) {
       return Status::InvalidInput(vocab_path +
@@ -162,7 +165,7 @@ Result<std::unique_ptr<ClipTokenizer>> ClipTokenizer::Load(const std::string& vo
     if (merges.empty()) return Status::InvalidInput(vocab_path + ":1: no BPE merges found");
     return FromMerges(merges);
   }
-  GEORUNE_ASSIGN_OR_RETURN(std::string merges_text, ReadFile(merges_path));
+  GEORUNE_ASSIGN_OR_RETURN(std::string merges_text, ReadFile(merges_path, kMaxVocabularyBytes));
   std::istringstream in(merges_text);
   std::string line;
   std::vector<std::string> merges;

@@ -139,7 +139,9 @@ class TempDir {
 }  // namespace
 
 Result<std::vector<BenchQuery>> ReadQueries(const std::string& path) {
-  GEORUNE_ASSIGN_OR_RETURN(std::string text, ReadFile(path));
+  // Read whole (a benchmark's queries are a few hundred KiB); a file over 64 MiB is refused as
+  // the wrong file.
+  GEORUNE_ASSIGN_OR_RETURN(std::string text, ReadFile(path, uint64_t{64} << 20));
   std::vector<BenchQuery> out;
   std::unordered_set<std::string> seen;
   std::istringstream in(text);

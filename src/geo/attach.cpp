@@ -5,10 +5,9 @@
 
 #include <cmath>
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 #include <unordered_map>
 
+#include "georune/common/files.h"
 #include "georune/geo/georeference.h"
 
 namespace georune::geo {
@@ -41,10 +40,9 @@ std::string FindPrj(const std::string& image_path) {
 // The CRS of a geotransform that came without one; `from` names where the geotransform came from.
 Result<std::string> MissingCrs(const ImageRecord& r, const std::string& from, const std::string& crs) {
   if (const std::string prj = FindPrj(r.path); !prj.empty()) {
-    std::ifstream in(prj);
-    std::stringstream text;
-    text << in.rdbuf();
-    auto wkt = CrsAsWkt(text.str());
+    // Read whole: a .prj is one WKT text; a file over 1 MiB is refused as the wrong file.
+    GEORUNE_ASSIGN_OR_RETURN(std::string text, ReadFile(prj, uint64_t{1} << 20));
+    auto wkt = CrsAsWkt(text);
     if (!wkt.ok()) return Status::InvalidInput(prj + ": " + wkt.status().message());
     return wkt;
   }

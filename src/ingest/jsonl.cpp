@@ -1,5 +1,4 @@
 // JSON Lines: reader and writer (docs/formats.md, "JSON Lines").
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -182,11 +181,9 @@ Status ParseLines(const std::string& file, const Ontology& ontology, const ReadO
 Result<std::vector<ImageRecord>> ReadJsonLines(const std::string& file, const Ontology& ontology,
                                                const ReadOptions& options, ReadReport* report) {
   GEORUNE_ASSIGN_OR_RETURN(int fd, OpenRegularFile(-1, nullptr, file));
-  // 8 MiB blocks; a smaller file gets a block of its size (rounded up to 64 KiB), so that
-  // reading a small file costs no 8 MiB buffer.
-  struct stat st_file {};
-  const uint64_t file_size = ::fstat(fd, &st_file) == 0 ? static_cast<uint64_t>(st_file.st_size) : 0;
-  const size_t kBlock = static_cast<size_t>(std::clamp<uint64_t>(file_size + 1, uint64_t{1} << 16, uint64_t{8} << 20));
+  // 8 MiB blocks; a smaller file gets a block of its size (BlockForFile), so that reading a
+  // small file costs no 8 MiB buffer.
+  const size_t kBlock = BlockForFile(fd, size_t{8} << 20);
   std::string buf;
   std::vector<ImageRecord> images;
   std::vector<Line> lines;

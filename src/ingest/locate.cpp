@@ -1,5 +1,7 @@
 // LocateImage: where an image id comes from, for messages about duplicates (reads the source
 // again; only on the error path).
+#include <unistd.h>
+
 #include <filesystem>
 #include <nlohmann/json.hpp>
 
@@ -16,13 +18,16 @@ namespace {
 // The line of `file` where match(line) holds for the (skip+1)-th time: "FILE:LINE", or "".
 template <typename Match>
 std::string FindLine(const std::string& file, int& skip, Match&& match) {
-  Result<std::string> text = ReadFile(file, uint64_t{1} << 32);
-  if (!text.ok()) return "";
+  Result<int> fd = OpenRegularFile(-1, nullptr, file);
+  if (!fd.ok()) return "";
+  std::string buffer;
   int found = 0;
-  (void)ForEachLine(*text, [&](int no, std::string_view line) {
+  // Streamed; a line over the readers' record limit was refused when the file was read.
+  (void)ForEachLineOfFile(*fd, file, buffer, ReadOptions().max_record_bytes, [&](int no, std::string_view line) {
     if (found == 0 && match(line) && skip-- == 0) found = no;
     return Status::Ok();
   });
+  ::close(*fd);
   return found ? file + ":" + std::to_string(found) : "";
 }
 
@@ -45,7 +50,7 @@ std::string LocateImage(SourceKind kind, const std::string& path, const std::str
       auto files = ListFiles(path, ".geojson", false);
       if (!files.ok()) return "";
       for (const auto& f : *files) {
-        Result<std::string> text = ReadFile(f, uint64_t{1} << 32);
+        Result<std::string> text = ReadFile(f, uint64_t{256} << 20);  // ReadPolygonGeoJson's limit
         if (text.ok() && text->find(id) != std::string::npos && occurrence-- == 0) return f;
       }
       return "";

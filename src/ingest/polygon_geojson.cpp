@@ -130,8 +130,12 @@ Result<PolygonEntity> ReadFeature(const json& f, const Ontology& ontology, const
 
 }  // namespace
 
+// A polygon GeoJSON file is one JSON document, read whole; one larger than this is refused
+// (kInvalidInput naming the file and the limit).
+constexpr uint64_t kMaxPolygonGeoJsonBytes = uint64_t{256} << 20;
+
 Result<PolygonImage> ReadPolygonGeoJson(const std::string& path, const Ontology& ontology) {
-  GEORUNE_ASSIGN_OR_RETURN(std::string text, ReadFile(path));
+  GEORUNE_ASSIGN_OR_RETURN(std::string text, ReadFile(path, kMaxPolygonGeoJsonBytes));
   json doc = json::parse(text, nullptr, false);
   if (doc.is_discarded() || !doc.is_object() || doc.value("type", "") != "FeatureCollection" ||
       !doc.contains("features") || !doc["features"].is_array())

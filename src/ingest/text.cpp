@@ -179,25 +179,15 @@ Status RequireFiles(const std::vector<std::string>& files, const std::string& fo
 
 Status TooLarge(const std::string& path, int line, uint64_t max_bytes) {
   const std::string what = line > 0 ? "this line is" : "this file is";
-  const std::string limit = max_bytes % (1u << 20) == 0 ? std::to_string(max_bytes >> 20) + " MiB"
-                                                        : std::to_string(max_bytes) + " bytes";
-  return FileDiagnostic(path, line, what + " larger than the limit of " + limit,
+  return FileDiagnostic(path, line, what + " larger than the limit of " + SizeLimitText(max_bytes),
                         "one image's record may be at most that large; is it the right file?")
       .ToStatus();
-}
-
-Result<size_t> ReadSome(int fd, const std::string& path, char* at, size_t room) {
-  for (;;) {
-    ssize_t n = ::read(fd, at, room);
-    if (n >= 0) return static_cast<size_t>(n);
-    if (errno != EINTR) return Status::IoError("cannot read " + path + ": " + std::strerror(errno));
-  }
 }
 
 Result<std::string_view> ReadFileInto(int dir_fd, const char* name, const std::string& path,
                                       std::string& buffer, uint64_t max_bytes) {
   GEORUNE_ASSIGN_OR_RETURN(int fd, OpenRegularFile(dir_fd, name, path));
-  if (buffer.size() < (size_t{1} << 16)) buffer.resize(size_t{1} << 16);
+  if (const size_t block = BlockForFile(fd, size_t{1} << 16); buffer.size() < block) buffer.resize(block);
   size_t len = 0;
   for (;;) {
     if (len == buffer.size()) {

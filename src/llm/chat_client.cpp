@@ -3,6 +3,7 @@
 #include <curl/curl.h>
 
 #include <algorithm>
+#include <charconv>
 #include <chrono>
 #include <cmath>
 #include <cstdlib>
@@ -40,6 +41,14 @@ std::string Seconds(double s) {
   char buf[32];
   std::snprintf(buf, sizeof buf, "%g", s);
   return buf;
+}
+
+// "8 MiB (8388608 bytes)", "256 KiB (262144 bytes)", "4000000000 bytes".
+std::string ByteCount(uint64_t n) {
+  const std::string bytes = std::to_string(n) + " bytes";
+  if (n >= (1u << 20) && n % (1u << 20) == 0) return std::to_string(n >> 20) + " MiB (" + bytes + ")";
+  if (n >= (1u << 10) && n % (1u << 10) == 0) return std::to_string(n >> 10) + " KiB (" + bytes + ")";
+  return bytes;
 }
 
 json MessageJson(const Message& m) {
@@ -231,7 +240,8 @@ Result<std::string> ImageDataUrl(const std::string& path) {
   else if (ext == "bmp") mime = "image/bmp";
   else if (ext == "tif" || ext == "tiff") mime = "image/tiff";
   else return Status::InvalidInput(path + ": unknown image type '" + ext + "' (hint: png, jpg, gif, webp, bmp or tif)");
-  GEORUNE_ASSIGN_OR_RETURN(std::string bytes, ReadFile(path));
+  // Read whole, to be sent whole; an image over 32 MiB (chat servers take about 20 MB) is refused.
+  GEORUNE_ASSIGN_OR_RETURN(std::string bytes, ReadFile(path, uint64_t{32} << 20));
   return "data:" + mime + ";base64," + Base64Encode(bytes);
 }
 
@@ -293,16 +303,25 @@ struct Transfer {
   std::string line_buffer;                       // a stream's unfinished line
   size_t header_bytes = 0;
   size_t body_bytes = 0;
+  std::optional<uint64_t> declared_length;  // the reply's Content-Length
   Cut cut = Cut::kNone;
 };
 
 // Returning anything but n makes libcurl abort the transfer (CURLE_WRITE_ERROR).
-size_t OnHeader(char* /*data*/, size_t size, size_t n, void* user) {
+size_t OnHeader(char* data, size_t size, size_t n, void* user) {
   auto* t = static_cast<Transfer*>(user);
   t->header_bytes += size * n;
   if (t->header_bytes > t->config->max_header_bytes) {
     t->cut = Transfer::Cut::kHeaders;
     return 0;
+  }
+  // The declared length, for the message when it is over the limit (libcurl refuses it).
+  constexpr std::string_view kLength = "content-length:";
+  const std::string_view line(data, size * n);
+  if (line.size() > kLength.size() && AsciiLower(line.substr(0, kLength.size())) == kLength) {
+    const std::string_view value = TrimAsciiSpace(line.substr(kLength.size()));
+    uint64_t v = 0;
+    if (std::from_chars(value.data(), value.data() + value.size(), v).ec == std::errc()) t->declared_length = v;
   }
   return size * n;
 }
@@ -347,10 +366,43 @@ struct CurlDeleter {
   void operator()(curl_slist* l) const { curl_slist_free_all(l); }
 };
 
+// The error for a reply cut at a size limit: which limit, its value, and a hint.
+Status SizeLimitError(const Transfer& t, CURLcode code, const std::string& url, const ClientConfig& config) {
+  constexpr const char* kNotRetried = "; the request was not retried";
+  constexpr const char* kHeaderHint =
+      " (hint: a chat server's reply headers take a few hundred bytes; is the address that of an OpenAI-compatible "
+      "chat server?)";
+  if (t.cut == Transfer::Cut::kNone && code == CURLE_OUT_OF_MEMORY && t.body_bytes == 0) {
+    // libcurl's own refusal of one header line over CURL_MAX_HTTP_HEADER (no line end for
+    // OnHeader to count).
+    return Status::Unavailable("the LLM endpoint " + url + " sent a reply header line over the size limit of " +
+                               ByteCount(CURL_MAX_HTTP_HEADER) + " for one header line; it was cut off there" +
+                               kNotRetried + kHeaderHint);
+  }
+  if (t.cut == Transfer::Cut::kHeaders) {
+    return Status::Unavailable("the LLM endpoint " + url + " sent reply headers over the size limit of " +
+                               ByteCount(config.max_header_bytes) + " for a reply's headers; they were cut off there" +
+                               kNotRetried + kHeaderHint);
+  }
+  constexpr const char* kHint =
+      " (hint: a chat answer is far smaller; is the address that of an OpenAI-compatible chat server, and does its "
+      "model end its answers?)";
+  if (t.cut != Transfer::Cut::kBody && code == CURLE_FILESIZE_EXCEEDED && t.declared_length) {
+    return Status::Unavailable("the LLM endpoint " + url + " announced a reply of " +
+                               std::to_string(*t.declared_length) + " bytes" +
+                               " (its Content-Length), over the size limit of " +
+                               ByteCount(config.max_reply_bytes) + " for a reply; it was refused before being read" +
+                               kNotRetried + kHint);
+  }
+  return Status::Unavailable("the LLM endpoint " + url + " sent a reply over the size limit of " +
+                             ByteCount(config.max_reply_bytes) + " for a reply; it was cut off there" + kNotRetried +
+                             kHint);
+}
+
 }  // namespace
 
 Result<HttpChatClient::Raw> HttpChatClient::PostOnce(const std::string& body, const StreamCallback* on_sse_line,
-                                                     bool* stopped, Deadline call_deadline) {
+                                                     bool* stopped, bool* at_size_limit, Deadline call_deadline) {
   InitCurlOnce();
   std::unique_ptr<CURL, CurlDeleter> curl(curl_easy_init());
   if (!curl) return Status::Internal("libcurl could not start a request");
@@ -399,13 +451,10 @@ Result<HttpChatClient::Raw> HttpChatClient::PostOnce(const std::string& body, co
     *stopped = true;
     return Raw{200, ""};
   }
-  if (t.cut == Transfer::Cut::kBody || code == CURLE_FILESIZE_EXCEEDED) {
-    return Status::Unavailable("the LLM endpoint " + url + " sent a reply longer than " +
-                               std::to_string(config_.max_reply_bytes) + " bytes; it was cut off");
-  }
-  if (t.cut == Transfer::Cut::kHeaders) {
-    return Status::Unavailable("the LLM endpoint " + url + " sent more than " + std::to_string(config_.max_header_bytes) +
-                               " bytes of reply headers; it was cut off (hint: is --llm-url an OpenAI-compatible server?)");
+  if (t.cut == Transfer::Cut::kBody || t.cut == Transfer::Cut::kHeaders || code == CURLE_FILESIZE_EXCEEDED ||
+      (code == CURLE_OUT_OF_MEMORY && t.body_bytes == 0)) {
+    *at_size_limit = true;  // the same server would flood again: not retried
+    return SizeLimitError(t, code, url, config_);
   }
   curl_off_t connected_us = 0;  // 0: no connection was made
   curl_easy_getinfo(c, CURLINFO_CONNECT_TIME_T, &connected_us);
@@ -450,6 +499,7 @@ Result<HttpChatClient::Raw> HttpChatClient::PostWithRetries(const std::string& b
     }
     if (Clock::now() >= call_deadline) break;
     bool stopped = false;
+    bool at_size_limit = false;
     bool delivered = false;
     StreamCallback wrapped;
     if (on_sse_line != nullptr) {
@@ -460,7 +510,7 @@ Result<HttpChatClient::Raw> HttpChatClient::PostWithRetries(const std::string& b
     }
     ++*calls;
     ++attempts;
-    auto raw = PostOnce(body, on_sse_line != nullptr ? &wrapped : nullptr, &stopped, call_deadline);
+    auto raw = PostOnce(body, on_sse_line != nullptr ? &wrapped : nullptr, &stopped, &at_size_limit, call_deadline);
     if (raw.ok()) {
       int status = raw->status;
       if (status >= 200 && status < 300) return raw;
@@ -470,7 +520,7 @@ Result<HttpChatClient::Raw> HttpChatClient::PostWithRetries(const std::string& b
       if (!Retryable(status)) return last;
     } else {
       last = raw.status();
-      if (last.code() != StatusCode::kUnavailable) return last;
+      if (last.code() != StatusCode::kUnavailable || at_size_limit) return last;
     }
     if (delivered) return last;  // part of a stream was already handed out; do not repeat it
   }

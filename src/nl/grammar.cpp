@@ -1618,16 +1618,16 @@ bool GrammarKnows(const std::string& w) {
 std::string Parser::Refusal(std::string_view english, const Tokens& trimmed, size_t furthest) const {
   std::string msg = "cannot translate \"" + std::string(english) + "\": ";
   std::vector<std::string> unknown;
-  const std::vector<std::string> vocabulary = ont_.Vocabulary();
+  std::vector<std::string> vocabulary = ont_.Vocabulary();
+  for (std::string& v : vocabulary) v = "_" + v + "_";  // a word of a class name: "_w_" inside
   for (size_t i = 0; i < t_.size(); ++i) {
     const std::string& w = t_[i];
     if (LexiconKnows(w) || GrammarKnows(w) || IsNumberToken(w)) continue;
     if (MatchNoun(t_, i, ont_, wn_) || ont_.Resolve(w)) continue;
-    bool part_of_class = false;
-    for (const auto& v : vocabulary) {
-      if (("_" + v + "_").find("_" + w + "_") != std::string::npos) part_of_class = true;
-    }
-    if (part_of_class) continue;
+    const std::string part = "_" + w + "_";
+    if (std::any_of(vocabulary.begin(), vocabulary.end(),
+                    [&](const std::string& v) { return v.find(part) != std::string::npos; }))
+      continue;
     // "car park": name the compound WordNet knows, not its unknown half
     std::string named = w;
     if (i > 0 && wn_ != nullptr && wn_->Contains(t_[i - 1] + "_" + w, WordNetPos::kNoun)) {

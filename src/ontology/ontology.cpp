@@ -198,6 +198,10 @@ const Ontology& Ontology::Default() {
   return kDefault;
 }
 
+// An ontology file is read whole; one larger than this is refused (kInvalidInput naming the
+// file and the limit). The largest built-in ontology's JSON is a few KiB.
+constexpr uint64_t kMaxOntologyFileBytes = uint64_t{16} << 20;
+
 Result<Ontology> Ontology::Load(const std::string& name_or_path) {
   auto built_in = BuiltIn(name_or_path);
   if (built_in.ok()) return built_in;
@@ -205,7 +209,7 @@ Result<Ontology> Ontology::Load(const std::string& name_or_path) {
     return Status::NotFound("ontology '" + name_or_path +
                             "' is neither a file nor a built-in name (hint: `georune ontology show` lists the built-in ones)");
   }
-  GEORUNE_ASSIGN_OR_RETURN(std::string text, ReadFile(name_or_path));
+  GEORUNE_ASSIGN_OR_RETURN(std::string text, ReadFile(name_or_path, kMaxOntologyFileBytes));
   return FromJson(text, name_or_path);
 }
 
@@ -232,9 +236,10 @@ std::vector<std::string> Ontology::Vocabulary() const {
 std::vector<std::string> Ontology::Suggest(std::string_view word, size_t max) const {
   const std::string w = Normalize(word);
   std::vector<std::pair<size_t, std::string>> scored;
+  const size_t within = w.size() <= 4 ? 1u : 2u;  // spelling neighbours only
   for (const auto& [surface, set] : words_) {
-    size_t d = EditDistance(w, surface);
-    if (d <= (w.size() <= 4 ? 1u : 2u)) scored.emplace_back(d, set.name);  // spelling neighbours only
+    const size_t d = EditDistanceAtMost(w, surface, within);
+    if (d <= within) scored.emplace_back(d, set.name);
   }
   std::sort(scored.begin(), scored.end());
   std::vector<std::string> out;

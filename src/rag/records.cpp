@@ -1,5 +1,7 @@
 #include "georune/rag/records.h"
 
+#include <unistd.h>
+
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
@@ -8,45 +10,16 @@
 
 #include "georune/common/diagnostic.h"
 #include "georune/common/files.h"
+#include "georune/common/json_array.h"
 #include "georune/common/json_error.h"
+#include "georune/common/lines.h"
 #include "georune/common/text.h"
+#include "rag/record_json.h"
 
 namespace georune::rag {
 namespace {
 
 using nlohmann::json;
-
-// A knowledge source (RSWK array, JSON Lines documents) is read whole; one larger than this is
-// refused rather than read into memory.
-constexpr uint64_t kMaxSourceBytes = uint64_t{256} << 20;
-
-// The 1-based line on which each element of a top-level JSON array starts.
-std::vector<int> ArrayElementLines(std::string_view text) {
-  std::vector<int> lines;
-  int depth = 0, line = 1;
-  bool in_string = false, escape = false, expect_element = false;
-  for (char c : text) {
-    if (c == '\n') ++line;
-    if (in_string) {
-      if (escape) escape = false;
-      else if (c == '\\') escape = true;
-      else if (c == '"') in_string = false;
-      continue;
-    }
-    if (c == ' ' || c == '\t' || c == '\r' || c == '\n') continue;
-    if (depth == 1 && expect_element) {
-      lines.push_back(line);
-      expect_element = false;
-    }
-    if (c == '"') in_string = true;
-    else if (c == '[' || c == '{') {
-      ++depth;
-      if (depth == 1) expect_element = true;
-    } else if (c == ']' || c == '}') --depth;
-    else if (c == ',' && depth == 1) expect_element = true;
-  }
-  return lines;
-}
 
 std::string ValueToText(const json& v) {
   if (v.is_string()) return v.get<std::string>();
@@ -80,6 +53,8 @@ std::string ValueToText(const json& v) {
   }
   return out;
 }
+
+constexpr const char* kRswkHint = "an RSWK file is one JSON array of records";
 
 }  // namespace
 
@@ -136,173 +111,204 @@ bool ParseLocation(const std::string& full, double* lat, double* lon) {
   return false;
 }
 
-Result<std::vector<Record>> ReadRswkFile(const std::string& path) {
-  GEORUNE_ASSIGN_OR_RETURN(std::string text, ReadFile(path, kMaxSourceBytes));
-  json doc;
-  try {
-    doc = json::parse(text);
-  } catch (const json::exception& e) {
-    return JsonDiagnostic(path, 0, e.what(), "an RSWK file is one JSON array of records", text).ToStatus();
+Result<Record> RswkRecord(const json& r, const std::string& path, int line, size_t index) {
+  auto fail = [&](const std::string& msg, const std::string& hint = {}) {
+    return FileDiagnostic(path, line, "record " + std::to_string(index + 1) + ": " + msg, hint).ToStatus();
+  };
+  if (!r.is_object()) return fail("expected a JSON object");
+  Record rec;
+  rec.source = path + ":" + std::to_string(line);
+  if (!r.contains("ID") || !(r["ID"].is_string() || r["ID"].is_number_integer())) {
+    return fail("missing \"ID\" (a string)");
   }
-  if (!doc.is_array()) {
-    return FileDiagnostic(path, 1, "expected a JSON array of RSWK records").ToStatus();
+  rec.id = r["ID"].is_string() ? r["ID"].get<std::string>() : r["ID"].dump();
+  if (rec.id.empty()) return fail("empty \"ID\"");
+  const json* wk = r.contains("world knowledge") ? &r["world knowledge"] : nullptr;
+  if (!wk || !wk->is_object()) {
+    return fail("missing \"world knowledge\" object", "RSWK records have ID, image_name, "
+                "\"world knowledge\" and \"remote sensing expert knowledge\"");
   }
-  const std::vector<int> lines = ArrayElementLines(text);
-  std::vector<Record> records;
-  for (size_t i = 0; i < doc.size(); ++i) {
-    const json& r = doc[i];
-    const int line = i < lines.size() ? lines[i] : 0;
-    auto fail = [&](const std::string& msg, const std::string& hint = {}) {
-      return FileDiagnostic(path, line, "record " + std::to_string(i + 1) + ": " + msg, hint)
-          .ToStatus();
-    };
-    if (!r.is_object()) return fail("expected a JSON object");
-    Record rec;
-    rec.source = path + ":" + std::to_string(line);
-    if (!r.contains("ID") || !(r["ID"].is_string() || r["ID"].is_number_integer())) {
-      return fail("missing \"ID\" (a string)");
+  for (auto it = wk->begin(); it != wk->end(); ++it) {
+    const std::string t(TrimAsciiSpace(ValueToText(it.value())));
+    if (!t.empty()) rec.fields[it.key()] = t;
+  }
+  rec.name = rec.fields.count("Name") ? rec.fields["Name"] : "";
+  if (rec.name.empty() && r.contains("image_name") && r["image_name"].is_string())
+    rec.name = r["image_name"].get<std::string>();
+  if (rec.name.empty()) return fail("no Name in \"world knowledge\" and no image_name");
+  rec.category = rec.fields.count("Category") ? rec.fields["Category"] : "";
+  if (rec.fields.count("Location"))
+    rec.has_location = ParseLocation(rec.fields["Location"], &rec.lat, &rec.lon);
+  if (r.contains("remote sensing expert knowledge")) {
+    const json& ek = r["remote sensing expert knowledge"];
+    if (!ek.is_object()) return fail("\"remote sensing expert knowledge\" is not an object");
+    for (auto it = ek.begin(); it != ek.end(); ++it) {
+      if (it.value().is_object()) {  // VAR: {MONTH: value}
+        for (auto m = it.value().begin(); m != it.value().end(); ++m)
+          rec.monthly[m.key()][it.key()] = ValueToText(m.value());
+      } else {
+        rec.variables[it.key()] = ValueToText(it.value());
+      }
     }
-    rec.id = r["ID"].is_string() ? r["ID"].get<std::string>() : r["ID"].dump();
-    if (rec.id.empty()) return fail("empty \"ID\"");
-    const json* wk = r.contains("world knowledge") ? &r["world knowledge"] : nullptr;
-    if (!wk || !wk->is_object()) {
-      return fail("missing \"world knowledge\" object", "RSWK records have ID, image_name, "
-                  "\"world knowledge\" and \"remote sensing expert knowledge\"");
+  }
+  if (r.contains("monthly expert knowledge")) {
+    const json& mk = r["monthly expert knowledge"];
+    if (!mk.is_object()) return fail("\"monthly expert knowledge\" is not an object");
+    for (auto m = mk.begin(); m != mk.end(); ++m) {
+      if (!m.value().is_object()) return fail("month \"" + m.key() + "\" is not an object");
+      for (auto v = m.value().begin(); v != m.value().end(); ++v)
+        rec.monthly[m.key()][v.key()] = ValueToText(v.value());
     }
-    for (auto it = wk->begin(); it != wk->end(); ++it) {
-      const std::string t(TrimAsciiSpace(ValueToText(it.value())));
-      if (!t.empty()) rec.fields[it.key()] = t;
+  }
+  if (r.contains("image_path") && r["image_path"].is_string())
+    rec.image_path = r["image_path"].get<std::string>();
+  if (r.contains("image_description") && r["image_description"].is_string())
+    rec.image_description = r["image_description"].get<std::string>();
+  return rec;
+}
+
+Result<Record> JsonlRecord(const json& j, const std::string& path, int line, const std::string& base_dir) {
+  if (!j.is_object()) return FileDiagnostic(path, line, "expected a JSON object").ToStatus();
+  Record rec;
+  rec.source = path + ":" + std::to_string(line);
+  if (!j.contains("id") || !(j["id"].is_string() || j["id"].is_number_integer())) {
+    return FileDiagnostic(path, line, "missing \"id\"", "every document needs an id")
+        .ToStatus();
+  }
+  rec.id = j["id"].is_string() ? j["id"].get<std::string>() : j["id"].dump();
+  if (rec.id.empty()) return FileDiagnostic(path, line, "empty \"id\"").ToStatus();
+  for (auto it = j.begin(); it != j.end(); ++it) {
+    const std::string& k = it.key();
+    const json& v = it.value();
+    if (k == "id") continue;
+    if (k == "title" || k == "name") {
+      rec.name = ValueToText(v);
+    } else if (k == "text") {
+      if (!v.is_string() && !v.is_array()) {
+        return FileDiagnostic(path, line, "\"text\" must be a string or an array of strings")
+            .ToStatus();
+      }
+      rec.text = v.is_string() ? v.get<std::string>() : "";
+      if (v.is_array()) {
+        for (const auto& e : v) rec.text += (rec.text.empty() ? "" : "\n") + ValueToText(e);
+      }
+    } else if (k == "category") {
+      rec.category = ValueToText(v);
+    } else if (k == "image" || k == "image_path") {
+      if (!v.is_string()) {
+        return FileDiagnostic(path, line, "\"" + k + "\" must be a string").ToStatus();
+      }
+      rec.image_path = v.get<std::string>();
+      if (!rec.image_path.empty() && std::filesystem::path(rec.image_path).is_relative() &&
+          !base_dir.empty())
+        rec.image_path = base_dir + "/" + rec.image_path;
+    } else if (k == "image_description" || k == "caption") {
+      rec.image_description = ValueToText(v);
+    } else if (k == "location") {
+      bool ok = false;
+      if (v.is_object() && v.contains("lat") && v.contains("lon") && v["lat"].is_number() &&
+          v["lon"].is_number()) {
+        rec.lat = v["lat"].get<double>();
+        rec.lon = v["lon"].get<double>();
+        ok = std::abs(rec.lat) <= 90 && std::abs(rec.lon) <= 180;
+      } else if (v.is_array() && v.size() == 2 && v[0].is_number() && v[1].is_number()) {
+        rec.lat = v[0].get<double>();
+        rec.lon = v[1].get<double>();
+        ok = std::abs(rec.lat) <= 90 && std::abs(rec.lon) <= 180;
+      } else if (v.is_string()) {
+        ok = ParseLocation(v.get<std::string>(), &rec.lat, &rec.lon);
+        rec.fields["Location"] = v.get<std::string>();
+      }
+      if (!ok) {
+        return FileDiagnostic(path, line, "\"location\" is not a location",
+                              "use {\"lat\": 40.1, \"lon\": 29.0}, [lat, lon] or "
+                              "\"40°11′27″N 29°02′46″E\"")
+            .ToStatus();
+      }
+      rec.has_location = true;
+    } else if (k == "fields") {
+      if (!v.is_object()) return FileDiagnostic(path, line, "\"fields\" must be an object").ToStatus();
+      for (auto f = v.begin(); f != v.end(); ++f) {
+        const std::string t(TrimAsciiSpace(ValueToText(f.value())));
+        if (!t.empty()) rec.fields[f.key()] = t;
+      }
+    } else if (v.is_string() || v.is_number()) {
+      const std::string t(TrimAsciiSpace(ValueToText(v)));
+      if (!t.empty()) rec.fields[k] = t;
     }
-    rec.name = rec.fields.count("Name") ? rec.fields["Name"] : "";
-    if (rec.name.empty() && r.contains("image_name") && r["image_name"].is_string())
-      rec.name = r["image_name"].get<std::string>();
-    if (rec.name.empty()) return fail("no Name in \"world knowledge\" and no image_name");
-    rec.category = rec.fields.count("Category") ? rec.fields["Category"] : "";
-    if (rec.fields.count("Location"))
-      rec.has_location = ParseLocation(rec.fields["Location"], &rec.lat, &rec.lon);
-    if (r.contains("remote sensing expert knowledge")) {
-      const json& ek = r["remote sensing expert knowledge"];
-      if (!ek.is_object()) return fail("\"remote sensing expert knowledge\" is not an object");
-      for (auto it = ek.begin(); it != ek.end(); ++it) {
-        if (it.value().is_object()) {  // VAR: {MONTH: value}
-          for (auto m = it.value().begin(); m != it.value().end(); ++m)
-            rec.monthly[m.key()][it.key()] = ValueToText(m.value());
-        } else {
-          rec.variables[it.key()] = ValueToText(it.value());
+  }
+  if (rec.name.empty()) rec.name = rec.id;
+  if (!rec.category.empty()) rec.fields["Category"] = rec.category;
+  rec.fields["Name"] = rec.name;
+  return rec;
+}
+
+Status ForEachRswkRecord(const std::string& path, const RecordSink& sink, uint64_t max_record_bytes) {
+  GEORUNE_ASSIGN_OR_RETURN(int fd, OpenRegularFile(-1, nullptr, path));
+  JsonArrayOptions options;
+  options.max_element_bytes = max_record_bytes;
+  options.element_name = "record";
+  options.expected = "a JSON array of RSWK records";
+  options.hint = kRswkHint;
+  Status st = ForEachJsonArrayElement(fd, path, options, [&](const JsonArrayElement& e) -> Status {
+    json r;
+    try {
+      r = json::parse(e.text.begin(), e.text.end());
+    } catch (const json::exception& ex) {
+      return ElementJsonDiagnostic(path, e, ex.what(), kRswkHint).ToStatus();
+    }
+    GEORUNE_ASSIGN_OR_RETURN(Record rec, RswkRecord(r, path, e.line, e.index));
+    return sink(std::move(rec));
+  });
+  ::close(fd);
+  return st;
+}
+
+Status ForEachJsonlRecord(const std::string& path, const RecordSink& sink, uint64_t max_record_bytes) {
+  GEORUNE_ASSIGN_OR_RETURN(int fd, OpenRegularFile(-1, nullptr, path));
+  const std::string base_dir = std::filesystem::path(path).parent_path().string();
+  std::string buffer;
+  Status st = ForEachLineOfFile(
+      fd, path, buffer, max_record_bytes,
+      [&](int line_no, std::string_view line) -> Status {
+        if (TrimAsciiSpace(line).empty()) return Status::Ok();
+        json j;
+        try {
+          j = json::parse(line.begin(), line.end());
+        } catch (const json::exception& e) {
+          return JsonDiagnostic(path, line_no, e.what(), "one JSON object per line", line).ToStatus();
         }
-      }
-    }
-    if (r.contains("monthly expert knowledge")) {
-      const json& mk = r["monthly expert knowledge"];
-      if (!mk.is_object()) return fail("\"monthly expert knowledge\" is not an object");
-      for (auto m = mk.begin(); m != mk.end(); ++m) {
-        if (!m.value().is_object()) return fail("month \"" + m.key() + "\" is not an object");
-        for (auto v = m.value().begin(); v != m.value().end(); ++v)
-          rec.monthly[m.key()][v.key()] = ValueToText(v.value());
-      }
-    }
-    if (r.contains("image_path") && r["image_path"].is_string())
-      rec.image_path = r["image_path"].get<std::string>();
-    if (r.contains("image_description") && r["image_description"].is_string())
-      rec.image_description = r["image_description"].get<std::string>();
-    records.push_back(std::move(rec));
-  }
+        GEORUNE_ASSIGN_OR_RETURN(Record rec, JsonlRecord(j, path, line_no, base_dir));
+        return sink(std::move(rec));
+      },
+      [&](int line_no) {
+        return FileDiagnostic(path, line_no, "this line is larger than the limit of " + SizeLimitText(max_record_bytes),
+                              "one document (one line) may be at most that large; is it the right file?")
+            .ToStatus();
+      });
+  ::close(fd);
+  return st;
+}
+
+namespace {
+
+Result<std::vector<Record>> Collect(Status (*each)(const std::string&, const RecordSink&, uint64_t),
+                                    const std::string& path) {
+  std::vector<Record> records;
+  GEORUNE_RETURN_IF_ERROR(each(
+      path,
+      [&](Record&& r) {
+        records.push_back(std::move(r));
+        return Status::Ok();
+      },
+      kMaxRecordBytes));
   return records;
 }
 
-Result<std::vector<Record>> ReadJsonlFile(const std::string& path) {
-  GEORUNE_ASSIGN_OR_RETURN(std::string text, ReadFile(path, kMaxSourceBytes));
-  std::vector<Record> records;
-  std::istringstream in(text);
-  std::string line;
-  int line_no = 0;
-  const std::string base_dir = std::filesystem::path(path).parent_path().string();
-  while (std::getline(in, line)) {
-    ++line_no;
-    if (!line.empty() && line.back() == '\r') line.pop_back();
-    if (TrimAsciiSpace(line).empty()) continue;
-    json j;
-    try {
-      j = json::parse(line);
-    } catch (const json::exception& e) {
-      return JsonDiagnostic(path, line_no, e.what(), "one JSON object per line", line).ToStatus();
-    }
-    if (!j.is_object()) return FileDiagnostic(path, line_no, "expected a JSON object").ToStatus();
-    Record rec;
-    rec.source = path + ":" + std::to_string(line_no);
-    if (!j.contains("id") || !(j["id"].is_string() || j["id"].is_number_integer())) {
-      return FileDiagnostic(path, line_no, "missing \"id\"", "every document needs an id")
-          .ToStatus();
-    }
-    rec.id = j["id"].is_string() ? j["id"].get<std::string>() : j["id"].dump();
-    if (rec.id.empty()) return FileDiagnostic(path, line_no, "empty \"id\"").ToStatus();
-    for (auto it = j.begin(); it != j.end(); ++it) {
-      const std::string& k = it.key();
-      const json& v = it.value();
-      if (k == "id") continue;
-      if (k == "title" || k == "name") {
-        rec.name = ValueToText(v);
-      } else if (k == "text") {
-        if (!v.is_string() && !v.is_array()) {
-          return FileDiagnostic(path, line_no, "\"text\" must be a string or an array of strings")
-              .ToStatus();
-        }
-        rec.text = v.is_string() ? v.get<std::string>() : "";
-        if (v.is_array()) {
-          for (const auto& e : v) rec.text += (rec.text.empty() ? "" : "\n") + ValueToText(e);
-        }
-      } else if (k == "category") {
-        rec.category = ValueToText(v);
-      } else if (k == "image" || k == "image_path") {
-        if (!v.is_string()) {
-          return FileDiagnostic(path, line_no, "\"" + k + "\" must be a string").ToStatus();
-        }
-        rec.image_path = v.get<std::string>();
-        if (!rec.image_path.empty() && std::filesystem::path(rec.image_path).is_relative() &&
-            !base_dir.empty())
-          rec.image_path = base_dir + "/" + rec.image_path;
-      } else if (k == "image_description" || k == "caption") {
-        rec.image_description = ValueToText(v);
-      } else if (k == "location") {
-        bool ok = false;
-        if (v.is_object() && v.contains("lat") && v.contains("lon") && v["lat"].is_number() &&
-            v["lon"].is_number()) {
-          rec.lat = v["lat"].get<double>();
-          rec.lon = v["lon"].get<double>();
-          ok = std::abs(rec.lat) <= 90 && std::abs(rec.lon) <= 180;
-        } else if (v.is_array() && v.size() == 2 && v[0].is_number() && v[1].is_number()) {
-          rec.lat = v[0].get<double>();
-          rec.lon = v[1].get<double>();
-          ok = std::abs(rec.lat) <= 90 && std::abs(rec.lon) <= 180;
-        } else if (v.is_string()) {
-          ok = ParseLocation(v.get<std::string>(), &rec.lat, &rec.lon);
-          rec.fields["Location"] = v.get<std::string>();
-        }
-        if (!ok) {
-          return FileDiagnostic(path, line_no, "\"location\" is not a location",
-                                "use {\"lat\": 40.1, \"lon\": 29.0}, [lat, lon] or "
-                                "\"40°11′27″N 29°02′46″E\"")
-              .ToStatus();
-        }
-        rec.has_location = true;
-      } else if (k == "fields") {
-        if (!v.is_object()) return FileDiagnostic(path, line_no, "\"fields\" must be an object").ToStatus();
-        for (auto f = v.begin(); f != v.end(); ++f) {
-          const std::string t(TrimAsciiSpace(ValueToText(f.value())));
-          if (!t.empty()) rec.fields[f.key()] = t;
-        }
-      } else if (v.is_string() || v.is_number()) {
-        const std::string t(TrimAsciiSpace(ValueToText(v)));
-        if (!t.empty()) rec.fields[k] = t;
-      }
-    }
-    if (rec.name.empty()) rec.name = rec.id;
-    if (!rec.category.empty()) rec.fields["Category"] = rec.category;
-    rec.fields["Name"] = rec.name;
-    records.push_back(std::move(rec));
-  }
-  return records;
-}
+}  // namespace
+
+Result<std::vector<Record>> ReadRswkFile(const std::string& path) { return Collect(ForEachRswkRecord, path); }
+Result<std::vector<Record>> ReadJsonlFile(const std::string& path) { return Collect(ForEachJsonlRecord, path); }
 
 Result<std::vector<Record>> ReadImageDir(const std::string& dir) {
   GEORUNE_RETURN_IF_ERROR(CheckFolder(dir));

@@ -42,7 +42,9 @@ std::string Stem(const std::string& image) {
 
 Status LoadFile(const std::string& path, const std::unordered_map<std::string, std::string>& by_name,
                 std::vector<BenchItem>* items, size_t* skipped) {
-  GEORUNE_ASSIGN_OR_RETURN(std::string text, ReadFile(path));
+  // A question file is one JSON document, read whole (RSWK's are a few MiB); one over 256 MiB
+  // is refused as the wrong file.
+  GEORUNE_ASSIGN_OR_RETURN(std::string text, ReadFile(path, uint64_t{256} << 20));
   const std::string kind = std::filesystem::path(path).stem().string();
   const bool classification = path.find("classification") != std::string::npos;
   using nlohmann::json;

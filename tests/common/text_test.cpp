@@ -3,10 +3,31 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cctype>
+#include <random>
+#include <string>
 
 namespace georune {
 namespace {
+
+TEST(Text, EditDistanceAtMostAgreesWithTheFullDistance) {
+  std::mt19937 rng(8);
+  auto word = [&] {
+    std::string s(rng() % 13, 'a');
+    for (char& c : s) c = "abcab"[rng() % 5];
+    return s;
+  };
+  for (int trial = 0; trial < 20000; ++trial) {
+    const std::string a = word(), b = word();
+    const size_t max = rng() % 5;
+    ASSERT_EQ(EditDistanceAtMost(a, b, max), std::min(EditDistance(a, b), max + 1))
+        << "'" << a << "' '" << b << "' max " << max;
+  }
+  EXPECT_EQ(EditDistanceAtMost("harbour", "harbor", 2), 1u);
+  EXPECT_EQ(EditDistanceAtMost("", "abc", 2), 3u);
+  EXPECT_EQ(EditDistanceAtMost("abc", "", 3), 3u);
+}
 
 TEST(Text, AsciiLowerChangesOnlyAsciiLetters) {
   EXPECT_EQ(AsciiLower("Near LEFT_of Ship 42"), "near left_of ship 42");

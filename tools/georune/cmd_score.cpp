@@ -38,7 +38,7 @@ struct Entry {
 
 // Parses a JSON Lines file of {"id", "text"} objects. `allow_array`: "text" may be an array.
 Result<std::vector<Entry>> ReadTextLines(const std::string& path, bool allow_array) {
-  auto content = ReadFile(path);
+  auto content = ReadFile(path, uint64_t{256} << 20);  // read whole; a larger file is refused
   if (!content.ok()) return content.status();
   std::vector<Entry> entries;
   std::string_view text = *content;

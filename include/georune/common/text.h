@@ -9,6 +9,10 @@ namespace georune {
 
 // Levenshtein distance (insertions, deletions, substitutions of bytes), for "did you mean" hints.
 size_t EditDistance(std::string_view a, std::string_view b);
+// EditDistance when it is at most `max`, else max + 1 -- in time O(max · length) rather than
+// O(length²): strings whose lengths differ by more than `max` are not compared at all, and the
+// comparison stops at the first row whose every cell is beyond `max`.
+size_t EditDistanceAtMost(std::string_view a, std::string_view b, size_t max);
 
 // `s` with ASCII letters lower-cased; every other byte (UTF-8 sequences included) kept. For
 // keywords and names compared case-insensitively (Unicode folding: rag/text_fold.h).

@@ -29,7 +29,8 @@
 // call -- every attempt, backoff and emulated-n call (one translation or answer makes one call).
 // Size: a reply body (or stream) longer than `max_reply_bytes`, or reply headers longer than
 // `max_header_bytes` in all, are cut off as they arrive and refused (kUnavailable, naming the
-// limit); a declared Content-Length over the limit is refused before the body is read.
+// limit and its value); a declared Content-Length over the limit is refused before the body is
+// read. A reply cut at a size limit is not retried (the same server would flood again).
 // Thread safety: one HttpChatClient may be used from several threads (each call opens its
 // own connection).
 #pragma once
@@ -151,7 +152,9 @@ class HttpChatClient final : public ChatClient {
   struct Raw { int status = 0; std::string body; };
   using Deadline = std::chrono::steady_clock::time_point;
   Deadline CallDeadline() const;
-  Result<Raw> PostOnce(const std::string& body, const StreamCallback* on_sse_line, bool* stopped,
+  // One attempt. *stopped: on_sse_line asked to stop; *at_size_limit: the reply was cut at a
+  // size limit (a permanent failure: the same server would flood again).
+  Result<Raw> PostOnce(const std::string& body, const StreamCallback* on_sse_line, bool* stopped, bool* at_size_limit,
                        Deadline call_deadline);
   Result<Raw> PostWithRetries(const std::string& body, const StreamCallback* on_sse_line, int* calls,
                               Deadline call_deadline);

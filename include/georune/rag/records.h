@@ -4,8 +4,9 @@
 // location, text fields (world knowledge) and remote-sensing variables (expert knowledge, with
 // optional per-month values). Chunks are the retrieval units; each carries its record's id.
 //
-// Readers (all return kInvalidInput with "FILE:LINE: message" or "FILE: record N (ID x):
-// message" diagnostics for bad input, kNotFound for a missing file or folder; never throw):
+// Readers (all stream their file: memory holds one record, never the whole file; all return
+// kInvalidInput with "FILE:LINE: message" or "FILE: record N (ID x): message" diagnostics for
+// bad input, kNotFound for a missing file or folder; never throw):
 //  - ReadRswkFile: a JSON array of RSWK records (docs/rag.md, shared/spec/formats.md):
 //    ID, image_name, "world knowledge" {Name, Category, Area, Location, …, Major_Events[]},
 //    "remote sensing expert knowledge" {VAR: number|string, or VAR: {MONTH: value}}; an optional
@@ -14,6 +15,10 @@
 //    "text" (string or array of strings), "category", "image" or "image_path", "location"
 //    ({"lat","lon"} or [lat, lon] or a DMS string), "fields" {name: text}; other string
 //    members become fields too. Blank lines are skipped.
+//  A record (an RSWK array element, a JSONL line) larger than kMaxRecordBytes is an error at
+//  its line, and nothing after it is read.
+//  ForEachRswkRecord and ForEachJsonlRecord hand each record to `sink` as it is read (stopping
+//  at the first non-OK status it returns); ReadRswkFile and ReadJsonlFile collect them.
 //  - ReadImageDir: every .png/.jpg/.jpeg/.tif/.tiff/.bmp file of a folder (not recursive), one
 //    record each, id and name from the file stem; sorted by file name.
 //
@@ -27,6 +32,8 @@
 // `overlap` tokens shared between neighbours, each prefixed with the title.
 #pragma once
 
+#include <cstdint>
+#include <functional>
 #include <map>
 #include <string>
 #include <vector>
@@ -74,6 +81,12 @@ struct ChunkOptions {
   int overlap = 40;
 };
 
+// The largest RSWK record or JSONL line the readers accept.
+inline constexpr uint64_t kMaxRecordBytes = uint64_t{64} << 20;
+using RecordSink = std::function<Status(Record&&)>;
+
+Status ForEachRswkRecord(const std::string& path, const RecordSink& sink, uint64_t max_record_bytes = kMaxRecordBytes);
+Status ForEachJsonlRecord(const std::string& path, const RecordSink& sink, uint64_t max_record_bytes = kMaxRecordBytes);
 Result<std::vector<Record>> ReadRswkFile(const std::string& path);
 Result<std::vector<Record>> ReadJsonlFile(const std::string& path);
 Result<std::vector<Record>> ReadImageDir(const std::string& dir);
