@@ -1,12 +1,16 @@
 #include "georune/common/polygon.h"
 
-#include <geos_c.h>
-
 #include <cmath>
 #include <cstdarg>
 #include <cstdio>
 
+#include "geos_library.h"
+
 namespace georune {
+// GEOS's functions are the pointers of geos_library.h (GEOS is loaded when the first polygon is
+// built: FromRings, FromWkt and FromWkb call geos::Load()).
+using namespace geos;
+
 namespace {
 
 // One GEOS context per thread, with its last error message.
@@ -185,6 +189,7 @@ Result<std::unique_ptr<PolygonShape>> PolygonShape::FromGeos(GEOSGeometry* raw, 
 
 Result<std::unique_ptr<PolygonShape>> PolygonShape::FromRings(std::span<const PolygonRings> polygons, Invalid invalid,
                                                               bool* repaired) {
+  GEORUNE_RETURN_IF_ERROR(geos::Load());
   if (polygons.empty()) return Status::InvalidInput("no polygon");
   std::string error;
   std::vector<Geom> parts;
@@ -201,6 +206,7 @@ Result<std::unique_ptr<PolygonShape>> PolygonShape::FromRings(std::span<const Po
 }
 
 Result<std::unique_ptr<PolygonShape>> PolygonShape::FromWkt(const std::string& wkt, Invalid invalid, bool* repaired) {
+  GEORUNE_RETURN_IF_ERROR(geos::Load());
   GEOSContextHandle_t h = H();
   GEOSWKTReader* reader = GEOSWKTReader_create_r(h);
   GEOSGeometry* g = GEOSWKTReader_read_r(h, reader, wkt.c_str());
@@ -210,6 +216,7 @@ Result<std::unique_ptr<PolygonShape>> PolygonShape::FromWkt(const std::string& w
 }
 
 Result<std::unique_ptr<PolygonShape>> PolygonShape::FromWkb(std::span<const uint8_t> wkb, bool validate) {
+  GEORUNE_RETURN_IF_ERROR(geos::Load());
   GEOSContextHandle_t h = H();
   GEOSWKBReader* reader = GEOSWKBReader_create_r(h);
   GEOSGeometry* g = GEOSWKBReader_read_r(h, reader, wkb.data(), wkb.size());

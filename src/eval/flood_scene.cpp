@@ -89,13 +89,22 @@ struct Layers {
   std::vector<PolygonEntity> water, trees, roads, flooded_buildings, dry_buildings, pools, vehicles;
 };
 
+// A building's footprint (metres): mostly houses, 8–20 × 8–16 m (64–320 m²); one in eight a
+// large building (warehouse, school, shop), 28–45 × 18–30 m (504–1350 m²), so that queries on
+// area ("over 500 m2") have answers.
+std::pair<double, double> BuildingSize(Rng& rng) {
+  if (rng.Bernoulli(0.125)) return {rng.Uniform(28, 45), rng.Uniform(18, 30)};
+  return {rng.Uniform(8, 20), rng.Uniform(8, 16)};
+}
+
 // Buildings along both sides of a road, a pool behind some dry ones.
 void LineRoad(Rng& rng, const Road& r, double m, double diag, Layers& L, std::vector<std::array<double, 3>>& placed) {
   const double c = std::cos(r.a), s = std::sin(r.a);
   for (double t = -diag; t < diag; t += rng.Uniform(18, 35) * m) {
     for (int side : {-1, 1}) {
       if (!rng.Bernoulli(0.7)) continue;
-      const double w = rng.Uniform(8, 20) * m, d = rng.Uniform(8, 16) * m;
+      const auto [w_m, d_m] = BuildingSize(rng);
+      const double w = w_m * m, d = d_m * m;
       const double off = r.width / 2 + rng.Uniform(4, 12) * m + d / 2;
       const double cx = r.x + t * c - side * off * s, cy = r.y + t * s + side * off * c;
       const double rad = std::hypot(w, d) / 2;

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <unordered_map>
 
 #include "georune/ingest/readers.h"
@@ -106,6 +107,7 @@ struct Problem {
   std::string message, hint;
   Problem(std::string m, std::string h = {}) : message(std::move(m)), hint(std::move(h)) {}
   Problem(const char* m) : message(m) {}
+  std::optional<Status> environment;  // not the file's fault (GEOS cannot be loaded): returned as is
 };
 
 // One feature into an entity of `image_id`; the problem, or nullopt.
@@ -145,6 +147,11 @@ std::optional<Problem> ReadFeature(FileContext& ctx, const json& f, std::string&
       *geom, ctx.options.make_valid ? PolygonShape::Invalid::kRepair : PolygonShape::Invalid::kRefuse, &repaired);
   if (!shape.ok()) {
     const std::string& m = shape.status().message();
+    if (shape.status().code() != StatusCode::kInvalidInput) {
+      Problem p(m);
+      p.environment = shape.status();
+      return p;
+    }
     if (!ctx.options.make_valid && m.find("not valid") != std::string::npos)
       return Problem(m, "fix the polygon, or give --make-valid to repair invalid polygons (GEOS MakeValid)");
     return Problem(m, kHint);
@@ -186,6 +193,7 @@ Status ParseCollection(FileContext& ctx, std::string_view text, FileImages& out)
     EntityRecord rec;
     bool repaired = false;
     if (auto problem = ReadFeature(ctx, (*features)[i], image_id, rec, repaired)) {
+      if (problem->environment) return *problem->environment;
       if (lines.empty()) lines = FeatureLines(text);
       const int line = i < lines.size() ? lines[i] : 0;
       GEORUNE_RETURN_IF_ERROR(ctx.Bad(line, "feature " + std::to_string(i) + ": " + problem->message, problem->hint));

@@ -19,6 +19,7 @@
 #include <charconv>
 #include <map>
 #include <optional>
+#include <regex>
 #include <set>
 #include <string>
 #include <vector>
@@ -1661,6 +1662,16 @@ std::string Parser::Refusal(std::string_view english, const Tokens& trimmed, siz
 
 }  // namespace
 
+// In an ontology of exclusive classes (a segmentation) entities never overlap, so on(a, b) —
+// half of a inside b — and overlaps(a, b) never hold: a car on a road is a hole in the road
+// polygon, a flooded stretch meets the dry road at an edge. What an analyst means by "on",
+// "in", "crossing", "overlapping" there is touching, written distance(a, b) < 1 (pixels; the
+// polygons of a class raster that share an edge are at distance 0).
+std::string TouchingForOverlap(const std::string& formula) {
+  static const std::regex kOverlap(R"(\b(on|overlaps)\(([a-z][a-z0-9_]*), ([a-z][a-z0-9_]*)\))");
+  return std::regex_replace(formula, kOverlap, "distance($2, $3) < 1");
+}
+
 Result<std::string> DraftBuiltin(std::string_view english, const Ontology& ontology, bool use_wordnet) {
   Tokens toks = Normalise(english);
   if (toks.empty()) return Status::InvalidInput("cannot translate an empty query (hint: e.g. 'a ship near a harbor')");
@@ -1670,7 +1681,8 @@ Result<std::string> DraftBuiltin(std::string_view english, const Ontology& ontol
     if (shared.ok()) wn = *shared;
   }
   Parser parser(toks, ontology, wn);
-  return parser.Run(english);
+  GEORUNE_ASSIGN_OR_RETURN(std::string formula, parser.Run(english));
+  return ontology.exclusive() ? TouchingForOverlap(formula) : formula;
 }
 
 }  // namespace georune::nl

@@ -67,9 +67,10 @@ struct GroupRow {
 };
 
 Result<Ontology> Make(const std::string& name, const std::vector<ClassRow>& classes,
-                      const std::vector<GroupRow>& groups) {
+                      const std::vector<GroupRow>& groups, bool exclusive = false) {
   nlohmann::json j;
   j["name"] = name;
+  if (exclusive) j["exclusive"] = true;
   j["classes"] = nlohmann::json::array();
   for (const auto& c : classes) {
     Words syn = c.extra;
@@ -174,7 +175,8 @@ Result<Ontology> MakeFloodNet() {
                {"grass", {"Grass", "grass", "9"}, {}, {"lawn", "grassland"}}},
               {{"building", {"flooded_building", "non_flooded_building"}, {"house", "structure"}},
                {"road", {"flooded_road", "non_flooded_road"}, {"street", "roadway"}},
-               {"flooded", {"flooded_building", "flooded_road"}, {"flooded area", "inundated area"}}});
+               {"flooded", {"flooded_building", "flooded_road"}, {"flooded area", "inundated area"}}},
+              /*exclusive=*/true);  // FloodNet is a segmentation: one class per pixel
 }
 
 }  // namespace

@@ -141,6 +141,10 @@ Result<Ontology> Ontology::FromJson(std::string_view text, std::string_view sour
   };
   Ontology o;
   o.name_ = j.value("name", std::filesystem::path(src).stem().string());
+  if (j.contains("exclusive")) {
+    if (!j["exclusive"].is_boolean()) return bad("\"exclusive\" must be true or false");
+    o.exclusive_ = j["exclusive"].get<bool>();
+  }
   for (size_t i = 0; i < j["classes"].size(); ++i) {
     const auto& c = j["classes"][i];
     OntologyClass cls;
@@ -186,6 +190,7 @@ std::string Ontology::ToJson() const {
   for (const auto& c : classes_) {
     j["classes"].push_back({{"name", c.name}, {"labels", c.labels}, {"synonyms", c.synonyms}});
   }
+  if (exclusive_) j["exclusive"] = true;
   j["groups"] = nlohmann::json::array();
   for (const auto& g : groups_) {
     j["groups"].push_back({{"name", g.name}, {"members", g.members}, {"synonyms", g.synonyms}});

@@ -62,15 +62,19 @@ TEST(FloodScenes, PolygonsPartitionTheirPixelsLikeAMask) {
 
 TEST(FloodScenes, TheUseCaseSituationsOccur) {
   // Over 24 scenes: every class, roads cut by water (a flooded stretch between two dry pieces),
-  // islands (water with a hole holding a flooded building), vehicles on flooded roads.
+  // islands (water with a hole holding a flooded building), vehicles on flooded roads, flooded
+  // and dry buildings over 500 m².
   std::map<int, int> classes;
-  int cut = 0, islands = 0;
+  int cut = 0, islands = 0, large_flooded = 0, large_dry = 0;
   for (uint64_t i = 0; i < 24; ++i) {
     const PolygonImage im = Scene(i);
     std::map<int, int> n;
     for (const auto& e : im.entities) {
       ++classes[e.class_id], ++n[e.class_id];
       if (e.class_id == Id("water") && e.rings.size() > 1) ++islands;
+      const bool large = ingest::PolygonArea(e) * im.gsd * im.gsd > 500;  // m²: warehouses, schools
+      large_flooded += large && e.class_id == Id("flooded_building");
+      large_dry += large && e.class_id == Id("non_flooded_building");
       EXPECT_FLOAT_EQ(e.confidence, 1.0f);
     }
     cut += n[Id("flooded_road")] > 0 && n[Id("non_flooded_road")] >= 2;
@@ -80,6 +84,8 @@ TEST(FloodScenes, TheUseCaseSituationsOccur) {
     EXPECT_GT(classes[Id(c)], 0) << c;
   EXPECT_GE(cut, 6);
   EXPECT_GE(islands, 2);
+  EXPECT_GE(large_flooded, 2);  // "flooded buildings with an area over 500 m2" has answers
+  EXPECT_GE(large_dry, 2);
 }
 
 double PixelAgreement(const PolygonImage& truth, const PolygonImage& seg) {

@@ -202,7 +202,8 @@ TEST(GeoJson, DamagedPolygonBytesAreDetected) {
   quiet.show_progress = false;
   // Invalid WKB handed to the writer is refused.
   std::vector<ImageRecord> bad = *r;
-  bad[0].entities[0].polygon.resize(9);
+  const WkbBytes& wkb = bad[0].entities[0].polygon;
+  bad[0].entities[0].polygon = std::vector<uint8_t>(wkb.begin(), wkb.begin() + 9);
   auto refused = AppendToArchive(d.path() + "/a", Dota(), bad, quiet);
   ASSERT_FALSE(refused.ok());
   EXPECT_EQ(refused.status().code(), StatusCode::kInvalidInput);

@@ -8,6 +8,7 @@
 
 #include "georune/archive/archive.h"
 #include "georune/common/files.h"
+#include "georune/common/polygon.h"
 #include "georune/ingest/polygon_geojson.h"
 #include "georune/ingest/readers.h"
 #include "test_support.h"
@@ -428,7 +429,7 @@ TEST(RoundTrip, WriteIngestReadBack) {
 namespace georune {
 namespace {
 
-TEST(PolygonGeoJson, RoundTripsOrientsAndLocatesErrors) {
+TEST(PolygonGeoJson, RoundTripsThroughIngestsReaderAndOrients) {
   test_support::TempDir dir("polygeojson");
   const Ontology& o = Ontology::Default();
   ingest::PolygonImage im;
@@ -440,42 +441,44 @@ TEST(PolygonGeoJson, RoundTripsOrientsAndLocatesErrors) {
              {{2, 2}, {4, 2}, {4, 4}, {2, 4}, {2, 2}}};     // counter-clockwise hole: reversed
   im.entities = {p};
   ASSERT_TRUE(ingest::WritePolygonGeoJsonDir(dir.path(), {im}, o).ok());
-  auto back = ingest::ReadPolygonGeoJson(dir.path() + "/P1.geojson", o);
+  auto records = ingest::ReadGeoJson(dir.path(), o);
+  ASSERT_TRUE(records.ok()) << records.status().message();
+  ASSERT_EQ(records->size(), 1u);
+  auto back = ingest::PolygonImageOf((*records)[0], o);
   ASSERT_TRUE(back.ok()) << back.status().message();
   EXPECT_EQ(back->id, "P1");
   EXPECT_EQ(back->width, 100);
   EXPECT_DOUBLE_EQ(back->gsd, 0.5);
-  EXPECT_TRUE(back->synthetic);
   ASSERT_EQ(back->entities.size(), 1u);
   const auto& q = back->entities[0];
   EXPECT_EQ(q.class_id, p.class_id);
   EXPECT_FLOAT_EQ(q.confidence, 0.75f);
+  ASSERT_EQ(q.rings.size(), 2u);
   EXPECT_GT(ingest::SignedArea(q.rings[0]), 0);
   EXPECT_LT(ingest::SignedArea(q.rings[1]), 0);
   EXPECT_DOUBLE_EQ(ingest::PolygonArea(q), 96);
-  auto bad = [&](const std::string& name, const std::string& feature) {
-    const std::string path = dir.path() + "/" + name + ".geojson";
-    EXPECT_TRUE(WriteFileAtomic(path, "{\"type\": \"FeatureCollection\", \"features\": [" + feature + "]}").ok());
-    return ingest::ReadPolygonGeoJson(path, o);
-  };
-  const std::string square = "[[[0,0],[1,0],[1,1],[0,1],[0,0]]]";
-  auto unknown = bad("u", "{\"type\": \"Feature\", \"properties\": {\"class\": \"zeppelin\"}, \"geometry\": "
-                          "{\"type\": \"Polygon\", \"coordinates\": " + square + "}}");
-  ASSERT_FALSE(unknown.ok());
-  EXPECT_NE(unknown.status().message().find("u.geojson: feature 1: unknown class 'zeppelin'"), std::string::npos)
-      << unknown.status().message();
-  auto open = bad("o", "{\"type\": \"Feature\", \"properties\": {\"class\": \"ship\"}, \"geometry\": "
-                       "{\"type\": \"Polygon\", \"coordinates\": [[[0,0],[1,0],[1,1],[0,1]]]}}");
-  ASSERT_FALSE(open.ok());
-  auto conf = bad("c", "{\"type\": \"Feature\", \"properties\": {\"class\": \"ship\", \"confidence\": 1.5}, \"geometry\": "
-                       "{\"type\": \"Polygon\", \"coordinates\": " + square + "}}");
-  ASSERT_FALSE(conf.ok());
-  EXPECT_NE(conf.status().message().find("confidence"), std::string::npos);
-  auto stem = bad("S9", "{\"type\": \"Feature\", \"properties\": {\"class\": \"ship\"}, \"geometry\": "
-                        "{\"type\": \"Polygon\", \"coordinates\": " + square + "}}");
-  ASSERT_TRUE(stem.ok()) << stem.status().message();
-  EXPECT_EQ(stem->id, "S9");  // no foreign member: the file's stem
-  EXPECT_FLOAT_EQ(stem->entities[0].confidence, 1.0f);
+}
+
+TEST(PolygonGeoJson, MultiPolygonEntityBecomesOneComponentPerPartAndABoxIsRefused) {
+  const Ontology& o = Ontology::Default();
+  auto shape = PolygonShape::FromWkt("MULTIPOLYGON (((0 0, 4 0, 4 4, 0 4, 0 0)), ((10 0, 12 0, 12 2, 10 0)))",
+                                     PolygonShape::Invalid::kRefuse);
+  ASSERT_TRUE(shape.ok()) << shape.status().message();
+  ImageRecord r;
+  r.id = "M", r.width = 20, r.height = 20;
+  EntityRecord e;
+  e.class_id = *o.FindClass("ship"), e.score = 0.5f, e.polygon = (*shape)->ToWkb();
+  r.entities.push_back(e);
+  auto im = ingest::PolygonImageOf(r, o);
+  ASSERT_TRUE(im.ok()) << im.status().message();
+  ASSERT_EQ(im->entities.size(), 2u);
+  EXPECT_DOUBLE_EQ(ingest::PolygonArea(im->entities[0]), 16);
+  EXPECT_DOUBLE_EQ(ingest::PolygonArea(im->entities[1]), 2);
+  EXPECT_FLOAT_EQ(im->entities[1].confidence, 0.5f);
+  r.entities.push_back(EntityRecord{*o.FindClass("ship"), 1.0f, false, Corners{0, 0, 1, 0, 1, 1, 0, 1}, {}});
+  auto box = ingest::PolygonImageOf(r, o);
+  ASSERT_FALSE(box.ok());
+  EXPECT_NE(box.status().message().find("entity 1 (ship) is a box"), std::string::npos) << box.status().message();
 }
 
 }  // namespace

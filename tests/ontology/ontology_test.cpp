@@ -60,6 +60,21 @@ TEST(Ontology, UserJsonFloodOntology) {
   EXPECT_EQ(round->ToJson(), o->ToJson());
 }
 
+TEST(Ontology, ExclusiveClassesOfASegmentation) {
+  EXPECT_TRUE(Ontology::BuiltIn("floodnet")->exclusive());
+  EXPECT_FALSE(Ontology::Default().exclusive());
+  auto o = Ontology::FromJson(R"({"name": "seg", "exclusive": true, "classes": ["road", "car"]})", "seg.json");
+  ASSERT_TRUE(o.ok()) << o.status().message();
+  EXPECT_TRUE(o->exclusive());
+  auto round = Ontology::FromJson(o->ToJson(), "again");  // an archive's MANIFEST keeps it
+  ASSERT_TRUE(round.ok());
+  EXPECT_TRUE(round->exclusive());
+  auto bad = Ontology::FromJson(R"({"exclusive": "yes", "classes": ["road"]})", "b.json");
+  ASSERT_FALSE(bad.ok());
+  EXPECT_NE(bad.status().message().find("b.json: \"exclusive\" must be true or false"), std::string::npos)
+      << bad.status().message();
+}
+
 TEST(Ontology, RejectsBadJsonWithHint) {
   auto bad = Ontology::FromJson("{", "x.json");
   ASSERT_FALSE(bad.ok());

@@ -8,6 +8,7 @@
 #include "georune/common/parallel.h"
 #include "georune/eval/flood.h"
 #include "georune/ingest/polygon_geojson.h"
+#include "georune/ingest/readers.h"
 
 namespace georune::cli {
 
@@ -39,13 +40,19 @@ int RunFloodSimulate(const FloodSimulateArgs& a) {
   if (!ontology.ok()) return ReportError(ontology.status());
   auto params = eval::SegNoiseLevelParams(a.noise);
   if (!params.ok()) return ReportError(params.status());
-  auto truth = ingest::ReadPolygonGeoJsonDir(a.labels, *ontology);
-  if (!truth.ok()) return ReportError(truth.status());
-  std::vector<ingest::PolygonImage> out(truth->size());
-  std::vector<Status> errors(truth->size());
-  std::vector<eval::SegSimReport> reports(truth->size());
-  ParallelForWorkers(truth->size(), WorkerCount(truth->size(), 0), [&](size_t, size_t i) {
-    auto im = eval::SimulateSegmentation((*truth)[i], *ontology, *params, a.seed, &reports[i]);
+  auto records = ingest::ReadGeoJson(a.labels, *ontology);
+  if (!records.ok()) return ReportError(records.status());
+  std::vector<ingest::PolygonImage> truth;  // simulate's truth: ingest's one GeoJSON reader
+  for (const ImageRecord& r : *records) {
+    auto im = ingest::PolygonImageOf(r, *ontology);
+    if (!im.ok()) return ReportError(im.status());
+    truth.push_back(std::move(*im));
+  }
+  std::vector<ingest::PolygonImage> out(truth.size());
+  std::vector<Status> errors(truth.size());
+  std::vector<eval::SegSimReport> reports(truth.size());
+  ParallelForWorkers(truth.size(), WorkerCount(truth.size(), 0), [&](size_t, size_t i) {
+    auto im = eval::SimulateSegmentation(truth[i], *ontology, *params, a.seed, &reports[i]);
     if (im.ok()) out[i] = std::move(*im);
     else errors[i] = im.status();
   });

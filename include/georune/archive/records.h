@@ -4,10 +4,13 @@
 // entity's index in `entities` is its id within the image (formats.md, "Results out").
 #pragma once
 
+#include <algorithm>
 #include <array>
 #include <cmath>
 #include <cstdint>
+#include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -15,14 +18,46 @@
 
 namespace georune {
 
+// A polygon entity's valid polygon as WKB (PolygonShape::ToWkb), or nothing for a box: one
+// pointer, so that box entities carry no polygon storage (8 bytes rather than a vector's 24).
+class WkbBytes {
+ public:
+  WkbBytes() = default;
+  WkbBytes(std::vector<uint8_t> bytes) { *this = std::move(bytes); }  // NOLINT: implicit, as a vector
+  WkbBytes(const WkbBytes& o) : p_(o.empty() ? nullptr : std::make_unique<std::vector<uint8_t>>(*o.p_)) {}
+  WkbBytes(WkbBytes&&) noexcept = default;
+  WkbBytes& operator=(const WkbBytes& o) { return *this = WkbBytes(o); }
+  WkbBytes& operator=(WkbBytes&&) noexcept = default;
+  WkbBytes& operator=(std::vector<uint8_t> bytes) {
+    p_ = bytes.empty() ? nullptr : std::make_unique<std::vector<uint8_t>>(std::move(bytes));
+    return *this;
+  }
+  template <class It>
+  void assign(It first, It last) {
+    *this = std::vector<uint8_t>(first, last);
+  }
+
+  bool empty() const { return !p_; }
+  size_t size() const { return p_ ? p_->size() : 0; }
+  const uint8_t* data() const { return p_ ? p_->data() : nullptr; }
+  const uint8_t* begin() const { return data(); }
+  const uint8_t* end() const { return data() + size(); }
+  operator std::span<const uint8_t>() const { return {data(), size()}; }  // NOLINT: implicit
+  friend bool operator==(const WkbBytes& a, const WkbBytes& b) {
+    return std::equal(a.begin(), a.end(), b.begin(), b.end());
+  }
+
+ private:
+  std::unique_ptr<std::vector<uint8_t>> p_;  // null: no polygon; never an empty vector
+};
+
 struct EntityRecord {
   int32_t class_id = -1;   // ontology class id
   float score = 1.0f;      // confidence in (0, 1]; 1 for ground truth
   bool difficult = false;  // DOTA's difficult flag
   Corners corners{};       // x1,y1,…,x4,y4 in pixels, exactly as read; for a polygon entity the
                            // corners of its minimum rotated rectangle
-  std::vector<uint8_t> polygon;  // a polygon entity's valid polygon as WKB (PolygonShape::ToWkb);
-                                 // empty for a box
+  WkbBytes polygon;        // a polygon entity's valid polygon as WKB; empty for a box
 };
 
 struct ImageRecord {

@@ -2,7 +2,10 @@
 // (Polygon or MultiPolygon, holes allowed) in pixel coordinates, held by GEOS, with the measures
 // the logic derives from it.
 //
-// GEOS is used through its thread-safe C API (the _r functions), one context per thread. A
+// GEOS is used through its thread-safe C API (the _r functions), one context per thread, and is
+// loaded when the first polygon is built (src/common/geos_library.h): a process that meets no
+// polygon never loads it. FromRings, FromWkt and FromWkb return kUnavailable (exit status 1)
+// when GEOS cannot be loaded. A
 // PolygonShape is immutable after construction; like every GEOS geometry it may be read by one
 // thread at a time (a scene, which owns its shapes, is evaluated by one thread).
 //
@@ -71,8 +74,6 @@ class PolygonShape {
   // The same with a box's hull (a point, a segment or a convex polygon).
   double Distance(const ConvexPolygon& hull) const;
   double IntersectionArea(const ConvexPolygon& hull) const;
-
-  const GEOSGeometry* geos() const { return g_; }
 
  private:
   explicit PolygonShape(GEOSGeometry* g);

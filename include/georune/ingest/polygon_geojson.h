@@ -1,5 +1,7 @@
 // Polygon entities as GeoJSON in PIXEL coordinates: what `detect --task segment` and
-// `generate --flood` write and `ingest --geojson` reads (docs/detect.md, "Segmentation").
+// `generate --flood` write and `ingest --geojson` reads (docs/detect.md, "Segmentation"). The one
+// reader of this format is ReadGeoJson (ingest/readers.h); PolygonImageOf turns its records back
+// into rings (for `simulate --flood`).
 //
 // One FeatureCollection per image. Every feature is a Polygon (x right, y down, pixels of the
 // image) with properties `image` (id), `class` (the ontology's canonical name) and
@@ -48,16 +50,14 @@ std::string PolygonGeoJson(const PolygonImage& image, const Ontology& ontology);
 // Writes `dir`/<id>.geojson for every image (each file atomically; `dir` is created).
 Status WritePolygonGeoJsonDir(const std::string& dir, const std::vector<PolygonImage>& images,
                               const Ontology& ontology);
-// Reads one file of this format (the image id: the collection's "image", else the file's stem).
-// kInvalidInput "FILE: feature N: …" for a geometry that is not a Polygon, an unknown class,
-// a confidence outside (0, 1], an unclosed ring or one of under 4 points.
-Result<PolygonImage> ReadPolygonGeoJson(const std::string& path, const Ontology& ontology);
 // The image as an archive record (id, size, gsd): polygon entities with their WKB and minimum
 // rotated rectangle (common/polygon.h). An invalid polygon (rings of a raster component may
 // touch at a vertex) is repaired by GEOS MakeValid and counted in `repaired`.
 Result<ImageRecord> ToImageRecord(const PolygonImage& image, size_t* repaired = nullptr);
-
-// Every *.geojson file of a folder, by file name.
-Result<std::vector<PolygonImage>> ReadPolygonGeoJsonDir(const std::string& dir, const Ontology& ontology);
+// The inverse, for records read by ReadGeoJson: each entity's rings (shell counter-clockwise,
+// holes clockwise, closed); a multipolygon entity becomes one PolygonEntity per part (a
+// connected component, the unit of a segmentation). Boxes (no polygon) are refused. `synthetic`
+// is false: ReadGeoJson does not carry it.
+Result<PolygonImage> PolygonImageOf(const ImageRecord& record, const Ontology& ontology);
 
 }  // namespace georune::ingest

@@ -58,6 +58,11 @@ class Ontology {
   const OntologyClass& Class(int id) const { return classes_[id]; }
   const std::vector<OntologyClass>& classes() const { return classes_; }
   const std::vector<OntologyGroup>& groups() const { return groups_; }
+  // Whether the classes are exclusive, as a segmentation's are (each pixel has one class; the
+  // built-in floodnet, or "exclusive": true in JSON): entities of different classes never
+  // overlap, so `on` between them never holds and English "on" means touching
+  // (docs/translation.md, "Segmentation ontologies").
+  bool exclusive() const { return exclusive_; }
 
   // The class for a data-file label or any word naming exactly one class; nullopt if none.
   std::optional<int> FindClass(std::string_view word) const;
@@ -81,6 +86,7 @@ class Ontology {
   std::vector<OntologyClass> classes_;
   std::vector<OntologyGroup> groups_;
   std::unordered_map<std::string, ClassSet> words_;
+  bool exclusive_ = false;
 };
 
 }  // namespace georune
