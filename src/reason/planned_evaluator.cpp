@@ -791,7 +791,12 @@ std::optional<double> PlannedEvaluator::SolveArrangementStep(ComponentSearch& se
     return std::nullopt;
   }
   *outcome = "exact arrangement operator: found";
-  if (best) *best = CanonicalArrangement(search, env, found, v, outcome);
+  if (best) {
+    // The smallest set is searched only where plain nested loops could finish within the image
+    // budget (N^n assignments), so where the reference can answer the witnesses agree.
+    const double loops = std::pow(static_cast<double>(scene_->entities.size()), static_cast<double>(search.k));
+    *best = loops <= static_cast<double>(budget_) ? CanonicalArrangement(search, env, found, v, outcome) : found;
+  }
   return v;
 }
 

@@ -34,7 +34,9 @@
 // smallest one of its value, searched in the variables' own order (sorted tuples come in
 // lexicographic order, so the first one of that value is the smallest; prefixes that cannot stay
 // aligned or connected are cut) within kCanonicalArrangementSteps assignments; past that bound
-// the operator's set stays and --explain says so.
+// the operator's set stays and --explain says so. This search runs only where the reference's
+// nested loops could finish within the image budget (N^n <= budget for N entities); beyond, the
+// operator's set is the witness (same value; the reference cannot answer there).
 #pragma once
 
 #include <map>
@@ -132,7 +134,7 @@ class PlannedEvaluator : public Evaluator {
   static bool Smaller(const std::vector<int>& partial, const std::vector<int>& best);
   std::vector<int> CanonicalArrangement(ComponentSearch& search, Env& env, const std::vector<int>& found,
                                         double value, std::string* outcome);
-  static constexpr uint64_t kCanonicalArrangementSteps = 200'000;
+  static constexpr uint64_t kCanonicalArrangementSteps = 1'000'000;
   // Whether the bound prefix of a clustered arrangement can still grow into a connected set of
   // n: its entities and the candidates after the last lie in one near-component of n or more.
   bool ClusterCompletable(const ComponentSearch& search, size_t level);
