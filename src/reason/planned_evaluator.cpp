@@ -645,6 +645,7 @@ struct PlannedEvaluator::ComponentSearch {
   double witness_value = 0.0;  // canonical: best_tuple's value, tied with the maximum
   bool done = false;
   bool canonical = false;
+  bool lex_first = false;  // tuples come in lexicographic order: the first tied one is the witness
   bool symmetric = false;  // interchangeable variables take increasing entities in level order
   double cap = 1.0;
   // A witness search started from a known best (the arrangement operator's) stops after this
@@ -798,7 +799,12 @@ std::optional<double> PlannedEvaluator::SolveArrangementStep(ComponentSearch& se
     return std::nullopt;
   }
   *outcome = "exact arrangement operator: found";
-  if (best) *best = CanonicalArrangement(search, env, found, v, outcome);
+  if (best) {
+    // The smallest set is searched only where plain nested loops could finish within the image
+    // budget (N^n assignments), so where the reference can answer the witnesses agree.
+    const double loops = std::pow(static_cast<double>(scene_->entities.size()), static_cast<double>(search.k));
+    *best = loops <= static_cast<double>(budget_) ? CanonicalArrangement(search, env, found, v, outcome) : found;
+  }
   return v;
 }
 
@@ -835,7 +841,7 @@ void PlannedEvaluator::ChooseJoinOrder(ComponentSearch& search) {
   std::vector<bool> placed(k, false);
   for (size_t step = 0; step < k; ++step) {
     size_t pick = k;
-    if (!On("join-order")) {
+    if (!On("join-order") || search.lex_first) {
       pick = step;
     } else {
       for (size_t i = 0; i < k; ++i) {
@@ -1048,11 +1054,13 @@ void PlannedEvaluator::Descend(ComponentSearch& search, Env& env, size_t level, 
     if (value <= 0) return;
     std::vector<int> tuple = CanonicalTuple(search, level);
     search.best_value = std::max(search.best_value, value);
+    const bool tied = !ClearlyBetter(search.best_value, value, true);
     if (search.best_tuple.empty() || ClearlyBetter(value, search.witness_value, true) ||
-        (!ClearlyBetter(search.best_value, value, true) && Smaller(tuple, search.best_tuple))) {
+        (tied && Smaller(tuple, search.best_tuple))) {
       search.best_tuple = std::move(tuple);
       search.witness_value = value;
     }
+    if (search.lex_first && tied) search.done = true;
     return;
   }
   if (search.step_limit && steps_ - search.steps_at_start > search.step_limit) {
@@ -1090,6 +1098,10 @@ void PlannedEvaluator::Descend(ComponentSearch& search, Env& env, size_t level, 
         break;
       }
     }
+    if (!reject && search.lex_first && search.symmetric && search.comp.arrangement &&
+        search.comp.arrangement->clustered && level + 1 < search.k) {
+      reject = !ClusterCompletable(search, level);
+    }
     for (size_t a = 0; !reject && a < search.aligned_checks[level].size(); ++a) {
       const auto& [conj, vars] = search.aligned_checks[level][a];
       args.clear();
@@ -1111,6 +1123,32 @@ bool PlannedEvaluator::Cut(const ComponentSearch& search, size_t level, double b
   if (search.best_tuple.empty() || capped > search.best_value) return false;
   if (ClearlyBetter(search.best_value, capped, true)) return true;
   return !Smaller(CanonicalTuple(search, level), search.best_tuple);
+}
+
+bool PlannedEvaluator::ClusterCompletable(const ComponentSearch& search, size_t level) {
+  std::vector<int> nodes;  // the prefix, then the candidates after its last entity
+  for (size_t l = 0; l <= level; ++l) nodes.push_back(search.current[search.order[l]]);
+  const size_t bound = nodes.size();
+  const int last = nodes.back();
+  for (const auto& [e, u] : search.cand[search.order[level]]) {
+    if (e > last) nodes.push_back(e);
+  }
+  if (nodes.size() < search.k) return false;
+  std::vector<bool> seen(nodes.size(), false);
+  std::vector<size_t> queue{0};
+  seen[0] = true;
+  size_t reached = 1, prefix_reached = 1;
+  for (size_t h = 0; h < queue.size(); ++h) {
+    if (reached >= search.k && prefix_reached == bound) return true;
+    for (size_t j = 0; j < nodes.size(); ++j) {
+      if (seen[j] || CachedRelation(logic::Relation::kNear, nodes[queue[h]], nodes[j]) <= 0.0) continue;
+      seen[j] = true;
+      queue.push_back(j);
+      ++reached;
+      prefix_reached += j < bound;
+    }
+  }
+  return reached >= search.k && prefix_reached == bound;
 }
 
 std::vector<int> PlannedEvaluator::CanonicalTuple(const ComponentSearch& search, size_t level) {
@@ -1148,6 +1186,7 @@ std::vector<int> PlannedEvaluator::CanonicalArrangement(ComponentSearch& search,
   // The enumerating search, started from the operator's set and looking only for a smaller
   // tuple of the same value, within a bound on its work.
   search.canonical = true;
+  search.lex_first = true;
   search.best_value = search.witness_value = value;
   search.best_tuple = found;
   std::sort(search.best_tuple.begin(), search.best_tuple.end());

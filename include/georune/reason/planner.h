@@ -34,8 +34,12 @@
 // a smaller tuple; the search no longer stops at the first 1. Scoring without a witness (the
 // ranking) is unchanged. Gödel blocks search again each component above the block's value, for
 // its smallest tuple reaching that value. The arrangement operator's set is replaced by the
-// smallest one the enumerating search finds below it within kCanonicalArrangementSteps
-// assignments; past that bound the operator's set stays and --explain says so.
+// smallest one of its value, searched in the variables' own order (sorted tuples come in
+// lexicographic order, so the first one of that value is the smallest; prefixes that cannot stay
+// aligned or connected are cut) within kCanonicalArrangementSteps assignments; past that bound
+// the operator's set stays and --explain says so. This search runs only where the reference's
+// nested loops could finish within the image budget (N^n <= budget for N entities); beyond, the
+// operator's set is the witness (same value; the reference cannot answer there).
 #pragma once
 
 #include <map>
@@ -124,7 +128,7 @@ class PlannedEvaluator : public Evaluator {
   std::optional<double> NarrowToArrangements(ComponentSearch& search, const ArrangementSpec& spec,
                                              const std::vector<int>& ids, const ArrangementContext& ctx,
                                              std::string* outcome);
-  void ChooseJoinOrder(ComponentSearch& search);
+  void ChooseJoinOrder(ComponentSearch& search);  // search.lex_first: the variables' own order
   void Schedule(ComponentSearch& search);
   void ChooseSpatialFilters(ComponentSearch& search, const Env& env);
   void Nearby(const ComponentSearch& search, size_t level, size_t i, const Env& env, std::vector<size_t>* out);
@@ -139,7 +143,10 @@ class PlannedEvaluator : public Evaluator {
   static bool Smaller(const std::vector<int>& partial, const std::vector<int>& best);
   std::vector<int> CanonicalArrangement(ComponentSearch& search, Env& env, const std::vector<int>& found,
                                         double value, std::string* outcome);
-  static constexpr uint64_t kCanonicalArrangementSteps = 200'000;
+  static constexpr uint64_t kCanonicalArrangementSteps = 1'000'000;
+  // Whether the bound prefix of a clustered arrangement can still grow into a connected set of
+  // n: its entities and the candidates after the last lie in one near-component of n or more.
+  bool ClusterCompletable(const ComponentSearch& search, size_t level);
   void DescribeJoin(const ComponentSearch& search, BlockStats& st) const;
   double Forall(const logic::BoundNode& node, Env& env, std::vector<int>* worst);
   double Count(const logic::BoundNode& node, Env& env, std::vector<int>* chosen);
