@@ -28,12 +28,23 @@ EntityRecord Entity(const char* cls, float score, double x, double y, double w, 
   return e;
 }
 
+ImageRecord Image(const char* id, int32_t width, int32_t height, double gsd, std::vector<EntityRecord> entities) {
+  ImageRecord r;
+  r.id = id;
+  r.width = width;
+  r.height = height;
+  r.gsd = gsd;
+  r.entities = std::move(entities);
+  return r;
+}
+
 std::vector<ImageRecord> Images() {
-  ImageRecord g{"G1", 64, 48, 2.0, "", {Entity("plane", 0.9f, 2, 2, 10, 8), Entity("plane", 0.8f, 20, 2, 10, 8)}};
+  ImageRecord g = Image("G1", 64, 48, 2.0, {Entity("plane", 0.9f, 2, 2, 10, 8), Entity("plane", 0.8f, 20, 2, 10, 8)});
   g.geotransform = std::array<double, 6>{500000, 2, 0, 4982950, 0, -2};
   g.crs_wkt = "EPSG:32633";
-  ImageRecord p{"P2", 100, 80, 0.5, "", {Entity("plane", 0.7f, 2, 2, 10, 8), Entity("ship", 0.95f, 40, 40, 20, 10)}};
-  ImageRecord s{"P3", 100, 80, std::nan(""), "", {Entity("ship", 0.6f, 10, 10, 20, 10)}};
+  ImageRecord p =
+      Image("P2", 100, 80, 0.5, {Entity("plane", 0.7f, 2, 2, 10, 8), Entity("ship", 0.95f, 40, 40, 20, 10)});
+  ImageRecord s = Image("P3", 100, 80, std::nan(""), {Entity("ship", 0.6f, 10, 10, 20, 10)});
   return {g, p, s};
 }
 

@@ -11,7 +11,18 @@
 #include <utility>
 #include <vector>
 
+#include "georune/common/diagnostic.h"
+
 namespace georune::test_support {
+
+// Whether `status` carries a diagnostic whose hint names the option `setting`.
+inline bool NamesSetting(const Status& status, Setting setting) {
+  const Diagnostic* d = status.diagnostic();
+  if (!d) return false;
+  for (Setting s : d->settings)
+    if (s == setting) return true;
+  return false;
+}
 
 // A fresh, empty folder under the system's temp folder, named after `tag`, this process and a
 // counter. The caller removes it (or not).

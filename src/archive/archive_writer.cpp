@@ -15,6 +15,7 @@
 #include "archive/format.h"
 #include "georune/archive/archive.h"
 #include "georune/common/coding.h"
+#include "georune/common/diagnostic.h"
 #include "georune/common/polygon.h"
 #include "georune/common/parallel.h"
 #include "georune/common/progress.h"
@@ -284,7 +285,7 @@ Result<IngestReport> AppendToArchive(const std::string& dir, const Ontology& ont
 
   std::error_code ec;
   if (fs::exists(dir, ec) && !fs::is_directory(dir, ec))
-    return Status::InvalidInput(dir + ": exists and is not a folder\n  hint: give --archive a folder");
+    return FileDiagnostic(dir, 0, "exists and is not a folder", "an archive is a folder").With(Setting::kArchive).ToStatus();
   IngestReport report;
   report.images_added = images.size();
   for (const auto& im : images) report.entities_added += im.entities.size();
@@ -310,10 +311,10 @@ Result<IngestReport> AppendToArchive(const std::string& dir, const Ontology& ont
     manifest = std::move(*read);
     RemoveOrphans(dir, &manifest);
     if (!SameOntology(manifest.ontology_json, ontology))
-      return Status::InvalidInput(dir + ": the archive was built with another ontology than '" +
-                                  ontology.name() +
-                                  "'\n  hint: leave out --ontology to use the archive's own, or "
-                                  "ingest into a new archive");
+      return FileDiagnostic(dir, 0, "the archive was built with another ontology than '" + ontology.name() + "'",
+                            "leave out the ontology to use the archive's own, or ingest into a new archive")
+          .With(Setting::kOntology)
+          .ToStatus();
     GEORUNE_RETURN_IF_ERROR(CheckNewIds(dir, images));
   } else {
     RemoveOrphans(dir, nullptr);

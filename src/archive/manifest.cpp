@@ -3,6 +3,7 @@
 #include "archive/archive_internal.h"
 #include "archive/format.h"
 #include "georune/common/coding.h"
+#include "georune/common/diagnostic.h"
 
 namespace georune::archive_internal {
 using namespace archive_format;
@@ -23,8 +24,9 @@ Result<Manifest> ReadManifest(const std::string& dir) {
   Result<std::string> data = ReadFile(path);
   if (!data.ok()) {
     if (data.status().code() == StatusCode::kNotFound)
-      return Status::NotFound(dir + ": no georune archive here (no " + kManifestName +
-                              ")\n  hint: create one with 'georune ingest --archive " + dir + " ...'");
+      return FileDiagnostic(dir, 0, "no georune archive here (no " + std::string(kManifestName) + ")",
+                            "ingest images into this folder to create one")
+          .ToStatus(StatusCode::kNotFound);
     return data.status();
   }
   const std::string& s = *data;

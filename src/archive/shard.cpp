@@ -13,6 +13,7 @@
 #include "archive/archive_internal.h"
 #include "archive/format.h"
 #include "georune/common/coding.h"
+#include "georune/common/diagnostic.h"
 
 namespace georune {
 namespace {
@@ -37,8 +38,8 @@ Status WriteShardManifest(const std::string& dir, const ShardManifest& m) {
 }
 
 Status Damaged(const std::string& path, const std::string& what) {
-  return Status::Corrupt(path + ": damaged shard manifest: " + what +
-                         "\n  hint: rebuild the shard set with 'georune shard --archive A --out DIR --shards N'");
+  return FileDiagnostic(path, 0, "damaged shard manifest: " + what, "rebuild the shard set from its archive")
+      .ToStatus(StatusCode::kCorrupt);
 }
 
 // Every image of an archive as records (entity blocks verified first).
@@ -130,8 +131,9 @@ Result<ShardManifest> ReadShardManifest(const std::string& dir) {
   auto data = ReadFile(path);
   if (!data.ok()) {
     if (data.status().code() == StatusCode::kNotFound)
-      return Status::NotFound(dir + ": no shard set here (no " + kShardManifestName +
-                              ")\n  hint: create one with 'georune shard --archive A --out " + dir + " --shards N'");
+      return FileDiagnostic(dir, 0, "no shard set here (no " + std::string(kShardManifestName) + ")",
+                            "split an archive into a shard set in this folder")
+          .ToStatus(StatusCode::kNotFound);
     return data.status();
   }
   ordered_json j = ordered_json::parse(*data, nullptr, false);
@@ -158,7 +160,7 @@ Result<ShardManifest> ReadShardManifest(const std::string& dir) {
 
 Result<ShardManifest> ShardArchive(const std::string& source, const std::string& out, uint32_t shards,
                                    const ShardOptions& options) {
-  if (shards < 1) return Status::InvalidInput("--shards must be at least 1");
+  if (shards < 1) return PlainDiagnostic("the number of shards must be at least 1").With(Setting::kShards).ToStatus();
   GEORUNE_ASSIGN_OR_RETURN(auto archive, Archive::Open(source));
   if (shards > archive->ImageCount())
     return Status::InvalidInput("cannot split " + std::to_string(archive->ImageCount()) + " images into " +
@@ -166,7 +168,9 @@ Result<ShardManifest> ShardArchive(const std::string& source, const std::string&
   std::error_code ec;
   const bool existed = fs::exists(out, ec);
   if (existed && (!fs::is_directory(out, ec) || !fs::is_empty(out, ec)))
-    return Status::InvalidInput(out + ": exists and is not an empty folder\n  hint: give a new folder to --out");
+    return FileDiagnostic(out, 0, "exists and is not an empty folder", "write the shard set to a new folder")
+        .With(Setting::kOutput)
+        .ToStatus();
   GEORUNE_ASSIGN_OR_RETURN(std::vector<ImageRecord> records, ReadAllRecords(*archive));
   const Ontology ontology = archive->ontology();  // a copy: the archive is closed before writing
   archive.reset();

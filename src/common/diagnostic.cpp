@@ -1,6 +1,7 @@
 #include "georune/common/diagnostic.h"
 
 #include <algorithm>
+#include <memory>
 
 namespace georune {
 namespace {
@@ -16,17 +17,47 @@ int CodePoints(std::string_view s, size_t bytes) {
 
 }  // namespace
 
-std::string Diagnostic::Format() const {
+Status::Status(StatusCode code, Diagnostic diagnostic)
+    : code_(code), message_(diagnostic.Format()), diagnostic_(std::make_shared<const Diagnostic>(std::move(diagnostic))) {}
+
+Status Status::Prefixed(const std::string& prefix) const {
+  if (!diagnostic_) return {code_, prefix + message_};
+  Diagnostic d = *diagnostic_;
+  d.message = prefix + d.message;
+  return {code_, std::move(d)};
+}
+
+std::string Diagnostic::Where() const {
+  if (source.empty()) return {};
   std::string out = source;
   if (line > 0) out += ":" + std::to_string(line);
   if (column > 0) out += ":" + std::to_string(column);
-  out += ": " + message;
-  if (!text.empty() && column > 0) {
-    out += "\n  " + text + "\n  " + std::string(column - 1, ' ') +
-           std::string(std::max(1, length), '^');
-  }
-  if (!hint.empty()) out += "\n  hint: " + hint;
   return out;
+}
+
+std::string Diagnostic::Caret() const {
+  if (text.empty() || column <= 0) return {};
+  return "\n  " + text + "\n  " + std::string(column - 1, ' ') + std::string(std::max(1, length), '^');
+}
+
+std::string Diagnostic::Format(std::string_view settings_text) const {
+  std::string out = Where();
+  if (!out.empty()) out += ": ";
+  out += message + Caret();
+  if (!hint.empty()) out += "\n  hint: " + hint;
+  if (!settings_text.empty()) {
+    out += hint.empty() ? "\n  option: " : " (";
+    out += settings_text;
+    if (!hint.empty()) out += ")";
+  }
+  return out;
+}
+
+Diagnostic PlainDiagnostic(std::string message, std::string hint) {
+  Diagnostic d;
+  d.message = std::move(message);
+  d.hint = std::move(hint);
+  return d;
 }
 
 Diagnostic FileDiagnostic(std::string_view path, int line, std::string message, std::string hint) {

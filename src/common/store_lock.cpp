@@ -14,6 +14,7 @@
 #include <thread>
 #include <utility>
 
+#include "georune/common/diagnostic.h"
 #include "georune/common/files.h"
 
 namespace georune {
@@ -72,9 +73,9 @@ bool SameFile(int fd, const std::string& path) {
 }
 
 std::string WaitHint(double wait_seconds) {
-  return wait_seconds > 0 ? "\n  hint: it is still writing after --wait " + std::to_string(int(wait_seconds)) +
-                                " s; wait for it to finish, or give a longer --wait"
-                          : "\n  hint: wait for it to finish, or give --wait SECONDS to wait for it";
+  return wait_seconds > 0 ? "it is still writing after a wait of " + std::to_string(int(wait_seconds)) +
+                                " s; wait for it to finish, or wait longer for the lock"
+                          : "wait for it to finish, or wait for the lock";
 }
 
 }  // namespace
@@ -106,8 +107,10 @@ Result<WriterLock> WriterLock::Acquire(const std::string& dir, const LockRequest
       if (std::chrono::steady_clock::now() >= deadline) {
         std::string holder = DescribeHolder(fd);
         ::close(fd);
-        return Status::Unavailable(dir + ": another writer holds this " + request.what + ": " + holder +
-                                   WaitHint(request.wait_seconds));
+        return FileDiagnostic(dir, 0, "another writer holds this " + request.what + ": " + holder,
+                              WaitHint(request.wait_seconds))
+            .With(Setting::kWait)
+            .ToStatus(StatusCode::kUnavailable);
       }
       ::close(fd);
       std::this_thread::sleep_for(std::chrono::milliseconds(20));

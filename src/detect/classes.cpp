@@ -1,4 +1,5 @@
 #include "georune/detect/classes.h"
+#include "georune/common/diagnostic.h"
 #include "georune/common/files.h"
 #include "georune/common/text.h"
 
@@ -63,13 +64,15 @@ Result<std::map<std::string, std::string>> ParseClassMap(const std::string& spec
     item = std::string(TrimAsciiSpace(item));
     if (item.empty() || item.front() == '#') continue;
     const size_t eq = item.find('=');
-    const std::string where = is_file ? spec + ":" + std::to_string(line) : "--class-map item " + std::to_string(line);
+    const std::string where = is_file ? spec + ":" + std::to_string(line) : "class map item " + std::to_string(line);
     const std::string_view whole = item;
     const std::string name(eq == std::string::npos ? "" : TrimAsciiSpace(whole.substr(0, eq)));
     const std::string target(eq == std::string::npos ? "" : TrimAsciiSpace(whole.substr(eq + 1)));
     if (name.empty() || target.empty())
-      return Status::InvalidInput(where + ": expected model_name=ontology_class, got '" + item +
-                                  "'\n  hint: e.g. --class-map aeroplane=plane,boat=ship (a target '-' drops the class)");
+      return PlainDiagnostic(where + ": expected model_name=ontology_class, got '" + item + "'",
+                             "e.g. aeroplane=plane,boat=ship (a target '-' drops the class)")
+          .With(Setting::kClassMap)
+          .ToStatus();
     if (!map.emplace(name, target).second)
       return Status::InvalidInput(where + ": '" + name + "' is mapped twice");
   }
@@ -82,9 +85,10 @@ Result<ClassResolution> ResolveClasses(const std::vector<std::string>& names,
   std::set<std::string> known(names.begin(), names.end());
   for (const auto& [from, to] : class_map)
     if (!known.count(from))
-      return Status::InvalidInput("--class-map names '" + from +
-                                  "', which is not a class of the model\n  hint: the model's classes come "
-                                  "from its metadata or --names");
+      return PlainDiagnostic("the class map names '" + from + "', which is not a class of the model",
+                             "the model's classes come from its metadata or its class-name file")
+          .With(Setting::kClassNames)
+          .ToStatus();
   ClassResolution r;
   std::vector<std::string> unknown;
   for (const std::string& name : names) {
@@ -108,9 +112,12 @@ Result<ClassResolution> ResolveClasses(const std::vector<std::string>& names,
     std::string list;
     for (size_t i = 0; i < unknown.size() && i < 8; ++i) list += (i ? ", " : "") + unknown[i];
     if (unknown.size() > 8) list += " and " + std::to_string(unknown.size() - 8) + " more";
-    return Status::InvalidInput("the ontology '" + ontology.name() + "' has no class " + list +
-                                "\n  hint: map model classes with --class-map name=class (name=- drops one), "
-                                "or --drop-unmapped to drop the classes the ontology does not know");
+    return PlainDiagnostic("the ontology '" + ontology.name() + "' has no class " + list,
+                           "map model classes to the ontology's with a class map (name=class; name=- drops "
+                           "one), or drop the classes the ontology does not know")
+        .With(Setting::kClassMap)
+        .With(Setting::kDropUnmapped)
+        .ToStatus();
   }
   return r;
 }

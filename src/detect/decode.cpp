@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cmath>
 
+#include "georune/common/diagnostic.h"
+
 namespace georune::detect {
 namespace {
 
@@ -13,9 +15,13 @@ std::string ShapeText(const std::vector<int>& shape) {
 }
 
 Status BadShape(Layout layout, const std::vector<int>& shape, const std::string& expected) {
-  return Status::InvalidInput("model output shape " + ShapeText(shape) + " does not fit the layout " +
-                              std::string(LayoutName(layout)) + ", which expects " + expected +
-                              "\n  hint: check --layout, --names and --input-size (docs/detect.md)");
+  return PlainDiagnostic("model output shape " + ShapeText(shape) + " does not fit the layout " +
+                             std::string(LayoutName(layout)) + ", which expects " + expected,
+                         "check the output layout, the class names and the input size (docs/detect.md)")
+      .With(Setting::kModelLayout)
+      .With(Setting::kClassNames)
+      .With(Setting::kModelInputSize)
+      .ToStatus();
 }
 
 Corners AxisAligned(double xc, double yc, double w, double h) {
@@ -83,9 +89,10 @@ Result<Layout> ParseLayout(std::string_view name) {
   for (Layout l : {Layout::kObbRaw, Layout::kObbNms, Layout::kYolo26Obb, Layout::kYoloV5, Layout::kYoloV8,
                    Layout::kFastestV2})
     if (LayoutName(l) == name) return l;
-  return Status::InvalidInput("--layout " + std::string(name) +
-                              ": unknown layout\n  hint: one of obb-raw, obb-nms, yolo26-obb, yolov5, "
-                              "yolov8, fastestv2");
+  return PlainDiagnostic("'" + std::string(name) + "': unknown output layout",
+                         "one of obb-raw, obb-nms, yolo26-obb, yolov5, yolov8, fastestv2")
+      .With(Setting::kModelLayout)
+      .ToStatus();
 }
 
 Result<int> CheckShape(Layout layout, const std::vector<int>& shape, int nc, int in_w, int in_h) {
@@ -135,10 +142,13 @@ Result<Layout> InferLayout(const std::vector<int>& shape, int nc, int in_w, int 
     std::erase(fits, Layout::kYoloV5);
   if (fits.size() == 1) return fits[0];
   std::string what = fits.empty() ? "no known layout fits it" : "several layouts fit it";
-  return Status::InvalidInput("model output shape " + ShapeText(shape) + ": " + what +
-                              (nc == 0 ? " (the class count is unknown)" : "") +
-                              "\n  hint: name the layout with --layout (obb-raw, obb-nms, yolo26-obb, yolov5, "
-                              "yolov8, fastestv2) and the classes with --names");
+  return PlainDiagnostic("model output shape " + ShapeText(shape) + ": " + what +
+                             (nc == 0 ? " (the class count is unknown)" : ""),
+                         "name the output layout (obb-raw, obb-nms, yolo26-obb, yolov5, yolov8, fastestv2) and "
+                         "the class names")
+      .With(Setting::kModelLayout)
+      .With(Setting::kClassNames)
+      .ToStatus();
 }
 
 std::vector<RawBox> Decode(Layout layout, const float* d, const std::vector<int>& shape, int nc, int in_w,

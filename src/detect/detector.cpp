@@ -8,6 +8,7 @@
 #include <opencv2/dnn.hpp>
 #include <opencv2/imgproc.hpp>
 
+#include "georune/common/diagnostic.h"
 #include "georune/detect/classes.h"
 #include "georune/detect/onnx_info.h"
 #include "georune/ingest/readers.h"
@@ -52,12 +53,18 @@ bool AtSeam(const Corners& c, const TileRect& t, int width, int height) {
 Detector::~Detector() = default;
 
 Result<std::unique_ptr<Detector>> Detector::Load(const DetectorOptions& options, const Ontology& ontology) {
-  if (!(options.conf > 0 && options.conf <= 1)) return Status::InvalidInput("--conf must be in (0, 1]");
-  if (!(options.iou > 0 && options.iou <= 1)) return Status::InvalidInput("--iou must be in (0, 1]");
+  auto bad = [](std::string message, Setting setting, std::string hint = {}) {
+    return PlainDiagnostic(std::move(message), std::move(hint)).With(setting).ToStatus();
+  };
+  if (!(options.conf > 0 && options.conf <= 1))
+    return bad("the detection confidence threshold must be in (0, 1]", Setting::kConfidence);
+  if (!(options.iou > 0 && options.iou <= 1))
+    return bad("the IoU threshold of non-maximum suppression must be in (0, 1]", Setting::kIou);
   if (options.tile <= 0 || options.overlap < 0 || options.overlap >= options.tile)
-    return Status::InvalidInput("--tile must be positive and --overlap in [0, tile)\n  hint: e.g. --tile 1024 --overlap 200");
-  if (options.max_det <= 0) return Status::InvalidInput("--max-det must be positive");
-  if (options.min_area < 1) return Status::InvalidInput("--min-area must be at least 1 pixel");
+    return bad("the tile size must be positive and the tile overlap in [0, tile size)", Setting::kTiling,
+               "e.g. tiles of 1024 pixels that overlap by 200");
+  if (options.max_det <= 0) return bad("the most detections per image must be positive", Setting::kMaxDetections);
+  if (options.min_area < 1) return bad("the smallest detection area must be at least 1 pixel", Setting::kMinArea);
   std::unique_ptr<Detector> d(new Detector());
   d->opt_ = options;
   GEORUNE_RETURN_IF_ERROR(d->Prepare(ontology));
@@ -72,7 +79,9 @@ Status Detector::Prepare(const Ontology& ontology) {
   if (in_w_ <= 0 || in_h_ <= 0) {
     const auto& s = info.input_shape;
     if (s.size() != 4 || s[1] != 3 || s[2] <= 0 || s[3] <= 0)
-      return Status::InvalidInput(model + ": the model does not declare a fixed (1, 3, H, W) input\n  hint: give --input-size W,H");
+      return FileDiagnostic(model, 0, "the model does not declare a fixed (1, 3, H, W) input", "give its input size")
+          .With(Setting::kModelInputSize)
+          .ToStatus();
     in_w_ = static_cast<int>(s[3]), in_h_ = static_cast<int>(s[2]);
   }
   // Class names: --names, else the `names` metadata.
@@ -85,7 +94,9 @@ Status Detector::Prepare(const Ontology& ontology) {
     names_ = std::move(*names);
     notes_.push_back("class names from the model's metadata (" + std::to_string(names_.size()) + " classes)");
   } else {
-    return Status::InvalidInput(model + ": the model has no `names` metadata\n  hint: give the class names with --names FILE (one a line)");
+    return FileDiagnostic(model, 0, "the model has no `names` metadata", "give a class-name file (one name a line)")
+        .With(Setting::kClassNames)
+        .ToStatus();
   }
   std::map<std::string, std::string> class_map = opt_.class_map;
   if (opt_.task == Task::kSegment) {  // a segmentation model's background class is no entity
@@ -95,7 +106,7 @@ Status Detector::Prepare(const Ontology& ontology) {
         notes_.push_back("model class '" + n + "' is background: no polygons");
       }
     if (names_.size() > kNoClass)
-      return Status::InvalidInput(model + ": more than " + std::to_string(kNoClass) + " classes for --task segment");
+      return FileDiagnostic(model, 0, "more than " + std::to_string(kNoClass) + " classes for segmentation").ToStatus();
   }
   GEORUNE_ASSIGN_OR_RETURN(ClassResolution res, ResolveClasses(names_, class_map, ontology, opt_.drop_unmapped));
   ontology_id_ = res.ontology_id;
@@ -144,8 +155,12 @@ Result<std::vector<Candidate>> Detector::Infer(const TileInput& tile, int index)
   c.reserve(raw.size());
   for (const RawBox& b : raw) {
     if (b.class_index < 0 || b.class_index >= nc_)
-      return Status::InvalidInput(opt_.model + ": the model gave class index " + std::to_string(b.class_index) +
-                                  " but has " + std::to_string(nc_) + " class names\n  hint: check --names");
+      return FileDiagnostic(opt_.model, 0,
+                            "the model gave class index " + std::to_string(b.class_index) + " but has " +
+                                std::to_string(nc_) + " class names",
+                            "check the class names")
+          .With(Setting::kClassNames)
+          .ToStatus();
     c.push_back({b.class_index, b.score, tile.lb.Undo(b.corners, tile.rect.x, tile.rect.y), index, false});
   }
   std::vector<Candidate> kept;
@@ -160,9 +175,13 @@ Status Detector::CheckSegmentOutput(const std::vector<int>& shape) {
   if (shape.size() == 4 && shape[0] == 1 && shape[1] == nc_ && shape[2] > 0 && shape[3] > 0) return Status::Ok();
   std::string s = "(";
   for (size_t i = 0; i < shape.size(); ++i) s += (i ? ", " : "") + std::to_string(shape[i]);
-  return Status::InvalidInput(opt_.model + ": --task segment needs a (1, C, H, W) logits output with C = " +
-                              std::to_string(nc_) + " class names, the model gives " + s +
-                              ")\n  hint: a box detector runs without --task segment; check --names");
+  return FileDiagnostic(opt_.model, 0,
+                        "segmentation needs a (1, C, H, W) logits output with C = " + std::to_string(nc_) +
+                            " class names, the model gives " + s + ")",
+                        "a box detector runs as a detection task, not segmentation; check the class names")
+      .With(Setting::kModelTask)
+      .With(Setting::kClassNames)
+      .ToStatus();
 }
 
 Status Detector::RunSegment(std::unique_ptr<Raster> raster, const std::function<void()>& tile_done, bool& bad_image,

@@ -10,6 +10,8 @@
 #include <filesystem>
 #include <mutex>
 
+#include "georune/common/diagnostic.h"
+
 namespace georune::detect {
 namespace {
 
@@ -24,9 +26,10 @@ void InitGdal() {
 
 Status Unreadable(const std::string& path, const std::string& what) {
   std::string gdal = CPLGetLastErrorMsg();
-  return Status::InvalidInput(path + ": cannot read the image: " + what + (gdal.empty() ? "" : " (" + gdal + ")") +
-                              "\n  hint: the file may be truncated or not an image; --skip-bad-images goes on "
-                              "with the other images");
+  return FileDiagnostic(path, 0, "cannot read the image: " + what + (gdal.empty() ? "" : " (" + gdal + ")"),
+                        "the file may be truncated or not an image; skipping bad images goes on with the others")
+      .With(Setting::kSkipBadImages)
+      .ToStatus();
 }
 
 double Percentile(std::vector<double>& v, double p) {
@@ -85,12 +88,17 @@ Result<std::unique_ptr<Raster>> Raster::Open(const std::string& path, const Rast
   if (in.bands.empty()) in.bands = in.band_count >= 3 ? std::vector<int>{1, 2, 3} : std::vector<int>{1, 1, 1};
   if (in.bands.size() == 1) in.bands = {in.bands[0], in.bands[0], in.bands[0]};
   if (in.bands.size() != 3)
-    return Status::InvalidInput("--bands: give one or three bands (e.g. --bands 1,2,3), not " +
-                                std::to_string(in.bands.size()));
+    return PlainDiagnostic("the input bands: give one or three (e.g. 1,2,3), not " + std::to_string(in.bands.size()))
+        .With(Setting::kBands)
+        .ToStatus();
   for (int b : in.bands)
     if (b < 1 || b > in.band_count)
-      return Status::InvalidInput(path + ": --bands names band " + std::to_string(b) + " but the image has " +
-                                  std::to_string(in.band_count) + " band(s)\n  hint: bands are numbered from 1");
+      return FileDiagnostic(path, 0,
+                            "the input bands name band " + std::to_string(b) + " but the image has " +
+                                std::to_string(in.band_count) + " band(s)",
+                            "bands are numbered from 1")
+          .With(Setting::kBands)
+          .ToStatus();
   in.data_type = GDALGetDataTypeName(GDALGetRasterDataType(GDALGetRasterBand(ds, in.bands[0])));
   for (int k = 0; k < 3; ++k) {
     int has = 0;

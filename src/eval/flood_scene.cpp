@@ -3,6 +3,7 @@
 #include <cmath>
 #include <opencv2/core.hpp>
 
+#include "georune/common/diagnostic.h"
 #include "georune/detect/segment.h"
 #include "georune/eval/flood.h"
 #include "georune/eval/random.h"
@@ -150,8 +151,11 @@ cv::Mat Mask(const std::vector<PolygonEntity>& polygons, int w, int h) {
 Status CheckFloodOntology(const Ontology& ontology) {
   for (const char* c : kFloodClasses)
     if (!ontology.FindClass(c) || ontology.Class(*ontology.FindClass(c)).name != c)
-      return Status::InvalidInput("the flood scenes need the class '" + std::string(c) + "', which ontology " +
-                                  ontology.name() + " lacks\n  hint: --classes floodnet");
+      return PlainDiagnostic("the flood scenes need the class '" + std::string(c) + "', which ontology " +
+                                 ontology.name() + " lacks",
+                             "use the floodnet class set")
+          .With(Setting::kClasses)
+          .ToStatus();
   if (ontology.ClassCount() >= detect::kNoClass)
     return Status::InvalidInput("ontology " + ontology.name() + " has too many classes for a class raster");
   return Status::Ok();

@@ -10,6 +10,7 @@
 #include <unordered_set>
 
 #include "georune/archive/archive.h"
+#include "georune/common/diagnostic.h"
 #include "georune/common/files.h"
 #include "georune/ingest/readers.h"
 #include "georune/search/search.h"
@@ -187,7 +188,7 @@ double Cosine(const std::vector<double>& a, const std::vector<double>& b) {
 Result<EvalReport> EvaluateArchives(const std::vector<std::string>& archives,
                                     const std::vector<BenchQuery>& queries,
                                     const std::string& gold_labels, const EvalOptions& options) {
-  if (archives.empty()) return Status::InvalidInput("no archive to evaluate\n  hint: --archive DIR");
+  if (archives.empty()) return PlainDiagnostic("no archive to evaluate", "name one").With(Setting::kArchive).ToStatus();
   EvalReport report;
   report.options = options;
   report.gold_labels = gold_labels;

@@ -3,6 +3,7 @@
 #include <cmath>
 #include <opencv2/imgproc.hpp>
 
+#include "georune/common/diagnostic.h"
 #include "georune/detect/segment.h"
 #include "georune/eval/flood.h"
 #include "georune/eval/random.h"
@@ -162,8 +163,10 @@ Result<SegNoiseParams> SegNoiseLevelParams(int level) {
                                            {4, 0.16, 0.60, 0.22, 3.5, 0.25, 4, 0, 3.5, 2, 2, 3},
                                            {5, 0.25, 0.70, 0.30, 5.0, 0.35, 6, 0, 2.5, 2, 2, 2.5}};
   if (level < 0 || level > kMaxSegNoiseLevel)
-    return Status::InvalidInput("--noise " + std::to_string(level) + ": expected a level from 0 to " +
-                                std::to_string(kMaxSegNoiseLevel));
+    return PlainDiagnostic("noise level " + std::to_string(level) + ": expected a level from 0 to " +
+                           std::to_string(kMaxSegNoiseLevel))
+        .With(Setting::kNoise)
+        .ToStatus();
   return kLevels[level];
 }
 

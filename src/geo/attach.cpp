@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <unordered_map>
 
+#include "georune/common/diagnostic.h"
 #include "georune/common/files.h"
 #include "georune/geo/georeference.h"
 
@@ -47,9 +48,10 @@ Result<std::string> MissingCrs(const ImageRecord& r, const std::string& from, co
     return wkt;
   }
   if (!crs.empty()) return CrsAsWkt(crs);
-  return Status::InvalidInput(
-      from + ": image '" + r.id + "' has a geotransform but no CRS" +
-      "\n  hint: give --crs EPSG:n (the CRS of its map coordinates), or put a .prj file beside the image");
+  return FileDiagnostic(from, 0, "image '" + r.id + "' has a geotransform but no CRS",
+                        "give the CRS of its map coordinates (EPSG:n), or put a .prj file beside the image")
+      .With(Setting::kCrs)
+      .ToStatus();
 }
 
 }  // namespace

@@ -25,11 +25,11 @@ Status ParseLabelFile(FileContext& ctx, std::string_view text, ImageRecord& imag
   image.id = FileStem(ctx.path);
   image.entities.reserve(static_cast<size_t>(std::count(text.begin(), text.end(), '\n')) + 1);
   return ForEachLine(text, [&](int line_no, std::string_view line) -> Status {
-    std::string_view t = Trim(line);
+    std::string_view t = TrimBlanks(line);
     if (t.empty()) return Status::Ok();
     if (StartsWith(t, "imagesource:")) return Status::Ok();
     if (StartsWith(t, "gsd:")) {
-      std::string_view v = Trim(t.substr(4));
+      std::string_view v = TrimBlanks(t.substr(4));
       if (v == "null" || v == "None" || v == "none" || v == "NaN" || v == "nan") {
         image.gsd = std::nan("");
         return Status::Ok();
@@ -127,7 +127,7 @@ Result<std::vector<ImageRecord>> ReadDotaTask1Dir(const std::string& dir, const 
       // Located at the first detection, the first line that would need the class.
       int first = 0;
       Status st = lines.ForEach([&](int line_no, std::string_view line) {
-        if (Trim(line).empty()) return Status::Ok();
+        if (TrimBlanks(line).empty()) return Status::Ok();
         first = line_no;
         return Status::Internal("stop");  // ends the read at the first detection
       });
@@ -137,7 +137,7 @@ Result<std::vector<ImageRecord>> ReadDotaTask1Dir(const std::string& dir, const 
       return d.ToStatus();  // a whole file cannot be skipped line by line
     }
     return lines.ForEach([&](int line_no, std::string_view line) -> Status {
-      std::string_view t = Trim(line);
+      std::string_view t = TrimBlanks(line);
       if (t.empty()) return Status::Ok();
       std::string_view tok[10];
       size_t n = Tokenize(t, tok, 10);

@@ -153,7 +153,7 @@ std::optional<Problem> ReadFeature(FileContext& ctx, const json& f, std::string&
       return p;
     }
     if (!ctx.options.make_valid && m.find("not valid") != std::string::npos)
-      return Problem(m, "fix the polygon, or give --make-valid to repair invalid polygons (GEOS MakeValid)");
+      return Problem(m, "fix the polygon, or have invalid polygons repaired (GEOS MakeValid)");
     return Problem(m, kHint);
   }
   SetPolygon(**shape, rec);
@@ -230,7 +230,7 @@ Result<std::vector<ImageRecord>> ReadGeoJson(const std::string& path, const Onto
   }
   if (repaired && report)
     report->notes.push_back("repaired " + std::to_string(repaired) + " invalid polygon(s) of " + path +
-                            " with GEOS MakeValid (--make-valid)");
+                            " with GEOS MakeValid");
   return images;
 }
 

@@ -113,7 +113,8 @@ std::optional<Diagnostic> ParseImageLine(FileContext& ctx, int line_no, std::str
         return diag(where + shape.status().message(),
                     "a polygon entity is {\"class\": …, \"wkt\": \"POLYGON ((x y, …))\"} or {\"class\": …, "
                     "\"geometry\": {\"type\": \"Polygon\", \"coordinates\": …}} in pixel coordinates; "
-                    "--make-valid repairs invalid polygons");
+                    "invalid polygons can be repaired (GEOS MakeValid)")
+            .With(Setting::kMakeValid);
       SetPolygon(**shape, rec);
       image.entities.push_back(std::move(rec));
       continue;
@@ -219,7 +220,7 @@ Result<std::vector<ImageRecord>> ReadJsonLines(const std::string& file, const On
     st = ForEachLine(std::string_view(buf).substr(0, complete), [&](int no, std::string_view l) -> Status {
       line_no = base + no;
       if (l.size() > options.max_record_bytes) return TooLarge(file, line_no, options.max_record_bytes);
-      l = Trim(l);
+      l = TrimBlanks(l);
       if (!l.empty()) lines.push_back({line_no, l});
       return Status::Ok();
     });

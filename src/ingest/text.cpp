@@ -150,8 +150,8 @@ Diagnostic ClassLookup::Unknown(std::string_view path, int line, std::string_vie
     hint += "? ";
   }
   hint += "the ontology '" + ontology_->name() +
-          "' has no such class; give an ontology that names it with --ontology FILE";
-  return FileDiagnostic(path, line, "unknown class " + Quote(label), hint);
+          "' has no such class; give an ontology that names it";
+  return FileDiagnostic(path, line, "unknown class " + Quote(label), hint).With(Setting::kOntology);
 }
 
 std::string FileStemPlain(std::string_view path) { return fs::path(path).stem().string(); }

@@ -23,11 +23,14 @@
 
 namespace georune::ingest::internal {
 
-inline bool IsSpace(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\v' || c == '\f'; }
+// A blank within one line of a label file: ASCII whitespace but '\n', which ends the line. A
+// line's text never holds a '\n' here; TrimAsciiSpace (common/text.h) trims text of any kind.
+inline bool IsBlank(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\v' || c == '\f'; }
 
-inline std::string_view Trim(std::string_view s) {
-  while (!s.empty() && IsSpace(s.front())) s.remove_prefix(1);
-  while (!s.empty() && IsSpace(s.back())) s.remove_suffix(1);
+// `s` (one line's text) without leading and trailing blanks.
+inline std::string_view TrimBlanks(std::string_view s) {
+  while (!s.empty() && IsBlank(s.front())) s.remove_prefix(1);
+  while (!s.empty() && IsBlank(s.back())) s.remove_suffix(1);
   return s;
 }
 
@@ -37,10 +40,10 @@ inline size_t Tokenize(std::string_view line, std::string_view* out, size_t max)
   size_t n = 0, i = 0;
   const size_t size = line.size();
   while (i < size) {
-    while (i < size && IsSpace(line[i])) ++i;
+    while (i < size && IsBlank(line[i])) ++i;
     if (i >= size) break;
     size_t start = i;
-    while (i < size && !IsSpace(line[i])) ++i;
+    while (i < size && !IsBlank(line[i])) ++i;
     if (n < max) out[n] = line.substr(start, i - start);
     ++n;
   }

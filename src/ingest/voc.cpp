@@ -92,9 +92,9 @@ Status ParseXml(FileContext& ctx, std::string_view text, ImageRecord& image) {
   auto number = [&](const Node* parent, const char* name, double& out) -> std::optional<std::string> {
     const Node* n = parent ? parent->Child(name) : nullptr;
     if (!n) return std::string("missing <") + name + ">";
-    std::optional<double> v = ParseDouble(Trim(n->text));
-    if (!v) return std::string("<") + name + "> is not a number: " + Quote(Trim(n->text));
-    if (!std::isfinite(*v)) return std::string("<") + name + "> is not finite: " + Quote(Trim(n->text));
+    std::optional<double> v = ParseDouble(TrimBlanks(n->text));
+    if (!v) return std::string("<") + name + "> is not a number: " + Quote(TrimBlanks(n->text));
+    if (!std::isfinite(*v)) return std::string("<") + name + "> is not finite: " + Quote(TrimBlanks(n->text));
     out = *v;
     return std::nullopt;
   };
@@ -108,12 +108,12 @@ Status ParseXml(FileContext& ctx, std::string_view text, ImageRecord& image) {
   };
   // Present fields must be right: a bad value is an error, never silently dropped.
   auto bad = [&](const Node* n, const std::string& message, const std::string& hint) {
-    return FileDiagnostic(ctx.path, n->line, message + ": " + Quote(Trim(n->text)), hint);
+    return FileDiagnostic(ctx.path, n->line, message + ": " + Quote(TrimBlanks(n->text)), hint);
   };
   auto set_size = [&](const Node* wn, const Node* hn) -> Status {
     for (auto [n, out] : {std::pair<const Node*, int32_t*>{wn, &image.width}, {hn, &image.height}}) {
-      if (!n || Trim(n->text).empty()) continue;
-      auto v = ParseInt(Trim(n->text));
+      if (!n || TrimBlanks(n->text).empty()) continue;
+      auto v = ParseInt(TrimBlanks(n->text));
       if (!v || *v < 0 || *v > INT32_MAX)
         return bad(n, "<" + n->name + "> is not a whole number of pixels", "write e.g. <width>1024</width> (0 = unknown)")
             .ToStatus();
@@ -123,16 +123,16 @@ Status ParseXml(FileContext& ctx, std::string_view text, ImageRecord& image) {
   };
   auto difficult = [&](const Node& obj, bool& out) -> std::optional<Diagnostic> {
     const Node* d = obj.Child("difficult");
-    out = d && Trim(d->text) == "1";
-    if (d && !Trim(d->text).empty() && Trim(d->text) != "0" && Trim(d->text) != "1")
+    out = d && TrimBlanks(d->text) == "1";
+    if (d && !TrimBlanks(d->text).empty() && TrimBlanks(d->text) != "0" && TrimBlanks(d->text) != "1")
       return bad(d, "<difficult> must be 0 or 1", "write <difficult>1</difficult> for a difficult object");
     return std::nullopt;
   };
 
   if (root.name == "HRSC_Image") {
     GEORUNE_RETURN_IF_ERROR(set_size(root.Child("Img_SizeWidth"), root.Child("Img_SizeHeight")));
-    if (const Node* r = root.Child("Img_Resolution"); r && !Trim(r->text).empty()) {
-      auto g = ParseDouble(Trim(r->text));
+    if (const Node* r = root.Child("Img_Resolution"); r && !TrimBlanks(r->text).empty()) {
+      auto g = ParseDouble(TrimBlanks(r->text));
       if (!g || !std::isfinite(*g) || *g <= 0)
         return bad(r, "<Img_Resolution> is not a positive number (metres per pixel)",
                    "leave it empty when the resolution is unknown")
@@ -140,9 +140,9 @@ Status ParseXml(FileContext& ctx, std::string_view text, ImageRecord& image) {
       image.gsd = *g;
     }
     if (const Node* f = root.Child("Img_FileName")) {
-      std::string name(Trim(f->text));
+      std::string name(TrimBlanks(f->text));
       const Node* fmt = root.Child("Img_FileFmt");
-      if (!name.empty()) image.path = name + (fmt && !Trim(fmt->text).empty() ? "." + std::string(Trim(fmt->text)) : "");
+      if (!name.empty()) image.path = name + (fmt && !TrimBlanks(fmt->text).empty() ? "." + std::string(TrimBlanks(fmt->text)) : "");
     }
     const Node* objects = root.Child("HRSC_Objects");
     if (!objects) return Status::Ok();
@@ -178,15 +178,15 @@ Status ParseXml(FileContext& ctx, std::string_view text, ImageRecord& image) {
         .ToStatus();
   if (const Node* size = root.Child("size"))
     GEORUNE_RETURN_IF_ERROR(set_size(size->Child("width"), size->Child("height")));
-  if (const Node* f = root.Child("filename")) image.path = std::string(Trim(f->text));
+  if (const Node* f = root.Child("filename")) image.path = std::string(TrimBlanks(f->text));
   for (const auto& obj : root.children) {
     if (obj->name != "object") continue;
     const Node* name = obj->Child("name");
-    if (!name || Trim(name->text).empty()) {
+    if (!name || TrimBlanks(name->text).empty()) {
       GEORUNE_RETURN_IF_ERROR(ctx.Bad(obj->line, "object without a <name>", kVocHint));
       continue;
     }
-    std::string label(Trim(name->text));
+    std::string label(TrimBlanks(name->text));
     std::optional<int> cls = ctx.classes.Find(label);
     if (!cls) {
       GEORUNE_RETURN_IF_ERROR(ctx.Bad(ctx.classes.Unknown(ctx.path, name->line, label)));

@@ -1,6 +1,7 @@
 // YOLO-OBB label folders (Ultralytics): `cls x1 y1 x2 y2 x3 y3 x4 y4`, normalised coordinates.
 #include <filesystem>
 
+#include "georune/common/diagnostic.h"
 #include "georune/ingest/readers.h"
 #include "ingest/driver.h"
 
@@ -22,7 +23,7 @@ Result<std::vector<std::string>> ReadNames(const std::string& path) {
   GEORUNE_ASSIGN_OR_RETURN(std::string text, ReadFile(path, kMaxNamesBytes));
   std::vector<std::string> names;
   auto unquote = [](std::string_view s) {
-    s = Trim(s);
+    s = TrimBlanks(s);
     if (s.size() >= 2 && (s.front() == '\'' || s.front() == '"') && s.back() == s.front())
       s = s.substr(1, s.size() - 2);
     return std::string(s);
@@ -30,7 +31,7 @@ Result<std::vector<std::string>> ReadNames(const std::string& path) {
   const bool yaml = path.ends_with(".yaml") || path.ends_with(".yml");
   if (!yaml) {
     Status st = ForEachLine(text, [&](int, std::string_view line) {
-      std::string_view t = Trim(line);
+      std::string_view t = TrimBlanks(line);
       if (!t.empty() && t.front() != '#') names.push_back(std::string(t));
       return Status::Ok();
     });
@@ -43,13 +44,13 @@ Result<std::vector<std::string>> ReadNames(const std::string& path) {
   Status st = ForEachLine(text, [&](int line_no, std::string_view line) -> Status {
     std::string_view t = line;
     if (size_t hash = t.find(" #"); hash != std::string_view::npos) t = t.substr(0, hash);
-    if (Trim(t).empty() || Trim(t).front() == '#') return Status::Ok();
-    bool indented = !t.empty() && IsSpace(t.front());
+    if (TrimBlanks(t).empty() || TrimBlanks(t).front() == '#') return Status::Ok();
+    bool indented = !t.empty() && IsBlank(t.front());
     if (!indented) {
       in_names = false;
       if (t.starts_with("names:")) {
         line_of_names = line_no;
-        std::string_view rest = Trim(t.substr(6));
+        std::string_view rest = TrimBlanks(t.substr(6));
         if (rest.starts_with("[")) {
           if (!rest.ends_with("]"))
             return FileDiagnostic(path, line_no, "cannot read the inline names list").ToStatus();
@@ -69,13 +70,13 @@ Result<std::vector<std::string>> ReadNames(const std::string& path) {
       return Status::Ok();
     }
     if (!in_names) return Status::Ok();
-    std::string_view item = Trim(t);
+    std::string_view item = TrimBlanks(t);
     if (item.starts_with("-")) {
       names.push_back(unquote(item.substr(1)));
       return Status::Ok();
     }
     size_t colon = item.find(':');
-    std::optional<long long> idx = colon == std::string_view::npos ? std::nullopt : ParseInt(Trim(item.substr(0, colon)));
+    std::optional<long long> idx = colon == std::string_view::npos ? std::nullopt : ParseInt(TrimBlanks(item.substr(0, colon)));
     if (!idx || *idx < 0 || *idx > 100000)
       return FileDiagnostic(path, line_no, "expected 'INDEX: name' under names:").ToStatus();
     indexed.emplace_back(*idx, unquote(item.substr(colon + 1)));
@@ -126,8 +127,10 @@ Result<std::vector<std::string>> ReadClassNames(const std::string& path) { retur
 Result<std::vector<ImageRecord>> ReadYoloObbDir(const std::string& dir, const Ontology& ontology,
                                                 const ReadOptions& options, ReadReport* report) {
   if (options.image_width <= 0 || options.image_height <= 0)
-    return Status::InvalidInput(dir + ": YOLO-OBB coordinates are normalised; the image size is needed\n"
-                                "  hint: give --image-size W,H (pixels), e.g. --image-size 1024,1024");
+    return FileDiagnostic(dir, 0, "YOLO-OBB coordinates are normalised; the image size is needed",
+                          "give the image size in pixels, e.g. 1024,1024")
+        .With(Setting::kImageSize)
+        .ToStatus();
   std::string folder = dir;
   std::error_code ec;
   if (fs::is_directory(fs::path(dir) / "labels", ec)) folder = (fs::path(dir) / "labels").string();
@@ -154,7 +157,7 @@ Result<std::vector<ImageRecord>> ReadYoloObbDir(const std::string& dir, const On
     for (int c = 0; c < ontology.ClassCount(); ++c) class_of.push_back(c);
     if (report)
       report->notes.push_back("no YOLO-OBB names file found beside " + folder +
-                              "; class index N is taken as the ontology's class N (give --yolo-names FILE to set them)");
+                              "; class index N is taken as the ontology's class N (a class-name file sets them)");
   }
   const double w = options.image_width, h = options.image_height;
   std::vector<std::string> ids;
@@ -164,7 +167,7 @@ Result<std::vector<ImageRecord>> ReadYoloObbDir(const std::string& dir, const On
     image.width = options.image_width;
     image.height = options.image_height;
     return ForEachLine(text, [&](int line_no, std::string_view line) -> Status {
-      std::string_view t = Trim(line);
+      std::string_view t = TrimBlanks(line);
       if (t.empty()) return Status::Ok();
       std::string_view tok[10];
       size_t n = Tokenize(t, tok, 10);
@@ -173,11 +176,14 @@ Result<std::vector<ImageRecord>> ReadYoloObbDir(const std::string& dir, const On
                                     " field" + (n == 1 ? "" : "s"),
                        kYoloHint);
       std::optional<long long> cls = ParseInt(tok[0]);
-      if (!cls || *cls < 0 || *cls >= static_cast<long long>(class_of.size()) || class_of[*cls] < 0)
-        return ctx.Bad(line_no, "class index " + Quote(tok[0]) + " is not one of the " +
-                                    std::to_string(class_of.size()) + " classes",
-                       names_path.empty() ? "give the class names with --yolo-names FILE"
-                                          : "the class names come from " + names_path);
+      if (!cls || *cls < 0 || *cls >= static_cast<long long>(class_of.size()) || class_of[*cls] < 0) {
+        Diagnostic d = FileDiagnostic(ctx.path, line_no,
+                                      "class index " + Quote(tok[0]) + " is not one of the " +
+                                          std::to_string(class_of.size()) + " classes",
+                                      names_path.empty() ? "give a class-name file" : "the class names come from " + names_path);
+        if (names_path.empty()) d.settings.push_back(Setting::kYoloNames);
+        return ctx.Bad(d);
+      }
       EntityRecord e;
       e.class_id = class_of[*cls];
       if (auto err = ParseCorners(tok + 1, e.corners)) return ctx.Bad(line_no, *err, kYoloHint);

@@ -231,7 +231,7 @@ Result<std::string> ImageDataUrl(const std::string& path) {
   std::string ext;
   size_t dot = path.rfind('.');
   if (dot != std::string::npos) ext = path.substr(dot + 1);
-  std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char c) { return std::tolower(c); });
+  ext = AsciiLower(ext);
   std::string mime;
   if (ext == "png") mime = "image/png";
   else if (ext == "jpg" || ext == "jpeg") mime = "image/jpeg";
@@ -461,16 +461,16 @@ Result<HttpChatClient::Raw> HttpChatClient::PostOnce(const std::string& body, co
   if (code == CURLE_COULDNT_CONNECT || code == CURLE_COULDNT_RESOLVE_HOST ||
       (code == CURLE_OPERATION_TIMEDOUT && connected_us == 0)) {
     return Status::Unavailable("cannot reach the LLM endpoint " + url + ": " + why +
-                               " (hint: is the server running? check --llm-url)");
+                               " (hint: is the server running? check the LLM endpoint URL)");
   }
   if (code == CURLE_OPERATION_TIMEDOUT) {
     return Status::Unavailable("the LLM endpoint " + url + " did not finish its reply (headers and body) within " +
                                Seconds(call_limited ? CallTimeoutSeconds(config_) : config_.read_timeout_s) +
-                               " s (hint: --llm-timeout)");
+                               " s (hint: raise the LLM request timeout)");
   }
   if (code != CURLE_OK) {
     return Status::Unavailable("the exchange with the LLM endpoint " + url + " failed: " + why +
-                               " (hint: is --llm-url an OpenAI-compatible server?)");
+                               " (hint: is the LLM endpoint an OpenAI-compatible server?)");
   }
   Raw raw;
   long status = 0;
@@ -527,7 +527,7 @@ Result<HttpChatClient::Raw> HttpChatClient::PostWithRetries(const std::string& b
   if (last.ok()) {
     return Status::Unavailable("the LLM endpoint " + Endpoint() + ": the total deadline of " +
                                Seconds(config_.total_timeout_s > 0 ? config_.total_timeout_s : config_.read_timeout_s) +
-                               " s is spent (hint: --llm-timeout)");
+                               " s is spent (hint: raise the LLM request timeout)");
   }
   if (attempts > 1) {
     return Status::Unavailable(last.message() + " (after " + std::to_string(attempts) + " attempts)");

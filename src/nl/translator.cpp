@@ -5,6 +5,7 @@
 #include <map>
 #include <nlohmann/json.hpp>
 
+#include "georune/common/diagnostic.h"
 #include "georune/common/wordnet.h"
 
 namespace georune::nl {
@@ -393,9 +394,12 @@ std::unique_ptr<Translator> MakeLlmTranslator(const TranslatorConfig& config, ll
 Result<std::unique_ptr<Translator>> MakeTranslator(const TranslatorConfig& config) {
   if (config.kind == "builtin") return std::unique_ptr<Translator>(new BuiltinTranslator(config.use_wordnet));
   if (config.kind == "llm") {
-    if (config.samples < 1) return Status::InvalidInput("--llm-samples must be at least 1");
+    if (config.samples < 1)
+      return PlainDiagnostic("the LLM samples per translation must be at least 1").With(Setting::kLlmSamples).ToStatus();
     if (config.temperature < 0 || config.temperature > 2) {
-      return Status::InvalidInput("--llm-temperature must be between 0 and 2");
+      return PlainDiagnostic("the LLM sampling temperature must be between 0 and 2")
+          .With(Setting::kLlmTemperature)
+          .ToStatus();
     }
     GEORUNE_ASSIGN_OR_RETURN(auto client, llm::HttpChatClient::Create(config.client));
     llm::ChatClient& ref = *client;

@@ -9,6 +9,7 @@
 #include <random>
 
 #include "georune/common/coding.h"
+#include "georune/common/diagnostic.h"
 #include "georune/common/store_lock.h"
 
 namespace georune::rag::kb_store {
@@ -30,8 +31,8 @@ Result<std::string_view> Unframe(std::string_view data, const char (&magic)[8], 
                                  const std::string& path, const std::string& what) {
   const coding::Unframed u = coding::Unframe(data, magic, version, version);
   if (u.error == coding::FrameError::kNone) return u.body;
-  return Status::Corrupt(path + ": " + what + " is damaged: " + coding::Describe(u) +
-                         "\n  hint: rebuild it with 'georune kb build ... --out FOLDER'");
+  return FileDiagnostic(path, 0, what + " is damaged: " + coding::Describe(u), "rebuild the knowledge base")
+      .ToStatus(StatusCode::kCorrupt);
 }
 
 Result<Manifest> ReadManifest(const std::string& dir) {
@@ -92,9 +93,11 @@ Result<FileEntry> Describe(const std::string& dir, const std::string& file) {
 Status Verify(const std::string& dir, const FileEntry& entry, std::string_view data) {
   const std::string path = dir + "/" + entry.file;
   if (data.size() != entry.size || Checksum64(data) != entry.checksum)
-    return Status::Corrupt(path + ": knowledge base file does not match the manifest (size or "
-                           "checksum): damaged, or from another build\n  hint: rebuild the knowledge "
-                           "base with 'georune kb build ... --out " + dir + "'");
+    return FileDiagnostic(path, 0,
+                          "knowledge base file does not match the manifest (size or checksum): damaged, or "
+                          "from another build",
+                          "rebuild the knowledge base in " + dir)
+        .ToStatus(StatusCode::kCorrupt);
   return Status::Ok();
 }
 

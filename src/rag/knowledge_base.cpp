@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "georune/common/coding.h"
+#include "georune/common/diagnostic.h"
 #include "georune/common/json_error.h"
 #include "georune/common/store_lock.h"
 #include "rag/kb_store.h"
@@ -196,11 +197,13 @@ Result<KnowledgeBase> KnowledgeBase::Load(const std::string& dir) {
     if (!m.ok()) {
       if (m.status().code() != StatusCode::kNotFound) return m.status();
       if (std::filesystem::exists(dir + "/kb.grkb"))
-        return Status::Corrupt(dir + ": this knowledge base was written by an earlier georune, without a "
-                               "MANIFEST, so its files cannot be checked to belong to one build\n  hint: "
-                               "rebuild it with 'georune kb build ... --out " + dir + "'");
-      return Status::NotFound(dir + ": no knowledge base here\n  hint: build one with "
-                              "'georune kb build ... --out " + dir + "'");
+        return FileDiagnostic(dir, 0,
+                              "this knowledge base was written by an earlier georune, without a MANIFEST, so "
+                              "its files cannot be checked to belong to one build",
+                              "rebuild the knowledge base in this folder")
+            .ToStatus(StatusCode::kCorrupt);
+      return FileDiagnostic(dir, 0, "no knowledge base here", "build a knowledge base in this folder")
+          .ToStatus(StatusCode::kNotFound);
     }
     Result<KnowledgeBase> kb = LoadVersion(dir, *m);
     if (kb.ok() || attempt == kAttempts) return kb;

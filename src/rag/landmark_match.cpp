@@ -6,6 +6,7 @@
 #include <set>
 #include <sstream>
 
+#include "georune/common/text.h"
 #include "georune/rag/text_fold.h"
 
 namespace georune::rag {
@@ -155,8 +156,7 @@ std::string NamedPhrase(std::string_view question) {
     pending_joiners = 0;
   };
   for (size_t i = 0; i < words.size(); ++i) {
-    std::string lower = words[i];
-    std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char c) { return std::tolower(c); });
+    const std::string lower = AsciiLower(words[i]);
     if (i == 0 && kQuestionWords.count(lower)) continue;
     if (capital(words[i])) {
       cur += (cur.empty() ? "" : " ") + joined + words[i];

@@ -186,7 +186,7 @@ ExtractiveAnswer AnswerList(const std::vector<const Record*>& found, const Struc
   }
   if (shown < sorted.size()) {
     a.answer += "; … " + std::to_string(sorted.size() - shown) + " more not shown (limit " +
-                std::to_string(o.list_limit) + ", --list-limit)";
+                std::to_string(o.list_limit) + " items)";
   }
   a.answer += ".";
   return a;

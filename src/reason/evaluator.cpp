@@ -5,6 +5,7 @@
 #include <cmath>
 #include <cstdio>
 
+#include "georune/common/diagnostic.h"
 #include "georune/reason/relations.h"
 
 namespace georune::reason {
@@ -171,14 +172,19 @@ Result<ImageScore> Evaluator::Score(const Scene& scene, bool explain) {
     if (e.out_of_time) {
       char seconds[32];
       std::snprintf(seconds, sizeof seconds, "%g", deadline_seconds_);
-      return Status::TooComplex("the query ran past its time budget of " + std::string(seconds) +
-                                " s while enumerating '" + logic::PrintNode(query_, *e.blame) +
-                                "' (hint: narrow that part with class atoms or fewer variables, use --crisp "
-                                "for exact arrangement operators, or raise --query-budget)");
+      return PlainDiagnostic("the query ran past its time budget of " + std::string(seconds) +
+                                 " s while enumerating '" + logic::PrintNode(query_, *e.blame) + "'",
+                             "narrow that part with class atoms or fewer variables, use crisp (exact) "
+                             "arrangement operators, or raise the query's time budget")
+          .With(Setting::kCrisp)
+          .With(Setting::kQueryBudget)
+          .ToStatus(StatusCode::kTooComplex);
     }
-    return Status::TooComplex("the query is too complex for this image: more than " + std::to_string(budget_) +
-                              " assignments tried while evaluating '" + logic::PrintNode(query_, *e.blame) +
-                              "' (hint: narrow it with class atoms, or raise --image-budget)");
+    return PlainDiagnostic("the query is too complex for this image: more than " + std::to_string(budget_) +
+                               " assignments tried while evaluating '" + logic::PrintNode(query_, *e.blame) + "'",
+                           "narrow it with class atoms, or raise the evaluation budget per image")
+        .With(Setting::kImageBudget)
+        .ToStatus(StatusCode::kTooComplex);
   }
   return out;
 }

@@ -11,6 +11,7 @@
 #include <mutex>
 #include <optional>
 
+#include "georune/common/diagnostic.h"
 #include "georune/common/parallel.h"
 #include "georune/reason/planner.h"
 #include "georune/reason/relations.h"
@@ -214,9 +215,11 @@ Status CheckMetricUnits(const Archive& archive, const logic::BoundQuery& query, 
       for (int c : *metric_classes) holds |= archive.CountInImage(image, c) > 0;
     }
     if (holds) {
-      return Status::InvalidInput("image " + std::string(archive.ImageId(image)) +
-                                  " has no gsd, and the query compares its entities in metric units (hint: "
-                                  "pass --default-gsd M to assume M metres per pixel, or use px units)");
+      return PlainDiagnostic("image " + std::string(archive.ImageId(image)) +
+                                 " has no gsd, and the query compares its entities in metric units",
+                             "assume a default gsd (metres per pixel), or use px units")
+          .With(Setting::kDefaultGsd)
+          .ToStatus();
     }
   }
   return Status::Ok();
@@ -310,7 +313,7 @@ reason::Scene SceneOf(const Archive& archive, uint32_t image, const reason::Trut
 
 // An evaluation error, naming the image.
 Status Blame(const Archive& archive, uint32_t image, const Status& st) {
-  return Status(st.code(), "image " + std::string(archive.ImageId(image)) + ": " + st.message());
+  return st.Prefixed("image " + std::string(archive.ImageId(image)) + ": ");
 }
 
 // Whether the candidates' image ids ascend with their position.
@@ -333,7 +336,7 @@ std::vector<std::pair<std::string, std::string>> ListOptimizations() {
       {"class-index", "images that cannot hold the classes and counts the query needs are never opened"},
       {"class-counts", "crisp formulas of class atoms only are scored from the index's class counts, reading no entity"},
       {"parallel", "images are evaluated on all cores"},
-      {"topk-bounds", "with --top K, images are evaluated best upper bound first until none left can enter"},
+      {"topk-bounds", "with a top-K limit, images are evaluated best upper bound first until none left can enter"},
   };
   for (const auto& o : reason::EvaluatorOptimizations()) out.push_back(o);
   return out;
@@ -352,9 +355,11 @@ Status Explainer::Explain(ImageResult* result) {
   auto score = evaluator_->Score(SceneOf(archive_, result->image, options_.truth, keep_class_), true);
   if (!score.ok()) return Blame(archive_, result->image, score.status());
   if (score->value != result->score) {
-    return Status::Internal("image " + result->image_id + ": explained with value " + std::to_string(score->value) +
-                            ", ranked with " + std::to_string(result->score) +
-                            " (a plan disagrees with the evaluator; hint: --disable class-counts, and report it)");
+    return PlainDiagnostic("image " + result->image_id + ": explained with value " + std::to_string(score->value) +
+                               ", ranked with " + std::to_string(result->score) + " (a plan disagrees with the evaluator)",
+                           "switch off the class-counts optimisation, and report it")
+        .With(Setting::kDisabledOptimisations)
+        .ToStatus(StatusCode::kInternal);
   }
   result->witness.clear();
   result->atoms.clear();
@@ -480,9 +485,12 @@ Result<SearchResponse> Run(const Archive& archive, const logic::BoundQuery& quer
         const size_t i = order[pos];
         const uint32_t image = candidates[i];
         if (Clock::now() > deadline) {
-          return fail(i, Status::TooComplex("the query ran past its time budget of " +
-                                            std::to_string(options.query_budget_seconds) + " s while evaluating '" +
-                                            logic::Print(query) + "' (hint: narrow the query or raise --query-budget)"));
+          return fail(i, PlainDiagnostic("the query ran past its time budget of " +
+                                             std::to_string(options.query_budget_seconds) + " s while evaluating '" +
+                                             logic::Print(query) + "'",
+                                         "narrow the query, or raise its time budget")
+                             .With(Setting::kQueryBudget)
+                             .ToStatus(StatusCode::kTooComplex));
         }
         std::optional<Result<double>> counted = counts ? counts->Score(archive, image) : std::nullopt;
         if (counted && !counted->ok()) return fail(i, Blame(archive, image, counted->status()));

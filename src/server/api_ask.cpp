@@ -59,7 +59,7 @@ nlohmann::json AskJson(const rag::KnowledgeBase& kb, const rag::AskRequest& req,
 
 void PostAsk(const State& state, const httplib::Request& req, httplib::Response& res) {
   if (!state.kb) {
-    return SendError(res, 404, {"this server has no knowledge base", "", "start it with --kb DIR"});
+    return SendError(res, 404, {"this server has no knowledge base", "", "start the server with a knowledge base"});
   }
   auto body = ParseBody(req);
   if (!body.ok()) return SendError(res, body.status());

@@ -3,6 +3,7 @@
 
 #include <regex>
 
+#include "georune/common/diagnostic.h"
 #include "georune/common/text.h"
 
 namespace georune::server {
@@ -10,8 +11,10 @@ namespace georune::server {
 ErrorParts SplitMessage(const std::string& message) {
   ErrorParts parts;
   std::string text = message;
-  const auto hint = text.rfind("(hint: ");
-  if (hint != std::string::npos) {
+  if (const auto line = text.rfind("\n  hint: "); line != std::string::npos) {
+    parts.hint = std::string(TrimAsciiSpace(text.substr(line + 9)));
+    text.erase(line);
+  } else if (const auto hint = text.rfind("(hint: "); hint != std::string::npos) {
     const auto close = text.rfind(')');
     const auto end = close != std::string::npos && close > hint ? close : text.size();
     parts.hint = std::string(TrimAsciiSpace(text.substr(hint + 7, end - hint - 7)));
@@ -51,8 +54,14 @@ void SendError(httplib::Response& res, int http_status, const ErrorParts& parts)
   SendJson(res, j, http_status);
 }
 
+ErrorParts PartsOf(const Status& status) {
+  const Diagnostic* d = status.diagnostic();
+  if (!d) return SplitMessage(status.message());
+  return {d->message + d->Caret(), d->Where(), d->hint};
+}
+
 void SendError(httplib::Response& res, const Status& status) {
-  SendError(res, HttpStatusFor(status.code()), SplitMessage(status.message()));
+  SendError(res, HttpStatusFor(status.code()), PartsOf(status));
 }
 
 }  // namespace georune::server

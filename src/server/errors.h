@@ -18,8 +18,11 @@ struct ErrorParts {
   std::string hint;   // how to fix it; may be empty
 };
 
-// Splits a diagnostic "WHERE: MESSAGE … (hint: HINT)" into its parts.
+// Splits a message "WHERE: MESSAGE … (hint: HINT)" or "…\n  hint: HINT" into its parts.
 ErrorParts SplitMessage(const std::string& message);
+
+// The parts of a failure: those of its Diagnostic when it has one, else SplitMessage's.
+ErrorParts PartsOf(const Status& status);
 
 // 400 invalid input, 404 not found, 504 budget exhausted, 502 outside service, 500 otherwise.
 int HttpStatusFor(StatusCode code);

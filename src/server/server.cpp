@@ -9,6 +9,7 @@
 #include <atomic>
 #include <filesystem>
 
+#include "georune/common/diagnostic.h"
 #include "server/bounded_queue.h"
 #include "server/connection.h"
 #include "server/errors.h"
@@ -69,8 +70,10 @@ class HttpServer : public Server {
     // and retry after 1, 3, 7 s. Listening again on the bound socket raises the backlog.
     if (port >= 0 && listen_fd_ >= 0) ::listen(listen_fd_, SOMAXCONN);
     if (port < 0) {
-      return Status::IoError("cannot listen on " + c.host + ":" + std::to_string(c.port) +
-                             " (hint: is the port in use? try --port 0 for any free port)");
+      return PlainDiagnostic("cannot listen on " + c.host + ":" + std::to_string(c.port),
+                             "is the port in use? port 0 takes any free port")
+          .With(Setting::kPort)
+          .ToStatus(StatusCode::kIoError);
     }
     return port;
   }
@@ -140,7 +143,9 @@ Result<std::unique_ptr<Server>> Server::Create(const ServerConfig& config, const
     return Status::InvalidInput("workers, queue limit, body limit and request deadline must be at least 1");
   }
   if (!config.web_dir.empty() && !std::filesystem::is_regular_file(std::filesystem::path(config.web_dir) / "index.html")) {
-    return Status::NotFound("no index.html in " + config.web_dir + " (hint: --web DIR names the page's folder)");
+    return PlainDiagnostic("no index.html in " + config.web_dir, "name the folder of the web page")
+        .With(Setting::kWebDir)
+        .ToStatus(StatusCode::kNotFound);
   }
   auto state = OpenState(config, data);
   if (!state.ok()) return state.status();

@@ -3,6 +3,7 @@
 
 #include <filesystem>
 
+#include "georune/common/diagnostic.h"
 #include "georune/geo/result_features.h"
 
 namespace georune::server {
@@ -63,7 +64,11 @@ void TranslatorPool::Return(std::unique_ptr<nl::Translator> t) {
 }
 
 Result<const OpenArchive*> State::FindArchive(const std::string& name) const {
-  if (archives.empty()) return Status::NotFound("this server has no archive (hint: start it with --archive DIR)");
+  if (archives.empty()) {
+    return PlainDiagnostic("this server has no archive", "start the server with an archive")
+        .With(Setting::kArchive)
+        .ToStatus(StatusCode::kNotFound);
+  }
   if (name.empty()) return &archives.front();
   for (const auto& a : archives) {
     if (a.name == name) return &a;
@@ -81,7 +86,10 @@ std::string State::ImageFile(const OpenArchive& a, uint32_t image) const {
 
 Result<std::unique_ptr<State>> OpenState(const ServerConfig& config, const ServerData& data) {
   if (data.archives.empty() && data.kb.empty()) {
-    return Status::InvalidInput("nothing to serve (hint: give --archive DIR and/or --kb DIR)");
+    return PlainDiagnostic("nothing to serve", "give an archive, a knowledge base, or both")
+        .With(Setting::kArchive)
+        .With(Setting::kKnowledgeBase)
+        .ToStatus();
   }
   auto state = std::make_unique<State>();
   state->config = config;

@@ -114,7 +114,8 @@ print(gt[0] + 0.5 * gt[1] + 0.5 * gt[2]); print(gt[3] + 0.5 * gt[4] + 0.5 * gt[5
 err=$("$bin" ingest --archive "$tmp/ar3" --jsonl "$tmp/w.jsonl" --georef /dev/null 2>&1); rc=$?
 [ $rc -eq 2 ] || fail "a world file without CRS: exit $rc ($err)"
 echo "$err" | grep -q "scene.pgw: image 'scene' has a geotransform but no CRS" || fail "world file message: $err"
-echo "$err" | grep -q "hint: give --crs" || fail "world file hint: $err"
+echo "$err" | grep -q "hint: give the CRS of its map coordinates (EPSG:n), or put a .prj file beside the image (--crs)" ||
+  fail "world file hint: $err"
 out=$("$bin" ingest --archive "$tmp/ar3" --jsonl "$tmp/w.jsonl" --crs EPSG:32633 2>&1) || fail "ingest world file: $out"
 check_export "$tmp/ar3" "$GT" 32633
 

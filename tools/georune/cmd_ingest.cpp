@@ -1,6 +1,7 @@
 // georune ingest: read detection files into an archive (all sources, then one atomic append).
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
@@ -26,6 +27,7 @@ struct IngestArgs {
   std::string archive;
   std::string shard_of;        // a shard set (shards.json) instead of --archive
   std::vector<std::string> dota_labels, dota_task1, jsonl, yolo_obb, voc, geojson;
+  std::vector<std::string> labels;  // --labels: of the format detected (ingest/registry.h)
   std::string image_size, ontology, yolo_names;
   std::string georef;          // --georef FILE.jsonl: image id, geotransform, CRS
   std::string crs;             // --crs: CRS of world files (and georeferences) without one
@@ -108,6 +110,51 @@ int IngestIntoShards(const IngestArgs& a, const Ontology& ontology, std::vector<
   return 0;
 }
 
+// The paths given for an input format (ingest/registry.h) by its flag.
+std::vector<std::string>& PathsOf(IngestArgs& a, std::string_view format) {
+  if (format == "dota_labels") return a.dota_labels;
+  if (format == "dota_task1") return a.dota_task1;
+  if (format == "jsonl") return a.jsonl;
+  if (format == "yolo_obb") return a.yolo_obb;
+  if (format == "voc") return a.voc;
+  GEORUNE_ASSERT(format == "geojson", "every registered input format has a flag");
+  return a.geojson;
+}
+
+// The flag of an input format: "--" and its name with '-' for '_'.
+std::string FlagOfFormat(std::string_view format) {
+  std::string flag = "--" + std::string(format);
+  std::replace(flag.begin(), flag.end(), '_', '-');
+  return flag;
+}
+
+// Moves every --labels path to the paths of the one format it looks like; refuses a path that
+// looks like none or like several, naming the flags that would say its format.
+Status AssignDetectedFormats(IngestArgs& a) {
+  for (const std::string& path : a.labels) {
+    std::error_code ec;
+    if (!std::filesystem::exists(path, ec)) return Status::NotFound(path + ": no such file or folder");
+    const std::vector<const ingest::InputFormat*> formats = ingest::DetectInputFormats(path);
+    if (formats.size() == 1) {
+      PathsOf(a, formats.front()->name).push_back(path);
+      continue;
+    }
+    std::string flags;
+    for (const ingest::InputFormat* f : formats) flags += (flags.empty() ? "" : " or ") + FlagOfFormat(f->name);
+    if (formats.empty()) {
+      for (const ingest::InputFormat& f : ingest::InputFormats())
+        flags += (flags.empty() ? "" : ", ") + FlagOfFormat(f.name);
+      return Status::InvalidInput(path + ": its label format is not recognised (docs/formats.md)\n  hint: name it with one of " + flags);
+    }
+    std::string names;
+    for (const ingest::InputFormat* f : formats) names += (names.empty() ? "" : " and ") + std::string(f->description);
+    return Status::InvalidInput(path + ": its label format is ambiguous: it looks like a " + names +
+                                "\n  hint: name it with " + flags);
+  }
+  a.labels.clear();
+  return Status::Ok();
+}
+
 bool HasLabelSources(const IngestArgs& a) {
   return !(a.dota_labels.empty() && a.dota_task1.empty() && a.jsonl.empty() && a.yolo_obb.empty() && a.voc.empty() &&
            a.geojson.empty());
@@ -181,8 +228,9 @@ int IngestDetections(const IngestArgs& a, const Ontology& ontology, const Ingest
 }
 #endif
 
-int RunIngest(const IngestArgs& a) {
+int RunIngest(IngestArgs a) {
   auto start = std::chrono::steady_clock::now();
+  if (Status st = AssignDetectedFormats(a); !st.ok()) return ReportError(st);
 #ifdef GEORUNE_RAG_DISPATCH
   // Images and georeferences need GDAL (and detection OpenCV): georune-rag does that part.
   if (!a.images.empty() || a.has_extras || !a.georef.empty() || !a.crs.empty()) return RunRag(MainArgc(), MainArgv());
@@ -201,7 +249,7 @@ int RunIngest(const IngestArgs& a) {
 #endif
   if (!HasLabelSources(a) && a.images.empty())
     return ReportError(Status::InvalidInput(
-        "nothing to ingest\n  hint: give --dota-labels DIR, --dota-task1 DIR, --jsonl FILE, "
+        "nothing to ingest\n  hint: give --labels PATH (its format detected), --dota-labels DIR, --dota-task1 DIR, --jsonl FILE, "
         "--yolo-obb DIR --image-size W,H, --voc DIR, --geojson PATH, or --images PATH --model MODEL.onnx"));
   if (a.archive.empty() == a.shard_of.empty())
     return ReportError(Status::InvalidInput("give exactly one of --archive DIR and --shard-of DIR"));
@@ -262,13 +310,9 @@ int RunIngest(const IngestArgs& a) {
     return true;
   };
   // The flags' paths by input format (ingest/registry.h), read in the registry's order.
-  const std::map<std::string_view, const std::vector<std::string>*> paths_of = {
-      {"dota_labels", &a.dota_labels}, {"dota_task1", &a.dota_task1}, {"jsonl", &a.jsonl},
-      {"yolo_obb", &a.yolo_obb}, {"voc", &a.voc}, {"geojson", &a.geojson}};
   std::vector<Source> sources;
   for (const ingest::InputFormat& format : ingest::InputFormats()) {
-    const std::vector<std::string>* paths = paths_of.at(format.name);
-    for (const auto& p : *paths) {
+    for (const auto& p : PathsOf(a, format.name)) {
       std::unique_ptr<ProgressBar> bar;
       if (isatty(STDERR_FILENO)) {
         uint64_t n = 1;
@@ -334,6 +378,9 @@ const bool kRegistered = RegisterCommand("ingest", [](CLI::App& app, int& exit_c
   CLI::App* cmd = app.add_subcommand("ingest", "read detection files into an archive (atomic, incremental)");
   cmd->add_option("--archive", args->archive, "archive folder (created if absent)");
   cmd->add_option("--shard-of", args->shard_of, "instead of --archive: a shard set (shards.json), balanced by entities");
+  cmd->add_option("--labels", args->labels,
+                  "label file or folder of the format it looks like, refused when ambiguous (repeatable; "
+                  "docs/formats.md)");
   cmd->add_option("--dota-labels", args->dota_labels, "DOTA labelTxt folder (repeatable)");
   cmd->add_option("--dota-task1", args->dota_task1, "DOTA Task1 results folder (repeatable)");
   cmd->add_option("--jsonl", args->jsonl, "JSON Lines file (repeatable)");

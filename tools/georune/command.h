@@ -7,7 +7,10 @@
 #include <CLI/CLI.hpp>
 #include <functional>
 #include <string>
+#include <string_view>
+#include <vector>
 
+#include "georune/common/setting.h"
 #include "georune/common/status.h"
 
 namespace georune::cli {
@@ -25,7 +28,12 @@ char** MainArgv();
 // returns only on failure, with the exit status of the error it reports.
 int RunRag(int argc, char** argv);
 
-// Prints "georune: error: <message>" on standard error and returns the exit status for it.
+// Prints "georune: error: <message>" on standard error and returns the exit status for it. A
+// status made from a Diagnostic is printed with the flags of the settings its hint names.
 int ReportError(const Status& status);
+
+// The flag that sets `setting` ("--llm-timeout"); FlagsOf joins several with ", ".
+std::string_view FlagOf(Setting setting);
+std::string FlagsOf(const std::vector<Setting>& settings);
 
 }  // namespace georune::cli

@@ -4,6 +4,7 @@
 #include <map>
 
 #include "command.h"
+#include "georune/common/diagnostic.h"
 #include "georune/common/json_error.h"
 
 namespace georune::cli {
@@ -28,7 +29,9 @@ bool RegisterCommand(std::string name, CommandSetup setup) {
 }
 
 int ReportError(const Status& status) {
-  std::fprintf(stderr, "georune: error: %s\n", status.message().c_str());
+  const Diagnostic* d = status.diagnostic();
+  const std::string text = d ? d->Format(FlagsOf(d->settings)) : status.message();
+  std::fprintf(stderr, "georune: error: %s\n", text.c_str());
   return status.ExitCode();
 }
 

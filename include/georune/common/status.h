@@ -1,10 +1,13 @@
 // Status and Result<T>: the channel for failures of input and environment.
 //
 // A Status is either OK or carries a code and a message that is ready to show a user
-// (it already names the file and line, or the query column, and a hint). Result<T> holds a
-// value or a non-OK Status. Both are cheap to move; neither throws.
+// (it already names the file and line, or the query column, and a hint). A Status made from a
+// Diagnostic (Diagnostic::ToStatus) also keeps it, so that an edge can render its parts (the
+// server's JSON {error, where, hint}, the CLI's flags for its settings). Result<T> holds a value
+// or a non-OK Status. Both are cheap to move and copy; neither throws.
 #pragma once
 
+#include <memory>
 #include <string>
 #include <utility>
 #include <variant>
@@ -12,6 +15,8 @@
 #include "georune/common/assert.h"
 
 namespace georune {
+
+struct Diagnostic;  // georune/common/diagnostic.h
 
 enum class StatusCode {
   kOk = 0,
@@ -28,6 +33,8 @@ class [[nodiscard]] Status {
  public:
   Status() = default;
   Status(StatusCode code, std::string message) : code_(code), message_(std::move(message)) {}
+  // message() is `diagnostic.Format()`; diagnostic() keeps its parts (common/diagnostic.cpp).
+  Status(StatusCode code, Diagnostic diagnostic);
 
   static Status Ok() { return {}; }
   static Status InvalidInput(std::string m) { return {StatusCode::kInvalidInput, std::move(m)}; }
@@ -41,12 +48,17 @@ class [[nodiscard]] Status {
   bool ok() const { return code_ == StatusCode::kOk; }
   StatusCode code() const { return code_; }
   const std::string& message() const { return message_; }
+  // The diagnostic this failure was made from, or null when it is a message only.
+  const Diagnostic* diagnostic() const { return diagnostic_.get(); }
+  // The same failure with `prefix` before its message ("image P0001: "), its diagnostic kept.
+  Status Prefixed(const std::string& prefix) const;
   // Process exit status for this failure: 0 OK, 2 user mistake, 1 otherwise.
   int ExitCode() const { return ok() ? 0 : code_ == StatusCode::kInvalidInput ? 2 : 1; }
 
  private:
   StatusCode code_ = StatusCode::kOk;
   std::string message_;
+  std::shared_ptr<const Diagnostic> diagnostic_;
 };
 
 template <typename T>
