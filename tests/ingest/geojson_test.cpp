@@ -80,7 +80,7 @@ TEST(GeoJson, ErrorsAreLocatedAtTheFeaturesLine) {
   EXPECT_NE(m.find("bad.geojson:4: feature 1: the polygon is not valid: Self-intersection at (5, 5)"),
             std::string::npos)
       << m;
-  EXPECT_NE(m.find("--make-valid"), std::string::npos) << m;
+  EXPECT_NE(m.find("have invalid polygons repaired (GEOS MakeValid)"), std::string::npos) << m;
   // Repaired on request, and counted.
   TempDir d;
   ReadOptions repair;

@@ -27,10 +27,10 @@ namespace georune::plan {
 std::vector<int> SymmetricGroups(const std::vector<const logic::BoundNode*>& conjuncts, const std::vector<int>& vars);
 
 struct Arrangement {
-  bool aligned = false;    // aligned(all the variables) is a conjunct
-  bool clustered = false;  // clustered(all the variables) is a conjunct
-  size_t n = 0;            // how many variables
-  bool restricted = false; // further conjuncts tie several of the variables (e.g. parallel(a, b))
+  bool aligned = false;     // aligned(all the variables) is a conjunct
+  bool clustered = false;   // clustered(all the variables) is a conjunct
+  size_t n = 0;             // how many variables
+  bool restricted = false;  // further conjuncts tie several of the variables (e.g. parallel(a, b))
 };
 
 // `vars` and `conjuncts` are one component of a block (every conjunct uses only these variables
