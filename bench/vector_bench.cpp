@@ -13,15 +13,15 @@
 // answers every query with the same top-10 as the built one. A format-1 store (no graph)
 // costs instead its load plus the build time above. QUERIES=0 skips the
 // flat scan and the ef sweep (for large N).
+#include <unistd.h>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
-#include <string>
-#include <unistd.h>
 #include <random>
 #include <set>
+#include <string>
 #include <vector>
 
 #include "georune/vector/store.h"
@@ -72,8 +72,8 @@ int main(int argc, char** argv) {
   }
   std::vector<std::vector<float>> queries;
   for (size_t i = 0; i < nq; ++i) queries.push_back(sample());
-  std::printf("vector_bench: N=%zu dim=%d queries=%zu M=%zu ef_construction=%zu (1 thread)\n", n,
-              dim, nq, params.m, params.ef_construction);
+  std::printf("vector_bench: N=%zu dim=%d queries=%zu M=%zu ef_construction=%zu (1 thread)\n", n, dim, nq, params.m,
+              params.ef_construction);
   auto t0 = Clock::now();
   if (georune::Status built = coll.BuildGraph(); !built.ok()) {
     std::fprintf(stderr, "vector_bench: %s\n", built.message().c_str());
@@ -85,10 +85,9 @@ int main(int argc, char** argv) {
   // Persistence: save with the graph, load, first query; same answers as the built graph.
   const bool own_file = argc <= 6;
   const std::string store_path =
-      own_file ? (std::filesystem::temp_directory_path() /
-                  ("vector_bench_" + std::to_string(::getpid()) + ".grvs"))
-                     .string()
-               : std::string(argv[6]);
+      own_file
+          ? (std::filesystem::temp_directory_path() / ("vector_bench_" + std::to_string(::getpid()) + ".grvs")).string()
+          : std::string(argv[6]);
   t0 = Clock::now();
   if (auto s = store.Save(store_path); !s.ok()) {
     std::fprintf(stderr, "save: %s\n", s.message().c_str());
@@ -116,10 +115,10 @@ int main(int argc, char** argv) {
     same += eq;
   }
   std::printf("save (with graph): %.1f s, %.1f MB\n", save_s, file_mb);
-  std::printf("load (with graph): %.2f s, graph loaded: %s; first query after load: %.2f ms\n",
-              load_s, lc->has_graph() ? "yes" : "NO", first_ms);
-  std::printf("rebuild instead (format-1 store): its load plus the %.1f s build, > x%.0f this load\n",
-              build_s, build_s / load_s);
+  std::printf("load (with graph): %.2f s, graph loaded: %s; first query after load: %.2f ms\n", load_s,
+              lc->has_graph() ? "yes" : "NO", first_ms);
+  std::printf("rebuild instead (format-1 store): its load plus the %.1f s build, > x%.0f this load\n", build_s,
+              build_s / load_s);
   std::printf("loaded graph: same top-10 as the built graph for %zu of %zu queries\n", same, nq);
   loaded = georune::vector::VectorStore();
   if (own_file) std::filesystem::remove(store_path);

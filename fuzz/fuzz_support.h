@@ -16,7 +16,8 @@ namespace georune::fuzz {
 inline const std::string& Scratch() {
   static const std::string dir = [] {
     std::error_code ec;
-    std::filesystem::path base = std::filesystem::is_directory("/dev/shm", ec) ? "/dev/shm" : std::filesystem::temp_directory_path();
+    std::filesystem::path base =
+        std::filesystem::is_directory("/dev/shm", ec) ? "/dev/shm" : std::filesystem::temp_directory_path();
     std::filesystem::path p = base / ("georune_fuzz_" + std::to_string(::getpid()));
     std::filesystem::create_directories(p);
     return p.string();

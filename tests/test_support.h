@@ -28,9 +28,9 @@ inline bool NamesSetting(const Status& status, Setting setting) {
 // counter. The caller removes it (or not).
 inline std::string MakeTempDir(std::string_view tag) {
   static std::atomic<int> counter{0};
-  const std::filesystem::path p = std::filesystem::temp_directory_path() /
-                                  ("georune_" + std::string(tag) + "_" + std::to_string(::getpid()) + "_" +
-                                   std::to_string(counter++));
+  const std::filesystem::path p =
+      std::filesystem::temp_directory_path() /
+      ("georune_" + std::string(tag) + "_" + std::to_string(::getpid()) + "_" + std::to_string(counter++));
   std::filesystem::remove_all(p);
   std::filesystem::create_directories(p);
   return p.string();

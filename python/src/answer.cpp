@@ -26,8 +26,12 @@ service::ResultImage ResultImageFromJson(const ordered_json& j) {
   image.width = j.at("width").get<int32_t>();
   image.height = j.at("height").get<int32_t>();
   for (const auto& e : j.at("entities")) {
-    image.entities.push_back({e.at("variable").get<std::string>(), e.at("id").get<int>(), e.at("class").get<std::string>(),
-                              e.at("confidence").get<double>(), e.at("corners").get<Corners>(), {}});
+    image.entities.push_back({e.at("variable").get<std::string>(),
+                              e.at("id").get<int>(),
+                              e.at("class").get<std::string>(),
+                              e.at("confidence").get<double>(),
+                              e.at("corners").get<Corners>(),
+                              {}});
     if (auto it = e.find("polygon"); it != e.end())
       for (const auto& part : *it) {
         PolygonRings& rings = image.entities.back().polygon.emplace_back();
@@ -121,7 +125,8 @@ Answer Merge(std::vector<const Answer*> parts, size_t keep) {
     s.ms = std::max(s.ms, a.response.stats.ms);
     if (!a.response.plan.empty())
       out.answer.response.plan += (out.answer.response.plan.empty() ? "" : "\n") + a.response.plan;
-    for (size_t i = 0; i < a.response.results.size(); ++i) all.push_back({a.response.results[i], a.images.at(i), p->shard[i]});
+    for (size_t i = 0; i < a.response.results.size(); ++i)
+      all.push_back({a.response.results[i], a.images.at(i), p->shard[i]});
   }
   size_t n = keep == 0 ? all.size() : std::min(keep, all.size());
   auto by_rank = [](const Ranked& a, const Ranked& b) { return Ranks(a.result, b.result); };

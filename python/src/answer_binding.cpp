@@ -29,8 +29,7 @@ pb::array_t<int32_t> WitnessMatrix(const Answer& a, const std::vector<std::strin
   auto w = m.mutable_unchecked<2>();
   for (size_t i = 0; i < Results(a).size(); ++i) {
     for (size_t k = 0; k < vars.size(); ++k) w(i, k) = -1;
-    for (const auto& [v, id] : Results(a)[i].witness)
-      w(i, std::find(vars.begin(), vars.end(), v) - vars.begin()) = id;
+    for (const auto& [v, id] : Results(a)[i].witness) w(i, std::find(vars.begin(), vars.end(), v) - vars.begin()) = id;
   }
   return m;
 }
@@ -64,9 +63,9 @@ pb::dict Meta(const Answer& a) {
   d["stats"] = pb::dict(pb::arg("images") = s.images, pb::arg("candidates") = s.candidates,
                         pb::arg("evaluated") = s.evaluated, pb::arg("ms") = s.ms);
   if (q.translation) {
-    d["translation"] = pb::dict(pb::arg("translator") = q.translation->translator,
-                                pb::arg("agreement") = q.translation->agreement,
-                                pb::arg("samples") = q.translation->samples);
+    d["translation"] =
+        pb::dict(pb::arg("translator") = q.translation->translator, pb::arg("agreement") = q.translation->agreement,
+                 pb::arg("samples") = q.translation->samples);
   } else {
     d["translation"] = pb::none();
   }
@@ -86,37 +85,46 @@ void BindAnswer(pb::module_& m) {
       .def("variables", &Variables)
       .def("witness_matrix", [](const Answer& a) { return WitnessMatrix(a, Variables(a)); })
       .def("scores", [](const Answer& a) { return Column<double>(a, [&](size_t i) { return Results(a)[i].score; }); })
-      .def("indices", [](const Answer& a) { return Column<uint32_t>(a, [&](size_t i) { return Results(a)[i].image; }); })
+      .def("indices",
+           [](const Answer& a) { return Column<uint32_t>(a, [&](size_t i) { return Results(a)[i].image; }); })
       .def("shards", [](const Answer& a) { return Column<int32_t>(a, [&](size_t i) { return a.shard[i]; }); })
-      .def("image_ids", [](const Answer& a) {
-        std::vector<std::string> ids;
-        for (const auto& r : Results(a)) ids.push_back(r.image_id);
-        return ids;
-      })
+      .def("image_ids",
+           [](const Answer& a) {
+             std::vector<std::string> ids;
+             for (const auto& r : Results(a)) ids.push_back(r.image_id);
+             return ids;
+           })
       .def("set_shard", [](Answer& a, int shard) { std::fill(a.shard.begin(), a.shard.end(), shard); })
-      .def("set_query", [](Answer& a, const std::string& text, const pb::object& translation) {
-        a.answer.text = text;
-        if (translation.is_none()) return;
-        pb::dict t = translation.cast<pb::dict>();
-        a.answer.translation = service::TranslationInfo{t["translator"].cast<std::string>(),
-                                                        t["agreement"].cast<double>(), t["samples"].cast<int>()};
-      }, "replace the query text (and translation info) shown: the distributed front end translates once")
+      .def(
+          "set_query",
+          [](Answer& a, const std::string& text, const pb::object& translation) {
+            a.answer.text = text;
+            if (translation.is_none()) return;
+            pb::dict t = translation.cast<pb::dict>();
+            a.answer.translation = service::TranslationInfo{t["translator"].cast<std::string>(),
+                                                            t["agreement"].cast<double>(), t["samples"].cast<int>()};
+          },
+          "replace the query text (and translation info) shown: the distributed front end translates once")
       .def("set_ms", [](Answer& a, double ms) { a.answer.response.stats.ms = ms; })
-      .def("drop_first", [](Answer& a, size_t n) {
-        auto& r = a.answer.response.results;
-        n = std::min(n, r.size());
-        r.erase(r.begin(), r.begin() + static_cast<std::ptrdiff_t>(n));
-        auto& images = a.answer.images;
-        images.erase(images.begin(), images.begin() + static_cast<std::ptrdiff_t>(std::min(n, images.size())));
-        a.shard.erase(a.shard.begin(), a.shard.begin() + static_cast<std::ptrdiff_t>(n));
-      })
+      .def("drop_first",
+           [](Answer& a, size_t n) {
+             auto& r = a.answer.response.results;
+             n = std::min(n, r.size());
+             r.erase(r.begin(), r.begin() + static_cast<std::ptrdiff_t>(n));
+             auto& images = a.answer.images;
+             images.erase(images.begin(), images.begin() + static_cast<std::ptrdiff_t>(std::min(n, images.size())));
+             a.shard.erase(a.shard.begin(), a.shard.begin() + static_cast<std::ptrdiff_t>(n));
+           })
       .def(pb::pickle([](const Answer& a) { return a.ToWire(); },
                       [](const std::string& wire) { return Answer::FromWire(wire); }));
-  m.def("merge", [](const std::vector<const Answer*>& parts, size_t keep) {
-    pb::gil_scoped_release release;
-    return Merge(parts, keep);
-  }, pb::arg("answers"), pb::arg("keep"),
-        "exact merge of shard answers: score desc, then image id asc; the first `keep` (0 = all)");
+  m.def(
+      "merge",
+      [](const std::vector<const Answer*>& parts, size_t keep) {
+        pb::gil_scoped_release release;
+        return Merge(parts, keep);
+      },
+      pb::arg("answers"), pb::arg("keep"),
+      "exact merge of shard answers: score desc, then image id asc; the first `keep` (0 = all)");
 }
 
 }  // namespace georune::py

@@ -147,16 +147,20 @@ void BindArchive(pb::module_& m) {
       .def_property_readonly("path", &PyArchive::path)
       .def("__len__", [](const PyArchive& a) { return a.get().ImageCount(); })
       .def("info", &Info)
-      .def("image_id", [](const PyArchive& a, uint32_t i) { return std::string(a.get().ImageId(a.ImageNumber(pb::int_(i)))); })
+      .def("image_id",
+           [](const PyArchive& a, uint32_t i) { return std::string(a.get().ImageId(a.ImageNumber(pb::int_(i)))); })
       .def("image_number", [](const PyArchive& a, const std::string& id) { return a.ImageNumber(pb::str(id)); })
       .def("ontology_name", [](const PyArchive& a) { return a.get().ontology().name(); })
       .def("entities", &Entities, pb::arg("image"))
-      .def("georeference", [](const PyArchive& a, const pb::object& image) -> pb::object {
-        const Georeference g = a.get().GeoreferenceOf(a.ImageNumber(image));
-        if (!g.has_geotransform || g.crs_wkt.empty()) return pb::none();
-        const auto& t = g.geotransform;
-        return pb::make_tuple(pb::make_tuple(t[0], t[1], t[2], t[3], t[4], t[5]), std::string(g.crs_wkt));
-      }, pb::arg("image"), "(geotransform, CRS WKT) stored with the image, or None")
+      .def(
+          "georeference",
+          [](const PyArchive& a, const pb::object& image) -> pb::object {
+            const Georeference g = a.get().GeoreferenceOf(a.ImageNumber(image));
+            if (!g.has_geotransform || g.crs_wkt.empty()) return pb::none();
+            const auto& t = g.geotransform;
+            return pb::make_tuple(pb::make_tuple(t[0], t[1], t[2], t[3], t[4], t[5]), std::string(g.crs_wkt));
+          },
+          pb::arg("image"), "(geotransform, CRS WKT) stored with the image, or None")
       .def("query", &Query, "keyword arguments as service::QueryRequest (see georune.Archive.query)");
 }
 

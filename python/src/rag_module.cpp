@@ -99,22 +99,23 @@ PYBIND11_MODULE(_rag, m) {
            pb::arg("path"), pb::arg("clip_text") = "", pb::arg("clip_vocab") = "", pb::arg("clip_merges") = "",
            pb::arg("clip_image") = "", pb::arg("clip_image_size") = 224, pb::arg("wordnet") = true)
       .def_property_readonly("path", &PyKnowledgeBase::path)
-      .def("ask", [](const PyKnowledgeBase& kb, const std::string& question, const std::string& image,
-                     const std::string& task, double alpha, size_t tau, size_t top_k, const std::string& fusion,
-                     bool exact, size_t context_words, const std::string& llm_url, const std::string& llm_model,
-                     bool llm_fuse) {
-             georune::rag::RetrieveOptions r;
-             r.alpha = alpha;
-             r.tau = tau;
-             r.top_k = top_k;
-             if (fusion != "weighted" && fusion != "rrf")
-               throw georune::py::EngineError(georune::Status::InvalidInput("fusion must be weighted or rrf"));
-             r.fusion = fusion == "rrf" ? georune::rag::Fusion::kRrf : georune::rag::Fusion::kWeighted;
-             r.exact = exact;
-             return kb.Ask(question, image, task, r, context_words, llm_url, llm_model, llm_fuse);
-           },
-           pb::arg("question") = "", pb::kw_only(), pb::arg("image") = "", pb::arg("task") = "vqa",
-           pb::arg("alpha") = 0.5, pb::arg("tau") = 20, pb::arg("top_k") = 5, pb::arg("fusion") = "weighted",
-           pb::arg("exact") = false, pb::arg("context_words") = 400, pb::arg("llm_url") = "",
-           pb::arg("llm_model") = "", pb::arg("llm_fuse") = false);
+      .def(
+          "ask",
+          [](const PyKnowledgeBase& kb, const std::string& question, const std::string& image, const std::string& task,
+             double alpha, size_t tau, size_t top_k, const std::string& fusion, bool exact, size_t context_words,
+             const std::string& llm_url, const std::string& llm_model, bool llm_fuse) {
+            georune::rag::RetrieveOptions r;
+            r.alpha = alpha;
+            r.tau = tau;
+            r.top_k = top_k;
+            if (fusion != "weighted" && fusion != "rrf")
+              throw georune::py::EngineError(georune::Status::InvalidInput("fusion must be weighted or rrf"));
+            r.fusion = fusion == "rrf" ? georune::rag::Fusion::kRrf : georune::rag::Fusion::kWeighted;
+            r.exact = exact;
+            return kb.Ask(question, image, task, r, context_words, llm_url, llm_model, llm_fuse);
+          },
+          pb::arg("question") = "", pb::kw_only(), pb::arg("image") = "", pb::arg("task") = "vqa",
+          pb::arg("alpha") = 0.5, pb::arg("tau") = 20, pb::arg("top_k") = 5, pb::arg("fusion") = "weighted",
+          pb::arg("exact") = false, pb::arg("context_words") = 400, pb::arg("llm_url") = "", pb::arg("llm_model") = "",
+          pb::arg("llm_fuse") = false);
 }

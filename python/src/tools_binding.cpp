@@ -97,15 +97,15 @@ pb::dict Translate(const std::string& english, const std::string& ontology_name,
     out = ValueOrThrow(t->Translate(english, ontology));
   }
   return pb::dict(pb::arg("text") = english, pb::arg("logic") = out.formula, pb::arg("translator") = out.translator,
-                  pb::arg("agreement") = out.agreement, pb::arg("samples") = out.samples,
-                  pb::arg("votes") = out.votes, pb::arg("rejected") = out.rejected, pb::arg("note") = out.note);
+                  pb::arg("agreement") = out.agreement, pb::arg("samples") = out.samples, pb::arg("votes") = out.votes,
+                  pb::arg("rejected") = out.rejected, pb::arg("note") = out.note);
 }
 
 pb::dict ManifestDict(const std::string& dir, const ShardManifest& m) {
   pb::list shards;
   for (const auto& s : m.shards)
-    shards.append(pb::dict(pb::arg("path") = ShardPath(dir, s), pb::arg("images") = s.images,
-                           pb::arg("entities") = s.entities));
+    shards.append(
+        pb::dict(pb::arg("path") = ShardPath(dir, s), pb::arg("images") = s.images, pb::arg("entities") = s.entities));
   return pb::dict(pb::arg("dir") = dir, pb::arg("ontology") = m.ontology, pb::arg("shards") = shards);
 }
 
@@ -116,24 +116,30 @@ void BindTools(pb::module_& m) {
         pb::arg("image_size"), pb::arg("yolo_names"), pb::arg("skip_bad_lines"), pb::arg("threads"),
         pb::arg("max_segments"));
   m.def("translate", &Translate, pb::arg("english"), pb::arg("ontology"), pb::arg("translator"));
-  m.def("shard", [](const std::string& archive, const std::string& out, uint32_t shards, int threads) {
-    ShardOptions opt;
-    opt.threads = threads;
-    ShardManifest made;
-    {
-      pb::gil_scoped_release release;
-      made = ValueOrThrow(ShardArchive(archive, out, shards, opt));
-    }
-    return ManifestDict(out, made);
-  }, pb::arg("archive"), pb::arg("out"), pb::arg("shards"), pb::arg("threads") = 0);
-  m.def("read_shards", [](const std::string& dir) {
-    ShardManifest made;
-    {
-      pb::gil_scoped_release release;
-      made = ValueOrThrow(ReadShardManifest(dir));
-    }
-    return ManifestDict(dir, made);
-  }, pb::arg("dir"));
+  m.def(
+      "shard",
+      [](const std::string& archive, const std::string& out, uint32_t shards, int threads) {
+        ShardOptions opt;
+        opt.threads = threads;
+        ShardManifest made;
+        {
+          pb::gil_scoped_release release;
+          made = ValueOrThrow(ShardArchive(archive, out, shards, opt));
+        }
+        return ManifestDict(out, made);
+      },
+      pb::arg("archive"), pb::arg("out"), pb::arg("shards"), pb::arg("threads") = 0);
+  m.def(
+      "read_shards",
+      [](const std::string& dir) {
+        ShardManifest made;
+        {
+          pb::gil_scoped_release release;
+          made = ValueOrThrow(ReadShardManifest(dir));
+        }
+        return ManifestDict(dir, made);
+      },
+      pb::arg("dir"));
 }
 
 }  // namespace georune::py

@@ -14,8 +14,8 @@
 namespace georune::archive_internal {
 
 struct SegmentEntry {
-  std::string file;         // file name inside the archive folder
-  uint64_t size = 0;        // bytes
+  std::string file;             // file name inside the archive folder
+  uint64_t size = 0;            // bytes
   uint64_t index_checksum = 0;  // must equal the segment header's index checksum
   uint64_t images = 0, entities = 0;
 };
@@ -34,8 +34,7 @@ std::string ManifestPath(const std::string& dir);
 // Serialises one segment holding `images` (validated: ids unique, classes < class_count,
 // scores in (0, 1], finite corners). Entity blocks are filled on `threads` threads (0 = all
 // cores); the bytes do not depend on it. `progress` (may be null) advances by one per image.
-std::string BuildSegment(const std::vector<ImageRecord>& images, int class_count, ProgressBar* progress,
-                         int threads);
+std::string BuildSegment(const std::vector<ImageRecord>& images, int class_count, ProgressBar* progress, int threads);
 // Image `image` of `archive` as the record an ingest would have built (metadata, georeference,
 // entities with their polygons). The caller has checked the image (Archive::CheckImage).
 ImageRecord RecordOf(const Archive& archive, uint32_t image);

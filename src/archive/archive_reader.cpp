@@ -37,8 +37,8 @@ struct Segment {
   const char* strings = nullptr;
   uint64_t strings_size = 0;
   const ImageMetaRow* meta = nullptr;  // null for version 1
-  uint32_t first_image = 0;  // global number of its first image
-  uint32_t first_block = 0;  // global number of its first block
+  uint32_t first_image = 0;            // global number of its first image
+  uint32_t first_block = 0;            // global number of its first block
 
   const char* base() const { return map.data(); }
 };
@@ -50,8 +50,7 @@ Status ReadHeader(Segment& seg, uint64_t size) {
   if (h.version == 1) {
     SegmentHeaderV1 v1;
     std::memcpy(&v1, seg.base(), sizeof v1);
-    if (!coding::HeaderIntact(v1))
-      return SegmentDamaged(seg.path, "header checksum mismatch");
+    if (!coding::HeaderIntact(v1)) return SegmentDamaged(seg.path, "header checksum mismatch");
     if (v1.header_size != sizeof v1) return SegmentDamaged(seg.path, "bad header");
     for (int s = 0; s < kSectionCountV1; ++s) {
       h.section_offset[s] = v1.section_offset[s];
@@ -63,8 +62,7 @@ Status ReadHeader(Segment& seg, uint64_t size) {
   }
   if (size < sizeof(SegmentHeader)) return SegmentDamaged(seg.path, "file is too short");
   std::memcpy(&h, seg.base(), sizeof h);
-  if (!coding::HeaderIntact(h))
-    return SegmentDamaged(seg.path, "header checksum mismatch");
+  if (!coding::HeaderIntact(h)) return SegmentDamaged(seg.path, "header checksum mismatch");
   if (h.header_size != sizeof(SegmentHeader)) return SegmentDamaged(seg.path, "bad header");
   return Status::Ok();
 }
@@ -85,8 +83,7 @@ bool PolygonsIntact(const char* block, const BlockRow& b) {
   return true;
 }
 
-Result<std::unique_ptr<Segment>> OpenSegment(const std::string& dir, const SegmentEntry& entry,
-                                             uint32_t class_count) {
+Result<std::unique_ptr<Segment>> OpenSegment(const std::string& dir, const SegmentEntry& entry, uint32_t class_count) {
   auto seg = std::make_unique<Segment>();
   seg->path = dir + "/" + entry.file;
   Result<MappedFile> map = MappedFile::Open(seg->path);
@@ -99,8 +96,8 @@ Result<std::unique_ptr<Segment>> OpenSegment(const std::string& dir, const Segme
   const uint64_t size = seg->map.size();
   const std::string& p = seg->path;
   if (size != entry.size)
-    return SegmentDamaged(p, "size " + std::to_string(size) + " differs from the manifest's " +
-                                 std::to_string(entry.size));
+    return SegmentDamaged(
+        p, "size " + std::to_string(size) + " differs from the manifest's " + std::to_string(entry.size));
   if (size < sizeof(SegmentHeaderV1)) return SegmentDamaged(p, "file is too short");
   SegmentHeader& h = seg->header;
   std::memcpy(&h, seg->base(), sizeof(SegmentHeaderV1));
@@ -120,19 +117,23 @@ Result<std::unique_ptr<Segment>> OpenSegment(const std::string& dir, const Segme
   if (h.image_count != entry.images || h.entity_count != entry.entities)
     return SegmentDamaged(p, "counts differ from the manifest's");
   // Sections lie inside the index, aligned, with the sizes their counts imply.
-  const uint64_t expect[kSectionCount] = {
-      h.image_count * sizeof(ImageRow), h.block_count * sizeof(BlockRow), (h.image_count + 1) * 8,
-      0, 2 * uint64_t{class_count} * 8, (uint64_t{class_count} + 1) * 8, 0, 0,
-      h.image_count * sizeof(ImageMetaRow)};
+  const uint64_t expect[kSectionCount] = {h.image_count * sizeof(ImageRow),
+                                          h.block_count * sizeof(BlockRow),
+                                          (h.image_count + 1) * 8,
+                                          0,
+                                          2 * uint64_t{class_count} * 8,
+                                          (uint64_t{class_count} + 1) * 8,
+                                          0,
+                                          0,
+                                          h.image_count * sizeof(ImageMetaRow)};
   const int sections = h.version == 1 ? kSectionCountV1 : kSectionCount;
   for (int s = 0; s < sections; ++s) {
     uint64_t off = h.section_offset[s], sz = h.section_size[s];
-    if (off < h.index_offset || off > size || sz > size - off || off % 8 != 0 ||
-        (expect[s] != 0 && sz != expect[s]) || (s == kPairs && sz % sizeof(ClassPair) != 0))
+    if (off < h.index_offset || off > size || sz > size - off || off % 8 != 0 || (expect[s] != 0 && sz != expect[s]) ||
+        (s == kPairs && sz % sizeof(ClassPair) != 0))
       return SegmentDamaged(p, "bad index section " + std::to_string(s));
   }
-  if (h.image_count > UINT32_MAX || h.block_count > UINT32_MAX)
-    return SegmentDamaged(p, "too many images");
+  if (h.image_count > UINT32_MAX || h.block_count > UINT32_MAX) return SegmentDamaged(p, "too many images");
   auto at = [&](int s) { return seg->base() + h.section_offset[s]; };
   seg->images = reinterpret_cast<const ImageRow*>(at(kImages));
   seg->blocks = reinterpret_cast<const BlockRow*>(at(kBlocks));
@@ -166,8 +167,8 @@ Result<std::unique_ptr<Segment>> OpenSegment(const std::string& dir, const Segme
         r.id_len > seg->strings_size - r.id_off || r.path_off > seg->strings_size ||
         r.path_len > seg->strings_size - r.path_off || seg->pair_offsets[i] > seg->pair_offsets[i + 1])
       return SegmentDamaged(p, "bad image table");
-    if (seg->meta && (seg->meta[i].crs_off > seg->strings_size ||
-                      seg->meta[i].crs_len > seg->strings_size - seg->meta[i].crs_off))
+    if (seg->meta &&
+        (seg->meta[i].crs_off > seg->strings_size || seg->meta[i].crs_len > seg->strings_size - seg->meta[i].crs_off))
       return SegmentDamaged(p, "bad image metadata table");
   }
   for (uint64_t k = 0; k < pair_count; ++k)
@@ -192,8 +193,7 @@ class ArchiveImpl final : public Archive {
     uint64_t images = 0, blocks = 0;
     for (const auto& e : m.segments) {
       GEORUNE_ASSIGN_OR_RETURN(auto seg, OpenSegment(dir_, e, static_cast<uint32_t>(ontology_.ClassCount())));
-      if (images + seg->header.image_count > UINT32_MAX)
-        return Status::Corrupt(dir_ + ": more than 4 billion images");
+      if (images + seg->header.image_count > UINT32_MAX) return Status::Corrupt(dir_ + ": more than 4 billion images");
       seg->first_image = static_cast<uint32_t>(images);
       seg->first_block = static_cast<uint32_t>(blocks);
       images += seg->header.image_count;
@@ -271,9 +271,8 @@ class ArchiveImpl final : public Archive {
       state.store(s, std::memory_order_release);
     }
     if (s == 2)
-      return SegmentDamaged(seg->path, "checksum mismatch in the entity block " +
-                                           std::to_string(row->block) + " (image '" +
-                                           std::string(ImageId(image)) + "')");
+      return SegmentDamaged(seg->path, "checksum mismatch in the entity block " + std::to_string(row->block) +
+                                           " (image '" + std::string(ImageId(image)) + "')");
     return Status::Ok();
   }
 
@@ -357,7 +356,8 @@ class ArchiveImpl final : public Archive {
     size_t s = 0;
     if (segments_.size() > 1)
       s = static_cast<size_t>(std::upper_bound(segment_starts_.begin(), segment_starts_.end(), image) -
-                              segment_starts_.begin()) - 1;
+                              segment_starts_.begin()) -
+          1;
     const Segment* seg = segments_[s].get();
     return {seg, seg->images + (image - seg->first_image)};
   }
@@ -370,7 +370,7 @@ class ArchiveImpl final : public Archive {
   uint64_t entities_ = 0;
   uint64_t bytes_ = 0;
   std::unique_ptr<std::atomic<uint8_t>[]> block_state_;  // 0 unchecked, 1 good, 2 damaged
-  mutable std::vector<roaring::Roaring> bitmaps_;         // built on first use, per class
+  mutable std::vector<roaring::Roaring> bitmaps_;        // built on first use, per class
   std::unique_ptr<std::once_flag[]> bitmap_once_;
 };
 
@@ -381,8 +381,7 @@ namespace {
 Result<std::unique_ptr<Archive>> OpenVersion(const std::string& dir, const Manifest& m) {
   Result<Ontology> ontology = Ontology::FromJson(m.ontology_json, ManifestPath(dir));
   if (!ontology.ok())
-    return Status::Corrupt(ManifestPath(dir) + ": the stored ontology is invalid: " +
-                           ontology.status().message());
+    return Status::Corrupt(ManifestPath(dir) + ": the stored ontology is invalid: " + ontology.status().message());
   auto impl = std::make_unique<ArchiveImpl>(dir, std::move(*ontology));
   GEORUNE_RETURN_IF_ERROR(impl->Load(m));
   std::error_code ec;

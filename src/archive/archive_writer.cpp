@@ -4,9 +4,9 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
-#include <functional>
 #include <cmath>
 #include <filesystem>
+#include <functional>
 #include <nlohmann/json.hpp>
 #include <unordered_map>
 #include <unordered_set>
@@ -16,8 +16,8 @@
 #include "georune/archive/archive.h"
 #include "georune/common/coding.h"
 #include "georune/common/diagnostic.h"
-#include "georune/common/polygon.h"
 #include "georune/common/parallel.h"
+#include "georune/common/polygon.h"
 #include "georune/common/progress.h"
 
 namespace georune {
@@ -47,8 +47,7 @@ void FillPolygons(const std::vector<ImageRecord>& images, std::pair<size_t, size
 // Serialises a segment holding `images` (already validated). The blocks are planned first
 // (which images go in which block, at which offset: a function of the entity counts only),
 // then filled and checksummed on `threads` threads; the bytes do not depend on `threads`.
-std::string BuildSegment(const std::vector<ImageRecord>& images, int class_count, ProgressBar* progress,
-                         int threads) {
+std::string BuildSegment(const std::vector<ImageRecord>& images, int class_count, ProgressBar* progress, int threads) {
   uint64_t total_entities = 0;
   for (const auto& im : images) total_entities += im.entities.size();
   std::string out;
@@ -63,7 +62,7 @@ std::string BuildSegment(const std::vector<ImageRecord>& images, int class_count
   std::vector<ImageRow> rows(images.size());
   std::vector<BlockRow> blocks;
   std::vector<std::pair<size_t, size_t>> block_images;  // images [first, end) of each block
-  const uint64_t target = kTargetBlockBytes / 71;  // entities per ~1 MiB block
+  const uint64_t target = kTargetBlockBytes / 71;       // entities per ~1 MiB block
   uint64_t end_of_blocks = sizeof h;
   size_t i = 0;
   while (i < images.size()) {
@@ -71,8 +70,8 @@ std::string BuildSegment(const std::vector<ImageRecord>& images, int class_count
     size_t j = i;
     uint64_t m = 0, polygon_bytes = 0;
     bool polygons = false;
-    while (j < images.size() && (m == 0 || (m + images[j].entities.size() <= target &&
-                                            polygon_bytes <= kTargetBlockBytes))) {
+    while (j < images.size() &&
+           (m == 0 || (m + images[j].entities.size() <= target && polygon_bytes <= kTargetBlockBytes))) {
       rows[j].block = static_cast<uint32_t>(blocks.size());
       rows[j].first = static_cast<uint32_t>(m);
       rows[j].count = static_cast<uint32_t>(images[j].entities.size());
@@ -229,10 +228,12 @@ Status Validate(const std::vector<ImageRecord>& images, const Ontology& ontology
     if (im.entities.size() >= UINT32_MAX) return Status::InvalidInput("image '" + im.id + "' has too many entities");
     if (im.width < 0 || im.height < 0) return Status::InvalidInput("image '" + im.id + "' has a negative size");
     if (im.bands < 0) return Status::InvalidInput("image '" + im.id + "' has a negative band count");
-    if (im.crs_wkt.size() > (1u << 20)) return Status::InvalidInput("image '" + im.id + "' has a CRS text longer than 1 MiB");
+    if (im.crs_wkt.size() > (1u << 20))
+      return Status::InvalidInput("image '" + im.id + "' has a CRS text longer than 1 MiB");
     if (im.geotransform)
       for (double g : *im.geotransform)
-        if (!std::isfinite(g)) return Status::InvalidInput("image '" + im.id + "' has a geotransform that is not finite");
+        if (!std::isfinite(g))
+          return Status::InvalidInput("image '" + im.id + "' has a geotransform that is not finite");
     if (!std::isnan(im.gsd) && !(std::isfinite(im.gsd) && im.gsd > 0))
       return Status::InvalidInput("image '" + im.id + "' has a gsd that is not a positive number");
     const int class_count = ontology.ClassCount();
@@ -277,15 +278,17 @@ Status CheckNewIds(const std::string& dir, const std::vector<ImageRecord>& image
 
 }  // namespace
 
-Result<IngestReport> AppendToArchive(const std::string& dir, const Ontology& ontology,
-                                     std::vector<ImageRecord> images, const IngestOptions& options) {
+Result<IngestReport> AppendToArchive(const std::string& dir, const Ontology& ontology, std::vector<ImageRecord> images,
+                                     const IngestOptions& options) {
   auto start = std::chrono::steady_clock::now();
   if (ontology.ClassCount() > 65535) return Status::InvalidInput("an ontology may have at most 65535 classes");
   GEORUNE_RETURN_IF_ERROR(Validate(images, ontology));
 
   std::error_code ec;
   if (fs::exists(dir, ec) && !fs::is_directory(dir, ec))
-    return FileDiagnostic(dir, 0, "exists and is not a folder", "an archive is a folder").With(Setting::kArchive).ToStatus();
+    return FileDiagnostic(dir, 0, "exists and is not a folder", "an archive is a folder")
+        .With(Setting::kArchive)
+        .ToStatus();
   IngestReport report;
   report.images_added = images.size();
   for (const auto& im : images) report.entities_added += im.entities.size();

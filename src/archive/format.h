@@ -15,31 +15,31 @@ inline constexpr char kManifestName[] = "MANIFEST";
 inline constexpr char kManifestMagic[8] = {'G', 'R', 'U', 'N', 'E', 'M', 'A', 'N'};
 inline constexpr uint32_t kManifestVersion = 1;
 inline constexpr char kSegmentMagic[8] = {'G', 'R', 'U', 'N', 'E', 'S', 'E', 'G'};
-inline constexpr uint32_t kSegmentVersion = 3;  // 2 added kImageMeta, 3 polygon entities; 1 and 2 are read
-inline constexpr uint32_t kSegmentVersionBoxes = 2;  // written when no entity is a polygon
+inline constexpr uint32_t kSegmentVersion = 3;          // 2 added kImageMeta, 3 polygon entities; 1 and 2 are read
+inline constexpr uint32_t kSegmentVersionBoxes = 2;     // written when no entity is a polygon
 inline constexpr uint64_t kTargetBlockBytes = 1 << 20;  // ~1 MiB of entity columns per block
 
 // MANIFEST: ManifestHeader, then `body_size` bytes of JSON (ontology + segment list).
 struct ManifestHeader {
   char magic[8];
   uint32_t version;
-  uint32_t header_size;    // sizeof(ManifestHeader)
+  uint32_t header_size;  // sizeof(ManifestHeader)
   uint64_t body_size;
-  uint64_t body_checksum;  // XXH3-64 of the body
+  uint64_t body_checksum;    // XXH3-64 of the body
   uint64_t header_checksum;  // XXH3-64 of the preceding 32 bytes
 };
 static_assert(sizeof(ManifestHeader) == 40);
 
 enum Section : int {
-  kImages = 0,      // ImageRow[image_count]
-  kBlocks,          // BlockRow[block_count]
-  kPairOffsets,     // uint64_t[image_count + 1]: CSR offsets into kPairs
-  kPairs,           // ClassPair[...]: per image, (class, count) sorted by class
-  kClassTotals,     // uint64_t[2 * class_count]: entities per class, then images per class
-  kBitmapOffsets,   // uint64_t[class_count + 1]: offsets into kBitmaps
-  kBitmaps,         // portable roaring bitmaps (segment-local image numbers), one per class
-  kStrings,         // image ids and paths (and, since version 2, CRS WKT texts)
-  kImageMeta,       // ImageMetaRow[image_count] (since version 2)
+  kImages = 0,     // ImageRow[image_count]
+  kBlocks,         // BlockRow[block_count]
+  kPairOffsets,    // uint64_t[image_count + 1]: CSR offsets into kPairs
+  kPairs,          // ClassPair[...]: per image, (class, count) sorted by class
+  kClassTotals,    // uint64_t[2 * class_count]: entities per class, then images per class
+  kBitmapOffsets,  // uint64_t[class_count + 1]: offsets into kBitmaps
+  kBitmaps,        // portable roaring bitmaps (segment-local image numbers), one per class
+  kStrings,        // image ids and paths (and, since version 2, CRS WKT texts)
+  kImageMeta,      // ImageMetaRow[image_count] (since version 2)
   kSectionCount
 };
 inline constexpr int kSectionCountV1 = kImageMeta;  // version 1 segments have no kImageMeta
@@ -54,11 +54,11 @@ struct SegmentHeader {
   uint64_t block_count;
   uint32_t class_count;
   uint32_t reserved;
-  uint64_t index_offset;    // the index runs from here to the end of the file
-  uint64_t index_checksum;  // XXH3-64 of the index
+  uint64_t index_offset;                   // the index runs from here to the end of the file
+  uint64_t index_checksum;                 // XXH3-64 of the index
   uint64_t section_offset[kSectionCount];  // absolute file offsets
   uint64_t section_size[kSectionCount];    // bytes
-  uint64_t header_checksum;  // XXH3-64 of every preceding header byte
+  uint64_t header_checksum;                // XXH3-64 of every preceding header byte
 };
 
 // A version 1 segment's header: the same fields with kSectionCountV1 sections.
@@ -81,27 +81,27 @@ static_assert(sizeof(SegmentHeaderV1) == 200);
 static_assert(sizeof(SegmentHeader) == 216);
 
 struct ImageRow {
-  uint32_t block;        // block holding its entities
-  uint32_t first;        // index of its first entity within the block
-  uint32_t count;        // entities
-  int32_t width, height; // pixels, 0 = unknown
+  uint32_t block;         // block holding its entities
+  uint32_t first;         // index of its first entity within the block
+  uint32_t count;         // entities
+  int32_t width, height;  // pixels, 0 = unknown
   uint32_t id_len;
-  uint64_t id_off;       // into kStrings
+  uint64_t id_off;  // into kStrings
   uint64_t path_off;
   uint32_t path_len;
   uint32_t reserved;
-  double gsd;            // NaN = unknown
+  double gsd;  // NaN = unknown
 };
 static_assert(sizeof(ImageRow) == 56);
 
 // Image file metadata (version 2): band count and georeference; the CRS WKT is in kStrings
 // (one copy per distinct text in a segment).
 struct ImageMetaRow {
-  int32_t bands;          // 0 = unknown
-  uint32_t flags;         // bit 0: geotransform present
+  int32_t bands;   // 0 = unknown
+  uint32_t flags;  // bit 0: geotransform present
   double geotransform[6];
-  uint64_t crs_off;       // into kStrings
-  uint32_t crs_len;       // 0 = no CRS
+  uint64_t crs_off;  // into kStrings
+  uint32_t crs_len;  // 0 = no CRS
   uint32_t reserved;
 };
 static_assert(sizeof(ImageMetaRow) == 72);

@@ -39,8 +39,7 @@ Result<Manifest> ReadManifest(const std::string& dir) {
                            " is newer than this georune supports (" + std::to_string(kManifestVersion) +
                            ")\n  hint: upgrade georune to read this archive");
   if (h.version == 0) return Damaged(path, "bad version 0");
-  if (!coding::HeaderIntact(h))
-    return Damaged(path, "header checksum mismatch");
+  if (!coding::HeaderIntact(h)) return Damaged(path, "header checksum mismatch");
   if (h.header_size != sizeof(ManifestHeader) || h.body_size != s.size() - sizeof(ManifestHeader))
     return Damaged(path, "size mismatch (truncated or extended)");
   std::string_view body(s.data() + sizeof h, h.body_size);

@@ -26,8 +26,7 @@ void RemoveOrphans(const std::string& dir, const Manifest* manifest) {
   for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
     const std::string name = it->path().filename().string();
     std::error_code ec2;
-    if (IsSegmentName(name) && !listed.count(name) && it->is_regular_file(ec2))
-      removed |= fs::remove(it->path(), ec2);
+    if (IsSegmentName(name) && !listed.count(name) && it->is_regular_file(ec2)) removed |= fs::remove(it->path(), ec2);
   }
   if (removed) (void)SyncDirectory(dir);
 }

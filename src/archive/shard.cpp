@@ -32,7 +32,10 @@ ordered_json ShardsJson(const ShardManifest& m) {
 
 Status WriteShardManifest(const std::string& dir, const ShardManifest& m) {
   ordered_json shards = ShardsJson(m);
-  ordered_json j = {{"format", kFormat}, {"version", kVersion}, {"ontology", m.ontology}, {"shards", shards},
+  ordered_json j = {{"format", kFormat},
+                    {"version", kVersion},
+                    {"ontology", m.ontology},
+                    {"shards", shards},
                     {"checksum", coding::Hex16(Checksum64(shards.dump()))}};
   return WriteFileAtomic((fs::path(dir) / kShardManifestName).string(), j.dump(2) + "\n");
 }
@@ -107,9 +110,7 @@ Status CheckIdsUnique(const std::vector<const Archive*>& shards, const std::vect
 
 }  // namespace
 
-std::string ShardPath(const std::string& dir, const ShardEntry& shard) {
-  return (fs::path(dir) / shard.path).string();
-}
+std::string ShardPath(const std::string& dir, const ShardEntry& shard) { return (fs::path(dir) / shard.path).string(); }
 
 std::vector<uint32_t> AssignToShards(const std::vector<ImageRecord>& images, std::vector<uint64_t>& loads) {
   std::vector<size_t> order(images.size());

@@ -18,7 +18,9 @@ int CodePoints(std::string_view s, size_t bytes) {
 }  // namespace
 
 Status::Status(StatusCode code, Diagnostic diagnostic)
-    : code_(code), message_(diagnostic.Format()), diagnostic_(std::make_shared<const Diagnostic>(std::move(diagnostic))) {}
+    : code_(code),
+      message_(diagnostic.Format()),
+      diagnostic_(std::make_shared<const Diagnostic>(std::move(diagnostic))) {}
 
 Status Status::Prefixed(const std::string& prefix) const {
   if (!diagnostic_) return {code_, prefix + message_};
@@ -69,8 +71,8 @@ Diagnostic FileDiagnostic(std::string_view path, int line, std::string message, 
   return d;
 }
 
-Diagnostic QueryDiagnostic(std::string_view query, size_t offset, size_t length,
-                           std::string message, std::string hint) {
+Diagnostic QueryDiagnostic(std::string_view query, size_t offset, size_t length, std::string message,
+                           std::string hint) {
   Diagnostic d;
   d.source = "query";
   d.line = 1;
@@ -81,7 +83,8 @@ Diagnostic QueryDiagnostic(std::string_view query, size_t offset, size_t length,
   d.hint = std::move(hint);
   // Show the query on one line: newlines and tabs become spaces so the caret lines up.
   d.text = std::string(query);
-  std::replace_if(d.text.begin(), d.text.end(), [](char c) { return c == '\n' || c == '\t' || c == '\r'; }, ' ');
+  std::replace_if(
+      d.text.begin(), d.text.end(), [](char c) { return c == '\n' || c == '\t' || c == '\r'; }, ' ');
   return d;
 }
 

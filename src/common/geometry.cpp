@@ -30,8 +30,8 @@ bool SegmentsIntersect(Vec2 a, Vec2 b, Vec2 c, Vec2 d) {
   int d1 = Sign(Cross(c, d, a)), d2 = Sign(Cross(c, d, b));
   int d3 = Sign(Cross(a, b, c)), d4 = Sign(Cross(a, b, d));
   if (d1 * d2 < 0 && d3 * d4 < 0) return true;
-  return (d1 == 0 && OnSegment(a, c, d)) || (d2 == 0 && OnSegment(b, c, d)) ||
-         (d3 == 0 && OnSegment(c, a, b)) || (d4 == 0 && OnSegment(d, a, b));
+  return (d1 == 0 && OnSegment(a, c, d)) || (d2 == 0 && OnSegment(b, c, d)) || (d3 == 0 && OnSegment(c, a, b)) ||
+         (d4 == 0 && OnSegment(d, a, b));
 }
 
 // Inside or on the boundary of a convex polygon with n >= 3 (counter-clockwise).

@@ -35,13 +35,12 @@ void ProgressBar::Draw(bool final) {
   const double frac = total_ ? std::min(1.0, static_cast<double>(done) / total_) : 1.0;
   const int width = 30;
   const int filled = static_cast<int>(frac * width);
-  const double secs =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
+  const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
   std::string bar(filled, '#');
   bar += std::string(width - filled, '.');
   std::fprintf(stderr, "\r%s [%s] %llu/%llu (%3.0f%%) %.1fs %.1f/s%s", label_.c_str(), bar.c_str(),
-               static_cast<unsigned long long>(done), static_cast<unsigned long long>(total_),
-               frac * 100, secs, secs > 0 ? done / secs : 0.0, final ? "\n" : "");
+               static_cast<unsigned long long>(done), static_cast<unsigned long long>(total_), frac * 100, secs,
+               secs > 0 ? done / secs : 0.0, final ? "\n" : "");
   std::fflush(stderr);
 }
 

@@ -28,10 +28,16 @@ struct Substitution {
 
 const std::vector<Substitution>& Substitutions(WordNetPos pos) {
   static const std::array<std::vector<Substitution>, 4> kTable = {{
-      {{"s", ""}, {"ses", "s"}, {"ves", "f", true}, {"xes", "x"}, {"zes", "z"}, {"ches", "ch"},
-       {"shes", "sh"}, {"men", "man"}, {"ies", "y"}},
-      {{"s", ""}, {"ies", "y"}, {"es", "e"}, {"es", ""}, {"ed", "e"}, {"ed", ""}, {"ing", "e"},
-       {"ing", ""}},
+      {{"s", ""},
+       {"ses", "s"},
+       {"ves", "f", true},
+       {"xes", "x"},
+       {"zes", "z"},
+       {"ches", "ch"},
+       {"shes", "sh"},
+       {"men", "man"},
+       {"ies", "y"}},
+      {{"s", ""}, {"ies", "y"}, {"es", "e"}, {"es", ""}, {"ed", "e"}, {"ed", ""}, {"ing", "e"}, {"ing", ""}},
       {{"er", ""}, {"est", ""}, {"er", "e"}, {"est", "e"}},
       {},
   }};
@@ -102,8 +108,8 @@ std::vector<std::string_view> FindLines(std::string_view text, std::string_view 
 std::vector<uint32_t> ParseIndexLine(std::string_view line) {
   const auto fields = Fields(line);
   uint64_t n_synsets = 0, n_pointers = 0;
-  if (fields.size() < 4 || !ParseUint(fields[2], 10, &n_synsets) ||
-      !ParseUint(fields[3], 10, &n_pointers) || fields.size() < 6 + n_pointers + n_synsets) {
+  if (fields.size() < 4 || !ParseUint(fields[2], 10, &n_synsets) || !ParseUint(fields[3], 10, &n_pointers) ||
+      fields.size() < 6 + n_pointers + n_synsets) {
     return {};
   }
   std::vector<uint32_t> offsets;
@@ -140,7 +146,8 @@ Result<std::unique_ptr<WordNet>> WordNet::Open(const std::string& dir) {
     for (const auto& [path, file] : files) {
       std::error_code ec;
       if (!std::filesystem::is_regular_file(path, ec)) {
-        return Status::NotFound(path + ": no WordNet database here (hint: install Debian's "
+        return Status::NotFound(path +
+                                ": no WordNet database here (hint: install Debian's "
                                 "wordnet-base, or set GEORUNE_WORDNET_DIR to its folder)");
       }
       GEORUNE_ASSIGN_OR_RETURN(*file, MappedFile::Open(path));
@@ -170,12 +177,9 @@ std::vector<uint32_t> WordNet::Senses(std::string_view lemma, WordNetPos pos) co
   return ParseIndexLine(lines.front());
 }
 
-bool WordNet::Contains(std::string_view lemma, WordNetPos pos) const {
-  return !Senses(lemma, pos).empty();
-}
+bool WordNet::Contains(std::string_view lemma, WordNetPos pos) const { return !Senses(lemma, pos).empty(); }
 
-std::vector<std::vector<std::string_view>> WordNet::Exceptions(std::string_view form,
-                                                               WordNetPos pos) const {
+std::vector<std::vector<std::string_view>> WordNet::Exceptions(std::string_view form, WordNetPos pos) const {
   std::vector<std::vector<std::string_view>> out;
   for (std::string_view line : FindLines(exceptions_[Index(pos)].view(), form)) {
     auto fields = Fields(line);
@@ -186,8 +190,7 @@ std::vector<std::vector<std::string_view>> WordNet::Exceptions(std::string_view 
 
 Result<WordNetSynset> WordNet::ReadSynset(WordNetPos pos, uint32_t offset) const {
   const std::string_view data = data_[Index(pos)].view();
-  const std::string where =
-      dir_ + "/data." + kPosNames[Index(pos)] + " at " + std::to_string(offset);
+  const std::string where = dir_ + "/data." + kPosNames[Index(pos)] + " at " + std::to_string(offset);
   if (offset >= data.size() || (offset > 0 && data[offset - 1] != '\n')) {
     return Status::NotFound(where + ": no synset starts there");
   }
@@ -234,8 +237,7 @@ std::vector<std::string> WordNet::Morphy(std::string_view form, WordNetPos pos) 
     for (const auto& f : forms) {
       for (const auto& sub : substitutions) {
         if (f.ends_with(sub.old_suffix)) {
-          out.push_back(f.substr(0, f.size() - sub.old_suffix.size()) +
-                        std::string(sub.new_suffix));
+          out.push_back(f.substr(0, f.size() - sub.old_suffix.size()) + std::string(sub.new_suffix));
         }
       }
     }
@@ -300,8 +302,7 @@ std::vector<std::string> WordNet::BaseForms(std::string_view word) const {
       if (sub.nltk_only || w.size() <= sub.old_suffix.size() || !w.ends_with(sub.old_suffix)) {
         continue;
       }
-      std::string base =
-          w.substr(0, w.size() - sub.old_suffix.size()) + std::string(sub.new_suffix);
+      std::string base = w.substr(0, w.size() - sub.old_suffix.size()) + std::string(sub.new_suffix);
       if (Contains(base, pos)) AddUnique(out, std::move(base));
     }
   }

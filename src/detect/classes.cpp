@@ -8,9 +8,7 @@
 #include <sstream>
 
 namespace georune::detect {
-namespace {
-
-}  // namespace
+namespace {}  // namespace
 
 Result<std::vector<std::string>> NamesFromMetadata(const std::string& text) {
   std::vector<std::string> names;
@@ -73,15 +71,14 @@ Result<std::map<std::string, std::string>> ParseClassMap(const std::string& spec
                              "e.g. aeroplane=plane,boat=ship (a target '-' drops the class)")
           .With(Setting::kClassMap)
           .ToStatus();
-    if (!map.emplace(name, target).second)
-      return Status::InvalidInput(where + ": '" + name + "' is mapped twice");
+    if (!map.emplace(name, target).second) return Status::InvalidInput(where + ": '" + name + "' is mapped twice");
   }
   return map;
 }
 
 Result<ClassResolution> ResolveClasses(const std::vector<std::string>& names,
-                                       const std::map<std::string, std::string>& class_map,
-                                       const Ontology& ontology, bool drop_unmapped) {
+                                       const std::map<std::string, std::string>& class_map, const Ontology& ontology,
+                                       bool drop_unmapped) {
   std::set<std::string> known(names.begin(), names.end());
   for (const auto& [from, to] : class_map)
     if (!known.count(from))

@@ -86,8 +86,8 @@ std::string_view LayoutName(Layout layout) {
 }
 
 Result<Layout> ParseLayout(std::string_view name) {
-  for (Layout l : {Layout::kObbRaw, Layout::kObbNms, Layout::kYolo26Obb, Layout::kYoloV5, Layout::kYoloV8,
-                   Layout::kFastestV2})
+  for (Layout l :
+       {Layout::kObbRaw, Layout::kObbNms, Layout::kYolo26Obb, Layout::kYoloV5, Layout::kYoloV8, Layout::kFastestV2})
     if (LayoutName(l) == name) return l;
   return PlainDiagnostic("'" + std::string(name) + "': unknown output layout",
                          "one of obb-raw, obb-nms, yolo26-obb, yolov5, yolov8, fastestv2")
@@ -102,7 +102,8 @@ Result<int> CheckShape(Layout layout, const std::vector<int>& shape, int nc, int
     case Layout::kYoloV8: {
       const int extra = layout == Layout::kObbRaw ? 5 : 4;
       if (!three || shape[1] <= extra || (nc > 0 && shape[1] != extra + nc))
-        return BadShape(layout, shape, "(1, " + (nc > 0 ? std::to_string(extra + nc) : std::to_string(extra) + "+nc") + ", anchors)");
+        return BadShape(layout, shape,
+                        "(1, " + (nc > 0 ? std::to_string(extra + nc) : std::to_string(extra) + "+nc") + ", anchors)");
       return shape[1] - extra;
     }
     case Layout::kObbNms:
@@ -117,8 +118,9 @@ Result<int> CheckShape(Layout layout, const std::vector<int>& shape, int nc, int
       const int cells = FastestCells(in_w, in_h);
       const int rows = shape.size() == 2 ? shape[0] : shape.size() == 3 && shape[0] == 1 ? shape[1] : -1;
       if (rows != cells || shape.back() <= 15 || (nc > 0 && shape.back() != 15 + nc))
-        return BadShape(layout, shape, "(" + std::to_string(cells) + ", 15+nc) for a " + std::to_string(in_w) +
-                                           "×" + std::to_string(in_h) + " input");
+        return BadShape(layout, shape,
+                        "(" + std::to_string(cells) + ", 15+nc) for a " + std::to_string(in_w) + "×" +
+                            std::to_string(in_h) + " input");
       return shape.back() - 15;
     }
   }
@@ -138,21 +140,20 @@ Result<Layout> InferLayout(const std::vector<int>& shape, int nc, int in_w, int 
     if (std::count(fits.begin(), fits.end(), keep)) fits = {keep};
   }
   // Channel-first layouts have fewer channels than anchors.
-  if (fits.size() > 1 && shape.size() == 3 && shape[1] < shape[2])
-    std::erase(fits, Layout::kYoloV5);
+  if (fits.size() > 1 && shape.size() == 3 && shape[1] < shape[2]) std::erase(fits, Layout::kYoloV5);
   if (fits.size() == 1) return fits[0];
   std::string what = fits.empty() ? "no known layout fits it" : "several layouts fit it";
-  return PlainDiagnostic("model output shape " + ShapeText(shape) + ": " + what +
-                             (nc == 0 ? " (the class count is unknown)" : ""),
-                         "name the output layout (obb-raw, obb-nms, yolo26-obb, yolov5, yolov8, fastestv2) and "
-                         "the class names")
+  return PlainDiagnostic(
+             "model output shape " + ShapeText(shape) + ": " + what + (nc == 0 ? " (the class count is unknown)" : ""),
+             "name the output layout (obb-raw, obb-nms, yolo26-obb, yolov5, yolov8, fastestv2) and "
+             "the class names")
       .With(Setting::kModelLayout)
       .With(Setting::kClassNames)
       .ToStatus();
 }
 
-std::vector<RawBox> Decode(Layout layout, const float* d, const std::vector<int>& shape, int nc, int in_w,
-                           int in_h, float conf) {
+std::vector<RawBox> Decode(Layout layout, const float* d, const std::vector<int>& shape, int nc, int in_w, int in_h,
+                           float conf) {
   std::vector<RawBox> out;
   switch (layout) {
     case Layout::kObbRaw:
@@ -189,9 +190,7 @@ std::vector<RawBox> Decode(Layout layout, const float* d, const std::vector<int>
       }
       break;
     }
-    case Layout::kFastestV2:
-      DecodeFastest(d, shape, nc, in_w, in_h, conf, out);
-      break;
+    case Layout::kFastestV2: DecodeFastest(d, shape, nc, in_w, in_h, conf, out); break;
   }
   return out;
 }

@@ -111,8 +111,8 @@ Status Detector::Prepare(const Ontology& ontology) {
   GEORUNE_ASSIGN_OR_RETURN(ClassResolution res, ResolveClasses(names_, class_map, ontology, opt_.drop_unmapped));
   ontology_id_ = res.ontology_id;
   if (!res.dropped.empty())
-    notes_.push_back("dropped " + std::to_string(res.dropped.size()) + " model class(es) the ontology does not know (first: " +
-                     res.dropped[0] + ")");
+    notes_.push_back("dropped " + std::to_string(res.dropped.size()) +
+                     " model class(es) the ontology does not know (first: " + res.dropped[0] + ")");
   // The network, run once on a zero input to learn and check the output shape.
   net_ = std::make_unique<Net>();
   cv::setNumThreads(opt_.threads > 0 ? opt_.threads : -1);

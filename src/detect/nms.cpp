@@ -15,8 +15,8 @@ struct Gauss {
 // (u uᵀ + v vᵀ) / 12, centre the mean of the corners.
 Gauss GaussOf(const Corners& k) {
   const double ux = k[2] - k[0], uy = k[3] - k[1], vx = k[6] - k[0], vy = k[7] - k[1];
-  return {(ux * ux + vx * vx) / 12, (uy * uy + vy * vy) / 12, (ux * uy + vx * vy) / 12,
-          (k[0] + k[2] + k[4] + k[6]) / 4, (k[1] + k[3] + k[5] + k[7]) / 4};
+  return {(ux * ux + vx * vx) / 12, (uy * uy + vy * vy) / 12, (ux * uy + vx * vy) / 12, (k[0] + k[2] + k[4] + k[6]) / 4,
+          (k[1] + k[3] + k[5] + k[7]) / 4};
 }
 
 std::vector<size_t> Order(const std::vector<Candidate>& boxes, bool seams_last) {

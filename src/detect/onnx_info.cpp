@@ -16,7 +16,7 @@ namespace {
 struct Field {
   int number = 0;
   int wire = 0;
-  uint64_t value = 0;    // varint / fixed
+  uint64_t value = 0;      // varint / fixed
   std::string_view bytes;  // length-delimited
 };
 
@@ -50,8 +50,7 @@ class Reader {
         pos_ += n;
         break;
       }
-      default:
-        return Fail();
+      default: return Fail();
     }
     return f;
   }

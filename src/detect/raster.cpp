@@ -62,7 +62,8 @@ void FillInfo(GDALDatasetH ds, const std::string& path, RasterInfo& in) {
   in.height = GDALGetRasterYSize(ds);
   in.band_count = GDALGetRasterCount(ds);
   double gt[6];
-  if (GDALGetGeoTransform(ds, gt) == CE_None) in.geotransform = std::array<double, 6>{gt[0], gt[1], gt[2], gt[3], gt[4], gt[5]};
+  if (GDALGetGeoTransform(ds, gt) == CE_None)
+    in.geotransform = std::array<double, 6>{gt[0], gt[1], gt[2], gt[3], gt[4], gt[5]};
   if (const char* wkt = GDALGetProjectionRef(ds)) in.crs_wkt = wkt;
   if (in.geotransform) in.gsd = GsdFromGeoreference(*in.geotransform, in.crs_wkt);
 }

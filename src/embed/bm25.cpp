@@ -5,8 +5,8 @@
 #include <cmath>
 #include <unordered_set>
 
-#include "georune/embed/text_tokens.h"
 #include "georune/common/wordnet.h"
+#include "georune/embed/text_tokens.h"
 
 namespace georune::embed {
 
@@ -49,16 +49,14 @@ std::vector<std::pair<std::string, double>> Bm25Index::QueryTerms(std::string_vi
       if (w.size() < 3 || std::isdigit(static_cast<unsigned char>(w[0]))) continue;
       for (const auto& syn : wordnet->Synonyms(w)) {
         std::string s = Stem(syn);
-        if (postings_.count(s) && seen.insert(s).second)
-          out.emplace_back(s, params_.synonym_weight);
+        if (postings_.count(s) && seen.insert(s).second) out.emplace_back(s, params_.synonym_weight);
       }
     }
   }
   return out;
 }
 
-double Bm25Index::Score(const std::vector<std::pair<std::string, double>>& terms,
-                        uint32_t doc) const {
+double Bm25Index::Score(const std::vector<std::pair<std::string, double>>& terms, uint32_t doc) const {
   if (doc >= doc_len_.size()) return 0;
   double score = 0;
   const double len_norm = avg_len_ > 0 ? double(doc_len_[doc]) / avg_len_ : 1.0;
@@ -66,18 +64,16 @@ double Bm25Index::Score(const std::vector<std::pair<std::string, double>>& terms
     auto it = postings_.find(t);
     if (it == postings_.end()) continue;
     const auto& list = it->second;
-    auto p = std::lower_bound(list.begin(), list.end(), doc,
-                              [](const Posting& a, uint32_t d) { return a.doc < d; });
+    auto p = std::lower_bound(list.begin(), list.end(), doc, [](const Posting& a, uint32_t d) { return a.doc < d; });
     if (p == list.end() || p->doc != doc) continue;
     const double tf = p->tf;
-    score += w * Idf(list.size()) * tf * (params_.k1 + 1) /
-             (tf + params_.k1 * (1 - params_.b + params_.b * len_norm));
+    score += w * Idf(list.size()) * tf * (params_.k1 + 1) / (tf + params_.k1 * (1 - params_.b + params_.b * len_norm));
   }
   return score;
 }
 
-std::vector<std::pair<uint32_t, double>> Bm25Index::Search(
-    const std::vector<std::pair<std::string, double>>& terms, size_t k) const {
+std::vector<std::pair<uint32_t, double>> Bm25Index::Search(const std::vector<std::pair<std::string, double>>& terms,
+                                                           size_t k) const {
   std::unordered_map<uint32_t, double> acc;
   for (const auto& [t, w] : terms) {
     auto it = postings_.find(t);
@@ -86,8 +82,7 @@ std::vector<std::pair<uint32_t, double>> Bm25Index::Search(
     for (const auto& p : it->second) {
       const double len_norm = avg_len_ > 0 ? double(doc_len_[p.doc]) / avg_len_ : 1.0;
       const double tf = p.tf;
-      acc[p.doc] += w * idf * tf * (params_.k1 + 1) /
-                    (tf + params_.k1 * (1 - params_.b + params_.b * len_norm));
+      acc[p.doc] += w * idf * tf * (params_.k1 + 1) / (tf + params_.k1 * (1 - params_.b + params_.b * len_norm));
     }
   }
   std::vector<std::pair<uint32_t, double>> out(acc.begin(), acc.end());

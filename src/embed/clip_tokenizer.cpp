@@ -151,8 +151,7 @@ Result<std::unique_ptr<ClipTokenizer>> ClipTokenizer::Load(const std::string& vo
   GEORUNE_ASSIGN_OR_RETURN(std::string vocab_text, ReadFile(vocab_path, kMaxVocabularyBytes));
   if (merges_path.empty()) {
     if (vocab_path.ends_with(".gz")) {
-      return Status::InvalidInput(vocab_path +
-                                  ": compressed vocabulary (hint: gunzip it and pass the .txt)");
+      return Status::InvalidInput(vocab_path + ": compressed vocabulary (hint: gunzip it and pass the .txt)");
     }
     // bpe_simple_vocab_16e6.txt: a header line, then merges; CLIP keeps 49152-256-2 of them.
     std::istringstream in(vocab_text);
@@ -253,8 +252,7 @@ std::vector<int32_t> ClipTokenizer::Encode(std::string_view text) const {
   return ids;
 }
 
-std::vector<int32_t> ClipTokenizer::EncodeForModel(std::string_view text,
-                                                   int context_length) const {
+std::vector<int32_t> ClipTokenizer::EncodeForModel(std::string_view text, int context_length) const {
   std::vector<int32_t> ids = Encode(text);
   std::vector<int32_t> out;
   out.push_back(sot_);

@@ -26,8 +26,7 @@ Result<std::vector<float>> Describe(const cv::Mat& bgr) {
   for (int y = 0; y < hsv.rows; ++y) {
     for (int x = 0; x < hsv.cols; ++x) {
       const cv::Vec3b p = hsv.at<cv::Vec3b>(y, x);
-      const int h = std::min(7, p[0] * 8 / 180), s = std::min(3, p[1] * 4 / 256),
-                v = std::min(2, p[2] * 3 / 256);
+      const int h = std::min(7, p[0] * 8 / 180), s = std::min(3, p[1] * 4 / 256), v = std::min(2, p[2] * 3 / 256);
       colour[size_t((h * 4 + s) * 3 + v)] += 1;
     }
   }
@@ -52,8 +51,7 @@ Result<std::vector<float>> Describe(const cv::Mat& bgr) {
   out.reserve(128);
   AppendBlock(out, colour, 1.0);
   for (int q = 0; q < 4; ++q)
-    AppendBlock(out, std::vector<double>(texture.begin() + q * 8, texture.begin() + q * 8 + 8),
-                0.5);
+    AppendBlock(out, std::vector<double>(texture.begin() + q * 8, texture.begin() + q * 8 + 8), 0.5);
   L2Normalize(out);
   return out;
 }
@@ -68,8 +66,7 @@ Result<std::vector<float>> ImageStatsEmbedder::EmbedImage(const std::string& pat
 Result<std::vector<float>> ImageStatsEmbedder::EmbedEncoded(const std::string& bytes) const {
   cv::Mat img;
   try {
-    img = cv::imdecode(cv::Mat(1, int(bytes.size()), CV_8U, const_cast<char*>(bytes.data())),
-                       cv::IMREAD_COLOR);
+    img = cv::imdecode(cv::Mat(1, int(bytes.size()), CV_8U, const_cast<char*>(bytes.data())), cv::IMREAD_COLOR);
   } catch (const cv::Exception& e) {
     return Status::InvalidInput(std::string("cannot decode image: ") + e.what());
   }

@@ -80,8 +80,7 @@ cv::Mat Preprocess(const cv::Mat& bgr, int n) {
 
 }  // namespace
 
-Result<std::unique_ptr<OnnxClipImageEncoder>> OnnxClipImageEncoder::Load(
-    const std::string& onnx_path, int input_size) {
+Result<std::unique_ptr<OnnxClipImageEncoder>> OnnxClipImageEncoder::Load(const std::string& onnx_path, int input_size) {
   if (input_size <= 0) return Status::InvalidInput("image input size must be positive");
   std::unique_ptr<OnnxClipImageEncoder> enc(new OnnxClipImageEncoder());
   GEORUNE_ASSIGN_OR_RETURN(enc->net_, ReadNet(onnx_path));
@@ -96,17 +95,16 @@ Result<std::unique_ptr<OnnxClipImageEncoder>> OnnxClipImageEncoder::Load(
 
 OnnxClipImageEncoder::~OnnxClipImageEncoder() = default;
 
-std::string OnnxClipImageEncoder::Name() const {
-  return "onnx-clip-image:" + file_name_ + "/" + std::to_string(dim_);
-}
+std::string OnnxClipImageEncoder::Name() const { return "onnx-clip-image:" + file_name_ + "/" + std::to_string(dim_); }
 
 Result<std::vector<float>> OnnxClipImageEncoder::EmbedImage(const std::string& path) const {
   GEORUNE_ASSIGN_OR_RETURN(cv::Mat img, ReadImageBgr(path));
   return Run(*net_, Preprocess(img, input_size_));
 }
 
-Result<std::unique_ptr<OnnxClipTextEncoder>> OnnxClipTextEncoder::Load(
-    const std::string& onnx_path, std::unique_ptr<ClipTokenizer> tokenizer, int context_length) {
+Result<std::unique_ptr<OnnxClipTextEncoder>> OnnxClipTextEncoder::Load(const std::string& onnx_path,
+                                                                       std::unique_ptr<ClipTokenizer> tokenizer,
+                                                                       int context_length) {
   if (!tokenizer) return Status::InvalidInput("a CLIP text encoder needs a tokenizer");
   if (context_length <= 1) return Status::InvalidInput("context length must be at least 2");
   std::unique_ptr<OnnxClipTextEncoder> enc(new OnnxClipTextEncoder());
@@ -122,9 +120,7 @@ Result<std::unique_ptr<OnnxClipTextEncoder>> OnnxClipTextEncoder::Load(
 
 OnnxClipTextEncoder::~OnnxClipTextEncoder() = default;
 
-std::string OnnxClipTextEncoder::Name() const {
-  return "onnx-clip-text:" + file_name_ + "/" + std::to_string(dim_);
-}
+std::string OnnxClipTextEncoder::Name() const { return "onnx-clip-text:" + file_name_ + "/" + std::to_string(dim_); }
 
 Result<std::vector<float>> OnnxClipTextEncoder::EmbedText(std::string_view text) const {
   const auto ids = tokenizer_->EncodeForModel(text, context_length_);

@@ -33,26 +33,27 @@ std::string Stem(std::string_view word) {
   };
   thread_local Holder holder;
   if (!holder.s || word.empty()) return std::string(word);
-  const sb_symbol* r = sb_stemmer_stem(holder.s, reinterpret_cast<const sb_symbol*>(word.data()),
-                                       int(word.size()));
+  const sb_symbol* r = sb_stemmer_stem(holder.s, reinterpret_cast<const sb_symbol*>(word.data()), int(word.size()));
   if (!r) return std::string(word);
   return std::string(reinterpret_cast<const char*>(r), size_t(sb_stemmer_length(holder.s)));
 }
 
 bool IsStopword(std::string_view word) {
   static const std::unordered_set<std::string_view> kStop = {
-      "a", "about", "above", "after", "again", "against", "all", "am", "an", "and", "any", "are",
-      "as", "at", "be", "because", "been", "before", "being", "below", "between", "both", "but",
-      "by", "can", "could", "did", "do", "does", "doing", "down", "during", "each", "few", "for",
-      "from", "further", "had", "has", "have", "having", "he", "her", "here", "hers", "herself",
-      "him", "himself", "his", "how", "i", "if", "in", "into", "is", "it", "its", "itself", "me",
-      "more", "most", "my", "myself", "no", "nor", "not", "of", "off", "on", "once", "only", "or",
-      "other", "our", "ours", "out", "over", "own", "same", "she", "should", "so", "some", "such",
-      "than", "that", "the", "their", "theirs", "them", "then", "there", "these", "they", "this",
-      "those", "through", "to", "too", "under", "until", "up", "very", "was", "we", "were",
-      "what", "when", "where", "which", "while", "who", "whom", "why", "will", "with", "would",
-      "you", "your", "yours", "s", "t", "can", "just", "don", "now", "also", "tell", "please",
-      "describe", "give", "provide", "explain", "list", "name", "identify", "associated"};
+      "a",       "about",   "above",   "after", "again", "against",  "all",       "am",      "an",     "and",
+      "any",     "are",     "as",      "at",    "be",    "because",  "been",      "before",  "being",  "below",
+      "between", "both",    "but",     "by",    "can",   "could",    "did",       "do",      "does",   "doing",
+      "down",    "during",  "each",    "few",   "for",   "from",     "further",   "had",     "has",    "have",
+      "having",  "he",      "her",     "here",  "hers",  "herself",  "him",       "himself", "his",    "how",
+      "i",       "if",      "in",      "into",  "is",    "it",       "its",       "itself",  "me",     "more",
+      "most",    "my",      "myself",  "no",    "nor",   "not",      "of",        "off",     "on",     "once",
+      "only",    "or",      "other",   "our",   "ours",  "out",      "over",      "own",     "same",   "she",
+      "should",  "so",      "some",    "such",  "than",  "that",     "the",       "their",   "theirs", "them",
+      "then",    "there",   "these",   "they",  "this",  "those",    "through",   "to",      "too",    "under",
+      "until",   "up",      "very",    "was",   "we",    "were",     "what",      "when",    "where",  "which",
+      "while",   "who",     "whom",    "why",   "will",  "with",     "would",     "you",     "your",   "yours",
+      "s",       "t",       "can",     "just",  "don",   "now",      "also",      "tell",    "please", "describe",
+      "give",    "provide", "explain", "list",  "name",  "identify", "associated"};
   return kStop.count(word) > 0;
 }
 

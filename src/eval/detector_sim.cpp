@@ -22,23 +22,36 @@ struct SizeLaw {
   double frequency;  // relative frequency of the class among false positives
 };
 constexpr SizeLaw kSizes[] = {
-    {"plane", 40, 1.0, 0.3, 3},          {"ship", 40, 5.0, 0.5, 5},
-    {"storage_tank", 20, 1.0, 0.5, 5},   {"baseball_diamond", 100, 1.0, 0.15, 1},
-    {"tennis_court", 34, 2.0, 0.05, 2},  {"basketball_court", 28, 1.85, 0.05, 1},
-    {"ground_track_field", 180, 1.9, 0.05, 0.5}, {"harbor", 200, 8.0, 0.4, 2},
-    {"bridge", 200, 10.0, 0.5, 1},       {"large_vehicle", 10, 4.0, 0.25, 8},
-    {"small_vehicle", 4.6, 2.4, 0.08, 14}, {"helicopter", 15, 1.4, 0.15, 1},
-    {"roundabout", 45, 1.0, 0.3, 1},     {"soccer_ball_field", 100, 1.5, 0.05, 0.5},
-    {"swimming_pool", 12, 2.0, 0.4, 2},  {"container_crane", 30, 2.0, 0.2, 0.5},
-    {"airport", 1200, 1.5, 0.3, 0.05},   {"helipad", 24, 1.0, 0.15, 0.3},
+    {"plane", 40, 1.0, 0.3, 3},
+    {"ship", 40, 5.0, 0.5, 5},
+    {"storage_tank", 20, 1.0, 0.5, 5},
+    {"baseball_diamond", 100, 1.0, 0.15, 1},
+    {"tennis_court", 34, 2.0, 0.05, 2},
+    {"basketball_court", 28, 1.85, 0.05, 1},
+    {"ground_track_field", 180, 1.9, 0.05, 0.5},
+    {"harbor", 200, 8.0, 0.4, 2},
+    {"bridge", 200, 10.0, 0.5, 1},
+    {"large_vehicle", 10, 4.0, 0.25, 8},
+    {"small_vehicle", 4.6, 2.4, 0.08, 14},
+    {"helicopter", 15, 1.4, 0.15, 1},
+    {"roundabout", 45, 1.0, 0.3, 1},
+    {"soccer_ball_field", 100, 1.5, 0.05, 0.5},
+    {"swimming_pool", 12, 2.0, 0.4, 2},
+    {"container_crane", 30, 2.0, 0.2, 0.5},
+    {"airport", 1200, 1.5, 0.3, 0.05},
+    {"helipad", 24, 1.0, 0.15, 0.3},
 };
 
 // Pairs of classes a detector mixes up (both directions).
 constexpr std::pair<std::string_view, std::string_view> kConfusable[] = {
-    {"small_vehicle", "large_vehicle"},  {"tennis_court", "basketball_court"},
-    {"plane", "helicopter"},             {"harbor", "bridge"},
-    {"soccer_ball_field", "ground_track_field"}, {"storage_tank", "roundabout"},
-    {"helipad", "roundabout"},           {"baseball_diamond", "soccer_ball_field"},
+    {"small_vehicle", "large_vehicle"},
+    {"tennis_court", "basketball_court"},
+    {"plane", "helicopter"},
+    {"harbor", "bridge"},
+    {"soccer_ball_field", "ground_track_field"},
+    {"storage_tank", "roundabout"},
+    {"helipad", "roundabout"},
+    {"baseball_diamond", "soccer_ball_field"},
     {"container_crane", "large_vehicle"},
 };
 
@@ -64,8 +77,7 @@ struct Box {
 
 Box BoxOf(const Corners& c) {
   const BoxShape shape = ShapeFromCorners(c);
-  return {(c[0] + c[2] + c[4] + c[6]) / 4, (c[1] + c[3] + c[5] + c[7]) / 4, shape.length,
-          shape.width, shape.theta_deg};
+  return {(c[0] + c[2] + c[4] + c[6]) / 4, (c[1] + c[3] + c[5] + c[7]) / 4, shape.length, shape.width, shape.theta_deg};
 }
 
 Corners CornersOf(const Box& b) {
@@ -87,8 +99,8 @@ float Score(double s) {  // 4 decimals, in (0, 1]
 }
 
 struct Tables {
-  std::vector<int> confuse_with;            // class id → similar class id (or −1)
-  std::vector<const SizeLaw*> size;         // class id → size law (or null)
+  std::vector<int> confuse_with;                   // class id → similar class id (or −1)
+  std::vector<const SizeLaw*> size;                // class id → size law (or null)
   std::vector<std::pair<int, double>> fp_classes;  // class id, cumulative frequency
 };
 
@@ -114,8 +126,8 @@ Tables MakeTables(const Ontology& ontology) {
   return t;
 }
 
-ImageRecord Simulate(const ImageRecord& truth, const Ontology& ontology, const Tables& tables,
-                     const NoiseParams& p, uint64_t seed, SimulationReport* report) {
+ImageRecord Simulate(const ImageRecord& truth, const Ontology& ontology, const Tables& tables, const NoiseParams& p,
+                     uint64_t seed, SimulationReport* report) {
   Rng r(DeriveSeed(seed, HashId(truth.id), 1));
   ImageRecord out;
   out.id = truth.id;
@@ -241,14 +253,13 @@ Result<NoiseParams> NoiseLevelParams(int level) {
   return kLevels[level];
 }
 
-ImageRecord SimulateImage(const ImageRecord& truth, const Ontology& ontology,
-                          const NoiseParams& params, uint64_t seed) {
+ImageRecord SimulateImage(const ImageRecord& truth, const Ontology& ontology, const NoiseParams& params,
+                          uint64_t seed) {
   return Simulate(truth, ontology, MakeTables(ontology), params, seed, nullptr);
 }
 
-std::vector<ImageRecord> SimulateDetections(const std::vector<ImageRecord>& truth,
-                                            const Ontology& ontology, const NoiseParams& params,
-                                            uint64_t seed, SimulationReport* report) {
+std::vector<ImageRecord> SimulateDetections(const std::vector<ImageRecord>& truth, const Ontology& ontology,
+                                            const NoiseParams& params, uint64_t seed, SimulationReport* report) {
   const Tables tables = MakeTables(ontology);
   std::vector<ImageRecord> out;
   out.reserve(truth.size());

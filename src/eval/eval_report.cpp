@@ -89,7 +89,8 @@ Json RunJson(const RunSummary& run, size_t k) {
   for (const auto& q : run.queries) {
     if (!q.error.empty()) errors.push_back({{"id", q.id}, {"error", q.error}});
     else if (q.empty_gold)
-      empty.push_back({{"id", q.id}, {"false_positives", q.engine.false_positives},
+      empty.push_back({{"id", q.id},
+                       {"false_positives", q.engine.false_positives},
                        {"ranked", q.engine.ranked},
                        {"baseline_false_positives", q.baseline.false_positives}});
   }
@@ -170,22 +171,19 @@ std::string ReportMarkdown(const EvalReport& report) {
   for (const auto& [level, m] : first.map_by_level)
     o << "| L" << level << " | " << first.queries_by_level.at(level) << " | " << Fmt(m) << " | "
       << Fmt(first.baseline_map_by_level.at(level)) << " |\n";
-  o << "| all | " << first.evaluated << " | " << Fmt(first.map) << " | " << Fmt(first.baseline_map)
-    << " |\n\n";
+  o << "| all | " << first.evaluated << " | " << Fmt(first.map) << " | " << Fmt(first.baseline_map) << " |\n\n";
   o << "RRQC: engine " << Fmt(first.rrqc) << ", baseline " << Fmt(first.baseline_rrqc) << ".\n\n";
-  o << "Engine means: P@" << k << " " << Fmt(first.mean_p_at_k) << ", R@" << k << " "
-    << Fmt(first.mean_r_at_k) << ", P " << Fmt(first.mean_precision) << ", R "
-    << Fmt(first.mean_recall) << ", F1 " << Fmt(first.mean_f1) << "; baseline P@" << k << " "
-    << Fmt(first.baseline_mean_p_at_k) << ", R@" << k << " " << Fmt(first.baseline_mean_r_at_k)
-    << ", F1 " << Fmt(first.baseline_mean_f1) << ".\n\n";
+  o << "Engine means: P@" << k << " " << Fmt(first.mean_p_at_k) << ", R@" << k << " " << Fmt(first.mean_r_at_k)
+    << ", P " << Fmt(first.mean_precision) << ", R " << Fmt(first.mean_recall) << ", F1 " << Fmt(first.mean_f1)
+    << "; baseline P@" << k << " " << Fmt(first.baseline_mean_p_at_k) << ", R@" << k << " "
+    << Fmt(first.baseline_mean_r_at_k) << ", F1 " << Fmt(first.baseline_mean_f1) << ".\n\n";
   if (report.runs.size() > 1) {
     o << "## By noise level\n\n| noise | archive | engine mAP | baseline mAP | engine RRQC |\n"
          "| ---: | --- | ---: | ---: | ---: |\n";
     for (const auto& run : report.runs)
-      o << "| " << run.noise << " | `" << run.archive << "` | " << Fmt(run.map) << " | "
-        << Fmt(run.baseline_map) << " | " << Fmt(run.rrqc) << " |\n";
-    o << "\nRRIU: engine " << Fmt(report.rriu) << ", baseline " << Fmt(report.baseline_rriu)
-      << ".\n\n";
+      o << "| " << run.noise << " | `" << run.archive << "` | " << Fmt(run.map) << " | " << Fmt(run.baseline_map)
+        << " | " << Fmt(run.rrqc) << " |\n";
+    o << "\nRRIU: engine " << Fmt(report.rriu) << ", baseline " << Fmt(report.baseline_rriu) << ".\n\n";
   }
   o << "## Queries (archive `" << first.archive << "`)\n\n";
   o << "| id | level | relevant | ranked | AP | P@" << k << " | R@" << k
@@ -193,11 +191,10 @@ std::string ReportMarkdown(const EvalReport& report) {
        "---: | ---: | ---: |\n";
   for (const auto& q : first.queries) {
     if (!q.error.empty() || q.empty_gold) continue;
-    o << "| " << Escape(q.id) << " | " << q.level << " | " << q.engine.relevant << " | "
-      << q.engine.ranked << " | " << Fmt(q.engine.ap) << " | " << Fmt(q.engine.p_at_k) << " | "
-      << Fmt(q.engine.r_at_k) << " | " << Fmt(q.engine.precision) << " | "
-      << Fmt(q.engine.recall) << " | " << Fmt(q.engine.f1) << " | " << Fmt(q.baseline.ap)
-      << " |\n";
+    o << "| " << Escape(q.id) << " | " << q.level << " | " << q.engine.relevant << " | " << q.engine.ranked << " | "
+      << Fmt(q.engine.ap) << " | " << Fmt(q.engine.p_at_k) << " | " << Fmt(q.engine.r_at_k) << " | "
+      << Fmt(q.engine.precision) << " | " << Fmt(q.engine.recall) << " | " << Fmt(q.engine.f1) << " | "
+      << Fmt(q.baseline.ap) << " |\n";
   }
   bool any_empty = false, any_error = false;
   for (const auto& q : first.queries) any_empty |= q.empty_gold, any_error |= !q.error.empty();
@@ -206,8 +203,8 @@ std::string ReportMarkdown(const EvalReport& report) {
          "| id | level | engine FPs | ranked | baseline FPs |\n| --- | ---: | ---: | ---: | ---: |\n";
     for (const auto& q : first.queries)
       if (q.empty_gold)
-        o << "| " << Escape(q.id) << " | " << q.level << " | " << q.engine.false_positives << " | "
-          << q.engine.ranked << " | " << q.baseline.false_positives << " |\n";
+        o << "| " << Escape(q.id) << " | " << q.level << " | " << q.engine.false_positives << " | " << q.engine.ranked
+          << " | " << q.baseline.false_positives << " |\n";
   }
   if (any_error) {
     o << "\n### Queries that failed (left out of every mean)\n\n";
@@ -225,18 +222,16 @@ std::string ReportSvg(const EvalReport& report) {
   const double pw = 420, ph = 300, ml = 60, mr = 20, mt = 40, mb = 50;
   std::ostringstream o;
   o << "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-    << "<svg xmlns=\"http://www.w3.org/2000/svg\" version=\"1.1\" width=\"" << 2 * pw
-    << "\" height=\"" << ph + 40 << "\" viewBox=\"0 0 " << 2 * pw << " " << ph + 40
-    << "\" font-family=\"sans-serif\" font-size=\"12\">\n";
+    << "<svg xmlns=\"http://www.w3.org/2000/svg\" version=\"1.1\" width=\"" << 2 * pw << "\" height=\"" << ph + 40
+    << "\" viewBox=\"0 0 " << 2 * pw << " " << ph + 40 << "\" font-family=\"sans-serif\" font-size=\"12\">\n";
   o << "<title>georune retrieval evaluation: mAP by complexity and noise level</title>\n";
-  o << "<rect x=\"0\" y=\"0\" width=\"" << 2 * pw << "\" height=\"" << ph + 40
-    << "\" fill=\"white\"/>\n";
+  o << "<rect x=\"0\" y=\"0\" width=\"" << 2 * pw << "\" height=\"" << ph + 40 << "\" fill=\"white\"/>\n";
   struct Series {
     std::string name, color, dash;
     std::map<int, double> points;
   };
-  auto panel = [&](double x0, const std::string& title, const std::string& xlabel,
-                   const std::vector<int>& xs, const std::vector<Series>& series) {
+  auto panel = [&](double x0, const std::string& title, const std::string& xlabel, const std::vector<int>& xs,
+                   const std::vector<Series>& series) {
     const double left = x0 + ml, right = x0 + pw - mr, top = mt, bottom = ph - mb;
     o << "<g>\n<text x=\"" << (left + right) / 2 << "\" y=\"22\" text-anchor=\"middle\" "
       << "font-size=\"14\" font-weight=\"bold\">" << Escape(title) << "</text>\n";
@@ -245,26 +240,24 @@ std::string ReportSvg(const EvalReport& report) {
       const double v = t / 5.0, y = bottom - v * (bottom - top);
       o << "<line x1=\"" << left << "\" y1=\"" << y << "\" x2=\"" << right << "\" y2=\"" << y
         << "\" stroke=\"#dddddd\"/>\n";
-      o << "<text x=\"" << left - 6 << "\" y=\"" << y + 4 << "\" text-anchor=\"end\">"
-        << Fmt(v, 1) << "</text>\n";
+      o << "<text x=\"" << left - 6 << "\" y=\"" << y + 4 << "\" text-anchor=\"end\">" << Fmt(v, 1) << "</text>\n";
     }
-    o << "<line x1=\"" << left << "\" y1=\"" << bottom << "\" x2=\"" << right << "\" y2=\""
-      << bottom << "\" stroke=\"black\"/>\n";
-    o << "<line x1=\"" << left << "\" y1=\"" << top << "\" x2=\"" << left << "\" y2=\""
-      << bottom << "\" stroke=\"black\"/>\n";
+    o << "<line x1=\"" << left << "\" y1=\"" << bottom << "\" x2=\"" << right << "\" y2=\"" << bottom
+      << "\" stroke=\"black\"/>\n";
+    o << "<line x1=\"" << left << "\" y1=\"" << top << "\" x2=\"" << left << "\" y2=\"" << bottom
+      << "\" stroke=\"black\"/>\n";
     auto xpos = [&](int x) {
       if (xs.size() <= 1) return (left + right) / 2;
       const double lo = xs.front(), hi = xs.back();
       return left + 20 + (x - lo) / (hi - lo) * (right - left - 40);
     };
     for (int x : xs)
-      o << "<text x=\"" << xpos(x) << "\" y=\"" << bottom + 18 << "\" text-anchor=\"middle\">"
-        << x << "</text>\n";
-    o << "<text x=\"" << (left + right) / 2 << "\" y=\"" << bottom + 38
-      << "\" text-anchor=\"middle\">" << Escape(xlabel) << "</text>\n";
+      o << "<text x=\"" << xpos(x) << "\" y=\"" << bottom + 18 << "\" text-anchor=\"middle\">" << x << "</text>\n";
+    o << "<text x=\"" << (left + right) / 2 << "\" y=\"" << bottom + 38 << "\" text-anchor=\"middle\">"
+      << Escape(xlabel) << "</text>\n";
     o << "<text x=\"" << x0 + 16 << "\" y=\"" << (top + bottom) / 2
-      << "\" text-anchor=\"middle\" transform=\"rotate(-90 " << x0 + 16 << " "
-      << (top + bottom) / 2 << ")\">mAP</text>\n";
+      << "\" text-anchor=\"middle\" transform=\"rotate(-90 " << x0 + 16 << " " << (top + bottom) / 2
+      << ")\">mAP</text>\n";
     if (xs.empty())
       o << "<text x=\"" << (left + right) / 2 << "\" y=\"" << (top + bottom) / 2
         << "\" text-anchor=\"middle\" fill=\"#777777\">no data</text>\n";
@@ -274,19 +267,17 @@ std::string ReportSvg(const EvalReport& report) {
       for (const auto& [x, v] : s.points) {
         const double y = bottom - std::clamp(v, 0.0, 1.0) * (bottom - top);
         pts += Fmt(xpos(x), 1) + "," + Fmt(y, 1) + " ";
-        o << "<circle cx=\"" << Fmt(xpos(x), 1) << "\" cy=\"" << Fmt(y, 1) << "\" r=\"3.5\" fill=\""
-          << s.color << "\"><title>" << Escape(s.name) << " " << x << ": " << Fmt(v) << "</title></circle>\n";
+        o << "<circle cx=\"" << Fmt(xpos(x), 1) << "\" cy=\"" << Fmt(y, 1) << "\" r=\"3.5\" fill=\"" << s.color
+          << "\"><title>" << Escape(s.name) << " " << x << ": " << Fmt(v) << "</title></circle>\n";
       }
       if (s.points.size() > 1)
-        o << "<polyline points=\"" << pts << "\" fill=\"none\" stroke=\"" << s.color
-          << "\" stroke-width=\"2\"" << (s.dash.empty() ? "" : " stroke-dasharray=\"" + s.dash + "\"")
-          << "/>\n";
+        o << "<polyline points=\"" << pts << "\" fill=\"none\" stroke=\"" << s.color << "\" stroke-width=\"2\""
+          << (s.dash.empty() ? "" : " stroke-dasharray=\"" + s.dash + "\"") << "/>\n";
       const double ly = top + 8 + 16 * legend++;
-      o << "<line x1=\"" << right - 110 << "\" y1=\"" << ly << "\" x2=\"" << right - 90
-        << "\" y2=\"" << ly << "\" stroke=\"" << s.color << "\" stroke-width=\"2\""
+      o << "<line x1=\"" << right - 110 << "\" y1=\"" << ly << "\" x2=\"" << right - 90 << "\" y2=\"" << ly
+        << "\" stroke=\"" << s.color << "\" stroke-width=\"2\""
         << (s.dash.empty() ? "" : " stroke-dasharray=\"" + s.dash + "\"") << "/>\n";
-      o << "<text x=\"" << right - 85 << "\" y=\"" << ly + 4 << "\">" << Escape(s.name)
-        << "</text>\n";
+      o << "<text x=\"" << right - 85 << "\" y=\"" << ly + 4 << "\">" << Escape(s.name) << "</text>\n";
     }
     o << "</g>\n";
   };
@@ -301,13 +292,11 @@ std::string ReportSvg(const EvalReport& report) {
   std::vector<int> noises;
   for (const auto& [n, v] : report.map_by_noise) noises.push_back(n);
   panel(pw, "mAP by detection noise level", "noise level (0 = ground-truth boxes)", noises,
-        {{"engine", "#1f77b4", "", report.map_by_noise},
-         {"baseline", "#d62728", "6,4", report.baseline_map_by_noise}});
+        {{"engine", "#1f77b4", "", report.map_by_noise}, {"baseline", "#d62728", "6,4", report.baseline_map_by_noise}});
   o << "<text x=\"" << pw << "\" y=\"" << ph + 28 << "\" text-anchor=\"middle\" fill=\"#555555\">"
-    << "RRQC engine " << (report.runs.empty() ? "n/a" : Fmt(report.runs.front().rrqc))
-    << ", baseline " << (report.runs.empty() ? "n/a" : Fmt(report.runs.front().baseline_rrqc))
-    << "; RRIU engine " << Fmt(report.rriu) << ", baseline " << Fmt(report.baseline_rriu)
-    << " (project definitions, spec 8)</text>\n";
+    << "RRQC engine " << (report.runs.empty() ? "n/a" : Fmt(report.runs.front().rrqc)) << ", baseline "
+    << (report.runs.empty() ? "n/a" : Fmt(report.runs.front().baseline_rrqc)) << "; RRIU engine " << Fmt(report.rriu)
+    << ", baseline " << Fmt(report.baseline_rriu) << " (project definitions, spec 8)</text>\n";
   o << "</svg>\n";
   return o.str();
 }

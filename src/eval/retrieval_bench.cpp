@@ -21,8 +21,7 @@ namespace {
 using logic::BoundNode;
 using logic::NodeKind;
 
-void CollectMentions(const BoundNode& node, std::map<int, double>& var_weight,
-                     std::vector<double>& out) {
+void CollectMentions(const BoundNode& node, std::map<int, double>& var_weight, std::vector<double>& out) {
   switch (node.kind) {
     case NodeKind::kClass: {
       if (node.any_class || node.class_ids.empty()) return;
@@ -59,16 +58,14 @@ std::vector<SparseVector> ImageVectors(const Archive& archive, double min_conf) 
     const EntitySpan span = archive.Entities(i);
     std::fill(dense.begin(), dense.end(), 0.0);
     for (uint32_t e = 0; e < span.count; ++e)
-      if (span.score[e] >= min_conf && span.class_id[e] < dense.size())
-        dense[span.class_id[e]] += span.score[e];
+      if (span.score[e] >= min_conf && span.class_id[e] < dense.size()) dense[span.class_id[e]] += span.score[e];
     for (size_t c = 0; c < dense.size(); ++c)
       if (dense[c] > 0) out[i].emplace_back(static_cast<uint16_t>(c), static_cast<float>(dense[c]));
   }
   return out;
 }
 
-std::vector<RankedImage> BaselineRanking(const Archive& archive,
-                                         const std::vector<SparseVector>& images,
+std::vector<RankedImage> BaselineRanking(const Archive& archive, const std::vector<SparseVector>& images,
                                          const std::vector<double>& query) {
   double qn = 0;
   for (double v : query) qn += v * v;
@@ -152,17 +149,16 @@ Result<std::vector<BenchQuery>> ReadQueries(const std::string& path) {
     const std::string where = path + ":" + std::to_string(line_no) + ": ";
     nlohmann::json j = nlohmann::json::parse(line, nullptr, false);
     if (j.is_discarded() || !j.is_object())
-      return Status::InvalidInput(where + "not a JSON object\n  hint: one query per line, "
-                                          "{\"id\": …, \"text\": …, \"logic\": …}");
-    if (!j.contains("id") || !j["id"].is_string() || !j.contains("logic") ||
-        !j["logic"].is_string())
+      return Status::InvalidInput(where +
+                                  "not a JSON object\n  hint: one query per line, "
+                                  "{\"id\": …, \"text\": …, \"logic\": …}");
+    if (!j.contains("id") || !j["id"].is_string() || !j.contains("logic") || !j["logic"].is_string())
       return Status::InvalidInput(where + "a query needs string fields \"id\" and \"logic\"");
     BenchQuery q;
     q.id = j["id"].get<std::string>();
     q.logic = j["logic"].get<std::string>();
     if (j.contains("text") && j["text"].is_string()) q.text = j["text"].get<std::string>();
-    if (!seen.insert(q.id).second)
-      return Status::InvalidInput(where + "query id \"" + q.id + "\" appears twice");
+    if (!seen.insert(q.id).second) return Status::InvalidInput(where + "query id \"" + q.id + "\" appears twice");
     out.push_back(std::move(q));
   }
   return out;
@@ -185,8 +181,7 @@ double Cosine(const std::vector<double>& a, const std::vector<double>& b) {
   return na > 0 && nb > 0 ? dot / (std::sqrt(na) * std::sqrt(nb)) : 0.0;
 }
 
-Result<EvalReport> EvaluateArchives(const std::vector<std::string>& archives,
-                                    const std::vector<BenchQuery>& queries,
+Result<EvalReport> EvaluateArchives(const std::vector<std::string>& archives, const std::vector<BenchQuery>& queries,
                                     const std::string& gold_labels, const EvalOptions& options) {
   if (archives.empty()) return PlainDiagnostic("no archive to evaluate", "name one").With(Setting::kArchive).ToStatus();
   EvalReport report;
@@ -276,8 +271,8 @@ Result<EvalReport> EvaluateArchives(const std::vector<std::string>& archives,
           } else {
             q.engine = ScoreRanking(ToRanking(*response), prepared[i].gold, options.k, options.tau_ret);
             const auto qv = BagOfEntitiesQueryVector(*bound, archive.ontology().ClassCount());
-            q.baseline = ScoreRanking(BaselineRanking(archive, vectors, qv), prepared[i].gold,
-                                      options.k, options.tau_ret);
+            q.baseline =
+                ScoreRanking(BaselineRanking(archive, vectors, qv), prepared[i].gold, options.k, options.tau_ret);
           }
         }
       }

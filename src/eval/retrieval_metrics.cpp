@@ -13,9 +13,8 @@ void SortRanking(std::vector<RankedImage>& ranking) {
   });
 }
 
-QueryMetrics ScoreRanking(const std::vector<RankedImage>& ranking,
-                          const std::unordered_set<std::string>& relevant, size_t k,
-                          double tau_ret) {
+QueryMetrics ScoreRanking(const std::vector<RankedImage>& ranking, const std::unordered_set<std::string>& relevant,
+                          size_t k, double tau_ret) {
   QueryMetrics m;
   if (k == 0) k = 1;
   m.relevant = relevant.size();

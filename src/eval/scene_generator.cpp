@@ -22,14 +22,44 @@ namespace {
 constexpr double kPi = 3.14159265358979323846;
 
 enum Cls {
-  kPlane, kShip, kStorageTank, kBaseballDiamond, kTennisCourt, kBasketballCourt,
-  kGroundTrackField, kHarbor, kBridge, kLargeVehicle, kSmallVehicle, kHelicopter, kRoundabout,
-  kSoccerBallField, kSwimmingPool, kContainerCrane, kAirport, kHelipad, kClsCount,
+  kPlane,
+  kShip,
+  kStorageTank,
+  kBaseballDiamond,
+  kTennisCourt,
+  kBasketballCourt,
+  kGroundTrackField,
+  kHarbor,
+  kBridge,
+  kLargeVehicle,
+  kSmallVehicle,
+  kHelicopter,
+  kRoundabout,
+  kSoccerBallField,
+  kSwimmingPool,
+  kContainerCrane,
+  kAirport,
+  kHelipad,
+  kClsCount,
 };
-constexpr std::array<const char*, kClsCount> kClsNames = {
-    "plane", "ship", "storage_tank", "baseball_diamond", "tennis_court", "basketball_court",
-    "ground_track_field", "harbor", "bridge", "large_vehicle", "small_vehicle", "helicopter",
-    "roundabout", "soccer_ball_field", "swimming_pool", "container_crane", "airport", "helipad"};
+constexpr std::array<const char*, kClsCount> kClsNames = {"plane",
+                                                          "ship",
+                                                          "storage_tank",
+                                                          "baseball_diamond",
+                                                          "tennis_court",
+                                                          "basketball_court",
+                                                          "ground_track_field",
+                                                          "harbor",
+                                                          "bridge",
+                                                          "large_vehicle",
+                                                          "small_vehicle",
+                                                          "helicopter",
+                                                          "roundabout",
+                                                          "soccer_ball_field",
+                                                          "swimming_pool",
+                                                          "container_crane",
+                                                          "airport",
+                                                          "helipad"};
 
 struct Vec {
   double x = 0, y = 0;
@@ -62,8 +92,8 @@ class Scene {
     if (length <= 0 || width <= 0) return false;
     const Vec u = Dir(angle_deg), v = {-u.y, u.x};
     const double hl = length / 2, hw = width / 2;
-    const Vec corners[4] = {c + (-hl) * u + (-hw) * v, c + hl * u + (-hw) * v,
-                            c + hl * u + hw * v, c + (-hl) * u + hw * v};
+    const Vec corners[4] = {c + (-hl) * u + (-hw) * v, c + hl * u + (-hw) * v, c + hl * u + hw * v,
+                            c + (-hl) * u + hw * v};
     EntityRecord e;
     e.class_id = ids_[cls];
     for (int k = 0; k < 4; ++k) {
@@ -85,8 +115,8 @@ class Scene {
 
   // A row of `n` objects starting at `start`, stepping `step` metres along `dir_deg`, each of
   // size length × width at angle `obj_deg`, with small jitter; `gap_p` leaves slots empty.
-  int Row(Cls cls, Vec start, double dir_deg, double step, int n, double length, double width,
-          double obj_deg, double gap_p = 0.0, double jitter_m = 0.15, double jitter_deg = 3) {
+  int Row(Cls cls, Vec start, double dir_deg, double step, int n, double length, double width, double obj_deg,
+          double gap_p = 0.0, double jitter_m = 0.15, double jitter_deg = 3) {
     const Vec d = Dir(dir_deg);
     int added = 0;
     for (int i = 0; i < n; ++i) {
@@ -152,8 +182,7 @@ void Harbor(Scene& s, double density) {
       const double step = std::min(len / (cranes + 1), cw * r.Uniform(1.5, 3.0));
       const double first = -step * (cranes - 1) / 2.0;
       for (int i = 0; i < cranes; ++i)
-        s.Add(kContainerCrane, c + (first + i * step) * u + r.Normal(0, 1) * v, cl, cw,
-              a + 90 + r.Normal(0, 2));
+        s.Add(kContainerCrane, c + (first + i * step) * u + r.Normal(0, 1) * v, cl, cw, a + 90 + r.Normal(0, 2));
     }
   }
   // ships anchored off-shore, small boats
@@ -184,14 +213,12 @@ void Parking(Scene& s, double density, bool huge) {
   for (int row = 0; row < rows; ++row) {
     const Vec rs = start + (row * row_gap) * v;
     // cars parked perpendicular to the row
-    s.Row(kSmallVehicle, rs, a, step, per_row, r.Uniform(4.2, 4.9), r.Uniform(1.7, 2.0), a + 90,
-          fill, 0.15, 3);
+    s.Row(kSmallVehicle, rs, a, step, per_row, r.Uniform(4.2, 4.9), r.Uniform(1.7, 2.0), a + 90, fill, 0.15, 3);
   }
   if (r.Bernoulli(0.5)) {  // a row of trucks or buses
     const int n = static_cast<int>(r.Int(2, 8));
     const Vec rs = start + (-row_gap * 1.5) * v;
-    s.Row(kLargeVehicle, rs, a, r.Uniform(3.5, 4.5), n, r.Uniform(8, 16), r.Uniform(2.4, 2.6),
-          a + 90, 0.15, 0.2, 2);
+    s.Row(kLargeVehicle, rs, a, r.Uniform(3.5, 4.5), n, r.Uniform(8, 16), r.Uniform(2.4, 2.6), a + 90, 0.15, 0.2, 2);
   }
   if (r.Bernoulli(0.4)) RoadTraffic(s, static_cast<int>(r.Int(3, 12)));
   LooseVehicles(s, density, 2, 0.5);
@@ -209,8 +236,8 @@ void Airport(Scene& s, double density) {
     const double a = s.RandomAngle();
     const double pl = r.Uniform(25, 70), pw = pl * r.Uniform(0.85, 1.1);
     const int n = static_cast<int>(r.Int(1, 8));
-    s.Row(kPlane, s.RandomPoint(0.15 * std::min(s.w(), s.h())), a, pw + r.Uniform(4, 20), n, pl,
-          pw, a + 90, 0.1, 1.0, 3);
+    s.Row(kPlane, s.RandomPoint(0.15 * std::min(s.w(), s.h())), a, pw + r.Uniform(4, 20), n, pl, pw, a + 90, 0.1, 1.0,
+          3);
   }
   const int taxiing = static_cast<int>(r.Poisson(0.8 * density));
   for (int i = 0; i < taxiing; ++i) {
@@ -225,8 +252,7 @@ void Airport(Scene& s, double density) {
       s.Add(kHelipad, c, ps, ps * r.Uniform(0.9, 1.0), s.RandomAngle());
       if (r.Bernoulli(0.6)) {
         const double hl = r.Uniform(12, 19);
-        s.Add(kHelicopter, c + Vec{r.Normal(0, 1), r.Normal(0, 1)}, hl, hl * r.Uniform(0.6, 0.9),
-              s.RandomAngle());
+        s.Add(kHelicopter, c + Vec{r.Normal(0, 1), r.Normal(0, 1)}, hl, hl * r.Uniform(0.6, 0.9), s.RandomAngle());
       }
     }
     const int loose = static_cast<int>(r.Int(pads == 0 ? 1 : 0, 4));
@@ -262,8 +288,8 @@ void Sports(Scene& s, double density) {
     const double ta = s.RandomAngle();
     s.Add(kGroundTrackField, c, r.Uniform(170, 190), r.Uniform(88, 100), ta);
     if (r.Bernoulli(0.85))
-      s.Add(kSoccerBallField, c + Vec{r.Normal(0, 1), r.Normal(0, 1)}, r.Uniform(95, 110),
-            r.Uniform(60, 72), ta + r.Normal(0, 1));
+      s.Add(kSoccerBallField, c + Vec{r.Normal(0, 1), r.Normal(0, 1)}, r.Uniform(95, 110), r.Uniform(60, 72),
+            ta + r.Normal(0, 1));
   }
   if (r.Bernoulli(0.2)) s.Scatter(kSoccerBallField, static_cast<int>(r.Int(1, 2)), 100, 0.05, 1.5);
   if (r.Bernoulli(0.3)) s.Scatter(kBaseballDiamond, static_cast<int>(r.Int(1, 3)), 100, 0.15, 1.0);
@@ -287,8 +313,8 @@ void Industrial(Scene& s, double density) {
       for (int j = 0; j < rows; ++j) {
         if (r.Bernoulli(0.1)) continue;
         const double dd = d * r.Uniform(0.92, 1.08);
-        s.Add(kStorageTank, start + (i * pitch) * u + (j * pitch) * v + Vec{r.Normal(0, 0.5), r.Normal(0, 0.5)},
-              dd, dd * r.Uniform(0.95, 1.0), r.Uniform(0, 90));
+        s.Add(kStorageTank, start + (i * pitch) * u + (j * pitch) * v + Vec{r.Normal(0, 0.5), r.Normal(0, 0.5)}, dd,
+              dd * r.Uniform(0.95, 1.0), r.Uniform(0, 90));
       }
   }
   if (r.Bernoulli(0.3)) s.Scatter(kStorageTank, static_cast<int>(r.Int(1, 3)), 20, 0.4, 1.0);
@@ -312,8 +338,8 @@ void RiverBridge(Scene& s, double density) {
           const bool truck = r.Bernoulli(0.2);
           const double l = truck ? r.Uniform(8, 16) : r.Uniform(4.2, 4.9);
           s.Add(truck ? kLargeVehicle : kSmallVehicle,
-                c + (r.Uniform(-0.45, 0.45) * bl) * u + (off + r.Normal(0, 0.5)) * v, l,
-                truck ? 2.5 : 1.8, a + r.Normal(0, 2));
+                c + (r.Uniform(-0.45, 0.45) * bl) * u + (off + r.Normal(0, 0.5)) * v, l, truck ? 2.5 : 1.8,
+                a + r.Normal(0, 2));
         }
       }
     }
@@ -330,8 +356,7 @@ void RiverBridge(Scene& s, double density) {
   if (r.Bernoulli(0.5)) {  // a roundabout near one end of the bridge
     const double dmt = r.Uniform(30, 70);
     const double end = (r.Bernoulli(0.5) ? 0.5 : -0.5) * bl + (r.Bernoulli(0.5) ? 1 : -1) * dmt;
-    s.Add(kRoundabout, c + end * u + r.Normal(0, dmt) * v, dmt, dmt * r.Uniform(0.95, 1.0),
-          r.Uniform(0, 90));
+    s.Add(kRoundabout, c + end * u + r.Normal(0, dmt) * v, dmt, dmt * r.Uniform(0.95, 1.0), r.Uniform(0, 90));
   }
   if (r.Bernoulli(0.2)) {
     const double hl = r.Uniform(80, 250);
@@ -358,15 +383,24 @@ void Residential(Scene& s, double density) {
 void Mixed(Scene& s, double density) {
   Rng& r = s.rng();
   const int n = static_cast<int>(r.Int(1, 6));
-  static constexpr struct { Cls cls; double len, sigma, aspect; } kLaw[] = {
-      {kPlane, 40, 0.3, 1.0},          {kShip, 40, 0.5, 5.0},
-      {kStorageTank, 20, 0.5, 1.0},    {kBaseballDiamond, 100, 0.15, 1.0},
-      {kTennisCourt, 34, 0.05, 2.0},   {kBasketballCourt, 28, 0.05, 1.85},
-      {kGroundTrackField, 180, 0.05, 1.9}, {kHarbor, 200, 0.4, 8.0},
-      {kBridge, 200, 0.5, 10.0},       {kLargeVehicle, 10, 0.25, 4.0},
-      {kSmallVehicle, 4.6, 0.08, 2.4}, {kHelicopter, 15, 0.15, 1.4},
-      {kRoundabout, 45, 0.3, 1.0},     {kSoccerBallField, 100, 0.05, 1.5},
-      {kSwimmingPool, 12, 0.4, 2.0}};
+  static constexpr struct {
+    Cls cls;
+    double len, sigma, aspect;
+  } kLaw[] = {{kPlane, 40, 0.3, 1.0},
+              {kShip, 40, 0.5, 5.0},
+              {kStorageTank, 20, 0.5, 1.0},
+              {kBaseballDiamond, 100, 0.15, 1.0},
+              {kTennisCourt, 34, 0.05, 2.0},
+              {kBasketballCourt, 28, 0.05, 1.85},
+              {kGroundTrackField, 180, 0.05, 1.9},
+              {kHarbor, 200, 0.4, 8.0},
+              {kBridge, 200, 0.5, 10.0},
+              {kLargeVehicle, 10, 0.25, 4.0},
+              {kSmallVehicle, 4.6, 0.08, 2.4},
+              {kHelicopter, 15, 0.15, 1.4},
+              {kRoundabout, 45, 0.3, 1.0},
+              {kSoccerBallField, 100, 0.05, 1.5},
+              {kSwimmingPool, 12, 0.4, 2.0}};
   for (int i = 0; i < n; ++i) {
     const auto& law = kLaw[r.Int(0, std::size(kLaw) - 1)];
     s.Scatter(law.cls, 1, law.len, law.sigma, law.aspect);
@@ -385,7 +419,8 @@ void DenseParking(Scene& s) {
     const Vec u = Dir(a), v = Dir(a + 90);
     const int rows = static_cast<int>(r.Int(3, 14)), per_row = static_cast<int>(r.Int(8, 40));
     const double step = r.Uniform(2.5, 3.0), row_gap = r.Uniform(5.5, 7.5), fill = r.Uniform(0.02, 0.25);
-    const Vec start = s.RandomPoint(0.05 * std::min(s.w(), s.h())) + (-(per_row * step) / 2) * u + (-(rows * row_gap) / 2) * v;
+    const Vec start =
+        s.RandomPoint(0.05 * std::min(s.w(), s.h())) + (-(per_row * step) / 2) * u + (-(rows * row_gap) / 2) * v;
     for (int row = 0; row < rows; ++row) {
       s.Row(kSmallVehicle, start + (row * row_gap) * v, a, step, per_row, r.Uniform(4.2, 4.9), r.Uniform(1.7, 2.0),
             a + 90, fill, 0.12, 3);
@@ -455,7 +490,8 @@ void Port(Scene& s) {
       double along = r.Uniform(0, 20);
       while (along < length) {
         const double l = r.Bernoulli(0.7) ? r.LogNormal(40, 0.35) : r.Uniform(80, 200);
-        s.Add(kShip, base + (along + l / 2) * u + (sign * (width / 2 + 6)) * v, l, l / r.Uniform(5, 7), a + r.Normal(0, 2));
+        s.Add(kShip, base + (along + l / 2) * u + (sign * (width / 2 + 6)) * v, l, l / r.Uniform(5, 7),
+              a + r.Normal(0, 2));
         along += l + r.Uniform(3, 25);
       }
     }
@@ -524,8 +560,7 @@ std::string GeneratedImageId(const GeneratorOptions& options, uint64_t index) {
   return options.id_prefix + buf;
 }
 
-ImageRecord GenerateImage(const Ontology& ontology, const GeneratorOptions& options,
-                          uint64_t index) {
+ImageRecord GenerateImage(const Ontology& ontology, const GeneratorOptions& options, uint64_t index) {
   // ids are cached per ontology object address would be faster; the lookup is cheap enough
   thread_local const Ontology* cached_for = nullptr;
   thread_local std::array<int, kClsCount> ids{};
@@ -537,16 +572,29 @@ ImageRecord GenerateImage(const Ontology& ontology, const GeneratorOptions& opti
   ImageRecord img;
   img.id = GeneratedImageId(options, index);
   if (options.dense) return GenerateDenseImage(ids, options, r, std::move(img));
-  img.width = static_cast<int32_t>(r.Int(8, 20) * 64);   // 512–1280 px steps of 64
+  img.width = static_cast<int32_t>(r.Int(8, 20) * 64);  // 512–1280 px steps of 64
   img.height = static_cast<int32_t>(r.Int(8, 20) * 64);
   // scene type and its gsd range
-  enum Type { kEmpty, kHarborScene, kParking, kHugeParking, kAirportScene, kSports, kIndustrial,
-              kRiver, kResidential, kMixed };
-  struct Weight { Type type; double w, gsd_lo, gsd_hi; };
+  enum Type {
+    kEmpty,
+    kHarborScene,
+    kParking,
+    kHugeParking,
+    kAirportScene,
+    kSports,
+    kIndustrial,
+    kRiver,
+    kResidential,
+    kMixed
+  };
+  struct Weight {
+    Type type;
+    double w, gsd_lo, gsd_hi;
+  };
   static constexpr Weight kWeights[] = {
-      {kHarborScene, 0.12, 0.3, 1.0}, {kParking, 0.14, 0.1, 0.35}, {kHugeParking, 0.008, 0.1, 0.2},
-      {kAirportScene, 0.08, 0.4, 1.0}, {kSports, 0.12, 0.2, 0.6}, {kIndustrial, 0.10, 0.3, 1.0},
-      {kRiver, 0.10, 0.3, 1.0}, {kResidential, 0.17, 0.1, 0.4}, {kMixed, 0.162, 0.1, 1.0}};
+      {kHarborScene, 0.12, 0.3, 1.0},  {kParking, 0.14, 0.1, 0.35},    {kHugeParking, 0.008, 0.1, 0.2},
+      {kAirportScene, 0.08, 0.4, 1.0}, {kSports, 0.12, 0.2, 0.6},      {kIndustrial, 0.10, 0.3, 1.0},
+      {kRiver, 0.10, 0.3, 1.0},        {kResidential, 0.17, 0.1, 0.4}, {kMixed, 0.162, 0.1, 1.0}};
   Type type = kEmpty;
   double gsd_lo = 0.1, gsd_hi = 1.0;
   if (!r.Bernoulli(options.empty_fraction)) {
@@ -584,8 +632,8 @@ ImageRecord GenerateImage(const Ontology& ontology, const GeneratorOptions& opti
   return img;
 }
 
-std::vector<ImageRecord> GenerateImages(const Ontology& ontology, const GeneratorOptions& options,
-                                        uint64_t first, uint64_t count, int threads) {
+std::vector<ImageRecord> GenerateImages(const Ontology& ontology, const GeneratorOptions& options, uint64_t first,
+                                        uint64_t count, int threads) {
   std::vector<ImageRecord> out(count);
   if (threads <= 0) threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   threads = static_cast<int>(std::min<uint64_t>(threads, std::max<uint64_t>(1, count / 64)));
@@ -608,10 +656,9 @@ std::vector<ImageRecord> GenerateImages(const Ontology& ontology, const Generato
   return out;
 }
 
-Result<GenerateReport> GenerateArchiveFiles(const Ontology& ontology,
-                                            const GeneratorOptions& options, uint64_t images,
-                                            const std::string& out, GeneratedFormat format,
-                                            int threads, bool show_progress) {
+Result<GenerateReport> GenerateArchiveFiles(const Ontology& ontology, const GeneratorOptions& options, uint64_t images,
+                                            const std::string& out, GeneratedFormat format, int threads,
+                                            bool show_progress) {
   namespace fs = std::filesystem;
   const auto t0 = std::chrono::steady_clock::now();
   GenerateReport report;
@@ -659,8 +706,7 @@ Result<GenerateReport> GenerateArchiveFiles(const Ontology& ontology,
     fs::create_directories(out, ec);
   }
   if (bar) bar->Finish();
-  report.seconds =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   return report;
 }
 

@@ -45,9 +45,8 @@ bool EndsDoubleConsonant(const std::string& word) {
 
 bool EndsCvc(const std::string& word) {
   size_t n = word.size();
-  if (n >= 3 && IsConsonant(word, n - 3) && !IsConsonant(word, n - 2) &&
-      IsConsonant(word, n - 1) && word[n - 1] != 'w' && word[n - 1] != 'x' &&
-      word[n - 1] != 'y') {
+  if (n >= 3 && IsConsonant(word, n - 3) && !IsConsonant(word, n - 2) && IsConsonant(word, n - 1) &&
+      word[n - 1] != 'w' && word[n - 1] != 'x' && word[n - 1] != 'y') {
     return true;
   }
   return n == 2 && !IsConsonant(word, 0) && IsConsonant(word, 1);  // NLTK extension
@@ -65,7 +64,7 @@ using Condition = std::function<bool(const std::string&)>;
 struct Rule {
   std::string_view suffix;  // "*d" means: ends in a double consonant
   std::string replacement;
-  Condition condition;      // empty: unconditional
+  Condition condition;  // empty: unconditional
 };
 
 std::string ApplyRuleList(const std::string& word, const std::vector<Rule>& rules) {
@@ -118,16 +117,14 @@ std::string Step1b(const std::string& word) {
       {{"at", "ate", {}},
        {"bl", "ble", {}},
        {"iz", "ize", {}},
-       {"*d", std::string(1, last), [last](const std::string&) {
-          return last != 'l' && last != 's' && last != 'z';
-        }},
+       {"*d", std::string(1, last), [last](const std::string&) { return last != 'l' && last != 's' && last != 'z'; }},
        {"", "e", [](const std::string& stem) { return Measure(stem) == 1 && EndsCvc(stem); }}});
 }
 
 std::string Step1c(const std::string& word) {
-  return ApplyRuleList(word, {{"y", "i", [](const std::string& stem) {
-                                 return stem.size() > 1 && IsConsonant(stem, stem.size() - 1);
-                               }}});
+  return ApplyRuleList(
+      word,
+      {{"y", "i", [](const std::string& stem) { return stem.size() > 1 && IsConsonant(stem, stem.size() - 1); }}});
 }
 
 std::string Step2(const std::string& word) {
@@ -136,16 +133,28 @@ std::string Step2(const std::string& word) {
   }
   const Condition pos = PositiveMeasure;
   std::vector<Rule> rules = {
-      {"ational", "ate", pos}, {"tional", "tion", pos}, {"enci", "ence", pos},
-      {"anci", "ance", pos},   {"izer", "ize", pos},    {"bli", "ble", pos},
-      {"alli", "al", pos},     {"entli", "ent", pos},   {"eli", "e", pos},
-      {"ousli", "ous", pos},   {"ization", "ize", pos}, {"ation", "ate", pos},
-      {"ator", "ate", pos},    {"alism", "al", pos},    {"iveness", "ive", pos},
-      {"fulness", "ful", pos}, {"ousness", "ous", pos}, {"aliti", "al", pos},
-      {"iviti", "ive", pos},   {"biliti", "ble", pos},  {"fulli", "ful", pos},
-      {"logi", "log", [&word](const std::string&) {
-         return PositiveMeasure(word.substr(0, word.size() - 3));
-       }},
+      {"ational", "ate", pos},
+      {"tional", "tion", pos},
+      {"enci", "ence", pos},
+      {"anci", "ance", pos},
+      {"izer", "ize", pos},
+      {"bli", "ble", pos},
+      {"alli", "al", pos},
+      {"entli", "ent", pos},
+      {"eli", "e", pos},
+      {"ousli", "ous", pos},
+      {"ization", "ize", pos},
+      {"ation", "ate", pos},
+      {"ator", "ate", pos},
+      {"alism", "al", pos},
+      {"iveness", "ive", pos},
+      {"fulness", "ful", pos},
+      {"ousness", "ous", pos},
+      {"aliti", "al", pos},
+      {"iviti", "ive", pos},
+      {"biliti", "ble", pos},
+      {"fulli", "ful", pos},
+      {"logi", "log", [&word](const std::string&) { return PositiveMeasure(word.substr(0, word.size() - 3)); }},
   };
   return ApplyRuleList(word, rules);
 }
@@ -163,16 +172,29 @@ std::string Step3(const std::string& word) {
 
 std::string Step4(const std::string& word) {
   const Condition gt1 = MeasureGt1;
-  return ApplyRuleList(
-      word, {{"al", "", gt1},    {"ance", "", gt1}, {"ence", "", gt1}, {"er", "", gt1},
-             {"ic", "", gt1},    {"able", "", gt1}, {"ible", "", gt1}, {"ant", "", gt1},
-             {"ement", "", gt1}, {"ment", "", gt1}, {"ent", "", gt1},
-             {"ion", "", [](const std::string& stem) {
-                return Measure(stem) > 1 && !stem.empty() &&
-                       (stem.back() == 's' || stem.back() == 't');
-              }},
-             {"ou", "", gt1},    {"ism", "", gt1},  {"ate", "", gt1},  {"iti", "", gt1},
-             {"ous", "", gt1},   {"ive", "", gt1},  {"ize", "", gt1}});
+  return ApplyRuleList(word, {{"al", "", gt1},
+                              {"ance", "", gt1},
+                              {"ence", "", gt1},
+                              {"er", "", gt1},
+                              {"ic", "", gt1},
+                              {"able", "", gt1},
+                              {"ible", "", gt1},
+                              {"ant", "", gt1},
+                              {"ement", "", gt1},
+                              {"ment", "", gt1},
+                              {"ent", "", gt1},
+                              {"ion", "",
+                               [](const std::string& stem) {
+                                 return Measure(stem) > 1 && !stem.empty() &&
+                                        (stem.back() == 's' || stem.back() == 't');
+                               }},
+                              {"ou", "", gt1},
+                              {"ism", "", gt1},
+                              {"ate", "", gt1},
+                              {"iti", "", gt1},
+                              {"ous", "", gt1},
+                              {"ive", "", gt1},
+                              {"ize", "", gt1}});
 }
 
 std::string Step5a(const std::string& word) {
@@ -185,21 +207,18 @@ std::string Step5a(const std::string& word) {
 }
 
 std::string Step5b(const std::string& word) {
-  return ApplyRuleList(word, {{"ll", "l", [&word](const std::string&) {
-                                 return Measure(word.substr(0, word.size() - 1)) > 1;
-                               }}});
+  return ApplyRuleList(
+      word, {{"ll", "l", [&word](const std::string&) { return Measure(word.substr(0, word.size() - 1)) > 1; }}});
 }
 
 }  // namespace
 
 std::string PorterStem(const std::string& word) {
   static const std::unordered_map<std::string, std::string> kPool = {
-      {"sky", "sky"},         {"skies", "sky"},       {"dying", "die"},
-      {"lying", "lie"},       {"tying", "tie"},       {"news", "news"},
-      {"innings", "inning"},  {"inning", "inning"},   {"outings", "outing"},
-      {"outing", "outing"},   {"cannings", "canning"}, {"canning", "canning"},
-      {"howe", "howe"},       {"proceed", "proceed"}, {"exceed", "exceed"},
-      {"succeed", "succeed"},
+      {"sky", "sky"},        {"skies", "sky"},       {"dying", "die"},        {"lying", "lie"},
+      {"tying", "tie"},      {"news", "news"},       {"innings", "inning"},   {"inning", "inning"},
+      {"outings", "outing"}, {"outing", "outing"},   {"cannings", "canning"}, {"canning", "canning"},
+      {"howe", "howe"},      {"proceed", "proceed"}, {"exceed", "exceed"},    {"succeed", "succeed"},
   };
   std::string stem = word;
   for (char& c : stem) {

@@ -40,9 +40,8 @@ bool EndsWith(std::string_view s, std::string_view suffix) {
 
 // Tokens pycocoevalcap's tokenizer.py drops after PTBTokenizer (lower-cased forms).
 bool IsCocoPunctuation(std::string_view t) {
-  static const char* const kPunctuations[] = {"''", "'", "``", "`", "-lrb-", "-rrb-", "-lcb-",
-                                              "-rcb-", ".", "?", "!", ",", ":", "-", "--",
-                                              "...", ";"};
+  static const char* const kPunctuations[] = {"''", "'", "``", "`", "-lrb-", "-rrb-", "-lcb-", "-rcb-", ".",
+                                              "?",  "!", ",",  ":", "-",     "--",    "...",   ";"};
   for (const char* p : kPunctuations) {
     if (t == p) return true;
   }
@@ -141,9 +140,7 @@ Result<MetricsMode> ParseMetricsMode(const std::string& name) {
                               "evaluation script)");
 }
 
-const char* MetricsModeName(MetricsMode mode) {
-  return mode == MetricsMode::kCoco ? "coco" : "rsrag";
-}
+const char* MetricsModeName(MetricsMode mode) { return mode == MetricsMode::kCoco ? "coco" : "rsrag"; }
 
 std::vector<std::string> WhitespaceTokenize(const std::string& text) { return SplitWhitespace(text); }
 
@@ -276,9 +273,8 @@ Result<TextScores> ScoreCorpus(const std::map<std::string, std::vector<std::stri
   return scores;
 }
 
-Result<ClassificationScores> ClassificationAccuracy(
-    const std::map<std::string, std::string>& gold,
-    const std::map<std::string, std::string>& predicted) {
+Result<ClassificationScores> ClassificationAccuracy(const std::map<std::string, std::string>& gold,
+                                                    const std::map<std::string, std::string>& predicted) {
   if (gold.empty()) {
     return Status::InvalidInput("no gold labels to compare with (hint: give at least one item)");
   }

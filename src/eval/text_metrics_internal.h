@@ -22,8 +22,7 @@ struct TokenizedItem {
 std::array<double, 4> CocoCorpusBleu(const std::vector<TokenizedItem>& items);
 
 // NLTK sentence_bleu(refs, hyp, weights, SmoothingFunction().method1) for 4 weights.
-double NltkSentenceBleu(const std::vector<Tokens>& refs, const Tokens& hyp,
-                        const std::array<double, 4>& weights);
+double NltkSentenceBleu(const std::vector<Tokens>& refs, const Tokens& hyp, const std::array<double, 4>& weights);
 
 // pycocoevalcap Rouge: LCS-based F with beta 1.2, max precision and max recall over refs.
 // Token lists are the result of str.split(" ") on the joined tokens (an empty text is [""]).

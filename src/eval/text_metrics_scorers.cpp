@@ -104,8 +104,7 @@ std::array<double, 4> CocoCorpusBleu(const std::vector<TokenizedItem>& items) {
 
 // nltk/translate/bleu_score.py: sentence_bleu -> corpus_bleu on one item, method1 smoothing
 // (epsilon 0.1 added to zero numerators), closest_ref_length, brevity_penalty.
-double NltkSentenceBleu(const std::vector<Tokens>& refs, const Tokens& hyp,
-                        const std::array<double, 4>& weights) {
+double NltkSentenceBleu(const std::vector<Tokens>& refs, const Tokens& hyp, const std::array<double, 4>& weights) {
   constexpr double kEpsilon = 0.1;
   NgramCounts hyp_counts = CountNgrams(hyp);
   auto matches = ClippedMatches(hyp_counts, MaxRefCounts(refs));
@@ -115,15 +114,12 @@ double NltkSentenceBleu(const std::vector<Tokens>& refs, const Tokens& hyp,
     int denominator = 0;
     for (const auto& [gram, c] : hyp_counts[n]) denominator += c;
     denominator = std::max(1, denominator);
-    double p = matches[n] == 0 ? kEpsilon / denominator
-                               : static_cast<double>(matches[n]) / denominator;
+    double p = matches[n] == 0 ? kEpsilon / denominator : static_cast<double>(matches[n]) / denominator;
     log_sum += weights[n] * std::log(p);
   }
   size_t hyp_len = hyp.size();
   size_t closest = ClosestRefLength(refs, hyp_len);
-  double bp = hyp_len > closest ? 1.0
-              : hyp_len == 0    ? 0.0
-                                : std::exp(1.0 - static_cast<double>(closest) / hyp_len);
+  double bp = hyp_len > closest ? 1.0 : hyp_len == 0 ? 0.0 : std::exp(1.0 - static_cast<double>(closest) / hyp_len);
   return bp * std::exp(log_sum);
 }
 
@@ -247,8 +243,7 @@ struct Enum {
 using Match = std::pair<size_t, size_t>;  // (hyp index, ref index)
 
 // nltk/translate/meteor_score.py: _match_enums (pops matched words from both lists).
-void MatchEnums(std::vector<Enum>& hyp, std::vector<Enum>& ref, std::vector<Match>& matches,
-                size_t& count) {
+void MatchEnums(std::vector<Enum>& hyp, std::vector<Enum>& ref, std::vector<Match>& matches, size_t& count) {
   for (size_t i = hyp.size(); i-- > 0;) {
     for (size_t j = ref.size(); j-- > 0;) {
       if (hyp[i].word == ref[j].word) {
@@ -305,15 +300,13 @@ MeteorDetail NltkSingleMeteor(const Tokens& ref, const Tokens& hyp, const WordNe
       }
     }
   }
-  std::stable_sort(matches.begin(), matches.end(),
-                   [](const Match& a, const Match& b) { return a.first < b.first; });
+  std::stable_sort(matches.begin(), matches.end(), [](const Match& a, const Match& b) { return a.first < b.first; });
   detail.matches = matches.size();
   if (matches.empty() || hyp.empty() || ref.empty()) return detail;  // NLTK: ZeroDivision -> 0
   // _count_chunks
   size_t chunks = 1;
   for (size_t i = 0; i + 1 < matches.size(); ++i) {
-    if (!(matches[i + 1].first == matches[i].first + 1 &&
-          matches[i + 1].second == matches[i].second + 1)) {
+    if (!(matches[i + 1].first == matches[i].first + 1 && matches[i + 1].second == matches[i].second + 1)) {
       ++chunks;
     }
   }

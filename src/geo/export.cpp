@@ -99,9 +99,9 @@ Result<OGRLayer*> CreateLayer(GDALDataset& ds, ExportFormat format, const char* 
   CSLDestroy(opts);
   if (layer == nullptr) return Status::IoError(std::string("GDAL could not create the layer: ") + CPLGetLastErrorMsg());
   const std::pair<const char*, OGRFieldType> fields[] = {
-      {"image", OFTString},  {"rank", OFTInteger},    {"score", OFTReal},   {"variable", OFTString},
-      {"class", OFTString},  {"confidence", OFTReal}, {"entity", OFTInteger}, {"atoms", OFTString},
-      {"coords", OFTString}};
+      {"image", OFTString},    {"rank", OFTInteger}, {"score", OFTReal},
+      {"variable", OFTString}, {"class", OFTString}, {"confidence", OFTReal},
+      {"entity", OFTInteger},  {"atoms", OFTString}, {"coords", OFTString}};
   for (const auto& [field, type] : fields) {
     OGRFieldDefn defn(field, type);
     if (layer->CreateField(&defn) != OGRERR_NONE) {
@@ -178,7 +178,8 @@ Status WriteLayers(GDALDataset& ds, const std::vector<ExportFeature>& features, 
   std::map<Coords, OGRLayer*> layers;
   std::map<std::string, MapTransform, std::less<>> transforms;
   const bool one_layer = options.format == ExportFormat::kCsv;
-  const bool multi = std::any_of(features.begin(), features.end(), [](const ExportFeature& f) { return f.parts.size() > 1; });
+  const bool multi =
+      std::any_of(features.begin(), features.end(), [](const ExportFeature& f) { return f.parts.size() > 1; });
   for (size_t i = 0; i < features.size(); ++i) {
     const Coords c = coords[i];
     const Coords layer_key = one_layer ? Coords::kPixel : c;
@@ -203,25 +204,28 @@ Status WriteLayers(GDALDataset& ds, const std::vector<ExportFeature>& features, 
     GEORUNE_RETURN_IF_ERROR(AddFeature(*layers[layer_key], features[i], multi, c, transform));
   }
   if (layers.empty()) {  // no results: still a valid, empty file
-    auto layer = CreateLayer(ds, options.format, "results", options.pixel_coords ? Coords::kPixel : Coords::kLonLat, false);
+    auto layer =
+        CreateLayer(ds, options.format, "results", options.pixel_coords ? Coords::kPixel : Coords::kLonLat, false);
     if (!layer.ok()) return layer.status();
   }
   return Status::Ok();
 }
 
-Status WriteTo(const std::string& target, const std::vector<ExportFeature>& features,
-               const std::vector<Coords>& coords, const GeoreferenceLookup& georef, const ExportOptions& options) {
+Status WriteTo(const std::string& target, const std::vector<ExportFeature>& features, const std::vector<Coords>& coords,
+               const GeoreferenceLookup& georef, const ExportOptions& options) {
   static std::once_flag registered;  // GDALAllRegister is not safe to call from threads at once
   std::call_once(registered, [] { GDALAllRegister(); });
   CPLErrorHandlerPusher quiet(CPLQuietErrorHandler);  // failures are returned, not printed
   GDALDriver* driver = GetGDALDriverManager()->GetDriverByName(InfoOf(options.format).driver);
-  if (driver == nullptr) return Status::Unavailable(std::string("GDAL lacks the ") + InfoOf(options.format).driver + " driver");
+  if (driver == nullptr)
+    return Status::Unavailable(std::string("GDAL lacks the ") + InfoOf(options.format).driver + " driver");
   DatasetPtr ds(driver->Create(target.c_str(), 0, 0, 0, GDT_Unknown, nullptr));
   if (!ds) return Status::IoError(target + ": GDAL could not create the file: " + CPLGetLastErrorMsg());
   GEORUNE_RETURN_IF_ERROR(WriteLayers(*ds, features, coords, georef, options));
   CPLErrorReset();
   ds.reset();  // GDAL 3.6's GDALClose reports failures only through the error state
-  if (CPLGetLastErrorType() >= CE_Failure) return Status::IoError(target + ": GDAL could not finish the file: " + CPLGetLastErrorMsg());
+  if (CPLGetLastErrorType() >= CE_Failure)
+    return Status::IoError(target + ": GDAL could not finish the file: " + CPLGetLastErrorMsg());
   return Status::Ok();
 }
 

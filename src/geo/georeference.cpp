@@ -41,7 +41,8 @@ Result<MapTransform> MapTransform::Make(const Georeference& georef) {
   wgs84.SetWellKnownGeogCS("WGS84");
   wgs84.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
   impl->to_wgs84.reset(OGRCreateCoordinateTransformation(&impl->source, &wgs84));
-  if (!impl->to_wgs84) return Status::InvalidInput("no transformation from '" + georef.crs.substr(0, 80) + "' to WGS84");
+  if (!impl->to_wgs84)
+    return Status::InvalidInput("no transformation from '" + georef.crs.substr(0, 80) + "' to WGS84");
   impl->geographic = impl->source.IsGeographic();
   if (impl->geographic) {
     OGRErr err = OGRERR_NONE;

@@ -18,7 +18,8 @@ Result<Georeference> ParseLine(const std::string& line) {
   }
   const auto& gt = j.value("geotransform", nlohmann::json());
   if (!gt.is_array() || gt.size() != 6) {
-    return Status::InvalidInput("\"geotransform\" must be an array of six numbers (GDAL order: x0, dx, rx, y0, ry, dy)");
+    return Status::InvalidInput(
+        "\"geotransform\" must be an array of six numbers (GDAL order: x0, dx, rx, y0, ry, dy)");
   }
   Georeference g;
   for (int i = 0; i < 6; ++i) {
@@ -48,9 +49,10 @@ Result<std::vector<std::pair<std::string, Georeference>>> ReadGeoreferenceFile(c
     if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
     auto georef = ParseLine(line);
     if (!georef.ok()) {
-      return Status::InvalidInput(where + georef.status().message() +
-                                  "\n  hint: {\"image\": \"P0001\", \"geotransform\": [500000, 0.5, 0, 4000000, 0, -0.5], "
-                                  "\"crs\": \"EPSG:32633\"}");
+      return Status::InvalidInput(
+          where + georef.status().message() +
+          "\n  hint: {\"image\": \"P0001\", \"geotransform\": [500000, 0.5, 0, 4000000, 0, -0.5], "
+          "\"crs\": \"EPSG:32633\"}");
     }
     std::string image = nlohmann::json::parse(line)["image"].get<std::string>();
     if (!seen.insert(image).second) return Status::InvalidInput(where + "image '" + image + "' is georeferenced twice");

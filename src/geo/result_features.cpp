@@ -56,8 +56,7 @@ GeoreferenceLookup ResultGeoreferences(const Archive& archive, const service::Qu
   };
 }
 
-Result<std::vector<ExportFeature>> ResultFeatures(const service::QueryAnswer& answer, bool footprints,
-                                                  int first_rank) {
+Result<std::vector<ExportFeature>> ResultFeatures(const service::QueryAnswer& answer, bool footprints, int first_rank) {
   const auto& results = answer.response.results;
   if (answer.images.size() != results.size()) {
     return Status::Internal("the answer lists " + std::to_string(results.size()) + " results but " +

@@ -16,8 +16,7 @@ namespace {
 constexpr const char* kLabelHint =
     "a DOTA labelTxt line is 'x1 y1 x2 y2 x3 y3 x4 y4 class [difficult]', after optional "
     "'imagesource:' and 'gsd:' header lines";
-constexpr const char* kTask1Hint =
-    "a DOTA Task1 line is '<image_id> <score> x1 y1 x2 y2 x3 y3 x4 y4'";
+constexpr const char* kTask1Hint = "a DOTA Task1 line is '<image_id> <score> x1 y1 x2 y2 x3 y3 x4 y4'";
 
 bool StartsWith(std::string_view s, std::string_view p) { return s.substr(0, p.size()) == p; }
 
@@ -45,8 +44,8 @@ Status ParseLabelFile(FileContext& ctx, std::string_view text, ImageRecord& imag
     size_t n = Tokenize(t, tok, 10);
     if (n != 9 && n != 10)
       return ctx.Bad(line_no,
-                     "expected 8 coordinates, a class and an optional difficult flag, found " +
-                         std::to_string(n) + " field" + (n == 1 ? "" : "s"),
+                     "expected 8 coordinates, a class and an optional difficult flag, found " + std::to_string(n) +
+                         " field" + (n == 1 ? "" : "s"),
                      kLabelHint);
     EntityRecord e;
     if (auto err = ParseCorners(tok, e.corners)) return ctx.Bad(line_no, *err, kLabelHint);
@@ -57,8 +56,7 @@ Status ParseLabelFile(FileContext& ctx, std::string_view text, ImageRecord& imag
       // formats.md says 0 or 1; real DOTA files (mmrotate test data) also hold 2. Any
       // non-negative integer is accepted; a non-zero value marks the entity difficult.
       std::optional<long long> d = ParseInt(tok[9]);
-      if (!d || *d < 0)
-        return ctx.Bad(line_no, "difficult must be 0 or 1, found " + Quote(tok[9]), kLabelHint);
+      if (!d || *d < 0) return ctx.Bad(line_no, "difficult must be 0 or 1, found " + Quote(tok[9]), kLabelHint);
       e.difficult = *d != 0;
     }
     image.entities.push_back(e);
@@ -102,8 +100,9 @@ Result<std::vector<ImageRecord>> ReadDotaLabelDir(const std::string& dir, const 
   std::error_code ec;
   if (fs::is_directory(fs::path(dir) / "labelTxt", ec)) folder = (fs::path(dir) / "labelTxt").string();
   GEORUNE_ASSIGN_OR_RETURN(std::vector<std::string> files, ListFiles(folder, ".txt", false));
-  GEORUNE_RETURN_IF_ERROR(RequireFiles(files, folder, "DOTA label files (*.txt)",
-                                       "give the labelTxt folder (one <image_id>.txt per image), or the folder holding it"));
+  GEORUNE_RETURN_IF_ERROR(
+      RequireFiles(files, folder, "DOTA label files (*.txt)",
+                   "give the labelTxt folder (one <image_id>.txt per image), or the folder holding it"));
   return ParseFiles<ImageRecord>(files, ontology, options, report, ParseLabelFile);
 }
 
@@ -142,8 +141,9 @@ Result<std::vector<ImageRecord>> ReadDotaTask1Dir(const std::string& dir, const 
       std::string_view tok[10];
       size_t n = Tokenize(t, tok, 10);
       if (n != 10)
-        return ctx.Bad(line_no, "expected an image id, a score and 8 coordinates, found " +
-                                    std::to_string(n) + " field" + (n == 1 ? "" : "s"),
+        return ctx.Bad(line_no,
+                       "expected an image id, a score and 8 coordinates, found " + std::to_string(n) + " field" +
+                           (n == 1 ? "" : "s"),
                        kTask1Hint);
       EntityRecord e;
       e.class_id = *cls;
@@ -156,7 +156,8 @@ Result<std::vector<ImageRecord>> ReadDotaTask1Dir(const std::string& dir, const 
       if (e.score <= 0) e.score = std::numeric_limits<float>::denorm_min();
       if (auto err = ParseCorners(tok + 2, e.corners)) return ctx.Bad(line_no, *err, kTask1Hint);
       if (!IsValidUtf8(tok[0]))
-        return ctx.Bad(line_no, "the image id " + Quote(tok[0]) + " is not valid UTF-8", "image ids must be UTF-8 text");
+        return ctx.Bad(line_no, "the image id " + Quote(tok[0]) + " is not valid UTF-8",
+                       "image ids must be UTF-8 text");
       out.rows.emplace_back(std::string(tok[0]), e);
       return Status::Ok();
     });
@@ -175,13 +176,11 @@ Result<std::vector<ImageRecord>> ReadDotaTask1Dir(const std::string& dir, const 
       images[it->second].entities.push_back(e);
     }
   }
-  std::sort(images.begin(), images.end(),
-            [](const ImageRecord& a, const ImageRecord& b) { return a.id < b.id; });
+  std::sort(images.begin(), images.end(), [](const ImageRecord& a, const ImageRecord& b) { return a.id < b.id; });
   return images;
 }
 
-Status WriteDotaLabelDir(const std::string& dir, const std::vector<ImageRecord>& images,
-                         const Ontology& ontology) {
+Status WriteDotaLabelDir(const std::string& dir, const std::vector<ImageRecord>& images, const Ontology& ontology) {
   GEORUNE_RETURN_IF_ERROR(CheckClasses(images, ontology));
   GEORUNE_RETURN_IF_ERROR(MakeDirs(dir));
   std::vector<std::string> labels;
@@ -208,8 +207,7 @@ Status WriteDotaLabelDir(const std::string& dir, const std::vector<ImageRecord>&
   return Status::Ok();
 }
 
-Status WriteDotaTask1Dir(const std::string& dir, const std::vector<ImageRecord>& images,
-                         const Ontology& ontology) {
+Status WriteDotaTask1Dir(const std::string& dir, const std::vector<ImageRecord>& images, const Ontology& ontology) {
   GEORUNE_RETURN_IF_ERROR(CheckClasses(images, ontology));
   GEORUNE_RETURN_IF_ERROR(MakeDirs(dir));
   std::vector<std::string> per_class(ontology.ClassCount());

@@ -1,9 +1,9 @@
 // Internal: the parallel driver shared by the per-file readers.
 #pragma once
 
+#include <unistd.h>
 #include <string>
 #include <type_traits>
-#include <unistd.h>
 #include <utility>
 #include <vector>
 
@@ -43,11 +43,13 @@ struct FileContext {
 // to JSON later, which needs UTF-8), or the id is longer than the archive accepts.
 inline Status CheckImageText(const std::string& file, int line, const ImageRecord& image) {
   if (!IsValidUtf8(image.id))
-    return FileDiagnostic(file, line, "the image id " + Quote(image.id) + " is not valid UTF-8",
-                          line > 0 ? "image ids must be UTF-8 text" : "image ids come from file names; rename the file to UTF-8")
+    return FileDiagnostic(
+               file, line, "the image id " + Quote(image.id) + " is not valid UTF-8",
+               line > 0 ? "image ids must be UTF-8 text" : "image ids come from file names; rename the file to UTF-8")
         .ToStatus();
   if (!IsValidUtf8(image.path))
-    return FileDiagnostic(file, line, "the image path " + Quote(image.path) + " is not valid UTF-8", "paths must be UTF-8 text")
+    return FileDiagnostic(file, line, "the image path " + Quote(image.path) + " is not valid UTF-8",
+                          "paths must be UTF-8 text")
         .ToStatus();
   return Status::Ok();
 }

@@ -23,8 +23,7 @@ constexpr const char* kJsonHint =
     "\"path\": \"...\", \"entities\": [{\"class\": \"plane\", \"score\": 0.9, \"obb\": [x1,y1,...,x4,y4]}]}";
 
 // Parses one non-blank line into `image`; returns the problem, or nullopt.
-std::optional<Diagnostic> ParseImageLine(FileContext& ctx, int line_no, std::string_view line,
-                                         ImageRecord& image) {
+std::optional<Diagnostic> ParseImageLine(FileContext& ctx, int line_no, std::string_view line, ImageRecord& image) {
   auto diag = [&](std::string message, std::string hint = kJsonHint) {
     return FileDiagnostic(ctx.path, line_no, std::move(message), std::move(hint));
   };
@@ -237,8 +236,7 @@ Result<std::vector<ImageRecord>> ReadJsonLines(const std::string& file, const On
   return images;
 }
 
-Status WriteJsonLines(const std::string& file, const std::vector<ImageRecord>& images,
-                      const Ontology& ontology) {
+Status WriteJsonLines(const std::string& file, const std::vector<ImageRecord>& images, const Ontology& ontology) {
   std::string out;
   for (const auto& im : images) {
     json j;

@@ -37,8 +37,7 @@ std::string Quote(std::string_view token) {
   return out;
 }
 
-Result<std::vector<std::string>> ListFiles(const std::string& dir, std::string_view suffix,
-                                           bool recursive) {
+Result<std::vector<std::string>> ListFiles(const std::string& dir, std::string_view suffix, bool recursive) {
   GEORUNE_RETURN_IF_ERROR(CheckFolder(dir));
   std::error_code ec;
   auto has_suffix = [&](std::string_view name) {
@@ -149,8 +148,7 @@ Diagnostic ClassLookup::Unknown(std::string_view path, int line, std::string_vie
     for (size_t i = 0; i < close.size(); ++i) hint += (i ? " or '" : "'") + close[i] + "'";
     hint += "? ";
   }
-  hint += "the ontology '" + ontology_->name() +
-          "' has no such class; give an ontology that names it";
+  hint += "the ontology '" + ontology_->name() + "' has no such class; give an ontology that names it";
   return FileDiagnostic(path, line, "unknown class " + Quote(label), hint).With(Setting::kOntology);
 }
 
@@ -184,8 +182,8 @@ Status TooLarge(const std::string& path, int line, uint64_t max_bytes) {
       .ToStatus();
 }
 
-Result<std::string_view> ReadFileInto(int dir_fd, const char* name, const std::string& path,
-                                      std::string& buffer, uint64_t max_bytes) {
+Result<std::string_view> ReadFileInto(int dir_fd, const char* name, const std::string& path, std::string& buffer,
+                                      uint64_t max_bytes) {
   GEORUNE_ASSIGN_OR_RETURN(int fd, OpenRegularFile(dir_fd, name, path));
   if (const size_t block = BlockForFile(fd, size_t{1} << 16); buffer.size() < block) buffer.resize(block);
   size_t len = 0;

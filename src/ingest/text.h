@@ -69,9 +69,8 @@ inline std::optional<double> ParseDoubleFromChars(std::string_view s) {
 // are both exact doubles and one IEEE division rounds m / 10^f correctly, which is what
 // from_chars returns. Returns false (out untouched) for any other form; the caller falls back.
 inline bool ParseSimpleDecimal(std::string_view s, double& out) {
-  static constexpr double kPow10[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
-                                      1e8,  1e9,  1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
-                                      1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
+  static constexpr double kPow10[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,  1e8,  1e9,  1e10, 1e11,
+                                      1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
   const char* p = s.data();
   const char* end = p + s.size();
   bool negative = false;
@@ -143,8 +142,7 @@ Status ForEachLineOfFile(int fd, const std::string& path, std::string& buffer, u
 // Regular files in `dir` whose name ends with `suffix` in any letter case (".txt" matches
 // "P0003.TXT"), sorted by relative path. `recursive` descends into sub-folders. kNotFound if
 // `dir` does not exist, kInvalidInput if it is not a folder or a symbolic link loop.
-Result<std::vector<std::string>> ListFiles(const std::string& dir, std::string_view suffix,
-                                           bool recursive);
+Result<std::vector<std::string>> ListFiles(const std::string& dir, std::string_view suffix, bool recursive);
 
 // kInvalidInput "FOLDER: no <expected> in this folder" when `files` is empty: an ingest that
 // finds nothing to read is a mistake (a wrong folder or format), not an empty success.
@@ -187,7 +185,7 @@ class ClassLookup {
     using is_transparent = void;
     size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
   };
-  const Ontology* ontology_;  // not owned
+  const Ontology* ontology_;                                           // not owned
   std::unordered_map<std::string, int, Hash, std::equal_to<>> cache_;  // -1 = unknown
   std::string last_label_;  // the label of the previous lookup and its answer (no hashing)
   int last_id_ = -2;        // -2 = none yet
@@ -207,8 +205,8 @@ std::string FileNamePlain(std::string_view path);
 // when the buffer fills), one close: a read of a regular file is short only at its end.
 // kNotFound if absent, kInvalidInput for anything but a regular file (OpenRegularFile) or a
 // file larger than `max_bytes`, kIoError otherwise.
-Result<std::string_view> ReadFileInto(int dir_fd, const char* name, const std::string& path,
-                                      std::string& buffer, uint64_t max_bytes);
+Result<std::string_view> ReadFileInto(int dir_fd, const char* name, const std::string& path, std::string& buffer,
+                                      uint64_t max_bytes);
 
 // Writes a file (no fsync: these are exported data, not archive files). kIoError on failure.
 Status WritePlainFile(const std::string& path, std::string_view data);

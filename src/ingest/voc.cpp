@@ -80,8 +80,8 @@ Status ParseXml(FileContext& ctx, std::string_view text, ImageRecord& image) {
   XML_SetElementHandler(parser.get(), OnStart, OnEnd);
   XML_SetCharacterDataHandler(parser.get(), OnText);
   if (text.size() > INT32_MAX) return FileDiagnostic(ctx.path, 0, "file is too large").ToStatus();
-  if (XML_Parse(parser.get(), text.data(), static_cast<int>(text.size()), XML_TRUE) != XML_STATUS_OK ||
-      st.too_deep || !st.root) {
+  if (XML_Parse(parser.get(), text.data(), static_cast<int>(text.size()), XML_TRUE) != XML_STATUS_OK || st.too_deep ||
+      !st.root) {
     int line = static_cast<int>(XML_GetCurrentLineNumber(parser.get()));
     std::string what = st.too_deep ? "elements nested too deep"
                        : !st.root  ? "no XML element"
@@ -115,7 +115,8 @@ Status ParseXml(FileContext& ctx, std::string_view text, ImageRecord& image) {
       if (!n || TrimBlanks(n->text).empty()) continue;
       auto v = ParseInt(TrimBlanks(n->text));
       if (!v || *v < 0 || *v > INT32_MAX)
-        return bad(n, "<" + n->name + "> is not a whole number of pixels", "write e.g. <width>1024</width> (0 = unknown)")
+        return bad(n, "<" + n->name + "> is not a whole number of pixels",
+                   "write e.g. <width>1024</width> (0 = unknown)")
             .ToStatus();
       *out = static_cast<int32_t>(*v);
     }
@@ -142,7 +143,8 @@ Status ParseXml(FileContext& ctx, std::string_view text, ImageRecord& image) {
     if (const Node* f = root.Child("Img_FileName")) {
       std::string name(TrimBlanks(f->text));
       const Node* fmt = root.Child("Img_FileFmt");
-      if (!name.empty()) image.path = name + (fmt && !TrimBlanks(fmt->text).empty() ? "." + std::string(TrimBlanks(fmt->text)) : "");
+      if (!name.empty())
+        image.path = name + (fmt && !TrimBlanks(fmt->text).empty() ? "." + std::string(TrimBlanks(fmt->text)) : "");
     }
     const Node* objects = root.Child("HRSC_Objects");
     if (!objects) return Status::Ok();
@@ -238,8 +240,9 @@ Result<std::vector<ImageRecord>> ReadVocDir(const std::string& dir, const Ontolo
   std::error_code ec;
   if (fs::is_directory(fs::path(dir) / "Annotations", ec)) folder = (fs::path(dir) / "Annotations").string();
   GEORUNE_ASSIGN_OR_RETURN(std::vector<std::string> files, ListFiles(folder, ".xml", false));
-  GEORUNE_RETURN_IF_ERROR(RequireFiles(files, folder, "XML annotation files (*.xml)",
-                                       "give the Annotations folder (one <image_id>.xml per image), or the folder holding it"));
+  GEORUNE_RETURN_IF_ERROR(
+      RequireFiles(files, folder, "XML annotation files (*.xml)",
+                   "give the Annotations folder (one <image_id>.xml per image), or the folder holding it"));
   return ParseFiles<ImageRecord>(files, ontology, options, report, ParseXml);
 }
 

@@ -11,8 +11,7 @@ using namespace internal;
 
 namespace {
 
-constexpr const char* kYoloHint =
-    "a YOLO-OBB line is 'class_index x1 y1 x2 y2 x3 y3 x4 y4' with coordinates in [0, 1]";
+constexpr const char* kYoloHint = "a YOLO-OBB line is 'class_index x1 y1 x2 y2 x3 y3 x4 y4' with coordinates in [0, 1]";
 
 // Class names from a dataset yaml (`names:` as a mapping `0: plane`, a block list `- plane` or
 // an inline list `[plane, ship]`) or a plain file with one name a line.
@@ -76,7 +75,8 @@ Result<std::vector<std::string>> ReadNames(const std::string& path) {
       return Status::Ok();
     }
     size_t colon = item.find(':');
-    std::optional<long long> idx = colon == std::string_view::npos ? std::nullopt : ParseInt(TrimBlanks(item.substr(0, colon)));
+    std::optional<long long> idx =
+        colon == std::string_view::npos ? std::nullopt : ParseInt(TrimBlanks(item.substr(0, colon)));
     if (!idx || *idx < 0 || *idx > 100000)
       return FileDiagnostic(path, line_no, "expected 'INDEX: name' under names:").ToStatus();
     indexed.emplace_back(*idx, unquote(item.substr(colon + 1)));
@@ -88,8 +88,7 @@ Result<std::vector<std::string>> ReadNames(const std::string& path) {
     names[idx] = name;
   }
   if (names.empty())
-    return FileDiagnostic(path, line_of_names, "no class names found",
-                          "a dataset yaml lists them under 'names:'")
+    return FileDiagnostic(path, line_of_names, "no class names found", "a dataset yaml lists them under 'names:'")
         .ToStatus();
   return names;
 }
@@ -135,8 +134,9 @@ Result<std::vector<ImageRecord>> ReadYoloObbDir(const std::string& dir, const On
   std::error_code ec;
   if (fs::is_directory(fs::path(dir) / "labels", ec)) folder = (fs::path(dir) / "labels").string();
   GEORUNE_ASSIGN_OR_RETURN(std::vector<std::string> files, ListFiles(folder, ".txt", true));
-  GEORUNE_RETURN_IF_ERROR(RequireFiles(files, folder, "YOLO-OBB label files (*.txt)",
-                                       "give the labels folder (one <image_id>.txt per image), or the folder holding it"));
+  GEORUNE_RETURN_IF_ERROR(
+      RequireFiles(files, folder, "YOLO-OBB label files (*.txt)",
+                   "give the labels folder (one <image_id>.txt per image), or the folder holding it"));
   // Class names: given, found, or the ontology's own class order.
   std::string names_path = options.yolo_names.empty() ? FindNamesFile(folder) : options.yolo_names;
   std::vector<int> class_of;  // YOLO class index -> ontology class id
@@ -172,15 +172,16 @@ Result<std::vector<ImageRecord>> ReadYoloObbDir(const std::string& dir, const On
       std::string_view tok[10];
       size_t n = Tokenize(t, tok, 10);
       if (n != 9)
-        return ctx.Bad(line_no, "expected a class index and 8 coordinates, found " + std::to_string(n) +
-                                    " field" + (n == 1 ? "" : "s"),
-                       kYoloHint);
+        return ctx.Bad(
+            line_no,
+            "expected a class index and 8 coordinates, found " + std::to_string(n) + " field" + (n == 1 ? "" : "s"),
+            kYoloHint);
       std::optional<long long> cls = ParseInt(tok[0]);
       if (!cls || *cls < 0 || *cls >= static_cast<long long>(class_of.size()) || class_of[*cls] < 0) {
-        Diagnostic d = FileDiagnostic(ctx.path, line_no,
-                                      "class index " + Quote(tok[0]) + " is not one of the " +
-                                          std::to_string(class_of.size()) + " classes",
-                                      names_path.empty() ? "give a class-name file" : "the class names come from " + names_path);
+        Diagnostic d = FileDiagnostic(
+            ctx.path, line_no,
+            "class index " + Quote(tok[0]) + " is not one of the " + std::to_string(class_of.size()) + " classes",
+            names_path.empty() ? "give a class-name file" : "the class names come from " + names_path);
         if (names_path.empty()) d.settings.push_back(Setting::kYoloNames);
         return ctx.Bad(d);
       }

@@ -7,8 +7,8 @@
 #include <chrono>
 #include <cmath>
 #include <cstdlib>
-#include <nlohmann/json.hpp>
 #include <mutex>
+#include <nlohmann/json.hpp>
 #include <thread>
 
 #include "georune/common/files.h"
@@ -151,20 +151,23 @@ std::string ErrorMessageFromBody(std::string_view body) {
 Result<ChatResponse> ParseResponseBody(std::string_view body) {
   json j = json::parse(body, nullptr, false);
   if (j.is_discarded() || !j.is_object()) {
-    return Status::Unavailable("the LLM endpoint sent a reply that is not JSON: '" + Shorten(std::string(TrimAsciiSpace(body)), 200) + "'");
+    return Status::Unavailable("the LLM endpoint sent a reply that is not JSON: '" +
+                               Shorten(std::string(TrimAsciiSpace(body)), 200) + "'");
   }
   if (j.contains("error") && !j.contains("choices")) {
     return Status::Unavailable("the LLM endpoint reported an error: " + ErrorMessageFromBody(body));
   }
   if (!j.contains("choices") || !j["choices"].is_array() || j["choices"].empty()) {
-    return Status::Unavailable("the LLM endpoint's reply has no 'choices': '" + Shorten(std::string(TrimAsciiSpace(body)), 200) + "'");
+    return Status::Unavailable("the LLM endpoint's reply has no 'choices': '" +
+                               Shorten(std::string(TrimAsciiSpace(body)), 200) + "'");
   }
   ChatResponse r;
   if (j.contains("id") && j["id"].is_string()) r.id = j["id"].get<std::string>();
   if (j.contains("model") && j["model"].is_string()) r.model = j["model"].get<std::string>();
   if (j.contains("usage") && j["usage"].is_object()) {
     const json& u = j["usage"];
-    if (u.contains("prompt_tokens") && u["prompt_tokens"].is_number_integer()) r.prompt_tokens = u["prompt_tokens"].get<int>();
+    if (u.contains("prompt_tokens") && u["prompt_tokens"].is_number_integer())
+      r.prompt_tokens = u["prompt_tokens"].get<int>();
     if (u.contains("completion_tokens") && u["completion_tokens"].is_number_integer()) {
       r.completion_tokens = u["completion_tokens"].get<int>();
     }
@@ -257,13 +260,16 @@ Result<std::unique_ptr<HttpChatClient>> HttpChatClient::Create(ClientConfig conf
   }
   size_t host_begin = scheme_end + 3;
   size_t path_begin = url.find('/', host_begin);
-  std::string host_port = url.substr(host_begin, path_begin == std::string::npos ? std::string::npos : path_begin - host_begin);
+  std::string host_port =
+      url.substr(host_begin, path_begin == std::string::npos ? std::string::npos : path_begin - host_begin);
   if (host_port.empty() || host_port.front() == ':') {
     return Status::InvalidInput("LLM URL '" + url + "' has no host");
   }
   std::string path = path_begin == std::string::npos ? "" : url.substr(path_begin);
   while (!path.empty() && path.back() == '/') path.pop_back();
-  auto ends = [&](std::string_view s) { return path.size() >= s.size() && path.compare(path.size() - s.size(), s.size(), s) == 0; };
+  auto ends = [&](std::string_view s) {
+    return path.size() >= s.size() && path.compare(path.size() - s.size(), s.size(), s) == 0;
+  };
   if (ends("/chat/completions")) {
     // already complete
   } else if (ends("/v1")) {
@@ -286,8 +292,8 @@ double CallTimeoutSeconds(const ClientConfig& config) {
 }  // namespace
 
 HttpChatClient::Deadline HttpChatClient::CallDeadline() const {
-  return Clock::now() + std::chrono::duration_cast<Clock::duration>(
-                            std::chrono::duration<double>(CallTimeoutSeconds(config_)));
+  return Clock::now() +
+         std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(CallTimeoutSeconds(config_)));
 }
 
 namespace {
@@ -299,8 +305,8 @@ struct Transfer {
   const ClientConfig* config = nullptr;
   CURL* curl = nullptr;
   const StreamCallback* on_sse_line = nullptr;  // set: a stream, split into lines
-  std::string body;                              // the body (not a 200 stream's)
-  std::string line_buffer;                       // a stream's unfinished line
+  std::string body;                             // the body (not a 200 stream's)
+  std::string line_buffer;                      // a stream's unfinished line
   size_t header_bytes = 0;
   size_t body_bytes = 0;
   std::optional<uint64_t> declared_length;  // the reply's Content-Length
@@ -390,9 +396,8 @@ Status SizeLimitError(const Transfer& t, CURLcode code, const std::string& url, 
   if (t.cut != Transfer::Cut::kBody && code == CURLE_FILESIZE_EXCEEDED && t.declared_length) {
     return Status::Unavailable("the LLM endpoint " + url + " announced a reply of " +
                                std::to_string(*t.declared_length) + " bytes" +
-                               " (its Content-Length), over the size limit of " +
-                               ByteCount(config.max_reply_bytes) + " for a reply; it was refused before being read" +
-                               kNotRetried + kHint);
+                               " (its Content-Length), over the size limit of " + ByteCount(config.max_reply_bytes) +
+                               " for a reply; it was refused before being read" + kNotRetried + kHint);
   }
   return Status::Unavailable("the LLM endpoint " + url + " sent a reply over the size limit of " +
                              ByteCount(config.max_reply_bytes) + " for a reply; it was cut off there" + kNotRetried +
@@ -414,7 +419,9 @@ Result<HttpChatClient::Raw> HttpChatClient::PostOnce(const std::string& body, co
   const long left_ms = Milliseconds(deadline - started);
 
   std::unique_ptr<curl_slist, CurlDeleter> headers;
-  auto add_header = [&headers](const std::string& h) { headers.reset(curl_slist_append(headers.release(), h.c_str())); };
+  auto add_header = [&headers](const std::string& h) {
+    headers.reset(curl_slist_append(headers.release(), h.c_str()));
+  };
   add_header("Content-Type: application/json");
   add_header(on_sse_line != nullptr ? "Accept: text/event-stream" : "Accept: application/json");
   add_header("Expect:");  // no 100-continue round trip for large bodies
@@ -436,8 +443,9 @@ Result<HttpChatClient::Raw> HttpChatClient::PostOnce(const std::string& body, co
   curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(body.size()));
   curl_easy_setopt(c, CURLOPT_HTTPHEADER, headers.get());
   curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, left_ms);  // the whole attempt: connect, headers, body
-  curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, std::min(left_ms, Milliseconds(std::chrono::duration_cast<Clock::duration>(
-                                                                       std::chrono::duration<double>(config_.connect_timeout_s)))));
+  curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS,
+                   std::min(left_ms, Milliseconds(std::chrono::duration_cast<Clock::duration>(
+                                         std::chrono::duration<double>(config_.connect_timeout_s)))));
   curl_easy_setopt(c, CURLOPT_MAXFILESIZE_LARGE, static_cast<curl_off_t>(config_.max_reply_bytes));
   curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, OnHeader);
   curl_easy_setopt(c, CURLOPT_HEADERDATA, &t);
@@ -586,11 +594,13 @@ Result<ChatResponse> HttpChatClient::Stream(const ChatRequest& request, const St
     }
     json j = json::parse(payload, nullptr, false);
     if (j.is_discarded() || !j.is_object()) {
-      stream_error = Status::Unavailable("the LLM endpoint sent a stream event that is not JSON: '" + Shorten(payload, 200) + "'");
+      stream_error =
+          Status::Unavailable("the LLM endpoint sent a stream event that is not JSON: '" + Shorten(payload, 200) + "'");
       return false;
     }
     if (j.contains("error")) {
-      stream_error = Status::Unavailable("the LLM endpoint reported an error in the stream: " + ErrorMessageFromBody(payload));
+      stream_error =
+          Status::Unavailable("the LLM endpoint reported an error in the stream: " + ErrorMessageFromBody(payload));
       return false;
     }
     if (out.id.empty() && j.contains("id") && j["id"].is_string()) out.id = j["id"].get<std::string>();

@@ -19,26 +19,42 @@ struct RelationInfo {
 
 const std::unordered_map<std::string, RelationInfo>& RelationTable() {
   static const std::unordered_map<std::string, RelationInfo> kTable = {
-      {"near", {Relation::kNear, 2, 2}}, {"close_to", {Relation::kNear, 2, 2}},
-      {"is_close", {Relation::kNear, 2, 2}}, {"next_to", {Relation::kNear, 2, 2}},
-      {"beside", {Relation::kNear, 2, 2}}, {"adjacent_to", {Relation::kNear, 2, 2}},
-      {"far", {Relation::kFar, 2, 2}}, {"far_from", {Relation::kFar, 2, 2}},
-      {"left_of", {Relation::kLeftOf, 2, 2}}, {"west_of", {Relation::kLeftOf, 2, 2}},
+      {"near", {Relation::kNear, 2, 2}},
+      {"close_to", {Relation::kNear, 2, 2}},
+      {"is_close", {Relation::kNear, 2, 2}},
+      {"next_to", {Relation::kNear, 2, 2}},
+      {"beside", {Relation::kNear, 2, 2}},
+      {"adjacent_to", {Relation::kNear, 2, 2}},
+      {"far", {Relation::kFar, 2, 2}},
+      {"far_from", {Relation::kFar, 2, 2}},
+      {"left_of", {Relation::kLeftOf, 2, 2}},
+      {"west_of", {Relation::kLeftOf, 2, 2}},
       {"is_left_of", {Relation::kLeftOf, 2, 2}},
-      {"right_of", {Relation::kRightOf, 2, 2}}, {"east_of", {Relation::kRightOf, 2, 2}},
+      {"right_of", {Relation::kRightOf, 2, 2}},
+      {"east_of", {Relation::kRightOf, 2, 2}},
       {"is_right_of", {Relation::kRightOf, 2, 2}},
-      {"above", {Relation::kAbove, 2, 2}}, {"north_of", {Relation::kAbove, 2, 2}},
+      {"above", {Relation::kAbove, 2, 2}},
+      {"north_of", {Relation::kAbove, 2, 2}},
       {"is_above", {Relation::kAbove, 2, 2}},
-      {"below", {Relation::kBelow, 2, 2}}, {"south_of", {Relation::kBelow, 2, 2}},
+      {"below", {Relation::kBelow, 2, 2}},
+      {"south_of", {Relation::kBelow, 2, 2}},
       {"is_below", {Relation::kBelow, 2, 2}},
-      {"on", {Relation::kOn, 2, 2}}, {"in", {Relation::kOn, 2, 2}}, {"inside", {Relation::kOn, 2, 2}},
-      {"within", {Relation::kOn, 2, 2}}, {"is_on", {Relation::kOn, 2, 2}},
+      {"on", {Relation::kOn, 2, 2}},
+      {"in", {Relation::kOn, 2, 2}},
+      {"inside", {Relation::kOn, 2, 2}},
+      {"within", {Relation::kOn, 2, 2}},
+      {"is_on", {Relation::kOn, 2, 2}},
       {"contains", {Relation::kContains, 2, 2}},
-      {"overlaps", {Relation::kOverlaps, 2, 2}}, {"overlap", {Relation::kOverlaps, 2, 2}},
-      {"parallel", {Relation::kParallel, 2, 2}}, {"perpendicular", {Relation::kPerpendicular, 2, 2}},
-      {"larger", {Relation::kLarger, 2, 2}}, {"larger_than", {Relation::kLarger, 2, 2}},
-      {"smaller", {Relation::kSmaller, 2, 2}}, {"smaller_than", {Relation::kSmaller, 2, 2}},
-      {"aligned", {Relation::kAligned, 3, 0}}, {"clustered", {Relation::kClustered, 2, 0}},
+      {"overlaps", {Relation::kOverlaps, 2, 2}},
+      {"overlap", {Relation::kOverlaps, 2, 2}},
+      {"parallel", {Relation::kParallel, 2, 2}},
+      {"perpendicular", {Relation::kPerpendicular, 2, 2}},
+      {"larger", {Relation::kLarger, 2, 2}},
+      {"larger_than", {Relation::kLarger, 2, 2}},
+      {"smaller", {Relation::kSmaller, 2, 2}},
+      {"smaller_than", {Relation::kSmaller, 2, 2}},
+      {"aligned", {Relation::kAligned, 3, 0}},
+      {"clustered", {Relation::kClustered, 2, 0}},
   };
   return kTable;
 }
@@ -114,9 +130,8 @@ class Binder {
     if (rel != RelationTable().end()) {
       const RelationInfo& info = rel->second;
       if (arity < info.min_arity || (info.max_arity && arity > info.max_arity)) {
-        std::string expected = info.max_arity == info.min_arity
-                                   ? std::to_string(info.min_arity)
-                                   : "at least " + std::to_string(info.min_arity);
+        std::string expected = info.max_arity == info.min_arity ? std::to_string(info.min_arity)
+                                                                : "at least " + std::to_string(info.min_arity);
         return Error(ast.span,
                      "relation '" + ast.name + "' takes " + expected + " variables, got " + std::to_string(arity),
                      info.min_arity == 2 && info.max_arity == 2 ? "write for example " + lower + "(a, b)"
@@ -134,8 +149,8 @@ class Binder {
         if (!set) {
           std::string hint = Suggestions(ast.name);
           if (hint.empty()) {
-            hint = "classes are the ontology's (" + ontology_.name() + ") names such as '" +
-                   ontology_.Class(0).name + "'; relations are near, far, left_of, right_of, above, below, on, "
+            hint = "classes are the ontology's (" + ontology_.name() + ") names such as '" + ontology_.Class(0).name +
+                   "'; relations are near, far, left_of, right_of, above, below, on, "
                    "contains, overlaps, parallel, perpendicular, larger, smaller, aligned, clustered";
           }
           return Error(ast.name_span, "unknown predicate '" + ast.name + "'", hint);
@@ -156,8 +171,8 @@ class Binder {
 
   Result<std::unique_ptr<BoundNode>> BindComparison(const AstNode& ast, std::unique_ptr<BoundNode> node) {
     const int arity = static_cast<int>(ast.vars.size());
-    const bool binary = ast.measure == Measure::kDistance || ast.measure == Measure::kCenterDistance ||
-                        ast.measure == Measure::kAngle;
+    const bool binary =
+        ast.measure == Measure::kDistance || ast.measure == Measure::kCenterDistance || ast.measure == Measure::kAngle;
     const int expected = binary ? 2 : 1;
     if (arity != expected) {
       return Error(ast.span,
@@ -186,9 +201,10 @@ class Binder {
         break;
     }
     if (!unit_ok) {
-      return Error(ast.span, std::string("unit '") + UnitName(ast.unit) + "' does not fit measure '" +
-                                 MeasureName(ast.measure) + "'",
-                   std::string(MeasureName(ast.measure)) + " takes " + units + " (no unit means pixels or degrees)");
+      return Error(
+          ast.span,
+          std::string("unit '") + UnitName(ast.unit) + "' does not fit measure '" + MeasureName(ast.measure) + "'",
+          std::string(MeasureName(ast.measure)) + " takes " + units + " (no unit means pixels or degrees)");
     }
     if (ast.number < 0) {
       return Error(ast.span, "a measure is never negative", "compare with a number >= 0");
@@ -215,9 +231,15 @@ class Binder {
         long n = ast.count;
         switch (ast.count_op) {
           case CmpOp::kGe: node->kind = NodeKind::kAtLeast; break;
-          case CmpOp::kGt: node->kind = NodeKind::kAtLeast; n += 1; break;
+          case CmpOp::kGt:
+            node->kind = NodeKind::kAtLeast;
+            n += 1;
+            break;
           case CmpOp::kLe: node->kind = NodeKind::kAtMost; break;
-          case CmpOp::kLt: node->kind = NodeKind::kAtMost; n -= 1; break;
+          case CmpOp::kLt:
+            node->kind = NodeKind::kAtMost;
+            n -= 1;
+            break;
           case CmpOp::kEq: node->kind = NodeKind::kExactly; break;
         }
         if (n < 0) {
@@ -268,14 +290,11 @@ class Binder {
         node->kind = NodeKind::kConst;
         node->value = ast.kind == AstKind::kTrue;
         return node;
-      case AstKind::kAtom:
-        return BindAtom(ast, std::move(node));
-      case AstKind::kComparison:
-        return BindComparison(ast, std::move(node));
+      case AstKind::kAtom: return BindAtom(ast, std::move(node));
+      case AstKind::kComparison: return BindComparison(ast, std::move(node));
       case AstKind::kExists:
       case AstKind::kForall:
-      case AstKind::kCount:
-        return BindQuantifier(ast, std::move(node));
+      case AstKind::kCount: return BindQuantifier(ast, std::move(node));
       case AstKind::kNot:
       case AstKind::kAnd:
       case AstKind::kOr:

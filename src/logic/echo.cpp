@@ -51,10 +51,21 @@ class Renderer {
 
   // "near b", "on b", "left of (west of) b": the relation as a phrase after its first argument.
   std::string RelPhrase(const BoundNode& n, size_t from) const {
-    static const char* kWords[] = {"near", "far from", "left of (west of)", "right of (east of)",
-                                   "above (north of)", "below (south of)", "on", "containing", "overlapping",
-                                   "parallel to", "perpendicular to", "larger than", "smaller than",
-                                   "aligned with", "clustered with"};
+    static const char* kWords[] = {"near",
+                                   "far from",
+                                   "left of (west of)",
+                                   "right of (east of)",
+                                   "above (north of)",
+                                   "below (south of)",
+                                   "on",
+                                   "containing",
+                                   "overlapping",
+                                   "parallel to",
+                                   "perpendicular to",
+                                   "larger than",
+                                   "smaller than",
+                                   "aligned with",
+                                   "clustered with"};
     std::string s = kWords[static_cast<int>(n.relation)];
     for (size_t i = from; i < n.vars.size(); ++i) s += (i > from ? " and " : " ") + Var(n.vars[i]);
     return s;
@@ -84,12 +95,11 @@ class Renderer {
         for (auto& c : what) c = c == '_' ? ' ' : c;
         std::string unit = UnitName(n.unit);
         if (unit.empty()) unit = n.measure == Measure::kAngle ? "deg" : n.measure == Measure::kArea ? "px2" : "px";
-        std::string of = n.vars.size() == 2 ? " between " + Var(n.vars[0]) + " and " + Var(n.vars[1])
-                                            : " of " + Var(n.vars[0]);
+        std::string of =
+            n.vars.size() == 2 ? " between " + Var(n.vars[0]) + " and " + Var(n.vars[1]) : " of " + Var(n.vars[0]);
         return "the " + what + of + " is " + kOps[static_cast<int>(n.op)] + " " + Number(n.number) + " " + unit;
       }
-      default:
-        return "";
+      default: return "";
     }
   }
 
@@ -144,12 +154,10 @@ class Renderer {
 
   std::string Sentence(const BoundNode& n) {
     switch (n.kind) {
-      case NodeKind::kConst:
-        return n.value ? "true" : "false";
+      case NodeKind::kConst: return n.value ? "true" : "false";
       case NodeKind::kClass:
       case NodeKind::kRelation:
-      case NodeKind::kCompare:
-        return Atom(n);
+      case NodeKind::kCompare: return Atom(n);
       case NodeKind::kNot: {
         const BoundNode& c = *n.children[0];
         if (c.kind == NodeKind::kExists) return "there is no " + Block(c, "");
@@ -165,17 +173,15 @@ class Renderer {
         for (const auto& c : n.children) parts.push_back(Paren(*c));
         return "either " + Join(parts, " or ");
       }
-      case NodeKind::kImplies:
-        return "if " + Paren(*n.children[0]) + " then " + Paren(*n.children[1]);
-      case NodeKind::kExists:
-        return "there is " + Block(n, "a");
-      case NodeKind::kForall:
-        return Forall(n);
+      case NodeKind::kImplies: return "if " + Paren(*n.children[0]) + " then " + Paren(*n.children[1]);
+      case NodeKind::kExists: return "there is " + Block(n, "a");
+      case NodeKind::kForall: return Forall(n);
       case NodeKind::kAtLeast:
       case NodeKind::kAtMost:
       case NodeKind::kExactly: {
-        const char* word = n.kind == NodeKind::kAtLeast ? "at least " : n.kind == NodeKind::kAtMost ? "at most "
-                                                                                                       : "exactly ";
+        const char* word = n.kind == NodeKind::kAtLeast  ? "at least "
+                           : n.kind == NodeKind::kAtMost ? "at most "
+                                                         : "exactly ";
         if (n.count == 0) return "there is no " + Block(n, "");
         return "there are " + Block(n, word + std::to_string(n.count), n.count != 1);
       }

@@ -29,13 +29,23 @@ constexpr Symbol kSymbols[] = {
     {"\xE2\x87\x92", TokenKind::kImplies},  // ⇒
     {"\xE2\x89\xA5", TokenKind::kGe},       // ≥
     {"\xE2\x89\xA4", TokenKind::kLe},       // ≤
-    {"->", TokenKind::kImplies}, {"=>", TokenKind::kImplies},
-    {">=", TokenKind::kGe}, {"<=", TokenKind::kLe},
-    {"&&", TokenKind::kAnd}, {"||", TokenKind::kOr},
-    {"(", TokenKind::kLParen}, {")", TokenKind::kRParen}, {",", TokenKind::kComma},
-    {":", TokenKind::kColon}, {"&", TokenKind::kAnd}, {"|", TokenKind::kOr},
-    {"!", TokenKind::kNot}, {"~", TokenKind::kNot},
-    {">", TokenKind::kGt}, {"<", TokenKind::kLt}, {"=", TokenKind::kEq},
+    {"->", TokenKind::kImplies},
+    {"=>", TokenKind::kImplies},
+    {">=", TokenKind::kGe},
+    {"<=", TokenKind::kLe},
+    {"&&", TokenKind::kAnd},
+    {"||", TokenKind::kOr},
+    {"(", TokenKind::kLParen},
+    {")", TokenKind::kRParen},
+    {",", TokenKind::kComma},
+    {":", TokenKind::kColon},
+    {"&", TokenKind::kAnd},
+    {"|", TokenKind::kOr},
+    {"!", TokenKind::kNot},
+    {"~", TokenKind::kNot},
+    {">", TokenKind::kGt},
+    {"<", TokenKind::kLt},
+    {"=", TokenKind::kEq},
 };
 
 }  // namespace
@@ -108,7 +118,8 @@ Result<std::vector<Token>> Tokenize(std::string_view text) {
       auto [end, ec] = std::from_chars(tok.text.data(), tok.text.data() + tok.text.size(), tok.number);
       if (ec != std::errc() || end != tok.text.data() + tok.text.size()) {
         return QueryDiagnostic(text, i, j - i, "malformed number '" + tok.text + "'",
-                               "write numbers like 100, 2.5 or 1e3").ToStatus();
+                               "write numbers like 100, 2.5 or 1e3")
+            .ToStatus();
       }
       i = j;
     } else {

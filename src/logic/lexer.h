@@ -11,9 +11,25 @@
 namespace georune::logic {
 
 enum class TokenKind {
-  kName, kNumber, kLParen, kRParen, kComma, kColon,
-  kAnd, kOr, kNot, kImplies, kExists, kForall, kTrue, kFalse,
-  kLt, kLe, kGt, kGe, kEq,
+  kName,
+  kNumber,
+  kLParen,
+  kRParen,
+  kComma,
+  kColon,
+  kAnd,
+  kOr,
+  kNot,
+  kImplies,
+  kExists,
+  kForall,
+  kTrue,
+  kFalse,
+  kLt,
+  kLe,
+  kGt,
+  kGe,
+  kEq,
   kEnd,
 };
 

@@ -5,9 +5,9 @@
 #include <cmath>
 
 #include "georune/common/diagnostic.h"
+#include "georune/common/text.h"
 #include "georune/logic/ast.h"
 #include "lexer.h"
-#include "georune/common/text.h"
 
 namespace georune::logic {
 namespace {
@@ -86,8 +86,8 @@ class Parser {
   }
 
   Status Error(const Token& t, std::string message, std::string hint) const {
-    return QueryDiagnostic(text_, t.span.begin, std::max<size_t>(1, t.span.end - t.span.begin),
-                           std::move(message), std::move(hint))
+    return QueryDiagnostic(text_, t.span.begin, std::max<size_t>(1, t.span.end - t.span.begin), std::move(message),
+                           std::move(hint))
         .ToStatus();
   }
 
@@ -100,8 +100,7 @@ class Parser {
 
   Result<std::unique_ptr<AstNode>> Formula(int depth) {
     if (depth > kMaxDepth) {
-      return Error(Peek(), "the formula is nested too deeply (more than 200 levels)",
-                   "simplify the query");
+      return Error(Peek(), "the formula is nested too deeply (more than 200 levels)", "simplify the query");
     }
     if (Peek().kind == TokenKind::kExists || Peek().kind == TokenKind::kForall) return Quantified(depth);
     return Implication(depth);
@@ -217,8 +216,9 @@ class Parser {
         auto inner = Formula(depth + 1);
         if (!inner.ok()) return inner;
         if (!Accept(TokenKind::kRParen)) {
-          return Error(Peek(), "expected ')' to close the '(' at column " + std::to_string(t.span.begin + 1) +
-                                   ", found " + Describe(Peek()),
+          return Error(Peek(),
+                       "expected ')' to close the '(' at column " + std::to_string(t.span.begin + 1) + ", found " +
+                           Describe(Peek()),
                        "check that every '(' has a matching ')'");
         }
         return inner;
@@ -227,8 +227,7 @@ class Parser {
       case TokenKind::kFalse:
         Next();
         return Node(t.kind == TokenKind::kTrue ? AstKind::kTrue : AstKind::kFalse, t.span);
-      case TokenKind::kName:
-        return AtomOrComparison();
+      case TokenKind::kName: return AtomOrComparison();
       case TokenKind::kEnd:
         return Error(t, "the query ends where a formula was expected",
                      "complete the formula, for example: plane(a) AND helicopter(b)");

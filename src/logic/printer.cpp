@@ -79,8 +79,8 @@ class Printer {
       case NodeKind::kClass: return node.class_name + "(" + Vars(node.vars) + ")";
       case NodeKind::kRelation: return std::string(RelationName(node.relation)) + "(" + Vars(node.vars) + ")";
       case NodeKind::kCompare: {
-        std::string s = std::string(MeasureName(node.measure)) + "(" + Vars(node.vars) + ") " +
-                        CmpOpText(node.op) + " " + FormatNumber(node.number);
+        std::string s = std::string(MeasureName(node.measure)) + "(" + Vars(node.vars) + ") " + CmpOpText(node.op) +
+                        " " + FormatNumber(node.number);
         if (node.unit != Unit::kNone) s += std::string(" ") + UnitName(node.unit);
         return s;
       }
@@ -126,9 +126,9 @@ std::string Shape(const BoundNode& node) {
 // A copy of the tree with AND/OR children sorted by shape and implicit quantifiers made explicit.
 std::unique_ptr<BoundNode> Canonicalize(const BoundNode& node) {
   auto out = std::make_unique<BoundNode>();
-  *out = BoundNode{node.kind, node.span, node.value, node.class_name, node.any_class, node.class_ids,
-                   node.relation, node.measure, node.op, node.number, node.unit, node.vars, node.count,
-                   false, {}};
+  *out = BoundNode{node.kind,      node.span,     node.value,   node.class_name, node.any_class,
+                   node.class_ids, node.relation, node.measure, node.op,         node.number,
+                   node.unit,      node.vars,     node.count,   false,           {}};
   for (const auto& c : node.children) out->children.push_back(Canonicalize(*c));
   if (node.kind == NodeKind::kAnd || node.kind == NodeKind::kOr) {
     std::stable_sort(out->children.begin(), out->children.end(),

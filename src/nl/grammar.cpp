@@ -37,29 +37,28 @@ enum class Det { kSome, kCount, kNo, kEvery, kAnyNeg };
 struct Np {
   std::string cls;
   Det det = Det::kSome;
-  int n = 1;                 // distinct entities named (kSome)
-  bool numbered = false;     // n was written ("three ships"), not defaulted
-  std::string count_op;      // kCount: ">=", "<=", "="
+  int n = 1;              // distinct entities named (kSome)
+  bool numbered = false;  // n was written ("three ships"), not defaulted
+  std::string count_op;   // kCount: ">=", "<=", "="
   long count = 0;
-  long count_hi = -1;        // "between N and M": M
+  long count_hi = -1;  // "between N and M": M
   bool plural = false;
   std::vector<std::string> vars;
-  std::vector<std::string> own;      // formulas over this NP's vars only (metric, ...)
-  std::vector<std::string> obj_vars; // variables of related kSome objects (free unless closed)
-  std::vector<std::string> obj_conj; // those objects' conjuncts
-  std::vector<std::string> links;    // atoms tying this NP's vars to objects
-  std::vector<std::string> closed;   // closed formulas over this NP's vars (negated objects)
-  std::vector<std::string> groups;   // pending arrangements: row | aligned | clustered
+  std::vector<std::string> own;           // formulas over this NP's vars only (metric, ...)
+  std::vector<std::string> obj_vars;      // variables of related kSome objects (free unless closed)
+  std::vector<std::string> obj_conj;      // those objects' conjuncts
+  std::vector<std::string> links;         // atoms tying this NP's vars to objects
+  std::vector<std::string> closed;        // closed formulas over this NP's vars (negated objects)
+  std::vector<std::string> groups;        // pending arrangements: row | aligned | clustered
   std::vector<std::string> pair_rels;     // pending pairwise relations ("parallel to each other")
   std::vector<std::string> pair_metrics;  // e.g. "distance(%1, %2) < 30 m"
-  bool ref = false;          // names entities of an earlier item ("one of them", "the first"): no class atoms
-  bool arranged = false;     // a row or group: `near` relates one member (the last), docs/translation.md
-  bool near_adj = false;     // "docked ships": in a with-list, near the head
-  bool definite = false;     // "the bridge": the one named before, if any
+  bool ref = false;              // names entities of an earlier item ("one of them", "the first"): no class atoms
+  bool arranged = false;         // a row or group: `near` relates one member (the last), docs/translation.md
+  bool near_adj = false;         // "docked ships": in a with-list, near the head
+  bool definite = false;         // "the bridge": the one named before, if any
   std::vector<std::string> alt;  // "cars or trucks": more classes, one entity of any of them
   bool nothing = false;          // "nothing": no object, the noun already said
 };
-
 
 // The entities an earlier item named, for "one of them", "the first", "them".
 struct Antecedent {
@@ -73,8 +72,8 @@ std::string JoinAnd(const std::vector<std::string>& parts) {
   for (size_t i = 0; i < parts.size(); ++i) {
     if (i) out += " AND ";
     const std::string& p = parts[i];
-    bool compound = p.find(':') != std::string::npos || p.find(" OR ") != std::string::npos ||
-                    p.find("->") != std::string::npos;
+    bool compound =
+        p.find(':') != std::string::npos || p.find(" OR ") != std::string::npos || p.find("->") != std::string::npos;
     bool wrapped = p.size() > 1 && p.front() == '(' && p.back() == ')';
     if (compound && !wrapped && parts.size() > 1) out += "(" + p + ")";
     else out += p;
@@ -173,7 +172,7 @@ class Parser {
   const WordNet* wn_;  // null: no WordNet plurals or synonyms
   std::set<std::string> used_vars_;
   size_t furthest_ = 0;
-  Antecedent ante_;  // the head of the previous item (empty when it named no entities)
+  Antecedent ante_;                             // the head of the previous item (empty when it named no entities)
   std::map<std::string, std::string> named_;    // class → the first free entity of it, for "the X"
   std::map<std::string, std::string> var_cls_;  // variable → class it was made for
 };
@@ -524,7 +523,8 @@ void Parser::RelateNegated(Np* head, const std::string& rel, bool swap, Np& obj,
   // "far from any vehicle" → NOT exists v: vehicle(v) AND NOT far(v, t)
   if (obj.ref) {  // "not near them": not near any of them
     for (const auto& hv : head->vars) {
-      for (const auto& ov : obj.vars) head->closed.push_back("NOT " + (swap ? Atom(rel, {ov, hv}) : Atom(rel, {hv, ov})));
+      for (const auto& ov : obj.vars)
+        head->closed.push_back("NOT " + (swap ? Atom(rel, {ov, hv}) : Atom(rel, {hv, ov})));
     }
     return;
   }
@@ -844,22 +844,23 @@ void Parser::AddEmpty(Np* np) {
 
 bool Parser::ParseMetric(size_t& p, Np* np, int depth) {
   size_t q = p;
-  while (q < t_.size() && (t_[q] == "that" || t_[q] == "which" || t_[q] == "is" || t_[q] == "are" ||
-                           t_[q] == "being" || t_[q] == "each" || t_[q] == "measuring" || t_[q] == "both" ||
-                           t_[q] == "all" || t_[q] == "spaced" || t_[q] == "located" || t_[q] == "situated" ||
-                           t_[q] == "positioned" || t_[q] == "lying")) {
+  while (q < t_.size() &&
+         (t_[q] == "that" || t_[q] == "which" || t_[q] == "is" || t_[q] == "are" || t_[q] == "being" ||
+          t_[q] == "each" || t_[q] == "measuring" || t_[q] == "both" || t_[q] == "all" || t_[q] == "spaced" ||
+          t_[q] == "located" || t_[q] == "situated" || t_[q] == "positioned" || t_[q] == "lying")) {
     ++q;
   }
   // "with an area of more than N m2", "with a length over N m", "of length N"
   std::string measure_hint;
   for (const auto& [ph, m] : std::vector<std::pair<const char*, const char*>>{
-           {"with an area of", "area"}, {"with an area", "area"}, {"with a length of", "length"},
-           {"with a length", "length"}, {"with a width of", "width"}, {"with a width", "width"},
+           {"with an area of", "area"},   {"with an area", "area"},         {"with a length of", "length"},
+           {"with a length", "length"},   {"with a width of", "width"},     {"with a width", "width"},
            {"having an area of", "area"}, {"having a length of", "length"}, {"of area", "area"},
-           {"of length", "length"}, {"whose area is", "area"}, {"whose length is", "length"},
-           {"with a size of", "area"}, {"with a diameter of", "width"}, {"with a diameter", "width"},
-           {"of diameter", "width"}, {"whose diameter is", "width"}, {"covering", "area"}, {"that covers", "area"}, {"with a surface of", "area"},
-           {"with a surface area of", "area"}, {"has an area of", "area"}, {"has a length of", "length"}}) {
+           {"of length", "length"},       {"whose area is", "area"},        {"whose length is", "length"},
+           {"with a size of", "area"},    {"with a diameter of", "width"},  {"with a diameter", "width"},
+           {"of diameter", "width"},      {"whose diameter is", "width"},   {"covering", "area"},
+           {"that covers", "area"},       {"with a surface of", "area"},    {"with a surface area of", "area"},
+           {"has an area of", "area"},    {"has a length of", "length"}}) {
     size_t k = Phrase(q, ph);
     if (k) {
       measure_hint = m;
@@ -998,18 +999,18 @@ bool Parser::ParseWith(size_t& p, Np* np, int depth) {
   // without ships but with cranes")
   bool head = depth == 0;
   if ((head && ((k = Phrase(q, "and without")) || (k = Phrase(q, "but without")))) || (k = Phrase(q, "without")) ||
-      (k = Phrase(q, "free of")) || (k = Phrase(q, "free from")) ||
-      (k = Phrase(q, "devoid of")) || (k = Phrase(q, "that does not have")) ||
-      (k = Phrase(q, "which does not have")) || (k = Phrase(q, "that do not have")) ||
-      (k = Phrase(q, "that not have")) || (k = Phrase(q, "which do not have")) || (k = Phrase(q, "lacking"))) {
+      (k = Phrase(q, "free of")) || (k = Phrase(q, "free from")) || (k = Phrase(q, "devoid of")) ||
+      (k = Phrase(q, "that does not have")) || (k = Phrase(q, "which does not have")) ||
+      (k = Phrase(q, "that do not have")) || (k = Phrase(q, "that not have")) || (k = Phrase(q, "which do not have")) ||
+      (k = Phrase(q, "lacking"))) {
     negative_lead = true;
   } else if ((k = Phrase(q, "and no")) || (k = Phrase(q, "but no")) || (k = Phrase(q, "no"))) {
     and_no = true;  // "a bridge, no cars on it": only with the relation written
     --k;            // keep "no" for the determiner
   } else if (!((head && ((k = Phrase(q, "and with")) || (k = Phrase(q, "but with")))) || (k = Phrase(q, "with")) ||
-               (k = Phrase(q, "where there are")) || (k = Phrase(q, "where there is")) || (k = Phrase(q, "having")) || (k = Phrase(q, "that has")) ||
-               (k = Phrase(q, "that have")) || (k = Phrase(q, "which has")) || (k = Phrase(q, "which have")) ||
-               (k = Phrase(q, "has")) || (k = Phrase(q, "have")))) {
+               (k = Phrase(q, "where there are")) || (k = Phrase(q, "where there is")) || (k = Phrase(q, "having")) ||
+               (k = Phrase(q, "that has")) || (k = Phrase(q, "that have")) || (k = Phrase(q, "which has")) ||
+               (k = Phrase(q, "which have")) || (k = Phrase(q, "has")) || (k = Phrase(q, "have")))) {
     return false;
   }
   q += k;
@@ -1344,9 +1345,9 @@ bool Parser::ParseModifierBody(size_t& p, Np* np, int depth) {
   std::string rel;
   bool swap = false;
   static const std::vector<std::pair<const char*, const char*>> kTheirSide = {
-      {"to their left", "left_of"}, {"on their left", "left_of"}, {"to their right", "right_of"},
+      {"to their left", "left_of"},   {"on their left", "left_of"}, {"to their right", "right_of"},
       {"on their right", "right_of"}, {"to their west", "left_of"}, {"to their east", "right_of"},
-      {"to their north", "above"}, {"to their south", "below"}};
+      {"to their north", "above"},    {"to their south", "below"}};
   for (const auto& [phrase, side] : kTheirSide) {
     Np them;
     if ((k = Phrase(q, phrase)) && !negated && !ante_.vars.empty()) {
@@ -1574,10 +1575,10 @@ Result<std::string> Parser::Run(std::string_view english) {
       heads.clear();
       continue;
     }
-    if ((k = inner.Phrase(q, "and also")) || (k = inner.Phrase(q, "as well as")) || (k = inner.Phrase(q, "along with")) ||
-        (k = inner.Phrase(q, "together with")) || (k = inner.Phrase(q, "and")) || (k = inner.Phrase(q, ",")) ||
-        (k = inner.Phrase(q, "plus")) || (k = inner.Phrase(q, "but also")) || (k = inner.Phrase(q, "but")) ||
-        (k = inner.Phrase(q, "while")) || (k = inner.Phrase(q, "whereas"))) {
+    if ((k = inner.Phrase(q, "and also")) || (k = inner.Phrase(q, "as well as")) ||
+        (k = inner.Phrase(q, "along with")) || (k = inner.Phrase(q, "together with")) || (k = inner.Phrase(q, "and")) ||
+        (k = inner.Phrase(q, ",")) || (k = inner.Phrase(q, "plus")) || (k = inner.Phrase(q, "but also")) ||
+        (k = inner.Phrase(q, "but")) || (k = inner.Phrase(q, "while")) || (k = inner.Phrase(q, "whereas"))) {
       q += k;
       continue;
     }
@@ -1601,15 +1602,56 @@ Result<std::string> Parser::Run(std::string_view english) {
 
 // Words of the grammar itself, beyond the lexicon's phrases.
 bool GrammarKnows(const std::string& w) {
-  static const std::set<std::string> k = {
-      "a", "an", "the", "and", "or", "not", "no", "with", "without", "it", "them", "its", "other", "each", "every",
-      "least", "most", "exactly", "between", "than", "more", "fewer", "less", "apart", "long", "wide", "area",
-      "length", "width", "of", "none", "either", "both", "same", "one", "another", "any", "object", "objects",
-      "entity", "entities", "thing", "things", ",", "single", "only", "just", "itself", "nearby", "inside", "side",
-      "board", "top", "large", "big", "cover", "covers", "covering", "size", "surface", "whose", "having", "has",
-      "have", "empty", "vacant", "unoccupied", "isolated", "lone", "solitary", "free", "lacking", "does", "do",
-      "never", "separate", "different", "distinct", "individual", "measuring", "spaced", "up", "fewer", "plus",
-      "else", "alternatively", "as", "well", "nothing", "neither", "nor", "diameter", "along", "while", "whereas", "but", "also", "there", "we", "from"};
+  static const std::set<std::string> k = {"a",          "an",
+                                          "the",        "and",
+                                          "or",         "not",
+                                          "no",         "with",
+                                          "without",    "it",
+                                          "them",       "its",
+                                          "other",      "each",
+                                          "every",      "least",
+                                          "most",       "exactly",
+                                          "between",    "than",
+                                          "more",       "fewer",
+                                          "less",       "apart",
+                                          "long",       "wide",
+                                          "area",       "length",
+                                          "width",      "of",
+                                          "none",       "either",
+                                          "both",       "same",
+                                          "one",        "another",
+                                          "any",        "object",
+                                          "objects",    "entity",
+                                          "entities",   "thing",
+                                          "things",     ",",
+                                          "single",     "only",
+                                          "just",       "itself",
+                                          "nearby",     "inside",
+                                          "side",       "board",
+                                          "top",        "large",
+                                          "big",        "cover",
+                                          "covers",     "covering",
+                                          "size",       "surface",
+                                          "whose",      "having",
+                                          "has",        "have",
+                                          "empty",      "vacant",
+                                          "unoccupied", "isolated",
+                                          "lone",       "solitary",
+                                          "free",       "lacking",
+                                          "does",       "do",
+                                          "never",      "separate",
+                                          "different",  "distinct",
+                                          "individual", "measuring",
+                                          "spaced",     "up",
+                                          "fewer",      "plus",
+                                          "else",       "alternatively",
+                                          "as",         "well",
+                                          "nothing",    "neither",
+                                          "nor",        "diameter",
+                                          "along",      "while",
+                                          "whereas",    "but",
+                                          "also",       "there",
+                                          "we",         "from"};
   return k.count(w) > 0;
 }
 
@@ -1641,8 +1683,9 @@ std::string Parser::Refusal(std::string_view english, const Tokens& trimmed, siz
     std::string rest;
     for (size_t i = at; i < trimmed.size(); ++i) rest += (i > at ? " " : "") + trimmed[i];
     msg += rest.empty() ? "the query ends too early" : "could not make sense of '" + rest + "'";
-    return msg + " (hint: name objects with the ontology's classes, e.g. 'a ship near a harbor', or write the "
-                 "formula itself)";
+    return msg +
+           " (hint: name objects with the ontology's classes, e.g. 'a ship near a harbor', or write the "
+           "formula itself)";
   }
   for (size_t i = 0; i < unknown.size(); ++i) {
     const std::string& u = unknown[i];
@@ -1656,8 +1699,9 @@ std::string Parser::Refusal(std::string_view english, const Tokens& trimmed, siz
     std::string chain = NounChain(Ontology::Normalize(u), ont_, wn_);
     if (!chain.empty()) msg += " (WordNet reaches a class only indirectly: " + chain + "; not assumed)";
   }
-  return msg + " (hint: `georune ontology show " + ont_.name() + "` lists the classes and their synonyms, or write "
-               "the formula itself)";
+  return msg + " (hint: `georune ontology show " + ont_.name() +
+         "` lists the classes and their synonyms, or write "
+         "the formula itself)";
 }
 
 }  // namespace

@@ -11,13 +11,34 @@ namespace {
 // British (and a few variant) spellings → the American ones the lexicon and ontologies use.
 const std::unordered_map<std::string, std::string>& Spellings() {
   static const std::unordered_map<std::string, std::string> k = {
-      {"harbour", "harbor"}, {"harbours", "harbors"}, {"aeroplane", "airplane"}, {"aeroplanes", "airplanes"},
-      {"metre", "meter"}, {"metres", "meters"}, {"kilometre", "kilometer"}, {"kilometres", "kilometers"},
-      {"centre", "center"}, {"centres", "centers"}, {"neighbouring", "neighboring"},
-      {"neighbour", "neighbor"}, {"neighbours", "neighbors"}, {"colour", "color"}, {"grey", "gray"},
-      {"tyre", "tire"}, {"tyres", "tires"}, {"storey", "story"}, {"kerb", "curb"}, {"lorry", "truck"},
-      {"lorries", "trucks"}, {"carpark", "car park"}, {"carparks", "car parks"}, {"aerodrome", "airfield"},
-      {"programme", "program"}, {"theatre", "theater"}, {"jetty", "pier"}, {"jetties", "piers"},
+      {"harbour", "harbor"},
+      {"harbours", "harbors"},
+      {"aeroplane", "airplane"},
+      {"aeroplanes", "airplanes"},
+      {"metre", "meter"},
+      {"metres", "meters"},
+      {"kilometre", "kilometer"},
+      {"kilometres", "kilometers"},
+      {"centre", "center"},
+      {"centres", "centers"},
+      {"neighbouring", "neighboring"},
+      {"neighbour", "neighbor"},
+      {"neighbours", "neighbors"},
+      {"colour", "color"},
+      {"grey", "gray"},
+      {"tyre", "tire"},
+      {"tyres", "tires"},
+      {"storey", "story"},
+      {"kerb", "curb"},
+      {"lorry", "truck"},
+      {"lorries", "trucks"},
+      {"carpark", "car park"},
+      {"carparks", "car parks"},
+      {"aerodrome", "airfield"},
+      {"programme", "program"},
+      {"theatre", "theater"},
+      {"jetty", "pier"},
+      {"jetties", "piers"},
   };
   return k;
 }
@@ -86,9 +107,9 @@ void Push(Tokens& out, const std::string& word) {
 // One raw word (may hold an apostrophe or digits+letters) → tokens.
 void Expand(const std::string& raw, Tokens& out) {
   static const std::unordered_map<std::string, std::vector<std::string>> kContractions = {
-      {"there's", {"there", "is"}}, {"isn't", {"is", "not"}}, {"aren't", {"are", "not"}},
-      {"doesn't", {"not"}}, {"don't", {"not"}}, {"it's", {"it", "is"}}, {"i'd", {"i", "would"}},
-      {"i'm", {"i", "am"}}, {"that's", {"that", "is"}}, {"wasn't", {"is", "not"}}, {"weren't", {"are", "not"}}};
+      {"there's", {"there", "is"}}, {"isn't", {"is", "not"}},  {"aren't", {"are", "not"}}, {"doesn't", {"not"}},
+      {"don't", {"not"}},           {"it's", {"it", "is"}},    {"i'd", {"i", "would"}},    {"i'm", {"i", "am"}},
+      {"that's", {"that", "is"}},   {"wasn't", {"is", "not"}}, {"weren't", {"are", "not"}}};
   auto c = kContractions.find(raw);
   if (c != kContractions.end()) {
     for (const auto& w : c->second) out.push_back(w);

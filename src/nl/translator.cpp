@@ -111,8 +111,7 @@ const std::vector<std::pair<const char*, const char*>>& FewShots() {
       {"fewer than three planes", "exists<=2 x: plane(x)"},
       {"cars in a row",
        "small_vehicle(a) AND small_vehicle(b) AND small_vehicle(c) AND aligned(a, b, c) AND clustered(a, b, c)"},
-      {"three tennis courts aligned",
-       "tennis_court(a) AND tennis_court(b) AND tennis_court(c) AND aligned(a, b, c)"},
+      {"three tennis courts aligned", "tennis_court(a) AND tennis_court(b) AND tennis_court(c) AND aligned(a, b, c)"},
       {"Ships, near a harbour.", "ship(s) AND harbor(h) AND near(s, h)"},
       {"a ship longer than 100 m", "ship(s) AND length(s) > 100 m"},
       {"at least four ships, one of them near a bridge",
@@ -221,8 +220,8 @@ std::string LlmSystemPrompt(const Ontology& ontology) {
   }
   s += "; object (any class)\n\nRelations:\n" + RelationsText() + "\n" + kSyntax +
        "\n\nInstructions: translate the whole query, keep every condition, use no other predicate names. "
-       "Answer with a JSON object {\"formula\": \"...\"} and nothing else.\n\n" + kConventions +
-       "\nExamples:\n";
+       "Answer with a JSON object {\"formula\": \"...\"} and nothing else.\n\n" +
+       kConventions + "\nExamples:\n";
   for (const auto& [en, f] : FewShots()) {
     if (!logic::ParseAndBind(f, ontology).ok()) continue;  // an example over classes this ontology lacks
     s += std::string("Q: ") + en + "\nA: {\"formula\": \"" + f + "\"}\n";
@@ -251,7 +250,9 @@ std::string FormulaGrammar(const Ontology& ontology) {
          "neg ::= \"NOT \" neg | prim\n"
          "prim ::= \"(\" formula \")\" | \"NOT exists \" var \": \" formula | atom | comparison\n"
          "atom ::= cls \"(\" var \")\" | rel2 \"(\" var \", \" var \")\" | reln \"(\" var (\", \" var)+ \")\"\n"
-         "cls ::= " + cls + "\n"
+         "cls ::= " +
+         cls +
+         "\n"
          "rel2 ::= \"near\" | \"far\" | \"left_of\" | \"right_of\" | \"above\" | \"below\" | \"on\" | \"contains\" | "
          "\"overlaps\" | \"parallel\" | \"perpendicular\" | \"larger\" | \"smaller\"\n"
          "reln ::= \"aligned\" | \"clustered\"\n"
@@ -345,7 +346,8 @@ class LlmTranslator final : public Translator {
     if (groups.empty()) {
       std::string why = "none of the " + std::to_string(n) + " candidates from the LLM is a valid formula";
       if (!rejected.empty()) why += "; first: '" + rejected[0].first + "': " + rejected[0].second;
-      auto fb = Fallback(english, ontology, why, Status::InvalidInput("cannot translate \"" + std::string(english) + "\": " + why));
+      auto fb = Fallback(english, ontology, why,
+                         Status::InvalidInput("cannot translate \"" + std::string(english) + "\": " + why));
       if (fb.ok()) fb->rejected = rejected;
       return fb;
     }
@@ -373,8 +375,8 @@ class LlmTranslator final : public Translator {
     BuiltinTranslator builtin(config_.use_wordnet);
     auto t = builtin.Translate(english, ontology);
     if (!t.ok()) {
-      return Status(t.status().code(), "the LLM translator failed (" + why + ") and so did the fallback: " +
-                                           t.status().message());
+      return Status(t.status().code(),
+                    "the LLM translator failed (" + why + ") and so did the fallback: " + t.status().message());
     }
     t->note = "llm failed (" + why + "); used builtin";
     return t;
@@ -395,7 +397,9 @@ Result<std::unique_ptr<Translator>> MakeTranslator(const TranslatorConfig& confi
   if (config.kind == "builtin") return std::unique_ptr<Translator>(new BuiltinTranslator(config.use_wordnet));
   if (config.kind == "llm") {
     if (config.samples < 1)
-      return PlainDiagnostic("the LLM samples per translation must be at least 1").With(Setting::kLlmSamples).ToStatus();
+      return PlainDiagnostic("the LLM samples per translation must be at least 1")
+          .With(Setting::kLlmSamples)
+          .ToStatus();
     if (config.temperature < 0 || config.temperature > 2) {
       return PlainDiagnostic("the LLM sampling temperature must be between 0 and 2")
           .With(Setting::kLlmTemperature)

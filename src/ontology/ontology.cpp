@@ -41,7 +41,8 @@ std::vector<std::string> Ontology::Plurals(const std::string& word) {
   std::vector<std::string> out;
   if (ends("s") || ends("x") || ends("z") || ends("ch") || ends("sh")) {
     out.push_back(word + "es");
-  } else if (ends("y") && word.size() >= 2 && std::string_view("aeiou").find(word[word.size() - 2]) == std::string_view::npos) {
+  } else if (ends("y") && word.size() >= 2 &&
+             std::string_view("aeiou").find(word[word.size() - 2]) == std::string_view::npos) {
     out.push_back(word.substr(0, word.size() - 1) + "ies");
   } else {
     out.push_back(word + "s");
@@ -70,8 +71,8 @@ Status Ontology::Build() {
         explicit_word[w] = true;
         return Status::Ok();
       }
-      return Status::InvalidInput("ontology " + name_ + ": the word '" + raw + "' names both '" +
-                                  it->second.name + "' and '" + set.name + "'");
+      return Status::InvalidInput("ontology " + name_ + ": the word '" + raw + "' names both '" + it->second.name +
+                                  "' and '" + set.name + "'");
     }
     words_[w] = set;
     explicit_word[w] = !is_plural;
@@ -93,8 +94,8 @@ Status Ontology::Build() {
     for (const auto& m : g.members) {
       auto it = class_by_name.find(m);
       if (it == class_by_name.end()) {
-        return Status::InvalidInput("ontology " + name_ + ": group '" + g.name +
-                                    "' names an unknown class '" + m + "'");
+        return Status::InvalidInput("ontology " + name_ + ": group '" + g.name + "' names an unknown class '" + m +
+                                    "'");
       }
       set.class_ids.push_back(it->second);
     }
@@ -122,7 +123,8 @@ Result<Ontology> Ontology::FromJson(std::string_view text, std::string_view sour
   const std::string src(source);
   nlohmann::json j = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
   if (j.is_discarded()) {
-    return Status::InvalidInput(src + ": not valid JSON (hint: an ontology is an object with \"classes\" and optional \"groups\")");
+    return Status::InvalidInput(
+        src + ": not valid JSON (hint: an ontology is an object with \"classes\" and optional \"groups\")");
   }
   auto bad = [&](const std::string& what) {
     return Status::InvalidInput(src + ": " + what + " (hint: see docs/formats.md, section Ontology)");
@@ -211,8 +213,9 @@ Result<Ontology> Ontology::Load(const std::string& name_or_path) {
   auto built_in = BuiltIn(name_or_path);
   if (built_in.ok()) return built_in;
   if (!std::filesystem::exists(name_or_path)) {
-    return Status::NotFound("ontology '" + name_or_path +
-                            "' is neither a file nor a built-in name (hint: `georune ontology show` lists the built-in ones)");
+    return Status::NotFound(
+        "ontology '" + name_or_path +
+        "' is neither a file nor a built-in name (hint: `georune ontology show` lists the built-in ones)");
   }
   GEORUNE_ASSIGN_OR_RETURN(std::string text, ReadFile(name_or_path, kMaxOntologyFileBytes));
   return FromJson(text, name_or_path);

@@ -19,7 +19,7 @@ bool IsArrangementRelation(const BoundNode& n) {
 // (parallel and perpendicular depend on |θa − θb| only).
 bool IsSymmetricRelation(const BoundNode& n) {
   return IsArrangementRelation(n) || (n.kind == NodeKind::kRelation && (n.relation == logic::Relation::kParallel ||
-                                                                          n.relation == logic::Relation::kPerpendicular));
+                                                                        n.relation == logic::Relation::kPerpendicular));
 }
 
 bool ContainsQuantifier(const BoundNode& n) {
@@ -99,8 +99,8 @@ std::vector<int> SymmetricGroups(const std::vector<const BoundNode*>& conjuncts,
   return group;
 }
 
-std::optional<Arrangement> FindArrangement(const std::vector<const BoundNode*>& conjuncts,
-                                           const std::vector<int>& vars, const std::vector<int>& groups) {
+std::optional<Arrangement> FindArrangement(const std::vector<const BoundNode*>& conjuncts, const std::vector<int>& vars,
+                                           const std::vector<int>& groups) {
   if (vars.empty() || std::any_of(groups.begin(), groups.end(), [&](int g) { return g != groups[0]; })) {
     return std::nullopt;
   }

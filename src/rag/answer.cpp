@@ -34,8 +34,7 @@ std::vector<std::string> Sentences(const std::string& text) {
   for (auto& s : out) {
     while (!s.empty() && s.front() == ' ') s.erase(s.begin());
   }
-  out.erase(std::remove_if(out.begin(), out.end(), [](const std::string& s) { return s.empty(); }),
-            out.end());
+  out.erase(std::remove_if(out.begin(), out.end(), [](const std::string& s) { return s.empty(); }), out.end());
   return out;
 }
 
@@ -49,8 +48,7 @@ Result<Task> ParseTask(std::string_view name) {
   if (name == "vqa") return Task::kVqa;
   if (name == "caption") return Task::kCaption;
   if (name == "classify") return Task::kClassify;
-  return Status::InvalidInput("unknown task \"" + std::string(name) +
-                              "\" (hint: use vqa, caption or classify)");
+  return Status::InvalidInput("unknown task \"" + std::string(name) + "\" (hint: use vqa, caption or classify)");
 }
 
 const char* TaskName(Task task) {
@@ -62,8 +60,8 @@ const char* TaskName(Task task) {
   return "vqa";
 }
 
-FusedContext FuseExtractive(const KnowledgeBase& kb, const std::vector<Retrieved>& retrieved,
-                            size_t max_words, double lambda) {
+FusedContext FuseExtractive(const KnowledgeBase& kb, const std::vector<Retrieved>& retrieved, size_t max_words,
+                            double lambda) {
   FusedContext ctx;
   if (retrieved.empty()) return ctx;
   embed::HashedTextEmbedder hasher;
@@ -129,8 +127,9 @@ FusedContext FuseExtractive(const KnowledgeBase& kb, const std::vector<Retrieved
 std::string Instruction(Task task) {
   switch (task) {
     case Task::kVqa:
-      return std::string("Answer the following question using only the retrieved context below. "
-                         "If the context does not contain the answer, reply exactly: ") +
+      return std::string(
+                 "Answer the following question using only the retrieved context below. "
+                 "If the context does not contain the answer, reply exactly: ") +
              kNoAnswerReply;
     case Task::kCaption:
       return "Describe the remote sensing image in one or two sentences, using the retrieved "
@@ -162,8 +161,7 @@ const char* StatusName(AnswerStatus status) {
   return "answered";
 }
 
-ExtractiveAnswer AnswerExtractive(const KnowledgeBase& kb,
-                                  const std::vector<Retrieved>& retrieved, Task task,
+ExtractiveAnswer AnswerExtractive(const KnowledgeBase& kb, const std::vector<Retrieved>& retrieved, Task task,
                                   std::string_view question, const AnswerOptions& options) {
   switch (task) {
     case Task::kVqa: return AnswerVqa(kb, retrieved, question, options);
@@ -174,16 +172,13 @@ ExtractiveAnswer AnswerExtractive(const KnowledgeBase& kb,
 }
 
 namespace {
-Result<std::string> Chat(llm::ChatClient& client, std::vector<llm::Message> messages,
-                         const GenerateOptions& o) {
+Result<std::string> Chat(llm::ChatClient& client, std::vector<llm::Message> messages, const GenerateOptions& o) {
   llm::ChatRequest req;
   req.model = o.model;
   req.messages = std::move(messages);
   req.temperature = o.temperature;
   req.max_tokens = o.max_tokens;
-  auto resp = o.stream ? client.Stream(req, [&](std::string_view d) {
-    return o.on_delta ? o.on_delta(d) : true;
-  })
+  auto resp = o.stream ? client.Stream(req, [&](std::string_view d) { return o.on_delta ? o.on_delta(d) : true; })
                        : client.Complete(req);
   if (!resp.ok()) return resp.status();
   return resp->choices.front().content;
@@ -191,12 +186,11 @@ Result<std::string> Chat(llm::ChatClient& client, std::vector<llm::Message> mess
 }  // namespace
 
 Result<std::string> FuseWithLlm(llm::ChatClient& client, const KnowledgeBase& kb,
-                                const std::vector<Retrieved>& retrieved,
-                                std::string_view question, const GenerateOptions& options) {
+                                const std::vector<Retrieved>& retrieved, std::string_view question,
+                                const GenerateOptions& options) {
   std::string snippets;
   int n = 0;
-  for (const auto& r : retrieved)
-    snippets += "[" + std::to_string(++n) + "] " + kb.chunks()[r.chunk].text + "\n";
+  for (const auto& r : retrieved) snippets += "[" + std::to_string(++n) + "] " + kb.chunks()[r.chunk].text + "\n";
   const std::string prompt =
       "Consolidate the following knowledge snippets into one concise, non-redundant context "
       "that keeps every fact relevant to the question. Do not add facts.\nQuestion: " +
@@ -206,8 +200,8 @@ Result<std::string> FuseWithLlm(llm::ChatClient& client, const KnowledgeBase& kb
   return Chat(client, {llm::Message::User(prompt)}, o);
 }
 
-Result<std::string> Generate(llm::ChatClient& client, const std::string& prompt,
-                             const std::string& image_path, const GenerateOptions& options) {
+Result<std::string> Generate(llm::ChatClient& client, const std::string& prompt, const std::string& image_path,
+                             const GenerateOptions& options) {
   if (image_path.empty()) return Chat(client, {llm::Message::User(prompt)}, options);
   GEORUNE_ASSIGN_OR_RETURN(std::string url, llm::ImageDataUrl(image_path));
   return Chat(client, {llm::Message::UserWithImages(prompt, {url})}, options);

@@ -13,8 +13,8 @@ namespace georune::rag {
 std::vector<std::string> Sentences(const std::string& text);
 
 // answer_vqa.cpp: a vqa question (see answer.h).
-ExtractiveAnswer AnswerVqa(const KnowledgeBase& kb, const std::vector<Retrieved>& retrieved,
-                           std::string_view question, const AnswerOptions& options);
+ExtractiveAnswer AnswerVqa(const KnowledgeBase& kb, const std::vector<Retrieved>& retrieved, std::string_view question,
+                           const AnswerOptions& options);
 // answer_classify.cpp: the category with the most retrieval score among the retrieved records
 // (restricted to the question's "categories: A, B, C." list when it has one).
 ExtractiveAnswer AnswerClassify(const KnowledgeBase& kb, const std::vector<Retrieved>& retrieved,

@@ -28,8 +28,7 @@ AnswerSource SourceOf(const Record& rec, const NameMatch& m, const std::vector<R
 
 // A variable named by its code ("ALBEDO", "LST_Day_1km"): the longest whose tokens occur
 // consecutively in the question.
-std::string VariableByCode(const std::map<std::string, std::string>& vars,
-                           const std::vector<std::string>& tokens) {
+std::string VariableByCode(const std::map<std::string, std::string>& vars, const std::vector<std::string>& tokens) {
   std::string best;
   size_t best_len = 0;
   for (const auto& [k, v] : vars) {
@@ -50,8 +49,8 @@ std::string ShortKey(const std::string& key) { return key.substr(0, key.find('('
 
 // The month named in the question's tokens ("" when none).
 std::string MonthIn(const std::vector<std::string>& tokens) {
-  static const char* kMonths[] = {"january", "february", "march", "april", "may", "june", "july",
-                                  "august", "september", "october", "november", "december"};
+  static const char* kMonths[] = {"january", "february", "march",     "april",   "may",      "june",
+                                  "july",    "august",   "september", "october", "november", "december"};
   std::string month;
   for (const char* m : kMonths) {
     if (std::find(tokens.begin(), tokens.end(), m) != tokens.end()) month = m;
@@ -62,8 +61,7 @@ std::string MonthIn(const std::vector<std::string>& tokens) {
 // A variable named by code, for a month when one is named and the record has it. A code that
 // is also an everyday word for a quantity with a better source ("precipitation" after
 // PRECTOTLAND) is left to the lexicon.
-bool AnswerByCode(const Record& rec, const std::vector<std::string>& tokens, const Sense* sense,
-                  ExtractiveAnswer* a) {
+bool AnswerByCode(const Record& rec, const std::vector<std::string>& tokens, const Sense* sense, ExtractiveAnswer* a) {
   auto second_source = [&](const std::string& var) {
     if (!sense) return false;
     const auto& keys = sense->keys;
@@ -90,8 +88,7 @@ bool AnswerByCode(const Record& rec, const std::vector<std::string>& tokens, con
 // "The <label> (<CODE>) is <value>." plus a second source of the same quantity.
 std::string VariableSentence(const Sense& s, const std::vector<FieldValue>& values) {
   std::string out = "The " + s.label + " (" + ShortKey(values[0].key) + ") is " + values[0].value;
-  for (size_t i = 1; i < values.size(); ++i)
-    out += "; " + ShortKey(values[i].key) + " gives " + values[i].value;
+  for (size_t i = 1; i < values.size(); ++i) out += "; " + ShortKey(values[i].key) + " gives " + values[i].value;
   return out + ".";
 }
 
@@ -145,8 +142,8 @@ ExtractiveAnswer AnswerForRecord(const KnowledgeBase& kb, const Record& rec, con
     if (values.empty()) {
       a.status = AnswerStatus::kNotFound;
       a.field = sense->keys[0];
-      a.answer = "Not found: " + rec.name + " has no " + sense->label + " (" + sense->keys[0] +
-                 ") in the knowledge base.";
+      a.answer =
+          "Not found: " + rec.name + " has no " + sense->label + " (" + sense->keys[0] + ") in the knowledge base.";
     } else {
       a.field = values[0].key;
       a.answer = sense->kind == SenseKind::kField ? values[0].value : VariableSentence(*sense, values);
@@ -172,8 +169,7 @@ ExtractiveAnswer Ambiguous(const KnowledgeBase& kb, const LandmarkLookup& found,
                            const std::vector<Retrieved>& retrieved, std::string_view question) {
   ExtractiveAnswer a;
   a.status = AnswerStatus::kAmbiguous;
-  a.answer = "Ambiguous: the question fits " + std::to_string(found.best.size()) +
-             " landmarks equally:";
+  a.answer = "Ambiguous: the question fits " + std::to_string(found.best.size()) + " landmarks equally:";
   std::string names;
   for (size_t i = 0; i < found.best.size(); ++i) {
     const Record& rec = kb.records()[size_t(found.best[i].record)];
@@ -186,8 +182,8 @@ ExtractiveAnswer Ambiguous(const KnowledgeBase& kb, const LandmarkLookup& found,
   return a;
 }
 
-ExtractiveAnswer NotFound(const KnowledgeBase& kb, const LandmarkLookup& found,
-                          const std::string& phrase, const Sense* sense, double threshold) {
+ExtractiveAnswer NotFound(const KnowledgeBase& kb, const LandmarkLookup& found, const std::string& phrase,
+                          const Sense* sense, double threshold) {
   ExtractiveAnswer a;
   a.status = AnswerStatus::kNotFound;
   a.looked_for = phrase.empty() ? "a landmark of the knowledge base" : "landmark \"" + phrase + "\"";
@@ -196,9 +192,8 @@ ExtractiveAnswer NotFound(const KnowledgeBase& kb, const LandmarkLookup& found,
              (phrase.empty() ? std::string("the question") : "\"" + phrase + "\"") + ".";
   if (found.closest.record >= 0) {
     const Record& rec = kb.records()[size_t(found.closest.record)];
-    a.answer += " Closest name: " + rec.name + " (similarity " +
-                std::to_string(found.closest.score).substr(0, 4) + ", below the threshold " +
-                std::to_string(threshold).substr(0, 4) + ").";
+    a.answer += " Closest name: " + rec.name + " (similarity " + std::to_string(found.closest.score).substr(0, 4) +
+                ", below the threshold " + std::to_string(threshold).substr(0, 4) + ").";
   }
   return a;
 }
@@ -229,8 +224,8 @@ ExtractiveAnswer RetrievedSentence(const KnowledgeBase& kb, const std::vector<Re
 
 }  // namespace
 
-ExtractiveAnswer AnswerVqa(const KnowledgeBase& kb, const std::vector<Retrieved>& retrieved,
-                           std::string_view question, const AnswerOptions& options) {
+ExtractiveAnswer AnswerVqa(const KnowledgeBase& kb, const std::vector<Retrieved>& retrieved, std::string_view question,
+                           const AnswerOptions& options) {
   const auto index = options.names ? options.names : std::make_shared<const LandmarkIndex>(kb.records());
   const LandmarkLookup found = index->Find(question, options.name_threshold);
   if (found.best.size() > 1) return Ambiguous(kb, found, retrieved, question);

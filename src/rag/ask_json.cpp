@@ -21,11 +21,9 @@ nlohmann::json RetrievedJson(const KnowledgeBase& kb, const std::vector<Retrieve
   nlohmann::json out = nlohmann::json::array();
   for (const auto& r : retrieved) {
     const auto& rec = kb.records()[size_t(kb.RecordIndex(r.record_id))];
-    nlohmann::json e = {{"rank", r.rank},           {"record_id", r.record_id},
-                        {"name", rec.name},         {"chunk", r.chunk},
-                        {"chunk_type", r.chunk_type}, {"score", r.score},
-                        {"rank_text", r.rank_text}, {"rank_image", r.rank_image},
-                        {"text", kb.chunks()[r.chunk].text}};
+    nlohmann::json e = {{"rank", r.rank},           {"record_id", r.record_id},   {"name", rec.name},
+                        {"chunk", r.chunk},         {"chunk_type", r.chunk_type}, {"score", r.score},
+                        {"rank_text", r.rank_text}, {"rank_image", r.rank_image}, {"text", kb.chunks()[r.chunk].text}};
     e["s_text"] = r.s_text ? nlohmann::json(*r.s_text) : nlohmann::json();
     e["s_image"] = r.s_image ? nlohmann::json(*r.s_image) : nlohmann::json();
     out.push_back(e);

@@ -41,9 +41,7 @@ Result<Manifest> ReadManifest(const std::string& dir) {
   GEORUNE_ASSIGN_OR_RETURN(std::string_view body,
                            Unframe(data, kManifestMagic, kManifestVersion, path, "knowledge base manifest"));
   const json j = json::parse(body.begin(), body.end(), nullptr, false);
-  auto bad = [&] {
-    return Status::Corrupt(path + ": knowledge base manifest is damaged: missing or bad fields");
-  };
+  auto bad = [&] { return Status::Corrupt(path + ": knowledge base manifest is damaged: missing or bad fields"); };
   if (j.is_discarded() || !j.is_object()) return bad();
   Manifest m;
   auto id = j.find("build_id");
@@ -58,8 +56,8 @@ Result<Manifest> ReadManifest(const std::string& dir) {
     auto e = files->find(key);
     if (e == files->end() || !e->is_object()) return bad();
     auto f = e->find("file"), size = e->find("size"), sum = e->find("checksum");
-    if (f == e->end() || !f->is_string() || size == e->end() || !size->is_number_unsigned() ||
-        sum == e->end() || !sum->is_string() || !coding::ParseHex16(sum->get<std::string>(), &out->checksum))
+    if (f == e->end() || !f->is_string() || size == e->end() || !size->is_number_unsigned() || sum == e->end() ||
+        !sum->is_string() || !coding::ParseHex16(sum->get<std::string>(), &out->checksum))
       return bad();
     out->file = f->get<std::string>();
     out->size = size->get<uint64_t>();
@@ -111,8 +109,7 @@ void RemoveOtherBuilds(const std::string& dir, const std::string& keep) {
                       (!keep.empty() && (name == "kb.grkb" || name == "vectors.grvs"));
     const bool kept = !keep.empty() && name.find(keep) != std::string::npos;
     std::error_code ec2;
-    if (data && !kept && it->is_regular_file(ec2))
-      removed |= fs::remove(it->path(), ec2);
+    if (data && !kept && it->is_regular_file(ec2)) removed |= fs::remove(it->path(), ec2);
   }
   if (removed) (void)SyncDirectory(dir);
 }

@@ -87,10 +87,8 @@ size_t KnowledgeBase::image_count() const {
   return c ? c->size() : 0;
 }
 
-Result<KnowledgeBase> KnowledgeBase::Build(std::vector<Record> records,
-                                           const embed::TextEmbedder& text,
-                                           const embed::ImageEmbedder* image,
-                                           const KbOptions& options,
+Result<KnowledgeBase> KnowledgeBase::Build(std::vector<Record> records, const embed::TextEmbedder& text,
+                                           const embed::ImageEmbedder* image, const KbOptions& options,
                                            std::vector<std::string>* warnings) {
   KnowledgeBase kb;
   std::unordered_map<std::string, int> seen;
@@ -111,8 +109,7 @@ Result<KnowledgeBase> KnowledgeBase::Build(std::vector<Record> records,
     const Record& r = kb.records_[size_t(ri)];
     if (c.type == kChunkImage) image_chunk[size_t(ri)] = int(ci);
     GEORUNE_ASSIGN_OR_RETURN(auto vec, text.EmbedText(c.text));
-    vector::Payload p{r.id, uint32_t(ci), c.type, r.category, c.text, r.image_path,
-                      r.has_location, r.lat, r.lon};
+    vector::Payload p{r.id, uint32_t(ci), c.type, r.category, c.text, r.image_path, r.has_location, r.lat, r.lon};
     GEORUNE_RETURN_IF_ERROR(text_coll->Upsert(ci, vec, std::move(p)));
   }
   if (image) {
@@ -126,12 +123,18 @@ Result<KnowledgeBase> KnowledgeBase::Build(std::vector<Record> records,
         continue;
       }
       if (!image_coll) {
-        GEORUNE_ASSIGN_OR_RETURN(image_coll, kb.store_.GetOrCreate(kImageCollection,
-                                                                   image->Dim(), options.hnsw));
+        GEORUNE_ASSIGN_OR_RETURN(image_coll, kb.store_.GetOrCreate(kImageCollection, image->Dim(), options.hnsw));
         kb.image_embedder_ = image->Name();
       }
-      vector::Payload p{r.id, uint32_t(std::max(0, image_chunk[ri])), kChunkImage, r.category,
-                        "", r.image_path, r.has_location, r.lat, r.lon};
+      vector::Payload p{r.id,
+                        uint32_t(std::max(0, image_chunk[ri])),
+                        kChunkImage,
+                        r.category,
+                        "",
+                        r.image_path,
+                        r.has_location,
+                        r.lat,
+                        r.lon};
       if (image_chunk[ri] >= 0) p.text = kb.chunks_[size_t(image_chunk[ri])].text;
       GEORUNE_RETURN_IF_ERROR(image_coll->Upsert(ri, *vec, std::move(p)));
     }
@@ -217,11 +220,8 @@ Result<KnowledgeBase> KnowledgeBase::LoadVersion(const std::string& dir, const k
   const std::string path = dir + "/" + m.records.file;
   GEORUNE_ASSIGN_OR_RETURN(std::string data, ReadFile(path));
   GEORUNE_RETURN_IF_ERROR(kb_store::Verify(dir, m.records, data));
-  GEORUNE_ASSIGN_OR_RETURN(std::string_view text,
-                           kb_store::Unframe(data, kMagic, kVersion, path, "knowledge base"));
-  auto corrupt = [&](const std::string& why) {
-    return Status::Corrupt(path + ": knowledge base is damaged: " + why);
-  };
+  GEORUNE_ASSIGN_OR_RETURN(std::string_view text, kb_store::Unframe(data, kMagic, kVersion, path, "knowledge base"));
+  auto corrupt = [&](const std::string& why) { return Status::Corrupt(path + ": knowledge base is damaged: " + why); };
   KnowledgeBase kb;
   try {
     const json body = json::parse(text.begin(), text.end());
@@ -232,8 +232,7 @@ Result<KnowledgeBase> KnowledgeBase::LoadVersion(const std::string& dir, const k
     kb.image_embedder_ = body.at("image_embedder").get<std::string>();
     for (const auto& r : body.at("records")) kb.records_.push_back(RecordFromJson(r));
     for (const auto& c : body.at("chunks"))
-      kb.chunks_.push_back({c.at(0).get<std::string>(), c.at(1).get<std::string>(),
-                            c.at(2).get<std::string>()});
+      kb.chunks_.push_back({c.at(0).get<std::string>(), c.at(1).get<std::string>(), c.at(2).get<std::string>()});
   } catch (const json::exception& e) {
     return corrupt("its records do not have the expected shape: " + DescribeJsonError(e.what()).reason);
   }

@@ -1,8 +1,8 @@
 #include "georune/rag/landmark_match.h"
 
 #include <algorithm>
-#include <cstdlib>
 #include <cctype>
+#include <cstdlib>
 #include <set>
 #include <sstream>
 
@@ -12,7 +12,7 @@
 namespace georune::rag {
 namespace {
 
-constexpr size_t kExactBelow = 5;  // folded names shorter than this must match exactly
+constexpr size_t kExactBelow = 5;    // folded names shorter than this must match exactly
 constexpr double kCloseFloor = 0.4;  // similarities below this are not worth computing exactly
 
 }  // namespace
@@ -41,9 +41,7 @@ void AddName(std::vector<std::string>* out, const std::string& raw) {
   if (!f.empty() && std::find(out->begin(), out->end(), f) == out->end()) out->push_back(f);
 }
 
-size_t CountTokens(const std::string& folded) {
-  return size_t(std::count(folded.begin(), folded.end(), ' ')) + 1;
-}
+size_t CountTokens(const std::string& folded) { return size_t(std::count(folded.begin(), folded.end(), ' ')) + 1; }
 
 bool Inside(const NameMatch& a, const NameMatch& b) {  // a strictly inside b
   return a.begin >= b.begin && a.begin + a.count <= b.begin + b.count && a.count < b.count;
@@ -86,11 +84,9 @@ LandmarkLookup LandmarkIndex::Find(std::string_view question, double threshold) 
           const std::string& window = windows[len][b];
           const size_t longer = std::max(window.size(), n.folded.size());
           const size_t diff = longer - std::min(window.size(), n.folded.size());
-          const double bound = 1.0 - double(std::max(diff, DistanceBound(n.letters, letters[len][b]))) /
-                                         double(longer);
+          const double bound = 1.0 - double(std::max(diff, DistanceBound(n.letters, letters[len][b]))) / double(longer);
           if (bound < floor || bound <= m.score) continue;
-          const double s = n.folded.size() < kExactBelow ? double(window == n.folded)
-                                                          : Similarity(window, n.folded);
+          const double s = n.folded.size() < kExactBelow ? double(window == n.folded) : Similarity(window, n.folded);
           if (s > m.score) m = {n.record, s, b, len};
         }
       }
@@ -103,8 +99,8 @@ LandmarkLookup LandmarkIndex::Find(std::string_view question, double threshold) 
     return per_record;
   };
   std::vector<NameMatch> per_record = scan(threshold);
-  const bool matched = std::any_of(per_record.begin(), per_record.end(),
-                                   [&](const NameMatch& m) { return m.score >= threshold; });
+  const bool matched =
+      std::any_of(per_record.begin(), per_record.end(), [&](const NameMatch& m) { return m.score >= threshold; });
   if (!matched) per_record = scan(std::min(threshold, kCloseFloor));  // for `closest`
   LandmarkLookup out;
   std::vector<NameMatch> kept;
@@ -129,12 +125,11 @@ LandmarkLookup LandmarkIndex::Find(std::string_view question, double threshold) 
 }
 
 std::string NamedPhrase(std::string_view question) {
-  static const std::set<std::string> kJoiners = {"de", "of", "the", "du", "la", "le", "del",
-                                                 "des", "di", "da", "do", "dos", "das", "y", "and"};
+  static const std::set<std::string> kJoiners = {"de", "of", "the", "du",  "la",  "le", "del", "des",
+                                                 "di", "da", "do",  "dos", "das", "y",  "and"};
   static const std::set<std::string> kQuestionWords = {
-      "what", "when", "where", "which", "who", "whom", "whose", "why", "how", "is", "are", "was",
-      "were", "does", "do", "did", "can", "could", "tell", "give", "list", "name", "show", "in",
-      "at", "for", "describe", "the"};
+      "what", "when", "where", "which", "who",  "whom", "whose", "why",  "how",  "is", "are", "was", "were",     "does",
+      "do",   "did",  "can",   "could", "tell", "give", "list",  "name", "show", "in", "at",  "for", "describe", "the"};
   std::vector<std::string> words;
   std::istringstream in{std::string(question)};
   std::string w;

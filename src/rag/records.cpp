@@ -66,19 +66,16 @@ std::string FieldLabel(const std::string& field) {
 
 bool ParseLocation(const std::string& full, double* lat, double* lon) {
   // Wikipedia's "DMS / decimal / lat; lon" repeats the location: the first form is enough.
-  const std::string text = full.substr(0, full.find(" / ") == std::string::npos ? full.size()
-                                                                               : full.find('/'));
+  const std::string text = full.substr(0, full.find(" / ") == std::string::npos ? full.size() : full.find('/'));
   // Collect numbers and hemisphere letters in order; degree/minute/second marks separate them.
   std::vector<double> nums;
   std::vector<std::pair<size_t, char>> hemis;  // (numbers seen so far, letter)
   for (size_t i = 0; i < text.size();) {
     const char c = text[i];
     if (std::isdigit(static_cast<unsigned char>(c)) ||
-        ((c == '-' || c == '.') && i + 1 < text.size() &&
-         std::isdigit(static_cast<unsigned char>(text[i + 1])))) {
+        ((c == '-' || c == '.') && i + 1 < text.size() && std::isdigit(static_cast<unsigned char>(text[i + 1])))) {
       size_t j = i + 1;
-      while (j < text.size() && (std::isdigit(static_cast<unsigned char>(text[j])) || text[j] == '.'))
-        ++j;
+      while (j < text.size() && (std::isdigit(static_cast<unsigned char>(text[j])) || text[j] == '.')) ++j;
       nums.push_back(std::strtod(text.substr(i, j - i).c_str(), nullptr));
       i = j;
     } else {
@@ -125,7 +122,8 @@ Result<Record> RswkRecord(const json& r, const std::string& path, int line, size
   if (rec.id.empty()) return fail("empty \"ID\"");
   const json* wk = r.contains("world knowledge") ? &r["world knowledge"] : nullptr;
   if (!wk || !wk->is_object()) {
-    return fail("missing \"world knowledge\" object", "RSWK records have ID, image_name, "
+    return fail("missing \"world knowledge\" object",
+                "RSWK records have ID, image_name, "
                 "\"world knowledge\" and \"remote sensing expert knowledge\"");
   }
   for (auto it = wk->begin(); it != wk->end(); ++it) {
@@ -137,8 +135,7 @@ Result<Record> RswkRecord(const json& r, const std::string& path, int line, size
     rec.name = r["image_name"].get<std::string>();
   if (rec.name.empty()) return fail("no Name in \"world knowledge\" and no image_name");
   rec.category = rec.fields.count("Category") ? rec.fields["Category"] : "";
-  if (rec.fields.count("Location"))
-    rec.has_location = ParseLocation(rec.fields["Location"], &rec.lat, &rec.lon);
+  if (rec.fields.count("Location")) rec.has_location = ParseLocation(rec.fields["Location"], &rec.lat, &rec.lon);
   if (r.contains("remote sensing expert knowledge")) {
     const json& ek = r["remote sensing expert knowledge"];
     if (!ek.is_object()) return fail("\"remote sensing expert knowledge\" is not an object");
@@ -160,8 +157,7 @@ Result<Record> RswkRecord(const json& r, const std::string& path, int line, size
         rec.monthly[m.key()][v.key()] = ValueToText(v.value());
     }
   }
-  if (r.contains("image_path") && r["image_path"].is_string())
-    rec.image_path = r["image_path"].get<std::string>();
+  if (r.contains("image_path") && r["image_path"].is_string()) rec.image_path = r["image_path"].get<std::string>();
   if (r.contains("image_description") && r["image_description"].is_string())
     rec.image_description = r["image_description"].get<std::string>();
   return rec;
@@ -172,8 +168,7 @@ Result<Record> JsonlRecord(const json& j, const std::string& path, int line, con
   Record rec;
   rec.source = path + ":" + std::to_string(line);
   if (!j.contains("id") || !(j["id"].is_string() || j["id"].is_number_integer())) {
-    return FileDiagnostic(path, line, "missing \"id\"", "every document needs an id")
-        .ToStatus();
+    return FileDiagnostic(path, line, "missing \"id\"", "every document needs an id").ToStatus();
   }
   rec.id = j["id"].is_string() ? j["id"].get<std::string>() : j["id"].dump();
   if (rec.id.empty()) return FileDiagnostic(path, line, "empty \"id\"").ToStatus();
@@ -185,8 +180,7 @@ Result<Record> JsonlRecord(const json& j, const std::string& path, int line, con
       rec.name = ValueToText(v);
     } else if (k == "text") {
       if (!v.is_string() && !v.is_array()) {
-        return FileDiagnostic(path, line, "\"text\" must be a string or an array of strings")
-            .ToStatus();
+        return FileDiagnostic(path, line, "\"text\" must be a string or an array of strings").ToStatus();
       }
       rec.text = v.is_string() ? v.get<std::string>() : "";
       if (v.is_array()) {
@@ -199,15 +193,13 @@ Result<Record> JsonlRecord(const json& j, const std::string& path, int line, con
         return FileDiagnostic(path, line, "\"" + k + "\" must be a string").ToStatus();
       }
       rec.image_path = v.get<std::string>();
-      if (!rec.image_path.empty() && std::filesystem::path(rec.image_path).is_relative() &&
-          !base_dir.empty())
+      if (!rec.image_path.empty() && std::filesystem::path(rec.image_path).is_relative() && !base_dir.empty())
         rec.image_path = base_dir + "/" + rec.image_path;
     } else if (k == "image_description" || k == "caption") {
       rec.image_description = ValueToText(v);
     } else if (k == "location") {
       bool ok = false;
-      if (v.is_object() && v.contains("lat") && v.contains("lon") && v["lat"].is_number() &&
-          v["lon"].is_number()) {
+      if (v.is_object() && v.contains("lat") && v.contains("lon") && v["lat"].is_number() && v["lon"].is_number()) {
         rec.lat = v["lat"].get<double>();
         rec.lon = v["lon"].get<double>();
         ok = std::abs(rec.lat) <= 90 && std::abs(rec.lon) <= 180;
@@ -317,8 +309,7 @@ Result<std::vector<Record>> ReadImageDir(const std::string& dir) {
   for (const auto& e : std::filesystem::directory_iterator(dir, ec)) {
     if (!e.is_regular_file()) continue;
     const std::string ext = AsciiLower(e.path().extension().string());
-    if (ext == ".png" || ext == ".jpg" || ext == ".jpeg" || ext == ".tif" || ext == ".tiff" ||
-        ext == ".bmp")
+    if (ext == ".png" || ext == ".jpg" || ext == ".jpeg" || ext == ".tif" || ext == ".tiff" || ext == ".bmp")
       files.push_back(e.path());
   }
   if (ec) return Status::IoError(dir + ": " + ec.message());
@@ -378,10 +369,20 @@ std::vector<Chunk> ChunkRecord(const Record& r, const ChunkOptions& options) {
   group(kChunkArchitecture, {"Architectural_Characteristics", "Primary_Function"}, false);
   group(kChunkCulture, {"Cultural_Significance", "Notable_Visitors", "Details"}, false);
   // Other fields of generic documents (not RSWK names) join the basic-info chunk as text.
-  static const std::vector<std::string> kKnown = {
-      "Name", "Category", "Area", "Location", "Address", "Physical_Area", "Construction_Period",
-      "Historical_Background", "Major_Events", "Architectural_Characteristics",
-      "Primary_Function", "Cultural_Significance", "Notable_Visitors", "Details"};
+  static const std::vector<std::string> kKnown = {"Name",
+                                                  "Category",
+                                                  "Area",
+                                                  "Location",
+                                                  "Address",
+                                                  "Physical_Area",
+                                                  "Construction_Period",
+                                                  "Historical_Background",
+                                                  "Major_Events",
+                                                  "Architectural_Characteristics",
+                                                  "Primary_Function",
+                                                  "Cultural_Significance",
+                                                  "Notable_Visitors",
+                                                  "Details"};
   std::string extra;
   for (const auto& [k, v] : r.fields) {
     if (std::find(kKnown.begin(), kKnown.end(), k) != kKnown.end()) continue;

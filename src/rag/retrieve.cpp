@@ -9,14 +9,15 @@ namespace {
 
 // Flat search when asked (exact), else HNSW; an HNSW search answered exactly adds a note.
 std::vector<vector::Hit> Search(const vector::Collection& c, const std::vector<float>& q, size_t k,
-                                const vector::Filter& f, bool exact,
-                                std::vector<std::string>* notes) {
+                                const vector::Filter& f, bool exact, std::vector<std::string>* notes) {
   if (exact) return c.SearchFlat(q.data(), k, f);
   vector::SearchReport report;
   auto hits = c.SearchHnsw(q.data(), k, f, &report);
   if (!report.exact_because.empty() && notes) {
-    notes->push_back("the " + c.name() + " search scanned every item (exact) instead of using "
-                     "the HNSW graph: " + report.exact_because);
+    notes->push_back("the " + c.name() +
+                     " search scanned every item (exact) instead of using "
+                     "the HNSW graph: " +
+                     report.exact_because);
   }
   return hits;
 }
@@ -42,8 +43,8 @@ Result<std::vector<Retrieved>> Retriever::Retrieve(const Query& query, const Ret
     GEORUNE_ASSIGN_OR_RETURN(qt, text_.EmbedText(query.text));
     if (int(qt.size()) != text_coll->dim()) {
       return Status::InvalidInput("the text embedder gives " + std::to_string(qt.size()) +
-                                  "-d vectors, the knowledge base holds " +
-                                  std::to_string(text_coll->dim()) + "-d ones");
+                                  "-d vectors, the knowledge base holds " + std::to_string(text_coll->dim()) +
+                                  "-d ones");
     }
   }
   auto text_score = [&](uint32_t chunk) -> double {
@@ -91,8 +92,7 @@ Result<std::vector<Retrieved>> Retriever::Retrieve(const Query& query, const Ret
   bool image_active = false;
   if (!query.image_path.empty() && image_ && image_coll && image_coll->size() > 0) {
     if (image_->Name() != kb_.image_embedder()) {
-      return Status::InvalidInput("the image embedder \"" + image_->Name() +
-                                  "\" differs from the knowledge base's \"" +
+      return Status::InvalidInput("the image embedder \"" + image_->Name() + "\" differs from the knowledge base's \"" +
                                   kb_.image_embedder() + "\"");
     }
     GEORUNE_ASSIGN_OR_RETURN(qi, image_->EmbedImage(query.image_path));
@@ -138,8 +138,7 @@ Result<std::vector<Retrieved>> Retriever::Retrieve(const Query& query, const Ret
       std::stable_sort(idx.begin(), idx.end(), [&](size_t a, size_t b) {
         return get(out[a]) != get(out[b]) ? get(out[a]) > get(out[b]) : out[a].chunk < out[b].chunk;
       });
-      for (size_t rank = 0; rank < idx.size(); ++rank)
-        out[idx[rank]].score += 1.0 / (o.rrf_k + double(rank + 1));
+      for (size_t rank = 0; rank < idx.size(); ++rank) out[idx[rank]].score += 1.0 / (o.rrf_k + double(rank + 1));
     };
     if (text_active) add_rrf([](const Retrieved& r) { return *r.s_text; });
     if (image_active) add_rrf([](const Retrieved& r) { return *r.s_image; });

@@ -19,12 +19,13 @@ std::string NameLandmark(const std::string& question, const std::string& name) {
   for (size_t p; (p = q.find("<image>")) != std::string::npos;) q.erase(p, 7);
   while (!q.empty() && (q.front() == ' ' || q.front() == '\n')) q.erase(q.begin());
   static const std::regex kPhrases[] = {
-      std::regex(R"(\b(the|this)\s+(?:(?:landmark|site|place|location|area|structure|building|region|spot)\s+)?(?:(?:shown|captured|depicted|seen|visible|featured|displayed|pictured)\s+)?(?:in|from|of|on|within)\s+(?:the|this)\s+(?:remote(?:\s+sensing)?|satellite)\s+image)",
-                 std::regex::icase),
-      std::regex(R"(\b(the|this)\s+(?:remote(?:\s+sensing)?|satellite)\s+image(?:ry)?(?:\s+(?:location|landmark|site|area|place))?)",
-                 std::regex::icase),
-      std::regex(R"(\b(the|this)\s+(?:landmark|site|place|location|area|structure|region)\b)",
-                 std::regex::icase)};
+      std::regex(
+          R"(\b(the|this)\s+(?:(?:landmark|site|place|location|area|structure|building|region|spot)\s+)?(?:(?:shown|captured|depicted|seen|visible|featured|displayed|pictured)\s+)?(?:in|from|of|on|within)\s+(?:the|this)\s+(?:remote(?:\s+sensing)?|satellite)\s+image)",
+          std::regex::icase),
+      std::regex(
+          R"(\b(the|this)\s+(?:remote(?:\s+sensing)?|satellite)\s+image(?:ry)?(?:\s+(?:location|landmark|site|area|place))?)",
+          std::regex::icase),
+      std::regex(R"(\b(the|this)\s+(?:landmark|site|place|location|area|structure|region)\b)", std::regex::icase)};
   for (const auto& re : kPhrases) {
     std::smatch m;
     if (std::regex_search(q, m, re)) {
@@ -36,9 +37,7 @@ std::string NameLandmark(const std::string& question, const std::string& name) {
 
 namespace {
 
-std::string Stem(const std::string& image) {
-  return std::filesystem::path(image).stem().string();
-}
+std::string Stem(const std::string& image) { return std::filesystem::path(image).stem().string(); }
 
 Status LoadFile(const std::string& path, const std::unordered_map<std::string, std::string>& by_name,
                 std::vector<BenchItem>* items, size_t* skipped) {
@@ -67,10 +66,10 @@ Status LoadFile(const std::string& path, const std::unordered_map<std::string, s
         }
         e["gpt_output"] = std::move(inner);
       }
-      if (!e.is_object() || !e.contains("image_name") || !e["image_name"].is_string() ||
-          !e.contains("gpt_output") || !e["gpt_output"].is_array()) {
-        return FileDiagnostic(path, 0, "element " + std::to_string(i + 1) +
-                              ": expected {image_name, gpt_output[]}").ToStatus();
+      if (!e.is_object() || !e.contains("image_name") || !e["image_name"].is_string() || !e.contains("gpt_output") ||
+          !e["gpt_output"].is_array()) {
+        return FileDiagnostic(path, 0, "element " + std::to_string(i + 1) + ": expected {image_name, gpt_output[]}")
+            .ToStatus();
       }
       const std::string name = e["image_name"].get<std::string>();
       auto it = by_name.find(name);
@@ -80,8 +79,9 @@ Status LoadFile(const std::string& path, const std::unordered_map<std::string, s
           continue;
         }
         const json& qa = e["gpt_output"][k];
-        if (!qa.is_object() || !qa.contains("question") || !qa["question"].is_string() ||
-            !qa.contains("answer") || !qa["answer"].is_string()) continue;
+        if (!qa.is_object() || !qa.contains("question") || !qa["question"].is_string() || !qa.contains("answer") ||
+            !qa["answer"].is_string())
+          continue;
         BenchItem item;
         item.id = kind + ":" + std::to_string(i + 1) + ":" + std::to_string(k + 1);
         item.kind = kind;
@@ -110,10 +110,9 @@ Status LoadFile(const std::string& path, const std::unordered_map<std::string, s
           .ToStatus();
     }
     const json* msgs = j.contains("messages") ? &j["messages"] : nullptr;
-    if (!msgs || !msgs->is_array() || msgs->size() < 2 || !j.contains("images") ||
-        !j["images"].is_array() || j["images"].empty() || !j["images"][0].is_string()) {
-      return FileDiagnostic(path, line_no, "expected {messages:[user, assistant], images:[…]}")
-          .ToStatus();
+    if (!msgs || !msgs->is_array() || msgs->size() < 2 || !j.contains("images") || !j["images"].is_array() ||
+        j["images"].empty() || !j["images"][0].is_string()) {
+      return FileDiagnostic(path, line_no, "expected {messages:[user, assistant], images:[…]}").ToStatus();
     }
     const std::string name = Stem(j["images"][0].get<std::string>());
     auto it = by_name.find(name);
@@ -123,8 +122,7 @@ Status LoadFile(const std::string& path, const std::unordered_map<std::string, s
     }
     const json& u = (*msgs)[0];
     const json& a = (*msgs)[1];
-    if (!u.contains("content") || !u["content"].is_string() || !a.contains("content") ||
-        !a["content"].is_string()) {
+    if (!u.contains("content") || !u["content"].is_string() || !a.contains("content") || !a["content"].is_string()) {
       return FileDiagnostic(path, line_no, "message content must be a string").ToStatus();
     }
     BenchItem item;
@@ -143,8 +141,7 @@ Status LoadFile(const std::string& path, const std::unordered_map<std::string, s
 
 }  // namespace
 
-Result<std::vector<BenchItem>> LoadRswkQuestions(const std::string& path, const KnowledgeBase& kb,
-                                                 size_t* skipped) {
+Result<std::vector<BenchItem>> LoadRswkQuestions(const std::string& path, const KnowledgeBase& kb, size_t* skipped) {
   std::unordered_map<std::string, std::string> by_name;
   for (const auto& r : kb.records()) by_name.emplace(r.name, r.id);
   std::vector<std::string> files;

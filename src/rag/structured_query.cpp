@@ -13,15 +13,14 @@
 namespace georune::rag {
 namespace {
 
-const std::set<std::string> kMoreWords = {"highest", "largest", "most",    "greatest",
-                                          "maximum", "max",     "biggest", "top"};
+const std::set<std::string> kMoreWords = {"highest", "largest", "most", "greatest", "maximum", "max", "biggest", "top"};
 const std::set<std::string> kLessWords = {"lowest", "smallest", "least", "minimum", "min", "fewest"};
 const std::set<std::string> kListStarts = {"which", "what", "list", "name", "show", "give", "find", "all"};
-const std::set<std::string> kCollective = {"landmark", "site", "place", "record", "location",
-                                           "monument", "attraction", "one"};
-const std::map<std::string, size_t> kNumbers = {
-    {"one", 1}, {"two", 2},   {"three", 3}, {"four", 4}, {"five", 5},  {"six", 6},
-    {"seven", 7}, {"eight", 8}, {"nine", 9}, {"ten", 10}, {"twenty", 20}};
+const std::set<std::string> kCollective = {"landmark", "site",     "place",      "record",
+                                           "location", "monument", "attraction", "one"};
+const std::map<std::string, size_t> kNumbers = {{"one", 1},  {"two", 2},  {"three", 3},  {"four", 4},
+                                                {"five", 5}, {"six", 6},  {"seven", 7},  {"eight", 8},
+                                                {"nine", 9}, {"ten", 10}, {"twenty", 20}};
 
 // Country aliases: each group's members all stand for the group's Area words.
 const std::vector<std::pair<std::vector<std::string>, std::vector<std::string>>> kAliases = {
@@ -62,8 +61,7 @@ bool InPlace(const Record& r, const std::string& place) {
 }
 
 bool AnyInPlace(const KnowledgeBase& kb, const std::string& place) {
-  return std::any_of(kb.records().begin(), kb.records().end(),
-                     [&](const Record& r) { return InPlace(r, place); });
+  return std::any_of(kb.records().begin(), kb.records().end(), [&](const Record& r) { return InPlace(r, place); });
 }
 
 // The place after "in" / "from" / "within": the longest run of tokens some Area mentions.
@@ -116,9 +114,9 @@ const Sense* ImpliedSense(const std::string& word, bool* descending) {
 size_t ParseCount(const std::vector<std::string>& raw) {
   for (size_t i = 0; i < raw.size(); ++i) {
     if (auto it = kNumbers.find(raw[i]); it != kNumbers.end()) return it->second;
-    if (std::all_of(raw[i].begin(), raw[i].end(), ::isdigit) && raw[i].size() <= 2 &&
-        i > 0 && (raw[i - 1] == "top" || raw[i - 1] == "the" || raw[i - 1] == "which" ||
-                  raw[i - 1] == "list" || raw[i - 1] == "name" || raw[i - 1] == "show"))
+    if (std::all_of(raw[i].begin(), raw[i].end(), ::isdigit) && raw[i].size() <= 2 && i > 0 &&
+        (raw[i - 1] == "top" || raw[i - 1] == "the" || raw[i - 1] == "which" || raw[i - 1] == "list" ||
+         raw[i - 1] == "name" || raw[i - 1] == "show"))
       return size_t(std::atoi(raw[i].c_str()));
   }
   return 1;
@@ -140,15 +138,14 @@ std::string Describe(const StructuredQuery& q, const AnswerOptions& o) {
   if (!q.place.empty()) d += " whose Area mentions \"" + q.place + "\"";
   if (o.filter.use_box) {
     char box[128];
-    std::snprintf(box, sizeof box, " inside the box %g,%g,%g,%g", o.filter.min_lat, o.filter.min_lon,
-                  o.filter.max_lat, o.filter.max_lon);
+    std::snprintf(box, sizeof box, " inside the box %g,%g,%g,%g", o.filter.min_lat, o.filter.min_lon, o.filter.max_lat,
+                  o.filter.max_lon);
     d += box;
   }
   return d;
 }
 
-std::vector<const Record*> Candidates(const KnowledgeBase& kb, const StructuredQuery& q,
-                                      const AnswerOptions& o) {
+std::vector<const Record*> Candidates(const KnowledgeBase& kb, const StructuredQuery& q, const AnswerOptions& o) {
   std::vector<const Record*> out;
   for (const auto& r : kb.records()) {
     const std::string cat = !q.category.empty() ? q.category : o.filter.category;
@@ -167,8 +164,8 @@ std::string AreaOf(const Record& r) {
   return it == r.fields.end() ? "" : it->second;
 }
 
-ExtractiveAnswer AnswerList(const std::vector<const Record*>& found, const StructuredQuery& q,
-                            const AnswerOptions& o, const std::string& what) {
+ExtractiveAnswer AnswerList(const std::vector<const Record*>& found, const StructuredQuery& q, const AnswerOptions& o,
+                            const std::string& what) {
   ExtractiveAnswer a;
   std::vector<const Record*> sorted = found;
   std::sort(sorted.begin(), sorted.end(), [](const Record* x, const Record* y) { return x->name < y->name; });
@@ -198,8 +195,8 @@ struct Ranked {
   std::string value, key;
 };
 
-std::vector<Ranked> Rank(const std::vector<const Record*>& found, const Sense& s,
-                         const std::string& key, bool descending) {
+std::vector<Ranked> Rank(const std::vector<const Record*>& found, const Sense& s, const std::string& key,
+                         bool descending) {
   std::vector<Ranked> out;
   for (const Record* r : found) {
     double v = 0;
@@ -225,8 +222,8 @@ std::vector<Ranked> Top(const std::vector<Ranked>& ranked, size_t count) {
   return out;
 }
 
-ExtractiveAnswer AnswerSuperlative(const std::vector<const Record*>& found,
-                                   const StructuredQuery& q, const AnswerOptions& o) {
+ExtractiveAnswer AnswerSuperlative(const std::vector<const Record*>& found, const StructuredQuery& q,
+                                   const AnswerOptions& o) {
   ExtractiveAnswer a;
   const Sense& s = *q.sense;
   for (size_t k = 0; k < s.keys.size(); ++k) {
@@ -265,7 +262,8 @@ bool AreaSquareMetres(const std::string& text, double* m2) {
   double f = 1;
   if (unit.find("kilomet") != std::string::npos || unit == "km2" || unit == "sq km" || unit == "km") f = 1e6;
   else if (unit.find("mile") != std::string::npos || unit == "sq mi") f = 2589988.11;
-  else if (unit.find("feet") != std::string::npos || unit.find("foot") != std::string::npos || unit == "sq ft") f = 0.09290304;
+  else if (unit.find("feet") != std::string::npos || unit.find("foot") != std::string::npos || unit == "sq ft")
+    f = 0.09290304;
   else if (unit.starts_with("hectare") || unit == "ha") f = 1e4;
   else if (unit.starts_with("acre")) f = 4046.8564224;
   if (m[2].str().find("km") != std::string::npos) f = 1e6;
@@ -294,8 +292,8 @@ std::optional<StructuredQuery> ParseStructured(const KnowledgeBase& kb, std::str
   if (const Sense* s = DetectSense(tokens)) {
     if (s->kind == SenseKind::kVariable || s->keys[0] == "Physical_Area") q.sense = s;
   }
-  if (!q.sense && q.superlative && (q.direction_word == "largest" || q.direction_word == "biggest" ||
-                                    q.direction_word == "smallest")) {
+  if (!q.sense && q.superlative &&
+      (q.direction_word == "largest" || q.direction_word == "biggest" || q.direction_word == "smallest")) {
     bool desc = true;
     q.sense = ImpliedSense(q.direction_word, &desc);
   }
@@ -306,16 +304,15 @@ std::optional<StructuredQuery> ParseStructured(const KnowledgeBase& kb, std::str
     return q;
   }
   const bool list_word = kListStarts.count(raw[0]) || std::count(raw.begin(), raw.end(), "list");
-  const bool collective = !q.category.empty() ||
-                          std::any_of(tokens.begin(), tokens.end(),
-                                      [](const std::string& t) { return kCollective.count(t) > 0; });
+  const bool collective = !q.category.empty() || std::any_of(tokens.begin(), tokens.end(), [](const std::string& t) {
+    return kCollective.count(t) > 0;
+  });
   const bool place_named = !q.place.empty() && !q.place_unmatched;
   if (collective && ((list_word && (!q.place.empty() || !q.category.empty())) || place_named)) return q;
   return std::nullopt;
 }
 
-ExtractiveAnswer AnswerStructured(const KnowledgeBase& kb, const StructuredQuery& q,
-                                  const AnswerOptions& o) {
+ExtractiveAnswer AnswerStructured(const KnowledgeBase& kb, const StructuredQuery& q, const AnswerOptions& o) {
   const std::string what = Describe(q, o);
   ExtractiveAnswer a;
   if (q.superlative && !q.sense) {

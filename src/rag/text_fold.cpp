@@ -16,8 +16,7 @@ struct Folder {
   std::unique_ptr<icu::Transliterator> tr;
   Folder() {
     UErrorCode status = U_ZERO_ERROR;
-    tr.reset(icu::Transliterator::createInstance("Any-Latin; Latin-ASCII; Lower", UTRANS_FORWARD,
-                                                 status));
+    tr.reset(icu::Transliterator::createInstance("Any-Latin; Latin-ASCII; Lower", UTRANS_FORWARD, status));
     if (U_FAILURE(status)) tr.reset();  // ICU data missing: Fold() lower-cases ASCII only
   }
 };
@@ -30,8 +29,7 @@ Folder& SharedFolder() {
 }  // namespace
 
 std::string Fold(std::string_view utf8) {
-  icu::UnicodeString u = icu::UnicodeString::fromUTF8(
-      icu::StringPiece(utf8.data(), static_cast<int32_t>(utf8.size())));
+  icu::UnicodeString u = icu::UnicodeString::fromUTF8(icu::StringPiece(utf8.data(), static_cast<int32_t>(utf8.size())));
   Folder& f = SharedFolder();
   if (f.tr) {
     std::lock_guard<std::mutex> lock(f.mu);
@@ -76,8 +74,7 @@ size_t EditDistance(std::string_view a, std::string_view b) {
     for (size_t j = 1; j <= m; ++j) {
       const size_t cost = a[i - 1] == b[j - 1] ? 0 : 1;
       cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost});
-      if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1])
-        cur[j] = std::min(cur[j], prev2[j - 2] + 1);
+      if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1]) cur[j] = std::min(cur[j], prev2[j - 2] + 1);
     }
     std::swap(prev2, prev);
     std::swap(prev, cur);

@@ -243,9 +243,7 @@ class Solver {
         const double l = std::sqrt(dx * dx + dy * dy);
         if (l == 0 || (spec_.clustered && l > reach)) continue;
         ctx_.tick();
-        auto offset_of = [&](int k) {
-          return (dx * (ents_[k]->c.y - ea.c.y) - dy * (ents_[k]->c.x - ea.c.x)) / l;
-        };
+        auto offset_of = [&](int k) { return (dx * (ents_[k]->c.y - ea.c.y) - dy * (ents_[k]->c.x - ea.c.x)) / l; };
         const double tau_max = std::min(ea.s, eb.s);
         const double eps = kSlack * (1.0 + t_al * tau_max);
         for (double side : {1.0, -1.0}) {
@@ -334,7 +332,8 @@ class Solver {
       size_t j = i;
       while (j < N() && key(order[j]) == key(order[i])) ++j;
       if (j - i >= spec_.n) {
-        std::vector<int> run(order.begin() + static_cast<std::ptrdiff_t>(i), order.begin() + static_cast<std::ptrdiff_t>(j));
+        std::vector<int> run(order.begin() + static_cast<std::ptrdiff_t>(i),
+                             order.begin() + static_cast<std::ptrdiff_t>(j));
         std::sort(run.begin(), run.end());
         if (!spec_.clustered) {
           if (!collect_) return std::vector<int>(run.begin(), run.begin() + spec_.n);
@@ -356,15 +355,13 @@ class Solver {
   std::vector<std::vector<int>> adj_;
   std::vector<uint32_t> mark_, seen_;
   uint32_t stamp_ = 0;
-  bool collect_ = false;       // Members(): mark every accepted set instead of returning one
-  std::vector<char> member_;   // per local index: in some accepted set
+  bool collect_ = false;      // Members(): mark every accepted set instead of returning one
+  std::vector<char> member_;  // per local index: in some accepted set
 };
 
 }  // namespace
 
-bool CanSolveArrangement(const ArrangementSpec& spec) {
-  return spec.n >= 1 && (!spec.soft || !spec.aligned);
-}
+bool CanSolveArrangement(const ArrangementSpec& spec) { return spec.n >= 1 && (!spec.soft || !spec.aligned); }
 
 std::vector<int> SolveArrangement(const ArrangementSpec& spec, const std::vector<int>& candidates,
                                   const ArrangementContext& ctx) {

@@ -107,7 +107,8 @@ const std::vector<std::pair<std::string, std::string>>& EvaluatorOptimizations()
        "a variable tied to a bound entity by near/on/overlaps/distance takes candidates from a grid, by a "
        "directional relation from sorted coordinates"},
       {"relation-cache", "binary relation values are computed once per entity pair and image"},
-      {"symmetry", "interchangeable variables (same one-variable conjuncts, symmetric use) are bound in one order only"},
+      {"symmetry",
+       "interchangeable variables (same one-variable conjuncts, symmetric use) are bound in one order only"},
       {"arrangements",
        "n same-class variables under aligned/clustered are decided by an exact polynomial operator, not enumerated"},
   };
@@ -128,9 +129,8 @@ std::optional<std::vector<int>> MetricClasses(const logic::BoundQuery& query) {
   std::vector<int> out;
   bool any = false;
   std::function<void(const BoundNode&)> walk = [&](const BoundNode& n) {
-    const bool metric = n.kind == NodeKind::kCompare &&
-                        (n.unit == logic::Unit::kM || n.unit == logic::Unit::kKm || n.unit == logic::Unit::kM2 ||
-                         n.unit == logic::Unit::kHa);
+    const bool metric = n.kind == NodeKind::kCompare && (n.unit == logic::Unit::kM || n.unit == logic::Unit::kKm ||
+                                                         n.unit == logic::Unit::kM2 || n.unit == logic::Unit::kHa);
     if (metric) {
       for (int v : n.vars) {
         if (!var_classes[v]) any = true;
@@ -178,9 +178,9 @@ class VarSet {
 };
 
 struct PlannedEvaluator::Component {
-  std::vector<int> positions;  // indices into Block::vars
-  std::vector<int> conjuncts;  // indices into Block::conjuncts
-  std::vector<int> group;      // per position: its group of interchangeable variables
+  std::vector<int> positions;                    // indices into Block::vars
+  std::vector<int> conjuncts;                    // indices into Block::conjuncts
+  std::vector<int> group;                        // per position: its group of interchangeable variables
   std::optional<plan::Arrangement> arrangement;  // an arrangement: the exact operator applies
 };
 
@@ -188,10 +188,10 @@ struct PlannedEvaluator::Block {
   const BoundNode* node = nullptr;
   std::vector<int> vars;
   std::vector<const BoundNode*> conjuncts;
-  std::vector<VarSet> mask;       // block variables each conjunct uses (by position)
-  std::vector<bool> quantified;   // conjunct holds a quantifier (see the schedule)
+  std::vector<VarSet> mask;                   // block variables each conjunct uses (by position)
+  std::vector<bool> quantified;               // conjunct holds a quantifier (see the schedule)
   std::vector<std::vector<ClassSet>> nested;  // per conjunct: domains of its quantified variables
-  std::vector<ClassSet> domains;  // per variable position
+  std::vector<ClassSet> domains;              // per variable position
   std::vector<Component> components;
   std::vector<int> outer_conjuncts;  // no block variable, no quantifier: evaluated first
   std::string description;
@@ -324,7 +324,8 @@ const PlannedEvaluator::Block& PlannedEvaluator::BlockOf(const BoundNode& node) 
     d += "    " + std::to_string(b->components.size()) + " independent components:";
     for (const auto& comp : b->components) {
       d += " {";
-      for (size_t i = 0; i < comp.positions.size(); ++i) d += (i ? ", " : "") + query_.var_names[b->vars[comp.positions[i]]];
+      for (size_t i = 0; i < comp.positions.size(); ++i)
+        d += (i ? ", " : "") + query_.var_names[b->vars[comp.positions[i]]];
       d += "}";
     }
     d += "\n";
@@ -358,10 +359,11 @@ std::string PlannedEvaluator::DescribeOperator(const Block& b, const Component& 
   if (comp.arrangement) {
     const plan::Arrangement& a = *comp.arrangement;
     return "    operator for {" + names + "}: exact arrangement (" +
-           (a.aligned && a.clustered ? "aligned AND clustered" : a.aligned ? "aligned" : "clustered") + " of " +
-           std::to_string(a.n) + ", polynomial; soft aligned or unequal soft class values enumerate)" +
-           (a.restricted ? "; further conjuncts on its variables: enumerated over the members of its sets" : "") +
-           "\n";
+           (a.aligned && a.clustered ? "aligned AND clustered"
+            : a.aligned              ? "aligned"
+                                     : "clustered") +
+           " of " + std::to_string(a.n) + ", polynomial; soft aligned or unequal soft class values enumerate)" +
+           (a.restricted ? "; further conjuncts on its variables: enumerated over the members of its sets" : "") + "\n";
   }
   std::map<int, int> group_sizes;
   for (int g : comp.group) ++group_sizes[g];
@@ -535,8 +537,8 @@ const std::vector<int>& PlannedEvaluator::Domain(const ClassSet& classes) {
 const std::vector<ClassSet>& PlannedEvaluator::RestrictionsOf(const BoundNode& quantifier) {
   auto it = restrictions_.find(&quantifier);
   if (it != restrictions_.end()) return it->second;
-  std::vector<ClassSet> r = On("class-domains") ? QuantifierRestrictions(quantifier)
-                                                : std::vector<ClassSet>(quantifier.vars.size());
+  std::vector<ClassSet> r =
+      On("class-domains") ? QuantifierRestrictions(quantifier) : std::vector<ClassSet>(quantifier.vars.size());
   return restrictions_.emplace(&quantifier, std::move(r)).first->second;
 }
 
@@ -656,8 +658,8 @@ struct PlannedEvaluator::ComponentSearch {
   ComponentSearch(const Block& b, const Component& c) : block(b), comp(c), k(c.positions.size()) {}
 };
 
-double PlannedEvaluator::SearchComponent(const Block& block, const Component& comp, Env& env,
-                                         std::vector<int>* best, double cap) {
+double PlannedEvaluator::SearchComponent(const Block& block, const Component& comp, Env& env, std::vector<int>* best,
+                                         double cap) {
   ComponentSearch search(block, comp);
   search.canonical = best != nullptr;
   search.symmetric = On("symmetry");
@@ -743,8 +745,8 @@ bool PlannedEvaluator::FindCandidates(ComponentSearch& search, Env& env) {
   return true;
 }
 
-std::optional<double> PlannedEvaluator::SolveArrangementStep(ComponentSearch& search, Env& env,
-                                                             std::vector<int>* best, std::string* outcome) {
+std::optional<double> PlannedEvaluator::SolveArrangementStep(ComponentSearch& search, Env& env, std::vector<int>* best,
+                                                             std::string* outcome) {
   const Block& block = search.block;
   const Component& comp = search.comp;
   const auto& cand = search.cand[0];
@@ -809,8 +811,8 @@ std::optional<double> PlannedEvaluator::SolveArrangementStep(ComponentSearch& se
 }
 
 std::optional<double> PlannedEvaluator::NarrowToArrangements(ComponentSearch& search, const ArrangementSpec& spec,
-                                                             const std::vector<int>& ids,
-                                                             const ArrangementContext& ctx, std::string* outcome) {
+                                                             const std::vector<int>& ids, const ArrangementContext& ctx,
+                                                             std::string* outcome) {
   // Every solution is an aligned/clustered set of n candidates, so its members are among the
   // members of such sets; the further conjuncts are then enumerated over those only.
   const std::vector<int> members = ArrangementMembers(spec, ids, ctx);
@@ -943,7 +945,10 @@ void PlannedEvaluator::ChooseSpatialFilters(ComponentSearch& search, const Env& 
       if (n.kind == NodeKind::kRelation) {
         const bool first = n.vars[0] == var;  // the new variable is the relation's a in R(a, b)
         switch (n.relation) {
-          case logic::Relation::kNear: f.scaled = true; f.radius_px = soft * params_.k_near; break;
+          case logic::Relation::kNear:
+            f.scaled = true;
+            f.radius_px = soft * params_.k_near;
+            break;
           case logic::Relation::kOn:
           case logic::Relation::kContains:
           case logic::Relation::kOverlaps: f.radius_px = 0; break;
@@ -1164,7 +1169,8 @@ std::vector<int> PlannedEvaluator::CanonicalTuple(const ComponentSearch& search,
       if (j != i && (!search.symmetric || search.comp.group[j] != search.comp.group[i])) continue;
       done[j] = true;
       positions.push_back(j);
-      if (static_cast<size_t>(search.level_of[j]) <= level && search.current[j] >= 0) entities.push_back(search.current[j]);
+      if (static_cast<size_t>(search.level_of[j]) <= level && search.current[j] >= 0)
+        entities.push_back(search.current[j]);
     }
     std::sort(entities.begin(), entities.end());
     for (size_t r = 0; r < entities.size(); ++r) out[positions[r]] = entities[r];
@@ -1181,8 +1187,9 @@ bool PlannedEvaluator::Smaller(const std::vector<int>& partial, const std::vecto
   return false;
 }
 
-std::vector<int> PlannedEvaluator::CanonicalArrangement(ComponentSearch& search, Env& env, const std::vector<int>& found,
-                                                        double value, std::string* outcome) {
+std::vector<int> PlannedEvaluator::CanonicalArrangement(ComponentSearch& search, Env& env,
+                                                        const std::vector<int>& found, double value,
+                                                        std::string* outcome) {
   // The enumerating search, started from the operator's set and looking only for a smaller
   // tuple of the same value, within a bound on its work.
   search.canonical = true;

@@ -105,8 +105,8 @@ double OnTruth(const SceneEntity& a, const SceneEntity& b, const TruthParams& pa
   }
   const double inter = IntersectionArea(a, b);
   const double frac = inter / a.area;
-  const int side = SignOf(inter - params.t_on * a.area, tol.area,
-                          [&] { return exact::IntersectionVsArea(a, b, params.t_on); });
+  const int side =
+      SignOf(inter - params.t_on * a.area, tol.area, [&] { return exact::IntersectionVsArea(a, b, params.t_on); });
   return FromMargin(side >= 0, frac - params.t_on, params.softness * params.t_on, params);
 }
 
@@ -171,14 +171,13 @@ double RelationTruth(Relation relation, std::span<const SceneEntity* const> args
     case Relation::kParallel: {
       double delta = OrientationDifference(args[0]->theta, args[1]->theta);
       const bool holds = AngleSign(*args[0], *args[1], delta, params.parallel_deg) <= 0;
-      return FromMargin(holds, params.parallel_deg - delta,
-                        params.softness * params.parallel_deg, params);
+      return FromMargin(holds, params.parallel_deg - delta, params.softness * params.parallel_deg, params);
     }
     case Relation::kPerpendicular: {
       double delta = OrientationDifference(args[0]->theta, args[1]->theta);
       const bool holds = AngleSign(*args[0], *args[1], delta, params.perpendicular_deg) >= 0;
-      return FromMargin(holds, delta - params.perpendicular_deg,
-                        params.softness * (90.0 - params.perpendicular_deg), params);
+      return FromMargin(holds, delta - params.perpendicular_deg, params.softness * (90.0 - params.perpendicular_deg),
+                        params);
     }
     case Relation::kLarger:
     case Relation::kSmaller: {
@@ -198,7 +197,8 @@ double RelationTruth(Relation relation, std::span<const SceneEntity* const> args
       }
       double t = params.t_aligned * min_s;
       double width = StripWidth(centres);
-      const int side = SignOf(width - t, ToleranceOf(args).length, [&] { return exact::StripVs(args, params.t_aligned); });
+      const int side =
+          SignOf(width - t, ToleranceOf(args).length, [&] { return exact::StripVs(args, params.t_aligned); });
       return FromMargin(side <= 0, t - width, params.softness * t, params);
     }
     case Relation::kClustered:
@@ -261,7 +261,8 @@ int CompareSign(const logic::BoundNode& compare, std::span<const SceneEntity* co
   double within = tol.length;
   if (compare.measure == Measure::kArea) within = tol.area;
   if (compare.measure == Measure::kAngle) within = 1e-6;
-  return SignOf(value - t, within, [&] { return exact::MeasureVs(compare.measure, args, ExactThreshold(compare, gsd)); });
+  return SignOf(value - t, within,
+                [&] { return exact::MeasureVs(compare.measure, args, ExactThreshold(compare, gsd)); });
 }
 
 }  // namespace
@@ -275,11 +276,26 @@ double CompareTruth(const logic::BoundNode& compare, std::span<const SceneEntity
   bool holds = false;
   double margin = 0;
   switch (compare.op) {
-    case logic::CmpOp::kLt: holds = side < 0; margin = t - value; break;
-    case logic::CmpOp::kLe: holds = side <= 0; margin = t - value; break;
-    case logic::CmpOp::kGt: holds = side > 0; margin = value - t; break;
-    case logic::CmpOp::kGe: holds = side >= 0; margin = value - t; break;
-    case logic::CmpOp::kEq: holds = side == 0; margin = -std::abs(value - t); break;
+    case logic::CmpOp::kLt:
+      holds = side < 0;
+      margin = t - value;
+      break;
+    case logic::CmpOp::kLe:
+      holds = side <= 0;
+      margin = t - value;
+      break;
+    case logic::CmpOp::kGt:
+      holds = side > 0;
+      margin = value - t;
+      break;
+    case logic::CmpOp::kGe:
+      holds = side >= 0;
+      margin = value - t;
+      break;
+    case logic::CmpOp::kEq:
+      holds = side == 0;
+      margin = -std::abs(value - t);
+      break;
   }
   return FromMargin(holds, margin, params.softness * t, params);
 }

@@ -5,8 +5,8 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
-#include <functional>
 #include <cmath>
+#include <functional>
 #include <map>
 #include <mutex>
 #include <optional>
@@ -252,9 +252,9 @@ std::string DescribePlan(const Archive& archive, const logic::BoundQuery& query,
   std::string plan = "bound formula:\n  " + logic::Print(query) + "\n";
   plan += "semantics: " + std::string(reason::SemanticsName(truth.semantics)) + (truth.crisp ? ", crisp" : ", soft") +
           "; evaluator: " + (options.reference ? "reference" : "planned") + "\n";
-  plan += "archive pruning (class-index" + std::string(use_index ? "" : ", off") + "): " +
-          std::to_string(stats.candidates) + " of " + std::to_string(stats.images) + " images are candidates, " +
-          std::to_string(stats.images - stats.candidates) + " skipped\n";
+  plan += "archive pruning (class-index" + std::string(use_index ? "" : ", off") +
+          "): " + std::to_string(stats.candidates) + " of " + std::to_string(stats.images) +
+          " images are candidates, " + std::to_string(stats.images - stats.candidates) + " skipped\n";
   if (use_bounds) {
     plan += "top-k by upper bounds (topk-bounds): " + std::to_string(stats.evaluated) + " of " +
             std::to_string(stats.candidates) + " candidates evaluated, " +
@@ -334,7 +334,8 @@ void MoveExplanation(reason::ImageScore&& score, ImageResult* r) {
 std::vector<std::pair<std::string, std::string>> ListOptimizations() {
   std::vector<std::pair<std::string, std::string>> out = {
       {"class-index", "images that cannot hold the classes and counts the query needs are never opened"},
-      {"class-counts", "crisp formulas of class atoms only are scored from the index's class counts, reading no entity"},
+      {"class-counts",
+       "crisp formulas of class atoms only are scored from the index's class counts, reading no entity"},
       {"parallel", "images are evaluated on all cores"},
       {"topk-bounds", "with a top-K limit, images are evaluated best upper bound first until none left can enter"},
   };
@@ -356,7 +357,8 @@ Status Explainer::Explain(ImageResult* result) {
   if (!score.ok()) return Blame(archive_, result->image, score.status());
   if (score->value != result->score) {
     return PlainDiagnostic("image " + result->image_id + ": explained with value " + std::to_string(score->value) +
-                               ", ranked with " + std::to_string(result->score) + " (a plan disagrees with the evaluator)",
+                               ", ranked with " + std::to_string(result->score) +
+                               " (a plan disagrees with the evaluator)",
                            "switch off the class-counts optimisation, and report it")
         .With(Setting::kDisabledOptimisations)
         .ToStatus(StatusCode::kInternal);
@@ -370,8 +372,8 @@ Status Explainer::Explain(ImageResult* result) {
 namespace {
 
 // Explains ranked[k] for every k in `which`, on `threads` threads.
-Status ExplainAll(const Archive& archive, const logic::BoundQuery& query, const SearchOptions& options,
-                  size_t threads, std::vector<ImageResult>* ranked, const std::vector<size_t>& which) {
+Status ExplainAll(const Archive& archive, const logic::BoundQuery& query, const SearchOptions& options, size_t threads,
+                  std::vector<ImageResult>* ranked, const std::vector<size_t>& which) {
   if (which.empty()) return Status::Ok();
   std::vector<Status> errors(which.size(), Status::Ok());
   std::atomic<size_t> next{0};
@@ -519,7 +521,8 @@ Result<SearchResponse> Run(const Archive& archive, const logic::BoundQuery& quer
         if (top.size() == options.top_k && upcoming < order.size()) {
           const size_t j = order[upcoming];
           const Kth& kth = top.front();
-          if (bound[j] < kth.score || (bound[j] == kth.score && archive.ImageId(candidates[j]) > kth.id)) settled = true;
+          if (bound[j] < kth.score || (bound[j] == kth.score && archive.ImageId(candidates[j]) > kth.id))
+            settled = true;
         }
       }
     });

@@ -18,7 +18,8 @@ Result<rag::AskRequest> AskRequestFrom(const nlohmann::json& j) {
   }
   rag::AskRequest r;
   if (!j.contains("question") || !j["question"].is_string() || j["question"].get<std::string>().empty()) {
-    return Status::InvalidInput("request:question: give {\"question\": TEXT} (hint: {\"question\": \"When was Salts Mill built?\"})");
+    return Status::InvalidInput(
+        "request:question: give {\"question\": TEXT} (hint: {\"question\": \"When was Salts Mill built?\"})");
   }
   r.question = j["question"].get<std::string>();
   auto task = rag::ParseTask(j.value("task", "vqa"));

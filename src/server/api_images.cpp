@@ -7,8 +7,8 @@
 #include "georune/geo/georeference.h"
 #include "georune/geo/result_features.h"
 #include "server/errors.h"
-#include "server/request.h"
 #include "server/render.h"
+#include "server/request.h"
 #include "server/routes.h"
 
 namespace georune::server {
@@ -42,8 +42,9 @@ std::optional<int> IntParam(const httplib::Request& req, httplib::Response& res,
   char* end = nullptr;
   const long n = std::strtol(v.c_str(), &end, 10);
   if (v.empty() || *end != '\0' || n < lo || n > hi) {
-    SendError(res, 400, {"'" + std::string(key) + "' must be an integer from " + std::to_string(lo) + " to " +
-                             std::to_string(hi), "request:" + std::string(key), "e.g. ?" + std::string(key) + "=256"});
+    SendError(res, 400,
+              {"'" + std::string(key) + "' must be an integer from " + std::to_string(lo) + " to " + std::to_string(hi),
+               "request:" + std::string(key), "e.g. ?" + std::string(key) + "=256"});
     return std::nullopt;
   }
   return static_cast<int>(n);
@@ -62,8 +63,10 @@ std::optional<std::map<int, std::string>> ParseWitness(const std::string& text, 
     char* end = nullptr;
     const long n = std::strtol(id.c_str(), &end, 10);
     if (id.empty() || *end != '\0' || n < 0 || n >= static_cast<long>(count)) {
-      SendError(res, 400, {"witness entry '" + item + "' is not VARIABLE:ENTITY with an entity of this image (it has " +
-                               std::to_string(count) + ")", "request:witness", "e.g. ?witness=a:12,b:7"});
+      SendError(res, 400,
+                {"witness entry '" + item + "' is not VARIABLE:ENTITY with an entity of this image (it has " +
+                     std::to_string(count) + ")",
+                 "request:witness", "e.g. ?witness=a:12,b:7"});
       return std::nullopt;
     }
     out[static_cast<int>(n)] = label;
@@ -73,8 +76,8 @@ std::optional<std::map<int, std::string>> ParseWitness(const std::string& text, 
 
 // The witness of the query in the URL (logic=, q= or text=, with crisp and semantics) on this
 // image, as labels for RenderRequest::highlight; the header X-Georune-Witness lists it.
-std::optional<std::map<int, std::string>> QueryWitness(const State& state, const Target& t,
-                                                       const httplib::Request& req, httplib::Response& res) {
+std::optional<std::map<int, std::string>> QueryWitness(const State& state, const Target& t, const httplib::Request& req,
+                                                       httplib::Response& res) {
   nlohmann::json params = ParamsAsJson(req);
   for (const char* key : {"size", "witness"}) params.erase(key);
   std::string archive;

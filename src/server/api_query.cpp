@@ -40,7 +40,7 @@ void PostTranslate(const State& state, const httplib::Request& req, httplib::Res
   if (!body.ok()) return SendError(res, body.status());
   if (!body->contains("text") || !(*body)["text"].is_string()) {
     return SendError(res, Status::InvalidInput("request:text: give {\"text\": ENGLISH} (hint: {\"text\": \"a bridge "
-                                                "with no vehicles on it\"})"));
+                                               "with no vehicles on it\"})"));
   }
   std::string name = body->value("archive", "");
   auto archive = state.FindArchive(name);
@@ -49,7 +49,7 @@ void PostTranslate(const State& state, const httplib::Request& req, httplib::Res
   if (!lease.ok()) return SendError(res, lease.status());
   auto t = lease->get()->Translate((*body)["text"].get<std::string>(), (*archive)->archive->ontology());
   if (!t.ok()) return SendError(res, t.status());
-  nlohmann::ordered_json j = {{"text", (*body)["text"]}, {"logic", t->formula},   {"translator", t->translator},
+  nlohmann::ordered_json j = {{"text", (*body)["text"]},   {"logic", t->formula},   {"translator", t->translator},
                               {"agreement", t->agreement}, {"samples", t->samples}, {"votes", t->votes}};
   if (!t->note.empty()) j["note"] = t->note;
   SendJson(res, j);
@@ -61,8 +61,12 @@ void GetArchives(const State& state, httplib::Response& res) {
     const auto& ont = a.archive->ontology();
     nlohmann::ordered_json classes = nlohmann::ordered_json::array();
     for (const auto& c : ont.classes()) classes.push_back(c.name);
-    list.push_back({{"name", a.name}, {"images", a.archive->ImageCount()}, {"entities", a.archive->EntityCount()},
-                    {"georeferenced", a.georeferenced}, {"ontology", ont.name()}, {"classes", classes}});
+    list.push_back({{"name", a.name},
+                    {"images", a.archive->ImageCount()},
+                    {"entities", a.archive->EntityCount()},
+                    {"georeferenced", a.georeferenced},
+                    {"ontology", ont.name()},
+                    {"classes", classes}});
   }
   SendJson(res, {{"archives", list}, {"kb", state.kb != nullptr}});
 }
@@ -89,7 +93,8 @@ Result<int> KeepOnly(service::QueryAnswer& answer, size_t offset, const std::str
     answer.images = {answer.images[i]};
     return static_cast<int>(offset + i) + 1;
   }
-  return Status::NotFound("image '" + image + "' is not among these results (hint: give the top and offset of the "
+  return Status::NotFound("image '" + image +
+                          "' is not among these results (hint: give the top and offset of the "
                           "page that lists it)");
 }
 
@@ -99,13 +104,14 @@ void GetExport(const State& state, const httplib::Request& req, httplib::Respons
   nlohmann::json params = ParamsAsJson(req);
   geo::ExportOptions options{format, false};
   bool footprints = false;
-  for (const Status& s : {TakeFlag(params, "pixel_coords", &options.pixel_coords),
-                          TakeFlag(params, "footprints", &footprints)}) {
+  for (const Status& s :
+       {TakeFlag(params, "pixel_coords", &options.pixel_coords), TakeFlag(params, "footprints", &footprints)}) {
     if (!s.ok()) return SendError(res, s);
   }
   std::string image;
   if (params.contains("image")) {
-    if (!params["image"].is_string()) return SendError(res, Status::InvalidInput("request:image: 'image' must be an id"));
+    if (!params["image"].is_string())
+      return SendError(res, Status::InvalidInput("request:image: 'image' must be an id"));
     image = params["image"].get<std::string>();
     params.erase("image");
   }
@@ -123,8 +129,8 @@ void GetExport(const State& state, const httplib::Request& req, httplib::Respons
   if (!text.ok()) return SendError(res, text.status());
   const bool geojson = format == geo::ExportFormat::kGeoJson;
   res.set_content(std::move(text).value(), geojson ? "application/geo+json" : "text/csv; charset=utf-8");
-  res.set_header("Content-Disposition", geojson ? "attachment; filename=\"results.geojson\""
-                                                : "attachment; filename=\"results.csv\"");
+  res.set_header("Content-Disposition",
+                 geojson ? "attachment; filename=\"results.geojson\"" : "attachment; filename=\"results.csv\"");
 }
 
 }  // namespace

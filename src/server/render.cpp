@@ -32,7 +32,7 @@ int ReducedFlag(cv::Size full, int max_side) {
 }
 
 cv::Scalar ClassColour(int class_id) {
-  static const cv::Scalar kPalette[] = {{230, 159, 0},  {86, 180, 233}, {0, 158, 115}, {240, 228, 66},
+  static const cv::Scalar kPalette[] = {{230, 159, 0}, {86, 180, 233}, {0, 158, 115},   {240, 228, 66},
                                         {0, 114, 178}, {213, 94, 0},   {204, 121, 167}, {160, 160, 160}};
   const cv::Scalar rgb = kPalette[class_id % 8];
   return {rgb[2], rgb[1], rgb[0]};  // OpenCV is BGR

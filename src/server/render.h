@@ -14,9 +14,9 @@
 namespace georune::server {
 
 struct RenderRequest {
-  std::string file;                    // the image file; empty = none
-  int max_side = 256;                  // longest side of the PNG, in pixels
-  bool boxes = false;                  // draw the boxes (a schematic always has them)
+  std::string file;                      // the image file; empty = none
+  int max_side = 256;                    // longest side of the PNG, in pixels
+  bool boxes = false;                    // draw the boxes (a schematic always has them)
   std::map<int, std::string> highlight;  // entity id → label (a query variable)
 };
 

@@ -7,8 +7,8 @@
 namespace georune::server {
 namespace {
 
-const std::set<std::string> kQueryKeys = {"text", "q", "logic", "archive", "top", "offset", "crisp", "semantics",
-                                          "explain"};
+const std::set<std::string> kQueryKeys = {"text",   "q",     "logic",     "archive", "top",
+                                          "offset", "crisp", "semantics", "explain"};
 constexpr size_t kMaxTop = 1000;
 constexpr size_t kMaxOffset = 1'000'000;
 
@@ -21,8 +21,8 @@ Status ReadSize(const nlohmann::json& j, const char* key, size_t lo, size_t hi, 
   const auto& v = j[key];
   if (!v.is_number_integer() || v.get<long long>() < static_cast<long long>(lo) ||
       v.get<long long>() > static_cast<long long>(hi)) {
-    return BadKey(key, "'" + std::string(key) + "' must be an integer from " + std::to_string(lo) + " to " +
-                           std::to_string(hi));
+    return BadKey(
+        key, "'" + std::string(key) + "' must be an integer from " + std::to_string(lo) + " to " + std::to_string(hi));
   }
   *out = v.get<size_t>();
   return Status::Ok();
@@ -81,7 +81,8 @@ Result<service::QueryRequest> QueryRequestFrom(const nlohmann::json& j, const Se
                                                std::string* archive) {
   for (const auto& [key, value] : j.items()) {
     if (!kQueryKeys.count(key)) {
-      return BadKey(key, "unknown key '" + key + "' (keys: text, logic, archive, top, offset, crisp, semantics, explain)");
+      return BadKey(key,
+                    "unknown key '" + key + "' (keys: text, logic, archive, top, offset, crisp, semantics, explain)");
     }
   }
   service::QueryRequest r;

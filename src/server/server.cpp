@@ -24,8 +24,8 @@ httplib::Server::HandlerResponse BeforeRouting(const ServerConfig& config, const
   if (BoundedTaskQueue::InRejecter()) {
     res.set_header("Connection", "close");
     res.set_header("Retry-After", "1");
-    SendError(res, 503, {"the server is busy: every worker is taken and the queue is full", "",
-                         "retry after a moment"});
+    SendError(res, 503,
+              {"the server is busy: every worker is taken and the queue is full", "", "retry after a moment"});
     return httplib::Server::HandlerResponse::Handled;
   }
   // The key, before a body is read (Router::Handle checks it again, as a pure function).
@@ -41,18 +41,20 @@ void FillError(const ServerConfig& config, const httplib::Request& req, httplib:
   if (!res.body.empty()) return;
   if (res.status == 400 && RequestDeadlinePassed()) {
     res.set_header("Connection", "close");
-    return SendError(res, 408, {"the request did not arrive within the deadline of " +
-                                    std::to_string(config.request_deadline_s) + " s", "",
-                                "send the whole request (line, headers, body) at once"});
+    return SendError(
+        res, 408,
+        {"the request did not arrive within the deadline of " + std::to_string(config.request_deadline_s) + " s", "",
+         "send the whole request (line, headers, body) at once"});
   }
   switch (res.status) {
     case 404: return SendError(res, 404, {"no such route: " + req.method + " " + req.path, "", "see docs/api.md"});
     case 413:
-      return SendError(res, 413, {"the request body is over the limit of " + std::to_string(config.body_limit) +
-                                      " bytes", "", "send a smaller body"});
+      return SendError(res, 413,
+                       {"the request body is over the limit of " + std::to_string(config.body_limit) + " bytes", "",
+                        "send a smaller body"});
     default:
-      return SendError(res, res.status, {"the request was refused (HTTP " + std::to_string(res.status) + ")", "",
-                                         "see docs/api.md"});
+      return SendError(res, res.status,
+                       {"the request was refused (HTTP " + std::to_string(res.status) + ")", "", "see docs/api.md"});
   }
 }
 
@@ -132,7 +134,7 @@ class HttpServer : public Server {
   std::unique_ptr<State> state_;
   std::unique_ptr<Router> router_;
   std::atomic<const BoundedTaskQueue*> queue_{nullptr};  // owned by http_ while it listens
-  int listen_fd_ = -1;                                    // the listening socket, once bound
+  int listen_fd_ = -1;                                   // the listening socket, once bound
   DeadlineHttpServer http_;
 };
 
@@ -142,7 +144,8 @@ Result<std::unique_ptr<Server>> Server::Create(const ServerConfig& config, const
   if (config.workers < 1 || config.queue_limit < 1 || config.body_limit < 1 || config.request_deadline_s < 1) {
     return Status::InvalidInput("workers, queue limit, body limit and request deadline must be at least 1");
   }
-  if (!config.web_dir.empty() && !std::filesystem::is_regular_file(std::filesystem::path(config.web_dir) / "index.html")) {
+  if (!config.web_dir.empty() &&
+      !std::filesystem::is_regular_file(std::filesystem::path(config.web_dir) / "index.html")) {
     return PlainDiagnostic("no index.html in " + config.web_dir, "name the folder of the web page")
         .With(Setting::kWebDir)
         .ToStatus(StatusCode::kNotFound);

@@ -37,8 +37,8 @@ Result<std::unique_ptr<OpenKnowledgeBase>> OpenKb(const std::string& dir) {
   auto wordnet = WordNet::Open(WordNet::DefaultDir());
   if (!wordnet.ok()) return wordnet.status();
   out->wordnet = std::move(wordnet).value();
-  out->retriever = std::make_unique<rag::Retriever>(*out->kb, *out->embedders.text, out->embedders.image.get(),
-                                                    out->wordnet.get());
+  out->retriever =
+      std::make_unique<rag::Retriever>(*out->kb, *out->embedders.text, out->embedders.image.get(), out->wordnet.get());
   return out;
 }
 

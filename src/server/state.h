@@ -23,7 +23,7 @@ struct OpenArchive {
   std::string dir;
   std::unique_ptr<Archive> archive;
   std::unordered_map<std::string_view, uint32_t> by_id;  // image id → index
-  uint32_t georeferenced = 0;  // images with a stored georeference (geo::StoredGeoreference)
+  uint32_t georeferenced = 0;                            // images with a stored georeference (geo::StoredGeoreference)
 };
 
 struct OpenKnowledgeBase {
@@ -42,8 +42,11 @@ class TranslatorPool {
    public:
     Lease(TranslatorPool* pool, std::unique_ptr<nl::Translator> t) : pool_(pool), t_(std::move(t)) {}
     Lease(Lease&&) = default;
-    ~Lease() { if (t_) pool_->Return(std::move(t_)); }
+    ~Lease() {
+      if (t_) pool_->Return(std::move(t_));
+    }
     nl::Translator* get() const { return t_.get(); }
+
    private:
     TranslatorPool* pool_;
     std::unique_ptr<nl::Translator> t_;

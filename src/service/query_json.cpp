@@ -5,8 +5,11 @@ namespace georune::service {
 namespace {
 
 nlohmann::ordered_json EntityJson(const WitnessEntity& e) {
-  nlohmann::ordered_json j = {{"variable", e.variable}, {"id", e.id},           {"class", e.class_name},
-                              {"confidence", e.confidence}, {"corners", e.corners}};
+  nlohmann::ordered_json j = {{"variable", e.variable},
+                              {"id", e.id},
+                              {"class", e.class_name},
+                              {"confidence", e.confidence},
+                              {"corners", e.corners}};
   if (!e.polygon.empty()) {
     nlohmann::ordered_json parts = nlohmann::ordered_json::array();
     for (const PolygonRings& part : e.polygon) {
@@ -32,7 +35,7 @@ nlohmann::ordered_json QueryResultJson(const search::ImageResult& res, const Res
   for (const auto& atom : res.atoms) atoms.push_back({{"atom", atom.atom}, {"value", atom.value}});
   nlohmann::ordered_json entities = nlohmann::ordered_json::array();
   for (const auto& e : image.entities) entities.push_back(EntityJson(e));
-  return {{"image", res.image_id}, {"score", res.score}, {"witness", witness}, {"atoms", atoms},
+  return {{"image", res.image_id}, {"score", res.score}, {"witness", witness},   {"atoms", atoms},
           {"entities", entities},  {"path", image.path}, {"width", image.width}, {"height", image.height}};
 }
 

@@ -11,16 +11,14 @@ namespace georune::vector {
 namespace {
 
 bool EqualsIgnoreCase(const std::string& a, const std::string& b) {
-  return a.size() == b.size() &&
-         std::equal(a.begin(), a.end(), b.begin(), [](unsigned char x, unsigned char y) {
+  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](unsigned char x, unsigned char y) {
            return std::tolower(x) == std::tolower(y);
          });
 }
 
 void SortHits(std::vector<Hit>& hits) {
-  std::sort(hits.begin(), hits.end(), [](const Hit& a, const Hit& b) {
-    return a.score != b.score ? a.score > b.score : a.key < b.key;
-  });
+  std::sort(hits.begin(), hits.end(),
+            [](const Hit& a, const Hit& b) { return a.score != b.score ? a.score > b.score : a.key < b.key; });
 }
 
 float InnerProduct(const float* a, const float* b, int dim) {
@@ -32,8 +30,7 @@ float InnerProduct(const float* a, const float* b, int dim) {
 }  // namespace
 
 bool Filter::Matches(const Payload& p) const {
-  if (!chunk_types.empty() &&
-      std::find(chunk_types.begin(), chunk_types.end(), p.chunk_type) == chunk_types.end()) {
+  if (!chunk_types.empty() && std::find(chunk_types.begin(), chunk_types.end(), p.chunk_type) == chunk_types.end()) {
     return false;
   }
   if (!category.empty() && !EqualsIgnoreCase(category, p.category)) return false;
@@ -46,17 +43,15 @@ bool Filter::Matches(const Payload& p) const {
 }
 
 Collection::Collection(std::string name, int dim, HnswParams params)
-    : name_(std::move(name)), dim_(dim), params_(params),
-      graph_mu_(std::make_unique<std::mutex>()) {}
+    : name_(std::move(name)), dim_(dim), params_(params), graph_mu_(std::make_unique<std::mutex>()) {}
 Collection::~Collection() = default;
 Collection::Collection(Collection&&) noexcept = default;
 Collection& Collection::operator=(Collection&&) noexcept = default;
 
 Status Collection::Upsert(uint64_t key, const std::vector<float>& vec, Payload payload) {
   if (int(vec.size()) != dim_) {
-    return Status::InvalidInput("collection \"" + name_ + "\": vector of dimension " +
-                                std::to_string(vec.size()) + ", expected " +
-                                std::to_string(dim_));
+    return Status::InvalidInput("collection \"" + name_ + "\": vector of dimension " + std::to_string(vec.size()) +
+                                ", expected " + std::to_string(dim_));
   }
   for (float x : vec) {
     if (!std::isfinite(x)) {
@@ -137,9 +132,7 @@ std::vector<Hit> Collection::SearchFlat(const float* query, size_t k, const Filt
     if (filtered && !filter.Matches(payloads_[slot])) continue;
     hits.push_back({slot_key_[slot], InnerProduct(data_.data() + slot * size_t(dim_), query, dim_)});
   }
-  auto better = [](const Hit& a, const Hit& b) {
-    return a.score != b.score ? a.score > b.score : a.key < b.key;
-  };
+  auto better = [](const Hit& a, const Hit& b) { return a.score != b.score ? a.score > b.score : a.key < b.key; };
   if (hits.size() > k) {
     std::partial_sort(hits.begin(), hits.begin() + long(k), hits.end(), better);
     hits.resize(k);
@@ -186,8 +179,7 @@ std::vector<Hit> Collection::SearchHnsw(const float* query, size_t k, const Filt
     for (const uint64_t slot : *labels) {
       if (slot >= slot_key_.size() || !alive_[slot]) continue;
       if (filtered && !filter.Matches(payloads_[slot])) continue;
-      hits.push_back(
-          {slot_key_[slot], InnerProduct(data_.data() + slot * size_t(dim_), query, dim_)});
+      hits.push_back({slot_key_[slot], InnerProduct(data_.data() + slot * size_t(dim_), query, dim_)});
     }
     if (hits.size() >= k || fetch >= live) break;
     fetch = std::min(live, fetch * 2);
@@ -201,9 +193,8 @@ Result<Collection*> VectorStore::GetOrCreate(const std::string& name, int dim, H
   auto it = collections_.find(name);
   if (it != collections_.end()) {
     if (it->second->dim() != dim) {
-      return Status::InvalidInput("collection \"" + name + "\" has dimension " +
-                                  std::to_string(it->second->dim()) + ", not " +
-                                  std::to_string(dim));
+      return Status::InvalidInput("collection \"" + name + "\" has dimension " + std::to_string(it->second->dim()) +
+                                  ", not " + std::to_string(dim));
     }
     return it->second.get();
   }

@@ -3,11 +3,11 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <map>
 #include <random>
-#include <cstring>
 #include <thread>
 
 #include "archive/archive_internal.h"
@@ -22,7 +22,6 @@ namespace {
 
 using test_support::TempDir;
 namespace fs = std::filesystem;
-
 
 std::vector<ImageRecord> MakeImages(uint32_t seed, int n, const std::string& prefix, int max_entities = 40) {
   std::mt19937 rng(seed);
@@ -215,7 +214,8 @@ TEST(Archive, DamageIsDetectedNeverRead) {
   auto ok = Archive::Open(dir);
   ASSERT_TRUE(ok.ok());
   const uint64_t ssize = fs::file_size(segment);
-  for (uint64_t off : {uint64_t{0}, uint64_t{9}, uint64_t{40}, uint64_t{150}, uint64_t{199}, ssize - 1, ssize - 100, ssize - 5000}) {
+  for (uint64_t off :
+       {uint64_t{0}, uint64_t{9}, uint64_t{40}, uint64_t{150}, uint64_t{199}, ssize - 1, ssize - 100, ssize - 5000}) {
     FlipByte(segment, off);
     auto ar = Archive::Open(dir);
     ASSERT_FALSE(ar.ok()) << "segment byte " << off;
@@ -235,7 +235,7 @@ TEST(Archive, DamageIsDetectedNeverRead) {
   EXPECT_EQ(first.code(), StatusCode::kCorrupt);
   EXPECT_NE(first.message().find("checksum mismatch in the entity block 0"), std::string::npos) << first.message();
   EXPECT_EQ((*ar)->CheckImage(0).code(), StatusCode::kCorrupt);  // cached
-  EXPECT_TRUE((*ar)->CheckImage((*ar)->ImageCount() - 1).ok());   // a later block is fine
+  EXPECT_TRUE((*ar)->CheckImage((*ar)->ImageCount() - 1).ok());  // a later block is fine
   // A missing segment file.
   restore();
   fs::remove(segment);
@@ -277,8 +277,7 @@ TEST(Archive, MalformedClassBitmapIsRefusedAtOpen) {
   std::memcpy(bytes.data(), &h, sizeof h);
   ASSERT_TRUE(WriteFileAtomic(segment, bytes).ok());
   manifest->segments[0].index_checksum = h.index_checksum;
-  ASSERT_TRUE(WriteFileAtomic(archive_internal::ManifestPath(dir),
-                              archive_internal::EncodeManifest(*manifest)).ok());
+  ASSERT_TRUE(WriteFileAtomic(archive_internal::ManifestPath(dir), archive_internal::EncodeManifest(*manifest)).ok());
   auto ar = Archive::Open(dir);
   ASSERT_FALSE(ar.ok());
   EXPECT_EQ(ar.status().code(), StatusCode::kCorrupt);
@@ -475,7 +474,7 @@ TEST(Compaction, ManyIncrementalIngestsMergeIntoOneSegment) {
   EXPECT_EQ((*ar)->Stats().segments, 1u);
   ExpectArchiveHolds(**ar, inc.all);  // ids in the same global order, gsd, entities, class index
   ExpectSameStats((*ar)->Stats(), before);
-  ASSERT_EQ(SegmentFiles(dir).size(), 1u);  // the old files are gone
+  ASSERT_EQ(SegmentFiles(dir).size(), 1u);            // the old files are gone
   EXPECT_EQ(SegmentFiles(dir)[0], "seg-000013.grs");  // a fresh name, never a reused one
   // The merged segment is byte for byte the segment one ingest of all the images writes.
   const std::string one = d.path() + "/one";

@@ -1,8 +1,8 @@
 // One writer at a time, readers always: the writer lock, concurrent ingests through the CLI,
 // readers during commits and compactions, kills at random moments, recovery of orphans.
+#include <fcntl.h>
 #include <gtest/gtest.h>
 #include <signal.h>
-#include <fcntl.h>
 #include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -269,15 +269,16 @@ TEST(Concurrency, KilledWritersLeaveTheOldOrTheNewVersion) {
   TempDir tmp("kills");
   const std::string dir = tmp.path() + "/a";
   const std::string seed = WriteJsonl(tmp, "seed.jsonl", "s", 2000);
-  ASSERT_EQ(Wait(Spawn({"ingest", "--archive", dir, "--jsonl", seed, "--max-segments", "0"}, tmp.path() + "/s.log")), 0);
+  ASSERT_EQ(Wait(Spawn({"ingest", "--archive", dir, "--jsonl", seed, "--max-segments", "0"}, tmp.path() + "/s.log")),
+            0);
   std::mt19937 rng(7);
   size_t images = 2000;
   for (int trial = 0; trial < 20; ++trial) {
     const bool compact = trial % 3 == 2;
     const std::string batch = WriteJsonl(tmp, "k.jsonl", "k" + std::to_string(trial) + "_", 2000);
-    std::vector<std::string> args = compact ? std::vector<std::string>{"compact", "--archive", dir}
-                                            : std::vector<std::string>{"ingest", "--archive", dir, "--jsonl", batch,
-                                                                       "--max-segments", "0"};
+    std::vector<std::string> args =
+        compact ? std::vector<std::string>{"compact", "--archive", dir}
+                : std::vector<std::string>{"ingest", "--archive", dir, "--jsonl", batch, "--max-segments", "0"};
     pid_t p = Spawn(args, tmp.path() + "/k.log");
     std::this_thread::sleep_for(std::chrono::microseconds(rng() % 150000));
     ::kill(p, SIGKILL);

@@ -21,9 +21,7 @@ namespace {
 using V = std::vector<std::string>;
 constexpr const char* kRealDir = "/usr/share/wordnet";
 
-bool Contains(const V& v, const std::string& s) {
-  return std::find(v.begin(), v.end(), s) != v.end();
-}
+bool Contains(const V& v, const std::string& s) { return std::find(v.begin(), v.end(), s) != v.end(); }
 
 // ---- a hand-made database ----
 
@@ -31,8 +29,7 @@ bool Contains(const V& v, const std::string& s) {
 class TinyWordNet : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() /
-           ("georune_wordnet_test_" + std::to_string(::getpid()));
+    dir_ = std::filesystem::temp_directory_path() / ("georune_wordnet_test_" + std::to_string(::getpid()));
     std::filesystem::remove_all(dir_);
     std::filesystem::create_directories(dir_);
     // data.noun: a licence header, then synsets. Offsets are 8 digits wide, so line lengths do
@@ -69,12 +66,11 @@ class TinyWordNet : public ::testing::Test {
     for (const auto& l : lines) data += fill(l);
     Write("data.noun", data);
     for (size_t k = 0; k < at.size(); ++k) offsets_.push_back(uint32_t(at[k]));
-    Write("index.noun", fill(header +
-                             "canine n 1 1 @ 1 0 @1\n"
-                             "dog n 1 1 @ 1 0 @0\n"
-                             "wolf n 1 1 @ 1 0 @2\n"
-                             "xb n 1 0 1 0 @3\n"
-                             "xc n 1 0 1 0 @4\n"));
+    Write("index.noun", fill(header + "canine n 1 1 @ 1 0 @1\n"
+                                      "dog n 1 1 @ 1 0 @0\n"
+                                      "wolf n 1 1 @ 1 0 @2\n"
+                                      "xb n 1 0 1 0 @3\n"
+                                      "xc n 1 0 1 0 @4\n"));
     // Two lines for "xa": NLTK keeps the last, WordNet's morphy(7WN)-style BaseForms the first.
     Write("noun.exc", "wolves wolf\nxa xb\nxa xc\n");
     for (const char* p : {"verb", "adj", "adv"}) {
@@ -84,9 +80,7 @@ class TinyWordNet : public ::testing::Test {
     }
   }
   void TearDown() override { std::filesystem::remove_all(dir_); }
-  void Write(const std::string& name, const std::string& text) {
-    std::ofstream(dir_ / name, std::ios::binary) << text;
-  }
+  void Write(const std::string& name, const std::string& text) { std::ofstream(dir_ / name, std::ios::binary) << text; }
   std::unique_ptr<WordNet> Open() {
     auto wn = WordNet::Open(dir_.string());
     EXPECT_TRUE(wn.ok()) << wn.status().message();
@@ -119,8 +113,7 @@ TEST_F(TinyWordNet, SensesBinarySearchAndSynsets) {
   EXPECT_EQ(canine->words, (V{"canine", "Canis"}));  // case kept
   EXPECT_TRUE(canine->hypernyms.empty());
   // Not a synset's start, past the end, the header, another part of speech.
-  EXPECT_EQ(wn->ReadSynset(WordNetPos::kNoun, offsets_[0] + 1).status().code(),
-            StatusCode::kNotFound);
+  EXPECT_EQ(wn->ReadSynset(WordNetPos::kNoun, offsets_[0] + 1).status().code(), StatusCode::kNotFound);
   EXPECT_EQ(wn->ReadSynset(WordNetPos::kNoun, 1u << 30).status().code(), StatusCode::kNotFound);
   EXPECT_EQ(wn->ReadSynset(WordNetPos::kNoun, 0).status().code(), StatusCode::kNotFound);
   EXPECT_EQ(wn->ReadSynset(WordNetPos::kVerb, offsets_[0]).status().code(), StatusCode::kNotFound);

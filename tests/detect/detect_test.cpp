@@ -3,8 +3,8 @@
 // whose outputs are known in advance.
 #include <cpl_conv.h>
 #include <gdal.h>
-#include <ogr_srs_api.h>
 #include <gtest/gtest.h>
+#include <ogr_srs_api.h>
 
 #include <cmath>
 #include <filesystem>
@@ -206,8 +206,8 @@ TEST(Nms, GreedyPerClassMatchesBruteForce) {
 
 TEST(Nms, ProbIoUOption) {
   // Two near-identical boxes and a far one: ProbIoU suppresses the duplicate like IoU does.
-  std::vector<Candidate> boxes = {{0, 0.9f, Rect(0, 0, 10, 4)}, {0, 0.8f, Rect(0.5, 0, 10.5, 4)},
-                                  {0, 0.7f, Rect(50, 0, 60, 4)}};
+  std::vector<Candidate> boxes = {
+      {0, 0.9f, Rect(0, 0, 10, 4)}, {0, 0.8f, Rect(0.5, 0, 10.5, 4)}, {0, 0.7f, Rect(50, 0, 60, 4)}};
   EXPECT_EQ(GreedyNmsPerClass(boxes, 0.45, Overlap::kProbIoU), (std::vector<size_t>{0, 2}));
   EXPECT_EQ(GreedyNmsPerClass(boxes, 0.45, Overlap::kIoU), (std::vector<size_t>{0, 2}));
 }
@@ -237,7 +237,8 @@ TEST(Classes, MapResolvesAndUnknownClassIsNamed) {
   ASSERT_TRUE(map.ok()) << map.status().message();
   auto r = ResolveClasses({"aeroplane", "boat", "car"}, *map, o, false);
   ASSERT_TRUE(r.ok()) << r.status().message();
-  EXPECT_EQ(r->ontology_id, (std::vector<int>{*o.FindClass("plane"), *o.FindClass("ship"), *o.FindClass("small-vehicle")}));
+  EXPECT_EQ(r->ontology_id,
+            (std::vector<int>{*o.FindClass("plane"), *o.FindClass("ship"), *o.FindClass("small-vehicle")}));
   auto unknown = ResolveClasses({"aeroplane", "person"}, {{"aeroplane", "plane"}}, o, false);
   ASSERT_FALSE(unknown.ok());
   EXPECT_NE(unknown.status().message().find("'person'"), std::string::npos) << unknown.status().message();
@@ -508,7 +509,9 @@ namespace georune::detect {
 namespace {
 
 TEST(Evaluate, CountsMatchesByHand) {
-  auto e = [](int cls, float score, Corners c, bool difficult = false) { return EntityRecord{cls, score, difficult, c, {}}; };
+  auto e = [](int cls, float score, Corners c, bool difficult = false) {
+    return EntityRecord{cls, score, difficult, c, {}};
+  };
   const std::vector<EntityRecord> labels = {e(0, 1, Rect(0, 0, 10, 10)), e(0, 1, Rect(20, 0, 30, 10)),
                                             e(1, 1, Rect(40, 0, 50, 10)), e(0, 1, Rect(60, 0, 70, 10), true)};
   const std::vector<EntityRecord> det = {
@@ -562,8 +565,8 @@ TEST(RealModel, YoloFastestV2OnDotaImages) {
     for (const EntityRecord& e : r->entities) {
       EXPECT_GE(e.score, 0.25f);
       const int cls = e.class_id;
-      EXPECT_TRUE(cls == *o.FindClass("plane") || cls == *o.FindClass("ship") ||
-                  cls == *o.FindClass("small_vehicle") || cls == *o.FindClass("large_vehicle"));
+      EXPECT_TRUE(cls == *o.FindClass("plane") || cls == *o.FindClass("ship") || cls == *o.FindClass("small_vehicle") ||
+                  cls == *o.FindClass("large_vehicle"));
     }
     // Only the four mapped classes can be found: the others' labels do not count.
     std::vector<EntityRecord> relevant;
@@ -574,9 +577,10 @@ TEST(RealModel, YoloFastestV2OnDotaImages) {
     total += CountMatches(r->entities, relevant, 0.5);
     ++images, boxes += r->entities.size();
   }
-  std::printf("yolo-fastestv2 on %zu DOTA images: %zu boxes, TP %llu FP %llu FN %llu, precision %.4f, recall %.4f (IoU 0.5)\n",
-              images, boxes, (unsigned long long)total.true_positives, (unsigned long long)total.false_positives,
-              (unsigned long long)total.false_negatives, total.Precision(), total.Recall());
+  std::printf(
+      "yolo-fastestv2 on %zu DOTA images: %zu boxes, TP %llu FP %llu FN %llu, precision %.4f, recall %.4f (IoU 0.5)\n",
+      images, boxes, (unsigned long long)total.true_positives, (unsigned long long)total.false_positives,
+      (unsigned long long)total.false_negatives, total.Precision(), total.Recall());
   RecordProperty("precision", std::to_string(total.Precision()));
   RecordProperty("recall", std::to_string(total.Recall()));
   EXPECT_EQ(images, 7u);
@@ -586,8 +590,8 @@ TEST(RealModel, YoloFastestV2OnDotaImages) {
 
 namespace seg {
 
-using ingest::PolygonEntity;
 using ingest::PixelRing;
+using ingest::PolygonEntity;
 
 const double kRedProb = std::exp(2.0) / (std::exp(2.0) + std::exp(0.5) + 1.0);  // the graph's softmax
 
@@ -645,8 +649,9 @@ TEST(Segment, OwnedRectsPartitionTheImage) {
 TEST_F(DetectorTest, SegmentPolygonWithAHoleAndMeanProbability) {
   // A red 24×24 square with an 8×8 hole at (28, 28); a green 4×4 square inside the hole.
   ImageSpec s;
-  s.pixel = seg::Paint([](int x, int y) { return seg::InRect(20, 20, 44, 44)(x, y) && !seg::InRect(28, 28, 36, 36)(x, y); },
-                       seg::InRect(30, 30, 34, 34));
+  s.pixel =
+      seg::Paint([](int x, int y) { return seg::InRect(20, 20, 44, 44)(x, y) && !seg::InRect(28, 28, 36, 36)(x, y); },
+                 seg::InRect(30, 30, 34, 34));
   DetectorOptions o;
   o.task = Task::kSegment;
   auto d = Load("seg", o);
@@ -687,12 +692,14 @@ TEST_F(DetectorTest, SegmentPolygonWithAHoleAndMeanProbability) {
 }
 
 TEST_F(DetectorTest, SegmentObjectAcrossTileSeamsIsOnePolygon) {
-  // 160×150 in tiles of 64 with overlap 24: x and y start at 0, 40, 80 and 96 / 86: 4 × 4 tiles. A red L crosses several seams both ways;
-  // a green bar runs along a seam. Tiled, the polygons are exactly those of the whole image in
+  // 160×150 in tiles of 64 with overlap 24: x and y start at 0, 40, 80 and 96 / 86: 4 × 4 tiles. A red L crosses
+  // several seams both ways; a green bar runs along a seam. Tiled, the polygons are exactly those of the whole image in
   // one tile (the model is per pixel, at scale 1), and the L is one polygon.
   ImageSpec s;
   s.w = 160, s.h = 150;
-  auto l_shape = [](int x, int y) { return seg::InRect(10, 30, 150, 50)(x, y) || seg::InRect(110, 30, 130, 140)(x, y); };
+  auto l_shape = [](int x, int y) {
+    return seg::InRect(10, 30, 150, 50)(x, y) || seg::InRect(110, 30, 130, 140)(x, y);
+  };
   s.pixel = seg::Paint(l_shape, seg::InRect(36, 60, 44, 140));
   const std::string img = Image("seam_seg.png", s);
   DetectorOptions tiled;

@@ -26,8 +26,7 @@ namespace {
 using test_support::MakeTempDir;
 
 TEST(Tokens, TokenizeLowercasesAndSplits) {
-  EXPECT_EQ(LowercaseWords("Salts Mill, built 1853!"),
-            (std::vector<std::string>{"salts", "mill", "built", "1853"}));
+  EXPECT_EQ(LowercaseWords("Salts Mill, built 1853!"), (std::vector<std::string>{"salts", "mill", "built", "1853"}));
   EXPECT_TRUE(IsStopword("the"));
   EXPECT_EQ(Stem("churches"), "church");
   EXPECT_EQ(IndexTerms("The churches of Rome"), (std::vector<std::string>{"church", "rome"}));
@@ -92,8 +91,7 @@ TEST(ImageStats, SimilarImagesAreCloser) {
   cv::imwrite(dir + "/g2.png", green2);
   cv::imwrite(dir + "/s.png", stripes);
   ImageStatsEmbedder e;
-  auto a = e.EmbedImage(dir + "/g.png"), b = e.EmbedImage(dir + "/g2.png"),
-       c = e.EmbedImage(dir + "/s.png");
+  auto a = e.EmbedImage(dir + "/g.png"), b = e.EmbedImage(dir + "/g2.png"), c = e.EmbedImage(dir + "/s.png");
   ASSERT_TRUE(a.ok() && b.ok() && c.ok());
   EXPECT_EQ(int(a->size()), e.Dim());
   EXPECT_NEAR(Dot(*a, *a), 1.0, 1e-5);
@@ -101,8 +99,7 @@ TEST(ImageStats, SimilarImagesAreCloser) {
   EXPECT_EQ(e.EmbedImage(dir + "/missing.png").status().code(), StatusCode::kNotFound);
   ASSERT_TRUE(WriteFileAtomic(dir + "/bad.png", "not an image").ok());
   EXPECT_EQ(e.EmbedImage(dir + "/bad.png").status().code(), StatusCode::kInvalidInput);
-  EXPECT_EQ(DescribeObjects({{"plane", 3}, {"storage-tank", 1}, {"ship", 0}}),
-            "3 plane, 1 storage tank");
+  EXPECT_EQ(DescribeObjects({{"plane", 3}, {"storage-tank", 1}, {"ship", 0}}), "3 plane, 1 storage tank");
   EXPECT_EQ(DescribeObjects({}), "no detected objects");
 }
 
@@ -128,22 +125,23 @@ TEST(ClipTokenizer, CLIPLayoutIdsAndMerges) {
 
 TEST(ClipTokenizer, LoadsVocabFiles) {
   const std::string dir = MakeTempDir("tok");
-  ASSERT_TRUE(WriteFileAtomic(dir + "/bpe.txt", "\"bpe_simple_vocab_16e6.txt#version: 0.2\n"
-                                                "h e\nl l\nhe ll\nhell o</w>\n").ok());
+  ASSERT_TRUE(WriteFileAtomic(dir + "/bpe.txt",
+                              "\"bpe_simple_vocab_16e6.txt#version: 0.2\n"
+                              "h e\nl l\nhe ll\nhell o</w>\n")
+                  .ok());
   auto tok = ClipTokenizer::Load(dir + "/bpe.txt");
   ASSERT_TRUE(tok.ok()) << tok.status().message();
   EXPECT_EQ((*tok)->Encode("hello"), (std::vector<int32_t>{515}));
   // Hugging Face layout: vocab.json gives the ids.
-  ASSERT_TRUE(WriteFileAtomic(dir + "/vocab.json",
-                              R"({"h":0,"e":1,"he":2,"hello</w>":3,"<|startoftext|>":4,)"
-                              R"("<|endoftext|>":5,"hell":6,"ll":7,"o</w>":8,"l":9})").ok());
+  ASSERT_TRUE(WriteFileAtomic(dir + "/vocab.json", R"({"h":0,"e":1,"he":2,"hello</w>":3,"<|startoftext|>":4,)"
+                                                   R"("<|endoftext|>":5,"hell":6,"ll":7,"o</w>":8,"l":9})")
+                  .ok());
   ASSERT_TRUE(WriteFileAtomic(dir + "/merges.txt", "#version: 0.2\nh e\nl l\nhe ll\nhell o</w>\n").ok());
   auto hf = ClipTokenizer::Load(dir + "/vocab.json", dir + "/merges.txt");
   ASSERT_TRUE(hf.ok()) << hf.status().message();
   EXPECT_EQ((*hf)->EncodeForModel("hello", 4), (std::vector<int32_t>{4, 3, 5, 0}));
   ASSERT_TRUE(WriteFileAtomic(dir + "/bad.json", "[1,2]").ok());
-  EXPECT_EQ(ClipTokenizer::Load(dir + "/bad.json", dir + "/merges.txt").status().code(),
-            StatusCode::kInvalidInput);
+  EXPECT_EQ(ClipTokenizer::Load(dir + "/bad.json", dir + "/merges.txt").status().code(), StatusCode::kInvalidInput);
   EXPECT_EQ(ClipTokenizer::Load(dir + "/none.txt").status().code(), StatusCode::kNotFound);
 }
 
@@ -152,12 +150,9 @@ class OnnxClip : public ::testing::Test {
   static void SetUpTestSuite() {
     dir_ = MakeTempDir("onnx");
     // Debian's python3 has python3-onnx; another python3 on PATH may not.
-    const std::string python =
-        std::filesystem::exists("/usr/bin/python3") ? "/usr/bin/python3" : "python3";
-    const std::string script =
-        (std::filesystem::path(GEORUNE_TEST_DATA_DIR) / "make_onnx.py").string();
-    const std::string cmd = python + " " + script + " " + dir_ +
-                            " > " + dir_ + "/log.txt 2>&1";
+    const std::string python = std::filesystem::exists("/usr/bin/python3") ? "/usr/bin/python3" : "python3";
+    const std::string script = (std::filesystem::path(GEORUNE_TEST_DATA_DIR) / "make_onnx.py").string();
+    const std::string cmd = python + " " + script + " " + dir_ + " > " + dir_ + "/log.txt 2>&1";
     ok_ = std::system(cmd.c_str()) == 0;
   }
   void SetUp() override {

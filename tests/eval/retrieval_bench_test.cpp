@@ -61,8 +61,7 @@ TEST(ReadQueries, AcceptsJsonLinesAndRejectsBadLinesWithTheirNumber) {
 }
 
 TEST(ProjectQuerySet, SpreadsOverAllFiveLevelsWithSixOrMoreEach) {
-  const std::string path =
-      (std::filesystem::path(GEORUNE_SOURCE_DIR) / "bench/queries/rune-bench.jsonl").string();
+  const std::string path = (std::filesystem::path(GEORUNE_SOURCE_DIR) / "bench/queries/rune-bench.jsonl").string();
   auto q = ReadQueries(path);
   ASSERT_TRUE(q.ok()) << q.status().message();
   std::map<int, int> per_level;

@@ -27,8 +27,7 @@ TEST(SceneGenerator, DeterministicPerImageWhateverTheThreads) {
   for (size_t i = 0; i < a.size(); ++i) {
     ASSERT_EQ(a[i].id, b[i].id);
     ASSERT_EQ(a[i].entities.size(), b[i].entities.size());
-    for (size_t k = 0; k < a[i].entities.size(); ++k)
-      ASSERT_EQ(a[i].entities[k].corners, b[i].entities[k].corners);
+    for (size_t k = 0; k < a[i].entities.size(); ++k) ASSERT_EQ(a[i].entities[k].corners, b[i].entities[k].corners);
   }
   for (size_t i = 0; i < c.size(); ++i) {
     ASSERT_EQ(c[i].id, a[250 + i].id);

@@ -27,9 +27,7 @@ TextMetricsOptions Options() {
 
 std::map<std::string, std::vector<std::string>> CaseARefs() {
   return {{"0", {"the man is playing a guitar", "a man is playing a guitar"}},
-          {"1",
-           {"a woman is slicing cucumbers", "the woman is slicing cucumbers",
-            "a woman is cutting cucumbers"}}};
+          {"1", {"a woman is slicing cucumbers", "the woman is slicing cucumbers", "a woman is cutting cucumbers"}}};
 }
 std::map<std::string, std::string> CaseAHyps() {
   return {{"0", "man is playing guitar"}, {"1", "a woman is cutting vegetables"}};
@@ -56,9 +54,8 @@ TEST(TextMetricsCoco, CaseBMatchesPycocoevalcap) {
       {"a", {"a plane parked at the airport", "two planes near a terminal"}},
       {"b", {"a bridge over a river", "a long bridge crosses the river"}},
       {"c", {"a stadium with a green field", "an oval stadium surrounded by parking"}}};
-  std::map<std::string, std::string> hyps = {{"a", "a plane at the airport"},
-                                             {"b", "a bridge over the river"},
-                                             {"c", "a green field in a stadium"}};
+  std::map<std::string, std::string> hyps = {
+      {"a", "a plane at the airport"}, {"b", "a bridge over the river"}, {"c", "a green field in a stadium"}};
   auto r = ScoreCorpus(refs, hyps, MetricsMode::kCoco, Options());
   ASSERT_TRUE(r.ok()) << r.status().message();
   EXPECT_NEAR(r->bleu[0], 0.9375, kTol);
@@ -73,22 +70,22 @@ TEST(TextMetricsCoco, CaseBMatchesPycocoevalcap) {
 
 TEST(TextMetricsRsrag, R1HandDerived) {
   // ref "the cat sat on the mat", hyp "the cat sat on a mat"
-  auto r = ScoreCorpus({{"r1", {"the cat sat on the mat"}}}, {{"r1", "the cat sat on a mat"}},
-                       MetricsMode::kRsrag, Options());
+  auto r = ScoreCorpus({{"r1", {"the cat sat on the mat"}}}, {{"r1", "the cat sat on a mat"}}, MetricsMode::kRsrag,
+                       Options());
   ASSERT_TRUE(r.ok()) << r.status().message();
   EXPECT_NEAR(r->bleu[0], 5.0 / 6.0, 1e-12);
   EXPECT_NEAR(r->bleu[1], 0.707106781, 1e-9);
   EXPECT_NEAR(r->bleu[2], 0.632878297, 1e-9);  // 0.25^0.33: the script's BLEU-3 weights
   EXPECT_NEAR(r->bleu[3], 0.537284966, 1e-9);
-  EXPECT_NEAR(r->meteor, 0.743333333, 1e-9);   // 5 matches, 3 chunks (NLTK pairs "the" with ref #5)
+  EXPECT_NEAR(r->meteor, 0.743333333, 1e-9);  // 5 matches, 3 chunks (NLTK pairs "the" with ref #5)
   EXPECT_NEAR(r->rouge_l, 5.0 / 6.0, 1e-12);
   EXPECT_EQ(r->cider, 0.0);  // one item: log(N) = 0, every tf-idf weight is 0
 }
 
 TEST(TextMetricsRsrag, R2HandDerived) {
   // ref "a car is running fast", hyp "an auto runs fast"
-  auto r = ScoreCorpus({{"r2", {"a car is running fast"}}}, {{"r2", "an auto runs fast"}},
-                       MetricsMode::kRsrag, Options());
+  auto r =
+      ScoreCorpus({{"r2", {"a car is running fast"}}}, {{"r2", "an auto runs fast"}}, MetricsMode::kRsrag, Options());
   ASSERT_TRUE(r.ok()) << r.status().message();
   EXPECT_NEAR(r->bleu[0], 0.194700196, 1e-9);
   EXPECT_NEAR(r->bleu[1], 0.071094459, 1e-9);
@@ -104,15 +101,13 @@ TEST(TextMetricsRsrag, MeteorStagesR2) {
   if (!HaveWordNet()) GTEST_SKIP() << "WordNet not installed at " << kWordNetDir;
   auto wn = WordNet::Shared(kWordNetDir);
   ASSERT_TRUE(wn.ok()) << wn.status().message();
-  auto d = internal::NltkSingleMeteor({"a", "car", "is", "running", "fast"},
-                                      {"an", "auto", "runs", "fast"}, *wn);
+  auto d = internal::NltkSingleMeteor({"a", "car", "is", "running", "fast"}, {"an", "auto", "runs", "fast"}, *wn);
   EXPECT_EQ(d.exact, 1u);
   EXPECT_EQ(d.stem, 1u);
   EXPECT_EQ(d.synonym, 1u);
   EXPECT_EQ(d.chunks, 2u);
   // Without WordNet only 2 matches, (runs, running) and (fast, fast), adjacent in both: 1 chunk.
-  auto n = internal::NltkSingleMeteor({"a", "car", "is", "running", "fast"},
-                                      {"an", "auto", "runs", "fast"}, nullptr);
+  auto n = internal::NltkSingleMeteor({"a", "car", "is", "running", "fast"}, {"an", "auto", "runs", "fast"}, nullptr);
   EXPECT_EQ(n.matches, 2u);
   double p = 0.5, rc = 0.4, f = p * rc / (0.9 * p + 0.1 * rc);
   EXPECT_EQ(n.chunks, 1u);
@@ -130,12 +125,12 @@ TEST(TextMetricsRsrag, MeteorSynonymsRunOnStems) {
 }
 
 TEST(TextMetricsRsrag, IdenticalStrings) {
-  auto r = ScoreCorpus({{"x", {"a red roof near water"}}, {"y", {"two ships in a harbour"}}},
-                       {{"x", "a red roof near water"}, {"y", "two ships in a harbour"}},
-                       MetricsMode::kRsrag, Options());
+  auto r =
+      ScoreCorpus({{"x", {"a red roof near water"}}, {"y", {"two ships in a harbour"}}},
+                  {{"x", "a red roof near water"}, {"y", "two ships in a harbour"}}, MetricsMode::kRsrag, Options());
   ASSERT_TRUE(r.ok());
   for (double b : {r->bleu[0], r->bleu[1], r->bleu[3]}) EXPECT_NEAR(b, 1.0, 1e-12);
-  EXPECT_NEAR(r->bleu[2], 1.0, 1e-12);  // every p_n = 1, so the 0.99 weight sum does not matter
+  EXPECT_NEAR(r->bleu[2], 1.0, 1e-12);             // every p_n = 1, so the 0.99 weight sum does not matter
   EXPECT_NEAR(r->meteor, 1 - 0.5 / 125.0, 1e-12);  // 5 matches, 1 chunk
   EXPECT_NEAR(r->rouge_l, 1.0, 1e-12);
   EXPECT_NEAR(r->cider, 10.0, 1e-9);  // disjoint refs: every n-gram has idf log 2
@@ -143,8 +138,7 @@ TEST(TextMetricsRsrag, IdenticalStrings) {
 }
 
 TEST(TextMetricsRsrag, NoOverlapAndEmptyHypothesis) {
-  std::map<std::string, std::vector<std::string>> refs = {{"x", {"a red roof"}},
-                                                          {"y", {"two ships"}}};
+  std::map<std::string, std::vector<std::string>> refs = {{"x", {"a red roof"}}, {"y", {"two ships"}}};
   auto r = ScoreCorpus(refs, {{"x", "green fields"}, {"y", ""}}, MetricsMode::kRsrag, Options());
   ASSERT_TRUE(r.ok());
   for (const auto& [id, s] : r->per_item) {
@@ -159,8 +153,8 @@ TEST(TextMetricsRsrag, NoOverlapAndEmptyHypothesis) {
 TEST(TextMetricsRsrag, MultipleReferences) {
   // NLTK: clipped counts against the max over refs, closest ref length; METEOR and ROUGE-L the
   // max over refs.
-  auto r = ScoreCorpus({{"x", {"a plane on a runway", "the cat sat on the mat"}}},
-                       {{"x", "the cat sat on a mat"}}, MetricsMode::kRsrag, Options());
+  auto r = ScoreCorpus({{"x", {"a plane on a runway", "the cat sat on the mat"}}}, {{"x", "the cat sat on a mat"}},
+                       MetricsMode::kRsrag, Options());
   ASSERT_TRUE(r.ok());
   // unigrams: the cat sat on a mat all match (a from ref 1) -> 6/6; closest length 6 -> bp 1.
   EXPECT_NEAR(r->bleu[0], 1.0, 1e-12);
@@ -173,15 +167,14 @@ TEST(TextMetricsRsrag, MultipleReferences) {
 TEST(TextMetricsCoco, IdenticalAndEmpty) {
   std::map<std::string, std::vector<std::string>> refs = {{"x", {"a red roof near water"}},
                                                           {"y", {"two ships in a harbour"}}};
-  auto same = ScoreCorpus(refs, {{"x", "A red roof, near water."}, {"y", "two ships in a harbour"}},
-                          MetricsMode::kCoco, Options());
+  auto same = ScoreCorpus(refs, {{"x", "A red roof, near water."}, {"y", "two ships in a harbour"}}, MetricsMode::kCoco,
+                          Options());
   ASSERT_TRUE(same.ok());
   for (double b : same->bleu) EXPECT_NEAR(b, 1.0, 1e-6);
   EXPECT_NEAR(same->rouge_l, 1.0, 1e-12);
   EXPECT_NEAR(same->cider, 10.0, 1e-9);
 
-  auto empty = ScoreCorpus(refs, {{"x", ""}, {"y", "two ships in a harbour"}}, MetricsMode::kCoco,
-                           Options());
+  auto empty = ScoreCorpus(refs, {{"x", ""}, {"y", "two ships in a harbour"}}, MetricsMode::kCoco, Options());
   ASSERT_TRUE(empty.ok());
   EXPECT_EQ(empty->per_item.at("x").rouge_l, 0.0);
   EXPECT_EQ(empty->per_item.at("x").cider, 0.0);
@@ -193,8 +186,8 @@ TEST(TextMetricsCoco, IdenticalAndEmpty) {
 }
 
 TEST(TextMetricsCoco, NoOverlap) {
-  auto r = ScoreCorpus({{"x", {"a red roof"}}, {"y", {"two ships"}}},
-                       {{"x", "green fields"}, {"y", "one plane"}}, MetricsMode::kCoco, Options());
+  auto r = ScoreCorpus({{"x", {"a red roof"}}, {"y", {"two ships"}}}, {{"x", "green fields"}, {"y", "one plane"}},
+                       MetricsMode::kCoco, Options());
   ASSERT_TRUE(r.ok());
   for (double b : r->bleu) EXPECT_LT(b, 1e-6);
   EXPECT_EQ(r->rouge_l, 0.0);
@@ -203,15 +196,13 @@ TEST(TextMetricsCoco, NoOverlap) {
 }
 
 TEST(TextMetrics, Errors) {
-  EXPECT_EQ(ScoreCorpus({}, {}, MetricsMode::kCoco, Options()).status().code(),
-            StatusCode::kInvalidInput);
+  EXPECT_EQ(ScoreCorpus({}, {}, MetricsMode::kCoco, Options()).status().code(), StatusCode::kInvalidInput);
   auto missing = ScoreCorpus({{"a", {"x"}}}, {{"b", "x"}}, MetricsMode::kRsrag, Options());
   EXPECT_EQ(missing.status().code(), StatusCode::kInvalidInput);
   EXPECT_NE(missing.status().message().find("'b'"), std::string::npos);
   TextMetricsOptions bad;
   bad.wordnet_dir = "/nonexistent/wordnet";
-  EXPECT_EQ(ScoreCorpus({{"a", {"x"}}}, {{"a", "x"}}, MetricsMode::kRsrag, bad).status().code(),
-            StatusCode::kNotFound);
+  EXPECT_EQ(ScoreCorpus({{"a", {"x"}}}, {{"a", "x"}}, MetricsMode::kRsrag, bad).status().code(), StatusCode::kNotFound);
   bad.use_wordnet = false;
   auto no_syn = ScoreCorpus({{"a", {"x"}}}, {{"a", "x"}}, MetricsMode::kRsrag, bad);
   ASSERT_TRUE(no_syn.ok());
@@ -226,16 +217,14 @@ TEST(TextMetricsTokenize, Coco) {
   EXPECT_EQ(CocoTokenize("A man's dog, isn't it?"), (V{"a", "man", "'s", "dog", "is", "n't", "it"}));
   EXPECT_EQ(CocoTokenize("  Two planes (parked) near \"the\" terminal... "),
             (V{"two", "planes", "parked", "near", "the", "terminal"}));
-  EXPECT_EQ(CocoTokenize("the u.s. flag - red; white: blue!"),
-            (V{"the", "u.s.", "flag", "red", "white", "blue"}));
+  EXPECT_EQ(CocoTokenize("the u.s. flag - red; white: blue!"), (V{"the", "u.s.", "flag", "red", "white", "blue"}));
   EXPECT_TRUE(CocoTokenize(" . , ").empty());
 }
 
 TEST(TextMetricsTokenize, RougeScore) {
   using V = std::vector<std::string>;
   EXPECT_EQ(RougeScoreTokenize("The Runners' running-shoes!", true), (V{"the", "runner", "run", "shoe"}));
-  EXPECT_EQ(RougeScoreTokenize("The Runners' running-shoes!", false),
-            (V{"the", "runners", "running", "shoes"}));
+  EXPECT_EQ(RougeScoreTokenize("The Runners' running-shoes!", false), (V{"the", "runners", "running", "shoes"}));
   EXPECT_EQ(WhitespaceTokenize("  a\tb  c\n"), (V{"a", "b", "c"}));
 }
 
@@ -246,15 +235,38 @@ TEST(TextMetricsTokenize, NormalizeAnswer) {
 
 TEST(PorterStem, NltkExtensions) {
   const std::pair<const char*, const char*> cases[] = {
-      {"caresses", "caress"}, {"ponies", "poni"},     {"ties", "tie"},       {"cats", "cat"},
-      {"feed", "feed"},       {"agreed", "agre"},     {"plastered", "plaster"},
-      {"motoring", "motor"},  {"sing", "sing"},       {"conflated", "conflat"},
-      {"troubled", "troubl"}, {"sized", "size"},      {"hopping", "hop"},    {"tanned", "tan"},
-      {"falling", "fall"},    {"hissing", "hiss"},    {"fizzed", "fizz"},    {"failing", "fail"},
-      {"filing", "file"},     {"happy", "happi"},     {"sky", "sky"},        {"skies", "sky"},
-      {"dying", "die"},       {"relational", "relat"}, {"conditional", "condit"},
-      {"rational", "ration"}, {"generalization", "gener"}, {"generously", "gener"},
-      {"running", "run"},     {"is", "is"},           {"a", "a"},            {"Running", "run"},
+      {"caresses", "caress"},
+      {"ponies", "poni"},
+      {"ties", "tie"},
+      {"cats", "cat"},
+      {"feed", "feed"},
+      {"agreed", "agre"},
+      {"plastered", "plaster"},
+      {"motoring", "motor"},
+      {"sing", "sing"},
+      {"conflated", "conflat"},
+      {"troubled", "troubl"},
+      {"sized", "size"},
+      {"hopping", "hop"},
+      {"tanned", "tan"},
+      {"falling", "fall"},
+      {"hissing", "hiss"},
+      {"fizzed", "fizz"},
+      {"failing", "fail"},
+      {"filing", "file"},
+      {"happy", "happi"},
+      {"sky", "sky"},
+      {"skies", "sky"},
+      {"dying", "die"},
+      {"relational", "relat"},
+      {"conditional", "condit"},
+      {"rational", "ration"},
+      {"generalization", "gener"},
+      {"generously", "gener"},
+      {"running", "run"},
+      {"is", "is"},
+      {"a", "a"},
+      {"Running", "run"},
   };
   for (const auto& [word, stem] : cases) EXPECT_EQ(PorterStem(word), stem) << word;
 }
@@ -275,9 +287,8 @@ TEST(WordNetTest, MorphyAndSynsets) {
 }
 
 TEST(Classification, OverallAndPerClass) {
-  auto r = ClassificationAccuracy(
-      {{"1", "Airport"}, {"2", "airport"}, {"3", "Bridge"}, {"4", "stadium"}},
-      {{"1", "airport"}, {"2", "The Airport."}, {"3", "river"}});
+  auto r = ClassificationAccuracy({{"1", "Airport"}, {"2", "airport"}, {"3", "Bridge"}, {"4", "stadium"}},
+                                  {{"1", "airport"}, {"2", "The Airport."}, {"3", "river"}});
   ASSERT_TRUE(r.ok());
   EXPECT_EQ(r->correct, 2u);
   EXPECT_EQ(r->total, 4u);

@@ -83,7 +83,8 @@ GeoreferenceLookup OnlyGeoreferenced(const std::string& image) {
 
 double SignedArea(const std::vector<std::pair<double, double>>& ring) {
   double a = 0;
-  for (size_t i = 0; i + 1 < ring.size(); ++i) a += ring[i].first * ring[i + 1].second - ring[i + 1].first * ring[i].second;
+  for (size_t i = 0; i + 1 < ring.size(); ++i)
+    a += ring[i].first * ring[i + 1].second - ring[i + 1].first * ring[i].second;
   return a / 2;
 }
 
@@ -104,9 +105,9 @@ void ExpectUtmCorners(const ReadBack& back) {
 TEST(Export, GeoJsonIsWgs84AndMatchesProj) {
   TempDir dir;
   const std::string path = dir.path() + "/r.geojson";
-  ASSERT_TRUE(WriteFeatures(path, {Box("G1", 1, 100, 200, 300, 260)}, OnlyGeoreferenced("G1"),
-                            {ExportFormat::kGeoJson, false})
-                  .ok());
+  ASSERT_TRUE(
+      WriteFeatures(path, {Box("G1", 1, 100, 200, 300, 260)}, OnlyGeoreferenced("G1"), {ExportFormat::kGeoJson, false})
+          .ok());
   ExpectUtmCorners(Read(path));
   std::stringstream text;
   text << std::ifstream(path).rdbuf();
@@ -116,9 +117,9 @@ TEST(Export, GeoJsonIsWgs84AndMatchesProj) {
 TEST(Export, GeoPackageIsWgs84AndMatchesProj) {
   TempDir dir;
   const std::string path = dir.path() + "/r.gpkg";
-  ASSERT_TRUE(WriteFeatures(path, {Box("G1", 1, 100, 200, 300, 260)}, OnlyGeoreferenced("G1"),
-                            {ExportFormat::kGpkg, false})
-                  .ok());
+  ASSERT_TRUE(
+      WriteFeatures(path, {Box("G1", 1, 100, 200, 300, 260)}, OnlyGeoreferenced("G1"), {ExportFormat::kGpkg, false})
+          .ok());
   auto back = Read(path);
   ExpectUtmCorners(back);
   ASSERT_EQ(back.layer_srs_names.size(), 1u);
@@ -146,7 +147,9 @@ TEST(Export, PolygonEntitiesKeepHolesAndParts) {
     GDALDataset* ds = static_cast<GDALDataset*>(GDALOpenEx(path.c_str(), GDAL_OF_VECTOR, nullptr, nullptr, nullptr));
     ASSERT_NE(ds, nullptr);
     OGRLayer* layer = ds->GetLayer(0);
-    if (format == ExportFormat::kGpkg) { EXPECT_EQ(wkbFlatten(layer->GetGeomType()), wkbMultiPolygon); }
+    if (format == ExportFormat::kGpkg) {
+      EXPECT_EQ(wkbFlatten(layer->GetGeomType()), wkbMultiPolygon);
+    }
     std::vector<std::vector<std::vector<std::pair<double, double>>>> parts;  // rings of every polygon read
     // GDAL's RFC 7946 writer may write a one-part MultiPolygon as a Polygon: both are read.
     auto add = [&](const OGRPolygon* polygon) {
@@ -170,10 +173,12 @@ TEST(Export, PolygonEntitiesKeepHolesAndParts) {
     ASSERT_EQ(parts[0].size(), 2u);  // shell and hole
     EXPECT_GT(SignedArea(parts[0][0]), 0) << "shell counter-clockwise";
     EXPECT_LT(SignedArea(parts[0][1]), 0) << "hole clockwise";
-    const std::vector<std::vector<std::pair<double, double>>> pixels = {
-        {{0, 0}, {0, 100}, {100, 100}, {100, 0}}, {{40, 40}, {60, 40}, {60, 60}, {40, 60}},
-        {{200, 0}, {220, 0}, {220, 10}}, {{300, 0}, {320, 0}, {320, 10}}};
-    const std::vector<std::vector<std::pair<double, double>>> read = {parts[0][0], parts[0][1], parts[1][0], parts[2][0]};
+    const std::vector<std::vector<std::pair<double, double>>> pixels = {{{0, 0}, {0, 100}, {100, 100}, {100, 0}},
+                                                                        {{40, 40}, {60, 40}, {60, 60}, {40, 60}},
+                                                                        {{200, 0}, {220, 0}, {220, 10}},
+                                                                        {{300, 0}, {320, 0}, {320, 10}}};
+    const std::vector<std::vector<std::pair<double, double>>> read = {parts[0][0], parts[0][1], parts[1][0],
+                                                                      parts[2][0]};
     for (size_t k = 0; k < pixels.size(); ++k) {
       ASSERT_EQ(read[k].size(), pixels[k].size() + 1) << k;  // closed
       for (auto [px, py] : pixels[k]) {
@@ -190,14 +195,16 @@ TEST(Export, GeoJsonRefusesPixelOnlyImagesUnlessAsked) {
   TempDir dir;
   const std::string path = dir.path() + "/r.geojson";
   std::ofstream(path) << "old";
-  Status refused = WriteFeatures(path, {Box("P1", 1, 0, 0, 10, 10)}, OnlyGeoreferenced("G1"), {ExportFormat::kGeoJson, false});
+  Status refused =
+      WriteFeatures(path, {Box("P1", 1, 0, 0, 10, 10)}, OnlyGeoreferenced("G1"), {ExportFormat::kGeoJson, false});
   EXPECT_EQ(refused.code(), StatusCode::kInvalidInput);
   EXPECT_NE(refused.message().find("'P1' has no georeference"), std::string::npos) << refused.message();
   std::stringstream text;
   text << std::ifstream(path).rdbuf();
   EXPECT_EQ(text.str(), "old") << "a refused export leaves the old file";
 
-  ASSERT_TRUE(WriteFeatures(path, {Box("P1", 1, 0, 0, 10, 10)}, OnlyGeoreferenced("G1"), {ExportFormat::kGeoJson, true}).ok());
+  ASSERT_TRUE(
+      WriteFeatures(path, {Box("P1", 1, 0, 0, 10, 10)}, OnlyGeoreferenced("G1"), {ExportFormat::kGeoJson, true}).ok());
   auto back = Read(path);
   ASSERT_EQ(back.rings.size(), 1u);
   EXPECT_EQ(back.coords[0], "pixel");
@@ -299,10 +306,11 @@ namespace {
 
 TEST(Georeference, FileOfJsonLines) {
   test_support::TempDir dir;
-  const std::string ok = dir.Write("g.jsonl",
-                                   "{\"image\": \"A\", \"geotransform\": [500000, 0.5, 0, 4000000, 0, -0.5], \"crs\": 32633}\n"
-                                   "\n"
-                                   "{\"image\": \"B\", \"geotransform\": [10, 1e-5, 0, 0, 0, -1e-5], \"crs\": \"EPSG:4326\"}\n");
+  const std::string ok =
+      dir.Write("g.jsonl",
+                "{\"image\": \"A\", \"geotransform\": [500000, 0.5, 0, 4000000, 0, -0.5], \"crs\": 32633}\n"
+                "\n"
+                "{\"image\": \"B\", \"geotransform\": [10, 1e-5, 0, 0, 0, -1e-5], \"crs\": \"EPSG:4326\"}\n");
   auto read = ReadGeoreferenceFile(ok);
   ASSERT_TRUE(read.ok()) << read.status().message();
   ASSERT_EQ(read->size(), 2u);
@@ -310,15 +318,19 @@ TEST(Georeference, FileOfJsonLines) {
   EXPECT_EQ((*read)[0].second.crs, "EPSG:32633");
   EXPECT_DOUBLE_EQ((*read)[1].second.geotransform[1], 1e-5);
 
-  auto twice = ReadGeoreferenceFile(dir.Write("t.jsonl", "{\"image\": \"A\", \"geotransform\": [0,1,0,0,0,-1], \"crs\": 32633}\n"
-                                                          "{\"image\": \"A\", \"geotransform\": [0,1,0,0,0,-1], \"crs\": 32633}\n"));
+  auto twice =
+      ReadGeoreferenceFile(dir.Write("t.jsonl",
+                                     "{\"image\": \"A\", \"geotransform\": [0,1,0,0,0,-1], \"crs\": 32633}\n"
+                                     "{\"image\": \"A\", \"geotransform\": [0,1,0,0,0,-1], \"crs\": 32633}\n"));
   EXPECT_NE(twice.status().message().find("t.jsonl:2: image 'A' is georeferenced twice"), std::string::npos)
       << twice.status().message();
-  auto short_gt = ReadGeoreferenceFile(dir.Write("s.jsonl", "{\"image\": \"A\", \"geotransform\": [0,1,0], \"crs\": 32633}\n"));
+  auto short_gt =
+      ReadGeoreferenceFile(dir.Write("s.jsonl", "{\"image\": \"A\", \"geotransform\": [0,1,0], \"crs\": 32633}\n"));
   EXPECT_NE(short_gt.status().message().find("s.jsonl:1: \"geotransform\" must be an array of six numbers"),
             std::string::npos)
       << short_gt.status().message();
-  auto bad_crs = ReadGeoreferenceFile(dir.Write("c.jsonl", "{\"image\": \"A\", \"geotransform\": [0,1,0,0,0,-1], \"crs\": \"nowhere\"}\n"));
+  auto bad_crs = ReadGeoreferenceFile(
+      dir.Write("c.jsonl", "{\"image\": \"A\", \"geotransform\": [0,1,0,0,0,-1], \"crs\": \"nowhere\"}\n"));
   EXPECT_NE(bad_crs.status().message().find("c.jsonl:1: unreadable CRS 'nowhere'"), std::string::npos)
       << bad_crs.status().message();
   EXPECT_EQ(ReadGeoreferenceFile(dir.path() + "/absent.jsonl").status().code(), StatusCode::kNotFound);

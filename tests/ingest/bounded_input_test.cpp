@@ -1,8 +1,8 @@
 // Bounded and located input (issue 10): line ends of every kind, streamed JSON Lines against
 // the whole-file reading they replace, special files refused, size limits, empty folders,
 // non-UTF-8 ids, strict XML fields, case-insensitive suffixes.
-#include <gtest/gtest.h>
 #include <fcntl.h>
+#include <gtest/gtest.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -152,8 +152,9 @@ TEST(StreamedJsonLines, ManyBlocksReadLikeTheFileWasWritten) {
     const std::string id = "img" + std::to_string(i);
     const double x = rng() % 100000 / 7.0;
     std::string pad(rng() % 300, ' ');
-    text += "{\"image\": \"" + id + "\", \"path\": \"" + std::string(rng() % 200, 'p') + "\", \"entities\": [{\"class\": \"plane\", \"obb\": [" +
-            std::to_string(x) + ",0,1,0,1,1,0,1]}]}" + pad + ends[rng() % 3];
+    text += "{\"image\": \"" + id + "\", \"path\": \"" + std::string(rng() % 200, 'p') +
+            "\", \"entities\": [{\"class\": \"plane\", \"obb\": [" + std::to_string(x) + ",0,1,0,1,1,0,1]}]}" + pad +
+            ends[rng() % 3];
     if (rng() % 10 == 0) text += ends[rng() % 3];  // blank lines are ignored
     expect.emplace_back(id, std::stod(std::to_string(x)));
   }
@@ -199,8 +200,9 @@ TEST(StreamedJsonLines, ALineLongerThanTheLimitIsAnErrorAtItsLine) {
 
 TEST(StreamedJsonLines, NullScoreIsAnError) {
   TempDir d;
-  const std::string file =
-      d.Write("n.jsonl", "{\"image\": \"a\", \"entities\": [{\"class\": \"plane\", \"score\": null, \"obb\": [0,0,1,0,1,1,0,1]}]}\n");
+  const std::string file = d.Write(
+      "n.jsonl",
+      "{\"image\": \"a\", \"entities\": [{\"class\": \"plane\", \"score\": null, \"obb\": [0,0,1,0,1,1,0,1]}]}\n");
   auto r = ReadJsonLines(file, Dota());
   ASSERT_FALSE(r.ok());
   EXPECT_NE(r.status().message().find(file + ":1: entity 0: \"score\" must be a number"), std::string::npos)

@@ -25,7 +25,6 @@ namespace fs = std::filesystem;
 using internal::ParseDouble;
 using internal::ParseDoubleFromChars;
 
-
 // Same answer, same bits (so -0.0 and 0.0 differ, and nullopt must match nullopt).
 void ExpectSameParse(const std::string& s) {
   std::optional<double> fast = ParseDouble(s), plain = ParseDoubleFromChars(s);
@@ -39,17 +38,75 @@ void ExpectSameParse(const std::string& s) {
 
 TEST(FastParse, EdgeCasesMatchFromChars) {
   const char* cases[] = {
-      "0", "-0", "0.0", "-0.0", "00", "007.50", "1", "-1", "+1", "+-1", "-+1", "1.", ".5", "-.5",
-      "1.e5", "", "-", "+", ".", "-.", "1..2", "1.2.3", "1a", "a1", " 1", "1 ", "0x10", "1e5",
-      "1E-5", "1e", "nan", "-nan", "inf", "-inf", "infinity", "1e400", "-1e400", "1e-400",
-      "4.9e-324", "2.2250738585072014e-308", "0.1", "0.2", "0.3", "0.30000000000000004",
-      "9007199254740991", "9007199254740992", "9007199254740993", "9007199254740994",
-      "900719925474099.3", "90071992547409.93", "0.9007199254740993", "9999999999999999999",
-      "99999999999999999999", "0.9999999999999999999", "0.99999999999999999999",
-      "1234567890123456789", "123456789012345678.9", "1.234567890123456789",
-      "0.0000000000000000001", "0.00000000000000000001", "1000000000000000000000",
+      "0",
+      "-0",
+      "0.0",
+      "-0.0",
+      "00",
+      "007.50",
+      "1",
+      "-1",
+      "+1",
+      "+-1",
+      "-+1",
+      "1.",
+      ".5",
+      "-.5",
+      "1.e5",
+      "",
+      "-",
+      "+",
+      ".",
+      "-.",
+      "1..2",
+      "1.2.3",
+      "1a",
+      "a1",
+      " 1",
+      "1 ",
+      "0x10",
+      "1e5",
+      "1E-5",
+      "1e",
+      "nan",
+      "-nan",
+      "inf",
+      "-inf",
+      "infinity",
+      "1e400",
+      "-1e400",
+      "1e-400",
+      "4.9e-324",
+      "2.2250738585072014e-308",
+      "0.1",
+      "0.2",
+      "0.3",
+      "0.30000000000000004",
+      "9007199254740991",
+      "9007199254740992",
+      "9007199254740993",
+      "9007199254740994",
+      "900719925474099.3",
+      "90071992547409.93",
+      "0.9007199254740993",
+      "9999999999999999999",
+      "99999999999999999999",
+      "0.9999999999999999999",
+      "0.99999999999999999999",
+      "1234567890123456789",
+      "123456789012345678.9",
+      "1.234567890123456789",
+      "0.0000000000000000001",
+      "0.00000000000000000001",
+      "1000000000000000000000",
       "179769313486231570000000000000000000000000000000000000000000000000000000000000000000",
-      "1024.0", "512.25", "-3.14159", "1e22", "1e23", "\x80", "1\x80",
+      "1024.0",
+      "512.25",
+      "-3.14159",
+      "1e22",
+      "1e23",
+      "\x80",
+      "1\x80",
   };
   for (const char* c : cases) ExpectSameParse(c);
 }
@@ -61,8 +118,8 @@ TEST(FastParse, RandomNumbersMatchFromChars) {
     std::string s;
     switch (n % 5) {
       case 0: {  // the shortest round-trip text of a random double of any magnitude
-        double v = std::uniform_real_distribution<double>(-1, 1)(rng) *
-                   std::pow(10.0, static_cast<int>(rng() % 40) - 20);
+        double v =
+            std::uniform_real_distribution<double>(-1, 1)(rng) * std::pow(10.0, static_cast<int>(rng() % 40) - 20);
         auto [p, ec] = std::to_chars(buf, buf + sizeof buf, v);
         s.assign(buf, p);
         break;
@@ -101,8 +158,8 @@ TEST(FastParse, RandomNumbersMatchFromChars) {
 }
 
 TEST(FastPaths, FileStemAndNameMatchFilesystem) {
-  for (const char* p : {"a.txt", "/x/y/a.txt", "a.b.txt", ".txt", "..txt", "x/.txt", "noext", "x/noext",
-                        "x/.", "x/..", "a.", "/a", "dir/Task1_plane.txt", "P0001.txt", "a..b"}) {
+  for (const char* p : {"a.txt", "/x/y/a.txt", "a.b.txt", ".txt", "..txt", "x/.txt", "noext", "x/noext", "x/.", "x/..",
+                        "a.", "/a", "dir/Task1_plane.txt", "P0001.txt", "a..b"}) {
     EXPECT_EQ(internal::FileStem(p), internal::FileStemPlain(p)) << p;
     EXPECT_EQ(internal::FileName(p), internal::FileNamePlain(p)) << p;
   }

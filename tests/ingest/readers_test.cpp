@@ -22,8 +22,7 @@ namespace fs = std::filesystem;
 const std::string kShared = GEORUNE_SHARED_DIR;
 const Ontology& Dota() { return Ontology::Default(); }
 
-
-#define REQUIRE_SHARED(rel)                                                     \
+#define REQUIRE_SHARED(rel) \
   if (!fs::exists(kShared + "/" + rel)) GTEST_SKIP() << "shared data absent: " << kShared << "/" << rel
 
 TEST(DotaLabels, RealFilesParse) {
@@ -60,7 +59,8 @@ TEST(DotaLabels, EmptyFileAndNoHeader) {
 
 TEST(DotaLabels, CrlfHeadersDifficult) {
   TempDir d;
-  d.Write("a.txt", "imagesource:GoogleEarth\r\ngsd:null\r\n1 2 3 4 5 6 7 8 plane 1\r\n1 2 3 4 5 6 7 8 small-vehicle\r\n");
+  d.Write("a.txt",
+          "imagesource:GoogleEarth\r\ngsd:null\r\n1 2 3 4 5 6 7 8 plane 1\r\n1 2 3 4 5 6 7 8 small-vehicle\r\n");
   d.Write("b.txt", "gsd:0.5\n1e1 2 3 4 5 6 7 8.25 ship 0\n");
   auto r = ReadDotaLabelDir(d.path(), Dota());
   ASSERT_TRUE(r.ok()) << r.status().message();
@@ -227,7 +227,8 @@ TEST(JsonLines, ReadsAndDiagnoses) {
   TempDir e;
   std::string p = e.Write("x.jsonl", "{\"image\": \"P1\"}\n{\"image\": \"P2\", \"gsd\": 1e999}\n{bad json\n");
   auto bad = ReadJsonLines(p, Dota());
-  EXPECT_EQ(bad.status().message().rfind(p + ":2:24: not valid JSON: the number '1e999' is out of range\n  hint: each line", 0),
+  EXPECT_EQ(bad.status().message().rfind(
+                p + ":2:24: not valid JSON: the number '1e999' is out of range\n  hint: each line", 0),
             0u)
       << bad.status().message();
   e.Write("x.jsonl", "{\"image\": \"P1\"}\n{bad json\n");
@@ -299,14 +300,16 @@ TEST(Voc, RealDiorRHrscHrrsd) {
 
 TEST(Voc, HorizontalBoxesAndBadXml) {
   TempDir d;
-  d.Write("1.xml", "<annotation><size><width>10</width><height>20</height></size><object><name>airplane</name>"
-                   "<bndbox><xmin>1</xmin><ymin>2</ymin><xmax>3</xmax><ymax>4</ymax></bndbox></object></annotation>");
+  d.Write("1.xml",
+          "<annotation><size><width>10</width><height>20</height></size><object><name>airplane</name>"
+          "<bndbox><xmin>1</xmin><ymin>2</ymin><xmax>3</xmax><ymax>4</ymax></bndbox></object></annotation>");
   auto r = ReadVocDir(d.path(), Dota());
   ASSERT_TRUE(r.ok()) << r.status().message();
   Corners expect{1, 2, 3, 2, 3, 4, 1, 4};
   EXPECT_EQ((*r)[0].entities[0].corners, expect);
   EXPECT_EQ((*r)[0].width, 10);
-  std::string bad = d.Write("2.xml", "<annotation>\n<object>\n<name>plane</name>\n<bndbox><xmin>q</xmin></bndbox></object></annotation>");
+  std::string bad = d.Write(
+      "2.xml", "<annotation>\n<object>\n<name>plane</name>\n<bndbox><xmin>q</xmin></bndbox></object></annotation>");
   auto b = ReadVocDir(d.path(), Dota());
   ASSERT_FALSE(b.ok());
   EXPECT_EQ(b.status().message().rfind(bad + ":4: <xmin> is not a number: 'q'", 0), 0u) << b.status().message();

@@ -203,7 +203,8 @@ TEST(ChatClient, RetriesAfterServerErrorThenSucceeds) {
   LocalChatServer server([](const httplib::Request&, httplib::Response& res, int call) {
     if (call == 1) {
       res.status = 500;
-      res.set_content(R"({"error":{"code":500,"message":"model is loading","type":"server_error"}})", "application/json");
+      res.set_content(R"({"error":{"code":500,"message":"model is loading","type":"server_error"}})",
+                      "application/json");
       return;
     }
     if (call == 2) {
@@ -224,7 +225,8 @@ TEST(ChatClient, RetriesAfterServerErrorThenSucceeds) {
 TEST(ChatClient, GivesUpAfterRetriesWithServerMessage) {
   LocalChatServer server([](const httplib::Request&, httplib::Response& res, int) {
     res.status = 503;
-    res.set_content(R"({"error":{"code":503,"message":"Loading model","type":"unavailable_error"}})", "application/json");
+    res.set_content(R"({"error":{"code":503,"message":"Loading model","type":"unavailable_error"}})",
+                    "application/json");
   });
   auto client = MakeClient(FastConfig(server.url()));
   auto r = client->Complete(SimpleRequest());

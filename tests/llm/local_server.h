@@ -72,8 +72,11 @@ class LocalChatServer {
 
   // A reply body the way OpenAI and llama.cpp send it, with one choice per content.
   static std::string CompletionBody(const std::vector<std::string>& contents, const std::string& model = "test-model") {
-    nlohmann::json j = {{"id", "chatcmpl-abc123"}, {"object", "chat.completion"}, {"created", 1718000000},
-                        {"model", model}, {"system_fingerprint", "fp_44709d6fcb"}};
+    nlohmann::json j = {{"id", "chatcmpl-abc123"},
+                        {"object", "chat.completion"},
+                        {"created", 1718000000},
+                        {"model", model},
+                        {"system_fingerprint", "fp_44709d6fcb"}};
     j["choices"] = nlohmann::json::array();
     int i = 0;
     for (const auto& c : contents) {

@@ -29,8 +29,7 @@ using test_support::StartPeakMeasurement;
 // head; stops when destroyed.
 class RawServer {
  public:
-  explicit RawServer(std::function<void(int fd, const std::atomic<bool>& stop)> behave)
-      : behave_(std::move(behave)) {
+  explicit RawServer(std::function<void(int fd, const std::atomic<bool>& stop)> behave) : behave_(std::move(behave)) {
     listen_fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
     sockaddr_in addr{};
     addr.sin_family = AF_INET;
@@ -207,7 +206,8 @@ TEST(MisbehavingServer, DeclaredHugeBodyIsCutOffAtTheSizeLimit) {
   EXPECT_EQ(o.status.message(), "the LLM endpoint " + server.url() + kPath +
                                     " announced a reply of 4000000000 bytes (its Content-Length), over the size limit "
                                     "of 1 MiB (1048576 bytes) for a reply; it was refused before being read; the "
-                                    "request was not retried" + kBodyHint);
+                                    "request was not retried" +
+                                    kBodyHint);
   EXPECT_EQ(server.connections(), 1);
   EXPECT_LT(o.rss_growth_kb, 64 * kMiB);
 }

@@ -29,8 +29,9 @@ TEST(Echo, EntitiesRelationsCountsQuantifiers) {
             "an image with a plane a and a plane b and a plane c, where a, b and c are aligned and a, b and c are "
             "clustered together");
   EXPECT_EQ(Echo("ship(s) AND length(s) > 100 m"), "an image with a ship s, where the length of s is more than 100 m");
-  EXPECT_EQ(Echo("small_vehicle(a) AND small_vehicle(b) AND distance(a, b) <= 30 m"),
-            "an image with a small vehicle a and a small vehicle b, where the distance between a and b is at most 30 m");
+  EXPECT_EQ(
+      Echo("small_vehicle(a) AND small_vehicle(b) AND distance(a, b) <= 30 m"),
+      "an image with a small vehicle a and a small vehicle b, where the distance between a and b is at most 30 m");
   EXPECT_EQ(Echo("helicopter(h) OR plane(p)"), "an image where either there is a helicopter h or there is a plane p");
   EXPECT_EQ(Echo("storage_tank(t) AND NOT exists v: vehicle(v) AND NOT far(v, t)"),
             "an image with a storage tank t, where there is no vehicle v, where it is not true that v is far from t");

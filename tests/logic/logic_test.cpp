@@ -29,8 +29,7 @@ TEST(Logic, PrintsCanonically) {
   EXPECT_EQ(Canon("∃≥3 x: storage_tank(x)"), "exists>=3 x: storage_tank(x)");
   EXPECT_EQ(Canon("exists>2 x: ship(x)"), "exists>=3 x: ship(x)");
   EXPECT_EQ(Canon("exists<3 x: ship(x)"), "exists<=2 x: ship(x)");
-  EXPECT_EQ(Canon("plane(a) ∧ ¬∃b: plane(b) ∧ close_to(b, a)"),
-            "plane(a) AND NOT exists b: plane(b) AND near(b, a)");
+  EXPECT_EQ(Canon("plane(a) ∧ ¬∃b: plane(b) ∧ close_to(b, a)"), "plane(a) AND NOT exists b: plane(b) AND near(b, a)");
   EXPECT_EQ(Canon("forall s: ship(s) => exists h: harbour(h) AND near(s, h)"),
             "forall s: ship(s) -> exists h: harbor(h) AND near(s, h)");
   EXPECT_EQ(Canon("(exists x: plane(x)) AND helicopter(h)"), "(exists x: plane(x)) AND helicopter(h)");
@@ -68,7 +67,8 @@ TEST(Logic, ClosureOfFreeVariables) {
   EXPECT_TRUE(q->root->implicit);
   EXPECT_EQ(q->root->vars.size(), 2u);
   // Variables of one disjunct are quantified at the top of that disjunct.
-  auto d = ParseAndBind("(baseball_diamond(a) AND baseball_diamond(b)) OR (soccer_ball_field(c) AND soccer_ball_field(d))", Dota());
+  auto d = ParseAndBind(
+      "(baseball_diamond(a) AND baseball_diamond(b)) OR (soccer_ball_field(c) AND soccer_ball_field(d))", Dota());
   ASSERT_TRUE(d.ok());
   ASSERT_EQ(d->root->kind, NodeKind::kOr);
   for (const auto& disjunct : d->root->children) {
@@ -139,7 +139,8 @@ TEST(Logic, Complexity) {
   EXPECT_EQ(level("exists>=3 x: storage_tank(x)").total(), 3);
   EXPECT_EQ(level("plane(a) AND plane(b) AND near(a, b)").total(), 3);
   EXPECT_EQ(level("harbor(h) AND NOT exists s: ship(s) AND near(s, h)").total(), 4);
-  Complexity c = level("storage_tank(a) AND storage_tank(b) AND storage_tank(c) AND storage_tank(d) AND clustered(a, b, c, d)");
+  Complexity c =
+      level("storage_tank(a) AND storage_tank(b) AND storage_tank(c) AND storage_tank(d) AND clustered(a, b, c, d)");
   EXPECT_EQ(c.total(), 5);
   EXPECT_EQ(c.level(), 3);
   c = level("harbor(h) AND ship(a) AND ship(b) AND ship(c) AND near(a, h) AND near(b, h) AND near(c, h)");

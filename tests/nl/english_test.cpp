@@ -72,21 +72,21 @@ TEST(Lexicon, NounsPluralsTyposAndNoHypernyms) {
     return m ? m->cls : std::string("<none>");
   };
   EXPECT_EQ(noun("tennis courts"), "tennis_court");
-  EXPECT_EQ(noun("helicoptr"), "helicopter");      // one letter, >= 5 letters
+  EXPECT_EQ(noun("helicoptr"), "helicopter");  // one letter, >= 5 letters
   EXPECT_EQ(noun("swiming pool"), "swimming_pool");
-  EXPECT_EQ(noun("shps"), "<none>");               // four letters: no typo correction
-  EXPECT_EQ(noun("planet"), "<none>");             // a word of its own, not a typo of "plane"
+  EXPECT_EQ(noun("shps"), "<none>");    // four letters: no typo correction
+  EXPECT_EQ(noun("planet"), "<none>");  // a word of its own, not a typo of "plane"
   EXPECT_EQ(noun("pitch"), "soccer_ball_field");
   if (!HaveWordNet()) GTEST_SKIP() << "WordNet not installed";
-  EXPECT_EQ(noun("motorcar"), "small_vehicle");    // same synset as "car"
-  EXPECT_EQ(noun("runway"), "<none>");             // only through a hypernym
+  EXPECT_EQ(noun("motorcar"), "small_vehicle");  // same synset as "car"
+  EXPECT_EQ(noun("runway"), "<none>");           // only through a hypernym
   EXPECT_EQ(noun("hangar"), "<none>");
   EXPECT_NE(NounChain("runway", Ont(), *WordNet::Default()), "");
 }
 
 TEST(Lexicon, ContentRelation) {
-  for (const char* on : {"bridge", "helipad", "tennis_court", "court", "soccer_ball_field", "sports_field",
-                         "airport", "ground_track_field", "baseball_diamond", "parking_lot"}) {
+  for (const char* on : {"bridge", "helipad", "tennis_court", "court", "soccer_ball_field", "sports_field", "airport",
+                         "ground_track_field", "baseball_diamond", "parking_lot"}) {
     EXPECT_EQ(ContentRelation(on), "on") << on;
   }
   for (const char* near : {"harbor", "roundabout", "storage_tank", "ship", "object"}) {
@@ -94,9 +94,7 @@ TEST(Lexicon, ContentRelation) {
   }
 }
 
-TEST(English, BarePluralIsOneEntity) {
-  EXPECT_MEANS("ships near a harbor", "ship(s) AND harbor(h) AND near(s, h)");
-}
+TEST(English, BarePluralIsOneEntity) { EXPECT_MEANS("ships near a harbor", "ship(s) AND harbor(h) AND near(s, h)"); }
 
 TEST(English, NumbersAndComparisons) {
   EXPECT_MEANS("three ships", "ship(a) AND ship(b) AND ship(c)");
@@ -157,14 +155,16 @@ TEST(English, EmptyAndImagesWithout) {
 }
 
 TEST(English, Rows) {
-  const char* row3 = "small_vehicle(a) AND small_vehicle(b) AND small_vehicle(c) AND aligned(a, b, c) AND "
-                     "clustered(a, b, c)";
+  const char* row3 =
+      "small_vehicle(a) AND small_vehicle(b) AND small_vehicle(c) AND aligned(a, b, c) AND "
+      "clustered(a, b, c)";
   for (const char* q : {"a row of cars", "cars in a row", "three cars in a row", "3 cars lined up",
                         "a line of three cars", "a column of cars"}) {
     EXPECT_MEANS(q, row3);
   }
-  EXPECT_MEANS("a row of 4 cars", "small_vehicle(a) AND small_vehicle(b) AND small_vehicle(c) AND small_vehicle(d) "
-                                  "AND aligned(a, b, c, d) AND clustered(a, b, c, d)");
+  EXPECT_MEANS("a row of 4 cars",
+               "small_vehicle(a) AND small_vehicle(b) AND small_vehicle(c) AND small_vehicle(d) "
+               "AND aligned(a, b, c, d) AND clustered(a, b, c, d)");
   // the geometry alone
   const char* aligned3 = "small_vehicle(a) AND small_vehicle(b) AND small_vehicle(c) AND aligned(a, b, c)";
   EXPECT_MEANS("three cars aligned", aligned3);
@@ -263,9 +263,9 @@ TEST(English, ListsAlternativesAndArrangementsAfterTheNoun) {
 
 TEST(English, PunctuationCaseSpellingFiller) {
   const char* gold = "ship(s) AND harbor(h) AND near(s, h)";
-  for (const char* q : {"Ships, near a harbour.", "SHIPS NEAR A HARBOR", "ships near a harbour!",
-                        "show me ships near a harbor please", "find images of ships near a harbor",
-                        "I want ships near any harbor"}) {
+  for (const char* q :
+       {"Ships, near a harbour.", "SHIPS NEAR A HARBOR", "ships near a harbour!", "show me ships near a harbor please",
+        "find images of ships near a harbor", "I want ships near any harbor"}) {
     EXPECT_MEANS(q, gold);
   }
   EXPECT_MEANS("show me aeroplanes please", "plane(p)");
@@ -374,9 +374,7 @@ double NormalFormAccuracy(const std::string& relative, int min_total) {
   return total ? static_cast<double>(right) / total : 0.0;
 }
 
-TEST(English, EverydayPhrasings) {
-  EXPECT_GE(NormalFormAccuracy("bench/queries/english-everyday.jsonl", 100), 0.95);
-}
+TEST(English, EverydayPhrasings) { EXPECT_GE(NormalFormAccuracy("bench/queries/english-everyday.jsonl", 100), 0.95); }
 
 // Written to english.md by someone other than the grammar's author, after it: the acceptance
 // bar of the hidden everyday set (90 %).

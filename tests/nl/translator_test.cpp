@@ -60,7 +60,8 @@ void RunSet(const std::vector<Case>& cases, double min_accuracy) {
     if (t.ok() && logic::NormalForm(t->query) == Nf(c.logic)) {
       ++right;
     } else {
-      failures += "  " + c.text + " -> " + (t.ok() ? t->formula : t.status().message()) + "\n     gold " + c.logic + "\n";
+      failures +=
+          "  " + c.text + " -> " + (t.ok() ? t->formula : t.status().message()) + "\n     gold " + c.logic + "\n";
     }
   }
   double acc = static_cast<double>(right) / cases.size();
@@ -155,7 +156,9 @@ TEST(BuiltinTranslator, OnBetweenExclusiveClassesIsTouching) {
     EXPECT_TRUE(t.ok()) << english << ": " << t.status().message();
     return t.ok() ? logic::NormalForm(t->query) : "";
   };
-  auto gold = [&](const std::string& formula) { return logic::NormalForm(logic::ParseAndBind(formula, flood).value()); };
+  auto gold = [&](const std::string& formula) {
+    return logic::NormalForm(logic::ParseAndBind(formula, flood).value());
+  };
   EXPECT_EQ(nf("a vehicle on a flooded road", flood), gold("vehicle(v) AND flooded_road(r) AND distance(v, r) < 1"));
   EXPECT_EQ(nf("a flooded road with no vehicle on it", flood),
             gold("flooded_road(r) AND NOT exists v: vehicle(v) AND distance(v, r) < 1"));
@@ -229,11 +232,13 @@ TEST(BuiltinTranslator, RefusesUnknownWordsAndNamesThem) {
 
 TEST(BuiltinTranslator, NeverDropsPartOfAQuery) {
   auto tr = MakeTranslator({}).value();
-  for (const char* q : {"a ship near a harbor quickly", "a ship near", "a plane and", "at least ships",
-                        "every ship is", "a ship near a harbor or", "two planes aligned", "a plane next to each other"}) {
+  for (const char* q : {"a ship near a harbor quickly", "a ship near", "a plane and", "at least ships", "every ship is",
+                        "a ship near a harbor or", "two planes aligned", "a plane next to each other"}) {
     auto r = tr->Translate(q, Ont());
     EXPECT_FALSE(r.ok()) << q << " -> " << (r.ok() ? r->formula : "");
-    if (!r.ok()) { EXPECT_EQ(r.status().code(), StatusCode::kInvalidInput) << q; }
+    if (!r.ok()) {
+      EXPECT_EQ(r.status().code(), StatusCode::kInvalidInput) << q;
+    }
   }
   auto empty = tr->Translate("   ", Ont());
   EXPECT_FALSE(empty.ok());
@@ -338,7 +343,8 @@ TEST(LlmTranslator, GrammarDialectForLlamaCpp) {
 
 TEST(LlmTranslator, NoValidCandidateIsAnError) {
   LocalChatServer server([](const httplib::Request&, httplib::Response& res, int) {
-    res.set_content(LocalChatServer::CompletionBody({Choice("zeppelin(a)"), Choice("plane(a) AND")}), "application/json");
+    res.set_content(LocalChatServer::CompletionBody({Choice("zeppelin(a)"), Choice("plane(a) AND")}),
+                    "application/json");
   });
   TranslatorConfig c = LlmConfig(server.url());
   c.samples = 2;

@@ -49,7 +49,8 @@ TEST(Ontology, UserJsonFloodOntology) {
                 {"name": "flooded_road", "synonyms": ["submerged road"]},
                 "water",
                 {"name": "car"}, {"name": "truck"}],
-    "groups": [{"name": "vehicle", "members": ["car", "truck"]}]})", "flood.json");
+    "groups": [{"name": "vehicle", "members": ["car", "truck"]}]})",
+                              "flood.json");
   ASSERT_TRUE(o.ok()) << o.status().message();
   EXPECT_EQ(o->ClassCount(), 5);
   EXPECT_EQ(o->Resolve("flooded houses")->name, "flooded_building");
@@ -85,7 +86,8 @@ TEST(Ontology, RejectsBadJsonWithHint) {
   auto group = Ontology::FromJson(R"({"classes": ["a"], "groups": [{"name": "g", "members": ["b"]}]})", "z.json");
   ASSERT_FALSE(group.ok());
   EXPECT_NE(group.status().message().find("unknown class 'b'"), std::string::npos);
-  auto clash = Ontology::FromJson(R"({"classes": [{"name": "a", "synonyms": ["x"]}, {"name": "b", "synonyms": ["x"]}]})", "w.json");
+  auto clash = Ontology::FromJson(
+      R"({"classes": [{"name": "a", "synonyms": ["x"]}, {"name": "b", "synonyms": ["x"]}]})", "w.json");
   EXPECT_FALSE(clash.ok());
 }
 
@@ -109,9 +111,9 @@ TEST(Ontology, BuiltInHrrsdDiorNwpu) {
   auto hrrsd = Ontology::BuiltIn("hrrsd").value();
   EXPECT_EQ(hrrsd.ClassCount(), 13);
   // the labels HRRSD's annotation files write
-  for (const char* label : {"ship", "bridge", "ground track field", "storage tank", "basketball court",
-                            "tennis court", "airplane", "baseball diamond", "harbor", "vehicle", "crossroad",
-                            "T junction", "parking lot"}) {
+  for (const char* label :
+       {"ship", "bridge", "ground track field", "storage tank", "basketball court", "tennis court", "airplane",
+        "baseball diamond", "harbor", "vehicle", "crossroad", "T junction", "parking lot"}) {
     EXPECT_TRUE(hrrsd.FindClass(label)) << label;
   }
   EXPECT_EQ(hrrsd.Resolve("car park")->name, "parking_lot");
@@ -119,10 +121,26 @@ TEST(Ontology, BuiltInHrrsdDiorNwpu) {
   EXPECT_EQ(hrrsd.Resolve("airplanes")->name, "plane");
   auto dior = Ontology::BuiltIn("dior-r").value();
   EXPECT_EQ(dior.ClassCount(), 20);
-  for (const char* label : {"airplane", "airport", "baseballfield", "basketballcourt", "bridge", "chimney", "dam",
-                            "Expressway-Service-area", "Expressway-toll-station", "golffield", "groundtrackfield",
-                            "harbor", "overpass", "ship", "stadium", "storagetank", "tenniscourt", "trainstation",
-                            "vehicle", "windmill"}) {
+  for (const char* label : {"airplane",
+                            "airport",
+                            "baseballfield",
+                            "basketballcourt",
+                            "bridge",
+                            "chimney",
+                            "dam",
+                            "Expressway-Service-area",
+                            "Expressway-toll-station",
+                            "golffield",
+                            "groundtrackfield",
+                            "harbor",
+                            "overpass",
+                            "ship",
+                            "stadium",
+                            "storagetank",
+                            "tenniscourt",
+                            "trainstation",
+                            "vehicle",
+                            "windmill"}) {
     EXPECT_TRUE(dior.FindClass(label)) << label;
   }
   EXPECT_EQ(dior.Resolve("flyover")->name, "overpass");  // a class of its own in DIOR, a bridge in DOTA

@@ -56,10 +56,10 @@ TEST(FindArrangement, RowsAndClusters) {
 TEST(FindArrangement, OtherShapesAreNotArrangements) {
   for (const char* text : {
            "car(a) AND car(b) AND car(c) AND aligned(a, b, c) AND near(a, b)",  // a and b singled out
-           "car(a) AND car(b) AND car(c) AND clustered(a, b)",                   // c not in it
-           "car(a) AND ship(b) AND car(c) AND clustered(a, b, c)",               // b of another class
+           "car(a) AND car(b) AND car(c) AND clustered(a, b)",                  // c not in it
+           "car(a) AND ship(b) AND car(c) AND clustered(a, b, c)",              // b of another class
            "car(a) AND car(b) AND clustered(a, b) AND NOT exists z: ship(z) AND near(z, a) AND near(z, b)",
-           "car(a) AND car(b) AND car(c)",                                       // no arrangement atom
+           "car(a) AND car(b) AND car(c)",  // no arrangement atom
        }) {
     auto a = Analyse(text);
     EXPECT_FALSE(FindArrangement(a.conjuncts, a.vars, a.groups)) << text;

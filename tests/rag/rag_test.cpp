@@ -83,26 +83,24 @@ TEST(Records, ReadsRswk) {
 
 TEST(Records, BadInputNamesFileAndLine) {
   const std::string dir = MakeTempDir("bad");
-  ASSERT_TRUE(WriteFileAtomic(dir + "/a.json", "[\n {\"ID\": \"1\",\n  \"world knowledge\": {\"Name\": \"A\"}},\n {\"ID\": \"2\"}\n]").ok());
+  ASSERT_TRUE(WriteFileAtomic(dir + "/a.json",
+                              "[\n {\"ID\": \"1\",\n  \"world knowledge\": {\"Name\": \"A\"}},\n {\"ID\": \"2\"}\n]")
+                  .ok());
   auto r = ReadRswkFile(dir + "/a.json");
   ASSERT_EQ(r.status().code(), StatusCode::kInvalidInput);
-  EXPECT_NE(r.status().message().find(dir + "/a.json:4: record 2: missing \"world knowledge\""),
-            std::string::npos)
+  EXPECT_NE(r.status().message().find(dir + "/a.json:4: record 2: missing \"world knowledge\""), std::string::npos)
       << r.status().message();
   ASSERT_TRUE(WriteFileAtomic(dir + "/b.json", "[\n {\"ID\": \"1\",\n  oops}\n]").ok());
   r = ReadRswkFile(dir + "/b.json");
   ASSERT_EQ(r.status().code(), StatusCode::kInvalidInput);
-  EXPECT_NE(r.status().message().find("b.json:3:3: not valid JSON: "), std::string::npos)
-      << r.status().message();
+  EXPECT_NE(r.status().message().find("b.json:3:3: not valid JSON: "), std::string::npos) << r.status().message();
   EXPECT_EQ(r.status().message().find("json.exception"), std::string::npos) << r.status().message();
   EXPECT_EQ(ReadRswkFile(dir + "/none.json").status().code(), StatusCode::kNotFound);
-  ASSERT_TRUE(WriteFileAtomic(dir + "/c.jsonl",
-                              "{\"id\": 1, \"title\": \"A\", \"text\": \"x\"}\n\n{\"title\": \"B\"}\n")
-                  .ok());
+  ASSERT_TRUE(
+      WriteFileAtomic(dir + "/c.jsonl", "{\"id\": 1, \"title\": \"A\", \"text\": \"x\"}\n\n{\"title\": \"B\"}\n").ok());
   auto j = ReadJsonlFile(dir + "/c.jsonl");
   ASSERT_EQ(j.status().code(), StatusCode::kInvalidInput);
-  EXPECT_NE(j.status().message().find("c.jsonl:3: missing \"id\""), std::string::npos)
-      << j.status().message();
+  EXPECT_NE(j.status().message().find("c.jsonl:3: missing \"id\""), std::string::npos) << j.status().message();
   // A number out of range: located, in words, without the JSON library's text.
   ASSERT_TRUE(WriteFileAtomic(dir + "/e.jsonl", "{\"id\": \"a\"}\n{\"id\": \"b\", \"n\": 1e999}\n").ok());
   auto e = ReadJsonlFile(dir + "/e.jsonl");
@@ -111,18 +109,16 @@ TEST(Records, BadInputNamesFileAndLine) {
       << e.status().message();
   EXPECT_NE(e.status().message().find("hint: one JSON object per line"), std::string::npos) << e.status().message();
   ASSERT_TRUE(WriteFileAtomic(dir + "/d.jsonl", "{\"id\": \"x\", \"location\": \"nowhere\"}\n").ok());
-  EXPECT_NE(ReadJsonlFile(dir + "/d.jsonl").status().message().find("d.jsonl:1: \"location\""),
-            std::string::npos);
+  EXPECT_NE(ReadJsonlFile(dir + "/d.jsonl").status().message().find("d.jsonl:1: \"location\""), std::string::npos);
 }
 
 TEST(Records, JsonlAndChunking) {
   const std::string dir = MakeTempDir("jsonl");
   std::string long_text;
   for (int i = 0; i < 450; ++i) long_text += "word" + std::to_string(i) + " ";
-  ASSERT_TRUE(WriteFileAtomic(dir + "/d.jsonl",
-                              "{\"id\": \"d1\", \"title\": \"Harbour\", \"text\": \"" + long_text +
-                                  "\", \"category\": \"Port\", \"location\": [10.5, 20.25], "
-                                  "\"image\": \"h.png\", \"note\": \"busy\"}\n")
+  ASSERT_TRUE(WriteFileAtomic(dir + "/d.jsonl", "{\"id\": \"d1\", \"title\": \"Harbour\", \"text\": \"" + long_text +
+                                                    "\", \"category\": \"Port\", \"location\": [10.5, 20.25], "
+                                                    "\"image\": \"h.png\", \"note\": \"busy\"}\n")
                   .ok());
   auto recs = ReadJsonlFile(dir + "/d.jsonl");
   ASSERT_TRUE(recs.ok()) << recs.status().message();
@@ -145,8 +141,8 @@ TEST(Records, JsonlAndChunking) {
   auto sample = ReadSample(MakeTempDir("chunks"));
   std::set<std::string> types;
   for (const auto& c : ChunkRecord(sample[0])) types.insert(c.type);
-  EXPECT_EQ(types, (std::set<std::string>{kChunkBasicInfo, kChunkArchitecture, kChunkCulture,
-                                          kChunkExpert, kChunkMonthly}));
+  EXPECT_EQ(types,
+            (std::set<std::string>{kChunkBasicInfo, kChunkArchitecture, kChunkCulture, kChunkExpert, kChunkMonthly}));
 }
 
 TEST(Records, ParseLocation) {
@@ -159,8 +155,10 @@ TEST(Records, ParseLocation) {
   EXPECT_NEAR(lon, -18.4, 1e-9);
   EXPECT_FALSE(ParseLocation("somewhere in France", &lat, &lon));
   // Wikipedia's repeated form: DMS / decimal / lat; lon.
-  ASSERT_TRUE(ParseLocation("24°35′18″S 26°9′26″E \ufeff / \ufeff 24.58833°S 26.15722°E \ufeff / "
-                            "-24.58833; 26.15722", &lat, &lon));
+  ASSERT_TRUE(
+      ParseLocation("24°35′18″S 26°9′26″E \ufeff / \ufeff 24.58833°S 26.15722°E \ufeff / "
+                    "-24.58833; 26.15722",
+                    &lat, &lon));
   EXPECT_NEAR(lat, -24.58833, 1e-4);
   EXPECT_NEAR(lon, 26.15722, 1e-4);
 }
@@ -217,8 +215,7 @@ TEST(KnowledgeBase, SaveLoadAndCorruption) {
   // Duplicate ids are refused.
   auto records = f->kb.records();
   records.push_back(records[0]);
-  EXPECT_EQ(KnowledgeBase::Build(records, f->text, nullptr, {}, nullptr).status().code(),
-            StatusCode::kInvalidInput);
+  EXPECT_EQ(KnowledgeBase::Build(records, f->text, nullptr, {}, nullptr).status().code(), StatusCode::kInvalidInput);
   // Read from a file, a duplicate names both places.
   ASSERT_TRUE(WriteFileAtomic(f->dir + "/dup.jsonl",
                               "{\"id\": \"a\", \"text\": \"x\"}\n{\"id\": \"b\", \"text\": \"y\"}\n\n"
@@ -328,11 +325,12 @@ TEST(Answer, ExtractiveTasks) {
   EXPECT_EQ(ask("What is the expected daytime surface temperature at Salts Mill?", Task::kVqa).answer,
             "The daytime land surface temperature (LST_Day_1km) is 26.27°C.");
   EXPECT_EQ(ask("What is the category of Wembley Stadium? Answer from the following 3 "
-                "categories: Stadium, Park, Historic Site.", Task::kClassify).answer,
+                "categories: Stadium, Park, Historic Site.",
+                Task::kClassify)
+                .answer,
             "Stadium");
   auto cap = ask("Salts Mill", Task::kCaption);
-  EXPECT_EQ(cap.answer.substr(0, 62),
-            "Salts Mill is a historic site in Saltaire, Bradford, West York");
+  EXPECT_EQ(cap.answer.substr(0, 62), "Salts Mill is a historic site in Saltaire, Bradford, West York");
   EXPECT_NE(cap.answer.find("built in 1853."), std::string::npos);
   EXPECT_EQ(AnswerExtractive(f->kb, {}, Task::kVqa, "x").status, AnswerStatus::kNotFound);
   EXPECT_EQ(DetectField("What is the address of X?"), "Address");
@@ -360,8 +358,7 @@ TEST(Answer, PromptAndFusion) {
 }
 
 TEST(Bench, NameLandmark) {
-  EXPECT_EQ(NameLandmark("<image>What is the category of the site in the remote image? Answer.",
-                         "Salts Mill"),
+  EXPECT_EQ(NameLandmark("<image>What is the category of the site in the remote image? Answer.", "Salts Mill"),
             "What is the category of Salts Mill? Answer.");
   EXPECT_EQ(NameLandmark("<image>Can you name notable visitors who have visited this site?", "X"),
             "Can you name notable visitors who have visited X?");
@@ -373,8 +370,7 @@ TEST(Generate, ThroughLocalServer) {
   auto f = MakeKb(true);
   Retriever r(f->kb, f->text, &f->image, nullptr);
   georune::testing::LocalChatServer server([](const httplib::Request&, httplib::Response& res, int) {
-    res.set_content(georune::testing::LocalChatServer::CompletionBody({"It was built in 1853."}),
-                    "application/json");
+    res.set_content(georune::testing::LocalChatServer::CompletionBody({"It was built in 1853."}), "application/json");
   });
   llm::ClientConfig cc;
   cc.base_url = server.url();
@@ -389,8 +385,8 @@ TEST(Generate, ThroughLocalServer) {
   EXPECT_TRUE(res->generated);
   EXPECT_EQ(res->answer, "It was built in 1853.");
   EXPECT_EQ(res->extractive.answer, "1853");
-  EXPECT_TRUE(res->prompt.starts_with(Instruction(Task::kVqa) +
-                                      "\nWhen was Salts Mill built?\nRetrieved context:\n[1] "))
+  EXPECT_TRUE(
+      res->prompt.starts_with(Instruction(Task::kVqa) + "\nWhen was Salts Mill built?\nRetrieved context:\n[1] "))
       << res->prompt;
   ASSERT_EQ(server.calls(), 1);
   const auto body = nlohmann::json::parse(server.body(0));

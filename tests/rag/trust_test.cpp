@@ -19,8 +19,8 @@
 namespace georune::rag {
 namespace {
 
-Record Landmark(std::string id, std::string name, std::string area,
-                std::map<std::string, std::string> vars, std::map<std::string, std::string> fields = {}) {
+Record Landmark(std::string id, std::string name, std::string area, std::map<std::string, std::string> vars,
+                std::map<std::string, std::string> fields = {}) {
   Record r;
   r.id = std::move(id);
   r.name = std::move(name);
@@ -39,7 +39,9 @@ std::vector<Record> Sample() {
                {{"PRECTOTLAND", "1238.69mm"}, {"SPEED", "3.1m/s"}, {"LC_Type1", "13"}},
                {{"Construction_Period", "1854"}}),
       Landmark("2", "Kyōto Station", "Kyoto, Japan",
-               {{"PRECTOTLAND", "2034.18mm"}, {"precipitation", "1841.08mm"}, {"SPEED", "2.5m/s"},
+               {{"PRECTOTLAND", "2034.18mm"},
+                {"precipitation", "1841.08mm"},
+                {"SPEED", "2.5m/s"},
                 {"LST_Night_1km", "12.5°C"}},
                {{"Physical_Area", "238,000 square meters"}}),
       Landmark("3", "Falkland Palace", "Falkland, Fife, Scotland",
@@ -119,11 +121,11 @@ TEST(LandmarkMatch, FoldedTypoNestedAmbiguousAbsent) {
   };
   EXPECT_EQ(one("What is the total precipitation at Lillestrom Station?"), "1");
   EXPECT_EQ(one("rain at LILLESTRØM station"), "1");
-  EXPECT_EQ(one("How windy is Lilestrom Station?"), "1");       // one letter missing
-  EXPECT_EQ(one("How windy is the Falklnad Palace?"), "3");     // two letters swapped
-  EXPECT_EQ(one("When was Kyoto Station built?"), "2");          // not "Kyoto" inside it
+  EXPECT_EQ(one("How windy is Lilestrom Station?"), "1");    // one letter missing
+  EXPECT_EQ(one("How windy is the Falklnad Palace?"), "3");  // two letters swapped
+  EXPECT_EQ(one("When was Kyoto Station built?"), "2");      // not "Kyoto" inside it
   EXPECT_EQ(one("Is Kyoto rainy?"), "7");
-  EXPECT_EQ(one("How windy is Fort Aarona?"), "n=2");            // as near to both
+  EXPECT_EQ(one("How windy is Fort Aarona?"), "n=2");  // as near to both
   EXPECT_EQ(one("What is the total precipitation at Bergen Station?"), "n=0");
   EXPECT_EQ(index.Find("Bergen Station").closest.record >= 0, true);
   EXPECT_EQ(NamedPhrase("When was Bergen Station built?"), "Bergen Station");
@@ -136,9 +138,9 @@ TEST(LandmarkMatch, PrunedSearchEqualsThePlainScan) {
   const auto records = Sample();
   LandmarkIndex index(records);
   std::mt19937 rng(3);
-  const std::vector<std::string> words = {"what", "is", "rain", "at", "lillestrom", "station", "kyoto",
-                                          "falkland", "palace", "fort", "aaron", "aarons", "ring", "of",
-                                          "brodgar", "lilestrom", "palaec", "kyot"};
+  const std::vector<std::string> words = {"what",  "is",       "rain",    "at",        "lillestrom", "station",
+                                          "kyoto", "falkland", "palace",  "fort",      "aaron",      "aarons",
+                                          "ring",  "of",       "brodgar", "lilestrom", "palaec",     "kyot"};
   for (int t = 0; t < 300; ++t) {
     std::string q;
     for (size_t i = 0, n = 2 + rng() % 6; i < n; ++i) q += words[rng() % words.size()] + " ";
@@ -282,7 +284,11 @@ TEST(Answer, SuperlativesMatchALinearScan) {
                                "Town, " + places[rng() % places.size()], vars));
   }
   auto f = MakeKb(records);
-  struct Case { std::string q, var, place; bool high; size_t n; };
+  struct Case {
+    std::string q, var, place;
+    bool high;
+    size_t n;
+  };
   const std::vector<Case> cases = {{"Which landmark is the windiest?", "SPEED", "", true, 1},
                                    {"Which landmark in Iran is the driest?", "PRECTOTLAND", "Iran", false, 1},
                                    {"What are the three wettest landmarks in Japan?", "PRECTOTLAND", "Japan", true, 3},
@@ -291,10 +297,12 @@ TEST(Answer, SuperlativesMatchALinearScan) {
     std::vector<std::pair<double, std::string>> rows;
     for (const auto& r : records) {
       auto it = r.variables.find(c.var);
-      if (it == r.variables.end() || (!c.place.empty() && r.fields.at("Area").find(c.place) == std::string::npos)) continue;
+      if (it == r.variables.end() || (!c.place.empty() && r.fields.at("Area").find(c.place) == std::string::npos))
+        continue;
       rows.emplace_back(std::stod(it->second), r.id);
     }
-    std::stable_sort(rows.begin(), rows.end(), [&](auto& x, auto& y) { return c.high ? x.first > y.first : x.first < y.first; });
+    std::stable_sort(rows.begin(), rows.end(),
+                     [&](auto& x, auto& y) { return c.high ? x.first > y.first : x.first < y.first; });
     std::vector<std::string> want;
     for (const auto& [v, id] : rows) {
       if (want.size() >= c.n && v != rows[want.size() - 1].first) break;
@@ -337,7 +345,7 @@ TEST(Ask, LlmPathHonoursAbstentionAndSaysWhenContextLacksTheAnswer) {
   EXPECT_EQ(server.calls(), 1);
   EXPECT_NE(res->prompt.find("using only the retrieved context"), std::string::npos);
   EXPECT_NE(res->prompt.find(kNoAnswerReply), std::string::npos);
-  EXPECT_EQ(res->status, AnswerStatus::kNotFound);  // the model said the context lacks it
+  EXPECT_EQ(res->status, AnswerStatus::kNotFound);                   // the model said the context lacks it
   for (const auto& x : res->retrieved) EXPECT_EQ(x.record_id, "1");  // that landmark's chunks
 }
 

@@ -111,8 +111,8 @@ TEST(Arrangements, LargeArrangementsAreExactAndFast) {
     return r.ok() ? r->value : -1.0;
   };
   const auto start = std::chrono::steady_clock::now();
-  EXPECT_EQ(value(Arrangement("small_vehicle", 25, "row")), 1.0);   // 25 touching cars in a row
-  EXPECT_EQ(value(Arrangement("small_vehicle", 26, "row")), 0.0);   // the gap breaks clustered
+  EXPECT_EQ(value(Arrangement("small_vehicle", 25, "row")), 1.0);      // 25 touching cars in a row
+  EXPECT_EQ(value(Arrangement("small_vehicle", 26, "row")), 0.0);      // the gap breaks clustered
   EXPECT_EQ(value(Arrangement("small_vehicle", 30, "aligned")), 1.0);  // aligned ignores the gap
   EXPECT_EQ(value(Arrangement("small_vehicle", 31, "aligned")), 0.0);  // rows are 40 px apart
   // The lot: cars 2 px apart in a row, rows 35 px apart; near reaches (s+s)/2 ≈ 7 px.
@@ -140,7 +140,9 @@ TEST(Arrangements, HundredArgumentsNeverCrash) {
       else EXPECT_NE(r.status().message().find("assignments"), std::string::npos);
       ReferenceEvaluator reference(*q, params, 1'000'000);
       auto ref = reference.Score(scene, false);
-      if (ref.ok()) { EXPECT_EQ(ref->value, 0.0); }
+      if (ref.ok()) {
+        EXPECT_EQ(ref->value, 0.0);
+      }
     }
   }
 }

@@ -21,8 +21,11 @@ struct Case {
 void ExpectSameScores(const std::string& disabled_one, int iterations, uint32_t seed, int min_entities = 0,
                       int max_entities = 8, bool polygons = false) {
   std::mt19937 rng(seed);
-  const Case cases[] = {{Semantics::kProduct, false}, {Semantics::kProduct, true}, {Semantics::kGodel, false},
-                        {Semantics::kLukasiewicz, false}, {Semantics::kLukasiewicz, true}};
+  const Case cases[] = {{Semantics::kProduct, false},
+                        {Semantics::kProduct, true},
+                        {Semantics::kGodel, false},
+                        {Semantics::kLukasiewicz, false},
+                        {Semantics::kLukasiewicz, true}};
   int nonzero = 0;
   for (int it = 0; it < iterations; ++it) {
     std::string text = testing::RandomFormula(rng);
@@ -87,8 +90,8 @@ class SpecExamples : public ::testing::Test {
   Scene scene_;
   void Add(const char* cls, double x, double y, double w, double h, double p = 1.0) {
     Corners c{x, y, x + w, y, x + w, y + h, x, y + h};
-    scene_.entities.push_back(MakeSceneEntity(static_cast<int>(scene_.entities.size()),
-                                              *Ontology::Default().FindClass(cls), p, c));
+    scene_.entities.push_back(
+        MakeSceneEntity(static_cast<int>(scene_.entities.size()), *Ontology::Default().FindClass(cls), p, c));
   }
   double Value(const std::string& text, bool crisp = true, bool reference = true) {
     auto q = logic::ParseAndBind(text, Ontology::Default());
@@ -155,8 +158,8 @@ TEST_F(SpecExamples, CountingAndSoftProduct) {
 }
 
 TEST_F(SpecExamples, DirectionalConesAndTies) {
-  Add("plane", 0, 0, 10, 10);     // centre (5, 5)
-  Add("ship", 20, 20, 10, 10);    // centre (25, 25): exactly on the 45° boundary
+  Add("plane", 0, 0, 10, 10);   // centre (5, 5)
+  Add("ship", 20, 20, 10, 10);  // centre (25, 25): exactly on the 45° boundary
   EXPECT_EQ(Value("plane(a) AND ship(b) AND left_of(a, b)"), 1.0);
   EXPECT_EQ(Value("plane(a) AND ship(b) AND above(a, b)"), 1.0);  // north = image up (y down)
   EXPECT_EQ(Value("plane(a) AND ship(b) AND below(a, b)"), 0.0);

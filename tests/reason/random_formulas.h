@@ -86,8 +86,9 @@ inline reason::Scene RandomRowScene(std::mt19937& rng, int n, bool crisp_scores)
 inline std::string RandomFormula(std::mt19937& rng) {
   auto pick = [&](std::vector<std::string> v) { return v[rng() % v.size()]; };
   auto cls = [&](const std::string& var) {
-    return pick({"plane", "ship", "harbor", "small_vehicle", "large_vehicle", "storage_tank", "vehicle",
-                 "object", "ship", "plane"}) + "(" + var + ")";
+    return pick({"plane", "ship", "harbor", "small_vehicle", "large_vehicle", "storage_tank", "vehicle", "object",
+                 "ship", "plane"}) +
+           "(" + var + ")";
   };
   auto rel2 = [&](const std::string& x, const std::string& y) {
     std::string r = pick({"near", "far", "left_of", "right_of", "above", "below", "on", "contains", "overlaps",
@@ -119,7 +120,9 @@ inline std::string RandomFormula(std::mt19937& rng) {
     case 2: f += " AND exists<=" + std::to_string(rng() % 3) + " z: " + cls("z") + " AND " + rel2("z", "a"); break;
     case 3: f = "(" + f + ") OR (" + cls("c") + " AND " + cls("d") + " AND " + rel2("c", "d") + ")"; break;
     case 4: f += " AND forall z: " + cls("z") + " -> " + rel2("z", "a"); break;
-    case 5: f = "exists=" + std::to_string(rng() % 3) + " z: " + cls("z") + " AND " + rel2("z", "y") + " AND " + cls("y"); break;
+    case 5:
+      f = "exists=" + std::to_string(rng() % 3) + " z: " + cls("z") + " AND " + rel2("z", "y") + " AND " + cls("y");
+      break;
     case 6: f += " AND (" + rel2("a", k >= 2 ? "b" : "a") + " OR NOT " + cls("a") + ")"; break;
     default: break;
   }
@@ -134,8 +137,8 @@ inline std::string RandomClassFormula(std::mt19937& rng) {
   };
   auto count = [&](const std::string& var) {
     const std::string op = pick({">=", "<=", "=", ">", "<"});
-    return "exists" + op + std::to_string(rng() % 4 + (rng() % 5 == 0 ? 3 : 0) + (op == "<" ? 1 : 0)) +
-           " " + var + ": " + cls(var) + (rng() % 3 == 0 ? " AND NOT " + cls(var) : "");
+    return "exists" + op + std::to_string(rng() % 4 + (rng() % 5 == 0 ? 3 : 0) + (op == "<" ? 1 : 0)) + " " + var +
+           ": " + cls(var) + (rng() % 3 == 0 ? " AND NOT " + cls(var) : "");
   };
   std::string f;
   switch (rng() % 7) {

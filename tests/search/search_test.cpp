@@ -10,8 +10,8 @@
 #include <nlohmann/json.hpp>
 #include <random>
 
-#include "georune/ingest/readers.h"
 #include "../reason/random_formulas.h"
+#include "georune/ingest/readers.h"
 #include "test_support.h"
 
 namespace georune::search {
@@ -349,8 +349,12 @@ TEST(RandomArchive, ClassCountsEqualReference) {
       from_counts += p->stats.from_counts;
       // Soft truth, or scores below the threshold in the block: the counts decide only images
       // without entities (crisp), or none (soft).
-      if (!planned.truth.crisp) { EXPECT_EQ(p->stats.from_counts, 0u) << f; }
-      if (!crisp_scores && planned.truth.min_conf == 0.5) { EXPECT_LE(p->stats.from_counts, empty_images) << f; }
+      if (!planned.truth.crisp) {
+        EXPECT_EQ(p->stats.from_counts, 0u) << f;
+      }
+      if (!crisp_scores && planned.truth.min_conf == 0.5) {
+        EXPECT_LE(p->stats.from_counts, empty_images) << f;
+      }
       ASSERT_EQ(p->results.size(), r->results.size()) << f;
       ASSERT_EQ(p->results.size(), e->results.size()) << f;
       for (size_t i = 0; i < p->results.size(); ++i) {
@@ -365,7 +369,9 @@ TEST(RandomArchive, ClassCountsEqualReference) {
         std::sort(vb.begin(), vb.end());
         // Soft truth: a witness of the same score may differ from the reference's (Gödel: any
         // assignment attaining the minimum); crisp atom values are 0/1 and must agree.
-        if (planned.truth.crisp) { EXPECT_EQ(va, vb) << f << " " << a.image_id; }
+        if (planned.truth.crisp) {
+          EXPECT_EQ(va, vb) << f << " " << a.image_id;
+        }
         EXPECT_EQ(a.witness, e->results[i].witness) << f << " " << a.image_id;
       }
       // Streaming: results without explanations, explained one at a time, are the same rows.

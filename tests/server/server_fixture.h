@@ -74,7 +74,9 @@ class Running {
 };
 
 inline std::string WriteArchive(const test_support::TempDir& dir) {
-  const std::string jsonl = dir.Write("in.jsonl", R"({"image": "P1", "width": 64, "height": 48, "gsd": 0.5, "path": "p1.png", "entities": [{"class": "plane", "score": 0.9, "obb": [2,2,12,2,12,10,2,10]}, {"class": "plane", "score": 0.8, "obb": [20,2,30,2,30,10,20,10]}]}
+  const std::string jsonl = dir.Write(
+      "in.jsonl",
+      R"({"image": "P1", "width": 64, "height": 48, "gsd": 0.5, "path": "p1.png", "entities": [{"class": "plane", "score": 0.9, "obb": [2,2,12,2,12,10,2,10]}, {"class": "plane", "score": 0.8, "obb": [20,2,30,2,30,10,20,10]}]}
 {"image": "P2", "width": 100, "height": 80, "gsd": 0.5, "entities": [{"class": "plane", "score": 0.7, "obb": [2,2,12,2,12,10,2,10]}, {"class": "ship", "score": 0.95, "obb": [40,40,60,40,60,50,40,50]}]}
 {"image": "P3", "width": 100, "height": 80, "entities": [{"class": "ship", "score": 0.6, "obb": [10,10,30,10,30,20,10,20]}]}
 )");
@@ -100,7 +102,9 @@ inline void WriteGeoTiff(const std::string& path, double x0, double y0, double p
 }
 
 inline std::string WriteGeoArchive(const test_support::TempDir& dir) {
-  const std::string jsonl = dir.Write("geo.jsonl", R"({"image": "G1", "width": 64, "height": 48, "entities": [{"class": "plane", "score": 0.9, "obb": [2,2,12,2,12,10,2,10]}, {"class": "plane", "score": 0.8, "obb": [20,4,30,2,32,12,22,14]}]}
+  const std::string jsonl = dir.Write(
+      "geo.jsonl",
+      R"({"image": "G1", "width": 64, "height": 48, "entities": [{"class": "plane", "score": 0.9, "obb": [2,2,12,2,12,10,2,10]}, {"class": "plane", "score": 0.8, "obb": [20,4,30,2,32,12,22,14]}]}
 {"image": "P9", "width": 100, "height": 80, "gsd": 0.5, "entities": [{"class": "plane", "score": 0.7, "obb": [2,2,12,2,12,10,2,10]}]}
 )");
   std::filesystem::create_directories(dir.path() + "/geo_images");

@@ -54,7 +54,8 @@ TEST_F(ServerTest, QueryAnswersAsTheCli) {
       {"--logic 'plane(a) AND plane(b)' --explain", R"j({"logic": "plane(a) AND plane(b)", "explain": true})j"},
       {"--logic 'exists s: ship(s)' --crisp --semantics godel",
        R"j({"logic": "exists s: ship(s)", "crisp": true, "semantics": "godel"})j"},
-      {"--logic 'plane(a) OR ship(b)' --top 1 --offset 1", R"j({"logic": "plane(a) OR ship(b)", "top": 1, "offset": 1})j"},
+      {"--logic 'plane(a) OR ship(b)' --top 1 --offset 1",
+       R"j({"logic": "plane(a) OR ship(b)", "top": 1, "offset": 1})j"},
       {"'two planes'", R"j({"text": "two planes"})j"},
   };
   for (const auto& c : cases) {
@@ -95,7 +96,9 @@ void ExpectError(const httplib::Result& r, int status, const std::string& text, 
   ASSERT_TRUE(j.is_object()) << r->body;
   EXPECT_NE(j["error"].get<std::string>().find(text), std::string::npos) << r->body;
   EXPECT_TRUE(j.contains("hint") && j.contains("where")) << r->body;
-  if (!where.empty()) { EXPECT_EQ(j["where"], where) << r->body; }
+  if (!where.empty()) {
+    EXPECT_EQ(j["where"], where) << r->body;
+  }
   EXPECT_EQ(j["status"], status);
 }
 
@@ -182,7 +185,8 @@ TEST_F(ServerTest, ImagesThumbnailsAndOverlays) {
   ASSERT_TRUE(schematic);
   EXPECT_TRUE(IsPng(schematic->body));
   EXPECT_EQ(schematic->get_header_value("X-Georune-Source"), "schematic");
-  cv::Mat over = cv::imdecode(std::vector<unsigned char>(schematic->body.begin(), schematic->body.end()), cv::IMREAD_COLOR);
+  cv::Mat over =
+      cv::imdecode(std::vector<unsigned char>(schematic->body.begin(), schematic->body.end()), cv::IMREAD_COLOR);
   ASSERT_EQ(over.cols, 100);
   EXPECT_EQ(over.at<cv::Vec3b>(45, 40), cv::Vec3b(0, 255, 255));  // the ship's edge, highlighted
   // A query in the URL: its witness on this image, as the query's answer gives it.
@@ -212,9 +216,10 @@ TEST_F(ServerTest, NoTraversal) {
   dir_.Write("secret.txt", "SECRET");
   Running s(c, {{archive_}, ""});
   auto client = s.Client();
-  for (const char* path : {"/../secret.txt", "/%2e%2e/secret.txt", "/..%2Fsecret.txt", "/v1/images/arch/..%2F..%2Fsecret.txt",
-                           "/v1/images/arch/../../secret.txt/thumbnail", "/v1/images/..%2Farch/P1",
-                           "/leaflet/../../../etc/passwd", "/v1/images/arch/%2E%2E%2Fin.jsonl/thumbnail"}) {
+  for (const char* path :
+       {"/../secret.txt", "/%2e%2e/secret.txt", "/..%2Fsecret.txt", "/v1/images/arch/..%2F..%2Fsecret.txt",
+        "/v1/images/arch/../../secret.txt/thumbnail", "/v1/images/..%2Farch/P1", "/leaflet/../../../etc/passwd",
+        "/v1/images/arch/%2E%2E%2Fin.jsonl/thumbnail"}) {
     auto r = client->Get(path);
     if (!r) continue;  // refused outright is fine
     EXPECT_NE(r->status, 200) << path;
@@ -308,7 +313,8 @@ TEST_F(ServerTest, ImageGeoreferenceCornersAreTheFootprint) {
   for (const auto& c : corners) {
     bool found = false;
     for (const auto& p : ring) {
-      found |= std::abs(p[0].get<double>() - c[0].get<double>()) < 1e-9 && std::abs(p[1].get<double>() - c[1].get<double>()) < 1e-9;
+      found |= std::abs(p[0].get<double>() - c[0].get<double>()) < 1e-9 &&
+               std::abs(p[1].get<double>() - c[1].get<double>()) < 1e-9;
     }
     EXPECT_TRUE(found) << c << " not in " << ring;
   }
@@ -454,7 +460,8 @@ TEST(ServerAsk, AnswersAsTheCli) {
   ServerConfig c;
   c.workers = 2;
   Running s(c, {{}, dir.path() + "/kb"});
-  auto r = s.Client()->Post("/v1/ask", R"j({"question": "When was Salts Mill built?", "top_k": 3})j", "application/json");
+  auto r =
+      s.Client()->Post("/v1/ask", R"j({"question": "When was Salts Mill built?", "top_k": 3})j", "application/json");
   ASSERT_TRUE(r);
   ASSERT_EQ(r->status, 200) << r->body;
   const auto http = nlohmann::json::parse(r->body);

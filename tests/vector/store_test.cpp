@@ -27,9 +27,7 @@ std::vector<float> RandomUnit(std::mt19937& rng, int dim) {
 }
 
 std::string TempPath(const std::string& name) {
-  return (std::filesystem::temp_directory_path() /
-          ("georune_vec_" + name + "_" + std::to_string(::getpid())))
-      .string();
+  return (std::filesystem::temp_directory_path() / ("georune_vec_" + name + "_" + std::to_string(::getpid()))).string();
 }
 
 Payload MakePayload(uint64_t i) {
@@ -45,8 +43,7 @@ Payload MakePayload(uint64_t i) {
   return p;
 }
 
-double RecallAt10(const Collection& c, const std::vector<std::vector<float>>& queries,
-                  const Filter& f) {
+double RecallAt10(const Collection& c, const std::vector<std::vector<float>>& queries, const Filter& f) {
   size_t found = 0, total = 0;
   for (const auto& q : queries) {
     auto exact = c.SearchFlat(q.data(), 10, f);
@@ -212,7 +209,7 @@ VectorStore MakeGraphStore(std::mt19937& rng, int dim) {
   Collection* c = *store.GetOrCreate("text", dim, HnswParams{16, 100, 64, 100});
   for (uint64_t i = 0; i < 5000; ++i) EXPECT_TRUE(c->Upsert(i, RandomUnit(rng, dim), MakePayload(i)).ok());
   EXPECT_TRUE(c->BuildGraph().ok());
-  for (uint64_t i = 0; i < 5000; i += 50) c->Delete(i);                      // tombstones
+  for (uint64_t i = 0; i < 5000; i += 50) c->Delete(i);  // tombstones
   for (uint64_t i = 1; i < 5000; i += 97) EXPECT_TRUE(c->Upsert(i, RandomUnit(rng, dim), MakePayload(i)).ok());
   return store;
 }
@@ -243,8 +240,7 @@ TEST(VectorStore, SavedGraphLoadsAndAnswersAsBefore) {
     ASSERT_EQ(a.size(), 10u);
     ASSERT_EQ(TopIds(a), TopIds(b)) << "query " << q;
     for (size_t i = 0; i < a.size(); ++i) EXPECT_EQ(a[i].score, b[i].score);
-    ASSERT_EQ(TopIds(before->SearchHnsw(query.data(), 10, f)),
-              TopIds(after->SearchHnsw(query.data(), 10, f)));
+    ASSERT_EQ(TopIds(before->SearchHnsw(query.data(), 10, f)), TopIds(after->SearchHnsw(query.data(), 10, f)));
   }
 }
 
@@ -308,8 +304,8 @@ TEST(VectorStore, DamagedGraphIsRefused) {
     const Status s = load_bad(bad);
     EXPECT_EQ(s.code(), StatusCode::kCorrupt) << pos;
     EXPECT_NE(s.message().find(bad_path), std::string::npos) << s.message();
-    EXPECT_NE(s.message().find("HNSW graph of collection \"text\": checksum mismatch"),
-              std::string::npos) << s.message();
+    EXPECT_NE(s.message().find("HNSW graph of collection \"text\": checksum mismatch"), std::string::npos)
+        << s.message();
   }
   // Truncated graph.
   for (size_t cut : {size_t(1), graph_len / 2, graph_len}) {
@@ -359,8 +355,7 @@ std::vector<float> FixtureVec(uint64_t i, int dim) {
 }
 
 TEST(VectorStore, FormatOneStoreStillLoads) {
-  const std::string fixture =
-      (std::filesystem::path(GEORUNE_TEST_DATA_DIR) / "store_v1.grvs").string();
+  const std::string fixture = (std::filesystem::path(GEORUNE_TEST_DATA_DIR) / "store_v1.grvs").string();
   auto loaded = VectorStore::Load(fixture);
   ASSERT_TRUE(loaded.ok()) << loaded.status().message();
   EXPECT_EQ(loaded->Names(), (std::vector<std::string>{"image", "text"}));
@@ -395,8 +390,7 @@ TEST(VectorStore, FormatOneStoreStillLoads) {
   EXPECT_TRUE(again->Find("text")->has_graph());
   EXPECT_TRUE(again->Find("image")->has_graph());
   EXPECT_EQ(again->Find("text")->size(), 29u);
-  EXPECT_EQ(TopIds(again->Find("text")->SearchHnsw(v.data(), 5)),
-            TopIds(text->SearchHnsw(v.data(), 5)));
+  EXPECT_EQ(TopIds(again->Find("text")->SearchHnsw(v.data(), 5)), TopIds(text->SearchHnsw(v.data(), 5)));
 }
 
 TEST(VectorStore, EmptyCollectionSavesWithoutGraph) {
@@ -414,8 +408,7 @@ TEST(VectorStore, EmptyCollectionSavesWithoutGraph) {
 
 // tests/vector/data/store_v2.grvs: store_v1.grvs saved again by the format-2 Save (README.md).
 TEST(VectorStore, FormatTwoStoreStillLoadsWithItsGraph) {
-  const std::string fixture =
-      (std::filesystem::path(GEORUNE_TEST_DATA_DIR) / "store_v2.grvs").string();
+  const std::string fixture = (std::filesystem::path(GEORUNE_TEST_DATA_DIR) / "store_v2.grvs").string();
   auto bytes = ReadFile(fixture);
   ASSERT_TRUE(bytes.ok()) << bytes.status().message();
   uint32_t version;
@@ -465,8 +458,7 @@ TEST(VectorStore, GraphOfAnotherHnswlibLayoutIsRebuiltVisibly) {
   EXPECT_FALSE(lc->has_graph());
   const auto notes = loaded->GraphNotes();
   ASSERT_EQ(notes.size(), 1u);
-  EXPECT_NE(notes[0].find("collection \"text\": saved HNSW graph not used"), std::string::npos)
-      << notes[0];
+  EXPECT_NE(notes[0].find("collection \"text\": saved HNSW graph not used"), std::string::npos) << notes[0];
   EXPECT_NE(notes[0].find("tableint=8"), std::string::npos) << notes[0];
   EXPECT_NE(notes[0].find("rebuilt"), std::string::npos) << notes[0];
   const auto q = RandomUnit(rng, 8);

@@ -5,9 +5,9 @@
 // field the answer came from, and the retrieved chunks. JSON adds status, looked_for, sources.
 #include <algorithm>
 #include <cstdio>
-#include <set>
 #include <memory>
 #include <nlohmann/json.hpp>
+#include <set>
 #include <sstream>
 #include <string>
 
@@ -49,8 +49,10 @@ Status CheckFilter(const rag::KnowledgeBase& kb, const vector::Filter& f) {
       return rag::Fold(r.category) == rag::Fold(f.category);
     });
     if (!known) {
-      return Status::InvalidInput("--category \"" + f.category + "\" is not a category of the knowledge "
-                                  "base (hint: known categories: " + KnownCategories(kb) + ")");
+      return Status::InvalidInput("--category \"" + f.category +
+                                  "\" is not a category of the knowledge "
+                                  "base (hint: known categories: " +
+                                  KnownCategories(kb) + ")");
     }
   }
   if (!f.use_box) return Status::Ok();
@@ -67,11 +69,13 @@ Status CheckFilter(const rag::KnowledgeBase& kb, const vector::Filter& f) {
   if (kept > 0) return Status::Ok();
   char extent[160];
   std::snprintf(extent, sizeof extent, "%.4f,%.4f,%.4f,%.4f", lat0, lon0, lat1, lon1);
-  return Status::InvalidInput(
-      "the filter (--box" + std::string(f.category.empty() ? "" : " and --category") +
-      ") keeps no record (hint: " + std::to_string(located) + " records have a location, within " +
-      (located ? std::string(extent) : std::string("nothing")) + " as MIN_LAT,MIN_LON,MAX_LAT,MAX_LON; "
-      "categories: " + KnownCategories(kb) + ")");
+  return Status::InvalidInput("the filter (--box" + std::string(f.category.empty() ? "" : " and --category") +
+                              ") keeps no record (hint: " + std::to_string(located) +
+                              " records have a location, within " +
+                              (located ? std::string(extent) : std::string("nothing")) +
+                              " as MIN_LAT,MIN_LON,MAX_LAT,MAX_LON; "
+                              "categories: " +
+                              KnownCategories(kb) + ")");
 }
 
 // One stderr line per source: "source: NAME (ID), FIELD = VALUE [name 1.00, retrieval 0.83]".
@@ -98,19 +102,18 @@ int RunAsk(AskArgs a) {
     return ReportError(Status::InvalidInput("give a question, an --image, or both"));
   auto kb = rag::KnowledgeBase::Load(a.kb);
   if (!kb.ok()) return ReportError(kb.status());
-  for (const auto& note : kb->store().GraphNotes())
-    std::fprintf(stderr, "georune: note: %s\n", note.c_str());
+  for (const auto& note : kb->store().GraphNotes()) std::fprintf(stderr, "georune: note: %s\n", note.c_str());
   auto embedders = rag::MakeEmbeddersFor(*kb, a.rag.embed);
   if (!embedders.ok()) return ReportError(embedders.status());
   const embed::ImageEmbedder* image_embedder = embedders->image.get();
   if (!a.image.empty() && kb->image_count() == 0) {
-    std::fprintf(stderr, "georune: note: the knowledge base has no images; the query image is "
-                         "not used for retrieval\n");
+    std::fprintf(stderr,
+                 "georune: note: the knowledge base has no images; the query image is "
+                 "not used for retrieval\n");
   }
   if (!a.image.empty() && kb->image_count() > 0 && image_embedder->Name() != kb->image_embedder())
-    return ReportError(Status::InvalidInput(
-        "the knowledge base's images were embedded with " + kb->image_embedder() +
-        " (hint: pass the same --clip-image)"));
+    return ReportError(Status::InvalidInput("the knowledge base's images were embedded with " + kb->image_embedder() +
+                                            " (hint: pass the same --clip-image)"));
   auto wordnet = a.rag.OpenWordNet();
   if (!wordnet.ok()) return ReportError(wordnet.status());
   rag::AskRequest req;
@@ -128,8 +131,7 @@ int RunAsk(AskArgs a) {
     double v[4];
     char c1, c2, c3;
     std::istringstream bs(a.box);
-    if (!(bs >> v[0] >> c1 >> v[1] >> c2 >> v[2] >> c3 >> v[3]) || c1 != ',' || c2 != ',' ||
-        c3 != ',')
+    if (!(bs >> v[0] >> c1 >> v[1] >> c2 >> v[2] >> c3 >> v[3]) || c1 != ',' || c2 != ',' || c3 != ',')
       return ReportError(Status::InvalidInput("--box must be MIN_LAT,MIN_LON,MAX_LAT,MAX_LON"));
     req.retrieve.filter.use_box = true;
     req.retrieve.filter.min_lat = v[0];
@@ -168,9 +170,12 @@ int RunAsk(AskArgs a) {
   if (!res.ok()) return ReportError(res.status());
   if (a.format == "json") {
     nlohmann::json j = rag::AskResultJson(*kb, a.question, a.task, *res);
-    j["params"] = {{"alpha", req.retrieve.alpha}, {"tau", req.retrieve.tau},
-                   {"top_k", req.retrieve.top_k}, {"fusion", a.rag.fusion},
-                   {"name_threshold", req.answer.name_threshold}, {"list_limit", req.answer.list_limit}};
+    j["params"] = {{"alpha", req.retrieve.alpha},
+                   {"tau", req.retrieve.tau},
+                   {"top_k", req.retrieve.top_k},
+                   {"fusion", a.rag.fusion},
+                   {"name_threshold", req.answer.name_threshold},
+                   {"list_limit", req.answer.list_limit}};
     std::printf("%s\n", j.dump(2).c_str());
     return 0;
   }
@@ -181,8 +186,8 @@ int RunAsk(AskArgs a) {
   for (const auto& note : res->notes) std::fprintf(stderr, "note: %s\n", note.c_str());
   if (!res->generated) PrintSources(res->extractive);
   for (const auto& r : res->retrieved) {
-    std::fprintf(stderr, "  %d. %s %s (chunk %u) score %.4f\n", r.rank, r.record_id.c_str(),
-                 r.chunk_type.c_str(), r.chunk, r.score);
+    std::fprintf(stderr, "  %d. %s %s (chunk %u) score %.4f\n", r.rank, r.record_id.c_str(), r.chunk_type.c_str(),
+                 r.chunk, r.score);
   }
   return 0;
 }
@@ -193,8 +198,7 @@ const bool kRegistered = RegisterCommand("ask", [](CLI::App& app, int& exit_code
   cmd->add_option("question", a->question, "the question (may be empty with --image)");
   cmd->add_option("--kb", a->kb, "knowledge base folder")->required();
   cmd->add_option("--image", a->image, "query image");
-  cmd->add_option("--task", a->task, "vqa, caption or classify")
-      ->check(CLI::IsMember({"vqa", "caption", "classify"}));
+  cmd->add_option("--task", a->task, "vqa, caption or classify")->check(CLI::IsMember({"vqa", "caption", "classify"}));
   cmd->add_option("--chunk-type", a->filter_type, "only these chunk types (comma separated)");
   cmd->add_option("--category", a->category, "only records of this category");
   cmd->add_option("--box", a->box, "only records inside MIN_LAT,MIN_LON,MAX_LAT,MAX_LON");
@@ -206,7 +210,8 @@ const bool kRegistered = RegisterCommand("ask", [](CLI::App& app, int& exit_code
       ->check(CLI::Range(0.0, 1.0));
   cmd->add_option("--llm-url", a->llm_url, "OpenAI-compatible endpoint (e.g. http://127.0.0.1:8080)");
   cmd->add_option("--llm-model", a->llm_model, "model name sent to the endpoint");
-  cmd->add_option("--llm-timeout", a->timeout_s, "seconds for a whole answer, headers, body and retries included (120)");
+  cmd->add_option("--llm-timeout", a->timeout_s,
+                  "seconds for a whole answer, headers, body and retries included (120)");
   cmd->add_option("--llm-retries", a->retries, "extra attempts on transient errors (2)");
   cmd->add_flag("--llm-fuse", a->llm_fuse, "fuse the retrieved chunks with the LLM");
   cmd->add_flag("--stream", a->stream, "stream the LLM's answer");

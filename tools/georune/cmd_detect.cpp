@@ -44,10 +44,11 @@ Status ReportMatches(const std::vector<ImageRecord>& images, const std::string& 
       if (classes.count(e.class_id)) relevant.push_back(e);
     total += detect::CountMatches(im.entities, relevant, 0.5);
   }
-  std::printf("against %s (IoU 0.5, the model's classes only): TP %llu, FP %llu, FN %llu, precision %.4f, recall %.4f%s\n",
-              label_dir.c_str(), (unsigned long long)total.true_positives, (unsigned long long)total.false_positives,
-              (unsigned long long)total.false_negatives, total.Precision(), total.Recall(),
-              unlabeled ? (", " + std::to_string(unlabeled) + " image(s) without labels left out").c_str() : "");
+  std::printf(
+      "against %s (IoU 0.5, the model's classes only): TP %llu, FP %llu, FN %llu, precision %.4f, recall %.4f%s\n",
+      label_dir.c_str(), (unsigned long long)total.true_positives, (unsigned long long)total.false_positives,
+      (unsigned long long)total.false_negatives, total.Precision(), total.Recall(),
+      unlabeled ? (", " + std::to_string(unlabeled) + " image(s) without labels left out").c_str() : "");
   return Status::Ok();
 }
 
@@ -76,7 +77,7 @@ int RunDetect(const Args& a) {
   std::error_code ec;
   std::filesystem::create_directories(a.out, ec);
   if (ec) return ReportError(Status::IoError("cannot create " + a.out + ": " + ec.message()));
-  Status st = segment            ? ingest::WritePolygonGeoJsonDir(a.out, run->polygons, *ontology)
+  Status st = segment             ? ingest::WritePolygonGeoJsonDir(a.out, run->polygons, *ontology)
               : format == "jsonl" ? ingest::WriteJsonLines(a.out + "/detections.jsonl", run->images, *ontology)
                                   : ingest::WriteDotaTask1Dir(a.out, run->images, *ontology);
   if (!st.ok()) return ReportError(st);
@@ -85,9 +86,10 @@ int RunDetect(const Args& a) {
   uint64_t boxes = 0;
   for (const auto& im : run->images) boxes += im.entities.size();
   std::printf("%s %llu %s in %zu images (%llu tiles) in %.2f s: %.2f images/s, %.2f tiles/s%s\n",
-              segment ? "segmented" : "detected", static_cast<unsigned long long>(boxes), segment ? "polygons" : "boxes",
-              run->images.size(), static_cast<unsigned long long>(run->tiles),
-              run->seconds, run->images.size() / std::max(run->seconds, 1e-9), run->tiles / std::max(run->seconds, 1e-9),
+              segment ? "segmented" : "detected", static_cast<unsigned long long>(boxes),
+              segment ? "polygons" : "boxes", run->images.size(), static_cast<unsigned long long>(run->tiles),
+              run->seconds, run->images.size() / std::max(run->seconds, 1e-9),
+              run->tiles / std::max(run->seconds, 1e-9),
               run->skipped_images ? (", skipped " + std::to_string(run->skipped_images) + " bad images").c_str() : "");
   return 0;
 }
@@ -103,7 +105,8 @@ const bool kRegistered = RegisterCommand("detect", [](CLI::App& app, int& exit_c
                   "--task segment: geojson (<id>.geojson polygons in pixel coordinates, the default)");
   cmd->add_option("--ontology", args->ontology, "ontology the classes map onto (default dota-v2.0)");
   cmd->add_option("--labels", args->labels, "DOTA labelTxt folder: print precision and recall of the boxes against it");
-  cmd->add_option("--threads", args->threads, "preprocessing and inference threads (0 = all cores)")->check(CLI::NonNegativeNumber);
+  cmd->add_option("--threads", args->threads, "preprocessing and inference threads (0 = all cores)")
+      ->check(CLI::NonNegativeNumber);
   cmd->callback([args, &exit_code] { exit_code = RunDetect(*args); });
 });
 

@@ -37,9 +37,8 @@ int RunInfo(const InfoArgs& a) {
     j["open_ms"] = open_ms;
     j["classes"] = nlohmann::json::array();
     for (int c = 0; c < o.ClassCount(); ++c)
-      j["classes"].push_back({{"class", o.Class(c).name},
-                              {"entities", st.entities_per_class[c]},
-                              {"images", st.images_per_class[c]}});
+      j["classes"].push_back(
+          {{"class", o.Class(c).name}, {"entities", st.entities_per_class[c]}, {"images", st.images_per_class[c]}});
     std::printf("%s\n", j.dump(2).c_str());
     return 0;
   }

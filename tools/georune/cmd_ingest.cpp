@@ -16,7 +16,7 @@
 #include "georune/common/progress.h"
 #include "georune/ingest/registry.h"
 #ifndef GEORUNE_RAG_DISPATCH
-#include "detect_options.h"  // georune-rag: --images and --model run here
+#include "detect_options.h"      // georune-rag: --images and --model run here
 #include "georune/geo/attach.h"  // … and georeferences (GDAL/PROJ)
 #endif
 
@@ -25,24 +25,24 @@ namespace {
 
 struct IngestArgs {
   std::string archive;
-  std::string shard_of;        // a shard set (shards.json) instead of --archive
+  std::string shard_of;  // a shard set (shards.json) instead of --archive
   std::vector<std::string> dota_labels, dota_task1, jsonl, yolo_obb, voc, geojson;
   std::vector<std::string> labels;  // --labels: of the format detected (ingest/registry.h)
   std::string image_size, ontology, yolo_names;
-  std::string georef;          // --georef FILE.jsonl: image id, geotransform, CRS
-  std::string crs;             // --crs: CRS of world files (and georeferences) without one
+  std::string georef;  // --georef FILE.jsonl: image id, geotransform, CRS
+  std::string crs;     // --crs: CRS of world files (and georeferences) without one
   bool skip_bad_lines = false;
-  bool make_valid = false;     // repair invalid polygons instead of refusing them
+  bool make_valid = false;  // repair invalid polygons instead of refusing them
   int threads = 0;
-  bool compact = false;        // compact whatever the segment count
-  uint32_t max_segments = 8;   // compact when the ingest leaves more segments; 0 = never
+  bool compact = false;             // compact whatever the segment count
+  uint32_t max_segments = 8;        // compact when the ingest leaves more segments; 0 = never
   std::vector<std::string> images;  // image files or folders: detected (--model) or linked to labels
   uint32_t commit_every = 0;        // --model: commit after every N images; 0 = once at the end
   bool has_extras = false;          // georune: options only georune-rag knows (the detector's)
 #ifndef GEORUNE_RAG_DISPATCH
   DetectArgs detect;
 #endif
-  double wait = 0;             // seconds to wait for another writer of the archive
+  double wait = 0;  // seconds to wait for another writer of the archive
 };
 
 // The records read from one source occupy [begin, end) of the ingest.
@@ -81,8 +81,8 @@ Status CheckIds(const std::vector<ImageRecord>& all, const std::vector<Source>& 
   for (uint32_t i = 0; i < existing->ImageCount(); ++i) {
     auto it = first.find(existing->ImageId(i));
     if (it != first.end())
-      return Status::InvalidInput(Where(all, sources, it->second) + ": image id '" +
-                                  all[it->second].id + "' is already in the archive " + archive +
+      return Status::InvalidInput(Where(all, sources, it->second) + ": image id '" + all[it->second].id +
+                                  "' is already in the archive " + archive +
                                   "\n  hint: image ids must be unique within an archive; nothing was added");
   }
   return Status::Ok();
@@ -105,8 +105,8 @@ int IngestIntoShards(const IngestArgs& a, const Ontology& ontology, std::vector<
   if (!m.ok()) return ReportError(m.status());
   double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   std::printf("ingested %llu images, %llu entities into %zu shards in %.2f s\n",
-              static_cast<unsigned long long>(images), static_cast<unsigned long long>(entities),
-              m->shards.size(), secs);
+              static_cast<unsigned long long>(images), static_cast<unsigned long long>(entities), m->shards.size(),
+              secs);
   return 0;
 }
 
@@ -144,7 +144,8 @@ Status AssignDetectedFormats(IngestArgs& a) {
     if (formats.empty()) {
       for (const ingest::InputFormat& f : ingest::InputFormats())
         flags += (flags.empty() ? "" : ", ") + FlagOfFormat(f.name);
-      return Status::InvalidInput(path + ": its label format is not recognised (docs/formats.md)\n  hint: name it with one of " + flags);
+      return Status::InvalidInput(
+          path + ": its label format is not recognised (docs/formats.md)\n  hint: name it with one of " + flags);
     }
     std::string names;
     for (const ingest::InputFormat* f : formats) names += (names.empty() ? "" : " and ") + std::string(f->description);
@@ -187,8 +188,7 @@ Status LinkImages(const std::vector<std::string>& image_paths, std::vector<Image
 
 // Georeferences from --georef, world files and --crs, and the ground gsd (geo/attach.h).
 Status AttachGeoreferences(const IngestArgs& a, std::vector<ImageRecord>& records) {
-  GEORUNE_ASSIGN_OR_RETURN(std::vector<std::string> notes,
-                           geo::AttachGeoreferences(records, {a.georef, a.crs}));
+  GEORUNE_ASSIGN_OR_RETURN(std::vector<std::string> notes, geo::AttachGeoreferences(records, {a.georef, a.crs}));
   for (const auto& note : notes) std::fprintf(stderr, "georune: note: %s\n", note.c_str());
   return Status::Ok();
 }
@@ -249,7 +249,8 @@ int RunIngest(IngestArgs a) {
 #endif
   if (!HasLabelSources(a) && a.images.empty())
     return ReportError(Status::InvalidInput(
-        "nothing to ingest\n  hint: give --labels PATH (its format detected), --dota-labels DIR, --dota-task1 DIR, --jsonl FILE, "
+        "nothing to ingest\n  hint: give --labels PATH (its format detected), --dota-labels DIR, --dota-task1 DIR, "
+        "--jsonl FILE, "
         "--yolo-obb DIR --image-size W,H, --voc DIR, --geojson PATH, or --images PATH --model MODEL.onnx"));
   if (a.archive.empty() == a.shard_of.empty())
     return ReportError(Status::InvalidInput("give exactly one of --archive DIR and --shard-of DIR"));
@@ -274,9 +275,9 @@ int RunIngest(IngestArgs a) {
       auto given = Ontology::Load(a.ontology);
       if (!given.ok()) return ReportError(given.status());
       if (given->ToJson() != ontology->ToJson())
-        return ReportError(Status::InvalidInput(
-            a.archive + ": the archive was built with the ontology '" + ontology->name() +
-            "', not '" + given->name() + "'\n  hint: leave out --ontology to use the archive's own"));
+        return ReportError(Status::InvalidInput(a.archive + ": the archive was built with the ontology '" +
+                                                ontology->name() + "', not '" + given->name() +
+                                                "'\n  hint: leave out --ontology to use the archive's own"));
     }
   } else {
     auto loaded = Ontology::Load(a.ontology.empty() ? std::string("dota-v2.0") : a.ontology);
@@ -367,9 +368,7 @@ int RunIngest(IngestArgs a) {
               static_cast<unsigned long long>(result->images_added),
               static_cast<unsigned long long>(result->entities_added), secs,
               secs > 0 ? result->entities_added / secs : 0.0,
-              report.skipped_lines
-                  ? (", skipped " + std::to_string(report.skipped_lines) + " bad lines").c_str()
-                  : "");
+              report.skipped_lines ? (", skipped " + std::to_string(report.skipped_lines) + " bad lines").c_str() : "");
   return 0;
 }
 
@@ -377,7 +376,8 @@ const bool kRegistered = RegisterCommand("ingest", [](CLI::App& app, int& exit_c
   auto args = std::make_shared<IngestArgs>();
   CLI::App* cmd = app.add_subcommand("ingest", "read detection files into an archive (atomic, incremental)");
   cmd->add_option("--archive", args->archive, "archive folder (created if absent)");
-  cmd->add_option("--shard-of", args->shard_of, "instead of --archive: a shard set (shards.json), balanced by entities");
+  cmd->add_option("--shard-of", args->shard_of,
+                  "instead of --archive: a shard set (shards.json), balanced by entities");
   cmd->add_option("--labels", args->labels,
                   "label file or folder of the format it looks like, refused when ambiguous (repeatable; "
                   "docs/formats.md)");
@@ -388,11 +388,13 @@ const bool kRegistered = RegisterCommand("ingest", [](CLI::App& app, int& exit_c
   cmd->add_option("--image-size", args->image_size, "W,H in pixels of the YOLO-OBB images");
   cmd->add_option("--yolo-names", args->yolo_names, "YOLO class names (.yaml or one name a line)");
   cmd->add_option("--voc", args->voc, "Pascal-VOC / DIOR-R / HRSC XML folder (repeatable)");
-  cmd->add_option("--geojson", args->geojson,
-                  "GeoJSON FeatureCollection of polygon entities in pixel coordinates, or a folder of *.geojson (repeatable)");
+  cmd->add_option(
+      "--geojson", args->geojson,
+      "GeoJSON FeatureCollection of polygon entities in pixel coordinates, or a folder of *.geojson (repeatable)");
   cmd->add_flag("--make-valid", args->make_valid, "repair invalid polygons (GEOS MakeValid) instead of refusing them");
-  cmd->add_option("--georef", args->georef,
-                  "georeferences: JSON Lines of {\"image\", \"geotransform\": [6 numbers, GDAL order], \"crs\": EPSG code or WKT}");
+  cmd->add_option(
+      "--georef", args->georef,
+      "georeferences: JSON Lines of {\"image\", \"geotransform\": [6 numbers, GDAL order], \"crs\": EPSG code or WKT}");
   cmd->add_option("--crs", args->crs, "CRS (EPSG:n or WKT) of world files beside the images, when no .prj says it");
   cmd->add_option("--ontology", args->ontology,
                   "ontology JSON file or built-in name (dota-v1.0, dota-v1.5, dota-v2.0; default dota-v2.0)");

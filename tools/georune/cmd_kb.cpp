@@ -47,13 +47,14 @@ int RunBuild(const BuildArgs& a) {
   const int sources = int(!a.rswk.empty()) + int(!a.jsonl.empty());
   if (sources > 1) return ReportError(Status::InvalidInput("give one of --rswk and --jsonl"));
   if (sources == 0 && a.images.empty() && a.archive.empty())
-    return ReportError(Status::InvalidInput("nothing to build from (hint: --rswk FILE, --jsonl "
-                                            "FILE, --images DIR or --archive DIR)"));
-  Result<std::vector<rag::Record>> records =
-      !a.rswk.empty()    ? rag::ReadRswkFile(a.rswk)
-      : !a.jsonl.empty() ? rag::ReadJsonlFile(a.jsonl)
-      : !a.images.empty() ? rag::ReadImageDir(a.images)
-                          : Result<std::vector<rag::Record>>(std::vector<rag::Record>{});
+    return ReportError(
+        Status::InvalidInput("nothing to build from (hint: --rswk FILE, --jsonl "
+                             "FILE, --images DIR or --archive DIR)"));
+  Result<std::vector<rag::Record>> records = !a.rswk.empty()    ? rag::ReadRswkFile(a.rswk)
+                                             : !a.jsonl.empty() ? rag::ReadJsonlFile(a.jsonl)
+                                             : !a.images.empty()
+                                                 ? rag::ReadImageDir(a.images)
+                                                 : Result<std::vector<rag::Record>>(std::vector<rag::Record>{});
   if (!records.ok()) return ReportError(records.status());
   size_t described = 0;
   if (!a.archive.empty()) {
@@ -77,8 +78,7 @@ int RunBuild(const BuildArgs& a) {
       if (!check.ok()) return ReportError(check);
       std::map<std::string, int> counts;
       const EntitySpan ents = (*archive)->Entities(img);
-      for (uint32_t e = 0; e < ents.count; ++e)
-        ++counts[(*archive)->ontology().Class(ents.class_id[e]).name];
+      for (uint32_t e = 0; e < ents.count; ++e) ++counts[(*archive)->ontology().Class(ents.class_id[e]).name];
       rag::Record* rec;
       if (it == by_key.end()) {
         records->push_back({});
@@ -109,8 +109,8 @@ int RunBuild(const BuildArgs& a) {
   options.chunking.max_tokens = a.max_tokens;
   options.chunking.overlap = a.overlap;
   std::vector<std::string> warnings;
-  auto kb = rag::KnowledgeBase::Build(std::move(*records), *embedders->text,
-                                      embedders->image.get(), options, &warnings);
+  auto kb =
+      rag::KnowledgeBase::Build(std::move(*records), *embedders->text, embedders->image.get(), options, &warnings);
   if (!kb.ok()) return ReportError(kb.status());
   for (const auto& w : warnings) std::fprintf(stderr, "georune: warning: %s\n", w.c_str());
   rag::KbSaveOptions save;
@@ -124,9 +124,8 @@ int RunBuild(const BuildArgs& a) {
     std::fprintf(stderr,
                  "kb: %zu records, %zu chunks, %zu image vectors, %zu described from the archive "
                  "(text: %s%s%s) -> %s\n",
-                 kb->records().size(), kb->chunks().size(), kb->image_count(), described,
-                 kb->text_embedder().c_str(), kb->image_embedder().empty() ? "" : ", image: ",
-                 kb->image_embedder().c_str(), a.out.c_str());
+                 kb->records().size(), kb->chunks().size(), kb->image_count(), described, kb->text_embedder().c_str(),
+                 kb->image_embedder().empty() ? "" : ", image: ", kb->image_embedder().c_str(), a.out.c_str());
   }
   return 0;
 }
@@ -141,8 +140,7 @@ struct EvalArgs {
 int RunEval(EvalArgs a) {
   auto kb = rag::KnowledgeBase::Load(a.kb);
   if (!kb.ok()) return ReportError(kb.status());
-  for (const auto& note : kb->store().GraphNotes())
-    std::fprintf(stderr, "georune: note: %s\n", note.c_str());
+  for (const auto& note : kb->store().GraphNotes()) std::fprintf(stderr, "georune: note: %s\n", note.c_str());
   auto mode = eval::ParseMetricsMode(a.metrics);
   if (!mode.ok()) return ReportError(mode.status());
   auto embedders = rag::MakeEmbeddersFor(*kb, a.rag.embed);
@@ -154,9 +152,10 @@ int RunEval(EvalArgs a) {
   if (!items.ok()) return ReportError(items.status());
   if (a.limit && items->size() > a.limit) items->resize(a.limit);
   if (items->empty())
-    return ReportError(Status::InvalidInput(a.questions + ": no question names a landmark of the "
-                                            "knowledge base (" + std::to_string(options.skipped) +
-                                            " skipped)"));
+    return ReportError(Status::InvalidInput(a.questions +
+                                            ": no question names a landmark of the "
+                                            "knowledge base (" +
+                                            std::to_string(options.skipped) + " skipped)"));
   options.retrieve = a.rag.Retrieve();
   options.recall_k = a.recall_k;
   options.metrics = *mode;
@@ -192,8 +191,7 @@ const bool kRegistered = RegisterCommand("kb", [](CLI::App& app, int& exit_code)
   build->add_option("--rswk", b->rswk, "JSON array of RSWK records");
   build->add_option("--jsonl", b->jsonl, "JSON Lines documents (id, title, text, …)");
   build->add_option("--images", b->images, "folder of images (alone, or matched to records by name)");
-  build->add_option("--archive", b->archive,
-                    "georune archive: describe record images by their detected objects");
+  build->add_option("--archive", b->archive, "georune archive: describe record images by their detected objects");
   build->add_option("--out", b->out, "knowledge base folder to write")->required();
   build->add_option("--max-tokens", b->max_tokens, "words per chunk of long free text (200)");
   build->add_option("--overlap", b->overlap, "words shared by neighbouring chunks (40)");

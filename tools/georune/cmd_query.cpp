@@ -89,7 +89,9 @@ bool IsExport(const std::string& format) {
 // The end of a streamed answer: flushes the rows, then one line on standard error:
 // {"stats": {…, "ms": search, "output_ms": since `start`}} (and "plan" with --explain).
 int EndStream(const service::QueryAnswer& answer, std::chrono::steady_clock::time_point start) {
-  if (std::fflush(stdout) != 0) return ReportError(Status::IoError("could not write the results to standard output (hint: is the disk or pipe full?)"));
+  if (std::fflush(stdout) != 0)
+    return ReportError(
+        Status::IoError("could not write the results to standard output (hint: is the disk or pipe full?)"));
   nlohmann::ordered_json stats = service::QueryStatsJson(answer.response.stats);
   stats["output_ms"] = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
   nlohmann::ordered_json summary = {{"stats", stats}};
@@ -179,7 +181,8 @@ int RunQuery(QueryArgs a) {
     std::printf("%s\n", service::QueryAnswerJson(*answer).dump(2).c_str());
     return 0;
   }
-  if (answer->translation) std::printf("translated (%s): %s\n", answer->translation->translator.c_str(), answer->logic.c_str());
+  if (answer->translation)
+    std::printf("translated (%s): %s\n", answer->translation->translator.c_str(), answer->logic.c_str());
   PrintTable(a, *answer);
   return 0;
 }
@@ -193,11 +196,13 @@ const bool kRegistered = RegisterCommand("query", [](CLI::App& app, int& exit_co
   cmd->add_flag("--crisp", args->request.crisp, "two-valued truth: every atom is 0 or 1");
   cmd->add_option("--semantics", args->request.semantics, "product (default), godel or lukasiewicz")
       ->check(CLI::IsMember({"product", "godel", "lukasiewicz"}));
-  auto* top = cmd->add_option("--top", args->request.top, "list the best K images (default 10)")->check(CLI::Range(1, 100000000));
+  auto* top = cmd->add_option("--top", args->request.top, "list the best K images (default 10)")
+                  ->check(CLI::Range(1, 100000000));
   cmd->add_option("--offset", args->request.offset, "skip the first N results (pagination with --top)");
   auto* all = cmd->add_flag("--all", args->request.all, "list every image with a score above 0");
   top->excludes(all);
-  cmd->add_option("--format", args->format, "table (default), json, jsonl (one result per line, streamed), ids (id and score per line, nothing "
+  cmd->add_option("--format", args->format,
+                  "table (default), json, jsonl (one result per line, streamed), ids (id and score per line, nothing "
                   "explained), or an export: geojson, csv, gpkg, fgb")
       ->check(CLI::IsMember({"table", "json", "jsonl", "ids", "geojson", "csv", "gpkg", "fgb"}));
   cmd->add_option("--out", args->out, "export file (standard output for geojson and csv when absent)");
@@ -214,7 +219,8 @@ const bool kRegistered = RegisterCommand("query", [](CLI::App& app, int& exit_co
   cmd->add_flag("--list-optimizations", args->list_optimizations, "print the optimisations' names and exit");
   cmd->add_option("--threads", args->request.threads, "worker threads (default: all cores)");
   cmd->add_option("--image-budget", args->request.image_budget, "assignments tried per image before 'too complex'");
-  cmd->add_option("--query-budget", args->request.query_budget_seconds, "seconds per query before 'too complex' (default 30)");
+  cmd->add_option("--query-budget", args->request.query_budget_seconds,
+                  "seconds per query before 'too complex' (default 30)");
   args->translator.AddTo(cmd);
   cmd->callback([args, &exit_code]() { exit_code = RunQuery(*args); });
 });

@@ -67,22 +67,19 @@ int RunScore(const ScoreArgs& a) {
     return 0;
   }
 
-  std::printf("mode     %s (%s)\n", eval::MetricsModeName(s.mode),
-              coco ? "pycocoevalcap" : "RS-RAG evaluation script");
+  std::printf("mode     %s (%s)\n", eval::MetricsModeName(s.mode), coco ? "pycocoevalcap" : "RS-RAG evaluation script");
   std::printf("items    %zu\n", s.n);
   for (int k = 0; k < 4; ++k) std::printf("BLEU-%d   %s\n", k + 1, Number(s.bleu[k]).c_str());
-  std::printf("METEOR   %s%s\n", Number(s.meteor).c_str(),
-              s.meteor_synonyms ? "" : "  (no WordNet synonyms)");
+  std::printf("METEOR   %s%s\n", Number(s.meteor).c_str(), s.meteor_synonyms ? "" : "  (no WordNet synonyms)");
   std::printf("ROUGE-L  %s\n", Number(s.rouge_l).c_str());
   std::printf("CIDEr-D  %s\n", Number(s.cider).c_str());
   std::printf("EM       %s\n", Number(s.exact_match).c_str());
   if (a.per_item) {
-    std::printf("\n%-16s %9s %9s %9s %9s %9s %9s %9s %3s\n", "id", "BLEU-1", "BLEU-2", "BLEU-3",
-                "BLEU-4", "METEOR", "ROUGE-L", "CIDEr-D", "EM");
+    std::printf("\n%-16s %9s %9s %9s %9s %9s %9s %9s %3s\n", "id", "BLEU-1", "BLEU-2", "BLEU-3", "BLEU-4", "METEOR",
+                "ROUGE-L", "CIDEr-D", "EM");
     for (const auto& [id, it] : s.per_item) {
-      std::printf("%-16s %9.6f %9.6f %9.6f %9.6f %9.6f %9.6f %9.6f %3s\n", id.c_str(), it.bleu[0],
-                  it.bleu[1], it.bleu[2], it.bleu[3], it.meteor, it.rouge_l, it.cider,
-                  it.exact_match ? "yes" : "no");
+      std::printf("%-16s %9.6f %9.6f %9.6f %9.6f %9.6f %9.6f %9.6f %3s\n", id.c_str(), it.bleu[0], it.bleu[1],
+                  it.bleu[2], it.bleu[3], it.meteor, it.rouge_l, it.cider, it.exact_match ? "yes" : "no");
     }
   }
   return 0;
@@ -90,14 +87,13 @@ int RunScore(const ScoreArgs& a) {
 
 const bool kRegistered = RegisterCommand("score", [](CLI::App& app, int& exit_code) {
   auto args = std::make_shared<ScoreArgs>();
-  CLI::App* cmd = app.add_subcommand(
-      "score", "Score hypotheses against references: BLEU-1..4, METEOR, ROUGE-L, CIDEr-D");
+  CLI::App* cmd =
+      app.add_subcommand("score", "Score hypotheses against references: BLEU-1..4, METEOR, ROUGE-L, CIDEr-D");
   cmd->add_option("--refs", args->refs,
                   "references: JSON Lines of {\"id\", \"text\"}; text may be an array, ids may repeat")
       ->required();
   cmd->add_option("--hyps", args->hyps, "hypotheses: JSON Lines of {\"id\", \"text\"}")->required();
-  cmd->add_option("--mode", args->mode,
-                  "coco (pycocoevalcap) or rsrag (the RS-RAG evaluation script)")
+  cmd->add_option("--mode", args->mode, "coco (pycocoevalcap) or rsrag (the RS-RAG evaluation script)")
       ->check(CLI::IsMember({"coco", "rsrag"}));
   cmd->add_option("--format", args->format, "table or json")->check(CLI::IsMember({"table", "json"}));
   cmd->add_option("--wordnet", args->wordnet_dir, "WordNet folder for METEOR synonyms");

@@ -83,7 +83,8 @@ int RunServe(ServeArgs a) {
 const bool kRegistered = RegisterCommand("serve", [](CLI::App& app, int& exit_code) {
   auto a = std::make_shared<ServeArgs>();
   auto& c = a->config;
-  if (std::filesystem::is_regular_file(std::filesystem::path(GEORUNE_WEB_DIR) / "index.html")) c.web_dir = GEORUNE_WEB_DIR;
+  if (std::filesystem::is_regular_file(std::filesystem::path(GEORUNE_WEB_DIR) / "index.html"))
+    c.web_dir = GEORUNE_WEB_DIR;
   CLI::App* cmd = app.add_subcommand("serve", "Serve the JSON API and the web page (docs/api.md)");
   cmd->add_option("--archive", a->data.archives, "archive folder (repeatable; named by its folder)");
   cmd->add_option("--kb", a->data.kb, "knowledge base folder for POST /v1/ask");
@@ -92,16 +93,19 @@ const bool kRegistered = RegisterCommand("serve", [](CLI::App& app, int& exit_co
   cmd->add_option("--workers", c.workers, "threads serving connections (default 8)")->check(CLI::Range(1, 1024));
   cmd->add_option("--queue", c.queue_limit, "connections waiting for a worker before 503 (default 256)")
       ->check(CLI::Range(1, 100000));
-  cmd->add_option("--body-limit", c.body_limit, "request body limit in bytes (default 1 MiB)")->check(CLI::Range(1, 1 << 30));
+  cmd->add_option("--body-limit", c.body_limit, "request body limit in bytes (default 1 MiB)")
+      ->check(CLI::Range(1, 1 << 30));
   cmd->add_option("--time-budget", c.query_budget_seconds, "seconds per query before 504 (default 10)")
       ->check(CLI::PositiveNumber);
   cmd->add_option("--query-threads", c.query_threads, "threads per query evaluation (default 0 = all cores)");
   cmd->add_option("--read-timeout", c.read_timeout_s, "seconds per socket read (default 5)")->check(CLI::Range(1, 600));
-  cmd->add_option("--write-timeout", c.write_timeout_s, "seconds per socket write (default 5)")->check(CLI::Range(1, 600));
+  cmd->add_option("--write-timeout", c.write_timeout_s, "seconds per socket write (default 5)")
+      ->check(CLI::Range(1, 600));
   cmd->add_option("--request-deadline", c.request_deadline_s,
                   "seconds to receive a whole request, and to send its reply (default 10; 408 over it)")
       ->check(CLI::Range(1, 3600));
-  cmd->add_option("--keep-alive", c.keep_alive_timeout_s, "idle seconds before a kept-alive connection closes (default 2)")
+  cmd->add_option("--keep-alive", c.keep_alive_timeout_s,
+                  "idle seconds before a kept-alive connection closes (default 2)")
       ->check(CLI::Range(0, 600));
   cmd->add_option("--api-key", c.api_key, "require this key on /v1/ (default: $GEORUNE_API_KEY; none when unset)");
   cmd->add_option("--web", c.web_dir, "folder of the web page (default: the source tree's web/)");

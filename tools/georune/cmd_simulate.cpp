@@ -49,8 +49,7 @@ int RunSimulate(const SimulateArgs& a) {
     if (fs::is_directory(a.out, ec)) {
       for (const auto& entry : fs::directory_iterator(a.out, ec)) {
         const std::string name = entry.path().filename().string();
-        if (name.rfind("Task1_", 0) == 0 && entry.path().extension() == ".txt")
-          fs::remove(entry.path(), ec);
+        if (name.rfind("Task1_", 0) == 0 && entry.path().extension() == ".txt") fs::remove(entry.path(), ec);
       }
     }
     st = ingest::WriteDotaTask1Dir(a.out, detections, *ontology);
@@ -63,23 +62,19 @@ int RunSimulate(const SimulateArgs& a) {
                  a.noise, (unsigned long long)report.images, (unsigned long long)report.truth,
                  (unsigned long long)report.detected, (unsigned long long)report.missed,
                  (unsigned long long)report.confused, (unsigned long long)report.duplicates,
-                 (unsigned long long)report.false_positives,
-                 (unsigned long long)report.dropped_low_score);
+                 (unsigned long long)report.false_positives, (unsigned long long)report.dropped_low_score);
   return 0;
 }
 
 const bool kRegistered = RegisterCommand("simulate", [](CLI::App& app, int& exit_code) {
   auto args = std::make_shared<SimulateArgs>();
-  CLI::App* cmd = app.add_subcommand(
-      "simulate", "Simulate detector output from ground-truth labelTxt (DOTA Task1 files)");
+  CLI::App* cmd =
+      app.add_subcommand("simulate", "Simulate detector output from ground-truth labelTxt (DOTA Task1 files)");
   cmd->add_option("--labels", args->labels, "ground-truth DOTA labelTxt folder (--flood: GeoJSON folder)")->required();
-  cmd->add_option("--noise", args->noise, "noise level: 0 (ground truth) … 5 (poor detector)")
-      ->required();
+  cmd->add_option("--noise", args->noise, "noise level: 0 (ground truth) … 5 (poor detector)")->required();
   cmd->add_option("--seed", args->seed, "random seed (same seed, same output)");
-  cmd->add_option("--out", args->out, "output folder of Task1_<class>.txt (or .jsonl file)")
-      ->required();
-  cmd->add_option("--format", args->format,
-                  "task1 (DOTA Task1 folder, default) or jsonl (keeps size and gsd)")
+  cmd->add_option("--out", args->out, "output folder of Task1_<class>.txt (or .jsonl file)")->required();
+  cmd->add_option("--format", args->format, "task1 (DOTA Task1 folder, default) or jsonl (keeps size and gsd)")
       ->check(CLI::IsMember({"task1", "jsonl"}));
   cmd->add_option("--classes", args->classes, "ontology: built-in name or JSON file");
   cmd->add_flag("--flood", args->flood,

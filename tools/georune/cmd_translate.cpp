@@ -29,7 +29,10 @@ struct TranslateArgs {
 
 nlohmann::json ComplexityJson(const logic::BoundQuery& q) {
   logic::Complexity c = logic::MeasureComplexity(q);
-  return {{"level", c.level()}, {"total", c.total()}, {"entities", c.entities}, {"relations", c.relations},
+  return {{"level", c.level()},
+          {"total", c.total()},
+          {"entities", c.entities},
+          {"relations", c.relations},
           {"negations", c.negations}};
 }
 
@@ -50,10 +53,15 @@ int RunOne(const TranslateArgs& a) {
   double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
   if (!t.ok()) return ReportError(t.status());
   if (a.format == "json") {
-    nlohmann::json j = {{"text", a.english}, {"logic", t->formula}, {"echo", logic::RenderEnglish(t->query)},
+    nlohmann::json j = {{"text", a.english},
+                        {"logic", t->formula},
+                        {"echo", logic::RenderEnglish(t->query)},
                         {"translator", t->translator},
-                        {"agreement", t->agreement}, {"samples", t->samples}, {"votes", t->votes},
-                        {"complexity", ComplexityJson(t->query)}, {"ms", ms}};
+                        {"agreement", t->agreement},
+                        {"samples", t->samples},
+                        {"votes", t->votes},
+                        {"complexity", ComplexityJson(t->query)},
+                        {"ms", ms}};
     j["rejected"] = nlohmann::json::array();
     for (const auto& [cand, why] : t->rejected) j["rejected"].push_back({{"candidate", cand}, {"reason", why}});
     if (!t->note.empty()) j["note"] = t->note;
@@ -91,7 +99,9 @@ int RunEval(const TranslateArgs& a) {
   opts.truth.crisp = true;
   opts.truth.default_gsd = a.default_gsd;
   opts.top_k = 0;
-  struct Level { int right = 0, total = 0; };
+  struct Level {
+    int right = 0, total = 0;
+  };
   std::map<int, Level> levels;
   int right = 0, total = 0;
   double ms_total = 0;
@@ -111,8 +121,8 @@ int RunEval(const TranslateArgs& a) {
     std::string id = j.contains("id") && j["id"].is_string() ? j["id"].get<std::string>() : std::to_string(line_no);
     auto gold = logic::ParseAndBind(gold_text, ont);
     if (!gold.ok()) {
-      return ReportError(Status::InvalidInput(a.eval_file + ":" + std::to_string(line_no) + ": gold formula: " +
-                                              gold.status().message()));
+      return ReportError(Status::InvalidInput(a.eval_file + ":" + std::to_string(line_no) +
+                                              ": gold formula: " + gold.status().message()));
     }
     int level = logic::MeasureComplexity(*gold).level();
     ++total;
@@ -143,18 +153,22 @@ int RunEval(const TranslateArgs& a) {
         reason = "different images: gold " + std::to_string(ga.size()) + ", translation " + std::to_string(ta.size());
       }
     }
-    failures.push_back({{"id", id}, {"text", text}, {"gold", gold_text}, {"translation", got}, {"level", level},
-                        {"reason", reason}});
+    failures.push_back(
+        {{"id", id}, {"text", text}, {"gold", gold_text}, {"translation", got}, {"level", level}, {"reason", reason}});
   }
   double acc = total ? static_cast<double>(right) / total : 0.0;
   if (a.format == "json") {
-    nlohmann::json j = {{"file", a.eval_file}, {"archive", a.archive}, {"translator", a.translator.kind},
-                        {"queries", total}, {"right", right}, {"accuracy", acc},
+    nlohmann::json j = {{"file", a.eval_file},
+                        {"archive", a.archive},
+                        {"translator", a.translator.kind},
+                        {"queries", total},
+                        {"right", right},
+                        {"accuracy", acc},
                         {"ms_per_query", total ? ms_total / total : 0.0}};
     j["by_level"] = nlohmann::json::object();
     for (const auto& [l, v] : levels) {
-      j["by_level"]["L" + std::to_string(l)] = {{"right", v.right}, {"total", v.total},
-                                                {"accuracy", v.total ? static_cast<double>(v.right) / v.total : 0.0}};
+      j["by_level"]["L" + std::to_string(l)] = {
+          {"right", v.right}, {"total", v.total}, {"accuracy", v.total ? static_cast<double>(v.right) / v.total : 0.0}};
     }
     j["failures"] = failures;
     std::printf("%s\n", j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace).c_str());

@@ -37,8 +37,8 @@ Result<std::vector<double>> ParseNumbers(const std::string& option, const std::s
 
 bool IsImageExtension(std::string ext) {
   std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char c) { return std::tolower(c); });
-  static const std::set<std::string> kExt = {".tif", ".tiff", ".png", ".jpg", ".jpeg", ".jp2", ".bmp",
-                                             ".img", ".vrt", ".webp", ".gif", ".ntf", ".nitf"};
+  static const std::set<std::string> kExt = {".tif", ".tiff", ".png",  ".jpg", ".jpeg", ".jp2", ".bmp",
+                                             ".img", ".vrt",  ".webp", ".gif", ".ntf",  ".nitf"};
   return kExt.count(ext) > 0;
 }
 
@@ -49,10 +49,13 @@ void AddDetectOptions(CLI::App* cmd, DetectArgs& a) {
   cmd->add_option("--task", a.task, "detect (oriented boxes, default) or segment ((1, C, H, W) logits -> polygons)")
       ->check(CLI::IsMember({"detect", "segment"}));
   cmd->add_option("--min-area", a.min_area, "--task segment: smallest component kept, in pixels (default 1)");
-  cmd->add_option("--layout", a.layout, "output layout: obb-raw, obb-nms, yolo26-obb, yolov5, yolov8, fastestv2 (default: from the output shape)");
+  cmd->add_option(
+      "--layout", a.layout,
+      "output layout: obb-raw, obb-nms, yolo26-obb, yolov5, yolov8, fastestv2 (default: from the output shape)");
   cmd->add_option("--input-size", a.input_size, "model input W,H (default: declared by the model)");
   cmd->add_option("--names", a.names, "class names file (.yaml or one name a line; default: the model's metadata)");
-  cmd->add_option("--class-map", a.class_map, "FILE or model=ontology,… (e.g. aeroplane=plane,boat=ship; name=- drops one)");
+  cmd->add_option("--class-map", a.class_map,
+                  "FILE or model=ontology,… (e.g. aeroplane=plane,boat=ship; name=- drops one)");
   cmd->add_flag("--drop-unmapped", a.drop_unmapped, "drop model classes the ontology does not know (listed in a note)");
   cmd->add_option("--tile", a.tile, "tile side in image pixels (default 1024)");
   cmd->add_option("--overlap", a.overlap, "overlap of neighbouring tiles in pixels (default 200)");
@@ -97,13 +100,15 @@ Result<detect::DetectorOptions> ToDetectorOptions(const DetectArgs& a, int threa
   if (!a.bands.empty()) {
     GEORUNE_ASSIGN_OR_RETURN(std::vector<double> b, ParseNumbers("--bands", a.bands, 0));
     for (double x : b) {
-      if (x < 1 || x != std::floor(x)) return Status::InvalidInput("--bands " + a.bands + ": bands are whole numbers from 1");
+      if (x < 1 || x != std::floor(x))
+        return Status::InvalidInput("--bands " + a.bands + ": bands are whole numbers from 1");
       o.raster.bands.push_back(static_cast<int>(x));
     }
   }
   GEORUNE_ASSIGN_OR_RETURN(std::vector<double> p, ParseNumbers("--stretch", a.stretch, 2));
   if (!(p[0] >= 0 && p[0] < p[1] && p[1] <= 100))
-    return Status::InvalidInput("--stretch " + a.stretch + ": expected LOW,HIGH percentiles with 0 <= LOW < HIGH <= 100");
+    return Status::InvalidInput("--stretch " + a.stretch +
+                                ": expected LOW,HIGH percentiles with 0 <= LOW < HIGH <= 100");
   o.raster.stretch_low = p[0], o.raster.stretch_high = p[1];
   return o;
 }
@@ -113,8 +118,10 @@ Result<std::vector<std::string>> ListImages(const std::vector<std::string>& path
   std::error_code ec;
   for (const std::string& p : paths) {
     if (fs::is_directory(p, ec)) {
-      for (auto it = fs::recursive_directory_iterator(p, ec); !ec && it != fs::recursive_directory_iterator(); it.increment(ec))
-        if (it->is_regular_file(ec) && IsImageExtension(it->path().extension().string())) files.push_back(it->path().string());
+      for (auto it = fs::recursive_directory_iterator(p, ec); !ec && it != fs::recursive_directory_iterator();
+           it.increment(ec))
+        if (it->is_regular_file(ec) && IsImageExtension(it->path().extension().string()))
+          files.push_back(it->path().string());
       if (ec) return Status::IoError(p + ": cannot list the folder: " + ec.message());
     } else if (fs::exists(p, ec)) {
       files.push_back(p);
@@ -147,7 +154,8 @@ Result<DetectRun> DetectImages(detect::Detector& detector, const std::vector<std
   for (const auto& f : files)
     if (!skip_ids.count(ImageIdOf(f))) todo.push_back(f);
   if (todo.size() < files.size())
-    std::fprintf(stderr, "georune: note: %zu image(s) already in the archive are skipped\n", files.size() - todo.size());
+    std::fprintf(stderr, "georune: note: %zu image(s) already in the archive are skipped\n",
+                 files.size() - todo.size());
   // For the progress bar on a terminal: the tile count of every image (GDAL reads headers only).
   std::unique_ptr<ProgressBar> bar;
   std::vector<int> tiles_of(todo.size(), 1);
@@ -156,7 +164,8 @@ Result<DetectRun> DetectImages(detect::Detector& detector, const std::vector<std
     for (size_t i = 0; i < todo.size(); ++i) {
       auto info = detect::ReadRasterInfo(todo[i]);
       if (info.ok())
-        tiles_of[i] = static_cast<int>(detect::Tiles(info->width, info->height, detector.tile(), detector.overlap()).size());
+        tiles_of[i] =
+            static_cast<int>(detect::Tiles(info->width, info->height, detector.tile(), detector.overlap()).size());
       total_tiles += tiles_of[i];
     }
     bar = std::make_unique<ProgressBar>("detect (tiles)", total_tiles);
@@ -192,7 +201,8 @@ Result<DetectRun> DetectImages(detect::Detector& detector, const std::vector<std
   }
   if (bar) bar->Finish();
   if (run.repaired_polygons)
-    std::fprintf(stderr, "georune: note: %zu polygon(s) whose rings touch at a vertex were made valid (GEOS MakeValid)\n",
+    std::fprintf(stderr,
+                 "georune: note: %zu polygon(s) whose rings touch at a vertex were made valid (GEOS MakeValid)\n",
                  run.repaired_polygons);
   run.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return run;

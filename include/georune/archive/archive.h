@@ -25,8 +25,8 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
-#include <span>
 #include <roaring/roaring.hh>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -90,8 +90,8 @@ struct ArchiveStats {
   uint64_t bytes_on_disk = 0;
   std::vector<uint64_t> entities_per_class;  // by ontology class id
   std::vector<uint64_t> images_per_class;    // images holding at least one entity of the class
-  uint32_t format_version = 0;  // on-disk format version of the oldest segment (docs/formats.md)
-  uint64_t segments = 0;        // immutable segment files
+  uint32_t format_version = 0;               // on-disk format version of the oldest segment (docs/formats.md)
+  uint64_t segments = 0;                     // immutable segment files
 };
 
 class Archive {
@@ -146,10 +146,10 @@ class Archive {
 
 struct IngestOptions {
   bool show_progress = true;
-  int threads = 0;  // threads that build the segment's entity blocks; 0 = all cores. The bytes
-                    // written do not depend on it.
-  uint32_t max_segments = 0;  // after the append, compact (CompactArchive) when the archive has
-                              // more segments than this; 0 = never
+  int threads = 0;               // threads that build the segment's entity blocks; 0 = all cores. The bytes
+                                 // written do not depend on it.
+  uint32_t max_segments = 0;     // after the append, compact (CompactArchive) when the archive has
+                                 // more segments than this; 0 = never
   double lock_wait_seconds = 0;  // wait this long for another writer of the archive
 };
 
@@ -166,8 +166,7 @@ struct IngestReport {
 // All or nothing: on any error the archive is left byte-for-byte as it was. Fails with
 // kInvalidInput if an image id is already in the archive or appears twice in `images`, or if
 // `ontology` differs from the archive's own.
-Result<IngestReport> AppendToArchive(const std::string& dir, const Ontology& ontology,
-                                     std::vector<ImageRecord> images,
+Result<IngestReport> AppendToArchive(const std::string& dir, const Ontology& ontology, std::vector<ImageRecord> images,
                                      const IngestOptions& options = {});
 
 struct CompactOptions {

@@ -61,13 +61,13 @@ struct EntityRecord {
 };
 
 struct ImageRecord {
-  std::string id;                    // unique within an archive
-  int32_t width = 0, height = 0;     // pixels; 0 when unknown
-  double gsd = std::nan("");         // metres per pixel; NaN when unknown
-  std::string path;                  // image file path; may be empty
+  std::string id;                 // unique within an archive
+  int32_t width = 0, height = 0;  // pixels; 0 when unknown
+  double gsd = std::nan("");      // metres per pixel; NaN when unknown
+  std::string path;               // image file path; may be empty
   std::vector<EntityRecord> entities;
   // Image file metadata (after `entities`, so that older aggregate initialisers still fit):
-  int32_t bands = 0;                 // band count of the image file; 0 when unknown
+  int32_t bands = 0;  // band count of the image file; 0 when unknown
   // Georeference, when the image file has one: GDAL's affine geotransform (x0, pixel width,
   // row rotation, y0, column rotation, pixel height; pixel (col, row) → x0 + col·gt[1] +
   // row·gt[2], y0 + col·gt[4] + row·gt[5]) and the CRS as WKT (empty when unknown).

@@ -64,7 +64,7 @@ Result<ShardManifest> ShardArchive(const std::string& source, const std::string&
 // any shard or repeats in `images`, or the ontology differs from the set's. All or nothing: if
 // appending to one shard fails, the shards already appended are restored to their previous
 // manifest (their new segment files removed) and shards.json is left as it was.
-Result<ShardManifest> AppendToShards(const std::string& dir, const Ontology& ontology,
-                                     std::vector<ImageRecord> images, const IngestOptions& options = {});
+Result<ShardManifest> AppendToShards(const std::string& dir, const Ontology& ontology, std::vector<ImageRecord> images,
+                                     const IngestOptions& options = {});
 
 }  // namespace georune

@@ -20,13 +20,13 @@
 namespace georune {
 
 struct Diagnostic {
-  std::string source;   // file path, or "query"
-  int line = 0;         // 1-based line in `source`; 0 when not tied to a line
-  int column = 0;       // 1-based column (characters), 0 when unknown
-  int length = 1;       // characters the caret underlines
-  std::string message;  // what was wrong, lower-case, no trailing period
-  std::string hint;     // how to fix it; may be empty
-  std::string text;     // the offending source line or query, for the caret; may be empty
+  std::string source;             // file path, or "query"
+  int line = 0;                   // 1-based line in `source`; 0 when not tied to a line
+  int column = 0;                 // 1-based column (characters), 0 when unknown
+  int length = 1;                 // characters the caret underlines
+  std::string message;            // what was wrong, lower-case, no trailing period
+  std::string hint;               // how to fix it; may be empty
+  std::string text;               // the offending source line or query, for the caret; may be empty
   std::vector<Setting> settings;  // the options the hint asks to change; may be empty
 
   // The full text. `settings_text` (an edge's spelling of `settings`, e.g. "--llm-timeout") is
@@ -48,11 +48,10 @@ struct Diagnostic {
 Diagnostic PlainDiagnostic(std::string message, std::string hint = {});
 
 // A diagnostic for a line of a file: "FILE:LINE: message (hint: ...)".
-Diagnostic FileDiagnostic(std::string_view path, int line, std::string message,
-                          std::string hint = {});
+Diagnostic FileDiagnostic(std::string_view path, int line, std::string message, std::string hint = {});
 
 // A diagnostic at byte offset `offset` (length `length`) of a query text.
-Diagnostic QueryDiagnostic(std::string_view query, size_t offset, size_t length,
-                           std::string message, std::string hint = {});
+Diagnostic QueryDiagnostic(std::string_view query, size_t offset, size_t length, std::string message,
+                           std::string hint = {});
 
 }  // namespace georune

@@ -20,13 +20,13 @@ struct Diagnostic;  // georune/common/diagnostic.h
 
 enum class StatusCode {
   kOk = 0,
-  kInvalidInput,   // a user mistake in a file, a query or an option (exit status 2)
-  kNotFound,       // a named file, archive or record does not exist (exit status 1)
-  kIoError,        // the operating system refused a read or write (exit status 1)
-  kCorrupt,        // a stored file fails its magic, version or checksum (exit status 1)
-  kTooComplex,     // an evaluation budget was exhausted (exit status 1)
-  kUnavailable,    // an outside service (LLM endpoint) is down or answered badly (exit status 1)
-  kInternal,       // an invariant broke; a bug, reported rather than crashed on (exit status 1)
+  kInvalidInput,  // a user mistake in a file, a query or an option (exit status 2)
+  kNotFound,      // a named file, archive or record does not exist (exit status 1)
+  kIoError,       // the operating system refused a read or write (exit status 1)
+  kCorrupt,       // a stored file fails its magic, version or checksum (exit status 1)
+  kTooComplex,    // an evaluation budget was exhausted (exit status 1)
+  kUnavailable,   // an outside service (LLM endpoint) is down or answered badly (exit status 1)
+  kInternal,      // an invariant broke; a bug, reported rather than crashed on (exit status 1)
 };
 
 class [[nodiscard]] Status {
@@ -64,7 +64,7 @@ class [[nodiscard]] Status {
 template <typename T>
 class [[nodiscard]] Result {
  public:
-  Result(T value) : data_(std::move(value)) {}  // NOLINT(google-explicit-constructor)
+  Result(T value) : data_(std::move(value)) {}        // NOLINT(google-explicit-constructor)
   Result(Status status) : data_(std::move(status)) {  // NOLINT(google-explicit-constructor)
     GEORUNE_ASSERT(!std::get<Status>(data_).ok(), "a Result cannot hold an OK status without a value");
   }
@@ -89,17 +89,16 @@ class [[nodiscard]] Result {
 }  // namespace georune
 
 // Propagate a non-OK Status from an expression returning Status.
-#define GEORUNE_RETURN_IF_ERROR(expr)            \
-  do {                                           \
-    ::georune::Status georune_status_ = (expr);  \
+#define GEORUNE_RETURN_IF_ERROR(expr)                  \
+  do {                                                 \
+    ::georune::Status georune_status_ = (expr);        \
     if (!georune_status_.ok()) return georune_status_; \
   } while (0)
 
 #define GEORUNE_CONCAT_INNER(a, b) a##b
 #define GEORUNE_CONCAT(a, b) GEORUNE_CONCAT_INNER(a, b)
 // GEORUNE_ASSIGN_OR_RETURN(auto x, ResultExpr()): bind the value or return the Status.
-#define GEORUNE_ASSIGN_OR_RETURN(lhs, expr)                         \
-  auto GEORUNE_CONCAT(georune_result_, __LINE__) = (expr);          \
-  if (!GEORUNE_CONCAT(georune_result_, __LINE__).ok())              \
-    return GEORUNE_CONCAT(georune_result_, __LINE__).status();      \
+#define GEORUNE_ASSIGN_OR_RETURN(lhs, expr)                                                                       \
+  auto GEORUNE_CONCAT(georune_result_, __LINE__) = (expr);                                                        \
+  if (!GEORUNE_CONCAT(georune_result_, __LINE__).ok()) return GEORUNE_CONCAT(georune_result_, __LINE__).status(); \
   lhs = std::move(GEORUNE_CONCAT(georune_result_, __LINE__)).value()

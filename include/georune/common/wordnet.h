@@ -33,8 +33,8 @@ namespace georune {
 
 // WordNet's four parts of speech (adjective satellites are adjectives here, as in index.adj).
 enum class WordNetPos : uint8_t { kNoun = 0, kVerb = 1, kAdj = 2, kAdv = 3 };
-inline constexpr std::array<WordNetPos, 4> kWordNetPos = {WordNetPos::kNoun, WordNetPos::kVerb,
-                                                           WordNetPos::kAdj, WordNetPos::kAdv};
+inline constexpr std::array<WordNetPos, 4> kWordNetPos = {WordNetPos::kNoun, WordNetPos::kVerb, WordNetPos::kAdj,
+                                                          WordNetPos::kAdv};
 
 // One synset line of data.<pos>.
 struct WordNetSynset {
@@ -107,8 +107,7 @@ class WordNet {
  private:
   WordNet() = default;
   // The bases listed for `form` in <pos>.exc, one vector per line for that form, in file order.
-  std::vector<std::vector<std::string_view>> Exceptions(std::string_view form,
-                                                        WordNetPos pos) const;
+  std::vector<std::vector<std::string_view>> Exceptions(std::string_view form, WordNetPos pos) const;
 
   std::string dir_;
   std::array<MappedFile, 4> index_;

@@ -14,12 +14,12 @@
 namespace georune::detect {
 
 enum class Layout {
-  kObbRaw,      // ultralytics YOLOv8/11-OBB raw (1, 4+nc+1, A): xc,yc,w,h, nc scores, angle (rad)
-  kObbNms,      // ultralytics nms=True export (1, N, 7): xc,yc,w,h,score,class,angle; zero-padded
-  kYolo26Obb,   // YOLO26-OBB NMS-free (1, N, 7): the same columns, angle as the head gives it
-  kYoloV5,      // horizontal (1, A, 5+nc): xc,yc,w,h,objectness, nc scores
-  kYoloV8,      // horizontal (1, 4+nc, A): xc,yc,w,h, nc scores
-  kFastestV2,   // yolo-fastestv2 (cells, 15+nc): 3 anchors × (tx,ty,tw,th), 3 objectness, nc scores
+  kObbRaw,     // ultralytics YOLOv8/11-OBB raw (1, 4+nc+1, A): xc,yc,w,h, nc scores, angle (rad)
+  kObbNms,     // ultralytics nms=True export (1, N, 7): xc,yc,w,h,score,class,angle; zero-padded
+  kYolo26Obb,  // YOLO26-OBB NMS-free (1, N, 7): the same columns, angle as the head gives it
+  kYoloV5,     // horizontal (1, A, 5+nc): xc,yc,w,h,objectness, nc scores
+  kYoloV8,     // horizontal (1, 4+nc, A): xc,yc,w,h, nc scores
+  kFastestV2,  // yolo-fastestv2 (cells, 15+nc): 3 anchors × (tx,ty,tw,th), 3 objectness, nc scores
 };
 
 // "obb-raw", "obb-nms", "yolo26-obb", "yolov5", "yolov8", "fastestv2".
@@ -35,15 +35,15 @@ Result<Layout> InferLayout(const std::vector<int>& shape, int num_classes, int i
 Result<int> CheckShape(Layout layout, const std::vector<int>& shape, int num_classes, int in_w, int in_h);
 
 struct RawBox {
-  int class_index = 0;   // model class index
-  float score = 0;       // in (0, 1]
-  Corners corners{};     // model-input pixels, x1,y1,…,x4,y4
+  int class_index = 0;  // model class index
+  float score = 0;      // in (0, 1]
+  Corners corners{};    // model-input pixels, x1,y1,…,x4,y4
 };
 
 // Boxes scoring at least `conf` (scores are clamped to at most 1). `data` holds the output in
 // row-major order of `shape` (already checked with CheckShape).
-std::vector<RawBox> Decode(Layout layout, const float* data, const std::vector<int>& shape,
-                           int num_classes, int in_w, int in_h, float conf);
+std::vector<RawBox> Decode(Layout layout, const float* data, const std::vector<int>& shape, int num_classes, int in_w,
+                           int in_h, float conf);
 
 // Corners of the rotated rectangle (ultralytics xywhr2xyxyxyxy order).
 Corners RotatedCorners(double xc, double yc, double w, double h, double angle_rad);

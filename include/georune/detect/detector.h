@@ -27,32 +27,32 @@ namespace georune::detect {
 enum class Task { kBoxes, kSegment };
 
 struct DetectorOptions {
-  std::string model;                     // ONNX file
+  std::string model;  // ONNX file
   Task task = Task::kBoxes;
-  std::optional<Layout> layout;          // empty = from the output shape
-  int input_w = 0, input_h = 0;          // 0 = the model's declared input size
-  std::string names_file;                // empty = the model's `names` metadata
+  std::optional<Layout> layout;  // empty = from the output shape
+  int input_w = 0, input_h = 0;  // 0 = the model's declared input size
+  std::string names_file;        // empty = the model's `names` metadata
   std::map<std::string, std::string> class_map;
   bool drop_unmapped = false;
-  std::optional<ResizeMode> resize;      // empty = stretch for fastestv2, else letterbox
-  std::optional<bool> bgr;               // channel order; empty = BGR for fastestv2, else RGB
-  int tile = 1024, overlap = 200;        // tile side and overlap, image pixels
-  float conf = 0.25f;                    // minimum score (segment: mean probability), in (0, 1]
-  int min_area = 1;                      // segment: smallest component kept, pixels
-  double iou = 0.45;                     // NMS threshold
-  double seam_cover = 0.7;               // across tiles: drop a box this much covered by another
-  int max_det = 300;                     // boxes kept per tile after NMS
+  std::optional<ResizeMode> resize;  // empty = stretch for fastestv2, else letterbox
+  std::optional<bool> bgr;           // channel order; empty = BGR for fastestv2, else RGB
+  int tile = 1024, overlap = 200;    // tile side and overlap, image pixels
+  float conf = 0.25f;                // minimum score (segment: mean probability), in (0, 1]
+  int min_area = 1;                  // segment: smallest component kept, pixels
+  double iou = 0.45;                 // NMS threshold
+  double seam_cover = 0.7;           // across tiles: drop a box this much covered by another
+  int max_det = 300;                 // boxes kept per tile after NMS
   Overlap overlap_kind = Overlap::kIoU;
-  int threads = 0;                       // preprocessing and OpenCV threads; 0 = all cores
+  int threads = 0;  // preprocessing and OpenCV threads; 0 = all cores
   RasterOptions raster;
 };
 
 struct DetectedImage {
   RasterInfo info;
-  std::vector<EntityRecord> entities;  // boxes: image pixels, ontology classes, by score descending
+  std::vector<EntityRecord> entities;           // boxes: image pixels, ontology classes, by score descending
   std::vector<ingest::PolygonEntity> polygons;  // segment: components, by confidence descending
-  int tiles = 0;                       // tiles in the image
-  int tiles_run = 0;                   // tiles the model ran on (all-nodata tiles are skipped)
+  int tiles = 0;                                // tiles in the image
+  int tiles_run = 0;                            // tiles the model ran on (all-nodata tiles are skipped)
 };
 
 // Not thread safe: one Run at a time (it uses --threads workers itself).
@@ -77,7 +77,7 @@ class Detector {
   int overlap() const { return opt_.overlap; }
   const std::vector<std::string>& class_names() const { return names_; }
   const std::vector<int>& ontology_ids() const { return ontology_id_; }  // per model class; -1 dropped
-  const std::vector<std::string>& notes() const { return notes_; }  // e.g. where names came from
+  const std::vector<std::string>& notes() const { return notes_; }       // e.g. where names came from
 
  private:
   struct Net;

@@ -12,8 +12,8 @@ struct Candidate {
   int class_index = 0;
   float score = 0;
   Corners corners{};
-  int tile = 0;              // the tile that produced it
-  bool at_seam = false;      // touches an edge its tile shares with an overlapping tile
+  int tile = 0;          // the tile that produced it
+  bool at_seam = false;  // touches an edge its tile shares with an overlapping tile
 };
 
 enum class Overlap { kIoU, kProbIoU };

@@ -13,7 +13,7 @@ namespace georune::detect {
 struct OnnxInfo {
   std::map<std::string, std::string> metadata;  // ModelProto.metadata_props
   std::string input_name;
-  std::vector<long long> input_shape;  // -1 for a symbolic dimension
+  std::vector<long long> input_shape;   // -1 for a symbolic dimension
   std::vector<long long> output_shape;  // of the first graph output; -1 for symbolic
 };
 

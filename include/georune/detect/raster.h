@@ -23,20 +23,20 @@
 namespace georune::detect {
 
 struct RasterOptions {
-  std::vector<int> bands;     // 1-based; empty = default choice
+  std::vector<int> bands;                     // 1-based; empty = default choice
   double stretch_low = 2, stretch_high = 98;  // percentiles for non-8-bit bands
-  uint8_t fill = 114;         // value of nodata pixels
+  uint8_t fill = 114;                         // value of nodata pixels
 };
 
 struct RasterInfo {
   std::string path;
   int width = 0, height = 0, band_count = 0;
-  std::string data_type;      // GDAL's name: Byte, UInt16, …
-  std::vector<int> bands;     // the three bands read, 1-based
+  std::string data_type;                              // GDAL's name: Byte, UInt16, …
+  std::vector<int> bands;                             // the three bands read, 1-based
   std::optional<std::array<double, 6>> geotransform;  // GDAL order: x0, dx/dcol, dx/drow, y0, dy/dcol, dy/drow
-  std::string crs_wkt;        // empty when none
-  double gsd = std::nan("");  // metres per pixel from a projected CRS; NaN otherwise
-  std::array<double, 3> low{}, high{};  // stretch per chosen band (0,255 for 8-bit)
+  std::string crs_wkt;                                // empty when none
+  double gsd = std::nan("");                          // metres per pixel from a projected CRS; NaN otherwise
+  std::array<double, 3> low{}, high{};                // stretch per chosen band (0,255 for 8-bit)
 };
 
 // Metres per pixel for a geotransform in a projected CRS (geometric mean of the pixel's two

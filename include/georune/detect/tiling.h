@@ -27,9 +27,9 @@ std::vector<TileRect> Tiles(int width, int height, int tile, int overlap);
 enum class ResizeMode { kLetterbox, kStretch };
 
 struct Letterbox {
-  double sx = 1, sy = 1;      // input pixels per tile pixel
-  int pad_x = 0, pad_y = 0;   // left and top padding, input pixels
-  int new_w = 0, new_h = 0;   // the scaled tile inside the input
+  double sx = 1, sy = 1;     // input pixels per tile pixel
+  int pad_x = 0, pad_y = 0;  // left and top padding, input pixels
+  int new_w = 0, new_h = 0;  // the scaled tile inside the input
 
   // Letterbox of a w × h tile into an in_w × in_h input (ultralytics: round the scaled size,
   // split the padding with the larger half right/bottom).

@@ -39,13 +39,12 @@ class Bm25Index {
   size_t size() const { return doc_len_.size(); }
 
   // Weighted query terms (stemmed); `wordnet` may be null (no widening).
-  std::vector<std::pair<std::string, double>> QueryTerms(std::string_view query,
-                                                         const WordNet* wordnet) const;
+  std::vector<std::pair<std::string, double>> QueryTerms(std::string_view query, const WordNet* wordnet) const;
   // BM25 score of one document for prepared query terms.
   double Score(const std::vector<std::pair<std::string, double>>& terms, uint32_t doc) const;
   // The top `k` documents with score > 0, best first (ties: lower document number first).
-  std::vector<std::pair<uint32_t, double>> Search(
-      const std::vector<std::pair<std::string, double>>& terms, size_t k) const;
+  std::vector<std::pair<uint32_t, double>> Search(const std::vector<std::pair<std::string, double>>& terms,
+                                                  size_t k) const;
 
  private:
   struct Posting {

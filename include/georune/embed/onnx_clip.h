@@ -30,8 +30,7 @@ struct OnnxNet;  // holds the cv::dnn::Net (kept out of this header)
 
 class OnnxClipImageEncoder : public ImageEmbedder {
  public:
-  static Result<std::unique_ptr<OnnxClipImageEncoder>> Load(const std::string& onnx_path,
-                                                            int input_size = 224);
+  static Result<std::unique_ptr<OnnxClipImageEncoder>> Load(const std::string& onnx_path, int input_size = 224);
   ~OnnxClipImageEncoder() override;
   std::string Name() const override;  // "onnx-clip-image:<file name>/<dim>"
   int Dim() const override { return dim_; }
@@ -47,9 +46,9 @@ class OnnxClipImageEncoder : public ImageEmbedder {
 
 class OnnxClipTextEncoder : public TextEmbedder {
  public:
-  static Result<std::unique_ptr<OnnxClipTextEncoder>> Load(
-      const std::string& onnx_path, std::unique_ptr<ClipTokenizer> tokenizer,
-      int context_length = 77);
+  static Result<std::unique_ptr<OnnxClipTextEncoder>> Load(const std::string& onnx_path,
+                                                           std::unique_ptr<ClipTokenizer> tokenizer,
+                                                           int context_length = 77);
   ~OnnxClipTextEncoder() override;
   std::string Name() const override;  // "onnx-clip-text:<file name>/<dim>"
   int Dim() const override { return dim_; }

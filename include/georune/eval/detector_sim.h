@@ -32,12 +32,12 @@ namespace georune::eval {
 struct NoiseParams {
   int level = 0;
   double miss_base = 0, miss_small = 0, small_px = 12;
-  double confusion = 0;      // probability a detected object gets a similar class
-  double fp_per_image = 0;   // mean false positives for an image of 14 objects
-  double duplicate = 0;      // probability of a duplicate box on a detected object
-  double center = 0, size = 0, angle_deg = 0;  // jitter (fraction of s, log-scale, degrees)
+  double confusion = 0;                           // probability a detected object gets a similar class
+  double fp_per_image = 0;                        // mean false positives for an image of 14 objects
+  double duplicate = 0;                           // probability of a duplicate box on a detected object
+  double center = 0, size = 0, angle_deg = 0;     // jitter (fraction of s, log-scale, degrees)
   double tp_a = 8, tp_b = 1, fp_a = 2, fp_b = 5;  // Beta laws of confidence
-  double tp_floor = 0;  // true detections score tp_floor + (1 − tp_floor)·Beta(tp_a, tp_b)
+  double tp_floor = 0;                            // true detections score tp_floor + (1 − tp_floor)·Beta(tp_a, tp_b)
 };
 
 constexpr int kMaxNoiseLevel = 5;
@@ -46,16 +46,15 @@ Result<NoiseParams> NoiseLevelParams(int level);
 
 // Detections for one image (same id, size and gsd; entities in a deterministic order: surviving
 // true objects in source order, then duplicates, then false positives).
-ImageRecord SimulateImage(const ImageRecord& truth, const Ontology& ontology,
-                          const NoiseParams& params, uint64_t seed);
+ImageRecord SimulateImage(const ImageRecord& truth, const Ontology& ontology, const NoiseParams& params, uint64_t seed);
 
 struct SimulationReport {
-  uint64_t images = 0, truth = 0, detected = 0, missed = 0, confused = 0, duplicates = 0,
-           false_positives = 0, dropped_low_score = 0;
+  uint64_t images = 0, truth = 0, detected = 0, missed = 0, confused = 0, duplicates = 0, false_positives = 0,
+           dropped_low_score = 0;
 };
 
-std::vector<ImageRecord> SimulateDetections(const std::vector<ImageRecord>& truth,
-                                            const Ontology& ontology, const NoiseParams& params,
-                                            uint64_t seed, SimulationReport* report = nullptr);
+std::vector<ImageRecord> SimulateDetections(const std::vector<ImageRecord>& truth, const Ontology& ontology,
+                                            const NoiseParams& params, uint64_t seed,
+                                            SimulationReport* report = nullptr);
 
 }  // namespace georune::eval

@@ -4,8 +4,8 @@
 // retrieval_metrics.h), and reports in JSON, Markdown and SVG.
 //
 // Gold: the gold labelTxt folder is ingested into a temporary archive (or a gold archive is
-// given, EvalOptions::gold_archive) and every query is evaluated there in crisp mode (search::Run, top_k = 0); R = images with score >= 0.5.
-// Engine: each archive is ranked in the default soft mode exactly as `georune query --all`
+// given, EvalOptions::gold_archive) and every query is evaluated there in crisp mode (search::Run, top_k = 0); R =
+// images with score >= 0.5. Engine: each archive is ranked in the default soft mode exactly as `georune query --all`
 // does (search::Run with default SearchOptions and top_k = 0; score desc, image id asc,
 // score > 0). Baseline ("joint-embedding stand-in"): each image's class vector (sum of the
 // confidences >= min_conf of its entities, per class) against the query's class mentions by
@@ -67,7 +67,7 @@ struct RunSummary {
 struct EvalOptions {
   size_t k = 10;
   double tau_ret = 0.5;
-  double min_conf = 0.05;  // baseline: entities below are ignored (as the engine does)
+  double min_conf = 0.05;    // baseline: entities below are ignored (as the engine does)
   std::string gold_archive;  // non-empty: the ground truth is this archive (e.g. polygon
                              // entities), evaluated crisp as it is; `gold_labels` is then unused
 };
@@ -83,8 +83,7 @@ struct EvalReport {
 
 // Runs the whole benchmark. kNotFound / kCorrupt for a missing or damaged archive or label
 // folder; kInvalidInput when there are no archives.
-Result<EvalReport> EvaluateArchives(const std::vector<std::string>& archives,
-                                    const std::vector<BenchQuery>& queries,
+Result<EvalReport> EvaluateArchives(const std::vector<std::string>& archives, const std::vector<BenchQuery>& queries,
                                     const std::string& gold_labels, const EvalOptions& options);
 
 // Renders a report. JSON: {"queries": [...first archive...], "summary": {...}, "runs": [...]}.

@@ -47,9 +47,8 @@ struct QueryMetrics {
 };
 
 // `ranking` must already be in spec order (SortRanking). k >= 1.
-QueryMetrics ScoreRanking(const std::vector<RankedImage>& ranking,
-                          const std::unordered_set<std::string>& relevant, size_t k = 10,
-                          double tau_ret = 0.5);
+QueryMetrics ScoreRanking(const std::vector<RankedImage>& ranking, const std::unordered_set<std::string>& relevant,
+                          size_t k = 10, double tau_ret = 0.5);
 
 // RRQC / RRIU from mAP by level (key = complexity level or noise level).
 std::optional<double> Robustness(const std::map<int, double>& map_by_level);

@@ -45,12 +45,11 @@ std::string GeneratedImageId(const GeneratorOptions& options, uint64_t index);
 
 // The image with 0-based `index`: id, width/height in pixels, gsd, entities (score 1,
 // difficult 0). Deterministic in (options, index, ontology classes).
-ImageRecord GenerateImage(const Ontology& ontology, const GeneratorOptions& options,
-                          uint64_t index);
+ImageRecord GenerateImage(const Ontology& ontology, const GeneratorOptions& options, uint64_t index);
 
 // Images [first, first + count) generated on `threads` workers (0 = all cores), in index order.
-std::vector<ImageRecord> GenerateImages(const Ontology& ontology, const GeneratorOptions& options,
-                                        uint64_t first, uint64_t count, int threads = 0);
+std::vector<ImageRecord> GenerateImages(const Ontology& ontology, const GeneratorOptions& options, uint64_t first,
+                                        uint64_t count, int threads = 0);
 
 enum class GeneratedFormat { kDotaLabelTxt, kJsonLines };
 
@@ -63,9 +62,8 @@ struct GenerateReport {
 // Generates `images` images and writes them: a labelTxt folder `out` (one <id>.txt per image)
 // or a JSON Lines file `out` (a folder `out` gets `out/images.jsonl`). Works in chunks so that
 // memory stays bounded for millions of images. kIoError when a write fails.
-Result<GenerateReport> GenerateArchiveFiles(const Ontology& ontology,
-                                            const GeneratorOptions& options, uint64_t images,
-                                            const std::string& out, GeneratedFormat format,
-                                            int threads = 0, bool show_progress = false);
+Result<GenerateReport> GenerateArchiveFiles(const Ontology& ontology, const GeneratorOptions& options, uint64_t images,
+                                            const std::string& out, GeneratedFormat format, int threads = 0,
+                                            bool show_progress = false);
 
 }  // namespace georune::eval

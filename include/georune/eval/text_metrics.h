@@ -60,13 +60,13 @@ struct ItemScores {
 
 struct TextScores {
   MetricsMode mode = MetricsMode::kCoco;
-  size_t n = 0;                      // number of scored items (= hyps.size())
-  std::array<double, 4> bleu{};      // kCoco: corpus BLEU; kRsrag: mean sentence BLEU
-  double meteor = 0;                 // mean over items
-  double rouge_l = 0;                // mean over items
-  double cider = 0;                  // CIDEr-D (x10), mean over items
-  double exact_match = 0;            // fraction of items with exact_match
-  bool meteor_synonyms = false;      // whether METEOR's WordNet stage ran
+  size_t n = 0;                                // number of scored items (= hyps.size())
+  std::array<double, 4> bleu{};                // kCoco: corpus BLEU; kRsrag: mean sentence BLEU
+  double meteor = 0;                           // mean over items
+  double rouge_l = 0;                          // mean over items
+  double cider = 0;                            // CIDEr-D (x10), mean over items
+  double exact_match = 0;                      // fraction of items with exact_match
+  bool meteor_synonyms = false;                // whether METEOR's WordNet stage ran
   std::map<std::string, ItemScores> per_item;  // keyed by item id
 };
 
@@ -92,17 +92,16 @@ struct ClassCount {
 struct ClassificationScores {
   size_t correct = 0;
   size_t total = 0;
-  double accuracy = 0;         // correct / total over all gold items
-  double mean_class_accuracy = 0;  // unweighted mean of per_class accuracy
+  double accuracy = 0;                          // correct / total over all gold items
+  double mean_class_accuracy = 0;               // unweighted mean of per_class accuracy
   std::map<std::string, ClassCount> per_class;  // keyed by normalised gold label
 };
 
 // Compares predicted labels with gold labels after NormalizeAnswer. Every gold id counts; a gold
 // id without a prediction counts as wrong. A predicted id without a gold label is kInvalidInput.
 // On empty `gold`: kInvalidInput.
-Result<ClassificationScores> ClassificationAccuracy(
-    const std::map<std::string, std::string>& gold,
-    const std::map<std::string, std::string>& predicted);
+Result<ClassificationScores> ClassificationAccuracy(const std::map<std::string, std::string>& gold,
+                                                    const std::map<std::string, std::string>& predicted);
 
 // ---- Building blocks, exposed for tests and for other scorers ----
 

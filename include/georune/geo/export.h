@@ -38,13 +38,13 @@ Result<ExportFormat> ParseExportFormat(std::string_view name);
 
 struct ExportFeature {
   std::string image;
-  int rank = 0;             // 1-based
+  int rank = 0;  // 1-based
   double score = 0;
-  std::string variable;     // "" for a footprint
-  std::string class_name;   // "" for a footprint
+  std::string variable;    // "" for a footprint
+  std::string class_name;  // "" for a footprint
   double confidence = 0;
-  int entity = -1;          // index in its image; -1 for a footprint
-  std::string atoms_json;   // JSON array of {"atom", "value"}
+  int entity = -1;                          // index in its image; -1 for a footprint
+  std::string atoms_json;                   // JSON array of {"atom", "value"}
   std::vector<std::array<double, 2>> ring;  // pixel coordinates, not closed
   // A polygon entity's geometry instead of `ring`: its parts, each the shell then its holes
   // (rings in pixel coordinates, closed or not). A layer holding an entity of several parts is

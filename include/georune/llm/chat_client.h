@@ -88,7 +88,7 @@ struct ChatRequest {
   StructuredOutput structured = StructuredOutput::kNone;
   std::string json_schema;  // kJsonSchema: the JSON Schema (JSON text) of the reply
   std::string schema_name = "reply";
-  std::string grammar;      // kGrammar: GBNF
+  std::string grammar;  // kGrammar: GBNF
 };
 
 struct ChatChoice {
@@ -103,7 +103,7 @@ struct ChatResponse {
   std::vector<ChatChoice> choices;  // never empty on success
   int prompt_tokens = 0;            // from `usage` when present (summed over calls)
   int completion_tokens = 0;
-  int http_calls = 0;               // requests made, retries included
+  int http_calls = 0;  // requests made, retries included
 };
 
 // Called with each content delta of a stream, in order. Return false to stop early (the
@@ -123,13 +123,13 @@ struct ClientConfig {
   // "http://127.0.0.1:8080", "http://host:8000/v1", "https://api.openai.com/v1" (a trailing
   // "/v1" or "/v1/" is accepted; "/v1/chat/completions" is appended as needed).
   std::string base_url = "http://127.0.0.1:8080";
-  std::string api_key;            // empty: ApiKeyFromEnvironment()
+  std::string api_key;  // empty: ApiKeyFromEnvironment()
   double connect_timeout_s = 5;
-  double read_timeout_s = 120;     // one attempt, headers and body included
-  double total_timeout_s = 0;      // one Complete()/Stream() call, retries included; 0 = read_timeout_s
-  size_t max_reply_bytes = 8u << 20;  // reply body (or whole stream) size limit
+  double read_timeout_s = 120;           // one attempt, headers and body included
+  double total_timeout_s = 0;            // one Complete()/Stream() call, retries included; 0 = read_timeout_s
+  size_t max_reply_bytes = 8u << 20;     // reply body (or whole stream) size limit
   size_t max_header_bytes = 256u << 10;  // all reply header lines together
-  int max_retries = 2;            // extra attempts after the first
+  int max_retries = 2;                   // extra attempts after the first
   double initial_backoff_s = 0.5;
   double max_backoff_s = 8;
   // When a server returns fewer choices than n (llama.cpp ignores n), make further calls
@@ -149,7 +149,10 @@ class HttpChatClient final : public ChatClient {
 
  private:
   explicit HttpChatClient(ClientConfig config) : config_(std::move(config)) {}
-  struct Raw { int status = 0; std::string body; };
+  struct Raw {
+    int status = 0;
+    std::string body;
+  };
   using Deadline = std::chrono::steady_clock::time_point;
   Deadline CallDeadline() const;
   // One attempt. *stopped: on_sse_line asked to stop; *at_size_limit: the reply was cut at a

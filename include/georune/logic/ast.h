@@ -23,12 +23,17 @@ enum class Measure { kDistance, kCenterDistance, kArea, kLength, kWidth, kAngle 
 enum class Unit { kNone, kPx, kM, kKm, kPx2, kM2, kHa, kDeg };
 
 enum class AstKind {
-  kTrue, kFalse,
+  kTrue,
+  kFalse,
   kAtom,        // name(var, …)
   kComparison,  // measure(var[, var]) op number [unit]
-  kNot, kAnd, kOr, kImplies,
-  kExists, kForall,
-  kCount,       // exists CMP n x: φ
+  kNot,
+  kAnd,
+  kOr,
+  kImplies,
+  kExists,
+  kForall,
+  kCount,  // exists CMP n x: φ
 };
 
 struct AstNode {

@@ -17,44 +17,61 @@
 namespace georune::logic {
 
 enum class Relation {
-  kNear, kFar, kLeftOf, kRightOf, kAbove, kBelow, kOn, kContains, kOverlaps,
-  kParallel, kPerpendicular, kLarger, kSmaller, kAligned, kClustered,
+  kNear,
+  kFar,
+  kLeftOf,
+  kRightOf,
+  kAbove,
+  kBelow,
+  kOn,
+  kContains,
+  kOverlaps,
+  kParallel,
+  kPerpendicular,
+  kLarger,
+  kSmaller,
+  kAligned,
+  kClustered,
 };
 const char* RelationName(Relation r);  // canonical name, e.g. "left_of"
 
 enum class NodeKind {
-  kConst,       // true / false
-  kClass,       // C(x): class or group (class_ids), or object(x) (any_class)
-  kRelation,    // relation(vars…)
-  kCompare,     // measure(vars) op threshold unit
-  kNot, kAnd, kOr, kImplies,
-  kExists, kForall,
-  kAtLeast,     // exists>=n x: φ   (n ≥ 1)
-  kAtMost,      // exists<=n x: φ   (n ≥ 0)
-  kExactly,     // exists=n x: φ    (n ≥ 0)
+  kConst,     // true / false
+  kClass,     // C(x): class or group (class_ids), or object(x) (any_class)
+  kRelation,  // relation(vars…)
+  kCompare,   // measure(vars) op threshold unit
+  kNot,
+  kAnd,
+  kOr,
+  kImplies,
+  kExists,
+  kForall,
+  kAtLeast,  // exists>=n x: φ   (n ≥ 1)
+  kAtMost,   // exists<=n x: φ   (n ≥ 0)
+  kExactly,  // exists=n x: φ    (n ≥ 0)
 };
 
 // True for the nodes that bind variables: exists, forall and the counting quantifiers.
 inline bool IsQuantifier(NodeKind k) {
-  return k == NodeKind::kExists || k == NodeKind::kForall || k == NodeKind::kAtLeast ||
-         k == NodeKind::kAtMost || k == NodeKind::kExactly;
+  return k == NodeKind::kExists || k == NodeKind::kForall || k == NodeKind::kAtLeast || k == NodeKind::kAtMost ||
+         k == NodeKind::kExactly;
 }
 
 struct BoundNode {
   NodeKind kind = NodeKind::kConst;
   Span span;
-  bool value = true;                // kConst
-  std::string class_name;           // kClass: canonical class or group name ("object" for any)
-  bool any_class = false;           // kClass: object(x)/entity(x)
-  std::vector<int> class_ids;       // kClass: sorted ontology class ids
+  bool value = true;           // kConst
+  std::string class_name;      // kClass: canonical class or group name ("object" for any)
+  bool any_class = false;      // kClass: object(x)/entity(x)
+  std::vector<int> class_ids;  // kClass: sorted ontology class ids
   Relation relation = Relation::kNear;
   Measure measure = Measure::kDistance;
-  CmpOp op = CmpOp::kLt;            // kCompare: never kEq
-  double number = 0;                // kCompare: threshold as written
-  Unit unit = Unit::kNone;          // kCompare: as written (kNone = pixels or degrees)
-  std::vector<int> vars;            // atoms: argument variables; quantifiers: bound variables
-  long count = 0;                   // kAtLeast/kAtMost/kExactly
-  bool implicit = false;            // quantifier added by closure of free variables (§2)
+  CmpOp op = CmpOp::kLt;    // kCompare: never kEq
+  double number = 0;        // kCompare: threshold as written
+  Unit unit = Unit::kNone;  // kCompare: as written (kNone = pixels or degrees)
+  std::vector<int> vars;    // atoms: argument variables; quantifiers: bound variables
+  long count = 0;           // kAtLeast/kAtMost/kExactly
+  bool implicit = false;    // quantifier added by closure of free variables (§2)
   std::vector<std::unique_ptr<BoundNode>> children;
 };
 

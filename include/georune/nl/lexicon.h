@@ -42,22 +42,22 @@ Tokens Normalise(std::string_view text);
 bool IsNumberToken(const std::string& token);
 
 enum class LexKind {
-  kRelation,      // "next to" → near; value = relation, swap = relation(object, head)
-  kPronounRel,    // "nearby", "on it" after a with-object → value = relation of object to head
-  kArrangement,   // "in a row" → value = aligned|clustered|row (aligned AND clustered)
-  kGroupNoun,     // "row", "cluster" (before "of") → value = row|clustered
-  kComparison,    // "more than" → value = > >= < <=
-  kCountDet,      // "at least" (before a number) → value = > >= < <= =
-  kVague,         // "several" → number = the count, value = ">=" or "=" ("a dozen": = 12 entities)
-  kNegDet,        // "no", "without any"
-  kEveryDet,      // "every", "all", "each"
-  kArticle,       // "a", "the", "any"
-  kNumber,        // number words: "three" → 3
-  kUnit,          // "square meters" → value = m2, area = true
-  kLink,          // "that", "is", "located", "parked" (carry no meaning between noun and relation)
-  kNearVerb,      // "docked", "moored": a following on/in means near
-  kPreamble,      // "show me", "images of" (at the start of a query)
-  kTrailer,       // "in the image" (at the end of a query)
+  kRelation,     // "next to" → near; value = relation, swap = relation(object, head)
+  kPronounRel,   // "nearby", "on it" after a with-object → value = relation of object to head
+  kArrangement,  // "in a row" → value = aligned|clustered|row (aligned AND clustered)
+  kGroupNoun,    // "row", "cluster" (before "of") → value = row|clustered
+  kComparison,   // "more than" → value = > >= < <=
+  kCountDet,     // "at least" (before a number) → value = > >= < <= =
+  kVague,        // "several" → number = the count, value = ">=" or "=" ("a dozen": = 12 entities)
+  kNegDet,       // "no", "without any"
+  kEveryDet,     // "every", "all", "each"
+  kArticle,      // "a", "the", "any"
+  kNumber,       // number words: "three" → 3
+  kUnit,         // "square meters" → value = m2, area = true
+  kLink,         // "that", "is", "located", "parked" (carry no meaning between noun and relation)
+  kNearVerb,     // "docked", "moored": a following on/in means near
+  kPreamble,     // "show me", "images of" (at the start of a query)
+  kTrailer,      // "in the image" (at the end of a query)
 };
 
 struct LexEntry {
@@ -75,10 +75,10 @@ size_t MatchPhrase(const Tokens& t, size_t p, LexKind kind, const LexEntry** hit
 bool LexiconKnows(const std::string& word);
 
 struct NounMatch {
-  std::string cls;       // canonical class or group name, or "object"
-  size_t length = 0;     // tokens consumed
+  std::string cls;    // canonical class or group name, or "object"
+  size_t length = 0;  // tokens consumed
   bool plural = false;
-  std::string corrected; // non-empty when a typo was corrected: the word meant
+  std::string corrected;  // non-empty when a typo was corrected: the word meant
 };
 
 // The longest noun at t[p] (stage 2 above); nullopt when none. `wordnet` may be null (no

@@ -32,14 +32,14 @@
 namespace georune::nl {
 
 struct Translation {
-  std::string formula;       // canonical print of the bound query (logic::Print)
-  logic::BoundQuery query;   // the bound query itself
-  std::string translator;    // "builtin" | "llm"
-  double agreement = 1.0;    // votes of the kept candidate / samples (1 for builtin)
-  int samples = 1;           // candidates asked for
-  int votes = 1;             // candidates agreeing with the kept one (up to NormalForm)
+  std::string formula;      // canonical print of the bound query (logic::Print)
+  logic::BoundQuery query;  // the bound query itself
+  std::string translator;   // "builtin" | "llm"
+  double agreement = 1.0;   // votes of the kept candidate / samples (1 for builtin)
+  int samples = 1;          // candidates asked for
+  int votes = 1;            // candidates agreeing with the kept one (up to NormalForm)
   std::vector<std::pair<std::string, std::string>> rejected;  // candidate, reason
-  std::string note;          // e.g. "llm failed (...); used builtin"
+  std::string note;                                           // e.g. "llm failed (...); used builtin"
 };
 
 class Translator {
@@ -56,13 +56,13 @@ struct TranslatorConfig {
   std::string wordnet_dir;       // empty: $GEORUNE_WORDNET_DIR, else /usr/share/wordnet
 
   // llm
-  llm::ClientConfig client;      // URL, timeouts, retries, API key
-  std::string model;             // sent as "model" (may be empty for llama.cpp)
-  int samples = 10;              // N candidates
+  llm::ClientConfig client;  // URL, timeouts, retries, API key
+  std::string model;         // sent as "model" (may be empty for llama.cpp)
+  int samples = 10;          // N candidates
   double temperature = 0.7;
   int max_tokens = 256;
   llm::StructuredOutput structured = llm::StructuredOutput::kJsonSchema;
-  bool fallback = false;         // on endpoint failure or no valid candidate, use builtin
+  bool fallback = false;  // on endpoint failure or no valid candidate, use builtin
   std::optional<long long> seed;
 };
 
@@ -79,7 +79,7 @@ std::unique_ptr<Translator> MakeLlmTranslator(const TranslatorConfig& config, ll
 
 // The prompt pieces, exposed for tests and docs.
 std::string LlmSystemPrompt(const Ontology& ontology);
-std::string FormulaJsonSchema();       // {"type":"object","properties":{"formula":...}}
+std::string FormulaJsonSchema();                       // {"type":"object","properties":{"formula":...}}
 std::string FormulaGrammar(const Ontology& ontology);  // GBNF admitting only the formula syntax
 // The formula inside a reply: the "formula" field of a JSON object, else the text itself
 // (code fences and a leading "formula:" stripped).

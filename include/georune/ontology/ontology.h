@@ -29,15 +29,15 @@ struct OntologyClass {
 
 struct OntologyGroup {
   std::string name;
-  std::vector<std::string> members;   // canonical class names
+  std::vector<std::string> members;  // canonical class names
   std::vector<std::string> synonyms;
 };
 
 // What a word denotes: one class, or a group of classes.
 struct ClassSet {
-  std::string name;           // canonical class or group name
+  std::string name;  // canonical class or group name
   bool is_group = false;
-  std::vector<int> class_ids; // sorted; one id for a class
+  std::vector<int> class_ids;  // sorted; one id for a class
 };
 
 class Ontology {

@@ -60,8 +60,8 @@ struct FusedContext {
   std::vector<uint32_t> chunks;  // the chunks used, in context order
 };
 
-FusedContext FuseExtractive(const KnowledgeBase& kb, const std::vector<Retrieved>& retrieved,
-                            size_t max_words = 400, double lambda = 0.7);
+FusedContext FuseExtractive(const KnowledgeBase& kb, const std::vector<Retrieved>& retrieved, size_t max_words = 400,
+                            double lambda = 0.7);
 
 inline constexpr const char* kContextHeader = "Retrieved context:";
 std::string Instruction(Task task);
@@ -80,10 +80,10 @@ const char* StatusName(AnswerStatus status);  // "answered" | "not_found" | "amb
 struct AnswerSource {
   std::string record_id;
   std::string name;
-  std::string field;   // the record's field or variable; "" for a vote or a sentence
-  std::string value;   // the value used (units kept)
-  double name_score = 0;                   // landmark-name similarity; 0 when not named
-  std::optional<double> retrieval_score;   // best retrieved chunk of the record, if any
+  std::string field;                      // the record's field or variable; "" for a vote or a sentence
+  std::string value;                      // the value used (units kept)
+  double name_score = 0;                  // landmark-name similarity; 0 when not named
+  std::optional<double> retrieval_score;  // best retrieved chunk of the record, if any
 };
 
 struct ExtractiveAnswer {
@@ -91,8 +91,8 @@ struct ExtractiveAnswer {
   std::string record_id;  // the record the answer came from; "" when none or several
   std::string field;      // the field or variable used; "" for sentence fallback / vote
   AnswerStatus status = AnswerStatus::kAnswered;
-  std::string looked_for;  // what was looked for (always set for not_found and ambiguous)
-  bool structured = false; // a list or superlative answered over the records' fields
+  std::string looked_for;   // what was looked for (always set for not_found and ambiguous)
+  bool structured = false;  // a list or superlative answered over the records' fields
   std::vector<AnswerSource> sources;
 };
 
@@ -105,8 +105,7 @@ struct AnswerOptions {
   vector::Filter filter;   // category and box restrict lists and superlatives too
 };
 
-ExtractiveAnswer AnswerExtractive(const KnowledgeBase& kb,
-                                  const std::vector<Retrieved>& retrieved, Task task,
+ExtractiveAnswer AnswerExtractive(const KnowledgeBase& kb, const std::vector<Retrieved>& retrieved, Task task,
                                   std::string_view question, const AnswerOptions& options = {});
 
 struct GenerateOptions {
@@ -118,10 +117,10 @@ struct GenerateOptions {
 };
 // The LLM's fusion of the retrieved chunks into one context (paper eq. 9).
 Result<std::string> FuseWithLlm(llm::ChatClient& client, const KnowledgeBase& kb,
-                                const std::vector<Retrieved>& retrieved,
-                                std::string_view question, const GenerateOptions& options);
+                                const std::vector<Retrieved>& retrieved, std::string_view question,
+                                const GenerateOptions& options);
 // The answer to `prompt`, with the image (if any) attached as a base64 data URL.
-Result<std::string> Generate(llm::ChatClient& client, const std::string& prompt,
-                             const std::string& image_path, const GenerateOptions& options);
+Result<std::string> Generate(llm::ChatClient& client, const std::string& prompt, const std::string& image_path,
+                             const GenerateOptions& options);
 
 }  // namespace georune::rag

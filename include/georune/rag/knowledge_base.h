@@ -29,8 +29,8 @@
 
 #include <functional>
 #include <memory>
-#include <string_view>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <vector>
 
@@ -68,8 +68,7 @@ struct KbOptions {
 class KnowledgeBase {
  public:
   // Embedders are borrowed for the call; `image` may be null (no image vectors).
-  static Result<KnowledgeBase> Build(std::vector<Record> records,
-                                     const embed::TextEmbedder& text,
+  static Result<KnowledgeBase> Build(std::vector<Record> records, const embed::TextEmbedder& text,
                                      const embed::ImageEmbedder* image, const KbOptions& options,
                                      std::vector<std::string>* warnings);
   Status Save(const std::string& dir, const KbSaveOptions& options = {}) const;

@@ -31,9 +31,9 @@ namespace georune::rag {
 inline constexpr double kNameThreshold = 0.8;
 
 struct NameMatch {
-  int record = -1;       // index into the records
-  double score = 0;      // Similarity of the best window
-  size_t begin = 0;      // the window, in folded question tokens
+  int record = -1;   // index into the records
+  double score = 0;  // Similarity of the best window
+  size_t begin = 0;  // the window, in folded question tokens
   size_t count = 0;
 };
 

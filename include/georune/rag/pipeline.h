@@ -72,14 +72,14 @@ struct AskResult {
   std::vector<Retrieved> retrieved;
   ExtractiveAnswer extractive;  // the offline answer (always computed)
   AnswerStatus status = AnswerStatus::kAnswered;
-  bool generated = false;       // true when the answer came from the LLM
+  bool generated = false;  // true when the answer came from the LLM
   // What the caller should know about how the answer was found (retrieve.h: an HNSW search
   // answered by an exact scan). Empty normally.
   std::vector<std::string> notes;
 };
 
-Result<AskResult> Ask(const KnowledgeBase& kb, const Retriever& retriever,
-                      const AskRequest& request, llm::ChatClient* client);
+Result<AskResult> Ask(const KnowledgeBase& kb, const Retriever& retriever, const AskRequest& request,
+                      llm::ChatClient* client);
 
 // The answer as `georune ask --format json` prints it (without the request's "params"):
 // question, task, answer, status, looked_for, structured, sources, prompt, context, generated,

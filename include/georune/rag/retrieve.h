@@ -61,16 +61,16 @@ struct Retrieved {
   double score = 0;
   std::optional<double> s_text;   // set when the text modality is active
   std::optional<double> s_image;  // set when the image modality is active
-  int rank_text = 0;   // 1-based rank in the text top-τ; 0 when not among them
-  int rank_image = 0;  // 1-based rank in the image top-τ; 0 when not among them
-  int rank = 0;        // 1-based final rank
+  int rank_text = 0;              // 1-based rank in the text top-τ; 0 when not among them
+  int rank_image = 0;             // 1-based rank in the image top-τ; 0 when not among them
+  int rank = 0;                   // 1-based final rank
 };
 
 class Retriever {
  public:
   // `image` and `wordnet` may be null. `text` must produce the knowledge base's text vectors.
-  Retriever(const KnowledgeBase& kb, const embed::TextEmbedder& text,
-            const embed::ImageEmbedder* image, const WordNet* wordnet)
+  Retriever(const KnowledgeBase& kb, const embed::TextEmbedder& text, const embed::ImageEmbedder* image,
+            const WordNet* wordnet)
       : kb_(kb), text_(text), image_(image), wordnet_(wordnet) {}
 
   Result<std::vector<Retrieved>> Retrieve(const Query& query, const RetrieveOptions& options,

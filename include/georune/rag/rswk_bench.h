@@ -23,8 +23,8 @@
 namespace georune::rag {
 
 struct BenchItem {
-  std::string id;        // "FILE_STEM:LINE[:k]"
-  std::string kind;      // file stem, e.g. "vqa_wk_full_test_2993"
+  std::string id;    // "FILE_STEM:LINE[:k]"
+  std::string kind;  // file stem, e.g. "vqa_wk_full_test_2993"
   Task task = Task::kVqa;
   std::string question;  // with the landmark named
   std::string original;  // as in the file
@@ -35,7 +35,6 @@ struct BenchItem {
 
 std::string NameLandmark(const std::string& question, const std::string& name);
 
-Result<std::vector<BenchItem>> LoadRswkQuestions(const std::string& path, const KnowledgeBase& kb,
-                                                 size_t* skipped);
+Result<std::vector<BenchItem>> LoadRswkQuestions(const std::string& path, const KnowledgeBase& kb, size_t* skipped);
 
 }  // namespace georune::rag

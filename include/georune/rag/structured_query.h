@@ -44,8 +44,7 @@ struct StructuredQuery {
 
 std::optional<StructuredQuery> ParseStructured(const KnowledgeBase& kb, std::string_view question);
 
-ExtractiveAnswer AnswerStructured(const KnowledgeBase& kb, const StructuredQuery& query,
-                                  const AnswerOptions& options);
+ExtractiveAnswer AnswerStructured(const KnowledgeBase& kb, const StructuredQuery& query, const AnswerOptions& options);
 
 // A Physical_Area text as square metres: the first "NUMBER UNIT" with an area unit (m², km²,
 // ha, hectares, acres, sq mi, sq ft, square metres/kilometres/miles/feet); false when none.

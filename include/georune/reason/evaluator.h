@@ -73,8 +73,8 @@ struct AtomExplanation {
 
 struct ImageScore {
   double value = 0;
-  std::vector<std::pair<std::string, int>> witness;  // variable name → entity id in its image
-  std::vector<std::pair<std::string, double>> atoms; // printed atom (with witness) → value
+  std::vector<std::pair<std::string, int>> witness;   // variable name → entity id in its image
+  std::vector<std::pair<std::string, double>> atoms;  // printed atom (with witness) → value
 };
 
 class Evaluator {

@@ -11,9 +11,9 @@ const char* SemanticsName(Semantics s);
 
 struct TruthParams {
   Semantics semantics = Semantics::kProduct;
-  bool crisp = false;          // crisp: every atom is 0 or 1
-  double min_conf = 0.05;      // entities below are ignored
-  double softness = 0.25;      // soft width w = softness · threshold
+  bool crisp = false;      // crisp: every atom is 0 or 1
+  double min_conf = 0.05;  // entities below are ignored
+  double softness = 0.25;  // soft width w = softness · threshold
   double k_near = 1.0;
   double k_far = 3.0;
   double t_on = 0.5;

@@ -80,11 +80,11 @@ class PlannedEvaluator : public Evaluator {
   // how many candidate lists came from the spatial grid, and the assignments tried.
   struct BlockStats {
     uint64_t searches = 0;
-    std::map<std::string, uint64_t> join_orders;   // "a → b → c" → searches
-    std::map<std::string, uint64_t> candidates;    // variable → candidates, summed
+    std::map<std::string, uint64_t> join_orders;  // "a → b → c" → searches
+    std::map<std::string, uint64_t> candidates;   // variable → candidates, summed
     uint64_t grid_lookups = 0;
     uint64_t assignments = 0;
-    std::map<std::string, uint64_t> operators;     // operator outcome → searches
+    std::map<std::string, uint64_t> operators;  // operator outcome → searches
   };
   using Stats = std::map<std::string, BlockStats>;  // keyed by the block's print
   const Stats& stats() const { return stats_; }
@@ -118,8 +118,7 @@ class PlannedEvaluator : public Evaluator {
   struct SpatialFilter;
   struct ComponentSearch;
   // `cap`: values above it count as equal to it (the Gödel witness search of Exists).
-  double SearchComponent(const Block& block, const Component& comp, Env& env, std::vector<int>* best,
-                         double cap = 1.0);
+  double SearchComponent(const Block& block, const Component& comp, Env& env, std::vector<int>* best, double cap = 1.0);
   bool FindCandidates(ComponentSearch& search, Env& env);
   std::optional<double> SolveArrangementStep(ComponentSearch& search, Env& env, std::vector<int>* best,
                                              std::string* outcome);
@@ -141,8 +140,8 @@ class PlannedEvaluator : public Evaluator {
   bool Cut(const ComponentSearch& search, size_t level, double bound) const;
   static std::vector<int> CanonicalTuple(const ComponentSearch& search, size_t level);
   static bool Smaller(const std::vector<int>& partial, const std::vector<int>& best);
-  std::vector<int> CanonicalArrangement(ComponentSearch& search, Env& env, const std::vector<int>& found,
-                                        double value, std::string* outcome);
+  std::vector<int> CanonicalArrangement(ComponentSearch& search, Env& env, const std::vector<int>& found, double value,
+                                        std::string* outcome);
   static constexpr uint64_t kCanonicalArrangementSteps = 1'000'000;
   // Whether the bound prefix of a clustered arrangement can still grow into a connected set of
   // n: its entities and the candidates after the last lie in one near-component of n or more.

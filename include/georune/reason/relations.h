@@ -17,8 +17,7 @@
 namespace georune::reason {
 
 // `args` are the relation's arguments in order (distinct entities, or the same one repeated).
-double RelationTruth(logic::Relation relation, std::span<const SceneEntity* const> args,
-                     const TruthParams& params);
+double RelationTruth(logic::Relation relation, std::span<const SceneEntity* const> args, const TruthParams& params);
 
 // clustered() from the near-truth of its argument pairs: near(i, j) for 0 <= i, j < n. Crisp:
 // 1 if the near-graph is connected; soft: the weakest edge of the best spanning tree.

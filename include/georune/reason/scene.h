@@ -15,18 +15,18 @@
 namespace georune::reason {
 
 struct SceneEntity {
-  int id = 0;          // index of the entity within its image (ingest order)
-  int class_id = 0;    // ontology class id
-  double p = 1;        // confidence
-  ConvexPolygon hull;  // poly(e)
-  Vec2 c;              // centroid
-  double area = 0;     // A(e), px²
-  double s = 0;        // sqrt(A(e))
-  double theta = 0;    // degrees in [0, 180)
-  double length = 0;   // longer side, px
-  double width = 0;    // shorter side, px
+  int id = 0;                                         // index of the entity within its image (ingest order)
+  int class_id = 0;                                   // ontology class id
+  double p = 1;                                       // confidence
+  ConvexPolygon hull;                                 // poly(e)
+  Vec2 c;                                             // centroid
+  double area = 0;                                    // A(e), px²
+  double s = 0;                                       // sqrt(A(e))
+  double theta = 0;                                   // degrees in [0, 180)
+  double length = 0;                                  // longer side, px
+  double width = 0;                                   // shorter side, px
   double min_x = 0, min_y = 0, max_x = 0, max_y = 0;  // bounding box of the hull
-  Corners corners{};   // as stored (exact_geometry.h reads them for ties on boundaries)
+  Corners corners{};                                  // as stored (exact_geometry.h reads them for ties on boundaries)
   // A polygon entity's valid polygon (poly(e)); null for a box, whose poly(e) is `hull`. For a
   // polygon, `hull` is its minimum rotated rectangle (which gives theta, length and width), the
   // other fields are the polygon's, and nothing is exact.

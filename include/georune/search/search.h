@@ -30,15 +30,15 @@ namespace georune::search {
 
 struct SearchOptions {
   reason::TruthParams truth;
-  size_t top_k = 10;             // 0 = every image with score > 0
-  bool reference = false;        // plain nested-loop evaluation (spec §6)
-  std::set<std::string> disabled;  // optimisations switched off by name (see ListOptimizations)
-  uint64_t image_budget = 50'000'000;   // assignments tried per image before kTooComplex
-  double query_budget_seconds = 30.0;   // wall time before kTooComplex
+  size_t top_k = 10;                   // 0 = every image with score > 0
+  bool reference = false;              // plain nested-loop evaluation (spec §6)
+  std::set<std::string> disabled;      // optimisations switched off by name (see ListOptimizations)
+  uint64_t image_budget = 50'000'000;  // assignments tried per image before kTooComplex
+  double query_budget_seconds = 30.0;  // wall time before kTooComplex
   // When the budget started (the process start, for a CLI); the default: when Run() starts.
   std::chrono::steady_clock::time_point budget_start{};
-  int threads = 0;               // 0 = all cores
-  bool explain = false;          // fill SearchResponse::plan
+  int threads = 0;       // 0 = all cores
+  bool explain = false;  // fill SearchResponse::plan
   // Fill each result's witness and atoms. Off, results carry image, id and score only, and an
   // Explainer fills the rows a caller prints (streaming large answers).
   bool explain_results = true;
@@ -61,10 +61,10 @@ struct ImageResult {
 };
 
 struct SearchStats {
-  uint64_t images = 0;      // in the archive
-  uint64_t candidates = 0;  // left after archive-level pruning
-  uint64_t evaluated = 0;   // actually evaluated
-  uint64_t from_counts = 0; // of those, scored from the class index's counts (class-counts)
+  uint64_t images = 0;       // in the archive
+  uint64_t candidates = 0;   // left after archive-level pruning
+  uint64_t evaluated = 0;    // actually evaluated
+  uint64_t from_counts = 0;  // of those, scored from the class index's counts (class-counts)
   double ms = 0;
 };
 
@@ -74,8 +74,7 @@ struct SearchResponse {
   std::string plan;  // when SearchOptions::explain
 };
 
-Result<SearchResponse> Run(const Archive& archive, const logic::BoundQuery& query,
-                           const SearchOptions& options);
+Result<SearchResponse> Run(const Archive& archive, const logic::BoundQuery& query, const SearchOptions& options);
 
 // Explains results of Run() one at a time: the witness and atom values Run() gives with
 // explain_results (the same evaluator on the image's scene). Not thread safe: one per thread.

@@ -36,22 +36,22 @@ namespace georune::server {
 
 struct ServerConfig {
   std::string host = "127.0.0.1";
-  int port = 8080;                 // 0 = an ephemeral port (Bind() returns it)
-  int workers = 8;                 // threads serving connections
-  size_t queue_limit = 256;        // connections waiting for a worker before 503
-  size_t body_limit = 1 << 20;     // bytes; 413 over it
+  int port = 8080;                   // 0 = an ephemeral port (Bind() returns it)
+  int workers = 8;                   // threads serving connections
+  size_t queue_limit = 256;          // connections waiting for a worker before 503
+  size_t body_limit = 1 << 20;       // bytes; 413 over it
   double query_budget_seconds = 10;  // per query; 504 over it
-  int query_threads = 0;           // threads per query evaluation; 0 = all cores
-  int read_timeout_s = 5;          // per socket read
-  int write_timeout_s = 5;         // per socket write
-  int request_deadline_s = 10;     // receiving a whole request, and sending its reply, each (408)
-  int keep_alive_timeout_s = 2;    // idle time before a kept-alive connection closes
-  size_t keep_alive_max = 100;     // requests per connection
-  std::string api_key;             // empty = no key
-  std::string web_dir;             // the page (index.html, app.js, …); empty = no page
+  int query_threads = 0;             // threads per query evaluation; 0 = all cores
+  int read_timeout_s = 5;            // per socket read
+  int write_timeout_s = 5;           // per socket write
+  int request_deadline_s = 10;       // receiving a whole request, and sending its reply, each (408)
+  int keep_alive_timeout_s = 2;      // idle time before a kept-alive connection closes
+  size_t keep_alive_max = 100;       // requests per connection
+  std::string api_key;               // empty = no key
+  std::string web_dir;               // the page (index.html, app.js, …); empty = no page
   std::string leaflet_dir = "/usr/share/javascript/leaflet";  // Debian's libjs-leaflet
-  std::string images_dir;          // base of relative image paths; empty = each archive's folder
-  nl::TranslatorConfig translator; // for English queries and /v1/translate
+  std::string images_dir;           // base of relative image paths; empty = each archive's folder
+  nl::TranslatorConfig translator;  // for English queries and /v1/translate
 };
 
 // Where the data comes from: archive folders (named by their last path component, which

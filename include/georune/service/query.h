@@ -4,7 +4,8 @@
 // AnswerQuery() takes a logic formula or an English query (translated with the translator
 // given), binds it against the archive's ontology, runs search::Run and keeps what a renderer
 // needs (with each result's witness entities and image file). QueryAnswerJson() renders an
-// answer with the keys in the order of shared/spec/formats.md ("Results out"); every front end prints that object as it is.
+// answer with the keys in the order of shared/spec/formats.md ("Results out"); every front end prints that object as it
+// is.
 //
 // Errors: kInvalidInput for a request that is not well formed (neither or both of logic and
 // English, an unknown semantics, English without a translator), a formula that does not parse
@@ -15,9 +16,9 @@
 
 #include <chrono>
 #include <cstddef>
+#include <cstdint>
 #include <functional>
 #include <memory>
-#include <cstdint>
 #include <optional>
 #include <set>
 #include <string>
@@ -44,8 +45,8 @@ struct QueryRequest {
   bool reference = false;
   double default_gsd = std::nan("");  // metres per pixel for images without gsd; NaN = none
   double min_conf = 0.05;
-  std::set<std::string> disabled;     // optimisations off, by name
-  int threads = 0;                    // 0 = all cores
+  std::set<std::string> disabled;  // optimisations off, by name
+  int threads = 0;                 // 0 = all cores
   uint64_t image_budget = 50'000'000;
   double query_budget_seconds = 30.0;
   // When the query budget started (a CLI: the process start); the default: when the search starts.
@@ -70,7 +71,7 @@ struct WitnessEntity {
   int id = 0;              // entity index within its image
   std::string class_name;  // canonical ontology class
   double confidence = 0;
-  Corners corners{};       // x1,y1,…,x4,y4 in pixels (a polygon's minimum rotated rectangle)
+  Corners corners{};                  // x1,y1,…,x4,y4 in pixels (a polygon's minimum rotated rectangle)
   std::vector<PolygonRings> polygon;  // a polygon entity's parts (shell, then holes; rings
                                       // closed), in pixels; empty for a box
 };
@@ -111,8 +112,7 @@ class RowExplainer {
 };
 
 // `translator` may be null when the request holds logic; it is used only for English.
-Result<QueryAnswer> AnswerQuery(const Archive& archive, const QueryRequest& request,
-                                nl::Translator* translator);
+Result<QueryAnswer> AnswerQuery(const Archive& archive, const QueryRequest& request, nl::Translator* translator);
 
 // The request's query evaluated on one image only (for an overlay of any image): its score,
 // witness and atom values, as search::Run would explain that image; offset, top and all are

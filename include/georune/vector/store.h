@@ -38,10 +38,10 @@
 // Load() reads format 1 (no graph: built on the first HNSW search, as before), format 2 (graphs
 // of hnswlib 0.6's layout) and format 3. A graph saved with another hnswlib layout than this
 // build's is not used: the collection rebuilds it at the first HNSW search and graph_note()
-// (and VectorStore::GraphNotes()) says so. It verifies magic, version, the head checksum, every section checksum, every length and the
-// graph's structure (neighbour ids, levels, entry point, one node per live item) before use,
-// and returns kCorrupt naming the file (and the collection, for a graph) for any damage;
-// kNotFound for a missing file; kInternal if memory for the graph cannot be had.
+// (and VectorStore::GraphNotes()) says so. It verifies magic, version, the head checksum, every section checksum, every
+// length and the graph's structure (neighbour ids, levels, entry point, one node per live item) before use, and returns
+// kCorrupt naming the file (and the collection, for a graph) for any damage; kNotFound for a missing file; kInternal if
+// memory for the graph cannot be had.
 //
 // Thread safety: any number of concurrent searches are safe; Upsert/Delete/Save/SetEfSearch
 // need exclusive access (no search in flight). has_graph() must not race a first search.
@@ -80,9 +80,7 @@ struct Filter {
   bool use_box = false;                  // keep only items with a location inside the box
   double min_lat = -90, max_lat = 90, min_lon = -180, max_lon = 180;
 
-  bool empty() const {
-    return chunk_types.empty() && category.empty() && record_id.empty() && !use_box;
-  }
+  bool empty() const { return chunk_types.empty() && category.empty() && record_id.empty() && !use_box; }
   bool Matches(const Payload& p) const;
 };
 
