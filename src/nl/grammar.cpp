@@ -24,12 +24,19 @@
 #include <string>
 #include <vector>
 
+#include "georune/common/diagnostic.h"
 #include "georune/common/wordnet.h"
 #include "georune/nl/lexicon.h"
 #include "georune/nl/translator.h"
 
 namespace georune::nl {
 namespace {
+// The most entities one phrase names one by one ("a row of 200 cars"). A larger group is
+// refused: its formula (pairwise relations included) would grow with the square of it.
+constexpr long kMaxNamedEntities = 200;
+
+// `n` as a count of named entities; anything over the limit stays over it (no int overflow).
+int NamedCount(long n) { return static_cast<int>(std::min(n, kMaxNamedEntities + 1)); }
 // ---------------------------------------------------------------- parse structures
 
 enum class Det { kSome, kCount, kNo, kEvery, kAnyNeg };
@@ -172,6 +179,7 @@ class Parser {
   const WordNet* wn_;  // null: no WordNet plurals or synonyms
   std::set<std::string> used_vars_;
   size_t furthest_ = 0;
+  bool oversized_group_ = false;                // a group of over kMaxNamedEntities was named
   Antecedent ante_;                             // the head of the previous item (empty when it named no entities)
   std::map<std::string, std::string> named_;    // class → the first free entity of it, for "the X"
   std::map<std::string, std::string> var_cls_;  // variable → class it was made for
@@ -392,7 +400,7 @@ bool Parser::ParseDet(size_t& p, Np* np) {
       q += k + 1;
       long m = 0;
       np->numbered = ParseNumber(q, &m);
-      np->n = np->numbered ? static_cast<int>(m) : (arrangement == "row" ? 3 : 2);
+      np->n = np->numbered ? NamedCount(m) : (arrangement == "row" ? 3 : 2);
       np->det = Det::kSome;
       np->groups.push_back(arrangement);
       p = q;
@@ -407,7 +415,7 @@ bool Parser::ParseDet(size_t& p, Np* np) {
         np->det = Det::kNo;
       } else {
         np->det = Det::kSome;
-        np->n = static_cast<int>(n);
+        np->n = NamedCount(n);
         np->numbered = true;
       }
       if (n > 50) {  // too many variables: count instead
@@ -580,6 +588,10 @@ std::string Rename(const std::string& f, const std::string& from, const std::str
 // Gives a kSome NP `n` variables; what was already said of its first one ("cars on a bridge in
 // a row") is said of each new one.
 void Parser::Grow(Np* np, int n) {
+  if (n > kMaxNamedEntities) {
+    oversized_group_ = true;
+    return;
+  }
   if (np->det != Det::kSome || np->vars.empty()) {
     while (static_cast<int>(np->vars.size()) < n && np->det == Det::kSome) np->vars.push_back(NewVar(np->cls));
     return;
@@ -652,7 +664,7 @@ bool Parser::Finish(Np& np) {
     // "at least three cars in a row": as many distinct entities
     if (np.count_op == "<=" || np.count_hi >= 0) return false;
     np.det = Det::kSome;
-    np.n = static_cast<int>(std::max<long>(np.count, 1));
+    np.n = NamedCount(std::max<long>(np.count, 1));
     np.numbered = true;
   }
   if (pending && !np.numbered && np.det == Det::kSome) {
@@ -1138,7 +1150,7 @@ bool Parser::ParseRowOf(size_t& p, Np* np) {
   q += k + 1;
   long n = 0;
   if (!ParseNumber(q, &n) || n < 2) return false;
-  np->n = static_cast<int>(n);
+  np->n = NamedCount(n);
   np->numbered = true;
   np->groups.push_back(hit->value);
   Grow(np, np->n);
@@ -1157,6 +1169,10 @@ bool Parser::ParsePartitive(size_t& p, Np* np, int depth) {
     n = 1;
     ++q;
   } else if (!ParseNumber(q, &n) || n < 1) {
+    return false;
+  }
+  if (n > kMaxNamedEntities) {
+    oversized_group_ = true;
     return false;
   }
   if (!At(q, "of") || !(At(q + 1, "them") || At(q + 1, "those") || At(q + 1, "which"))) return false;
@@ -1585,6 +1601,12 @@ Result<std::string> Parser::Run(std::string_view english) {
     ok = false;
     inner.Mark(q);
     break;
+  }
+  if (inner.oversized_group_) {
+    return PlainDiagnostic("cannot translate \"" + std::string(english) + "\": a group of more than " +
+                               std::to_string(kMaxNamedEntities) + " entities, named one by one, is too large",
+                           "count them instead, e.g. 'at least 500 cars', or write the formula")
+        .ToStatus();
   }
   if (!ok) return Status::InvalidInput(Refusal(english, trimmed, inner.furthest_));
   std::vector<std::string> parts;
