@@ -2,6 +2,8 @@
 
 #include <pybind11/pybind11.h>
 
+#include "georune/common/diagnostic.h"
+
 namespace georune::py {
 namespace {
 
@@ -29,7 +31,9 @@ void RegisterErrorTranslator() {
       namespace py = pybind11;
       py::object errors = py::module_::import("georune.errors");
       py::object cls = errors.attr("error_class")(e.status().ExitCode());
-      py::object exc = cls(e.status().message(), CodeName(e.status().code()), e.status().ExitCode());
+      const ErrorParts parts = PartsOf(e.status());
+      py::object exc = cls(e.status().message(), CodeName(e.status().code()), e.status().ExitCode(), parts.where,
+                           parts.hint);
       PyErr_SetObject(cls.ptr(), exc.ptr());
     }
   });

@@ -1,5 +1,6 @@
 """georune.Archive against the CLI: the same answers, byte for byte in JSON (timings aside)."""
 
+import pickle
 import re
 import threading
 import time
@@ -96,6 +97,25 @@ def test_errors_carry_the_located_diagnostic_and_exit_class(archive, archive_dir
     assert e.value.exit_code == 1 and e.value.code == "not_found"
     with pytest.raises(georune.UserError):
         archive.query("plane(a)", top=0)
+
+
+def test_errors_carry_where_and_hint_as_the_servers_json_does(archive, tmp_path):
+    with pytest.raises(georune.UserError) as e:
+        archive.query("plane(a) AND near(a, b")
+    # the column the CLI's caret points at, and a hint apart from the message
+    col = re.search(r"query:1:(\d+)", str(e.value)).group(1)
+    assert e.value.where == f"query:1:{col}" and e.value.hint and e.value.hint in str(e.value)
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"image": "a", "class": "plane", "box": [0, 0, 10, 10]}\n{"image": "b", "class": \n')
+    with pytest.raises(georune.UserError) as e:
+        georune.ingest(tmp_path / "A", jsonl=bad)
+    assert e.value.where.endswith("bad.jsonl:2"), (e.value.where, str(e.value))
+    # kept through pickling (Dask workers send errors back)
+    again = pickle.loads(pickle.dumps(e.value))
+    assert (again.where, again.hint, str(again)) == (e.value.where, e.value.hint, str(e.value))
+    with pytest.raises(georune.EnvError) as e:
+        georune.Archive(tmp_path / "none")
+    assert e.value.where == str(tmp_path / "none") and e.value.hint
 
 
 def test_the_gil_is_released_during_queries(tmp_path):

@@ -2,6 +2,9 @@
 
 #include <algorithm>
 #include <memory>
+#include <regex>
+
+#include "georune/common/text.h"
 
 namespace georune {
 namespace {
@@ -86,6 +89,34 @@ Diagnostic QueryDiagnostic(std::string_view query, size_t offset, size_t length,
   std::replace_if(
       d.text.begin(), d.text.end(), [](char c) { return c == '\n' || c == '\t' || c == '\r'; }, ' ');
   return d;
+}
+
+ErrorParts SplitMessage(const std::string& message) {
+  ErrorParts parts;
+  std::string text = message;
+  if (const auto line = text.rfind("\n  hint: "); line != std::string::npos) {
+    parts.hint = std::string(TrimAsciiSpace(text.substr(line + 9)));
+    text.erase(line);
+  } else if (const auto hint = text.rfind("(hint: "); hint != std::string::npos) {
+    const auto close = text.rfind(')');
+    const auto end = close != std::string::npos && close > hint ? close : text.size();
+    parts.hint = std::string(TrimAsciiSpace(text.substr(hint + 7, end - hint - 7)));
+    text.erase(hint, end - hint + (end < text.size() ? 1 : 0));
+  }
+  static const std::regex kWhere(R"(^(body:byte \d+|request:\w+|[^\s:]+:\d+(?::\d+)?): )");
+  std::smatch m;
+  if (std::regex_search(text, m, kWhere)) {
+    parts.where = m[1];
+    text = m.suffix();
+  }
+  parts.error = std::string(TrimAsciiSpace(text));
+  return parts;
+}
+
+ErrorParts PartsOf(const Status& status) {
+  const Diagnostic* d = status.diagnostic();
+  if (!d) return SplitMessage(status.message());
+  return {d->message + d->Caret(), d->Where(), d->hint};
 }
 
 }  // namespace georune

@@ -61,7 +61,7 @@ Result<Entry> ParseEntry(const std::string& path, int line_no, std::string_view 
 // Every non-blank line of a JSON Lines file of {"id", "text"} objects.
 Result<std::vector<Entry>> ReadTextLines(const std::string& path, bool allow_array) {
   GEORUNE_ASSIGN_OR_RETURN(const std::string content,
-                           ReadFile(path, uint64_t{256} << 20));  // read whole; a larger file is refused
+                           ReadFile(path, kMaxWholeTextFileBytes));  // read whole; a larger file is refused
   std::vector<Entry> entries;
   const std::string_view text = content;
   int line_no = 0;

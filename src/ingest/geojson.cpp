@@ -103,10 +103,13 @@ std::optional<std::string> ReadDefaults(const json& j, const std::string& file, 
   return std::nullopt;
 }
 
+// What is wrong with a feature, placed at its line by the caller.
 struct Problem {
   std::string message, hint;
+  std::vector<Setting> settings;  // the options the hint asks to change
   Problem(std::string m, std::string h = {}) : message(std::move(m)), hint(std::move(h)) {}
   Problem(const char* m) : message(m) {}
+  explicit Problem(Diagnostic d) : message(std::move(d.message)), hint(std::move(d.hint)), settings(d.settings) {}
   std::optional<Status> environment;  // not the file's fault (GEOS cannot be loaded): returned as is
 };
 
@@ -127,8 +130,7 @@ std::optional<Problem> ReadFeature(FileContext& ctx, const json& f, std::string&
   if (cls == props.end() || !cls->is_string()) return "missing property \"class\" (a string)";
   std::optional<int> id = ctx.classes.Find(cls->get_ref<const std::string&>());
   if (!id) {
-    Diagnostic d = ctx.classes.Unknown(ctx.path, 0, cls->get_ref<const std::string&>());
-    return Problem(d.message, d.hint);
+    return Problem(ctx.classes.Unknown(ctx.path, 0, cls->get_ref<const std::string&>()));
   }
   rec.class_id = *id;
   if (auto it = props.find("confidence"); it != props.end() && !it->is_null()) {
@@ -152,8 +154,11 @@ std::optional<Problem> ReadFeature(FileContext& ctx, const json& f, std::string&
       p.environment = shape.status();
       return p;
     }
-    if (!ctx.options.make_valid && m.find("not valid") != std::string::npos)
-      return Problem(m, "fix the polygon, or have invalid polygons repaired (GEOS MakeValid)");
+    if (!ctx.options.make_valid && m.find("not valid") != std::string::npos) {
+      Problem p(m, "fix the polygon, or have invalid polygons repaired (GEOS MakeValid)");
+      p.settings = {Setting::kMakeValid};
+      return p;
+    }
     return Problem(m, kHint);
   }
   SetPolygon(**shape, rec);
@@ -196,7 +201,10 @@ Status ParseCollection(FileContext& ctx, std::string_view text, FileImages& out)
       if (problem->environment) return *problem->environment;
       if (lines.empty()) lines = FeatureLines(text);
       const int line = i < lines.size() ? lines[i] : 0;
-      GEORUNE_RETURN_IF_ERROR(ctx.Bad(line, "feature " + std::to_string(i) + ": " + problem->message, problem->hint));
+      Diagnostic d =
+          FileDiagnostic(ctx.path, line, "feature " + std::to_string(i) + ": " + problem->message, problem->hint);
+      d.settings = std::move(problem->settings);
+      GEORUNE_RETURN_IF_ERROR(ctx.Bad(d));
       continue;
     }
     out.repaired += repaired;

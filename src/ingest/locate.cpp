@@ -50,7 +50,7 @@ std::string LocateImage(SourceKind kind, const std::string& path, const std::str
       auto files = ListFiles(path, ".geojson", false);
       if (!files.ok()) return "";
       for (const auto& f : *files) {
-        Result<std::string> text = ReadFile(f, uint64_t{256} << 20);  // bounded: only to locate the image
+        Result<std::string> text = ReadFile(f, kMaxWholeTextFileBytes);  // bounded: only to locate the image
         if (text.ok() && text->find(id) != std::string::npos && occurrence-- == 0) return f;
       }
       return "";

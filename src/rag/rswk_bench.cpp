@@ -43,7 +43,7 @@ Status LoadFile(const std::string& path, const std::unordered_map<std::string, s
                 std::vector<BenchItem>* items, size_t* skipped) {
   // A question file is one JSON document, read whole (RSWK's are a few MiB); one over 256 MiB
   // is refused as the wrong file.
-  GEORUNE_ASSIGN_OR_RETURN(std::string text, ReadFile(path, uint64_t{256} << 20));
+  GEORUNE_ASSIGN_OR_RETURN(std::string text, ReadFile(path, kMaxWholeTextFileBytes));
   const std::string kind = std::filesystem::path(path).stem().string();
   const bool classification = path.find("classification") != std::string::npos;
   using nlohmann::json;

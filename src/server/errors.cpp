@@ -1,34 +1,7 @@
 // Status → HTTP error JSON.
 #include "server/errors.h"
 
-#include <regex>
-
-#include "georune/common/diagnostic.h"
-#include "georune/common/text.h"
-
 namespace georune::server {
-
-ErrorParts SplitMessage(const std::string& message) {
-  ErrorParts parts;
-  std::string text = message;
-  if (const auto line = text.rfind("\n  hint: "); line != std::string::npos) {
-    parts.hint = std::string(TrimAsciiSpace(text.substr(line + 9)));
-    text.erase(line);
-  } else if (const auto hint = text.rfind("(hint: "); hint != std::string::npos) {
-    const auto close = text.rfind(')');
-    const auto end = close != std::string::npos && close > hint ? close : text.size();
-    parts.hint = std::string(TrimAsciiSpace(text.substr(hint + 7, end - hint - 7)));
-    text.erase(hint, end - hint + (end < text.size() ? 1 : 0));
-  }
-  static const std::regex kWhere(R"(^(body:byte \d+|request:\w+|[^\s:]+:\d+(?::\d+)?): )");
-  std::smatch m;
-  if (std::regex_search(text, m, kWhere)) {
-    parts.where = m[1];
-    text = m.suffix();
-  }
-  parts.error = std::string(TrimAsciiSpace(text));
-  return parts;
-}
 
 int HttpStatusFor(StatusCode code) {
   switch (code) {
@@ -52,12 +25,6 @@ void SendError(httplib::Response& res, int http_status, const ErrorParts& parts)
   j["hint"] = parts.hint;
   j["status"] = http_status;
   SendJson(res, j, http_status);
-}
-
-ErrorParts PartsOf(const Status& status) {
-  const Diagnostic* d = status.diagnostic();
-  if (!d) return SplitMessage(status.message());
-  return {d->message + d->Caret(), d->Where(), d->hint};
 }
 
 void SendError(httplib::Response& res, const Status& status) {

@@ -8,21 +8,10 @@
 
 #include <nlohmann/json.hpp>
 
+#include "georune/common/diagnostic.h"
 #include "georune/common/status.h"
 
 namespace georune::server {
-
-struct ErrorParts {
-  std::string error;  // what went wrong (the caret display of a query error included)
-  std::string where;  // "query:1:14", "body:byte 17", "file:line"…; empty when nowhere
-  std::string hint;   // how to fix it; may be empty
-};
-
-// Splits a message "WHERE: MESSAGE … (hint: HINT)" or "…\n  hint: HINT" into its parts.
-ErrorParts SplitMessage(const std::string& message);
-
-// The parts of a failure: those of its Diagnostic when it has one, else SplitMessage's.
-ErrorParts PartsOf(const Status& status);
 
 // 400 invalid input, 404 not found, 504 budget exhausted, 502 outside service, 500 otherwise.
 int HttpStatusFor(StatusCode code);

@@ -120,6 +120,26 @@ TEST(GeoJson, ErrorsAreLocatedAtTheFeaturesLine) {
   EXPECT_NE(ErrorOf(R"({"type": "Feature"})").find("expected a GeoJSON FeatureCollection"), std::string::npos);
 }
 
+// A feature's hint names the option it asks to change, as every reader's does.
+TEST(GeoJson, ErrorsNameTheSettingTheirHintAsksFor) {
+  TempDir d;
+  auto bowtie = ReadGeoJson(d.Write("bowtie.geojson", R"({"type": "FeatureCollection", "features": [
+    {"type": "Feature", "geometry": {"type": "Polygon", "coordinates": [[[0, 0], [10, 10], [10, 0], [0, 10]]]},
+     "properties": {"class": "plane"}}]})"),
+                            Dota(), {});
+  ASSERT_FALSE(bowtie.ok());
+  EXPECT_TRUE(test_support::NamesSetting(bowtie.status(), Setting::kMakeValid)) << bowtie.status().message();
+  EXPECT_FALSE(test_support::NamesSetting(bowtie.status(), Setting::kOntology));
+  auto dragon = ReadGeoJson(d.Write("dragon.geojson", R"({"type": "FeatureCollection", "features": [
+    {"type": "Feature", "geometry": {"type": "Polygon", "coordinates": [[[0, 0], [1, 0], [1, 1]]]},
+     "properties": {"class": "dragon"}}]})"),
+                            Dota(), {});
+  ASSERT_FALSE(dragon.ok());
+  EXPECT_TRUE(test_support::NamesSetting(dragon.status(), Setting::kOntology)) << dragon.status().message();
+  EXPECT_NE(dragon.status().message().find("dragon.geojson:2: feature 0: unknown class"), std::string::npos)
+      << dragon.status().message();
+}
+
 TEST(GeoJson, JsonLinesWktAndGeometryEntities) {
   TempDir d;
   const std::string file = d.Write(

@@ -148,8 +148,9 @@ Status AssignDetectedFormats(IngestArgs& a) {
           path + ": its label format is not recognised (docs/formats.md)\n  hint: name it with one of " + flags);
     }
     std::string names;
-    for (const ingest::InputFormat* f : formats) names += (names.empty() ? "" : " and ") + std::string(f->description);
-    return Status::InvalidInput(path + ": its label format is ambiguous: it looks like a " + names +
+    for (const ingest::InputFormat* f : formats)
+      names += (names.empty() ? "a " : " and a ") + std::string(f->description);
+    return Status::InvalidInput(path + ": its label format is ambiguous: it looks like " + names +
                                 "\n  hint: name it with " + flags);
   }
   a.labels.clear();

@@ -44,6 +44,19 @@ struct Diagnostic {
   }
 };
 
+// A failure split for a structured edge (the server's JSON, Python's exception attributes).
+struct ErrorParts {
+  std::string error;  // what went wrong (the caret display of a query error included)
+  std::string where;  // "query:1:14", "body:byte 17", "file:line"…; empty when nowhere
+  std::string hint;   // how to fix it; may be empty
+};
+
+// The parts of a failure: those of its Diagnostic when it has one, else SplitMessage's.
+ErrorParts PartsOf(const Status& status);
+
+// Splits a message "WHERE: MESSAGE … (hint: HINT)" or "…\n  hint: HINT" into its parts.
+ErrorParts SplitMessage(const std::string& message);
+
 // A diagnostic tied to no place: "message (hint: ...)".
 Diagnostic PlainDiagnostic(std::string message, std::string hint = {});
 

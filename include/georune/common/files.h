@@ -21,6 +21,9 @@ Result<int> OpenRegularFile(int dir_fd, const char* name, const std::string& pat
 // A whole regular file (OpenRegularFile's refusals); kInvalidInput when it is larger than
 // `max_bytes`.
 Result<std::string> ReadFile(const std::string& path, uint64_t max_bytes = UINT64_MAX);
+// The cap on a user's text file that is read whole (scored results, benchmark questions, a label
+// file read to locate its image): larger ones are refused, not read.
+inline constexpr uint64_t kMaxWholeTextFileBytes = uint64_t{256} << 20;
 Status WriteFileAtomic(const std::string& path, std::string_view data);
 // OK when `dir` is a folder (or a link to one); else kInvalidInput for a symbolic link loop or
 // something that is not a folder, kNotFound for a dangling link or nothing there.
