@@ -264,23 +264,6 @@ TEST(BuiltinTranslator, NeverDropsPartOfAQuery) {
   EXPECT_FALSE(empty.ok());
 }
 
-TEST(BuiltinTranslator, IsFast) {
-  auto tr = MakeTranslator({}).value();
-  auto cases = Load(ParaphrasePath());
-  for (const auto& c : cases) (void)tr->Translate(c.text, Ont());  // warm WordNet
-  auto t0 = std::chrono::steady_clock::now();
-  int n = 0;
-  for (int rep = 0; rep < 5; ++rep) {
-    for (const auto& c : cases) {
-      (void)tr->Translate(c.text, Ont());
-      ++n;
-    }
-  }
-  double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count() / n;
-  EXPECT_LT(ms, 1.0);
-  std::printf("builtin translation: %.4f ms per query\n", ms);
-}
-
 TEST(BuiltinTranslator, UnknownKindIsRefused) {
   TranslatorConfig c;
   c.kind = "oracle";
