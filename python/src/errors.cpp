@@ -32,8 +32,8 @@ void RegisterErrorTranslator() {
       py::object errors = py::module_::import("georune.errors");
       py::object cls = errors.attr("error_class")(e.status().ExitCode());
       const ErrorParts parts = PartsOf(e.status());
-      py::object exc = cls(e.status().message(), CodeName(e.status().code()), e.status().ExitCode(), parts.where,
-                           parts.hint);
+      py::object exc =
+          cls(e.status().message(), CodeName(e.status().code()), e.status().ExitCode(), parts.where, parts.hint);
       PyErr_SetObject(cls.ptr(), exc.ptr());
     }
   });
