@@ -62,10 +62,6 @@ void PlannedEvaluator::MergeStats(const Stats& from, Stats* into) {
   }
 }
 
-std::string PlannedEvaluator::Describe(const Stats* stats) const {
-  return plan::PrintPlan(*plan_) + (stats ? DescribeRun(*plan_, *stats) : std::string());
-}
-
 void PlannedEvaluator::Reset(const Scene& scene) {
   Evaluator::Reset(scene);
   int max_class = -1;

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # georune query --format jsonl: the same results as --format json, one per line, streamed; the
 # stats on standard error; class-only crisp formulas (scored from the class counts) and spatial
-# ones; --format ids gives the same ranking; a damaged entity block is still refused (exit 1,
-# naming the file) wherever an answer reads it.
+# ones; --format ids gives the same ranking; --explain prints the physical plan before the run
+# and what each operator did after it; a damaged entity block is still refused (exit 1, naming
+# the file) wherever an answer reads it.
 set -uo pipefail
 BIN=$1
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT

@@ -98,10 +98,8 @@ class PlannedEvaluator : public Evaluator {
   const Stats& stats() const { return stats_; }
   static void MergeStats(const Stats& from, Stats* into);
 
-  const plan::PhysicalPlan& physical_plan() const { return *plan_; }
-  // The plan (plan::PrintPlan), then, with `stats`, what each exists-block's operators did.
-  std::string Describe(const Stats* stats = nullptr) const;
-  // What each exists-block's operators did, over the scenes evaluated (for --explain).
+  // What each exists-block's operators did, over the scenes evaluated (for --explain, after
+  // plan::PrintPlan of the same plan).
   static std::string DescribeRun(const plan::PhysicalPlan& plan, const Stats& stats);
 
  protected:
