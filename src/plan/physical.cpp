@@ -258,7 +258,6 @@ std::optional<bool> LookupKind(const BoundNode& n) {
 void FindLookups(const PhysicalPlan& plan, ExistsPlan* b) {
   if (!On(plan, Optimizer::kSpatialIndex)) return;
   for (ComponentPlan& comp : b->components) {
-    if (comp.arrangement) continue;
     for (int c : comp.conjuncts) {
       const BoundNode& n = *b->conjuncts[c];
       const auto directional = LookupKind(n);

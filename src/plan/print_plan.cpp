@@ -98,6 +98,8 @@ void PrintComponent(const PhysicalPlan& plan, const ExistsPlan& b, const Compone
               "further conjuncts on its variables: its set is kept when it passes them, otherwise the join "
               "enumerates the members of its sets only\n";
     }
+    *out += Pad(depth + 1) + "where the operator declines on an image, a join:\n";
+    ++depth;
   } else {
     *out += ": join\n";
   }
@@ -130,7 +132,7 @@ void PrintComponent(const PhysicalPlan& plan, const ExistsPlan& b, const Compone
     *out += Pad(depth + 1) + "check " + logic::PrintNode(*plan.query, conj).substr(0, 120) +
             " when its variables are bound" + Tag(plan, Optimizer::kEagerConjuncts);
     if (plan.optimizers.On(Optimizer::kAlignedPruning) && conj.kind == NodeKind::kRelation &&
-        conj.relation == logic::Relation::kAligned && conj.vars.size() > 3 && !comp.arrangement) {
+        conj.relation == logic::Relation::kAligned && conj.vars.size() > 3) {
       *out += "; partial checks from 3 bound" + Tag(plan, Optimizer::kAlignedPruning);
     }
     *out += "\n";
