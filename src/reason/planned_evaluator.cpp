@@ -1,6 +1,7 @@
 // The planned evaluator (see planner.h): executes the physical plan of plan/physical.h on each
 // image: per-image search over class-restricted domains with eager checks and branch-and-bound.
 #include <algorithm>
+#include <chrono>
 #include <climits>
 #include <cmath>
 #include <cstdio>

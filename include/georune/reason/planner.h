@@ -45,7 +45,6 @@
 // operator's set is the witness (same value; the reference cannot answer there).
 #pragma once
 
-#include <chrono>
 #include <map>
 #include <memory>
 #include <optional>
@@ -54,7 +53,6 @@
 #include <unordered_map>
 #include <vector>
 
-#include "georune/plan/analysis.h"
 #include "georune/plan/physical.h"
 #include "georune/reason/arrangement.h"
 #include "georune/reason/evaluator.h"
