@@ -253,8 +253,8 @@ std::optional<bool> LookupKind(const BoundNode& n) {
   return std::nullopt;
 }
 
-// Step 6: the spatial lookups a join can use (spatial-index); which one serves a variable is
-// decided per image, once the order is known.
+// Step 6: the spatial lookups a join can use (spatial-index): conjuncts checked at a level (not
+// folded into a scan); which one serves a variable is decided per image, once the order is known.
 void FindLookups(const PhysicalPlan& plan, ExistsPlan* b) {
   if (!On(plan, Optimizer::kSpatialIndex)) return;
   for (ComponentPlan& comp : b->components) {
@@ -263,6 +263,8 @@ void FindLookups(const PhysicalPlan& plan, ExistsPlan* b) {
       const auto directional = LookupKind(n);
       if (!directional || n.vars.size() != 2 || n.vars[0] == n.vars[1]) continue;
       for (int p : comp.positions) {
+        const std::vector<int>& filters = b->scans[p].filters;
+        if (std::find(filters.begin(), filters.end(), c) != filters.end()) continue;  // checked while scanning
         for (int side = 0; side < 2; ++side) {
           if (n.vars[side] == b->vars[p]) comp.lookups.push_back({c, p, n.vars[1 - side], *directional});
         }

@@ -101,6 +101,12 @@ TEST(PhysicalPlan, LookupsAndTheEstimatedOrderUseStatistics) {
   EXPECT_NEAR(b.scans[1].estimate.image_fraction, 0.1, 1e-9);
   EXPECT_EQ(comp.lookups.size(), 2u);  // a from s, s from a
   EXPECT_TRUE(Plan(q, {"spatial-index"})->block_of.at(q.root.get())->components[0].lookups.empty());
+  // A conjunct tying a block variable to an outer one is checked while scanning: no lookup.
+  auto nested = Bind("plane(a) AND NOT exists s: ship(s) AND near(a, s)");
+  auto nested_plan = Plan(nested);
+  ASSERT_EQ(nested_plan->blocks.size(), 2u);
+  EXPECT_TRUE(nested_plan->blocks[1]->components[0].lookups.empty());
+  EXPECT_FALSE(Plan(nested, {"eager-conjuncts"})->blocks[1]->components[0].lookups.empty());
   // join-order off: the variables' own order.
   auto own_plan = Plan(q, {"join-order"}, true, &stats);
   const ComponentPlan& own = Root(*own_plan).components[0];
@@ -120,10 +126,10 @@ TEST(PhysicalPlan, LoopsForForallAndCounting) {
 }
 
 TEST(PhysicalPlan, PrintNamesEachOperatorAndItsOptimiser) {
-  auto q = Bind("plane(a) AND NOT exists s: ship(s) AND near(a, s)");
+  auto q = Bind("plane(a) AND ship(s) AND near(a, s) AND NOT exists h: harbor(h) AND near(s, h)");
   const std::string text = PrintPlan(*Plan(q));
-  for (const char* part : {"exists-block", "not", "scan a: plane [class-domains]", "scan s: ship",
-                           "join order:", "[spatial-index]", "optimisers off: none"}) {
+  for (const char* part : {"exists-block", "not", "scan a: plane [class-domains]", "scan h: harbor", "join order:",
+                           "lookup s near a by near(a, s): grid", "[spatial-index]", "optimisers off: none"}) {
     EXPECT_NE(text.find(part), std::string::npos) << part << "\n" << text;
   }
   auto row = Bind("car(a) AND car(b) AND car(c) AND aligned(a, b, c) AND clustered(a, b, c)");
