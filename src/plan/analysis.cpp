@@ -22,14 +22,6 @@ bool IsSymmetricRelation(const BoundNode& n) {
                                                                         n.relation == logic::Relation::kPerpendicular));
 }
 
-bool ContainsQuantifier(const BoundNode& n) {
-  if (n.kind == NodeKind::kExists || n.kind == NodeKind::kForall || n.kind == NodeKind::kAtLeast ||
-      n.kind == NodeKind::kAtMost || n.kind == NodeKind::kExactly) {
-    return true;
-  }
-  return std::any_of(n.children.begin(), n.children.end(), [](const auto& c) { return ContainsQuantifier(*c); });
-}
-
 void AppendKey(const BoundNode& n, const std::vector<int>& rename, std::string* out) {
   char buf[64];
   std::snprintf(buf, sizeof buf, "(%d:%d:%d:%d:%d:%d:%.17g:%ld:", static_cast<int>(n.kind), n.value ? 1 : 0,
@@ -66,6 +58,102 @@ std::vector<std::string> SortedKeys(const std::vector<const BoundNode*>& conjunc
 }
 
 }  // namespace
+
+bool ContainsQuantifier(const BoundNode& n) {
+  if (logic::IsQuantifier(n.kind)) return true;
+  return std::any_of(n.children.begin(), n.children.end(), [](const auto& c) { return ContainsQuantifier(*c); });
+}
+
+ClassSet Restriction(const std::vector<const BoundNode*>& conjuncts, int var) {
+  ClassSet out;
+  for (const BoundNode* c : conjuncts) {
+    if (c->kind != NodeKind::kClass || c->any_class || c->vars[0] != var) continue;
+    if (!out) {
+      out = c->class_ids;
+    } else {
+      std::vector<int> both;
+      std::set_intersection(out->begin(), out->end(), c->class_ids.begin(), c->class_ids.end(),
+                            std::back_inserter(both));
+      out = both;
+    }
+  }
+  return out;
+}
+
+std::vector<const BoundNode*> BindingConjuncts(const BoundNode& q) {
+  const BoundNode& body = *q.children[0];
+  if (q.kind != NodeKind::kForall) return logic::Conjuncts(body);
+  if (body.kind == NodeKind::kImplies) return logic::Conjuncts(*body.children[0]);
+  return {};
+}
+
+std::vector<ClassSet> QuantifierRestrictions(const BoundNode& q) {
+  const std::vector<const BoundNode*> conjuncts = BindingConjuncts(q);
+  std::vector<ClassSet> out;
+  for (int v : q.vars) out.push_back(Restriction(conjuncts, v));
+  return out;
+}
+
+void NestedRestrictions(const BoundNode& n, std::vector<ClassSet>* out) {
+  if (logic::IsQuantifier(n.kind)) {
+    for (auto& r : QuantifierRestrictions(n)) out->push_back(std::move(r));
+  }
+  for (const auto& c : n.children) NestedRestrictions(*c, out);
+}
+
+bool Disjoint(const ClassSet& a, const ClassSet& b) {
+  if (!a || !b) return false;
+  std::vector<int> both;
+  std::set_intersection(a->begin(), a->end(), b->begin(), b->end(), std::back_inserter(both));
+  return both.empty();
+}
+
+void ForEachQuantifier(const BoundNode& n, const std::function<void(const BoundNode&)>& f) {
+  if (logic::IsQuantifier(n.kind)) f(n);
+  for (const auto& c : n.children) ForEachQuantifier(*c, f);
+}
+
+std::vector<ClassSet> VariableClasses(const logic::BoundQuery& query) {
+  std::vector<ClassSet> out(query.var_names.size());
+  ForEachQuantifier(*query.root, [&](const BoundNode& q) {
+    auto restrictions = QuantifierRestrictions(q);
+    for (size_t i = 0; i < q.vars.size(); ++i) out[q.vars[i]] = restrictions[i];
+  });
+  return out;
+}
+
+ClassSet MetricClasses(const logic::BoundQuery& query) {
+  const auto var_classes = VariableClasses(query);
+  std::vector<int> out;
+  bool any = false;
+  std::function<void(const BoundNode&)> walk = [&](const BoundNode& n) {
+    const bool metric = n.kind == NodeKind::kCompare && (n.unit == logic::Unit::kM || n.unit == logic::Unit::kKm ||
+                                                         n.unit == logic::Unit::kM2 || n.unit == logic::Unit::kHa);
+    if (metric) {
+      for (int v : n.vars) {
+        if (!var_classes[v]) any = true;
+        else out.insert(out.end(), var_classes[v]->begin(), var_classes[v]->end());
+      }
+    }
+    for (const auto& c : n.children) walk(*c);
+  };
+  walk(*query.root);
+  if (any) return std::nullopt;
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+  return out;
+}
+
+std::vector<bool> RelevantClasses(const logic::BoundQuery& query, int class_count) {
+  std::vector<bool> keep(class_count, false);
+  for (const ClassSet& r : VariableClasses(query)) {
+    if (!r) return {};
+    for (int c : *r) {
+      if (c >= 0 && c < class_count) keep[c] = true;
+    }
+  }
+  return keep;
+}
 
 std::string SymmetricKey(const BoundNode& node, const std::vector<int>& rename) {
   std::string out;

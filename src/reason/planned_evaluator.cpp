@@ -1,6 +1,7 @@
-// The planned evaluator (see planner.h): static block analysis per quantifier, then per-image
-// search over class-restricted domains with eager checks and branch-and-bound.
+// The planned evaluator (see planner.h): executes the physical plan of plan/physical.h on each
+// image: per-image search over class-restricted domains with eager checks and branch-and-bound.
 #include <algorithm>
+#include <chrono>
 #include <climits>
 #include <cmath>
 #include <cstdio>
@@ -14,421 +15,52 @@
 #include "georune/reason/relations.h"
 
 namespace georune::reason {
-namespace {
 
 using logic::BoundNode;
 using logic::NodeKind;
-using ClassSet = std::optional<std::vector<int>>;  // nullopt: every class
-
-bool ContainsQuantifier(const BoundNode& n) {
-  if (IsQuantifier(n.kind)) return true;
-  for (const auto& c : n.children) {
-    if (ContainsQuantifier(*c)) return true;
-  }
-  return false;
-}
-
-using logic::Conjuncts;
-
-// The classes a conjunction allows for `var`: the intersection of its class atoms on var.
-ClassSet Restriction(const std::vector<const BoundNode*>& conjuncts, int var) {
-  ClassSet out;
-  for (const BoundNode* c : conjuncts) {
-    if (c->kind != NodeKind::kClass || c->any_class || c->vars[0] != var) continue;
-    if (!out) {
-      out = c->class_ids;
-    } else {
-      std::vector<int> both;
-      std::set_intersection(out->begin(), out->end(), c->class_ids.begin(), c->class_ids.end(),
-                            std::back_inserter(both));
-      out = both;
-    }
-  }
-  return out;
-}
-
-// The class restriction of each variable a quantifier binds (forall: from the antecedent).
-std::vector<ClassSet> QuantifierRestrictions(const BoundNode& q) {
-  std::vector<const BoundNode*> conjuncts;
-  const BoundNode& body = *q.children[0];
-  if (q.kind == NodeKind::kForall) {
-    if (body.kind == NodeKind::kImplies) conjuncts = Conjuncts(*body.children[0]);
-  } else {
-    conjuncts = Conjuncts(body);
-  }
-  std::vector<ClassSet> out;
-  for (int v : q.vars) out.push_back(Restriction(conjuncts, v));
-  return out;
-}
-
-// Restrictions of every variable quantified inside `n` (for component separability).
-void NestedRestrictions(const BoundNode& n, std::vector<ClassSet>* out) {
-  if (IsQuantifier(n.kind)) {
-    for (auto& r : QuantifierRestrictions(n)) out->push_back(std::move(r));
-  }
-  for (const auto& c : n.children) NestedRestrictions(*c, out);
-}
-
-bool Disjoint(const ClassSet& a, const ClassSet& b) {
-  if (!a || !b) return false;
-  std::vector<int> both;
-  std::set_intersection(a->begin(), a->end(), b->begin(), b->end(), std::back_inserter(both));
-  return both.empty();
-}
-
-void ForEachQuantifier(const BoundNode& n, const std::function<void(const BoundNode&)>& f) {
-  if (IsQuantifier(n.kind)) f(n);
-  for (const auto& c : n.children) ForEachQuantifier(*c, f);
-}
-
-std::string ClassSetText(const ClassSet& s, const std::vector<const BoundNode*>& conjuncts, int var) {
-  if (!s) return "every entity";
-  std::string names;
-  for (const BoundNode* c : conjuncts) {
-    if (c->kind == NodeKind::kClass && !c->any_class && c->vars[0] == var) {
-      names += (names.empty() ? "" : " ∩ ") + c->class_name;
-    }
-  }
-  return names;
-}
-
-}  // namespace
+using plan::Disjoint;
+using plan::Optimizer;
 
 const std::vector<std::pair<std::string, std::string>>& EvaluatorOptimizations() {
-  static const std::vector<std::pair<std::string, std::string>> kList = {
-      {"class-domains", "a variable ranges only over entities its class atoms allow"},
-      {"eager-conjuncts", "each conjunct is checked as soon as its variables are bound"},
-      {"join-order", "variables are bound smallest domain first, then along relations"},
-      {"aligned-pruning", "a partial set that is not aligned cuts the search (aligned is anti-monotone)"},
-      {"components", "independent parts of an exists block with disjoint class domains are maximised apart"},
-      {"branch-and-bound", "a partial assignment that cannot beat the best so far is cut"},
-      {"count-early-stop", "crisp counting stops once enough entities are found"},
-      {"spatial-index",
-       "a variable tied to a bound entity by near/on/overlaps/distance takes candidates from a grid, by a "
-       "directional relation from sorted coordinates"},
-      {"relation-cache", "binary relation values are computed once per entity pair and image"},
-      {"symmetry",
-       "interchangeable variables (same one-variable conjuncts, symmetric use) are bound in one order only"},
-      {"arrangements",
-       "n same-class variables under aligned/clustered are decided by an exact polynomial operator, not enumerated"},
-  };
+  static const std::vector<std::pair<std::string, std::string>> kList = [] {
+    std::vector<std::pair<std::string, std::string>> out;
+    for (const plan::OptimizerInfo& o : plan::Optimizers()) {
+      if (std::string(o.stage) != "archive") out.emplace_back(o.name, o.what);
+    }
+    return out;
+  }();
   return kList;
 }
 
-std::vector<std::optional<std::vector<int>>> VariableClasses(const logic::BoundQuery& query) {
-  std::vector<ClassSet> out(query.var_names.size());
-  ForEachQuantifier(*query.root, [&](const BoundNode& q) {
-    auto restrictions = QuantifierRestrictions(q);
-    for (size_t i = 0; i < q.vars.size(); ++i) out[q.vars[i]] = restrictions[i];
-  });
-  return out;
-}
-
-std::optional<std::vector<int>> MetricClasses(const logic::BoundQuery& query) {
-  const auto var_classes = VariableClasses(query);
-  std::vector<int> out;
-  bool any = false;
-  std::function<void(const BoundNode&)> walk = [&](const BoundNode& n) {
-    const bool metric = n.kind == NodeKind::kCompare && (n.unit == logic::Unit::kM || n.unit == logic::Unit::kKm ||
-                                                         n.unit == logic::Unit::kM2 || n.unit == logic::Unit::kHa);
-    if (metric) {
-      for (int v : n.vars) {
-        if (!var_classes[v]) any = true;
-        else out.insert(out.end(), var_classes[v]->begin(), var_classes[v]->end());
-      }
-    }
-    for (const auto& c : n.children) walk(*c);
-  };
-  walk(*query.root);
-  if (any) return std::nullopt;
-  std::sort(out.begin(), out.end());
-  out.erase(std::unique(out.begin(), out.end()), out.end());
-  return out;
-}
-
-std::vector<bool> RelevantClasses(const logic::BoundQuery& query, int class_count) {
-  std::vector<bool> keep(class_count, false);
-  for (const ClassSet& r : VariableClasses(query)) {
-    if (!r) return {};
-    for (int c : *r) {
-      if (c >= 0 && c < class_count) keep[c] = true;
-    }
-  }
-  return keep;
-}
-
-// A set of variable positions (any number of them).
-class VarSet {
- public:
-  explicit VarSet(size_t n = 0) : words_((n + 63) / 64, 0) {}
-  void Set(size_t p) { words_[p / 64] |= uint64_t{1} << (p % 64); }
-  bool Has(size_t p) const { return p / 64 < words_.size() && (words_[p / 64] >> (p % 64) & 1); }
-  bool Empty() const {
-    return std::all_of(words_.begin(), words_.end(), [](uint64_t w) { return w == 0; });
-  }
-  bool Only(size_t p) const {
-    for (size_t i = 0; i < words_.size(); ++i) {
-      if (words_[i] != (i == p / 64 ? uint64_t{1} << (p % 64) : 0)) return false;
-    }
-    return true;
-  }
-
- private:
-  std::vector<uint64_t> words_;
-};
-
-struct PlannedEvaluator::Component {
-  std::vector<int> positions;                    // indices into Block::vars
-  std::vector<int> conjuncts;                    // indices into Block::conjuncts
-  std::vector<int> group;                        // per position: its group of interchangeable variables
-  std::optional<plan::Arrangement> arrangement;  // an arrangement: the exact operator applies
-};
-
-struct PlannedEvaluator::Block {
-  const BoundNode* node = nullptr;
-  std::vector<int> vars;
-  std::vector<const BoundNode*> conjuncts;
-  std::vector<VarSet> mask;                   // block variables each conjunct uses (by position)
-  std::vector<bool> quantified;               // conjunct holds a quantifier (see the schedule)
-  std::vector<std::vector<ClassSet>> nested;  // per conjunct: domains of its quantified variables
-  std::vector<ClassSet> domains;              // per variable position
-  std::vector<Component> components;
-  std::vector<int> outer_conjuncts;  // no block variable, no quantifier: evaluated first
-  std::string description;
-};
-
 PlannedEvaluator::PlannedEvaluator(const logic::BoundQuery& query, const TruthParams& params, uint64_t budget,
                                    std::set<std::string> disabled)
-    : Evaluator(query, params, budget), disabled_(std::move(disabled)) {}
+    : PlannedEvaluator(plan::BuildPlan(query, plan::OptimizerSet::Without(disabled), params.crisp), params, budget) {}
+
+PlannedEvaluator::PlannedEvaluator(std::shared_ptr<const plan::PhysicalPlan> plan, const TruthParams& params,
+                                   uint64_t budget)
+    : Evaluator(*plan->query, params, budget), plan_(std::move(plan)) {}
 
 PlannedEvaluator::~PlannedEvaluator() = default;
-
-const PlannedEvaluator::Block& PlannedEvaluator::BlockOf(const BoundNode& node) {
-  auto it = blocks_.find(&node);
-  if (it != blocks_.end()) return *it->second;
-  auto b = std::make_unique<Block>();
-  b->node = &node;
-  b->vars = node.vars;
-  b->conjuncts = Conjuncts(*node.children[0]);
-  const size_t k = b->vars.size();
-  for (const BoundNode* c : b->conjuncts) {
-    VarSet m(k);
-    std::function<void(const BoundNode&)> collect = [&](const BoundNode& n) {
-      for (int v : n.vars) {
-        for (size_t p = 0; p < k; ++p) {
-          if (b->vars[p] == v) m.Set(p);
-        }
-      }
-      for (const auto& ch : n.children) collect(*ch);
-    };
-    collect(*c);
-    b->mask.push_back(m);
-    b->quantified.push_back(ContainsQuantifier(*c));
-    b->nested.emplace_back();
-    NestedRestrictions(*c, &b->nested.back());
-  }
-  for (int v : b->vars) b->domains.push_back(On("class-domains") ? Restriction(b->conjuncts, v) : ClassSet{});
-
-  // Components of the variable graph (union-find over conjuncts linking several variables).
-  std::vector<int> parent(k);
-  for (size_t i = 0; i < k; ++i) parent[i] = static_cast<int>(i);
-  std::function<int(int)> find = [&](int x) { return parent[x] == x ? x : parent[x] = find(parent[x]); };
-  auto unite = [&](int x, int y) { parent[find(x)] = find(y); };
-  bool separable = On("components");
-  for (size_t c = 0; c < b->conjuncts.size(); ++c) {
-    int first = -1;
-    for (size_t p = 0; p < k; ++p) {
-      if (b->mask[c].Has(p)) {
-        if (first < 0) first = static_cast<int>(p);
-        else unite(first, static_cast<int>(p));
-      }
-    }
-  }
-  // Distinctness couples components unless their class domains are disjoint (spec §6), and a
-  // quantified conjunct ranges over entities distinct from every bound variable.
-  auto merge_overlapping = [&]() {
-    bool changed = false;
-    for (size_t i = 0; i < k; ++i) {
-      for (size_t j = i + 1; j < k; ++j) {
-        if (find(i) != find(j) && !Disjoint(b->domains[i], b->domains[j])) {
-          unite(i, j);
-          changed = true;
-        }
-      }
-    }
-    for (size_t c = 0; c < b->conjuncts.size(); ++c) {
-      if (!b->quantified[c]) continue;
-      std::vector<ClassSet> nested;
-      NestedRestrictions(*b->conjuncts[c], &nested);
-      int home = -1;
-      for (size_t p = 0; p < k; ++p) {
-        if (b->mask[c].Has(p)) home = static_cast<int>(p);
-      }
-      if (home < 0) home = 0;
-      for (size_t p = 0; p < k; ++p) {
-        if (find(p) == find(home)) continue;
-        for (const ClassSet& r : nested) {
-          if (!Disjoint(r, b->domains[p])) {
-            unite(p, home);
-            changed = true;
-            break;
-          }
-        }
-      }
-    }
-    return changed;
-  };
-  if (separable) {
-    while (merge_overlapping()) {
-    }
-  } else {
-    for (size_t p = 1; p < k; ++p) unite(p, 0);
-  }
-  std::vector<int> comp_of_root(k, -1);
-  for (size_t p = 0; p < k; ++p) {
-    int r = find(p);
-    if (comp_of_root[r] < 0) {
-      comp_of_root[r] = static_cast<int>(b->components.size());
-      b->components.emplace_back();
-    }
-    b->components[comp_of_root[r]].positions.push_back(static_cast<int>(p));
-  }
-  for (size_t c = 0; c < b->conjuncts.size(); ++c) {
-    if (b->mask[c].Empty() && !b->quantified[c]) {
-      b->outer_conjuncts.push_back(static_cast<int>(c));
-      continue;
-    }
-    int home = 0;
-    for (size_t p = 0; p < k; ++p) {
-      if (b->mask[c].Has(p)) home = static_cast<int>(p);
-    }
-    b->components[comp_of_root[find(home)]].conjuncts.push_back(static_cast<int>(c));
-  }
-  ChooseOperators(b.get());
-
-  // Description for --explain.
-  std::string d = logic::PrintNode(query_, node).substr(0, 200) + "\n";
-  // One line per run of consecutive variables with the same domain ("x0 … x99 (100) range over …").
-  for (size_t p = 0; p < k;) {
-    const std::string domain = ClassSetText(b->domains[p], b->conjuncts, b->vars[p]);
-    size_t q = p + 1;
-    while (q < k && ClassSetText(b->domains[q], b->conjuncts, b->vars[q]) == domain) ++q;
-    const std::string& first = query_.var_names[b->vars[p]];
-    d += q - p == 1 ? "    " + first + " ranges over " + domain + "\n"
-                    : "    " + first + (q - p == 2 ? ", " : " … ") + query_.var_names[b->vars[q - 1]] + " (" +
-                          std::to_string(q - p) + ") range over " + domain + "\n";
-    p = q;
-  }
-  for (const Component& comp : b->components) d += DescribeOperator(*b, comp);
-  if (b->components.size() > 1) {
-    d += "    " + std::to_string(b->components.size()) + " independent components:";
-    for (const auto& comp : b->components) {
-      d += " {";
-      for (size_t i = 0; i < comp.positions.size(); ++i)
-        d += (i ? ", " : "") + query_.var_names[b->vars[comp.positions[i]]];
-      d += "}";
-    }
-    d += "\n";
-  }
-  b->description = std::move(d);
-  const Block& ref = *b;
-  blocks_.emplace(&node, std::move(b));
-  return ref;
-}
-
-void PlannedEvaluator::ChooseOperators(Block* b) const {
-  const std::vector<int> groups = plan::SymmetricGroups(b->conjuncts, b->vars);
-  for (Component& comp : b->components) {
-    std::vector<int> vars;
-    std::vector<const BoundNode*> conjuncts;
-    for (int p : comp.positions) {
-      comp.group.push_back(On("symmetry") ? groups[p] : p);
-      vars.push_back(b->vars[p]);
-    }
-    for (int c : comp.conjuncts) conjuncts.push_back(b->conjuncts[c]);
-    if (On("arrangements")) comp.arrangement = plan::FindArrangement(conjuncts, vars, comp.group);
-  }
-}
-
-std::string PlannedEvaluator::DescribeOperator(const Block& b, const Component& comp) const {
-  std::string names;
-  for (size_t i = 0; i < comp.positions.size() && i < 8; ++i) {
-    names += (i ? ", " : "") + query_.var_names[b.vars[comp.positions[i]]];
-  }
-  if (comp.positions.size() > 8) names += ", … (" + std::to_string(comp.positions.size()) + ")";
-  if (comp.arrangement) {
-    const plan::Arrangement& a = *comp.arrangement;
-    return "    operator for {" + names + "}: exact arrangement (" +
-           (a.aligned && a.clustered ? "aligned AND clustered"
-            : a.aligned              ? "aligned"
-                                     : "clustered") +
-           " of " + std::to_string(a.n) + ", polynomial; soft aligned or unequal soft class values enumerate)" +
-           (a.restricted ? "; further conjuncts on its variables: enumerated over the members of its sets" : "") + "\n";
-  }
-  std::map<int, int> group_sizes;
-  for (int g : comp.group) ++group_sizes[g];
-  int symmetric = 0;
-  for (const auto& [g, n] : group_sizes) symmetric += n > 1 ? n : 0;
-  return "    operator for {" + names + "}: enumerating search" +
-         (symmetric > 0 ? " (" + std::to_string(symmetric) + " interchangeable variables bound in increasing order)"
-                        : std::string()) +
-         "\n";
-}
 
 void PlannedEvaluator::MergeStats(const Stats& from, Stats* into) {
   for (const auto& [block, s] : from) {
     BlockStats& t = (*into)[block];
     t.searches += s.searches;
     for (const auto& [j, n] : s.join_orders) t.join_orders[j] += n;
+    for (const auto& [v, n] : s.scanned) t.scanned[v] += n;
     for (const auto& [v, n] : s.candidates) t.candidates[v] += n;
     t.grid_lookups += s.grid_lookups;
     for (const auto& [o, n] : s.operators) t.operators[o] += n;
     t.assignments += s.assignments;
-  }
-}
-
-std::string PlannedEvaluator::Describe(const Stats* stats) {
-  std::string out;
-  ForEachQuantifier(*query_.root, [&](const BoundNode& q) {
-    if (q.kind == NodeKind::kExists) {
-      const std::string& d = BlockOf(q).description;
-      out += "  exists-block " + d;
-      auto it = stats ? stats->find(d.substr(0, d.find('\n'))) : Stats::const_iterator{};
-      if (stats && it != stats->end() && it->second.searches > 0) {
-        const BlockStats& s = it->second;
-        out += "    searched " + std::to_string(s.searches) + " times; " + std::to_string(s.assignments) +
-               " assignments tried; " + std::to_string(s.grid_lookups) + " candidate lists from the spatial grid\n";
-        for (const auto& [o, n] : s.operators) out += "    " + o + ": " + std::to_string(n) + " searches\n";
-        out += "    mean candidates per variable:";
-        for (const auto& [v, n] : s.candidates) {
-          char buf[64];
-          std::snprintf(buf, sizeof buf, " %s %.1f", v.c_str(), static_cast<double>(n) / s.searches);
-          out += buf;
-        }
-        out += "\n    join orders:";
-        std::vector<std::pair<uint64_t, std::string>> orders;
-        for (const auto& [j, n] : s.join_orders) orders.emplace_back(n, j);
-        std::sort(orders.rbegin(), orders.rend());
-        for (size_t i = 0; i < orders.size() && i < 3; ++i) {
-          out += (i ? ";" : "") + std::string(" ") + orders[i].second + " (" + std::to_string(orders[i].first) + ")";
-        }
-        out += "\n";
-      }
-    } else {
-      out += "  " + logic::PrintNode(query_, q).substr(0, 200) + "\n";
-      auto restrictions = QuantifierRestrictions(q);
-      auto conjuncts = q.kind == NodeKind::kForall && q.children[0]->kind == NodeKind::kImplies
-                           ? Conjuncts(*q.children[0]->children[0])
-                           : Conjuncts(*q.children[0]);
-      for (size_t i = 0; i < q.vars.size(); ++i) {
-        out += "    " + query_.var_names[q.vars[i]] + " ranges over " +
-               ClassSetText(On("class-domains") ? restrictions[i] : ClassSet{}, conjuncts, q.vars[i]) + "\n";
-      }
+    if (t.components.size() < s.components.size()) t.components.resize(s.components.size());
+    for (size_t c = 0; c < s.components.size(); ++c) {
+      ComponentStats& tc = t.components[c];
+      tc.searches += s.components[c].searches;
+      tc.found += s.components[c].found;
+      tc.assignments += s.components[c].assignments;
+      tc.ms += s.components[c].ms;
     }
-  });
-  out += "  optimisations:";
-  for (const auto& [name, what] : EvaluatorOptimizations()) out += " " + name + (On(name.c_str()) ? "" : "(off)");
-  return out + "\n";
+  }
 }
 
 void PlannedEvaluator::Reset(const Scene& scene) {
@@ -534,16 +166,8 @@ const std::vector<int>& PlannedEvaluator::Domain(const ClassSet& classes) {
   return domain_cache_.emplace(&*classes, std::move(merged)).first->second;
 }
 
-const std::vector<ClassSet>& PlannedEvaluator::RestrictionsOf(const BoundNode& quantifier) {
-  auto it = restrictions_.find(&quantifier);
-  if (it != restrictions_.end()) return it->second;
-  std::vector<ClassSet> r =
-      On("class-domains") ? QuantifierRestrictions(quantifier) : std::vector<ClassSet>(quantifier.vars.size());
-  return restrictions_.emplace(&quantifier, std::move(r)).first->second;
-}
-
 double PlannedEvaluator::EvalAtom(const BoundNode& node, const Env& env) {
-  if (node.kind != NodeKind::kRelation || !On("relation-cache")) return Atom(node, env);
+  if (node.kind != NodeKind::kRelation || !On(Optimizer::kRelationCache)) return Atom(node, env);
   if (node.relation == logic::Relation::kClustered) {
     return ClusteredFromNear(
         node.vars.size(),
@@ -558,7 +182,7 @@ double PlannedEvaluator::EvalAtom(const BoundNode& node, const Env& env) {
 
 double PlannedEvaluator::Best(const BoundNode& node, Env& env, std::vector<int>* best) {
   switch (node.kind) {
-    case NodeKind::kExists: return Exists(BlockOf(node), env, best);
+    case NodeKind::kExists: return Exists(*plan_->block_of.at(&node), env, best);
     case NodeKind::kForall: return Forall(node, env, best);
     default: return Count(node, env, best);
   }
@@ -573,9 +197,10 @@ double PlannedEvaluator::Exists(const Block& block, Env& env, std::vector<int>* 
   }
   std::vector<int> tuple(block.vars.size(), -1);
   std::vector<double> values;
-  for (const Component& comp : block.components) {
+  for (size_t ci = 0; ci < block.components.size(); ++ci) {
+    const Component& comp = block.components[ci];
     std::vector<int> part;
-    double c = SearchComponent(block, comp, env, best ? &part : nullptr);
+    double c = SearchComponent(block, ci, env, best ? &part : nullptr);
     if (c == 0.0) {
       if (best) best->clear();
       return 0.0;
@@ -595,7 +220,7 @@ double PlannedEvaluator::Exists(const Block& block, Env& env, std::vector<int>* 
     if (values[c] <= v) continue;
     const Component& comp = block.components[c];
     std::vector<int> part;
-    SearchComponent(block, comp, env, &part, v);
+    SearchComponent(block, c, env, &part, v);
     for (size_t i = 0; i < comp.positions.size(); ++i) tuple[comp.positions[i]] = part[i];
   }
   *best = tuple;
@@ -658,24 +283,36 @@ struct PlannedEvaluator::ComponentSearch {
   ComponentSearch(const Block& b, const Component& c) : block(b), comp(c), k(c.positions.size()) {}
 };
 
-double PlannedEvaluator::SearchComponent(const Block& block, const Component& comp, Env& env, std::vector<int>* best,
+double PlannedEvaluator::SearchComponent(const Block& block, size_t component, Env& env, std::vector<int>* best,
                                          double cap) {
-  ComponentSearch search(block, comp);
+  const auto started = std::chrono::steady_clock::now();
+  ComponentSearch search(block, block.components[component]);
   search.canonical = best != nullptr;
-  search.symmetric = On("symmetry");
+  search.symmetric = On(Optimizer::kSymmetry);
   search.cap = cap;
   const uint64_t steps_before = steps_;
-  BlockStats& st = stats_[block.description.substr(0, block.description.find('\n'))];
+  BlockStats& st = stats_[block.key];
+  if (st.components.size() < block.components.size()) st.components.resize(block.components.size());
   ++st.searches;
+  const double value = RunComponentSearch(search, env, best, st);
+  ComponentStats& cs = st.components[component];
+  ++cs.searches;
+  cs.found += value > 0.0;
+  cs.assignments += steps_ - steps_before;
+  st.assignments += steps_ - steps_before;
+  cs.ms += std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
+  return value;
+}
+
+// The steps of one component's search: candidates, then the arrangement operator where the plan
+// chose it, otherwise (or when it declines) join order, schedule, spatial filters, enumeration.
+double PlannedEvaluator::RunComponentSearch(ComponentSearch& search, Env& env, std::vector<int>* best, BlockStats& st) {
   if (!FindCandidates(search, env)) return 0.0;
-  if (comp.arrangement) {
+  if (search.comp.arrangement) {
     std::string outcome;
     std::optional<double> value = SolveArrangementStep(search, env, best, &outcome);
     ++st.operators[outcome];
-    if (value) {
-      st.assignments += steps_ - steps_before;
-      return *value;
-    }
+    if (value) return *value;
   }
   ChooseJoinOrder(search);
   Schedule(search);
@@ -683,7 +320,6 @@ double PlannedEvaluator::SearchComponent(const Block& block, const Component& co
   Enumerate(search, env);
   if (best && search.best_value > 0) *best = search.best_tuple;
   DescribeJoin(search, st);
-  st.assignments += steps_ - steps_before;
   return search.best_value;
 }
 
@@ -694,6 +330,7 @@ void PlannedEvaluator::DescribeJoin(const ComponentSearch& search, BlockStats& s
   for (size_t l = 0; l < search.k; ++l) {
     const std::string& name = query_.var_names[block.vars[comp.positions[search.order[l]]]];
     join += (l ? " → " : "") + name;
+    st.scanned[name] += search.domain_of[search.order[l]]->size();
     st.candidates[name] += search.cand[search.order[l]].size();
     if (search.spatial[l].conj) ++st.grid_lookups;
   }
@@ -710,29 +347,22 @@ bool PlannedEvaluator::FindCandidates(ComponentSearch& search, Env& env) {
   for (size_t i = 0; i < search.k; ++i) {
     const int p = comp.positions[i];
     const int var = block.vars[p];
-    const std::vector<int>& entities = Domain(block.domains[p]);
+    const plan::ClassScan& scan = block.scans[p];
+    const std::vector<int>& entities = Domain(scan.classes);
     search.domain_of[i] = &entities;
-    std::vector<int> unary;
-    if (On("eager-conjuncts")) {
-      for (int c : comp.conjuncts) {
-        if (block.mask[c].Only(p) && !block.quantified[c]) {
-          unary.push_back(c);
-          search.is_unary[c] = true;
-        }
-      }
-    }
+    for (int c : scan.filters) search.is_unary[c] = true;
     // Interchangeable variables have the same candidates: compute them once.
-    if (i > 0 && comp.group[i] == comp.group[i - 1] && block.domains[p] == block.domains[comp.positions[i - 1]]) {
+    if (i > 0 && comp.group[i] == comp.group[i - 1] && scan.classes == block.scans[comp.positions[i - 1]].classes) {
       search.cand[i] = search.cand[i - 1];
       continue;
     }
     for (int e : entities) {
       if (env.IsBound(e)) continue;
       double u = 1.0;
-      if (!unary.empty()) {
+      if (!scan.filters.empty()) {
         Step(*block.node);
         env.Bind(var, e);
-        for (int c : unary) {
+        for (int c : scan.filters) {
           u = And(s, u, Eval(*block.conjuncts[c], env));
           if (u == 0.0) break;
         }
@@ -745,49 +375,29 @@ bool PlannedEvaluator::FindCandidates(ComponentSearch& search, Env& env) {
   return true;
 }
 
-std::optional<double> PlannedEvaluator::SolveArrangementStep(ComponentSearch& search, Env& env, std::vector<int>* best,
-                                                             std::string* outcome) {
-  const Block& block = search.block;
-  const Component& comp = search.comp;
+std::optional<std::string> PlannedEvaluator::ArrangementRefusal(const ComponentSearch& search) const {
   const auto& cand = search.cand[0];
   ArrangementSpec spec;
-  spec.aligned = comp.arrangement->aligned;
-  spec.clustered = comp.arrangement->clustered;
+  spec.aligned = search.comp.arrangement->aligned;
+  spec.clustered = search.comp.arrangement->clustered;
   spec.n = search.k;
   spec.soft = !params_.crisp;
+  if (!CanSolveArrangement(spec)) return "enumerated: soft aligned() has no exact polynomial operator";
   // Every variable has the same candidates (one group); the operator needs them to pass the
   // one-variable conjuncts with one value, so that only the arrangement decides.
-  const bool uniform = std::all_of(cand.begin(), cand.end(), [&](const auto& c) { return c.second == cand[0].second; });
-  if (!CanSolveArrangement(spec)) {
-    *outcome = "enumerated: soft aligned() has no exact polynomial operator";
-    return std::nullopt;
+  if (!std::all_of(cand.begin(), cand.end(), [&](const auto& c) { return c.second == cand[0].second; })) {
+    return "enumerated: the candidates' class values differ (soft), no exact polynomial operator";
   }
-  if (!uniform) {
-    *outcome = "enumerated: the candidates' class values differ (soft), no exact polynomial operator";
-    return std::nullopt;
+  if (!On(Optimizer::kEagerConjuncts)) return "enumerated: eager-conjuncts is off";
+  if (search.comp.arrangement->restricted && !params_.crisp) {
+    return "enumerated: further conjuncts tie the variables (soft), no exact polynomial operator";
   }
-  if (!On("eager-conjuncts")) {
-    *outcome = "enumerated: eager-conjuncts is off";
-    return std::nullopt;
-  }
-  const bool restricted = comp.arrangement->restricted;
-  if (restricted && !params_.crisp) {
-    *outcome = "enumerated: further conjuncts tie the variables (soft), no exact polynomial operator";
-    return std::nullopt;
-  }
-  std::vector<int> ids;
-  for (const auto& [e, u] : cand) ids.push_back(e);
-  ArrangementContext ctx;
-  ctx.scene = scene_;
-  ctx.params = &params_;
-  ctx.near = [&](int a, int b) { return CachedRelation(logic::Relation::kNear, a, b); };
-  ctx.tick = [&]() { Step(*block.node); };
-  std::vector<int> found = SolveArrangement(spec, ids, ctx);
-  if (found.empty()) {
-    *outcome = "exact arrangement operator: none";
-    return 0.0;
-  }
-  // The value of the set found, from the atoms themselves (this also verifies it).
+  return std::nullopt;
+}
+
+double PlannedEvaluator::ValueOfSet(const ComponentSearch& search, Env& env, const std::vector<int>& found) {
+  const Block& block = search.block;
+  const Component& comp = search.comp;
   double v = 1.0;
   for (size_t i = 0; i < search.k; ++i) env.Bind(block.vars[comp.positions[i]], found[i]);
   for (int c : comp.conjuncts) {
@@ -795,7 +405,35 @@ std::optional<double> PlannedEvaluator::SolveArrangementStep(ComponentSearch& se
     if (v == 0.0) break;
   }
   for (size_t i = search.k; i-- > 0;) env.Unbind(block.vars[comp.positions[i]]);
-  if (restricted && v != 1.0) return NarrowToArrangements(search, spec, ids, ctx, outcome);
+  return v;
+}
+
+std::optional<double> PlannedEvaluator::SolveArrangementStep(ComponentSearch& search, Env& env, std::vector<int>* best,
+                                                             std::string* outcome) {
+  if (auto refusal = ArrangementRefusal(search)) {
+    *outcome = *refusal;
+    return std::nullopt;
+  }
+  ArrangementSpec spec;
+  spec.aligned = search.comp.arrangement->aligned;
+  spec.clustered = search.comp.arrangement->clustered;
+  spec.n = search.k;
+  spec.soft = !params_.crisp;
+  std::vector<int> ids;
+  for (const auto& [e, u] : search.cand[0]) ids.push_back(e);
+  ArrangementContext ctx;
+  ctx.scene = scene_;
+  ctx.params = &params_;
+  ctx.near = [&](int a, int b) { return CachedRelation(logic::Relation::kNear, a, b); };
+  ctx.tick = [&]() { Step(*search.block.node); };
+  std::vector<int> found = SolveArrangement(spec, ids, ctx);
+  if (found.empty()) {
+    *outcome = "exact arrangement operator: none";
+    return 0.0;
+  }
+  // The value of the set found, from the atoms themselves (this also verifies it).
+  const double v = ValueOfSet(search, env, found);
+  if (search.comp.arrangement->restricted && v != 1.0) return NarrowToArrangements(search, spec, ids, ctx, outcome);
   if (params_.crisp && v != 1.0) {
     *outcome = "enumerated: a set found on a rounding boundary did not verify";
     return std::nullopt;
@@ -843,7 +481,7 @@ void PlannedEvaluator::ChooseJoinOrder(ComponentSearch& search) {
   std::vector<bool> placed(k, false);
   for (size_t step = 0; step < k; ++step) {
     size_t pick = k;
-    if (!On("join-order") || search.lex_first) {
+    if (!On(Optimizer::kJoinOrder) || search.lex_first) {
       pick = step;
     } else {
       for (size_t i = 0; i < k; ++i) {
@@ -866,7 +504,7 @@ void PlannedEvaluator::ChooseJoinOrder(ComponentSearch& search) {
   for (size_t l = 0; l < k; ++l) search.level_of[search.order[l]] = static_cast<int>(l);
   // Symmetry breaking: interchangeable variables take increasing entities in level order.
   search.previous_same_group.assign(k, -1);
-  if (On("symmetry")) {
+  if (On(Optimizer::kSymmetry)) {
     std::map<int, int> last_level;
     for (size_t l = 0; l < k; ++l) {
       const int g = comp.group[search.order[l]];
@@ -892,13 +530,13 @@ void PlannedEvaluator::Schedule(ComponentSearch& search) {
   for (int c : comp.conjuncts) {
     if (search.is_unary[c]) continue;
     int level = static_cast<int>(k) - 1;
-    if (On("eager-conjuncts")) {
+    if (On(Optimizer::kEagerConjuncts)) {
       level = -1;
       for (size_t i = 0; i < k; ++i) {
         const int p = comp.positions[i];
         bool waits = block.mask[c].Has(p);
         for (size_t r = 0; block.quantified[c] && !waits && r < block.nested[c].size(); ++r) {
-          waits = !Disjoint(block.nested[c][r], block.domains[p]);
+          waits = !Disjoint(block.nested[c][r], block.scans[p].classes);
         }
         if (waits) level = std::max(level, search.level_of[i]);
       }
@@ -909,7 +547,8 @@ void PlannedEvaluator::Schedule(ComponentSearch& search) {
     }
     search.at_level[level].push_back(c);
     const BoundNode& conj = *block.conjuncts[c];
-    if (On("aligned-pruning") && conj.kind == NodeKind::kRelation && conj.relation == logic::Relation::kAligned) {
+    if (On(Optimizer::kAlignedPruning) && conj.kind == NodeKind::kRelation &&
+        conj.relation == logic::Relation::kAligned) {
       // Partial checks wherever at least three of its variables are bound, before the last.
       for (int l = 0; l < level; ++l) {
         std::vector<int> bound_vars;
@@ -931,7 +570,7 @@ void PlannedEvaluator::ChooseSpatialFilters(ComponentSearch& search, const Env& 
   const Block& block = search.block;
   const Component& comp = search.comp;
   search.spatial.assign(search.k, {});
-  if (!On("spatial-index")) return;
+  if (!On(Optimizer::kSpatialIndex)) return;
   const double soft = params_.crisp ? 1.0 : 1.0 + params_.softness;
   for (size_t l = 0; l < search.k; ++l) {
     const int var = block.vars[comp.positions[search.order[l]]];
@@ -1045,7 +684,7 @@ void PlannedEvaluator::Enumerate(ComponentSearch& search, Env& env) {
 // scheduled there, cuts by branch and bound, and records the best full assignment.
 void PlannedEvaluator::Descend(ComponentSearch& search, Env& env, size_t level, double partial) {
   const Semantics s = params_.semantics;
-  const bool bnb = On("branch-and-bound");
+  const bool bnb = On(Optimizer::kBranchAndBound);
   if (level == search.k) {
     const double value = std::min(partial, search.cap);
     if (!search.canonical) {
@@ -1208,7 +847,7 @@ std::vector<int> PlannedEvaluator::CanonicalArrangement(ComponentSearch& search,
 }
 
 double PlannedEvaluator::Forall(const BoundNode& node, Env& env, std::vector<int>* worst) {
-  const std::vector<ClassSet>& restrictions = RestrictionsOf(node);
+  const std::vector<plan::ClassScan>& scans = plan_->loop_of.at(&node)->scans;
   double worst_value = 1.0, witness_value = 1.0;
   bool any = false;
   std::vector<int> current;
@@ -1225,7 +864,7 @@ double PlannedEvaluator::Forall(const BoundNode& node, Env& env, std::vector<int
       worst_value = std::min(worst_value, v);
       return;
     }
-    const std::vector<int>& entities = Domain(restrictions[i]);
+    const std::vector<int>& entities = Domain(scans[i].classes);
     for (int e : entities) {
       if (env.IsBound(e)) continue;
       env.Bind(node.vars[i], e);
@@ -1243,9 +882,10 @@ double PlannedEvaluator::Forall(const BoundNode& node, Env& env, std::vector<int
 
 double PlannedEvaluator::Count(const BoundNode& node, Env& env, std::vector<int>* chosen) {
   const int var = node.vars[0];
-  const std::vector<int>& entities = Domain(RestrictionsOf(node)[0]);
+  const plan::LoopPlan& loop = *plan_->loop_of.at(&node);
+  const std::vector<int>& entities = Domain(loop.scans[0].classes);
   const long stop_at = node.kind == NodeKind::kAtLeast ? node.count : node.count + 1;
-  const bool early = params_.crisp && On("count-early-stop");
+  const bool early = params_.crisp && On(Optimizer::kCountEarlyStop);
   std::vector<std::pair<double, int>> values;
   long ones = 0;
   for (int e : entities) {

@@ -13,6 +13,8 @@
 
 #include "georune/common/diagnostic.h"
 #include "georune/common/parallel.h"
+#include "georune/plan/optimizer.h"
+#include "georune/plan/physical.h"
 #include "georune/reason/planner.h"
 #include "georune/reason/relations.h"
 #include "georune/reason/scene.h"
@@ -37,7 +39,7 @@ struct Requirement {
 class Pruner {
  public:
   Pruner(const Archive& archive, const logic::BoundQuery& query)
-      : archive_(archive), var_classes_(reason::VariableClasses(query)) {}
+      : archive_(archive), var_classes_(plan::VariableClasses(query)) {}
 
   Requirement Of(const BoundNode& node) {
     switch (node.kind) {
@@ -143,7 +145,7 @@ class Pruner {
 class Bounder {
  public:
   Bounder(const logic::BoundQuery& query, const reason::TruthParams& truth)
-      : var_classes_(reason::VariableClasses(query)), truth_(truth) {}
+      : var_classes_(plan::VariableClasses(query)), truth_(truth) {}
 
   // `best[c]`: the highest confidence of class c in the image (0 if absent, ≥ min_conf only).
   double Of(const BoundNode& node, const std::vector<double>& best, bool any_entity) const {
@@ -189,12 +191,13 @@ class Bounder {
   reason::TruthParams truth_;
 };
 
+bool Enabled(const SearchOptions& options, plan::Optimizer o) { return !options.disabled.count(plan::NameOf(o)); }
+
 Status CheckOptimisationNames(const SearchOptions& options) {
-  const auto all = ListOptimizations();
   for (const auto& name : options.disabled) {
-    if (std::none_of(all.begin(), all.end(), [&](const auto& o) { return o.first == name; })) {
+    if (!plan::ParseOptimizer(name)) {
       std::string names;
-      for (const auto& o : all) names += (names.empty() ? "" : ", ") + o.first;
+      for (const auto& o : plan::Optimizers()) names += (names.empty() ? "" : ", ") + std::string(o.name);
       return Status::InvalidInput("unknown optimisation '" + name + "' (hint: one of " + names + ")");
     }
   }
@@ -205,7 +208,7 @@ Status CheckOptimisationNames(const SearchOptions& options) {
 // from the class index alone, so it is the same for every plan).
 Status CheckMetricUnits(const Archive& archive, const logic::BoundQuery& query, const SearchOptions& options) {
   if (!query.uses_metric_units || !std::isnan(options.truth.default_gsd)) return Status::Ok();
-  const auto metric_classes = reason::MetricClasses(query);
+  const auto metric_classes = plan::MetricClasses(query);
   for (uint32_t image = 0; image < archive.ImageCount(); ++image) {
     if (!std::isnan(archive.Gsd(image))) continue;
     bool holds = false;
@@ -243,18 +246,13 @@ std::vector<uint32_t> PruneCandidates(const Archive& archive, const logic::Bound
   return candidates;
 }
 
-// The --explain text: the bound formula, pruning, the plan of every quantifier and what the
-// searches did.
-std::string DescribePlan(const Archive& archive, const logic::BoundQuery& query, const SearchOptions& options,
-                         const reason::TruthParams& truth, const SearchStats& stats, bool use_index, bool use_bounds,
-                         const std::vector<bool>& keep_class, const reason::PlannedEvaluator::Stats& plan_stats,
-                         size_t threads) {
-  std::string plan = "bound formula:\n  " + logic::Print(query) + "\n";
-  plan += "semantics: " + std::string(reason::SemanticsName(truth.semantics)) + (truth.crisp ? ", crisp" : ", soft") +
-          "; evaluator: " + (options.reference ? "reference" : "planned") + "\n";
-  plan += "archive pruning (class-index" + std::string(use_index ? "" : ", off") +
-          "): " + std::to_string(stats.candidates) + " of " + std::to_string(stats.images) +
-          " images are candidates, " + std::to_string(stats.images - stats.candidates) + " skipped\n";
+// What the archive stage did (--explain, after the run): pruning, top-k bounds, class counts,
+// classes read.
+std::string DescribeArchiveStage(const Archive& archive, const SearchStats& stats, bool use_index, bool use_bounds,
+                                 const std::vector<bool>& keep_class) {
+  std::string plan = "archive pruning (class-index" + std::string(use_index ? "" : ", off") +
+                     "): " + std::to_string(stats.candidates) + " of " + std::to_string(stats.images) +
+                     " images are candidates, " + std::to_string(stats.images - stats.candidates) + " skipped\n";
   if (use_bounds) {
     plan += "top-k by upper bounds (topk-bounds): " + std::to_string(stats.evaluated) + " of " +
             std::to_string(stats.candidates) + " candidates evaluated, " +
@@ -271,10 +269,24 @@ std::string DescribePlan(const Archive& archive, const logic::BoundQuery& query,
     }
     plan += "\n";
   }
-  if (!options.reference) {
-    reason::PlannedEvaluator describer(query, truth, options.image_budget, options.disabled);
-    plan += "plan (what the searches did, over the " + std::to_string(stats.evaluated) + " images evaluated):\n" +
-            describer.Describe(&plan_stats);
+  return plan;
+}
+
+// The --explain text after the run: the bound formula, the archive stage, the physical plan and
+// what each of its operators did.
+std::string DescribePlan(const Archive& archive, const logic::BoundQuery& query, const SearchOptions& options,
+                         const SearchStats& stats, bool use_index, bool use_bounds, const std::vector<bool>& keep_class,
+                         const plan::PhysicalPlan* physical, const reason::PlannedEvaluator::Stats& plan_stats,
+                         size_t threads) {
+  const reason::TruthParams& truth = options.truth;
+  std::string plan = "bound formula:\n  " + logic::Print(query) + "\n";
+  plan += "semantics: " + std::string(reason::SemanticsName(truth.semantics)) + (truth.crisp ? ", crisp" : ", soft") +
+          "; evaluator: " + (options.reference ? "reference" : "planned") + "\n";
+  plan += DescribeArchiveStage(archive, stats, use_index, use_bounds, keep_class);
+  if (physical) {
+    plan += "physical plan:\n" + plan::PrintPlan(*physical);
+    plan += "what each operator did, over the " + std::to_string(stats.evaluated) + " images evaluated:\n" +
+            reason::PlannedEvaluator::DescribeRun(*physical, plan_stats);
   } else {
     plan += "plan: nested loops over every entity for every variable (reference)\n";
   }
@@ -291,15 +303,29 @@ Clock::time_point DeadlineOf(const SearchOptions& options, Clock::time_point sta
 
 // The classes the scene keeps (empty: all).
 std::vector<bool> KeptClasses(const Archive& archive, const logic::BoundQuery& query, const SearchOptions& options) {
-  if (options.reference || options.disabled.count("class-domains")) return {};
-  return reason::RelevantClasses(query, archive.ontology().ClassCount());
+  if (options.reference || !Enabled(options, plan::Optimizer::kClassDomains)) return {};
+  return plan::RelevantClasses(query, archive.ontology().ClassCount());
+}
+
+// The optimise stage for a run: the physical plan every evaluator of the run executes. With
+// `archive`, scans carry estimates from its class statistics (for --explain only).
+std::shared_ptr<const plan::PhysicalPlan> PlanOf(const logic::BoundQuery& query, const SearchOptions& options,
+                                                 const Archive* archive) {
+  std::optional<plan::ClassStatistics> stats;
+  if (archive) {
+    const ArchiveStats a = archive->Stats();
+    stats = plan::ClassStatistics{a.images, a.entities_per_class, a.images_per_class};
+  }
+  return plan::BuildPlan(query, plan::OptimizerSet::Without(options.disabled), options.truth.crisp,
+                         stats ? &*stats : nullptr);
 }
 
 std::unique_ptr<reason::Evaluator> MakeEvaluator(const logic::BoundQuery& query, const SearchOptions& options,
-                                                 Clock::time_point deadline) {
+                                                 Clock::time_point deadline,
+                                                 std::shared_ptr<const plan::PhysicalPlan> physical) {
   std::unique_ptr<reason::Evaluator> e;
   if (options.reference) e = std::make_unique<reason::ReferenceEvaluator>(query, options.truth, options.image_budget);
-  else e = std::make_unique<reason::PlannedEvaluator>(query, options.truth, options.image_budget, options.disabled);
+  else e = std::make_unique<reason::PlannedEvaluator>(std::move(physical), options.truth, options.image_budget);
   e->SetDeadline(deadline, options.query_budget_seconds);
   return e;
 }
@@ -332,14 +358,8 @@ void MoveExplanation(reason::ImageScore&& score, ImageResult* r) {
 }  // namespace
 
 std::vector<std::pair<std::string, std::string>> ListOptimizations() {
-  std::vector<std::pair<std::string, std::string>> out = {
-      {"class-index", "images that cannot hold the classes and counts the query needs are never opened"},
-      {"class-counts",
-       "crisp formulas of class atoms only are scored from the index's class counts, reading no entity"},
-      {"parallel", "images are evaluated on all cores"},
-      {"topk-bounds", "with a top-K limit, images are evaluated best upper bound first until none left can enter"},
-  };
-  for (const auto& o : reason::EvaluatorOptimizations()) out.push_back(o);
+  std::vector<std::pair<std::string, std::string>> out;
+  for (const plan::OptimizerInfo& o : plan::Optimizers()) out.emplace_back(o.name, o.what);
   return out;
 }
 
@@ -347,7 +367,8 @@ Explainer::Explainer(const Archive& archive, const logic::BoundQuery& query, con
     : archive_(archive),
       options_(options),
       keep_class_(KeptClasses(archive, query, options)),
-      evaluator_(MakeEvaluator(query, options, DeadlineOf(options, Clock::now()))) {}
+      evaluator_(MakeEvaluator(query, options, DeadlineOf(options, Clock::now()),
+                               options.reference ? nullptr : PlanOf(query, options, nullptr))) {}
 
 Explainer::~Explainer() = default;
 
@@ -391,234 +412,311 @@ Status ExplainAll(const Archive& archive, const logic::BoundQuery& query, const 
   return Status::Ok();
 }
 
-}  // namespace
+// One run's evaluation of its candidates (the execute stage over the archive), in named steps:
+// evaluate in id order (every image), or for --top K a probe in id order then the rest best
+// upper bound first until no image left can enter; then rank. Scores are kept per candidate
+// for determinism; the first error by candidate position wins.
+class Pass {
+ public:
+  Pass(const Archive& archive, const logic::BoundQuery& query, const SearchOptions& options,
+       std::vector<uint32_t> candidates, std::shared_ptr<const plan::PhysicalPlan> physical, Clock::time_point start)
+      : archive_(archive),
+        query_(query),
+        options_(options),
+        candidates_(std::move(candidates)),
+        physical_(std::move(physical)),
+        keep_class_(KeptClasses(archive, query, options)),
+        deadline_(DeadlineOf(options, start)),
+        use_counts_(!options.reference && Enabled(options, plan::Optimizer::kClassCounts) && IsClassOnly(query)),
+        use_bounds_(options.top_k > 0 && !options.reference && Enabled(options, plan::Optimizer::kTopkBounds)),
+        // With every image listed (no --top), each scored image is a result: explain it in the
+        // same pass. With --top K, only the k results are explained, after ranking.
+        explain_in_pass_(options.top_k == 0 && options.explain_results),
+        // A thread for every 8 candidates at most: below that, starting threads costs more.
+        threads_(!Enabled(options, plan::Optimizer::kParallel)
+                     ? 1
+                     : WorkerCount(candidates_.size() / 8 + 1, options.threads)),
+        ids_ascending_(IdsAscending(archive, candidates_)),
+        scores_(candidates_.size(), 0.0),
+        bound_(candidates_.size(), 1.0),
+        explained_(explain_in_pass_ ? candidates_.size() : 0) {}
 
-Result<SearchResponse> Run(const Archive& archive, const logic::BoundQuery& query, const SearchOptions& options) {
-  const auto start = Clock::now();
-  if (Status st = CheckOptimisationNames(options); !st.ok()) return st;
-  const bool use_index = !options.reference && !options.disabled.count("class-index");
-  SearchResponse response;
-  response.stats.images = archive.ImageCount();
+  // Scores the candidates (all, or enough for the top k).
+  Status EvaluateAll() {
+    std::vector<uint32_t> order(candidates_.size());
+    for (size_t i = 0; i < order.size(); ++i) order[i] = static_cast<uint32_t>(i);
+    if (!use_bounds_) {
+      Evaluate(order, order.size());
+      return FirstError();
+    }
+    // a. A probe in id order with the trivial bound 1, reading nothing more: where k images
+    //    score 1 (ground truth, crisp mode), nothing after them can enter.
+    size_t probed = 0;
+    if (ids_ascending_) {
+      probed = std::min(order.size(), std::max<size_t>(4 * options_.top_k, 256));
+      Evaluate(order, probed);
+    }
+    // b. Otherwise upper bounds from the class confidences of the rest, best bound first.
+    if (!settled_ && !stop_ && probed < order.size()) {
+      std::vector<uint32_t> rest(order.begin() + static_cast<std::ptrdiff_t>(probed), order.end());
+      ComputeBounds(rest);
+      if (Status st = FirstError(); !st.ok()) return st;
+      SortByBound(&rest);
+      Evaluate(rest, rest.size());
+    }
+    return FirstError();
+  }
 
-  // 0. Metric units need a gsd on every image they could be evaluated on.
-  if (Status st = CheckMetricUnits(archive, query, options); !st.ok()) return st;
+  // Score descending, then image id ascending; the top k, each explained where the pass did.
+  // `unexplained`: positions of the results still to explain.
+  std::vector<ImageResult> Rank(std::vector<size_t>* unexplained) {
+    std::vector<size_t> order_ranked;  // candidate indices with a score above 0
+    for (size_t i = 0; i < candidates_.size(); ++i) {
+      if (scores_[i] > 0.0) order_ranked.push_back(i);
+    }
+    std::sort(order_ranked.begin(), order_ranked.end(), [&](size_t x, size_t y) {
+      if (scores_[x] != scores_[y]) return scores_[x] > scores_[y];
+      return ids_ascending_ ? x < y : archive_.ImageId(candidates_[x]) < archive_.ImageId(candidates_[y]);
+    });
+    if (options_.top_k > 0 && order_ranked.size() > options_.top_k) order_ranked.resize(options_.top_k);
+    std::vector<ImageResult> ranked(order_ranked.size());
+    for (size_t k = 0; k < ranked.size(); ++k) {
+      const size_t i = order_ranked[k];
+      ranked[k].image = candidates_[i];
+      ranked[k].image_id = std::string(archive_.ImageId(candidates_[i]));
+      ranked[k].score = scores_[i];
+      if (explain_in_pass_ && explained_[i]) MoveExplanation(std::move(*explained_[i]), &ranked[k]);
+      else if (options_.explain_results) unexplained->push_back(k);
+    }
+    return ranked;
+  }
 
-  // 1. Archive-level pruning.
-  const std::vector<uint32_t> candidates = PruneCandidates(archive, query, use_index);
-  response.stats.candidates = candidates.size();
+  size_t candidates() const { return candidates_.size(); }
+  uint64_t evaluated() const { return evaluated_.load(); }
+  uint64_t from_counts() const { return from_counts_.load(); }
+  size_t threads() const { return threads_; }
+  bool use_bounds() const { return use_bounds_; }
+  const std::vector<bool>& keep_class() const { return keep_class_; }
+  const reason::PlannedEvaluator::Stats& plan_stats() const { return plan_stats_; }
 
-  // 2. Evaluation, one evaluator per thread; results kept per candidate for determinism.
-  const std::vector<bool> keep_class = KeptClasses(archive, query, options);
-  const reason::TruthParams& truth = options.truth;
-  const auto deadline = DeadlineOf(options, start);
-  auto make_evaluator = [&]() { return MakeEvaluator(query, options, deadline); };
-  auto scene_of = [&](uint32_t image) { return SceneOf(archive, image, truth, keep_class); };
-  // Class-only formulas in crisp mode: scores from the class index's counts (class_counts.h).
-  const bool use_counts = !options.reference && !options.disabled.count("class-counts") && IsClassOnly(query);
-  std::atomic<uint64_t> from_counts{0};
+ private:
+  // Evaluates order[0, limit) on all threads; returns once done, settled or failed.
+  void Evaluate(const std::vector<uint32_t>& order, size_t limit) {
+    std::atomic<size_t> next{0};
+    settled_ = false;
+    RunOnThreads(threads_, [&]() { Worker(order, limit, next); });
+  }
 
-  std::vector<double> scores(candidates.size(), 0.0);
-  // With every image listed (no --top), each scored image is a result: explain it in the same
-  // pass. With --top K, only the k results are explained, after ranking.
-  const bool explain_in_pass = options.top_k == 0 && options.explain_results;
-  std::vector<std::optional<reason::ImageScore>> explained(explain_in_pass ? candidates.size() : 0);
-  std::mutex error_mu;
-  std::optional<std::pair<size_t, Status>> first_error;  // lowest candidate index wins
-  std::atomic<bool> stop{false};
-  auto fail = [&](size_t index, Status st) {
-    std::lock_guard lock(error_mu);
-    if (!first_error || index < first_error->first) first_error.emplace(index, std::move(st));
-    stop = true;
-  };
-  // A thread for every 8 candidates at most: below that, starting threads costs more.
-  const size_t threads =
-      options.disabled.count("parallel") ? 1 : WorkerCount(candidates.size() / 8 + 1, options.threads);
-  auto parallel = [&](const std::function<void()>& work) { RunOnThreads(threads, work); };
+  // One thread's loop: its evaluator (and class-count scorer) take the next image in order.
+  void Worker(const std::vector<uint32_t>& order, size_t limit, std::atomic<size_t>& next) {
+    auto evaluator = MakeEvaluator(query_, options_, deadline_, physical_);
+    std::optional<ClassCountScorer> counts;
+    if (use_counts_) {
+      counts.emplace(query_, options_.truth, options_.image_budget, options_.disabled, archive_.ontology().ClassCount(),
+                     deadline_, options_.query_budget_seconds);
+    }
+    for (;;) {
+      if (stop_ || settled_) break;
+      const size_t pos = next.fetch_add(1);
+      if (pos >= limit) break;
+      const size_t i = order[pos];
+      std::optional<double> value = ScoreImage(*evaluator, counts, i);
+      if (!value) break;
+      scores_[i] = *value;
+      evaluated_.fetch_add(1);
+      if (use_bounds_ && *value > 0.0) Offer(*value, i, order, next);
+    }
+    FinishWorker(*evaluator, counts);
+  }
 
-  // 2. Evaluation, one evaluator per thread, over an order of candidates. With --top K, the
-  //    image next in order is compared with the k-th best score so far (which can only rise):
-  //    once its upper bound is below it, or equal with a larger image id, no image left in the
-  //    order can enter, and evaluation stops.
-  const bool use_bounds = options.top_k > 0 && !options.reference && !options.disabled.count("topk-bounds");
-  std::vector<double> bound(candidates.size(), 1.0);  // 1 bounds every score
+  // The image's score (from the class counts when they decide it); nullopt after recording an
+  // error (past the deadline, a damaged block, an evaluation refused).
+  std::optional<double> ScoreImage(reason::Evaluator& evaluator, std::optional<ClassCountScorer>& counts, size_t i) {
+    const uint32_t image = candidates_[i];
+    if (Clock::now() > deadline_) {
+      Fail(i, PlainDiagnostic("the query ran past its time budget of " + std::to_string(options_.query_budget_seconds) +
+                                  " s while evaluating '" + logic::Print(query_) + "'",
+                              "narrow the query, or raise its time budget")
+                  .With(Setting::kQueryBudget)
+                  .ToStatus(StatusCode::kTooComplex));
+      return std::nullopt;
+    }
+    std::optional<Result<double>> counted = counts ? counts->Score(archive_, image) : std::nullopt;
+    if (counted) {
+      if (!counted->ok()) {
+        Fail(i, Blame(archive_, image, counted->status()));
+        return std::nullopt;
+      }
+      return **counted;
+    }
+    if (Status checked = archive_.CheckImage(image); !checked.ok()) {
+      Fail(i, checked);
+      return std::nullopt;
+    }
+    auto score = evaluator.Score(SceneOf(archive_, image, options_.truth, keep_class_), explain_in_pass_);
+    if (!score.ok()) {
+      Fail(i, Blame(archive_, image, score.status()));
+      return std::nullopt;
+    }
+    const double value = score->value;
+    if (explain_in_pass_ && value > 0.0) explained_[i] = std::move(score).value();
+    return value;
+  }
+
+  // With --top K: keeps the k best scores so far (a heap whose front is the k-th) and settles
+  // once the image next in order cannot enter: its bound below the k-th score, or equal with a
+  // larger image id.
+  void Offer(double value, size_t i, const std::vector<uint32_t>& order, const std::atomic<size_t>& next) {
+    std::lock_guard lock(mu_);
+    top_.push_back({value, archive_.ImageId(candidates_[i])});
+    std::push_heap(top_.begin(), top_.end(), Worse);
+    if (top_.size() > options_.top_k) {
+      std::pop_heap(top_.begin(), top_.end(), Worse);
+      top_.pop_back();
+    }
+    const size_t upcoming = next.load();
+    if (top_.size() == options_.top_k && upcoming < order.size()) {
+      const size_t j = order[upcoming];
+      const Kth& kth = top_.front();
+      if (bound_[j] < kth.score || (bound_[j] == kth.score && archive_.ImageId(candidates_[j]) > kth.id))
+        settled_ = true;
+    }
+  }
+
+  // A worker's statistics join the run's: the plan's counters and the images from the counts.
+  void FinishWorker(reason::Evaluator& evaluator, const std::optional<ClassCountScorer>& counts) {
+    if (counts) from_counts_.fetch_add(counts->scored());
+    if (auto* planned = dynamic_cast<reason::PlannedEvaluator*>(&evaluator)) {
+      std::lock_guard lock(mu_);
+      reason::PlannedEvaluator::MergeStats(planned->stats(), &plan_stats_);
+    }
+  }
+
+  // Upper bounds of the scores of `rest` from each image's best confidence per class.
+  void ComputeBounds(const std::vector<uint32_t>& rest) {
+    Bounder bounder(query_, options_.truth);
+    const int class_count = archive_.ontology().ClassCount();
+    std::atomic<size_t> next_bound{0};
+    RunOnThreads(threads_, [&]() {
+      std::vector<double> best(class_count);
+      for (size_t r; (r = next_bound.fetch_add(1)) < rest.size() && !stop_;) {
+        const size_t i = rest[r];
+        Status checked = archive_.CheckImage(candidates_[i]);
+        if (!checked.ok()) return Fail(i, checked);
+        const EntitySpan span = archive_.Entities(candidates_[i]);
+        std::fill(best.begin(), best.end(), 0.0);
+        bool any = false;
+        for (uint32_t e = 0; e < span.count; ++e) {
+          if (span.score[e] < options_.truth.min_conf || span.class_id[e] >= class_count) continue;
+          best[span.class_id[e]] = std::max<double>(best[span.class_id[e]], span.score[e]);
+          any = true;
+        }
+        bound_[i] = bounder.Of(*query_.root, best, any);
+      }
+    });
+  }
+
+  void SortByBound(std::vector<uint32_t>* rest) const {
+    if (ids_ascending_) {
+      std::stable_sort(rest->begin(), rest->end(), [&](uint32_t a, uint32_t b) { return bound_[a] > bound_[b]; });
+    } else {
+      std::sort(rest->begin(), rest->end(), [&](uint32_t a, uint32_t b) {
+        if (bound_[a] != bound_[b]) return bound_[a] > bound_[b];
+        return archive_.ImageId(candidates_[a]) < archive_.ImageId(candidates_[b]);
+      });
+    }
+  }
+
+  void Fail(size_t index, Status st) {
+    std::lock_guard lock(error_mu_);
+    if (!first_error_ || index < first_error_->first) first_error_.emplace(index, std::move(st));
+    stop_ = true;
+  }
+
+  Status FirstError() const { return first_error_ ? first_error_->second : Status::Ok(); }
+
   struct Kth {
     double score;
     std::string_view id;
   };
-  auto worse = [](const Kth& a, const Kth& b) { return a.score != b.score ? a.score > b.score : a.id < b.id; };
-  std::vector<Kth> top;  // a heap whose front is the worst of the best k
-  std::mutex top_mu;
-  std::atomic<uint64_t> evaluated{0};
-  reason::PlannedEvaluator::Stats plan_stats;  // merged from the workers, for --explain
-  std::atomic<bool> settled{false};
-  // Evaluates order[0, limit); returns once done, settled or failed.
-  auto evaluate = [&](const std::vector<uint32_t>& order, size_t limit) {
-    std::atomic<size_t> next{0};
-    settled = false;
-    parallel([&]() {
-      auto evaluator = make_evaluator();
-      struct MergeOnExit {
-        reason::Evaluator* e;
-        std::mutex* mu;
-        reason::PlannedEvaluator::Stats* into;
-        ~MergeOnExit() {
-          if (auto* planned = dynamic_cast<reason::PlannedEvaluator*>(e)) {
-            std::lock_guard lock(*mu);
-            reason::PlannedEvaluator::MergeStats(planned->stats(), into);
-          }
-        }
-      } merge{evaluator.get(), &top_mu, &plan_stats};
-      std::optional<ClassCountScorer> counts;
-      if (use_counts) {
-        counts.emplace(query, truth, options.image_budget, options.disabled, archive.ontology().ClassCount(), deadline,
-                       options.query_budget_seconds);
-      }
-      struct CountOnExit {
-        std::optional<ClassCountScorer>* counts;
-        std::atomic<uint64_t>* into;
-        ~CountOnExit() {
-          if (*counts) into->fetch_add((*counts)->scored());
-        }
-      } count_on_exit{&counts, &from_counts};
-      for (;;) {
-        if (stop || settled) return;
-        const size_t pos = next.fetch_add(1);
-        if (pos >= limit) return;
-        const size_t i = order[pos];
-        const uint32_t image = candidates[i];
-        if (Clock::now() > deadline) {
-          return fail(i, PlainDiagnostic("the query ran past its time budget of " +
-                                             std::to_string(options.query_budget_seconds) + " s while evaluating '" +
-                                             logic::Print(query) + "'",
-                                         "narrow the query, or raise its time budget")
-                             .With(Setting::kQueryBudget)
-                             .ToStatus(StatusCode::kTooComplex));
-        }
-        std::optional<Result<double>> counted = counts ? counts->Score(archive, image) : std::nullopt;
-        if (counted && !counted->ok()) return fail(i, Blame(archive, image, counted->status()));
-        double value = 0;
-        if (counted) {
-          value = **counted;
-        } else {
-          Status checked = archive.CheckImage(image);
-          if (!checked.ok()) return fail(i, checked);
-          auto score = evaluator->Score(scene_of(image), explain_in_pass);
-          if (!score.ok()) return fail(i, Blame(archive, image, score.status()));
-          value = score->value;
-          if (explain_in_pass && value > 0.0) explained[i] = std::move(score).value();
-        }
-        scores[i] = value;
-        evaluated.fetch_add(1);
-        if (!use_bounds || value <= 0.0) continue;
-        std::lock_guard lock(top_mu);
-        top.push_back({value, archive.ImageId(image)});
-        std::push_heap(top.begin(), top.end(), worse);
-        if (top.size() > options.top_k) {
-          std::pop_heap(top.begin(), top.end(), worse);
-          top.pop_back();
-        }
-        const size_t upcoming = next.load();
-        if (top.size() == options.top_k && upcoming < order.size()) {
-          const size_t j = order[upcoming];
-          const Kth& kth = top.front();
-          if (bound[j] < kth.score || (bound[j] == kth.score && archive.ImageId(candidates[j]) > kth.id))
-            settled = true;
-        }
-      }
-    });
-  };
-  std::vector<uint32_t> order(candidates.size());
-  for (size_t i = 0; i < order.size(); ++i) order[i] = static_cast<uint32_t>(i);
-  // Archives list their images in id order (ingest sorts them): then candidate order is id
-  // order, and ranking compares positions instead of id strings.
-  const bool ids_ascending = IdsAscending(archive, candidates);
-  if (!use_bounds) {
-    evaluate(order, order.size());
-  } else {
-    // a. A probe in id order with the trivial bound 1, reading nothing more: where k images
-    //    score 1 (ground truth, crisp mode), nothing after them can enter.
-    size_t probed = 0;
-    if (ids_ascending) {
-      probed = std::min(order.size(), std::max<size_t>(4 * options.top_k, 256));
-      evaluate(order, probed);
-    }
-    // b. Otherwise upper bounds from the class confidences of the rest, best bound first.
-    if (!settled && !stop && probed < order.size()) {
-      std::vector<uint32_t> rest(order.begin() + static_cast<std::ptrdiff_t>(probed), order.end());
-      Bounder bounder(query, truth);
-      const int class_count = archive.ontology().ClassCount();
-      std::atomic<size_t> next_bound{0};
-      parallel([&]() {
-        std::vector<double> best(class_count);
-        for (size_t r; (r = next_bound.fetch_add(1)) < rest.size() && !stop;) {
-          const size_t i = rest[r];
-          Status checked = archive.CheckImage(candidates[i]);
-          if (!checked.ok()) return fail(i, checked);
-          const EntitySpan span = archive.Entities(candidates[i]);
-          std::fill(best.begin(), best.end(), 0.0);
-          bool any = false;
-          for (uint32_t e = 0; e < span.count; ++e) {
-            if (span.score[e] < truth.min_conf || span.class_id[e] >= class_count) continue;
-            best[span.class_id[e]] = std::max<double>(best[span.class_id[e]], span.score[e]);
-            any = true;
-          }
-          bound[i] = bounder.Of(*query.root, best, any);
-        }
-      });
-      if (first_error) return first_error->second;
-      if (ids_ascending) {
-        std::stable_sort(rest.begin(), rest.end(), [&](uint32_t a, uint32_t b) { return bound[a] > bound[b]; });
-      } else {
-        std::sort(rest.begin(), rest.end(), [&](uint32_t a, uint32_t b) {
-          if (bound[a] != bound[b]) return bound[a] > bound[b];
-          return archive.ImageId(candidates[a]) < archive.ImageId(candidates[b]);
-        });
-      }
-      evaluate(rest, rest.size());
-    }
-  }
-  if (first_error) return first_error->second;
-  response.stats.evaluated = evaluated.load();
-  response.stats.from_counts = from_counts.load();
+  static bool Worse(const Kth& a, const Kth& b) { return a.score != b.score ? a.score > b.score : a.id < b.id; }
 
-  // 3. Rank: score descending, then image id ascending; keep the top k.
-  std::vector<size_t> order_ranked;  // candidate indices with a score above 0
-  for (size_t i = 0; i < candidates.size(); ++i) {
-    if (scores[i] > 0.0) order_ranked.push_back(i);
-  }
-  std::sort(order_ranked.begin(), order_ranked.end(), [&](size_t x, size_t y) {
-    if (scores[x] != scores[y]) return scores[x] > scores[y];
-    return ids_ascending ? x < y : archive.ImageId(candidates[x]) < archive.ImageId(candidates[y]);
-  });
-  if (options.top_k > 0 && order_ranked.size() > options.top_k) order_ranked.resize(options.top_k);
-  std::vector<ImageResult> ranked(order_ranked.size());
-  std::vector<size_t> unexplained;  // positions in `ranked` the pass did not explain
-  for (size_t k = 0; k < ranked.size(); ++k) {
-    const size_t i = order_ranked[k];
-    ranked[k].image = candidates[i];
-    ranked[k].image_id = std::string(archive.ImageId(candidates[i]));
-    ranked[k].score = scores[i];
-    if (explain_in_pass && explained[i]) MoveExplanation(std::move(*explained[i]), &ranked[k]);
-    else if (options.explain_results) unexplained.push_back(k);
-  }
+  const Archive& archive_;
+  const logic::BoundQuery& query_;
+  const SearchOptions& options_;
+  const std::vector<uint32_t> candidates_;
+  const std::shared_ptr<const plan::PhysicalPlan> physical_;
+  const std::vector<bool> keep_class_;
+  const Clock::time_point deadline_;
+  const bool use_counts_, use_bounds_, explain_in_pass_;
+  const size_t threads_;
+  const bool ids_ascending_;
+  std::vector<double> scores_;
+  std::vector<double> bound_;  // 1 bounds every score
+  std::vector<std::optional<reason::ImageScore>> explained_;
+  std::mutex mu_;                               // top_, plan_stats_
+  std::vector<Kth> top_;                        // a heap whose front is the worst of the best k
+  reason::PlannedEvaluator::Stats plan_stats_;  // merged from the workers, for --explain
+  std::atomic<uint64_t> evaluated_{0}, from_counts_{0};
+  std::atomic<bool> stop_{false}, settled_{false};
+  std::mutex error_mu_;
+  std::optional<std::pair<size_t, Status>> first_error_;  // lowest candidate index wins
+};
 
-  // 4. Explain the results the pass did not: their witness and atom values.
-  if (Status st = ExplainAll(archive, query, options, threads, &ranked, unexplained); !st.ok()) return st;
+}  // namespace
+
+Result<SearchResponse> Run(const Archive& archive, const logic::BoundQuery& query, const SearchOptions& options) {
+  const auto start = Clock::now();
+  // 0. The request: known optimiser names; metric units need a gsd wherever they apply.
+  if (Status st = CheckOptimisationNames(options); !st.ok()) return st;
+  if (Status st = CheckMetricUnits(archive, query, options); !st.ok()) return st;
+  const bool use_index = !options.reference && Enabled(options, plan::Optimizer::kClassIndex);
+  SearchResponse response;
+  response.stats.images = archive.ImageCount();
+
+  // 1. The physical plan (optimise), shared by every evaluator of the run.
+  std::shared_ptr<const plan::PhysicalPlan> physical =
+      options.reference ? nullptr : PlanOf(query, options, options.explain ? &archive : nullptr);
+
+  // 2. Archive-level pruning, then 3. evaluation of the candidates and 4. ranking.
+  Pass pass(archive, query, options, PruneCandidates(archive, query, use_index), physical, start);
+  response.stats.candidates = pass.candidates();
+  if (Status st = pass.EvaluateAll(); !st.ok()) return st;
+  response.stats.evaluated = pass.evaluated();
+  response.stats.from_counts = pass.from_counts();
+  std::vector<size_t> unexplained;
+  std::vector<ImageResult> ranked = pass.Rank(&unexplained);
+
+  // 5. Explain the results the pass did not: their witness and atom values.
+  if (Status st = ExplainAll(archive, query, options, pass.threads(), &ranked, unexplained); !st.ok()) return st;
   response.results = std::move(ranked);
   response.stats.ms = std::chrono::duration<double, std::milli>(Clock::now() - start).count();
-
   if (options.explain) {
-    response.plan = DescribePlan(archive, query, options, truth, response.stats, use_index, use_bounds, keep_class,
-                                 plan_stats, threads);
+    response.plan = DescribePlan(archive, query, options, response.stats, use_index, pass.use_bounds(),
+                                 pass.keep_class(), physical.get(), pass.plan_stats(), pass.threads());
   }
   return response;
 }
 
-std::string PlanBeforeRun(const logic::BoundQuery& query, const SearchOptions& options) {
+std::string PlanBeforeRun(const Archive& archive, const logic::BoundQuery& query, const SearchOptions& options) {
   std::string plan = "plan before running:\n  " + logic::Print(query) + "\n";
   if (options.reference) return plan + "  nested loops over every entity for every variable (reference)\n";
-  reason::PlannedEvaluator describer(query, options.truth, options.image_budget, options.disabled);
-  return plan + describer.Describe();
+  auto on = [&](plan::Optimizer o) { return Enabled(options, o); };
+  auto tag = [&](plan::Optimizer o) { return std::string(" [") + plan::NameOf(o) + (on(o) ? "]" : ", off]"); };
+  plan += "archive stage:\n";
+  plan += "  prune: images without the classes and counts the formula needs are skipped" +
+          tag(plan::Optimizer::kClassIndex) + "\n";
+  if (IsClassOnly(query) && options.truth.crisp) {
+    plan += "  class-only formula: scored from the index's class counts, no entity read" +
+            tag(plan::Optimizer::kClassCounts) + "\n";
+  }
+  if (options.top_k > 0) {
+    plan += "  top " + std::to_string(options.top_k) + ": images best upper bound first, until none left can enter" +
+            tag(plan::Optimizer::kTopkBounds) + "\n";
+  }
+  plan += "  images evaluated on " + std::string(on(plan::Optimizer::kParallel) ? "all cores" : "one thread") +
+          tag(plan::Optimizer::kParallel) + "\n";
+  return plan + "physical plan (per image):\n" + plan::PrintPlan(*PlanOf(query, options, &archive));
 }
 
 }  // namespace georune::search

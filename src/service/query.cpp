@@ -85,7 +85,7 @@ Result<QueryAnswer> AnswerQuery(const Archive& archive, const QueryRequest& requ
   auto bound = BindRequest(archive, request, translator, answer.translation);
   if (!bound.ok()) return bound.status();
   auto query = std::make_shared<const logic::BoundQuery>(std::move(bound).value());
-  if (request.explain && request.on_plan) request.on_plan(search::PlanBeforeRun(*query, *opts));
+  if (request.explain && request.on_plan) request.on_plan(search::PlanBeforeRun(archive, *query, *opts));
   auto response = search::Run(archive, *query, *opts);
   if (!response.ok()) return response.status();
   answer.text = request.logic.empty() ? request.english : request.logic;

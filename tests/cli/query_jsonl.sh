@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # georune query --format jsonl: the same results as --format json, one per line, streamed; the
 # stats on standard error; class-only crisp formulas (scored from the class counts) and spatial
-# ones; --format ids gives the same ranking; a damaged entity block is still refused (exit 1,
-# naming the file) wherever an answer reads it.
+# ones; --format ids gives the same ranking; --explain prints the physical plan before the run
+# and what each operator did after it; a damaged entity block is still refused (exit 1, naming
+# the file) wherever an answer reads it.
 set -uo pipefail
 BIN=$1
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
@@ -45,6 +46,17 @@ done
 # The class-only crisp answer is scored from the counts (--explain says so).
 out=$("$BIN" query --archive "$tmp/a" --logic "exists>=3 x: plane(x)" --crisp --all --explain 2>&1) || fail "explain"
 [[ "$out" == *"scored from the index's class counts"* ]] || fail "class-counts not used :: $out"
+# --explain prints the physical plan before running (operators and their optimisers), then what
+# each operator did; --disable shows in the plan.
+out=$("$BIN" query --archive "$tmp/a" --logic "plane(a) AND plane(b) AND near(a, b)" --crisp --all --explain \
+  --disable symmetry 2>&1) || fail "explain plan"
+before=${out%%what each operator did*}
+[[ "$before" == *"plan before running"*"physical plan (per image):"*"scan a, b (2): plane [class-domains]"* ]] ||
+  fail "no plan before the run :: $out"
+[[ "$before" == *"check near(a, b) when its variables are bound [eager-conjuncts]"* ]] || fail "no check :: $out"
+[[ "$before" == *"optimisers off: symmetry"* ]] || fail "disabled optimiser not shown :: $out"
+[[ "$out" == *"what each operator did"*"component {a, b}: "*" searches, "*" with a value above 0"* ]] ||
+  fail "no per-operator counters :: $out"
 # A damaged entity block: the rows to print read it, and the damage is reported.
 seg=$(ls "$tmp/a" | grep -v MANIFEST | head -1)
 python3 - "$tmp/a/$seg" <<'PY'

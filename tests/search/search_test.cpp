@@ -393,6 +393,46 @@ TEST(RandomArchive, ClassCountsEqualReference) {
   }
 }
 
+// --explain: the plan before the run names its operators and optimisers; after the run, each
+// component's counters agree with the answer (one search per image evaluated, one found per
+// result: no --top, product semantics, every result explained in the pass).
+TEST(Search, ExplainCountsWhatEachOperatorDid) {
+  std::mt19937 rng(5);
+  std::vector<ImageRecord> images;
+  for (int i = 0; i < 60; ++i) {
+    char id[16];
+    std::snprintf(id, sizeof id, "E%04d", i);
+    images.push_back(ToRecord(testing::RandomScene(rng, 2 + rng() % 12, false, 0.4), id));
+  }
+  const std::string dir = MakeTempDir("explain");
+  IngestOptions io;
+  io.show_progress = false;
+  ASSERT_TRUE(AppendToArchive(dir, Ontology::Default(), images, io).ok());
+  auto archive = Archive::Open(dir);
+  ASSERT_TRUE(archive.ok());
+  auto q = logic::ParseAndBind("ship(s) AND harbor(h) AND near(s, h)", Ontology::Default());
+  ASSERT_TRUE(q.ok());
+  SearchOptions o;
+  o.truth.crisp = true;
+  o.top_k = 0;
+  o.explain = true;
+  const std::string before = PlanBeforeRun(**archive, *q, o);
+  for (const char* part : {"plan before running", "[class-index]", "physical plan (per image):", "scan s: ship",
+                           "est. ", "join order:", "[join-order]", "check near(s, h)"}) {
+    EXPECT_NE(before.find(part), std::string::npos) << part << "\n" << before;
+  }
+  auto r = search::Run(**archive, *q, o);
+  ASSERT_TRUE(r.ok()) << r.status().message();
+  ASSERT_FALSE(r->results.empty());
+  const std::string& after = r->plan;
+  EXPECT_NE(after.find("physical plan:"), std::string::npos) << after;
+  const std::string expected =
+      std::to_string(r->stats.evaluated) + " searches, " + std::to_string(r->results.size()) + " with a value above 0";
+  EXPECT_NE(after.find("component {s, h}: " + expected), std::string::npos) << expected << "\n" << after;
+  EXPECT_NE(after.find("entities in"), std::string::npos) << after;
+  fs::remove_all(dir);
+}
+
 TEST(Search, UnknownOptimisationIsAnError) {
   auto q = logic::ParseAndBind("plane(a)", Ontology::Default());
   const std::string dir = MakeTempDir("empty");

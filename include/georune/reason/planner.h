@@ -1,6 +1,9 @@
-// The planned evaluator: the reference's values (spec §6), computed on far fewer assignments.
+// The planned evaluator: the execute stage of a physical plan (plan/physical.h) on one image —
+// the reference's values (spec §6), computed on far fewer assignments.
 //
-// Optimisations, each switchable off by name (SearchOptions::disabled, `--disable NAME`):
+// The optimisers (plan/optimizer.h), each switchable off by name (SearchOptions::disabled,
+// `--disable NAME`); the plan records which one chose each operator, and this evaluator follows
+// the plan, adapting only what depends on the image (join order, schedule, spatial filters):
 //  - class-domains:     a variable ranges only over entities its class atoms allow (others
 //                       give 0 to an `exists` body, 1 to a `forall` implication).
 //  - eager-conjuncts:   each conjunct is checked as soon as its variables are bound.
@@ -43,85 +46,86 @@
 #pragma once
 
 #include <map>
+#include <memory>
 #include <optional>
 #include <set>
 #include <string>
 #include <unordered_map>
 #include <vector>
 
+#include "georune/plan/physical.h"
 #include "georune/reason/arrangement.h"
 #include "georune/reason/evaluator.h"
 
 namespace georune::reason {
 
-// Names and one-line descriptions of the evaluator's optimisations.
+// Names and one-line descriptions of the evaluator's optimisers (the plan and execute stages of
+// plan::Optimizers()).
 const std::vector<std::pair<std::string, std::string>>& EvaluatorOptimizations();
-
-// The classes each variable can take (var id → sorted class ids; nullopt: any class), from the
-// class atoms of the conjunction its quantifier binds it in (forall: the antecedent).
-std::vector<std::optional<std::vector<int>>> VariableClasses(const logic::BoundQuery& query);
-
-// Classes whose entities a metric comparison (m, km, m2, ha) can be evaluated on; nullopt: any.
-std::optional<std::vector<int>> MetricClasses(const logic::BoundQuery& query);
-
-// Classes the query can use, indexed by class id: entities of other classes never change any
-// value. Empty when every class matters (some variable is unrestricted).
-std::vector<bool> RelevantClasses(const logic::BoundQuery& query, int class_count);
 
 class PlannedEvaluator : public Evaluator {
  public:
+  // Plans the query itself, with the optimisers not named in `disabled`.
   PlannedEvaluator(const logic::BoundQuery& query, const TruthParams& params, uint64_t budget,
                    std::set<std::string> disabled);
+  // Executes `plan` (of plan->query, built with params.crisp), shared by the evaluators of a run.
+  PlannedEvaluator(std::shared_ptr<const plan::PhysicalPlan> plan, const TruthParams& params, uint64_t budget);
   ~PlannedEvaluator() override;
   double Best(const logic::BoundNode& node, Env& env, std::vector<int>* best) override;
 
   // What the searches of exists-blocks did, summed over the scenes evaluated: how often each
-  // join order was used, the candidates per variable after class and one-variable filters,
-  // how many candidate lists came from the spatial grid, and the assignments tried.
+  // join order was used, the entities scanned and the candidates kept per variable after class
+  // and one-variable filters, how many candidate lists came from the spatial grid, the
+  // assignments tried, and per component its searches, those that found a value above 0, and
+  // the time spent.
+  struct ComponentStats {
+    uint64_t searches = 0, found = 0, assignments = 0;
+    double ms = 0;
+  };
   struct BlockStats {
     uint64_t searches = 0;
     std::map<std::string, uint64_t> join_orders;  // "a → b → c" → searches
-    std::map<std::string, uint64_t> candidates;   // variable → candidates, summed
+    std::map<std::string, uint64_t> scanned;      // variable → entities scanned, summed (rows in)
+    std::map<std::string, uint64_t> candidates;   // variable → candidates, summed (rows out)
     uint64_t grid_lookups = 0;
     uint64_t assignments = 0;
     std::map<std::string, uint64_t> operators;  // operator outcome → searches
+    std::vector<ComponentStats> components;     // by the plan's component index
   };
-  using Stats = std::map<std::string, BlockStats>;  // keyed by the block's print
+  using Stats = std::map<std::string, BlockStats>;  // keyed by the block's print (ExistsPlan::key)
   const Stats& stats() const { return stats_; }
   static void MergeStats(const Stats& from, Stats* into);
 
-  // A description of the plan of every quantifier (for --explain); with `stats`, what the
-  // searches actually did.
-  std::string Describe(const Stats* stats = nullptr);
+  // What each exists-block's operators did, over the scenes evaluated (for --explain, after
+  // plan::PrintPlan of the same plan).
+  static std::string DescribeRun(const plan::PhysicalPlan& plan, const Stats& stats);
 
  protected:
   void Reset(const Scene& scene) override;
   double EvalAtom(const logic::BoundNode& node, const Env& env) override;
 
  private:
-  struct Block;
-  struct Component;
-  const Block& BlockOf(const logic::BoundNode& node);
-  using ClassSet = std::optional<std::vector<int>>;  // nullopt: every class
+  using Block = plan::ExistsPlan;
+  using Component = plan::ComponentPlan;
+  using ClassSet = plan::ClassSet;
   // The entities of a class set in this scene (every entity for nullopt), cached per set; the
-  // set must outlive the scene (it is kept in blocks_ or restrictions_).
+  // set is the plan's.
   const std::vector<int>& Domain(const ClassSet& classes);
-  // The class restriction of each variable a quantifier binds (none with class-domains off).
-  const std::vector<ClassSet>& RestrictionsOf(const logic::BoundNode& quantifier);
-  std::unordered_map<const logic::BoundNode*, std::vector<ClassSet>> restrictions_;
   double Exists(const Block& block, Env& env, std::vector<int>* best);
-  // The operators of a block's components (symmetric groups, arrangement) and their print.
-  void ChooseOperators(Block* b) const;
-  std::string DescribeOperator(const Block& b, const Component& comp) const;
   // One component's search, in named steps: candidates, the arrangement operator (when the
   // component is one), join order, schedule of conjuncts, spatial filters, enumeration.
   struct SpatialFilter;
   struct ComponentSearch;
   // `cap`: values above it count as equal to it (the Gödel witness search of Exists).
-  double SearchComponent(const Block& block, const Component& comp, Env& env, std::vector<int>* best, double cap = 1.0);
+  double SearchComponent(const Block& block, size_t component, Env& env, std::vector<int>* best, double cap = 1.0);
+  double RunComponentSearch(ComponentSearch& search, Env& env, std::vector<int>* best, BlockStats& st);
   bool FindCandidates(ComponentSearch& search, Env& env);
   std::optional<double> SolveArrangementStep(ComponentSearch& search, Env& env, std::vector<int>* best,
                                              std::string* outcome);
+  // Why the exact operator does not apply to this component on this image (nullopt: it does).
+  std::optional<std::string> ArrangementRefusal(const ComponentSearch& search) const;
+  // The value of the component's conjuncts with the set `found` bound.
+  double ValueOfSet(const ComponentSearch& search, Env& env, const std::vector<int>& found);
   // A restricted arrangement whose first set failed the further conjuncts: the candidates are
   // narrowed to the members of aligned/clustered sets (0 when too few remain), then enumerated.
   std::optional<double> NarrowToArrangements(ComponentSearch& search, const ArrangementSpec& spec,
@@ -149,10 +153,9 @@ class PlannedEvaluator : public Evaluator {
   void DescribeJoin(const ComponentSearch& search, BlockStats& st) const;
   double Forall(const logic::BoundNode& node, Env& env, std::vector<int>* worst);
   double Count(const logic::BoundNode& node, Env& env, std::vector<int>* chosen);
-  bool On(const char* name) const { return disabled_.count(name) == 0; }
+  bool On(plan::Optimizer o) const { return plan_->optimizers.On(o); }
 
-  std::set<std::string> disabled_;
-  std::unordered_map<const logic::BoundNode*, std::unique_ptr<Block>> blocks_;
+  std::shared_ptr<const plan::PhysicalPlan> plan_;
   // Per scene: entities of each class, and merged domains by class set.
   std::vector<std::vector<int>> by_class_;
   std::vector<int> all_entities_;

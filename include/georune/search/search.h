@@ -94,9 +94,10 @@ class Explainer {
   std::unique_ptr<reason::Evaluator> evaluator_;
 };
 
-// The plan Run() will follow, before running it (for --explain): the bound formula, the
-// evaluator, and for every quantifier its variables' domains, components and operator (exact
-// arrangement or enumerating search). Run()'s SearchResponse::plan then adds what each did.
-std::string PlanBeforeRun(const logic::BoundQuery& query, const SearchOptions& options);
+// The plan Run() will follow, before running it (for --explain): the bound formula, the archive
+// stage's optimisers, and the physical plan (plan/physical.h) with estimates from the archive's
+// class statistics. Run()'s SearchResponse::plan then repeats the plan with what each operator
+// did.
+std::string PlanBeforeRun(const Archive& archive, const logic::BoundQuery& query, const SearchOptions& options);
 
 }  // namespace georune::search
