@@ -1466,7 +1466,7 @@ bool Parser::ParseCut(size_t& p, Np* np, int depth) {
 bool Parser::ParseSurrounded(size_t& p, Np* np, int depth) {
   Np by;
   size_t q = p;
-  if (np->det == Det::kNo || !ParseBareNp(q, &by, depth + 1) || by.det != Det::kSome || by.ref) return false;
+  if (!ParseBareNp(q, &by, depth + 1) || by.det != Det::kSome || by.ref) return false;
   Relate(np, "overlaps", false, by);  // touching: distance < 1 in a segmentation
   for (const auto& hv : np->vars) {
     const std::string z = NewVar("object");
@@ -1506,7 +1506,7 @@ bool Parser::ParseBothSides(size_t& p, Np* np, int depth) {
 // "a building between two roads", "between a road and a pool": near each of them (logic.md has
 // no betweenness; near both is what can be checked).
 bool Parser::ParseBetween(size_t& p, Np* np, int depth) {
-  if (!At(p, "between") || np->det == Det::kNo) return false;
+  if (!At(p, "between")) return false;
   size_t q = p + 1;
   std::vector<Np> ends(1);
   outer_.push_back(np);

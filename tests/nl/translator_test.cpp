@@ -198,6 +198,10 @@ TEST(BuiltinTranslator, SegmentationConstructs) {
        "distance(b, w) < 1 AND near(a, p) AND near(b, p) AND (NOT exists x: object(x) AND NOT water(x) AND distance(x, "
        "a) < 1) AND NOT exists y: object(y) AND NOT water(y) AND distance(y, b) < 1",
        flood);
+  same("no building surrounded by water",
+       "NOT exists b: building(b) AND (NOT exists x: object(x) AND NOT water(x) AND distance(x, b) < 1) AND exists w: "
+       "water(w) AND distance(b, w) < 1",
+       flood);
   same("a tennis court surrounded by cars", "tennis_court(t) AND small_vehicle(c) AND near(t, c)", Ont());
   // cut by: a flooded piece between two dry ones (water), or two pieces around any other class
   same("a street severed by floodwater, with two vehicles on the cut",
