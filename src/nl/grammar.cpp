@@ -2013,6 +2013,13 @@ std::string Parser::Refusal(std::string_view english, const Tokens& trimmed, siz
     std::string rest;
     for (size_t i = at; i < trimmed.size(); ++i) rest += (i > at ? " " : "") + trimmed[i];
     msg += rest.empty() ? "the query ends too early" : "could not make sense of '" + rest + "'";
+    const bool segment_words =
+        std::any_of(t_.begin(), t_.end(), [](const std::string& w) { return w == "cut" || w == "stranded"; });
+    if (!ont_.exclusive() && segment_words) {
+      return msg +
+             " (hint: 'cut by' and 'stranded' are understood in a segmentation ontology, such as floodnet, "
+             "where a cut shows as two pieces; on boxes write the relations, e.g. 'a road overlapping water')";
+    }
     return msg +
            " (hint: name objects with the ontology's classes, e.g. 'a ship near a harbor', or write the "
            "formula itself)";
