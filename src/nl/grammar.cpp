@@ -179,6 +179,7 @@ class Parser {
   bool Dock(Np& np);
   bool Strand(Np& np);
   std::string Crossing(bool same_class) const;
+  bool EachOther(const Np& np, std::string* rel) const;
   bool ParseBareNp(size_t& p, Np* np, int depth);
   bool ParseStretch(size_t& p, Np* np) const;
   bool ParseCut(size_t& p, Np* np, int depth);
@@ -484,6 +485,14 @@ bool Parser::ParseRelation(size_t& p, std::string* rel, bool* swap, bool near_ve
 // otherwise the pieces overlap (touching in a segmentation).
 std::string Parser::Crossing(bool same_class) const {
   return same_class && ont_.exclusive() ? "perpendicular" : "overlaps";
+}
+
+// `rel` between the entities of `np` ("crossing each other"); false when it cannot hold for
+// each pair: more than two are never all perpendicular to each other.
+bool Parser::EachOther(const Np& np, std::string* rel) const {
+  if (*rel != "crosses") return true;
+  *rel = Crossing(true);
+  return *rel != "perpendicular" || (np.det == Det::kSome && (np.numbered ? np.n == 2 : np.plural));
 }
 
 // "on it", "next to it", "nearby", "inside", "to its left" ...: the relation of an object to the
@@ -869,9 +878,10 @@ bool Parser::ParseNp(size_t& p, Np* np, int depth) {
     else (At(p, "isolated") || At(p, "lone") || At(p, "solitary") ? isolated : empty) = true;
     ++p;
   }
-  // "two crossing roads": crossing each other (a noun must follow: "crossing" is a noun in HRRSD)
-  if ((At(p, "crossing") || At(p, "intersecting")) && (np->numbered || np->plural || np->det == Det::kCount) &&
-      MatchNoun(t_, p + 1, ont_, wn_)) {
+  // "two crossing roads": the two cross each other (a noun must follow: "crossing" is a noun in
+  // HRRSD); more than two cannot be pairwise perpendicular, so only two
+  if ((At(p, "crossing") || At(p, "intersecting")) && np->det == Det::kSome &&
+      (np->numbered ? np->n == 2 : np->plural) && MatchNoun(t_, p + 1, ont_, wn_)) {
     np->pair_rels.push_back(Crossing(true));
     ++p;
   }
@@ -1234,8 +1244,8 @@ bool Parser::ParseArrangement(size_t& p, Np* np) {
   }
   if (ParseRelation(r, &rel, &swap, false) && rel != "surrounded" &&
       ((k = Phrase(r, "each other")) || (k = Phrase(r, "one another")) || (k = Phrase(r, "each other s")))) {
-    if (np->numbered && np->n < 2) return false;
-    np->pair_rels.push_back(rel == "crosses" ? Crossing(true) : rel);
+    if ((np->numbered && np->n < 2) || !EachOther(*np, &rel)) return false;
+    np->pair_rels.push_back(rel);
     p = r + k;
     return true;
   }
@@ -1674,8 +1684,8 @@ bool Parser::ParseModifierBody(size_t& p, Np* np, int depth) {
   }
   if (At(q, "each") || At(q, "one")) {
     if ((k = Phrase(q, "each other")) || (k = Phrase(q, "one another"))) {
-      if (!CanArrange(*np) || (np->vars.size() < 2 && np->numbered)) return false;
-      np->pair_rels.push_back(rel == "crosses" ? Crossing(true) : rel);
+      if (!CanArrange(*np) || (np->vars.size() < 2 && np->numbered) || !EachOther(*np, &rel)) return false;
+      np->pair_rels.push_back(rel);
       p = q + k;
       return true;
     }

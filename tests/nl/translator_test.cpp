@@ -234,6 +234,7 @@ TEST(BuiltinTranslator, SegmentationConstructs) {
        "ship(a) AND ship(b) AND bridge(c) AND near(a, c) AND near(b, c) AND NOT near(a, b)", Ont());
   same("dry roads crossing each other", "non_flooded_road(a) AND non_flooded_road(b) AND perpendicular(a, b)", flood);
   same("two crossing bridges", "bridge(a) AND bridge(b) AND overlaps(a, b)", Ont());
+  refused("three roads crossing each other", flood);  // three are never pairwise perpendicular
   // whose "them": the nearest noun things stand on, when the number agrees
   same("a dry building next to flooded roads with vehicles on them",
        "non_flooded_building(b) AND flooded_road(r) AND near(b, r) AND vehicle(v) AND distance(v, r) < 1", flood);
