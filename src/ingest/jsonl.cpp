@@ -22,8 +22,10 @@ constexpr const char* kJsonHint =
     "each line is one image: {\"image\": \"ID\", \"width\": W, \"height\": H, \"gsd\": G, "
     "\"path\": \"...\", \"entities\": [{\"class\": \"plane\", \"score\": 0.9, \"obb\": [x1,y1,...,x4,y4]}]}";
 
-// Parses one non-blank line into `image`; returns the problem, or nullopt.
-std::optional<Diagnostic> ParseImageLine(FileContext& ctx, int line_no, std::string_view line, ImageRecord& image) {
+// Parses one non-blank line into `image`; returns the problem, or nullopt. A failure that is not
+// the line's fault (GEOS cannot be loaded) is set in `environment` instead, returned as is.
+std::optional<Diagnostic> ParseImageLine(FileContext& ctx, int line_no, std::string_view line, ImageRecord& image,
+                                         Status& environment) {
   auto diag = [&](std::string message, std::string hint = kJsonHint) {
     return FileDiagnostic(ctx.path, line_no, std::move(message), std::move(hint));
   };
@@ -108,6 +110,10 @@ std::optional<Diagnostic> ParseImageLine(FileContext& ctx, int line_no, std::str
       const auto invalid = ctx.options.make_valid ? PolygonShape::Invalid::kRepair : PolygonShape::Invalid::kRefuse;
       auto shape = wkt != e.end() ? PolygonShape::FromWkt(wkt->get<std::string>(), invalid)
                                   : ShapeFromGeoJson(*geometry, invalid, nullptr);
+      if (!shape.ok() && shape.status().code() != StatusCode::kInvalidInput) {
+        environment = shape.status();
+        return diag(where + shape.status().message());
+      }
       if (!shape.ok())
         return diag(where + shape.status().message(),
                     "a polygon entity is {\"class\": …, \"wkt\": \"POLYGON ((x y, …))\"} or {\"class\": …, "
@@ -156,8 +162,9 @@ Status ParseLines(const std::string& file, const Ontology& ontology, const ReadO
     size_t end = std::min(lines.size(), (c + 1) * kChunk);
     for (size_t i = c * kChunk; i < end; ++i) {
       ImageRecord image;
-      if (auto d = ParseImageLine(ctx, lines[i].no, lines[i].text, image)) {
-        status[c] = ctx.Bad(*d);
+      Status environment;
+      if (auto d = ParseImageLine(ctx, lines[i].no, lines[i].text, image, environment)) {
+        status[c] = environment.ok() ? ctx.Bad(*d) : environment;
         if (!status[c].ok()) return;
         continue;
       }

@@ -13,6 +13,7 @@
 //            | without|free of np [relation it]
 //            | in a row | lined up | aligned | next to each other | parallel to each other
 //            | longer than N m | larger than N m2 | less than N m apart | within N m of np
+//            | surrounded by np | cut by np | on both sides of np | between np [and np]
 // Every word must be consumed by some rule; otherwise the translation fails naming the words
 // it could not place.
 #include <algorithm>
@@ -65,6 +66,13 @@ struct Np {
   bool definite = false;         // "the bridge": the one named before, if any
   std::vector<std::string> alt;  // "cars or trucks": more classes, one entity of any of them
   bool nothing = false;          // "nothing": no object, the noun already said
+  bool cut = false;              // "cut by water" was said of its vars: they cannot grow
+  bool part = false;             // "the flooded stretch": a part of an earlier entity (a cut's)
+  bool tied = false;             // related by a written relation to such a part
+  bool stranded = false;         // "stranded": on a flooded road, no dry road near (Finish)
+  // A with-phrase of this object that belongs to the enclosing head ("roads next to buildings
+  // with vehicles on them"): its entities and atoms, moved into the head by the caller.
+  std::vector<std::string> lifted_vars, lifted_conj, lifted_links, lifted_closed;
 };
 
 // The entities an earlier item named, for "one of them", "the first", "them".
@@ -169,6 +177,18 @@ class Parser {
   std::string Realize(Np& np, bool closed_scope);
   bool Finish(Np& np);
   bool Dock(Np& np);
+  bool Strand(Np& np);
+  std::string Crossing(bool same_class) const;
+  bool EachOther(const Np& np, std::string* rel) const;
+  bool ParseBareNp(size_t& p, Np* np, int depth);
+  bool ParseStretch(size_t& p, Np* np) const;
+  bool ParseCut(size_t& p, Np* np, int depth);
+  bool ParseSurrounded(size_t& p, Np* np, int depth);
+  bool ParseBothSides(size_t& p, Np* np, int depth);
+  bool ParseBetween(size_t& p, Np* np, int depth);
+  bool LiftWith(const std::string& rel, bool swap, bool them, Np* np, std::vector<Np>& pending, bool negative_lead,
+                bool* ok);
+  void TakeLifted(Np* head, Np& obj) const;
   bool ParseItem(size_t& p, std::string* out, std::vector<std::string>* heads);
   size_t StartOfRequest();
   size_t EndOfRequest() const;
@@ -183,6 +203,9 @@ class Parser {
   Antecedent ante_;                             // the head of the previous item (empty when it named no entities)
   std::map<std::string, std::string> named_;    // class → the first free entity of it, for "the X"
   std::map<std::string, std::string> var_cls_;  // variable → class it was made for
+  bool bare_ = false;                           // the NP being parsed takes no modifiers
+  std::string stretch_;                         // the crossing piece of the last cut ("the flooded stretch")
+  std::vector<const Np*> outer_;                // heads whose relation object is being parsed
 };
 
 std::string Parser::NewVar(const std::string& cls) {
@@ -448,8 +471,28 @@ bool Parser::ParseRelation(size_t& p, std::string* rel, bool* swap, bool near_ve
   *rel = hit->value;
   *swap = hit->swap;
   if (near_verb && (*rel == "on" || *rel == "near")) *rel = "near";
+  // Words whose meaning depends on the ontology (docs/translation.md, "Segmentation
+  // ontologies"): "touching" is touching in a segmentation (overlaps, written distance < 1
+  // there), near on boxes; "surrounded by" (ParseSurrounded) and "crossing" (Crossing) too.
+  if (*rel == "touches") *rel = ont_.exclusive() ? "overlaps" : "near";
+  if (*rel == "surrounded" && !ont_.exclusive()) *rel = "near";
   p += k;
   return true;
+}
+
+// "crossing" between entities: in a segmentation two pieces of one class that cross are one
+// polygon, so two of them "crossing" can only be told by their directions (perpendicular);
+// otherwise the pieces overlap (touching in a segmentation).
+std::string Parser::Crossing(bool same_class) const {
+  return same_class && ont_.exclusive() ? "perpendicular" : "overlaps";
+}
+
+// `rel` between the entities of `np` ("crossing each other"); false when it cannot hold for
+// each pair: more than two are never all perpendicular to each other.
+bool Parser::EachOther(const Np& np, std::string* rel) const {
+  if (*rel != "crosses") return true;
+  *rel = Crossing(true);
+  return *rel != "perpendicular" || (np.det == Det::kSome && (np.numbered ? np.n == 2 : np.plural));
 }
 
 // "on it", "next to it", "nearby", "inside", "to its left" ...: the relation of an object to the
@@ -464,8 +507,8 @@ bool Parser::ParsePronounRelation(size_t& p, std::string* rel, bool* swap) {
   std::string r;
   bool s = false;
   size_t z = q;
-  if (ParseRelation(z, &r, &s, near_verb) && (At(z, "it") || At(z, "them") || At(z, "itself"))) {
-    *rel = r;
+  if (ParseRelation(z, &r, &s, near_verb) && (At(z, "it") || At(z, "them") || At(z, "itself")) && r != "surrounded") {
+    *rel = r == "crosses" ? Crossing(false) : r;
     *swap = s;
     p = z + 1;
     return true;
@@ -509,10 +552,12 @@ bool Parser::NpFollows(size_t p) {
   }
   std::set<std::string> vars = used_vars_;
   std::map<std::string, std::string> classes = var_cls_;
+  const std::string stretch = stretch_;
   Np probe;
   bool found = ParseNp(p, &probe, 6);
   used_vars_ = std::move(vars);
   var_cls_ = std::move(classes);
+  stretch_ = stretch;
   return found;
 }
 
@@ -653,11 +698,47 @@ bool Parser::Dock(Np& np) {
   return true;
 }
 
+// "a stranded vehicle" (docs/translation.md): on a flooded road, with no dry road near it. What
+// the phrase says anyway ("a stranded vehicle: on a flooded road, with no dry road next to it")
+// is not said twice. False when the ontology names no flooded and dry road.
+bool Parser::Strand(Np& np) {
+  np.stranded = false;
+  const auto wet = ont_.Resolve("flooded road"), dry = ont_.Resolve("dry road");
+  if (!wet || !dry || wet->is_group || dry->is_group || np.det != Det::kSome || np.ref) return false;
+  auto said = [&](const std::vector<std::string>& list, const std::string& cls, auto formula) {
+    for (const auto& [var, c] : var_cls_) {
+      if (c == cls && std::find(list.begin(), list.end(), formula(var)) != list.end()) return true;
+    }
+    return false;
+  };
+  for (const auto& v : np.vars) {
+    if (!said(np.links, wet->name, [&](const std::string& r) { return Atom("on", {v, r}); })) {
+      const std::string r = NewVar(wet->name);
+      if (np.vars.size() > 1) {  // each on a flooded road of its own or the same one
+        np.closed.push_back(Exists({r}, {Atom(wet->name, {r}), Atom("on", {v, r})}));
+      } else {
+        np.obj_vars.push_back(r);
+        np.obj_conj.push_back(Atom(wet->name, {r}));
+        np.links.push_back(Atom("on", {v, r}));
+      }
+    }
+    auto no_dry = [&](const std::string& d, bool after) {
+      return Not(Exists({d}, {Atom(dry->name, {d}), after ? Atom("near", {v, d}) : Atom("near", {d, v})}));
+    };
+    if (!said(np.closed, dry->name, [&](const std::string& d) { return no_dry(d, true); }) &&
+        !said(np.closed, dry->name, [&](const std::string& d) { return no_dry(d, false); })) {
+      np.closed.push_back(no_dry(NewVar(dry->name), true));
+    }
+  }
+  return true;
+}
+
 // Applies pending arrangements and pairwise relations once the NP's variables are final. An
 // arrangement of a bare noun names three entities for a row or alignment, two otherwise
 // ("cars in a row", "planes next to each other"). False when an arrangement cannot hold.
 bool Parser::Finish(Np& np) {
   if (np.near_adj && !Dock(np)) return false;
+  if (np.stranded && !Strand(np)) return false;
   bool pending = !np.groups.empty() || !np.pair_rels.empty() || !np.pair_metrics.empty();
   if (np.det == Det::kAnyNeg && pending) np.det = Det::kSome;
   if (np.det == Det::kCount && pending) {
@@ -671,6 +752,7 @@ bool Parser::Finish(Np& np) {
     bool three = !np.groups.empty() && np.groups[0] != "clustered";
     np.n = std::max(np.n, three ? 3 : 2);
   }
+  if (np.cut && np.n > static_cast<int>(np.vars.size())) return false;  // the cut was said of the first only
   Grow(&np, np.n);
   if (!np.groups.empty()) np.arranged = true;
   for (const auto& g : np.groups) {
@@ -774,7 +856,7 @@ std::string Parser::Realize(Np& np, bool closed_scope) {
 bool Parser::ParseNp(size_t& p, Np* np, int depth) {
   if (depth > 6) return false;
   size_t start = p;
-  if (depth > 0 && ParseReference(p, np)) return true;  // "near one of them", "far from them"
+  if (depth > 0 && (ParseReference(p, np) || ParseStretch(p, np))) return true;  // "near one of them"
   if (!ParseDet(p, np)) {
     p = start;
     return false;
@@ -791,8 +873,16 @@ bool Parser::ParseNp(size_t& p, Np* np, int depth) {
   }
   bool isolated = false, empty = false;
   while (At(p, "isolated") || At(p, "lone") || At(p, "solitary") || At(p, "empty") || At(p, "vacant") ||
-         At(p, "unoccupied")) {
-    (At(p, "isolated") || At(p, "lone") || At(p, "solitary") ? isolated : empty) = true;
+         At(p, "unoccupied") || At(p, "stranded")) {
+    if (At(p, "stranded")) np->stranded = true;
+    else (At(p, "isolated") || At(p, "lone") || At(p, "solitary") ? isolated : empty) = true;
+    ++p;
+  }
+  // "two crossing roads": the two cross each other (a noun must follow: "crossing" is a noun in
+  // HRRSD); more than two cannot be pairwise perpendicular, so only two
+  if ((At(p, "crossing") || At(p, "intersecting")) && np->det == Det::kSome &&
+      (np->numbered ? np->n == 2 : np->plural) && MatchNoun(t_, p + 1, ont_, wn_)) {
+    np->pair_rels.push_back(Crossing(true));
     ++p;
   }
   // "docked ships", "moored boats": near what holds them; "parked cars": nothing more
@@ -815,7 +905,19 @@ bool Parser::ParseNp(size_t& p, Np* np, int depth) {
   int nvars = np->det == Det::kSome || np->det == Det::kAnyNeg ? std::max(1, np->n) : 1;
   if (np->det == Det::kCount && np->count_op == "=" && np->count == 0) np->det = Det::kNo;
   auto earlier = named_.find(np->cls);
-  if (np->definite && !np->plural && depth > 0 && earlier != named_.end()) {
+  if (earlier == named_.end()) {  // "the building" for the one dry building named before
+    const auto group = ont_.Resolve(np->cls);
+    int members = 0;
+    for (auto it = named_.begin(); group && group->is_group && it != named_.end(); ++it) {
+      const auto member = ont_.FindClass(it->first);
+      if (member && std::binary_search(group->class_ids.begin(), group->class_ids.end(), *member)) {
+        earlier = it;
+        ++members;
+      }
+    }
+    if (members != 1) earlier = named_.end();
+  }
+  if (np->definite && !np->plural && depth > 0 && earlier != named_.end() && np->alt.empty()) {
     np->vars = {earlier->second};  // "a ship near a bridge and a roundabout north of the bridge"
     np->ref = true;
     nvars = 0;
@@ -829,14 +931,17 @@ bool Parser::ParseNp(size_t& p, Np* np, int depth) {
     }
   }
   if (empty) AddEmpty(np);
-  while (true) {  // modifiers; a comma before one changes nothing ("ships, near a harbor")
+  while (!bare_) {  // modifiers; a comma before one changes nothing ("ships, near a harbor")
     size_t q = p;
     if (At(p, ",")) {
       // an object's modifiers end at a comma ("a bridge with no cars, near a harbor"), but for
       // "..., two of them parallel"
       Np probe = *np;
       size_t r = p + 1;
-      if (depth > 0 && !ParsePartitive(r, &probe, depth)) break;
+      const std::string stretch = stretch_;
+      const bool partitive = depth == 0 || ParsePartitive(r, &probe, depth);
+      stretch_ = stretch;
+      if (!partitive) break;
       q = p + 1;
     }
     if (!ParseModifier(q, np, depth)) break;
@@ -1071,6 +1176,15 @@ bool Parser::ParseWith(size_t& p, Np* np, int depth) {
     bool docked = obj.near_adj;  // "with three docked ships": near the head, not a harbor of their own
     obj.near_adj = false;
     if (!Finish(obj)) return false;
+    if (obj.tied && !explicit_rel) {  // "with a vehicle on the flooded stretch": tied to the head already
+      if (negative_lead) obj.det = Det::kNo;
+      if (obj.det == Det::kNo) np->closed.push_back(Realize(obj, false));
+      else if (obj.det == Det::kSome) AddObject(np, obj, Realize(obj, false));
+      else return false;
+      first = false;
+      if (!NextListItem(q)) break;
+      continue;
+    }
     if (obj.det == Det::kSome) list_prev = {obj.cls, obj.vars, obj.arranged};
     if (!explicit_rel && docked) {
       std::vector<Np> alone;
@@ -1081,7 +1195,8 @@ bool Parser::ParseWith(size_t& p, Np* np, int depth) {
       pending.push_back(std::move(obj));
     }
     if (explicit_rel) {
-      ApplyWith(np, pending, rel, swap, negative_lead, &ok);
+      if (!LiftWith(rel, swap, t_[q - 1] == "them", np, pending, negative_lead, &ok))
+        ApplyWith(np, pending, rel, swap, negative_lead, &ok);
       if (!ok) return false;
       // "without any cars on it and a swimming pool near it": the negation ended with its relation
       if (negative_lead && At(q, "and") && (At(q + 1, "a") || At(q + 1, "an"))) negative_lead = false;
@@ -1127,9 +1242,9 @@ bool Parser::ParseArrangement(size_t& p, Np* np) {
       return true;
     }
   }
-  if (ParseRelation(r, &rel, &swap, false) &&
+  if (ParseRelation(r, &rel, &swap, false) && rel != "surrounded" &&
       ((k = Phrase(r, "each other")) || (k = Phrase(r, "one another")) || (k = Phrase(r, "each other s")))) {
-    if (np->numbered && np->n < 2) return false;
+    if ((np->numbered && np->n < 2) || !EachOther(*np, &rel)) return false;
     np->pair_rels.push_back(rel);
     p = r + k;
     return true;
@@ -1281,10 +1396,191 @@ void Parser::RefTo(Np* np, const Antecedent& ante, const std::vector<std::string
   np->arranged = ante.arranged && picked.size() == ante.vars.size();
 }
 
+// An NP without modifiers of its own, finished: what follows describes the head ("a building
+// surrounded by water near a road" is a building near a road).
+bool Parser::ParseBareNp(size_t& p, Np* np, int depth) {
+  const bool was = bare_;
+  bare_ = true;
+  const bool parsed = ParseNp(p, np, depth);
+  bare_ = was;
+  return parsed && Finish(*np);
+}
+
+// "the flooded stretch", "the cut": the crossing piece of the last cut (ParseCut), a part of
+// the cut entity.
+bool Parser::ParseStretch(size_t& p, Np* np) const {
+  auto noun = [&](size_t i) {
+    return At(i, "stretch") || At(i, "section") || At(i, "segment") || At(i, "part") || At(i, "gap") || At(i, "cut");
+  };
+  const auto cls = var_cls_.find(stretch_);
+  if (cls == var_cls_.end() || !At(p, "the")) return false;
+  size_t q = p + 1;
+  while (!noun(q) && (At(q, "flooded") || At(q, "submerged") || At(q, "inundated") || At(q, "wet") || At(q, "cut")))
+    ++q;
+  if (!noun(q)) return false;
+  np->cls = cls->second;
+  np->det = Det::kSome;
+  np->vars = {stretch_};
+  np->n = 1;
+  np->numbered = true;
+  np->ref = true;
+  np->part = true;
+  p = q + 1;
+  return true;
+}
+
+// "a road cut by water" (docs/translation.md): in a segmentation, the road goes on at both
+// sides of a piece across it — two pieces of road touch that piece and are parallel to each
+// other. Water over a road is labelled flooded road, not water, so when the ontology names the
+// flooded and the dry kind of the noun ("flooded road", "dry road"), a cut by water is a
+// flooded piece between two dry ones. The head's entity is the first side; "the flooded
+// stretch" is the piece across. Box ontologies cannot show a cut: not taken there.
+bool Parser::ParseCut(size_t& p, Np* np, int depth) {
+  size_t q = p, k = 0;
+  for (const char* ph : {"cut by", "cut off by", "cut through by", "severed by", "interrupted by", "split by"}) {
+    if ((k = Phrase(q, ph))) break;
+  }
+  if (!k || !ont_.exclusive() || np->det != Det::kSome || np->ref || !np->alt.empty() || np->cut) return false;
+  q += k;
+  Np by;
+  if (!ParseBareNp(q, &by, depth + 1) || by.det != Det::kSome || by.ref || by.vars.size() != 1) return false;
+  std::string side = np->cls;
+  Np across = by;  // its class atom is the piece's
+  const auto water = ont_.Resolve("water");
+  if (water && !water->is_group && by.alt.empty() && by.cls == water->name) {
+    std::string word = np->cls;
+    std::replace(word.begin(), word.end(), '_', ' ');
+    const auto wet = ont_.Resolve("flooded " + word), dry = ont_.Resolve("dry " + word);
+    if (wet && dry && !wet->is_group && !dry->is_group) {
+      side = dry->name;
+      across.cls = wet->name;
+    }
+  }
+  np->cls = side;
+  for (const auto& hv : np->vars) {
+    var_cls_[hv] = side;
+    const std::string c = NewVar(side), f = NewVar(across.cls);
+    np->obj_vars.insert(np->obj_vars.end(), {c, f});
+    np->obj_conj.insert(np->obj_conj.end(), {Atom(side, {c}), ClassAtom(across, f)});
+    np->links.insert(np->links.end(), {"distance(" + hv + ", " + f + ") < 1", "distance(" + c + ", " + f + ") < 1",
+                                       Atom("parallel", {hv, c})});
+    stretch_ = f;
+  }
+  np->cut = true;
+  p = q;
+  return true;
+}
+
+// "a building surrounded by water" in a segmentation: it touches a Y and nothing but a Y
+// touches it (docs/translation.md). What surrounds takes no modifiers.
+bool Parser::ParseSurrounded(size_t& p, Np* np, int depth) {
+  Np by;
+  size_t q = p;
+  if (!ParseBareNp(q, &by, depth + 1) || by.det != Det::kSome || by.ref) return false;
+  Relate(np, "overlaps", false, by);  // touching: distance < 1 in a segmentation
+  for (const auto& hv : np->vars) {
+    const std::string z = NewVar("object");
+    np->closed.push_back(Not(Exists({z}, {Atom("object", {z}), "NOT " + ClassAtom(by, z), Atom("overlaps", {z, hv})})));
+  }
+  p = q;
+  return true;
+}
+
+// "flooded buildings on both sides of the flooded stretch": two of them, each near it and not
+// near each other (so on opposite sides of it).
+bool Parser::ParseBothSides(size_t& p, Np* np, int depth) {
+  size_t q = p, k = 0;
+  for (const char* ph : {"on both sides of", "on either side of", "on each side of", "on opposite sides of",
+                         "either side of", "both sides of", "on the two sides of"}) {
+    if ((k = Phrase(q, ph))) break;
+  }
+  if (!k || np->det != Det::kSome || np->ref || np->cut) return false;
+  if (np->numbered ? np->vars.size() != 2 : !np->plural) return false;
+  q += k;
+  Np obj;
+  outer_.push_back(np);
+  const bool parsed = ParseNp(q, &obj, depth + 1);
+  outer_.pop_back();
+  if (!parsed || !Finish(obj) || obj.det != Det::kSome) return false;
+  np->n = 2;
+  np->numbered = true;
+  Grow(np, 2);
+  Relate(np, "near", false, obj);
+  np->own.push_back("NOT " + Atom("near", {np->vars[0], np->vars[1]}));
+  if (obj.part) np->tied = true;
+  TakeLifted(np, obj);
+  p = q;
+  return true;
+}
+
+// "a building between two roads", "between a road and a pool": near each of them (logic.md has
+// no betweenness; near both is what can be checked).
+bool Parser::ParseBetween(size_t& p, Np* np, int depth) {
+  if (!At(p, "between")) return false;
+  size_t q = p + 1;
+  std::vector<Np> ends(1);
+  outer_.push_back(np);
+  bool ok = ParseNp(q, &ends[0], depth + 1) && Finish(ends[0]) && ends[0].det == Det::kSome;
+  if (ok && ends[0].vars.size() == 1) {  // "between a road and a pool"
+    ends.emplace_back();
+    ok = At(q, "and") && ParseNp(++q, &ends[1], depth + 1) && Finish(ends[1]) && ends[1].det == Det::kSome &&
+         ends[1].vars.size() == 1;
+  }
+  outer_.pop_back();
+  if (!ok || (ends.size() == 1 && ends[0].vars.size() != 2)) return false;
+  for (auto& e : ends) {
+    Relate(np, "near", false, e);
+    if (e.part) np->tied = true;
+    TakeLifted(np, e);
+  }
+  p = q;
+  return true;
+}
+
+// The with-phrase of an object that belongs to the enclosing head, moved into it.
+void Parser::TakeLifted(Np* head, Np& obj) const {
+  head->obj_vars.insert(head->obj_vars.end(), obj.lifted_vars.begin(), obj.lifted_vars.end());
+  head->obj_conj.insert(head->obj_conj.end(), obj.lifted_conj.begin(), obj.lifted_conj.end());
+  head->links.insert(head->links.end(), obj.lifted_links.begin(), obj.lifted_links.end());
+  head->closed.insert(head->closed.end(), obj.lifted_closed.begin(), obj.lifted_closed.end());
+  obj.lifted_vars.clear();
+  obj.lifted_conj.clear();
+  obj.lifted_links.clear();
+  obj.lifted_closed.clear();
+}
+
+// "roads next to buildings with vehicles on them": a with-phrase whose written relation is `on`
+// belongs to the nearest noun things stand on (docs/translation.md): when the object `np` holds
+// nothing on it (its content relation is near) and the head it is related to does, and the
+// pronoun agrees with the head ("them" a plural, "it" a singular), the items of `pending` are
+// related to that head instead, through np->lifted_* (*ok false when one cannot be). False when
+// the phrase stays with `np`.
+bool Parser::LiftWith(const std::string& rel, bool swap, bool them, Np* np, std::vector<Np>& pending,
+                      bool negative_lead, bool* ok) {
+  if (rel != "on" || swap || outer_.empty() || ContentRelation(np->cls) == "on") return false;
+  const Np& head = *outer_.back();
+  if (head.det != Det::kSome || head.ref || ContentRelation(head.cls) != "on") return false;
+  if (them != (head.plural || head.vars.size() > 1)) return false;
+  Np proxy;
+  proxy.cls = head.cls;
+  proxy.alt = head.alt;
+  proxy.det = Det::kSome;
+  proxy.vars = head.vars;
+  proxy.plural = head.plural;
+  ApplyWith(&proxy, pending, rel, false, negative_lead, ok);
+  np->lifted_vars.insert(np->lifted_vars.end(), proxy.obj_vars.begin(), proxy.obj_vars.end());
+  np->lifted_conj.insert(np->lifted_conj.end(), proxy.obj_conj.begin(), proxy.obj_conj.end());
+  np->lifted_links.insert(np->lifted_links.end(), proxy.links.begin(), proxy.links.end());
+  np->lifted_closed.insert(np->lifted_closed.end(), proxy.closed.begin(), proxy.closed.end());
+  return true;
+}
+
 bool Parser::ParseModifier(size_t& p, Np* np, int depth) {
   Np saved = *np;  // a modifier that does not parse leaves the NP as it was ("that are all ...")
+  const std::string stretch = stretch_;
   if (ParseModifierBody(p, np, depth)) return true;
   *np = std::move(saved);
+  stretch_ = stretch;
   return false;
 }
 
@@ -1337,6 +1633,13 @@ bool Parser::ParseModifierBody(size_t& p, Np* np, int depth) {
     p = q + 1;
     return true;
   }
+  if (!negated) {  // "cut by water", "on both sides of", "between two roads"
+    size_t r = q;
+    if (ParseCut(r, np, depth) || ParseBothSides(r, np, depth) || ParseBetween(r, np, depth)) {
+      p = r;
+      return true;
+    }
+  }
   // a relative clause may also start with a verb of having: "that has no ships near it"
   if (q > p && (At(q, "has") || At(q, "have") || At(q, "with"))) {
     size_t r = q;
@@ -1374,9 +1677,14 @@ bool Parser::ParseModifierBody(size_t& p, Np* np, int depth) {
     }
   }
   if (!ParseRelation(q, &rel, &swap, near_verb)) return false;
+  if (rel == "surrounded") {
+    if (negated || !ParseSurrounded(q, np, depth)) return false;
+    p = q;
+    return true;
+  }
   if (At(q, "each") || At(q, "one")) {
     if ((k = Phrase(q, "each other")) || (k = Phrase(q, "one another"))) {
-      if (!CanArrange(*np) || (np->vars.size() < 2 && np->numbered)) return false;
+      if (!CanArrange(*np) || (np->vars.size() < 2 && np->numbered) || !EachOther(*np, &rel)) return false;
       np->pair_rels.push_back(rel);
       p = q + k;
       return true;
@@ -1387,8 +1695,13 @@ bool Parser::ParseModifierBody(size_t& p, Np* np, int depth) {
     negated = false;
   }
   Np obj;
-  if (!ParseNp(q, &obj, depth + 1)) return false;
-  if (!Finish(obj)) return false;
+  outer_.push_back(np);
+  const bool parsed = ParseNp(q, &obj, depth + 1);
+  outer_.pop_back();
+  if (!parsed || !Finish(obj)) return false;
+  if (rel == "crosses") rel = Crossing(obj.cls == np->cls && obj.alt.empty() && np->alt.empty());
+  if (obj.part) np->tied = true;
+  TakeLifted(np, obj);
   if (negated || obj.det == Det::kNo) {
     if (negated && obj.det == Det::kNo) return false;  // "not near no harbor"
     obj.det = Det::kSome;
@@ -1529,6 +1842,7 @@ size_t Parser::StartOfRequest() {
   }
   if (p > 0 && At(p, ",")) ++p;  // "show me: planes, helicopters"
   used_vars_.clear();
+  stretch_.clear();
   return p;
 }
 
@@ -1673,7 +1987,11 @@ bool GrammarKnows(const std::string& w) {
                                           "along",      "while",
                                           "whereas",    "but",
                                           "also",       "there",
-                                          "we",         "from"};
+                                          "we",         "from",
+                                          "cut",        "stretch",
+                                          "section",    "segment",
+                                          "stranded",   "sides",
+                                          "opposite",   "severed"};
   return k.count(w) > 0;
 }
 
@@ -1705,6 +2023,13 @@ std::string Parser::Refusal(std::string_view english, const Tokens& trimmed, siz
     std::string rest;
     for (size_t i = at; i < trimmed.size(); ++i) rest += (i > at ? " " : "") + trimmed[i];
     msg += rest.empty() ? "the query ends too early" : "could not make sense of '" + rest + "'";
+    const bool segment_words =
+        std::any_of(t_.begin(), t_.end(), [](const std::string& w) { return w == "cut" || w == "stranded"; });
+    if (!ont_.exclusive() && segment_words) {
+      return msg +
+             " (hint: 'cut by' and 'stranded' are understood in a segmentation ontology, such as floodnet, "
+             "where a cut shows as two pieces; on boxes write the relations, e.g. 'a road overlapping water')";
+    }
     return msg +
            " (hint: name objects with the ontology's classes, e.g. 'a ship near a harbor', or write the "
            "formula itself)";

@@ -77,7 +77,9 @@ void AddRelations(std::vector<LexEntry>& e) {
               {"right beside", "near"},
               {"close up to", "near"},
               {"adjoining", "near"},
-              {"touching", "near"},
+              // touching: distance < 1 in a segmentation, near on boxes (grammar.cpp, ParseRelation)
+              {"touching", "touches"},
+              {"touches", "touches"},
               {"far from", "far"},
               {"far away from", "far"},
               {"away from", "far"},
@@ -130,10 +132,12 @@ void AddRelations(std::vector<LexEntry>& e) {
               {"enclosed in", "on"},
               {"contained in", "on"},
               {"enclosed within", "on"},
-              // what surrounds may be one ring (a track) or many things (cars): near holds for both
-              {"surrounded by", "near"},
-              {"encircled by", "near"},
-              {"ringed by", "near"},
+              // on boxes, what surrounds may be one ring (a track) or many things (cars): near holds
+              // for both; in a segmentation, touching and nothing else touching (ParseSurrounded)
+              {"surrounded by", "surrounded"},
+              {"surrounded on all sides by", "surrounded"},
+              {"encircled by", "surrounded"},
+              {"ringed by", "surrounded"},
               {"surrounding", "near"},
               {"encircling", "near"},
               {"surrounds", "near"},
@@ -155,8 +159,10 @@ void AddRelations(std::vector<LexEntry>& e) {
               {"intersecting", "overlaps"},
               {"intersecting with", "overlaps"},
               {"intersects", "overlaps"},
-              {"crossing", "overlaps"},
-              {"crosses", "overlaps"},
+              // overlaps, or perpendicular between pieces of one class in a segmentation (Crossing)
+              {"crossing", "crosses"},
+              {"crosses", "crosses"},
+              {"cross", "crosses"},
               {"parallel to", "parallel"},
               {"parallel with", "parallel"},
               {"parallel", "parallel"},
@@ -636,8 +642,8 @@ std::string NounChain(const std::string& word, const Ontology& ont, const WordNe
 }
 
 std::string ContentRelation(const std::string& cls) {
-  static const std::set<std::string> kSurfaces = {"bridge",  "helipad",  "court",   "field",   "airport",
-                                                  "diamond", "overpass", "stadium", "parking", "pitch"};
+  static const std::set<std::string> kSurfaces = {"bridge",   "helipad", "court",   "field", "airport", "diamond",
+                                                  "overpass", "stadium", "parking", "pitch", "road"};
   size_t b = 0;
   while (b <= cls.size()) {
     size_t e = cls.find('_', b);

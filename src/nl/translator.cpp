@@ -95,6 +95,41 @@ const char* kConventions =
     "- A noun that is not one of the classes above (or a synonym of one) cannot be translated: do not guess a "
     "broader or related class.\n";
 
+// For an ontology of exclusive classes (a segmentation; docs/translation.md, "Segmentation
+// ontologies"), where on() and overlaps() between classes never hold.
+const char* kSegmentationConventions =
+    "- This ontology is a segmentation: entities of different classes never overlap, so 'on', 'in', "
+    "'containing', 'touching', and 'crossing' between different classes are touching, written distance(a, b) < 1 "
+    "(never on() or overlaps()); 'two crossing X' or 'X crossing each other' of one class = perpendicular.\n"
+    "- 'X surrounded by Y' = X touches a Y and nothing but a Y touches X: distance(x, y) < 1 AND NOT exists o: "
+    "object(o) AND NOT Y(o) AND distance(o, x) < 1. 'X between two Ys' = near both. 'Xs on both sides of Y' = two "
+    "Xs near Y and NOT near each other.\n"
+    "- 'a road cut by water' = two dry road pieces a, c touching one flooded road piece f, parallel to each other: "
+    "non_flooded_road(a) AND non_flooded_road(c) AND flooded_road(f) AND distance(a, f) < 1 AND distance(c, f) < 1 "
+    "AND parallel(a, c); 'the flooded stretch' is f. 'a stranded vehicle' = on a flooded road with no dry road "
+    "near it.\n"
+    "- 'with Zs on them' after 'Xs next to Ys' goes to the nouns things stand on (roads, not buildings).\n";
+
+// Examples for a segmentation ontology: exactly what the built-in grammar gives (tested).
+const std::vector<std::pair<const char*, const char*>>& SegmentationFewShots() {
+  static const std::vector<std::pair<const char*, const char*>> k = {
+      {"a car on a dry road", "vehicle(v) AND non_flooded_road(r) AND distance(v, r) < 1"},
+      {"a pool surrounded by water",
+       "pool(p) AND water(w) AND distance(p, w) < 1 AND NOT exists o: object(o) AND NOT water(o) AND distance(o, p) < "
+       "1"},
+      {"a street severed by water",
+       "non_flooded_road(a) AND non_flooded_road(c) AND flooded_road(f) AND distance(a, f) < 1 AND distance(c, f) < 1 "
+       "AND parallel(a, c)"},
+      {"two stranded vehicles",
+       "vehicle(u) AND vehicle(v) AND (exists r: flooded_road(r) AND distance(u, r) < 1) AND (exists s: "
+       "flooded_road(s) AND distance(v, s) < 1) AND (NOT exists d: non_flooded_road(d) AND near(u, d)) AND NOT exists "
+       "e: non_flooded_road(e) AND near(v, e)"},
+      {"dry buildings next to flooded roads with cars on them",
+       "non_flooded_building(b) AND flooded_road(r) AND near(b, r) AND vehicle(v) AND distance(v, r) < 1"},
+  };
+  return k;
+}
+
 const std::vector<std::pair<const char*, const char*>>& FewShots() {
   static const std::vector<std::pair<const char*, const char*>> k = {
       {"two planes next to each other", "plane(a) AND plane(b) AND near(a, b)"},
@@ -221,11 +256,17 @@ std::string LlmSystemPrompt(const Ontology& ontology) {
   s += "; object (any class)\n\nRelations:\n" + RelationsText() + "\n" + kSyntax +
        "\n\nInstructions: translate the whole query, keep every condition, use no other predicate names. "
        "Answer with a JSON object {\"formula\": \"...\"} and nothing else.\n\n" +
-       kConventions + "\nExamples:\n";
-  for (const auto& [en, f] : FewShots()) {
-    if (!logic::ParseAndBind(f, ontology).ok()) continue;  // an example over classes this ontology lacks
-    s += std::string("Q: ") + en + "\nA: {\"formula\": \"" + f + "\"}\n";
-  }
+       kConventions + (ontology.exclusive() ? kSegmentationConventions : "") + "\nExamples:\n";
+  auto examples = [&](const std::vector<std::pair<const char*, const char*>>& shots) {
+    for (const auto& [en, f] : shots) {
+      if (!logic::ParseAndBind(f, ontology).ok()) continue;  // an example over classes this ontology lacks
+      const std::string_view text(f);
+      if (ontology.exclusive() && (text.find("on(") != text.npos || text.find("overlaps(") != text.npos)) continue;
+      s += std::string("Q: ") + en + "\nA: {\"formula\": \"" + f + "\"}\n";
+    }
+  };
+  examples(FewShots());
+  if (ontology.exclusive()) examples(SegmentationFewShots());
   return s;
 }
 

@@ -32,7 +32,25 @@ err=$("$bin" ingest --archive "$tmp/poly" --geojson "$tmp/poly.geojson" 2>&1); r
 echo "$err" | grep -q "cannot load GEOS ($tmp/no-such-libgeos_c.so)" || fail "message: $err"
 echo "$err" | grep -q "hint: .*libgeos" || fail "hint: $err"
 [ -e "$tmp/poly" ] && ls "$tmp/poly" | grep -q . && fail "a refused ingest left an archive"
+# JSON Lines polygons ("wkt" or "geometry") likewise: an environment failure, not a bad line,
+# even with --skip-bad-lines (a missing library is no reason to drop the line).
+printf '{"image": "J1", "width": 100, "height": 100, "entities": [{"class": "plane", "obb": [10,10,50,10,50,30,10,30]}]}\n' \
+  > "$tmp/poly.jsonl"
+printf '{"image": "J2", "width": 100, "height": 100, "entities": [{"class": "ship", "wkt": "POLYGON ((0 0, 10 0, 10 10, 0 0))"}]}\n' \
+  >> "$tmp/poly.jsonl"
+printf '{"image": "J3", "width": 100, "height": 100, "entities": [{"class": "ship", "geometry": {"type": "Polygon", "coordinates": [[[0, 0], [10, 0], [10, 10], [0, 0]]]}}]}\n' \
+  > "$tmp/geometry.jsonl"
+for f in poly geometry; do
+  for skip in "" --skip-bad-lines; do
+    err=$("$bin" ingest --archive "$tmp/j-$f" --jsonl "$tmp/$f.jsonl" $skip 2>&1); rc=$?
+    [ $rc -eq 1 ] || fail "JSON Lines $f without GEOS $skip: exit $rc ($err)"
+    echo "$err" | grep -q "cannot load GEOS ($tmp/no-such-libgeos_c.so)" || fail "JSON Lines $f message: $err"
+    echo "$err" | grep -q "hint: .*libgeos" || fail "JSON Lines $f hint: $err"
+    [ -e "$tmp/j-$f" ] && ls "$tmp/j-$f" | grep -q . && fail "a refused JSON Lines ingest left an archive"
+  done
+done
 unset GEORUNE_GEOS_LIBRARY
+"$bin" ingest --archive "$tmp/j-poly" --jsonl "$tmp/poly.jsonl" >/dev/null 2>&1 || fail "JSON Lines polygon ingest"
 
 # With GEOS: the polygon ingests.
 "$bin" ingest --archive "$tmp/poly" --geojson "$tmp/poly.geojson" >/dev/null 2>&1 || fail "polygon ingest"

@@ -317,20 +317,38 @@ TEST(English, LlmPromptFollowsTheSameConventions) {
 
 // Every few-shot example of the LLM prompt is what the built-in grammar gives: the two
 // translators follow one set of conventions.
-TEST(English, LlmFewShotsAgreeWithTheGrammar) {
-  std::string prompt = LlmSystemPrompt(Ont());
+// The few-shot examples of the LLM prompt for `ontology`, each checked against the grammar.
+int FewShotsAgreeWithTheGrammar(const Ontology& ontology) {
+  std::string prompt = LlmSystemPrompt(ontology);
   int examples = 0;
   for (size_t q = prompt.find("\nQ: "); q != std::string::npos; q = prompt.find("\nQ: ", q + 1)) {
     size_t q_end = prompt.find('\n', q + 1);
     std::string english = prompt.substr(q + 4, q_end - q - 4);
     const std::string lead = "A: {\"formula\": \"";
-    ASSERT_EQ(prompt.compare(q_end + 1, lead.size(), lead), 0) << english;
+    EXPECT_EQ(prompt.compare(q_end + 1, lead.size(), lead), 0) << english;
     size_t f = q_end + 1 + lead.size();
     std::string formula = prompt.substr(f, prompt.find("\"}", f) - f);
-    EXPECT_EQ(Builtin(english), Nf(formula)) << english;
+    EXPECT_EQ(Builtin(english, ontology), Nf(formula, ontology)) << english;
     ++examples;
   }
-  EXPECT_GE(examples, 20);
+  return examples;
+}
+
+TEST(English, LlmFewShotsAgreeWithTheGrammar) { EXPECT_GE(FewShotsAgreeWithTheGrammar(Ont()), 20); }
+
+// A segmentation's prompt says touching, not on/overlaps, and its own constructs, with examples
+// the grammar agrees with; a box ontology's prompt says none of it.
+TEST(English, LlmPromptOfASegmentation) {
+  const Ontology flood = Ontology::BuiltIn("floodnet").value();
+  const std::string prompt = LlmSystemPrompt(flood);
+  EXPECT_NE(prompt.find("written distance(a, b) < 1"), std::string::npos);
+  EXPECT_NE(prompt.find("'X surrounded by Y'"), std::string::npos);
+  EXPECT_EQ(LlmSystemPrompt(Ont()).find("'X surrounded by Y'"), std::string::npos);
+  for (const char* overlap : {"on(", "overlaps("}) {
+    const size_t examples = prompt.find("Examples:");
+    EXPECT_EQ(prompt.find(overlap, examples), std::string::npos) << overlap;
+  }
+  EXPECT_GE(FewShotsAgreeWithTheGrammar(flood), 5);
 }
 
 TEST(English, HrrsdOntologyIsUsed) {

@@ -91,7 +91,7 @@ std::string NounChain(const std::string& word, const Ontology& ontology, const W
 
 // The relation an object has with a head of class `cls` when none is written ("a bridge with
 // no vehicles" → on): on for bridges, helipads, courts, fields, airports (and, beyond DOTA,
-// parking lots, stadiums, overpasses, golf fields of other ontologies); near otherwise.
+// parking lots, stadiums, overpasses, golf fields, roads of other ontologies); near otherwise.
 std::string ContentRelation(const std::string& cls);
 
 }  // namespace georune::nl
