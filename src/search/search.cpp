@@ -261,7 +261,7 @@ std::string DescribePlan(const Archive& archive, const logic::BoundQuery& query,
             std::to_string(stats.candidates - stats.evaluated) + " skipped by their bound\n";
   }
   if (stats.from_counts > 0) {
-    plan += "class-only formula (class-counts): " + std::to_string(stats.from_counts) + " of " +
+    plan += "from the class index (class-counts): " + std::to_string(stats.from_counts) + " of " +
             std::to_string(stats.evaluated) + " images scored from the index's class counts, no entity read\n";
   }
   if (!keep_class.empty()) {
@@ -335,7 +335,8 @@ std::vector<std::pair<std::string, std::string>> ListOptimizations() {
   std::vector<std::pair<std::string, std::string>> out = {
       {"class-index", "images that cannot hold the classes and counts the query needs are never opened"},
       {"class-counts",
-       "crisp formulas of class atoms only are scored from the index's class counts, reading no entity"},
+       "crisp formulas of class atoms only, and images holding none of the classes a formula reads, are scored "
+       "from the index's class counts, reading no entity"},
       {"parallel", "images are evaluated on all cores"},
       {"topk-bounds", "with a top-K limit, images are evaluated best upper bound first until none left can enter"},
   };
@@ -414,7 +415,8 @@ Result<SearchResponse> Run(const Archive& archive, const logic::BoundQuery& quer
   auto make_evaluator = [&]() { return MakeEvaluator(query, options, deadline); };
   auto scene_of = [&](uint32_t image) { return SceneOf(archive, image, truth, keep_class); };
   // Class-only formulas in crisp mode: scores from the class index's counts (class_counts.h).
-  const bool use_counts = !options.reference && !options.disabled.count("class-counts") && IsClassOnly(query);
+  // Images holding no kept class: the empty scene's value (class_counts.h).
+  const bool use_counts = !options.reference && !options.disabled.count("class-counts");
   std::atomic<uint64_t> from_counts{0};
 
   std::vector<double> scores(candidates.size(), 0.0);
@@ -470,8 +472,8 @@ Result<SearchResponse> Run(const Archive& archive, const logic::BoundQuery& quer
       } merge{evaluator.get(), &top_mu, &plan_stats};
       std::optional<ClassCountScorer> counts;
       if (use_counts) {
-        counts.emplace(query, truth, options.image_budget, options.disabled, archive.ontology().ClassCount(), deadline,
-                       options.query_budget_seconds);
+        counts.emplace(query, truth, options.image_budget, options.disabled, archive.ontology().ClassCount(),
+                       keep_class, deadline, options.query_budget_seconds);
       }
       struct CountOnExit {
         std::optional<ClassCountScorer>* counts;
