@@ -254,24 +254,22 @@ archive_format::SegmentHeader HeaderOf(const std::string& segment) {
   return h;
 }
 
-std::vector<archive_format::BlockRow> BlocksOf(const std::string& segment) {
+// The rows of index section `section` (one T per row, `count` rows).
+template <typename T>
+std::vector<T> SectionRows(const std::string& segment, int section, uint64_t count) {
   const archive_format::SegmentHeader h = HeaderOf(segment);
   auto data = ReadFile(segment);
-  std::vector<archive_format::BlockRow> blocks(h.block_count);
-  if (data.ok() && !blocks.empty())
-    std::memcpy(blocks.data(), data->data() + h.section_offset[archive_format::kBlocks],
-                blocks.size() * sizeof(archive_format::BlockRow));
-  return blocks;
+  std::vector<T> rows(count);
+  if (data.ok() && !rows.empty()) std::memcpy(rows.data(), data->data() + h.section_offset[section], count * sizeof(T));
+  return rows;
+}
+
+std::vector<archive_format::BlockRow> BlocksOf(const std::string& segment) {
+  return SectionRows<archive_format::BlockRow>(segment, archive_format::kBlocks, HeaderOf(segment).block_count);
 }
 
 std::vector<archive_format::ImageRow> ImageRowsOf(const std::string& segment) {
-  const archive_format::SegmentHeader h = HeaderOf(segment);
-  auto data = ReadFile(segment);
-  std::vector<archive_format::ImageRow> rows(h.image_count);
-  if (data.ok() && !rows.empty())
-    std::memcpy(rows.data(), data->data() + h.section_offset[archive_format::kImages],
-                rows.size() * sizeof(archive_format::ImageRow));
-  return rows;
+  return SectionRows<archive_format::ImageRow>(segment, archive_format::kImages, HeaderOf(segment).image_count);
 }
 
 std::string OnlySegment(const std::string& dir) {
