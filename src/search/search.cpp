@@ -335,8 +335,7 @@ std::vector<std::pair<std::string, std::string>> ListOptimizations() {
   std::vector<std::pair<std::string, std::string>> out = {
       {"class-index", "images that cannot hold the classes and counts the query needs are never opened"},
       {"class-counts",
-       "crisp formulas of class atoms only, and images holding none of the classes a formula reads, are scored "
-       "from the index's class counts, reading no entity"},
+       "crisp formulas of class atoms only are scored from the index's class counts, reading no entity"},
       {"parallel", "images are evaluated on all cores"},
       {"topk-bounds", "with a top-K limit, images are evaluated best upper bound first until none left can enter"},
   };
