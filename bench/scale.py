@@ -163,10 +163,20 @@ def generate(n, log):
     return info
 
 
+FORMAT_VERSION = 4  # the segment format this georune writes (docs/formats.md); older cached archives are re-ingested
+
+
+def cached_format(a):
+    rc, _, out, _ = run_proc([GEORUNE, "info", "--archive", a, "--format", "json"])
+    return json.loads(out).get("format_version", 0) if rc == 0 else 0
+
+
 def ingest(n, log, fresh=True):
     a = archive_dir(n)
     if not fresh and os.path.exists(os.path.join(a, "MANIFEST")):
-        return None
+        if cached_format(a) >= FORMAT_VERSION:
+            return None
+        log(f"[{size_name(n)}] the cached archive is older than format {FORMAT_VERSION}: re-ingesting")
     shutil.rmtree(a, ignore_errors=True)
     argv = [GEORUNE, "ingest", "--archive", a, "--dota-labels", labels_dir(n)]
     log(f"[{size_name(n)}] ingest: {' '.join(argv)}")

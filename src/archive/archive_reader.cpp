@@ -146,17 +146,21 @@ Result<std::unique_ptr<Segment>> OpenSegment(const std::string& dir, const Segme
   seg->strings_size = h.section_size[kStrings];
   if (h.version >= 2) seg->meta = reinterpret_cast<const ImageMetaRow*>(at(kImageMeta));
   // Structural checks: every reference stays inside the file (cheap, linear in images).
-  uint64_t entities = 0;
+  // The blocks tile the bytes between the header and the index, so that the header, the
+  // index and the block checksums together cover every byte of the file.
+  uint64_t entities = 0, end_of_blocks = header_size;
   for (uint64_t b = 0; b < h.block_count; ++b) {
     const BlockRow& r = seg->blocks[b];
     const bool polygons = HasPolygonPart(r);
-    if (r.offset < header_size || r.offset % 8 != 0 || r.offset > h.index_offset ||
+    if (r.offset != end_of_blocks || r.offset % 8 != 0 || r.offset > h.index_offset ||
         r.size > h.index_offset - r.offset || (polygons && h.version < 3) || r.size % 8 != 0 ||
         (polygons ? r.size < PolygonLayoutOf(r.entity_count, 0).size : r.size != LayoutOf(r.entity_count).size))
       return SegmentDamaged(p, "bad block table");
     entities += r.entity_count;
+    end_of_blocks = r.offset + r.size;
   }
-  if (entities != h.entity_count) return SegmentDamaged(p, "block table does not add up");
+  if (entities != h.entity_count || end_of_blocks != h.index_offset)
+    return SegmentDamaged(p, "block table does not add up");
   const uint64_t pair_count = h.section_size[kPairs] / sizeof(ClassPair);
   if (seg->pair_offsets[0] != 0 || seg->pair_offsets[h.image_count] != pair_count)
     return SegmentDamaged(p, "bad class index");
@@ -263,16 +267,18 @@ class ArchiveImpl final : public Archive {
   Status CheckImage(uint32_t image) const override {
     if (image >= image_count_) return Status::Internal("image number out of range");
     auto [seg, row] = Locate(image);
-    std::atomic<uint8_t>& state = block_state_[seg->first_block + row->block];
-    uint8_t s = state.load(std::memory_order_acquire);
-    if (s == 0) {
-      const BlockRow& b = seg->blocks[row->block];
-      s = Checksum64(seg->base() + b.offset, b.size) == b.checksum && PolygonsIntact(seg->base() + b.offset, b) ? 1 : 2;
-      state.store(s, std::memory_order_release);
+    if (BlockIntact(*seg, row->block)) return Status::Ok();
+    return SegmentDamaged(seg->path, "checksum mismatch in the entity block " + std::to_string(row->block) +
+                                         " (image '" + std::string(ImageId(image)) + "')");
+  }
+
+  Status VerifyAll() const override {
+    for (const auto& seg : segments_) {
+      for (uint32_t b = 0; b < seg->header.block_count; ++b) {
+        if (!BlockIntact(*seg, b))
+          return SegmentDamaged(seg->path, "checksum mismatch in the entity block " + std::to_string(b));
+      }
     }
-    if (s == 2)
-      return SegmentDamaged(seg->path, "checksum mismatch in the entity block " + std::to_string(row->block) +
-                                           " (image '" + std::string(ImageId(image)) + "')");
     return Status::Ok();
   }
 
@@ -352,6 +358,20 @@ class ArchiveImpl final : public Archive {
   size_t SegmentCount() const { return segments_.size(); }
 
  private:
+  // Whether block `b` of `seg` matches its checksum (and its polygons are valid), verified once
+  // per process (thread safe).
+  bool BlockIntact(const Segment& seg, uint32_t b) const {
+    std::atomic<uint8_t>& state = block_state_[seg.first_block + b];
+    uint8_t s = state.load(std::memory_order_acquire);
+    if (s == 0) {
+      const BlockRow& row = seg.blocks[b];
+      const char* bytes = seg.base() + row.offset;
+      s = Checksum64(bytes, row.size) == row.checksum && PolygonsIntact(bytes, row) ? 1 : 2;
+      state.store(s, std::memory_order_release);
+    }
+    return s == 1;
+  }
+
   std::pair<const Segment*, const ImageRow*> Locate(uint32_t image) const {
     size_t s = 0;
     if (segments_.size() > 1)

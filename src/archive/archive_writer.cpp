@@ -53,7 +53,7 @@ std::string BuildSegment(const std::vector<ImageRecord>& images, int class_count
   std::string out;
   SegmentHeader h{};
   std::memcpy(h.magic, kSegmentMagic, 8);
-  h.version = kSegmentVersionBoxes;  // kSegmentVersion once a block holds a polygon
+  h.version = kSegmentVersion;
   h.header_size = sizeof h;
   h.image_count = images.size();
   h.entity_count = total_entities;
@@ -62,7 +62,7 @@ std::string BuildSegment(const std::vector<ImageRecord>& images, int class_count
   std::vector<ImageRow> rows(images.size());
   std::vector<BlockRow> blocks;
   std::vector<std::pair<size_t, size_t>> block_images;  // images [first, end) of each block
-  const uint64_t target = kTargetBlockBytes / 71;       // entities per ~1 MiB block
+  const uint64_t target = kTargetBlockBytes / 71;       // entities per block (~71 bytes each)
   uint64_t end_of_blocks = sizeof h;
   size_t i = 0;
   while (i < images.size()) {
@@ -85,7 +85,6 @@ std::string BuildSegment(const std::vector<ImageRecord>& images, int class_count
     BlockRow b{};
     b.offset = end_of_blocks;
     b.size = polygons ? PolygonLayoutOf(m, polygon_bytes).size : LayoutOf(m).size;
-    if (polygons) h.version = kSegmentVersion;
     b.entity_count = static_cast<uint32_t>(m);
     end_of_blocks += b.size;
     blocks.push_back(b);
@@ -128,15 +127,18 @@ std::string BuildSegment(const std::vector<ImageRecord>& images, int class_count
   std::vector<uint32_t> counts(class_count, 0);
   std::vector<ImageMetaRow> meta(images.size());
   std::unordered_map<std::string_view, uint64_t> crs_at;  // each distinct CRS text once
+  // Every id first, then the paths and CRS texts: listing ids reads a dense run of strings.
+  for (size_t t = 0; t < images.size(); ++t) {
+    rows[t].id_off = strings.size();
+    rows[t].id_len = static_cast<uint32_t>(images[t].id.size());
+    strings += images[t].id;
+  }
   for (size_t t = 0; t < images.size(); ++t) {
     const ImageRecord& im = images[t];
     ImageRow& r = rows[t];
     r.width = im.width;
     r.height = im.height;
     r.gsd = std::isfinite(im.gsd) ? im.gsd : std::nan("");
-    r.id_off = strings.size();
-    r.id_len = static_cast<uint32_t>(im.id.size());
-    strings += im.id;
     r.path_off = strings.size();
     r.path_len = static_cast<uint32_t>(im.path.size());
     strings += im.path;

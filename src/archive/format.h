@@ -15,9 +15,12 @@ inline constexpr char kManifestName[] = "MANIFEST";
 inline constexpr char kManifestMagic[8] = {'G', 'R', 'U', 'N', 'E', 'M', 'A', 'N'};
 inline constexpr uint32_t kManifestVersion = 1;
 inline constexpr char kSegmentMagic[8] = {'G', 'R', 'U', 'N', 'E', 'S', 'E', 'G'};
-inline constexpr uint32_t kSegmentVersion = 3;          // 2 added kImageMeta, 3 polygon entities; 1 and 2 are read
-inline constexpr uint32_t kSegmentVersionBoxes = 2;     // written when no entity is a polygon
-inline constexpr uint64_t kTargetBlockBytes = 1 << 20;  // ~1 MiB of entity columns per block
+// 2 added kImageMeta, 3 polygon entities, 4 small blocks (below); 1 to 3 are read, 4 is written.
+inline constexpr uint32_t kSegmentVersion = 4;
+// Entity columns per block. Version 4 blocks hold ~4 KiB (a few images; one larger image gets
+// its own block), so that reading an image verifies and touches about one page of entities;
+// versions 1 to 3 were written with ~1 MiB blocks, verified whole on first use (still read).
+inline constexpr uint64_t kTargetBlockBytes = 4096;
 
 // MANIFEST: ManifestHeader, then `body_size` bytes of JSON (ontology + segment list).
 struct ManifestHeader {

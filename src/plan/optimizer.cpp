@@ -7,7 +7,8 @@ const std::vector<OptimizerInfo>& Optimizers() {
       {Optimizer::kClassIndex, "class-index", "archive",
        "images that cannot hold the classes and counts the query needs are never opened"},
       {Optimizer::kClassCounts, "class-counts", "archive",
-       "crisp formulas of class atoms only are scored from the index's class counts, reading no entity"},
+       "crisp formulas of class atoms only are scored from the index's class counts, and images holding none of "
+       "the classes a formula reads take the empty scene's value: no entity is read for them"},
       {Optimizer::kParallel, "parallel", "archive", "images are evaluated on all cores"},
       {Optimizer::kTopkBounds, "topk-bounds", "archive",
        "with a top-K limit, images are evaluated best upper bound first until none left can enter"},

@@ -32,13 +32,15 @@ bool IsClassOnly(const logic::BoundQuery& query) { return ClassOnlyNode(*query.r
 
 ClassCountScorer::ClassCountScorer(const logic::BoundQuery& query, const reason::TruthParams& truth,
                                    uint64_t image_budget, const std::set<std::string>& disabled, int class_count,
-                                   std::chrono::steady_clock::time_point deadline, double budget_seconds)
+                                   const std::vector<bool>& keep_class, std::chrono::steady_clock::time_point deadline,
+                                   double budget_seconds)
     : query_(query),
       truth_(truth),
       image_budget_(image_budget),
       disabled_(disabled),
       deadline_(deadline),
-      budget_seconds_(budget_seconds) {
+      budget_seconds_(budget_seconds),
+      keep_class_(keep_class) {
   applies_ = truth.crisp && IsClassOnly(query);
   if (!applies_) return;
   // Two classes are alike when every class atom of the query treats them the same.
@@ -58,7 +60,12 @@ ClassCountScorer::ClassCountScorer(const logic::BoundQuery& query, const reason:
 }
 
 std::optional<Result<double>> ClassCountScorer::Score(const Archive& archive, uint32_t image) {
-  if (!applies_ || static_cast<double>(archive.MinConfidence(image)) < truth_.min_conf) return std::nullopt;
+  if (!applies_ || static_cast<double>(archive.MinConfidence(image)) < truth_.min_conf) {
+    if (HoldsKeptClass(archive, image)) return std::nullopt;
+    ++scored_;
+    if (!empty_value_) empty_value_ = Evaluate(reason::Scene{});
+    return *empty_value_;
+  }
   archive.ClassCountsOf(image, &counts_);
   signature_.assign(representative_.size(), 0);
   for (const auto& cc : counts_) {
@@ -70,7 +77,6 @@ std::optional<Result<double>> ClassCountScorer::Score(const Archive& archive, ui
   if (found != memo_.end()) return found->second;
   // A scene of placeholder entities with the same counts per type (no geometry is read).
   reason::Scene scene;
-  scene.gsd = 1.0;
   for (size_t t = 0; t < signature_.size(); ++t) {
     for (uint32_t k = 0; k < signature_[t]; ++k) {
       const double x = 4.0 * static_cast<double>(scene.entities.size());
@@ -78,12 +84,27 @@ std::optional<Result<double>> ClassCountScorer::Score(const Archive& archive, ui
                                                        Corners{x, 0, x + 1, 0, x + 1, 1, x, 1}));
     }
   }
+  return memo_.emplace(signature_, Evaluate(std::move(scene))).first->second;
+}
+
+bool ClassCountScorer::HoldsKeptClass(const Archive& archive, uint32_t image) {
+  if (!kept_images_) {
+    kept_images_.emplace();
+    for (int c = 0; c < archive.ontology().ClassCount(); ++c) {
+      if (keep_class_.empty() || (c < static_cast<int>(keep_class_.size()) && keep_class_[c]))
+        *kept_images_ |= archive.ImagesWithClass(c);
+    }
+  }
+  return kept_images_->contains(image);
+}
+
+Result<double> ClassCountScorer::Evaluate(reason::Scene scene) {
+  scene.gsd = 1.0;  // no geometry is read: every entity is a placeholder, or there is none
   reason::PlannedEvaluator evaluator(query_, truth_, image_budget_, disabled_);
   evaluator.SetDeadline(deadline_, budget_seconds_);
   auto score = evaluator.Score(scene, false);
   ++evaluations_;
-  Result<double> value = score.ok() ? Result<double>(score->value) : Result<double>(score.status());
-  return memo_.emplace(signature_, std::move(value)).first->second;
+  return score.ok() ? Result<double>(score->value) : Result<double>(score.status());
 }
 
 }  // namespace georune::search

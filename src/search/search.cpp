@@ -259,7 +259,7 @@ std::string DescribeArchiveStage(const Archive& archive, const SearchStats& stat
             std::to_string(stats.candidates - stats.evaluated) + " skipped by their bound\n";
   }
   if (stats.from_counts > 0) {
-    plan += "class-only formula (class-counts): " + std::to_string(stats.from_counts) + " of " +
+    plan += "from the class index (class-counts): " + std::to_string(stats.from_counts) + " of " +
             std::to_string(stats.evaluated) + " images scored from the index's class counts, no entity read\n";
   }
   if (!keep_class.empty()) {
@@ -427,7 +427,7 @@ class Pass {
         physical_(std::move(physical)),
         keep_class_(KeptClasses(archive, query, options)),
         deadline_(DeadlineOf(options, start)),
-        use_counts_(!options.reference && Enabled(options, plan::Optimizer::kClassCounts) && IsClassOnly(query)),
+        use_counts_(!options.reference && Enabled(options, plan::Optimizer::kClassCounts)),
         use_bounds_(options.top_k > 0 && !options.reference && Enabled(options, plan::Optimizer::kTopkBounds)),
         // With every image listed (no --top), each scored image is a result: explain it in the
         // same pass. With --top K, only the k results are explained, after ranking.
@@ -513,7 +513,7 @@ class Pass {
     std::optional<ClassCountScorer> counts;
     if (use_counts_) {
       counts.emplace(query_, options_.truth, options_.image_budget, options_.disabled, archive_.ontology().ClassCount(),
-                     deadline_, options_.query_budget_seconds);
+                     keep_class_, deadline_, options_.query_budget_seconds);
     }
     for (;;) {
       if (stop_ || settled_) break;
@@ -708,6 +708,9 @@ std::string PlanBeforeRun(const Archive& archive, const logic::BoundQuery& query
           tag(plan::Optimizer::kClassIndex) + "\n";
   if (IsClassOnly(query) && options.truth.crisp) {
     plan += "  class-only formula: scored from the index's class counts, no entity read" +
+            tag(plan::Optimizer::kClassCounts) + "\n";
+  } else {
+    plan += "  images holding none of the classes the formula reads: the empty scene's value, no entity read" +
             tag(plan::Optimizer::kClassCounts) + "\n";
   }
   if (options.top_k > 0) {

@@ -102,7 +102,7 @@ TEST(Archive, RoundTripAndStats) {
   ArchiveStats st = (*ar)->Stats();
   EXPECT_EQ(st.images, 500u);
   EXPECT_EQ(st.segments, 1u);
-  EXPECT_EQ(st.format_version, 2u);
+  EXPECT_EQ(st.format_version, 4u);
   uint64_t bytes = 0;
   for (auto& e : fs::directory_iterator(d.path() + "/ar")) bytes += e.file_size();
   EXPECT_EQ(st.bytes_on_disk, bytes);
@@ -244,6 +244,137 @@ TEST(Archive, DamageIsDetectedNeverRead) {
   EXPECT_TRUE(Archive::Open(dir).ok());
   // Not an archive.
   EXPECT_EQ(Archive::Open(d.path() + "/nothing").status().code(), StatusCode::kNotFound);
+}
+
+// The header, block table and index of a segment as written (for the tests that damage it).
+archive_format::SegmentHeader HeaderOf(const std::string& segment) {
+  archive_format::SegmentHeader h{};
+  auto data = ReadFile(segment);
+  if (data.ok() && data->size() >= sizeof h) std::memcpy(&h, data->data(), sizeof h);
+  return h;
+}
+
+// The rows of index section `section` (one T per row, `count` rows).
+template <typename T>
+std::vector<T> SectionRows(const std::string& segment, int section, uint64_t count) {
+  const archive_format::SegmentHeader h = HeaderOf(segment);
+  auto data = ReadFile(segment);
+  std::vector<T> rows(count);
+  if (data.ok() && !rows.empty()) std::memcpy(rows.data(), data->data() + h.section_offset[section], count * sizeof(T));
+  return rows;
+}
+
+std::vector<archive_format::BlockRow> BlocksOf(const std::string& segment) {
+  return SectionRows<archive_format::BlockRow>(segment, archive_format::kBlocks, HeaderOf(segment).block_count);
+}
+
+std::vector<archive_format::ImageRow> ImageRowsOf(const std::string& segment) {
+  return SectionRows<archive_format::ImageRow>(segment, archive_format::kImages, HeaderOf(segment).image_count);
+}
+
+std::string OnlySegment(const std::string& dir) {
+  std::string segment;
+  for (auto& e : fs::directory_iterator(dir))
+    if (e.path().extension() == ".grs") segment = e.path().string();
+  return segment;
+}
+
+// Version 4 blocks are small image ranges: a block holds whole images, and either ~4 KiB of
+// entity columns or one image with entities alone (images without entities may join it).
+TEST(Archive, Version4BlocksAreSmallImageRanges) {
+  TempDir d;
+  const std::string dir = d.path() + "/ar";
+  ASSERT_TRUE(AppendToArchive(dir, Ontology::Default(), MakeImages(31, 400, "a", 120), {false}).ok());
+  const std::string segment = OnlySegment(dir);
+  EXPECT_EQ(HeaderOf(segment).version, 4u);
+  const auto blocks = BlocksOf(segment);
+  const auto rows = ImageRowsOf(segment);
+  std::vector<int> images_in(blocks.size(), 0);
+  for (const auto& r : rows) images_in[r.block] += r.count > 0;
+  ASSERT_GT(blocks.size(), 100u);
+  for (size_t b = 0; b < blocks.size(); ++b) {
+    EXPECT_GE(images_in[b], blocks[b].entity_count > 0 ? 1 : 0) << b;
+    if (images_in[b] > 1) {
+      EXPECT_LE(blocks[b].size, archive_format::kTargetBlockBytes) << b;
+    }
+  }
+}
+
+// Every byte of a version 4 segment, flipped: Open refuses it (header, block table, index), or
+// it lies in an entity block, and then exactly the images of that block are refused by
+// CheckImage, every other image still reads, and the whole-archive check (VerifyAll) reports it.
+TEST(Archive, EveryDamagedByteOfAVersion4SegmentIsDetected) {
+  TempDir d;
+  const std::string dir = d.path() + "/ar";
+  ASSERT_TRUE(AppendToArchive(dir, Ontology::Default(), MakeImages(32, 9, "a", 70), {false}).ok());
+  const std::string segment = OnlySegment(dir);
+  const archive_format::SegmentHeader h = HeaderOf(segment);
+  const auto blocks = BlocksOf(segment);
+  const auto rows = ImageRowsOf(segment);
+  ASSERT_GE(blocks.size(), 3u);
+  const uint64_t size = fs::file_size(segment);
+  uint64_t refused_at_open = 0, refused_by_block = 0;
+  for (uint64_t off = 0; off < size; ++off) {
+    FlipByte(segment, off);
+    auto ar = Archive::Open(dir);
+    if (!ar.ok()) {
+      EXPECT_EQ(ar.status().code(), StatusCode::kCorrupt) << off;
+      ++refused_at_open;
+    } else {
+      ASSERT_GE(off, sizeof h) << "a header byte passed Open";
+      ASSERT_LT(off, h.index_offset) << "an index byte passed Open";
+      size_t damaged = 0;
+      while (off >= blocks[damaged].offset + blocks[damaged].size) ++damaged;
+      for (uint32_t i = 0; i < rows.size(); ++i) {
+        const Status st = (*ar)->CheckImage(i);
+        EXPECT_EQ(st.ok(), rows[i].block != damaged) << "byte " << off << ", image " << i;
+        if (!st.ok()) {
+          EXPECT_EQ(st.code(), StatusCode::kCorrupt);
+        }
+      }
+      const Status all = (*ar)->VerifyAll();
+      EXPECT_EQ(all.code(), StatusCode::kCorrupt) << off;
+      EXPECT_NE(all.message().find("entity block " + std::to_string(damaged)), std::string::npos) << all.message();
+      ++refused_by_block;
+    }
+    FlipByte(segment, off);  // restored
+  }
+  EXPECT_EQ(refused_at_open + refused_by_block, size);
+  EXPECT_EQ(refused_by_block, h.index_offset - sizeof h);  // every entity byte is in a block
+  auto ar = Archive::Open(dir);
+  ASSERT_TRUE(ar.ok());
+  EXPECT_TRUE((*ar)->VerifyAll().ok());
+}
+
+// A query reads only its candidates' blocks: damage in an image it does not read goes unseen by
+// CheckImage of the others, and is found by the whole-archive check.
+TEST(Archive, DamageInAnUnreadImageIsFoundByTheWholeCheck) {
+  TempDir d;
+  const std::string dir = d.path() + "/ar";
+  ASSERT_TRUE(AppendToArchive(dir, Ontology::Default(), MakeImages(33, 300, "a", 30), {false}).ok());
+  const std::string segment = OnlySegment(dir);
+  const auto blocks = BlocksOf(segment);
+  const auto rows = ImageRowsOf(segment);
+  const uint32_t victim = 150;
+  ASSERT_GT(rows[victim].count, 0u);
+  const archive_format::BlockRow& b = blocks[rows[victim].block];
+  // The victim's first entity's class id.
+  FlipByte(segment, b.offset + archive_format::LayoutOf(b.entity_count).class_id + 2 * rows[victim].first);
+  auto ar = Archive::Open(dir);
+  ASSERT_TRUE(ar.ok()) << ar.status().message();
+  for (uint32_t i = 0; i < rows.size(); ++i) {
+    if (rows[i].block != rows[victim].block) {
+      EXPECT_TRUE((*ar)->CheckImage(i).ok()) << i;
+    }
+  }
+  const Status st = (*ar)->CheckImage(victim);
+  EXPECT_EQ(st.code(), StatusCode::kCorrupt);
+  EXPECT_NE(st.message().find("image 'a150'"), std::string::npos) << st.message();
+  const Status all = (*ar)->VerifyAll();
+  EXPECT_EQ(all.code(), StatusCode::kCorrupt);
+  EXPECT_NE(all.message().find("entity block " + std::to_string(rows[victim].block)), std::string::npos)
+      << all.message();
+  EXPECT_NE(all.message().find("hint:"), std::string::npos);
 }
 
 // A class bitmap that does not decode, under valid checksums (a writer bug, or a crafted file):
@@ -396,7 +527,7 @@ TEST(Archive, ImageMetadataRoundTripsAndSurvivesCompaction) {
   ASSERT_TRUE(CompactArchive(dir).ok());
   auto compacted = Archive::Open(dir);
   ASSERT_TRUE(compacted.ok()) << compacted.status().message();
-  EXPECT_EQ((*compacted)->Stats().format_version, 2u);
+  EXPECT_EQ((*compacted)->Stats().format_version, 4u);
   ExpectMetadata(**compacted, 10, geo);
   // A non-finite geotransform is refused.
   auto bad = MakeGeoImages(8, "h");
@@ -418,6 +549,28 @@ TEST(Archive, FrozenV2FixtureLoads) {
   ExpectArchiveHolds(**ar, MakeGeoImages(200, "gx"));
   ExpectMetadata(**ar, 0, MakeGeoImages(200, "gx"));
   EXPECT_EQ((*ar)->Stats().format_version, 2u);
+  EXPECT_TRUE((*ar)->VerifyAll().ok());
+}
+
+// A version 2 segment's ~1 MiB block is still verified whole: damage in one image's entities
+// refuses every image of its block, and the whole-archive check finds it.
+TEST(Archive, OldSegmentsKeepWholeBlockVerification) {
+  const std::string fixture = (fs::path(GEORUNE_TEST_DATA_DIR) / "v2").string();
+  ASSERT_TRUE(fs::exists(fixture + "/MANIFEST"));
+  TempDir d;
+  const std::string dir = d.path() + "/ar";
+  fs::copy(fixture, dir, fs::copy_options::recursive);
+  const std::string segment = OnlySegment(dir);
+  const auto rows = ImageRowsOf(segment);
+  const auto blocks = BlocksOf(segment);
+  ASSERT_EQ(HeaderOf(segment).version, 2u);
+  const uint32_t last = static_cast<uint32_t>(rows.size() - 1);
+  ASSERT_EQ(rows[0].block, rows[last].block);  // one block holds them all
+  FlipByte(segment, blocks[rows[last].block].offset + blocks[rows[last].block].size - 1);
+  auto ar = Archive::Open(dir);
+  ASSERT_TRUE(ar.ok()) << ar.status().message();
+  EXPECT_EQ((*ar)->CheckImage(0).code(), StatusCode::kCorrupt);
+  EXPECT_EQ((*ar)->VerifyAll().code(), StatusCode::kCorrupt);
 }
 
 // --- Compaction -----------------------------------------------------------------------------

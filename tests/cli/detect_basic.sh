@@ -30,7 +30,7 @@ echo "$out" | grep -q "ingested 2 images, 4 detected entities" || fail "ingest s
 out=$("$bin" ingest --archive "$tmp/ar" --images "$tmp/img" --model "$tmp/m/obb_nms.onnx" 2>&1) || fail "resume: $out"
 echo "$out" | grep -q "2 image(s) already in the archive are skipped" || fail "resume note: $out"
 "$bin" info --archive "$tmp/ar" | grep -Eq '^images: +2$' || fail "archive images"
-"$bin" info --archive "$tmp/ar" | grep -Eq '^format version: 2$' || fail "format version"
+"$bin" info --archive "$tmp/ar" | grep -Eq '^format version: 4$' || fail "format version"
 
 # Errors: exit 2 with the cause named; nothing written.
 err=$("$bin" detect --model "$tmp/m/unknown_class.onnx" --images "$tmp/img" --out "$tmp/o2" 2>&1); rc=$?

@@ -26,7 +26,7 @@ cat > "$tmp/port.geojson" <<'JSON'
 JSON
 out=$("$bin" ingest --archive "$tmp/ar" --geojson "$tmp/port.geojson") || fail "ingest: $out"
 echo "$out" | grep -q "ingested 1 images, 4 entities" || fail "summary: $out"
-"$bin" info --archive "$tmp/ar" --format json | grep -q '"format_version": *3' || fail "format version 3"
+"$bin" info --archive "$tmp/ar" --format json | grep -q '"format_version": *4' || fail "format version 4"
 
 q() { "$bin" query --archive "$tmp/ar" --crisp --format json --logic "$1"; }
 score() { q "$1" | /usr/bin/python3 -c 'import json,sys; r=json.load(sys.stdin)["results"]; print(r[0]["score"] if r else 0)'; }

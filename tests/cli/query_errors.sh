@@ -25,6 +25,7 @@ expect 2 "give either --logic" -- "$BIN" query --archive "$tmp/a"
 expect 2 "excludes" -- "$BIN" query --archive "$tmp/a" --logic "plane(a)" --top 3 --all
 expect 1 "$tmp/missing: no georune archive here (no MANIFEST)" -- "$BIN" query --archive "$tmp/missing" --logic "plane(a)"
 expect 2 "unknown optimisation 'warp'" -- "$BIN" query --archive "$tmp/a" --logic "plane(a)" --disable warp
+expect 0 "verified in:" -- "$BIN" info --archive "$tmp/a" --verify
 # A damaged archive is refused, never read as data.
 seg=$(ls "$tmp/a" | grep -v MANIFEST | head -1)
 python3 - "$tmp/a/$seg" <<'PY'
@@ -34,4 +35,6 @@ PY
 out=$(timeout 60 "$BIN" query --archive "$tmp/a" --logic "plane(a)" 2>&1); rc=$?
 [ "$rc" = 1 ] || fail "damaged archive: exit $rc :: $out"
 [[ "$out" == *"$seg"* ]] || fail "damaged archive: the error should name the file :: $out"
+# The whole-archive check finds it too (exit 1: the environment, not the command, is wrong).
+expect 1 "$seg: damaged archive segment" -- "$BIN" info --archive "$tmp/a" --verify
 echo "query errors: ok"

@@ -1,5 +1,5 @@
 // GeoJSON polygon entities (and JSON Lines wkt/geometry): parsing, located errors, validity,
-// and the archive round trip (format version 3; box archives stay version 2).
+// and the archive round trip (format version 4, polygons or boxes).
 #include <gtest/gtest.h>
 
 #include "georune/archive/archive.h"
@@ -174,7 +174,7 @@ TEST(GeoJson, JsonLinesWktAndGeometryEntities) {
     }
 }
 
-TEST(GeoJson, ArchiveRoundTripIsVersion3AndBoxArchivesStayVersion2) {
+TEST(GeoJson, ArchiveRoundTripOfPolygonsAndBoxesIsVersion4) {
   TempDir d;
   auto r = ReadGeoJson(d.Write("scene_07.geojson", kScene), Dota());
   ASSERT_TRUE(r.ok());
@@ -182,7 +182,7 @@ TEST(GeoJson, ArchiveRoundTripIsVersion3AndBoxArchivesStayVersion2) {
   IngestOptions quiet;
   quiet.show_progress = false;
   ASSERT_TRUE(AppendToArchive(d.path() + "/poly", Dota(), polygons, quiet).ok());
-  // Boxes appended to the polygon archive: a version 2 segment beside the version 3 one.
+  // Boxes appended to the polygon archive: a second segment.
   ImageRecord box;
   box.id = "boxes";
   box.entities.push_back({*Dota().FindClass("plane"), 1.0f, false, {0, 0, 4, 0, 4, 2, 0, 2}, {}});
@@ -190,14 +190,14 @@ TEST(GeoJson, ArchiveRoundTripIsVersion3AndBoxArchivesStayVersion2) {
   ASSERT_TRUE(AppendToArchive(d.path() + "/box", Dota(), {box}, quiet).ok());
   auto boxes = Archive::Open(d.path() + "/box");
   ASSERT_TRUE(boxes.ok());
-  EXPECT_EQ((*boxes)->Stats().format_version, 2u);
+  EXPECT_EQ((*boxes)->Stats().format_version, 4u);
   for (bool compacted : {false, true}) {
     if (compacted) {
       ASSERT_TRUE(CompactArchive(d.path() + "/poly").ok());
     }
     auto a = Archive::Open(d.path() + "/poly");
     ASSERT_TRUE(a.ok()) << a.status().message();
-    EXPECT_EQ((*a)->Stats().format_version, compacted ? 3u : 2u);
+    EXPECT_EQ((*a)->Stats().format_version, 4u);
     ASSERT_EQ((*a)->ImageCount(), 3u);
     for (uint32_t i = 0; i < 2; ++i) {
       ASSERT_TRUE((*a)->CheckImage(i).ok());

@@ -12,6 +12,7 @@
 
 #include "../reason/random_formulas.h"
 #include "georune/ingest/readers.h"
+#include "georune/reason/planner.h"
 #include "test_support.h"
 
 namespace georune::search {
@@ -347,13 +348,18 @@ TEST(RandomArchive, ClassCountsEqualReference) {
       ASSERT_TRUE(p.ok() && r.ok() && e.ok()) << f;
       EXPECT_EQ(e->stats.from_counts, 0u);
       from_counts += p->stats.from_counts;
-      // Soft truth, or scores below the threshold in the block: the counts decide only images
-      // without entities (crisp), or none (soft).
-      if (!planned.truth.crisp) {
-        EXPECT_EQ(p->stats.from_counts, 0u) << f;
+      // Soft truth, or scores below the threshold in the block: the index decides only images
+      // holding none of the formula's classes (their scene is empty, in any mode).
+      const std::vector<bool> kept = reason::RelevantClasses(*q, (*archive)->ontology().ClassCount());
+      uint64_t without_kept = 0;
+      for (const auto& im : images) {
+        bool holds = false;
+        for (const auto& e : im.entities) holds |= kept.empty() || kept[e.class_id];
+        without_kept += !holds;
       }
-      if (!crisp_scores && planned.truth.min_conf == 0.5) {
-        EXPECT_LE(p->stats.from_counts, empty_images) << f;
+      EXPECT_GE(without_kept, empty_images);
+      if (!planned.truth.crisp || (!crisp_scores && planned.truth.min_conf == 0.5)) {
+        EXPECT_LE(p->stats.from_counts, without_kept) << f;
       }
       ASSERT_EQ(p->results.size(), r->results.size()) << f;
       ASSERT_EQ(p->results.size(), e->results.size()) << f;
@@ -430,6 +436,59 @@ TEST(Search, ExplainCountsWhatEachOperatorDid) {
       std::to_string(r->stats.evaluated) + " searches, " + std::to_string(r->results.size()) + " with a value above 0";
   EXPECT_NE(after.find("component {s, h}: " + expected), std::string::npos) << expected << "\n" << after;
   EXPECT_NE(after.find("entities in"), std::string::npos) << after;
+  fs::remove_all(dir);
+}
+
+// Images holding none of the classes a formula reads have an empty scene: the index decides
+// them (class-counts) in every mode, with the reference's ranking and the plain search's
+// witnesses. Negated, universal and at-most formulas make every image a candidate.
+TEST(RandomArchive, EmptyScenesFromTheIndexEqualReference) {
+  std::mt19937 rng(29);
+  std::vector<ImageRecord> images;
+  for (int i = 0; i < 120; ++i) {
+    reason::Scene s = testing::RandomScene(rng, rng() % 8, i % 2 == 0);
+    images.push_back(ToRecord(s, "E" + std::to_string(1000 + i)));
+  }
+  const std::string dir = MakeTempDir("empty");
+  IngestOptions io;
+  io.show_progress = false;
+  ASSERT_TRUE(AppendToArchive(dir, Ontology::Default(), images, io).ok());
+  auto archive = Archive::Open(dir);
+  ASSERT_TRUE(archive.ok());
+  uint64_t from_index = 0;
+  for (int it = 0; it < 90; ++it) {
+    auto pick = [&](std::vector<std::string> v) { return v[rng() % v.size()]; };
+    const std::string c1 = pick({"ship", "plane", "storage_tank", "vehicle", "harbor"});
+    const std::string c2 = pick({"harbor", "small_vehicle", "large_vehicle", "ship", "object"});
+    const std::string rel = pick({"near", "far", "on", "left_of", "parallel", "overlaps"});
+    const std::string f =
+        it % 3 == 0   ? "NOT exists a: " + c1 + "(a) AND NOT exists b: " + c2 + "(b) AND " + rel + "(a, b)"
+        : it % 3 == 1 ? "forall a: " + c1 + "(a) -> exists b: " + c2 + "(b) AND " + rel + "(b, a)"
+                      : "exists<=1 a: " + c1 + "(a) AND exists b: " + c2 + "(b) AND " + rel + "(a, b)";
+    auto q = logic::ParseAndBind(f, (*archive)->ontology());
+    ASSERT_TRUE(q.ok()) << f << ": " << q.status().message();
+    SearchOptions planned;
+    planned.truth.crisp = it % 2 == 0;
+    planned.truth.default_gsd = 0.5;
+    planned.truth.semantics = static_cast<reason::Semantics>(it % 3);
+    SearchOptions reference = planned, searched = planned;
+    reference.reference = true;
+    searched.disabled.insert("class-counts");
+    ExpectSame(Ranking(**archive, f, planned), Ranking(**archive, f, reference), planned.truth.crisp, f);
+    auto p = search::Run(**archive, *q, planned);
+    auto e = search::Run(**archive, *q, searched);
+    ASSERT_TRUE(p.ok() && e.ok()) << f;
+    EXPECT_EQ(e->stats.from_counts, 0u);
+    from_index += p->stats.from_counts;
+    ASSERT_EQ(p->results.size(), e->results.size()) << f;
+    for (size_t i = 0; i < p->results.size(); ++i) {
+      EXPECT_EQ(p->results[i].image_id, e->results[i].image_id) << f;
+      EXPECT_EQ(p->results[i].score, e->results[i].score) << f;
+      EXPECT_EQ(p->results[i].witness, e->results[i].witness) << f;
+      EXPECT_EQ(p->results[i].atoms.size(), e->results[i].atoms.size()) << f;
+    }
+  }
+  EXPECT_GT(from_index, 300u) << "the index should decide many images";
   fs::remove_all(dir);
 }
 

@@ -13,8 +13,9 @@
 //
 // Reading: Archive::Open maps the files read-only; it verifies magic numbers, versions and the
 // checksums of the manifest and of every data file's header and index, and refuses a damaged
-// archive with kCorrupt. Entity columns are read straight from the map, in checksummed blocks
-// that CheckImage() verifies lazily, so that opening costs milliseconds at any size.
+// archive with kCorrupt. Entity columns are read straight from the map, in small checksummed
+// blocks that CheckImage() verifies lazily, so that opening costs milliseconds at any size and a
+// query verifies only the blocks of the images it reads; VerifyAll() checks everything.
 //
 // Indices: images are numbered 0..ImageCount()-1 in ingest order. Entities of an image are
 // numbered 0..n-1 in source order (their id in results). An opened Archive is immutable and
@@ -119,9 +120,15 @@ class Archive {
   // and archives before format version 2). The gsd of a projected CRS is in Gsd().
   virtual Georeference GeoreferenceOf(uint32_t image) const = 0;
   virtual EntitySpan Entities(uint32_t image) const = 0;
-  // Verifies the checksum of the stored block(s) holding this image's entities, once per block
+  // Verifies the checksum of the stored block holding this image's entities, once per block
   // per process (cached, thread safe); kCorrupt if damaged. Call before reading Entities(image).
+  // A block holds ~4 KiB of entity columns (format version 4: the image and its neighbours, or
+  // the image alone when larger), ~1 MiB in segments of versions 1 to 3.
   virtual Status CheckImage(uint32_t image) const = 0;
+  // The whole-archive check: verifies every entity block of every segment (Open has verified
+  // the manifest, the headers and the indexes), so that a damaged byte anywhere in the archive
+  // is reported, read or not. kCorrupt naming the first damaged block.
+  virtual Status VerifyAll() const = 0;
 
   // Images holding at least one entity of the class; empty bitmap for an absent class or a
   // class_id outside [0, ontology().ClassCount()). Built on first use (thread safe), then
