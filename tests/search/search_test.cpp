@@ -12,6 +12,7 @@
 
 #include "../reason/random_formulas.h"
 #include "georune/ingest/readers.h"
+#include "georune/plan/analysis.h"
 #include "georune/reason/planner.h"
 #include "test_support.h"
 
@@ -350,7 +351,7 @@ TEST(RandomArchive, ClassCountsEqualReference) {
       from_counts += p->stats.from_counts;
       // Soft truth, or scores below the threshold in the block: the index decides only images
       // holding none of the formula's classes (their scene is empty, in any mode).
-      const std::vector<bool> kept = reason::RelevantClasses(*q, (*archive)->ontology().ClassCount());
+      const std::vector<bool> kept = plan::RelevantClasses(*q, (*archive)->ontology().ClassCount());
       uint64_t without_kept = 0;
       for (const auto& im : images) {
         bool holds = false;
