@@ -109,7 +109,7 @@ def test_errors_carry_where_and_hint_as_the_servers_json_does(archive, tmp_path)
     bad.write_text('{"image": "a", "class": "plane", "box": [0, 0, 10, 10]}\n{"image": "b", "class": \n')
     with pytest.raises(georune.UserError) as e:
         georune.ingest(tmp_path / "A", jsonl=bad)
-    assert e.value.where.endswith("bad.jsonl:2"), (e.value.where, str(e.value))
+    assert re.fullmatch(r".*/bad\.jsonl:2:\d+", e.value.where), (e.value.where, str(e.value))  # file:line:column
     # kept through pickling (Dask workers send errors back)
     again = pickle.loads(pickle.dumps(e.value))
     assert (again.where, again.hint, str(again)) == (e.value.where, e.value.hint, str(e.value))
