@@ -150,8 +150,12 @@ Result<std::unique_ptr<PolygonShape>> PolygonShape::FromGeos(GEOSGeometry* raw, 
   GEOSContextHandle_t h = H();
   if (repaired) *repaired = false;
   if (!g) return Status::InvalidInput("not a polygon: " + Ctx().error);
-  if (!Polygonal(g.get()))
-    return Status::InvalidInput(std::string("a ") + GEOSGeomType_r(h, g.get()) + " is not a polygon");
+  if (!Polygonal(g.get())) {
+    char* type = GEOSGeomType_r(h, g.get());  // the caller frees it
+    const std::string name = type ? type : "geometry";
+    if (type) GEOSFree_r(h, type);
+    return Status::InvalidInput("a " + name + " is not a polygon");
+  }
   if (GEOSisEmpty_r(h, g.get())) return Status::InvalidInput("the polygon is empty");
   char* reason = nullptr;
   GEOSGeometry* where = nullptr;
