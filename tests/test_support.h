@@ -25,7 +25,7 @@ inline bool NamesSetting(const Status& status, Setting setting) {
 }
 
 // A fresh, empty folder under the system's temp folder, named after `tag`, this process and a
-// counter. The caller removes it (or not).
+// counter. The caller removes it: TempDir does so when it goes out of scope.
 inline std::string MakeTempDir(std::string_view tag) {
   static std::atomic<int> counter{0};
   const std::filesystem::path p =

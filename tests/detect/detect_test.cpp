@@ -27,6 +27,7 @@
 namespace georune::detect {
 namespace {
 using test_support::MakeTempDir;
+using test_support::TempDir;
 
 // ---- images written with GDAL -------------------------------------------------------------
 
@@ -254,7 +255,8 @@ TEST(Classes, MapResolvesAndUnknownClassIsNamed) {
 // ---- GDAL reading -------------------------------------------------------------------------
 
 TEST(Raster, SixteenBitStretchBandsNodataAndGeoreference) {
-  const std::string dir = MakeTempDir("raster");
+  const TempDir temp("raster");
+  const std::string& dir = temp.path();
   ImageSpec s;
   s.w = 100, s.h = 50, s.bands = 4, s.type = GDT_UInt16;
   s.pixel = [](int x, int y, int b) { return y < 10 ? 0.0 : 1000.0 * b + 10 * x; };  // rows 0..9 nodata
@@ -297,17 +299,16 @@ TEST(Raster, SixteenBitStretchBandsNodataAndGeoreference) {
   CPLFree(wkt);
   OSRDestroySpatialReference(srs);
   EXPECT_FALSE(Raster::Open(dir + "/scene.tif", RasterOptions{{5}}).ok());  // no band 5
-  std::filesystem::remove_all(dir);
 }
 
 TEST(Raster, CorruptImageIsNamed) {
-  const std::string dir = MakeTempDir("raster");
+  const TempDir temp("raster");
+  const std::string& dir = temp.path();
   ASSERT_TRUE(WriteFileAtomic(dir + "/broken.png", "\x89PNG\r\n\x1a\n garbage").ok());
   auto r = Raster::Open(dir + "/broken.png", {});
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.status().code(), StatusCode::kInvalidInput);
   EXPECT_NE(r.status().message().find("broken.png"), std::string::npos);
-  std::filesystem::remove_all(dir);
 }
 
 // ---- the detector on the test graphs ------------------------------------------------------
@@ -320,6 +321,7 @@ class DetectorTest : public ::testing::Test {
     const std::string script = std::string(GEORUNE_TEST_DATA_DIR) + "/make_models.py";
     ok_ = std::system((python + " " + script + " " + dir_ + " > " + dir_ + "/log.txt 2>&1").c_str()) == 0;
   }
+  static void TearDownTestSuite() { std::filesystem::remove_all(dir_); }
   void SetUp() override {
     if (!ok_) GTEST_SKIP() << "python3-onnx could not build the test graphs (see " << dir_ << "/log.txt)";
   }

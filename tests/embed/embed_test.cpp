@@ -24,6 +24,7 @@ namespace georune::embed {
 namespace {
 
 using test_support::MakeTempDir;
+using test_support::TempDir;
 
 TEST(Tokens, TokenizeLowercasesAndSplits) {
   EXPECT_EQ(LowercaseWords("Salts Mill, built 1853!"), (std::vector<std::string>{"salts", "mill", "built", "1853"}));
@@ -82,7 +83,8 @@ TEST(HashedText, DeterministicNormalisedAndSimilar) {
 }
 
 TEST(ImageStats, SimilarImagesAreCloser) {
-  const std::string dir = MakeTempDir("stats");
+  const TempDir temp("stats");
+  const std::string& dir = temp.path();
   cv::Mat green(64, 64, CV_8UC3, cv::Scalar(40, 180, 40));
   cv::Mat green2(80, 80, CV_8UC3, cv::Scalar(45, 178, 42));
   cv::Mat stripes(64, 64, CV_8UC3, cv::Scalar(200, 200, 200));
@@ -124,7 +126,8 @@ TEST(ClipTokenizer, CLIPLayoutIdsAndMerges) {
 }
 
 TEST(ClipTokenizer, LoadsVocabFiles) {
-  const std::string dir = MakeTempDir("tok");
+  const TempDir temp("tok");
+  const std::string& dir = temp.path();
   ASSERT_TRUE(WriteFileAtomic(dir + "/bpe.txt",
                               "\"bpe_simple_vocab_16e6.txt#version: 0.2\n"
                               "h e\nl l\nhe ll\nhell o</w>\n")
@@ -155,6 +158,7 @@ class OnnxClip : public ::testing::Test {
     const std::string cmd = python + " " + script + " " + dir_ + " > " + dir_ + "/log.txt 2>&1";
     ok_ = std::system(cmd.c_str()) == 0;
   }
+  static void TearDownTestSuite() { std::filesystem::remove_all(dir_); }
   void SetUp() override {
     if (!ok_) GTEST_SKIP() << "python3-onnx could not build the test graphs (see " << dir_ << "/log.txt)";
   }
@@ -219,7 +223,8 @@ TEST(OnnxClipReal, LoadsTheSharedYoloModel) {
     EXPECT_EQ(int(v->size()), (*enc)->Dim());
     EXPECT_NEAR(Dot(*v, *v), 1.0, 1e-3);
   }
-  const std::string dir = MakeTempDir("badonnx");
+  const TempDir temp("badonnx");
+  const std::string& dir = temp.path();
   ASSERT_TRUE(WriteFileAtomic(dir + "/bad.onnx", "garbage").ok());
   EXPECT_EQ(OnnxClipImageEncoder::Load(dir + "/bad.onnx").status().code(), StatusCode::kInvalidInput);
 }

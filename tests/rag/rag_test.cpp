@@ -18,6 +18,7 @@ namespace georune::rag {
 namespace {
 
 using test_support::MakeTempDir;
+using test_support::TempDir;
 
 const char* kRswk = R"([
   {
@@ -65,7 +66,8 @@ std::vector<Record> ReadSample(const std::string& dir) {
 }
 
 TEST(Records, ReadsRswk) {
-  auto records = ReadSample(MakeTempDir("rswk"));
+  const TempDir temp("rswk");
+  auto records = ReadSample(temp.path());
   ASSERT_EQ(records.size(), 2u);
   const Record& r = records[0];
   EXPECT_EQ(r.id, "000001");
@@ -82,7 +84,8 @@ TEST(Records, ReadsRswk) {
 }
 
 TEST(Records, BadInputNamesFileAndLine) {
-  const std::string dir = MakeTempDir("bad");
+  const TempDir temp("bad");
+  const std::string& dir = temp.path();
   ASSERT_TRUE(WriteFileAtomic(dir + "/a.json",
                               "[\n {\"ID\": \"1\",\n  \"world knowledge\": {\"Name\": \"A\"}},\n {\"ID\": \"2\"}\n]")
                   .ok());
@@ -113,7 +116,8 @@ TEST(Records, BadInputNamesFileAndLine) {
 }
 
 TEST(Records, JsonlAndChunking) {
-  const std::string dir = MakeTempDir("jsonl");
+  const TempDir temp("jsonl");
+  const std::string& dir = temp.path();
   std::string long_text;
   for (int i = 0; i < 450; ++i) long_text += "word" + std::to_string(i) + " ";
   ASSERT_TRUE(WriteFileAtomic(dir + "/d.jsonl", "{\"id\": \"d1\", \"title\": \"Harbour\", \"text\": \"" + long_text +
@@ -138,7 +142,8 @@ TEST(Records, JsonlAndChunking) {
   ASSERT_EQ(windows.size(), 3u);
   EXPECT_EQ(windows[1].substr(0, 8), "word160 ");
   EXPECT_TRUE(SplitByTokens("   ", 10, 2).empty());
-  auto sample = ReadSample(MakeTempDir("chunks"));
+  const TempDir sample_dir("chunks");
+  auto sample = ReadSample(sample_dir.path());
   std::set<std::string> types;
   for (const auto& c : ChunkRecord(sample[0])) types.insert(c.type);
   EXPECT_EQ(types,
@@ -166,8 +171,9 @@ TEST(Records, ParseLocation) {
 struct Fixture {
   embed::HashedTextEmbedder text{256};
   embed::ImageStatsEmbedder image;
-  std::string dir;
+  std::string dir;  // made by MakeKb, removed with the fixture
   KnowledgeBase kb;
+  ~Fixture() { std::filesystem::remove_all(dir); }
 };
 
 // Two records with images: Salts Mill red-ish, Wembley green.

@@ -20,6 +20,7 @@ namespace georune::search {
 namespace {
 
 using test_support::MakeTempDir;
+using test_support::TempDir;
 
 namespace fs = std::filesystem;
 
@@ -222,7 +223,8 @@ TEST(RandomArchive, PlannedEqualsReferenceThroughTheArchive) {
     std::snprintf(id, sizeof id, "R%04d", (i * 37) % 120);  // ids not in ingest order
     images.push_back(ToRecord(s, id));
   }
-  const std::string dir = MakeTempDir("random");
+  const TempDir temp("random");
+  const std::string& dir = temp.path();
   IngestOptions io;
   io.show_progress = false;
   ASSERT_TRUE(AppendToArchive(dir, Ontology::Default(), images, io).ok());
@@ -253,7 +255,6 @@ TEST(RandomArchive, PlannedEqualsReferenceThroughTheArchive) {
     }
   }
   EXPECT_GT(nonempty, 150 / 4) << "the random formulas should often match some image";
-  fs::remove_all(dir);
 }
 
 // Rows and clusters through the archive: the same ranking as the reference, and under each
@@ -265,7 +266,8 @@ TEST(RandomArchive, ArrangementsPlannedEqualsReferenceThroughTheArchive) {
   for (int i = 0; i < 50; ++i) {
     images.push_back(ToRecord(testing::RandomRowScene(rng, 5 + rng() % 8, i % 2 == 0), "D" + std::to_string(100 + i)));
   }
-  const std::string dir = MakeTempDir("rows");
+  const TempDir temp("rows");
+  const std::string& dir = temp.path();
   IngestOptions io;
   io.show_progress = false;
   ASSERT_TRUE(AppendToArchive(dir, Ontology::Default(), images, io).ok());
@@ -307,7 +309,6 @@ TEST(RandomArchive, ArrangementsPlannedEqualsReferenceThroughTheArchive) {
     }
   }
   EXPECT_GT(nonempty, 12) << "rows should be found in many of these archives' queries";
-  fs::remove_all(dir);
 }
 
 // Class-only formulas scored from the class index's counts (class-counts): the same ranking,
@@ -323,7 +324,8 @@ TEST(RandomArchive, ClassCountsEqualReference) {
       reason::Scene s = testing::RandomScene(rng, rng() % (i % 10 == 0 ? 30 : 9), crisp_scores);
       images.push_back(ToRecord(s, "C" + std::to_string(1000 + (i * 7) % 150)));
     }
-    const std::string dir = MakeTempDir("classes");
+    const TempDir temp("classes");
+    const std::string& dir = temp.path();
     IngestOptions io;
     io.show_progress = false;
     ASSERT_TRUE(AppendToArchive(dir, Ontology::Default(), images, io).ok());
@@ -396,7 +398,6 @@ TEST(RandomArchive, ClassCountsEqualReference) {
       }
     }
     EXPECT_GT(from_counts, 1000u);
-    fs::remove_all(dir);
   }
 }
 
@@ -411,7 +412,8 @@ TEST(Search, ExplainCountsWhatEachOperatorDid) {
     std::snprintf(id, sizeof id, "E%04d", i);
     images.push_back(ToRecord(testing::RandomScene(rng, 2 + rng() % 12, false, 0.4), id));
   }
-  const std::string dir = MakeTempDir("explain");
+  const TempDir temp("explain");
+  const std::string& dir = temp.path();
   IngestOptions io;
   io.show_progress = false;
   ASSERT_TRUE(AppendToArchive(dir, Ontology::Default(), images, io).ok());
@@ -437,7 +439,6 @@ TEST(Search, ExplainCountsWhatEachOperatorDid) {
       std::to_string(r->stats.evaluated) + " searches, " + std::to_string(r->results.size()) + " with a value above 0";
   EXPECT_NE(after.find("component {s, h}: " + expected), std::string::npos) << expected << "\n" << after;
   EXPECT_NE(after.find("entities in"), std::string::npos) << after;
-  fs::remove_all(dir);
 }
 
 // Images holding none of the classes a formula reads have an empty scene: the index decides
@@ -450,7 +451,8 @@ TEST(RandomArchive, EmptyScenesFromTheIndexEqualReference) {
     reason::Scene s = testing::RandomScene(rng, rng() % 8, i % 2 == 0);
     images.push_back(ToRecord(s, "E" + std::to_string(1000 + i)));
   }
-  const std::string dir = MakeTempDir("empty");
+  const TempDir temp("empty");
+  const std::string& dir = temp.path();
   IngestOptions io;
   io.show_progress = false;
   ASSERT_TRUE(AppendToArchive(dir, Ontology::Default(), images, io).ok());
@@ -490,12 +492,12 @@ TEST(RandomArchive, EmptyScenesFromTheIndexEqualReference) {
     }
   }
   EXPECT_GT(from_index, 300u) << "the index should decide many images";
-  fs::remove_all(dir);
 }
 
 TEST(Search, UnknownOptimisationIsAnError) {
   auto q = logic::ParseAndBind("plane(a)", Ontology::Default());
-  const std::string dir = MakeTempDir("empty");
+  const TempDir temp("empty");
+  const std::string& dir = temp.path();
   ImageRecord empty;
   empty.id = "x";
   empty.gsd = 0.5;
@@ -507,7 +509,6 @@ TEST(Search, UnknownOptimisationIsAnError) {
   auto r = search::Run(**archive, *q, o);
   ASSERT_FALSE(r.ok());
   EXPECT_NE(r.status().message().find("unknown optimisation 'warp-drive'"), std::string::npos);
-  fs::remove_all(dir);
 }
 
 }  // namespace

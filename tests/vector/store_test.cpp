@@ -10,6 +10,7 @@
 
 #include "georune/common/files.h"
 #include "georune/vector/store.h"
+#include "test_support.h"
 
 namespace georune::vector {
 namespace {
@@ -26,8 +27,10 @@ std::vector<float> RandomUnit(std::mt19937& rng, int dim) {
   return v;
 }
 
+// A path in this process's temp folder, removed with everything in it when the tests end.
 std::string TempPath(const std::string& name) {
-  return (std::filesystem::temp_directory_path() / ("georune_vec_" + name + "_" + std::to_string(::getpid()))).string();
+  static const test_support::TempDir dir("vec");
+  return dir.path() + "/" + name;
 }
 
 Payload MakePayload(uint64_t i) {
