@@ -30,14 +30,14 @@ void CollectClassAtoms(const BoundNode& n, std::vector<const BoundNode*>* out) {
 
 bool IsClassOnly(const logic::BoundQuery& query) { return ClassOnlyNode(*query.root); }
 
-ClassCountScorer::ClassCountScorer(const logic::BoundQuery& query, const reason::TruthParams& truth,
-                                   uint64_t image_budget, const std::set<std::string>& disabled, int class_count,
+ClassCountScorer::ClassCountScorer(const logic::BoundQuery& query, std::shared_ptr<const plan::PhysicalPlan> plan,
+                                   const reason::TruthParams& truth, uint64_t image_budget, int class_count,
                                    const std::vector<bool>& keep_class, std::chrono::steady_clock::time_point deadline,
                                    double budget_seconds)
     : query_(query),
+      plan_(std::move(plan)),
       truth_(truth),
       image_budget_(image_budget),
-      disabled_(disabled),
       deadline_(deadline),
       budget_seconds_(budget_seconds),
       keep_class_(keep_class) {
@@ -100,7 +100,7 @@ bool ClassCountScorer::HoldsKeptClass(const Archive& archive, uint32_t image) {
 
 Result<double> ClassCountScorer::Evaluate(reason::Scene scene) {
   scene.gsd = 1.0;  // no geometry is read: every entity is a placeholder, or there is none
-  reason::PlannedEvaluator evaluator(query_, truth_, image_budget_, disabled_);
+  reason::PlannedEvaluator evaluator(plan_, truth_, image_budget_);
   evaluator.SetDeadline(deadline_, budget_seconds_);
   auto score = evaluator.Score(scene, false);
   ++evaluations_;

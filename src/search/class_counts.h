@@ -16,14 +16,14 @@
 #include <chrono>
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <optional>
-#include <set>
-#include <string>
 #include <vector>
 
 #include "georune/archive/archive.h"
 #include "georune/common/status.h"
 #include "georune/logic/bound.h"
+#include "georune/plan/physical.h"
 #include "georune/reason/params.h"
 #include "georune/reason/scene.h"
 
@@ -35,12 +35,14 @@ bool IsClassOnly(const logic::BoundQuery& query);
 // Not thread safe: one per thread.
 class ClassCountScorer {
  public:
-  // `query` must outlive the scorer. `keep_class`: the classes the per-image search keeps in a
-  // scene (search's KeptClasses; empty = all). Evaluations stop at `deadline` (kTooComplex
-  // quoting `budget_seconds`), as the per-image search does.
-  ClassCountScorer(const logic::BoundQuery& query, const reason::TruthParams& truth, uint64_t image_budget,
-                   const std::set<std::string>& disabled, int class_count, const std::vector<bool>& keep_class,
-                   std::chrono::steady_clock::time_point deadline, double budget_seconds);
+  // `query` must outlive the scorer; `plan` is the run's physical plan of it, which every
+  // evaluation executes. `keep_class`: the classes the per-image search keeps in a scene
+  // (search's KeptClasses; empty = all). Evaluations stop at `deadline` (kTooComplex quoting
+  // `budget_seconds`), as the per-image search does.
+  ClassCountScorer(const logic::BoundQuery& query, std::shared_ptr<const plan::PhysicalPlan> plan,
+                   const reason::TruthParams& truth, uint64_t image_budget, int class_count,
+                   const std::vector<bool>& keep_class, std::chrono::steady_clock::time_point deadline,
+                   double budget_seconds);
 
   // The image's score from the class index; nullopt when it does not decide it (the image
   // holds an entity of a kept class, and the formula is not class-only in crisp mode or an
@@ -57,9 +59,9 @@ class ClassCountScorer {
   Result<double> Evaluate(reason::Scene scene);
 
   const logic::BoundQuery& query_;
+  std::shared_ptr<const plan::PhysicalPlan> plan_;
   reason::TruthParams truth_;
   uint64_t image_budget_;
-  std::set<std::string> disabled_;
   std::chrono::steady_clock::time_point deadline_;
   double budget_seconds_;
   bool applies_ = false;                                  // class-only formula, crisp truth
