@@ -204,6 +204,7 @@ Result<std::unique_ptr<PolygonShape>> PolygonShape::FromRings(std::span<const Po
   }
   if (parts.size() == 1) return FromGeos(parts[0].release(), invalid, repaired);
   std::vector<GEOSGeometry*> raw;
+  raw.reserve(parts.size());
   for (auto& p : parts) raw.push_back(p.release());
   return FromGeos(GEOSGeom_createCollection_r(H(), GEOS_MULTIPOLYGON, raw.data(), static_cast<unsigned>(raw.size())),
                   invalid, repaired);
@@ -238,7 +239,7 @@ Corners PolygonShape::MinimumRotatedRectangle() const {
   Ring ring;
   ReadRing(GEOSGetExteriorRing_r(h, r.get()), ring);
   if (ring.size() < 4) return c;
-  for (int k = 0; k < 4; ++k) c[2 * k] = ring[k].x, c[2 * k + 1] = ring[k].y;
+  for (size_t k = 0; k < 4; ++k) c[2 * k] = ring[k].x, c[2 * k + 1] = ring[k].y;
   return c;
 }
 

@@ -34,8 +34,7 @@ ClassCountScorer::ClassCountScorer(const logic::BoundQuery& query, std::shared_p
                                    const reason::TruthParams& truth, uint64_t image_budget, int class_count,
                                    const std::vector<bool>& keep_class, std::chrono::steady_clock::time_point deadline,
                                    double budget_seconds)
-    : query_(query),
-      plan_(std::move(plan)),
+    : plan_(std::move(plan)),
       truth_(truth),
       image_budget_(image_budget),
       deadline_(deadline),
@@ -50,6 +49,7 @@ ClassCountScorer::ClassCountScorer(const logic::BoundQuery& query, std::shared_p
   type_of_class_.resize(class_count);
   for (int c = 0; c < class_count; ++c) {
     std::vector<bool> member;
+    member.reserve(atoms.size());
     for (const BoundNode* a : atoms) {
       member.push_back(a->any_class || std::binary_search(a->class_ids.begin(), a->class_ids.end(), c));
     }

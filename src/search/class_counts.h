@@ -35,10 +35,10 @@ bool IsClassOnly(const logic::BoundQuery& query);
 // Not thread safe: one per thread.
 class ClassCountScorer {
  public:
-  // `query` must outlive the scorer; `plan` is the run's physical plan of it, which every
-  // evaluation executes. `keep_class`: the classes the per-image search keeps in a scene
-  // (search's KeptClasses; empty = all). Evaluations stop at `deadline` (kTooComplex quoting
-  // `budget_seconds`), as the per-image search does.
+  // `plan` is the run's physical plan of `query`, which every evaluation executes.
+  // `keep_class`: the classes the per-image search keeps in a scene (search's KeptClasses;
+  // empty = all). Evaluations stop at `deadline` (kTooComplex quoting `budget_seconds`), as
+  // the per-image search does.
   ClassCountScorer(const logic::BoundQuery& query, std::shared_ptr<const plan::PhysicalPlan> plan,
                    const reason::TruthParams& truth, uint64_t image_budget, int class_count,
                    const std::vector<bool>& keep_class, std::chrono::steady_clock::time_point deadline,
@@ -58,7 +58,6 @@ class ClassCountScorer {
   // The planned evaluator's value of a scene of placeholders (or of none).
   Result<double> Evaluate(reason::Scene scene);
 
-  const logic::BoundQuery& query_;
   std::shared_ptr<const plan::PhysicalPlan> plan_;
   reason::TruthParams truth_;
   uint64_t image_budget_;

@@ -200,7 +200,8 @@ void WriteLargeFile(const std::string& path, const std::string& head, const std:
 
 TEST(RecordStreams, AFileLargerThanTheOldCapIsReadWithBoundedMemory) {
   // 272 records of ~1 MiB: over the 256 MiB the whole-file readers refused. Memory holds one
-  // record (its text, its parse and its Record), not the file.
+  // record (its text, its parse and its Record), not the file: 32 MiB at most (128 MiB under
+  // AddressSanitizer, still under half the file).
   constexpr int kRecords = 272;
   constexpr long kMiBkB = 1024;
   TempDir d;
@@ -219,7 +220,7 @@ TEST(RecordStreams, AFileLargerThanTheOldCapIsReadWithBoundedMemory) {
   ASSERT_TRUE(st.ok()) << st.message();
   EXPECT_EQ(seen, size_t(kRecords));
   EXPECT_GT(bytes, size_t{256} << 20);
-  EXPECT_LT(grown, 32 * kMiBkB);
+  EXPECT_LT(grown, 32 * kMiBkB + test_support::kSanitizerPeakSlackKb);
 
   const std::string rswk = d.path() + "/big.json";
   WriteLargeFile(rswk, "[\n", ",\n", "\n]\n", kRecords, [](int i, const std::string& words) {
@@ -235,7 +236,7 @@ TEST(RecordStreams, AFileLargerThanTheOldCapIsReadWithBoundedMemory) {
   ASSERT_TRUE(st.ok()) << st.message();
   EXPECT_EQ(seen, size_t(kRecords));
   EXPECT_GT(bytes, size_t{256} << 20);
-  EXPECT_LT(grown, 32 * kMiBkB);
+  EXPECT_LT(grown, 32 * kMiBkB + test_support::kSanitizerPeakSlackKb);
 }
 
 }  // namespace

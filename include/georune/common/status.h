@@ -97,8 +97,8 @@ class [[nodiscard]] Result {
 
 #define GEORUNE_CONCAT_INNER(a, b) a##b
 #define GEORUNE_CONCAT(a, b) GEORUNE_CONCAT_INNER(a, b)
-// GEORUNE_ASSIGN_OR_RETURN(auto x, ResultExpr()): bind the value or return the Status.
+// GEORUNE_ASSIGN_OR_RETURN(auto x, ResultExpr()): bind the value or return the Status (lhs declares).
 #define GEORUNE_ASSIGN_OR_RETURN(lhs, expr)                                                                       \
   auto GEORUNE_CONCAT(georune_result_, __LINE__) = (expr);                                                        \
   if (!GEORUNE_CONCAT(georune_result_, __LINE__).ok()) return GEORUNE_CONCAT(georune_result_, __LINE__).status(); \
-  lhs = std::move(GEORUNE_CONCAT(georune_result_, __LINE__)).value()
+  lhs = std::move(GEORUNE_CONCAT(georune_result_, __LINE__)).value()  // NOLINT(bugprone-macro-parentheses)
