@@ -9,7 +9,7 @@
 
 namespace georune::geos {
 
-#define GEORUNE_GEOS_DEFINE(name) decltype(&::name) name = nullptr;
+#define GEORUNE_GEOS_DEFINE(name) decltype(&::name) name = nullptr;  // NOLINT(bugprone-macro-parentheses): a name
 GEORUNE_GEOS_FUNCTIONS(GEORUNE_GEOS_DEFINE)
 #undef GEORUNE_GEOS_DEFINE
 

@@ -81,7 +81,7 @@ Status Load();
 
 // An object (not a function) of the same name hides GEOS's declaration from ordinary lookup and
 // argument-dependent lookup alike, so that no GEOS symbol is referenced.
-#define GEORUNE_GEOS_DECLARE(name) extern decltype(&::name) name;
+#define GEORUNE_GEOS_DECLARE(name) extern decltype(&::name) name;  // NOLINT(bugprone-macro-parentheses): a name
 GEORUNE_GEOS_FUNCTIONS(GEORUNE_GEOS_DECLARE)
 #undef GEORUNE_GEOS_DECLARE
 
