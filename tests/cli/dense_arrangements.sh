@@ -38,7 +38,9 @@ if [ "$rc" != 0 ]; then
   [[ "$out" == *"aligned("* ]] || fail "soft row of 12: refusal should name the subformula :: ${out:0:400}"
 fi
 # S + 10 %, whole process (measured in the shell: a Python start alone can take seconds on a
-# loaded machine).
-[ "$elapsed_ms" -le 3300 ] || fail "query budget 3 s: took $elapsed_ms ms"
+# loaded machine); S + 50 % for a sanitised binary (tests/cli/query_budget.sh says why).
+limit_ms=3300
+[ "${GEORUNE_SANITIZED:-0}" = 1 ] && limit_ms=4500
+[ "$elapsed_ms" -le "$limit_ms" ] || fail "query budget 3 s: took $elapsed_ms ms (limit $limit_ms ms)"
 echo "query budget 3 s: refused or answered after $elapsed_ms ms"
 echo "dense arrangements: ok"

@@ -29,8 +29,13 @@ print(" AND ".join(t))
 PY
 }
 
+# The promise is S + 10 %, for the release binary. A sanitised one (GEORUNE_SANITIZED=1, the
+# debug-asan tree) is allowed S + 50 %: ASan slows each image's search and the exit (freeing,
+# the leak check); the check still shows that the budget stops a search of minutes.
+limit_ms=2200
+[ "${GEORUNE_SANITIZED:-0}" = 1 ] && limit_ms=3000
 refused=0
-# within_budget NAME FORMULA [QUERY ARGS...]: answers or refuses within 2 s + 10 %.
+# within_budget NAME FORMULA [QUERY ARGS...]: answers or refuses within 2 s + 10 % (limit_ms).
 within_budget() {
   local name=$1 logic=$2
   shift 2
@@ -44,7 +49,7 @@ within_budget() {
     [[ "$out" == *"time budget of 2 s"* ]] || fail "$name: exit $rc without naming the budget :: ${out:0:400}"
     refused=$((refused + 1))
   fi
-  [ "$ms" -le 2200 ] || fail "$name: took $ms ms under --query-budget 2"
+  [ "$ms" -le "$limit_ms" ] || fail "$name: took $ms ms under --query-budget 2 (limit $limit_ms ms)"
   echo "$name: exit $rc after $ms ms"
 }
 
