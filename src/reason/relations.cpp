@@ -133,18 +133,45 @@ int DistanceSign(const SceneEntity& a, const SceneEntity& b, double d, double t,
   return SignOf(d - t, ToleranceOf(a, b).length, [&] { return exact::DistanceVsScale(a, b, k); });
 }
 
+// sign(d(a, b) − t) for two boxes from bounds, where they settle it without d: the distance L
+// between the bounding boxes is at most d, the distance U between the centroids (inside the
+// hulls) at least d. Settled only where floating point alone would decide DistanceSign (a
+// margin of twice the tolerance, which dwarfs the rounding of d, L and U), so the verdict is
+// DistanceSign's; nullopt elsewhere and for polygon entities.
+std::optional<int> DistanceSignFromBounds(const SceneEntity& a, const SceneEntity& b, double t) {
+  if (a.polygon || b.polygon) return std::nullopt;
+  const double margin = 2 * ToleranceOf(a, b).length;
+  const double gx = std::max({0.0, a.min_x - b.max_x, b.min_x - a.max_x});
+  const double gy = std::max({0.0, a.min_y - b.max_y, b.min_y - a.max_y});
+  if (gx > t + margin || gy > t + margin) return 1;
+  if (std::sqrt(gx * gx + gy * gy) > t + margin) return 1;
+  const double cx = a.c.x - b.c.x, cy = a.c.y - b.c.y;
+  if (std::sqrt(cx * cx + cy * cy) < t - margin) return -1;
+  return std::nullopt;
+}
+
+// The crisp truth of near (want_below) or far: d(a, b) compared with k·S(a, b).
+double CrispDistanceTruth(const SceneEntity& a, const SceneEntity& b, double k, bool want_below) {
+  const double t = k * Scale(a, b);
+  std::optional<int> side = DistanceSignFromBounds(a, b, t);
+  if (!side) side = DistanceSign(a, b, Distance(a, b), t, k);
+  return (want_below ? *side <= 0 : *side >= 0) ? 1.0 : 0.0;
+}
+
 }  // namespace
 
 double RelationTruth(Relation relation, std::span<const SceneEntity* const> args, const TruthParams& params) {
   switch (relation) {
     case Relation::kNear: {
       const SceneEntity &a = *args[0], &b = *args[1];
+      if (params.crisp && params.distance_bounds) return CrispDistanceTruth(a, b, params.k_near, true);
       double t = params.k_near * Scale(a, b);
       double d = Distance(a, b);
       return FromMargin(DistanceSign(a, b, d, t, params.k_near) <= 0, t - d, params.softness * t, params);
     }
     case Relation::kFar: {
       const SceneEntity &a = *args[0], &b = *args[1];
+      if (params.crisp && params.distance_bounds) return CrispDistanceTruth(a, b, params.k_far, false);
       double t = params.k_far * Scale(a, b);
       double d = Distance(a, b);
       return FromMargin(DistanceSign(a, b, d, t, params.k_far) >= 0, d - t, params.softness * t, params);
@@ -265,38 +292,35 @@ int CompareSign(const logic::BoundNode& compare, std::span<const SceneEntity* co
                 [&] { return exact::MeasureVs(compare.measure, args, ExactThreshold(compare, gsd)); });
 }
 
+// Whether `op` holds for sign(measure − threshold) = side.
+bool CompareHolds(logic::CmpOp op, int side) {
+  switch (op) {
+    case logic::CmpOp::kLt: return side < 0;
+    case logic::CmpOp::kLe: return side <= 0;
+    case logic::CmpOp::kGt: return side > 0;
+    case logic::CmpOp::kGe: return side >= 0;
+    case logic::CmpOp::kEq: return side == 0;
+  }
+  return false;
+}
+
 }  // namespace
 
 double CompareTruth(const logic::BoundNode& compare, std::span<const SceneEntity* const> args, double gsd,
                     const TruthParams& params) {
-  const double value = MeasureValue(compare.measure, args);
   const double t = ThresholdInPixels(compare, gsd);
   if (std::isnan(t)) return FromMargin(false, -1.0, 0.0, params);
-  const int side = CompareSign(compare, args, gsd, value, t);
-  bool holds = false;
-  double margin = 0;
-  switch (compare.op) {
-    case logic::CmpOp::kLt:
-      holds = side < 0;
-      margin = t - value;
-      break;
-    case logic::CmpOp::kLe:
-      holds = side <= 0;
-      margin = t - value;
-      break;
-    case logic::CmpOp::kGt:
-      holds = side > 0;
-      margin = value - t;
-      break;
-    case logic::CmpOp::kGe:
-      holds = side >= 0;
-      margin = value - t;
-      break;
-    case logic::CmpOp::kEq:
-      holds = side == 0;
-      margin = -std::abs(value - t);
-      break;
+  if (params.crisp && params.distance_bounds && compare.measure == Measure::kDistance) {
+    if (const std::optional<int> side = DistanceSignFromBounds(*args[0], *args[1], t)) {
+      return CompareHolds(compare.op, *side) ? 1.0 : 0.0;
+    }
   }
+  const double value = MeasureValue(compare.measure, args);
+  const int side = CompareSign(compare, args, gsd, value, t);
+  const bool holds = CompareHolds(compare.op, side);
+  double margin = -std::abs(value - t);  // =
+  if (compare.op == logic::CmpOp::kLt || compare.op == logic::CmpOp::kLe) margin = t - value;
+  if (compare.op == logic::CmpOp::kGt || compare.op == logic::CmpOp::kGe) margin = value - t;
   return FromMargin(holds, margin, params.softness * t, params);
 }
 
