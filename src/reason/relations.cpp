@@ -123,7 +123,7 @@ bool OverlapsHolds(const SceneEntity& a, const SceneEntity& b) {
 
 // sign(δ(a, b) − deg); the tolerance grows as the shorter longest side shrinks.
 int AngleSign(const SceneEntity& a, const SceneEntity& b, double delta, double deg) {
-  const double shortest = std::min(a.length, b.length);
+  const double shortest = std::min(a.length(), b.length());
   const double tol = 1e-6 + (shortest > 0 ? 1e-4 * ToleranceOf(a, b).length / shortest : 1.0);
   return SignOf(delta - deg, tol, [&] { return exact::AngleVs(a, b, deg); });
 }
@@ -196,12 +196,12 @@ double RelationTruth(Relation relation, std::span<const SceneEntity* const> args
       return OverlapsHolds(*args[0], *args[1]) ? 1.0 : 0.0;  // no soft scale: a threshold of 0 has width 0
     }
     case Relation::kParallel: {
-      double delta = OrientationDifference(args[0]->theta, args[1]->theta);
+      double delta = OrientationDifference(args[0]->theta(), args[1]->theta());
       const bool holds = AngleSign(*args[0], *args[1], delta, params.parallel_deg) <= 0;
       return FromMargin(holds, params.parallel_deg - delta, params.softness * params.parallel_deg, params);
     }
     case Relation::kPerpendicular: {
-      double delta = OrientationDifference(args[0]->theta, args[1]->theta);
+      double delta = OrientationDifference(args[0]->theta(), args[1]->theta());
       const bool holds = AngleSign(*args[0], *args[1], delta, params.perpendicular_deg) >= 0;
       return FromMargin(holds, delta - params.perpendicular_deg, params.softness * (90.0 - params.perpendicular_deg),
                         params);
@@ -245,9 +245,9 @@ double MeasureValue(Measure measure, std::span<const SceneEntity* const> args) {
     case Measure::kDistance: return Distance(*args[0], *args[1]);
     case Measure::kCenterDistance: return std::hypot(args[0]->c.x - args[1]->c.x, args[0]->c.y - args[1]->c.y);
     case Measure::kArea: return args[0]->area;
-    case Measure::kLength: return args[0]->length;
-    case Measure::kWidth: return args[0]->width;
-    case Measure::kAngle: return OrientationDifference(args[0]->theta, args[1]->theta);
+    case Measure::kLength: return args[0]->length();
+    case Measure::kWidth: return args[0]->width();
+    case Measure::kAngle: return OrientationDifference(args[0]->theta(), args[1]->theta());
   }
   return 0.0;
 }

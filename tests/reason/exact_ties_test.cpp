@@ -167,7 +167,7 @@ TEST(ExactTies, ParallelAndPerpendicularAtTheirAngles) {
     const SceneEntity e = sheared(q, p);
     ASSERT_EQ(Crisp(Relation::kParallel, e, across, params), within ? 1.0 : 0.0) << q << " " << p;
     ASSERT_EQ(Crisp(Relation::kPerpendicular, e, up, params), within ? 1.0 : 0.0) << q << " " << p;
-    misses += (OrientationDifference(e.theta, across.theta) <= 15.0) != within;
+    misses += (OrientationDifference(e.theta(), across.theta()) <= 15.0) != within;
   }
   EXPECT_GT(misses, 0);
   TruthParams at45 = params;
