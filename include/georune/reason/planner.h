@@ -115,7 +115,10 @@ class PlannedEvaluator : public Evaluator {
   // One component's search, in named steps: candidates, the arrangement operator (when the
   // component is one), join order, schedule of conjuncts, spatial filters, enumeration.
   struct SpatialFilter;
+  struct SearchBuffers;
   struct ComponentSearch;
+  SearchBuffers TakeBuffers();
+  void GiveBack(SearchBuffers&& buffers);
   // `cap`: values above it count as equal to it (the Gödel witness search of Exists).
   double SearchComponent(const Block& block, size_t component, Env& env, std::vector<int>* best, double cap = 1.0);
   double RunComponentSearch(ComponentSearch& search, Env& env, std::vector<int>* best, BlockStats& st);
@@ -168,6 +171,9 @@ class PlannedEvaluator : public Evaluator {
   const Grid& GridOf(const std::vector<int>& domain);
   std::unordered_map<const std::vector<int>*, std::unique_ptr<Grid>> grids_;
   std::vector<uint32_t> grid_seen_;  // per entity: the last grid query that listed it
+  std::vector<int> nearby_hits_;     // Nearby's scratch
+  // Cleared vectors of finished component searches, for the next (one per nesting depth).
+  std::vector<SearchBuffers> spare_buffers_;
   uint32_t grid_stamp_ = 0;
   Stats stats_;
 };
