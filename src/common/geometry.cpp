@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <optional>
 
 namespace georune {
 namespace {
@@ -66,8 +67,40 @@ int EdgeCount(const ConvexPolygon& poly) { return poly.n <= 2 ? 1 : poly.n; }
 
 }  // namespace
 
+namespace {
+
+// The hull of four corners that form a strictly convex quadrilateral in their own order, every
+// turn clear of rounding (|cross| far above what double arithmetic can err by): the corners
+// themselves, from the lowest (x, then y) in the positive turning sense — what the monotone
+// chain gives, since its turn tests are those same four triangles (any three of four points are
+// consecutive), with the same signs. Nullopt otherwise.
+std::optional<ConvexPolygon> ConvexQuadHull(const std::array<Vec2, 4>& p) {
+  double m = 1.0;
+  for (const Vec2& v : p) m = std::max({m, std::abs(v.x), std::abs(v.y)});
+  const double clear = 1e-9 * m * m;
+  int sign = 0;
+  for (int i = 0; i < 4; ++i) {
+    const double cr = Cross(p[i], p[(i + 1) % 4], p[(i + 2) % 4]);
+    if (!(std::abs(cr) > clear)) return std::nullopt;
+    const int s = cr > 0 ? 1 : -1;
+    if (sign != 0 && s != sign) return std::nullopt;
+    sign = s;
+  }
+  int first = 0;
+  for (int i = 1; i < 4; ++i) {
+    if (p[i].x < p[first].x || (p[i].x == p[first].x && p[i].y < p[first].y)) first = i;
+  }
+  ConvexPolygon out;
+  out.n = 4;
+  for (int i = 0; i < 4; ++i) out.points[i] = p[(first + sign * i + 4) % 4];
+  return out;
+}
+
+}  // namespace
+
 ConvexPolygon ConvexHullOfCorners(const Corners& c) {
   std::array<Vec2, 4> p{Vec2{c[0], c[1]}, Vec2{c[2], c[3]}, Vec2{c[4], c[5]}, Vec2{c[6], c[7]}};
+  if (std::optional<ConvexPolygon> quad = ConvexQuadHull(p)) return *quad;
   std::sort(p.begin(), p.end(), [](Vec2 a, Vec2 b) { return a.x < b.x || (a.x == b.x && a.y < b.y); });
   // Andrew's monotone chain; drops collinear points.
   std::array<Vec2, 8> hull{};

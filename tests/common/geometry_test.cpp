@@ -163,6 +163,62 @@ TEST(Geometry, ConvexDistanceEqualsThePlainLoops) {
   EXPECT_LT(apart, 18000);
 }
 
+// The monotone chain on all four corners: ConvexHullOfCorners before its quadrilateral fast path.
+ConvexPolygon PlainHull(const Corners& c) {
+  std::array<Vec2, 4> p{Vec2{c[0], c[1]}, Vec2{c[2], c[3]}, Vec2{c[4], c[5]}, Vec2{c[6], c[7]}};
+  std::sort(p.begin(), p.end(), [](Vec2 a, Vec2 b) { return a.x < b.x || (a.x == b.x && a.y < b.y); });
+  auto cross = [](Vec2 o, Vec2 a, Vec2 b) { return (a.x - o.x) * (b.y - o.y) - (a.y - o.y) * (b.x - o.x); };
+  std::array<Vec2, 8> hull{};
+  int k = 0;
+  for (int i = 0; i < 4; ++i) {
+    while (k >= 2 && cross(hull[k - 2], hull[k - 1], p[i]) <= 0) --k;
+    hull[k++] = p[i];
+  }
+  for (int i = 2, lower = k + 1; i >= 0; --i) {
+    while (k >= lower && cross(hull[k - 2], hull[k - 1], p[i]) <= 0) --k;
+    hull[k++] = p[i];
+  }
+  ConvexPolygon out;
+  int n = std::max(1, k - 1);
+  if (n == 2 && p[0].x == p[3].x && p[0].y == p[3].y) n = 1;
+  n = std::min(n, 4);
+  for (int i = 0; i < n; ++i) out.points[i] = hull[i];
+  out.n = n;
+  if (out.n == 2 && out.points[0].x == out.points[1].x && out.points[0].y == out.points[1].y) out.n = 1;
+  return out;
+}
+
+// Bit for bit the plain chain: random boxes (either turning sense, corners out of order,
+// degenerate), lattice boxes, slivers thinner than the fast path's margin, far from the origin.
+TEST(Geometry, HullEqualsThePlainChain) {
+  std::mt19937 rng(29);
+  std::uniform_int_distribution<int> cell(0, 4);
+  std::uniform_real_distribution<double> unit(0, 1);
+  for (int iter = 0; iter < 40000; ++iter) {
+    Corners c = RandomBox(rng, true);
+    switch (iter % 4) {
+      case 1:  // the other turning sense
+        std::swap(c[2], c[6]), std::swap(c[3], c[7]);
+        break;
+      case 2:  // lattice: shared x or y, collinear corners
+        for (double& v : c) v = cell(rng) * 10.0;
+        break;
+      case 3: {  // a sliver (width down to 1e-12 px), far out
+        const double x = 1e5 * unit(rng), y = 1e5 * unit(rng), w = std::pow(10.0, -12 * unit(rng)), l = 50 * unit(rng);
+        c = {x, y, x + l, y + w * unit(rng), x + l, y + w, x, y + w};
+        break;
+      }
+      default: break;
+    }
+    const ConvexPolygon fast = ConvexHullOfCorners(c), plain = PlainHull(c);
+    ASSERT_EQ(fast.n, plain.n) << iter;
+    for (int i = 0; i < fast.n; ++i) {
+      ASSERT_EQ(fast.points[i].x, plain.points[i].x) << iter;
+      ASSERT_EQ(fast.points[i].y, plain.points[i].y) << iter;
+    }
+  }
+}
+
 TEST(Geometry, AxisAlignedBoxes) {
   Corners a{0, 0, 10, 0, 10, 10, 0, 10}, b{5, 5, 15, 5, 15, 15, 5, 15}, far{30, 0, 40, 0, 40, 10, 30, 10};
   auto pa = ConvexHullOfCorners(a), pb = ConvexHullOfCorners(b), pf = ConvexHullOfCorners(far);
