@@ -426,16 +426,16 @@ def python_module():
 
 
 def georune_warm(a, workdir, runs, only, log):
-    """The warm in-process timing (bench/warm_query.py: one process, the archive opened once, per
-    formula 1 warm + `runs` timed `Archive.query` calls, median of stats.ms); ids in workdir/warm/."""
+    """The warm in-process timing (bench/warm_query.py under /usr/bin/python3, which has numpy:
+    one process, the archive opened once, per formula 1 warm + `runs` timed `Archive.query`
+    calls, median of stats.ms); ids in workdir/warm/."""
     out = os.path.join(workdir, "warm")
-    argv = [sys.executable, os.path.join(ROOT, "bench", "warm_query.py"), a, QUERIES, out, "--runs", str(runs)]
+    argv = ["/usr/bin/python3", os.path.join(ROOT, "bench", "warm_query.py"), a, QUERIES, out, "--runs", str(runs)]
     if only:
         argv += ["--only", only]
     p = subprocess.run(argv, capture_output=True, text=True, env=dict(os.environ, PYTHONPATH=python_module()))
     if p.returncode:
-        log(f"warm run failed: {p.stderr.strip()[-2000:]}")
-        return {}, {}
+        sys.exit(f"warm run failed: {p.stderr.strip()[-2000:]}")
     res = json.loads(p.stdout)
     ans = {qid: sorted(open(os.path.join(out, qid + ".txt")).read().split())
            for qid, r in res.items() if not qid.startswith("_") and "error" not in r}
