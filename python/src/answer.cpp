@@ -88,7 +88,6 @@ Answer Answer::Unexplained(service::QueryAnswer answer, std::shared_ptr<const Ar
   Answer out;
   const size_t n = answer.response.results.size();
   out.answer = std::move(answer);
-  out.answer.images.assign(n, {});
   out.shard.assign(n, -1);
   if (n == 0) return out;
   out.lazy = std::make_shared<LazyRows>();
@@ -105,6 +104,7 @@ void Answer::ExplainRows(size_t first, size_t last) {
   if (lazy->left == 0) return;
   auto& results = answer.response.results;
   last = std::min(last, results.size());
+  answer.images.resize(results.size());  // sized on the first explanation
   using Clock = std::chrono::steady_clock;
   const auto max_age = std::chrono::duration<double>(0.5 * answer.options.query_budget_seconds);
   for (size_t i = first; i < last; ++i) {

@@ -42,8 +42,10 @@ struct LazyRows {
 
 struct Answer {
   service::QueryAnswer answer;
-  std::vector<int> shard;          // per result; -1 for a single archive
-  std::shared_ptr<LazyRows> lazy;  // null: every row explained (answer.images parallel to the results)
+  std::vector<int> shard;  // per result; -1 for a single archive
+  // Null: every row explained (answer.images parallel to the results); else answer.images is
+  // empty until the first row is explained, then parallel to the results.
+  std::shared_ptr<LazyRows> lazy;
 
   Answer() = default;
   Answer(Answer&&) = default;

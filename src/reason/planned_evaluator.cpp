@@ -357,18 +357,28 @@ double PlannedEvaluator::RunComponentSearch(ComponentSearch& search, Env& env, s
   return search.best_value;
 }
 
-void PlannedEvaluator::DescribeJoin(const ComponentSearch& search, BlockStats& st) const {
+void PlannedEvaluator::DescribeJoin(const ComponentSearch& search, BlockStats& st) {
   const Block& block = search.block;
   const Component& comp = search.comp;
-  std::string join;
   for (size_t l = 0; l < search.k; ++l) {
     const std::string& name = query_.var_names[block.vars[comp.positions[search.order[l]]]];
-    join += (l ? " → " : "") + name;
     st.scanned[name] += search.domain_of[search.order[l]]->size();
     st.candidates[name] += search.cand[search.order[l]].size();
     if (search.spatial[l].conj) ++st.grid_lookups;
   }
-  ++st.join_orders[join];
+  ++st.join_orders[JoinName(search)];
+}
+
+const std::string& PlannedEvaluator::JoinName(const ComponentSearch& search) {
+  for (const JoinNameEntry& j : join_names_) {
+    if (j.comp == &search.comp && j.order == search.order) return j.name;
+  }
+  std::string name;
+  for (size_t l = 0; l < search.k; ++l) {
+    name += (l ? " → " : "") + query_.var_names[search.block.vars[search.comp.positions[search.order[l]]]];
+  }
+  join_names_.push_back({&search.comp, search.order, std::move(name)});
+  return join_names_.back().name;
 }
 
 bool PlannedEvaluator::FindCandidates(ComponentSearch& search, Env& env) {

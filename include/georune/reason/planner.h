@@ -153,7 +153,15 @@ class PlannedEvaluator : public Evaluator {
   // Whether the bound prefix of a clustered arrangement can still grow into a connected set of
   // n: its entities and the candidates after the last lie in one near-component of n or more.
   bool ClusterCompletable(const ComponentSearch& search, size_t level);
-  void DescribeJoin(const ComponentSearch& search, BlockStats& st) const;
+  void DescribeJoin(const ComponentSearch& search, BlockStats& st);
+  // "a → b → c": the join order's name, made once per component and order.
+  const std::string& JoinName(const ComponentSearch& search);
+  struct JoinNameEntry {
+    const Component* comp;
+    std::vector<int> order;
+    std::string name;
+  };
+  std::vector<JoinNameEntry> join_names_;
   double Forall(const logic::BoundNode& node, Env& env, std::vector<int>* worst);
   double Count(const logic::BoundNode& node, Env& env, std::vector<int>* chosen);
   bool On(plan::Optimizer o) const { return plan_->optimizers.On(o); }
