@@ -267,6 +267,9 @@ struct PlannedEvaluator::SearchBuffers {
   // filter admits.
   std::vector<int> current, best_tuple;
   std::vector<std::vector<size_t>> nearby;
+  // ChooseJoinOrder's scratch: per variable, conjuncts linking it to placed ones; placed.
+  std::vector<int> links;
+  std::vector<bool> placed;
 
   // Empties every vector, keeping the capacity (also of the inner vectors).
   void Clear() {
@@ -276,7 +279,7 @@ struct PlannedEvaluator::SearchBuffers {
     for (auto& l : aligned_checks) l.clear();
     for (auto& l : nearby) l.clear();
     at_level.clear(), before_search.clear(), aligned_checks.clear(), previous_same_group.clear();
-    spatial.clear(), current.clear(), best_tuple.clear(), nearby.clear();
+    spatial.clear(), current.clear(), best_tuple.clear(), nearby.clear(), links.clear(), placed.clear();
   }
 };
 
@@ -324,7 +327,7 @@ double PlannedEvaluator::SearchComponent(const Block& block, size_t component, E
   search.symmetric = On(Optimizer::kSymmetry);
   search.cap = cap;
   const uint64_t steps_before = steps_;
-  BlockStats& st = stats_[block.key];
+  BlockStats& st = StatsOf(block);
   if (st.components.size() < block.components.size()) st.components.resize(block.components.size());
   ++st.searches;
   const double value = RunComponentSearch(search, env, best, st);
@@ -357,28 +360,40 @@ double PlannedEvaluator::RunComponentSearch(ComponentSearch& search, Env& env, s
   return search.best_value;
 }
 
-void PlannedEvaluator::DescribeJoin(const ComponentSearch& search, BlockStats& st) {
-  const Block& block = search.block;
-  const Component& comp = search.comp;
-  for (size_t l = 0; l < search.k; ++l) {
-    const std::string& name = query_.var_names[block.vars[comp.positions[search.order[l]]]];
-    st.scanned[name] += search.domain_of[search.order[l]]->size();
-    st.candidates[name] += search.cand[search.order[l]].size();
-    if (search.spatial[l].conj) ++st.grid_lookups;
+PlannedEvaluator::BlockStats& PlannedEvaluator::StatsOf(const Block& block) {
+  for (const auto& [b, st] : block_stats_) {
+    if (b == &block) return *st;
   }
-  ++st.join_orders[JoinName(search)];
+  BlockStats& st = stats_[block.key];  // a map: the node stays where it is
+  block_stats_.emplace_back(&block, &st);
+  return st;
 }
 
-const std::string& PlannedEvaluator::JoinName(const ComponentSearch& search) {
-  for (const JoinNameEntry& j : join_names_) {
-    if (j.comp == &search.comp && j.order == search.order) return j.name;
-  }
-  std::string name;
+void PlannedEvaluator::DescribeJoin(const ComponentSearch& search, BlockStats& st) {
+  const JoinCounters& j = JoinCountersOf(search, st);
   for (size_t l = 0; l < search.k; ++l) {
-    name += (l ? " → " : "") + query_.var_names[search.block.vars[search.comp.positions[search.order[l]]]];
+    *j.scanned[l] += search.domain_of[search.order[l]]->size();
+    *j.candidates[l] += search.cand[search.order[l]].size();
+    if (search.spatial[l].conj) ++st.grid_lookups;
   }
-  join_names_.push_back({&search.comp, search.order, std::move(name)});
-  return join_names_.back().name;
+  ++*j.searches;
+}
+
+const PlannedEvaluator::JoinCounters& PlannedEvaluator::JoinCountersOf(const ComponentSearch& search, BlockStats& st) {
+  for (const JoinCounters& j : join_counters_) {
+    if (j.comp == &search.comp && j.order == search.order) return j;
+  }
+  JoinCounters j{&search.comp, search.order, nullptr, {}, {}};
+  std::string join;
+  for (size_t l = 0; l < search.k; ++l) {
+    const std::string& name = query_.var_names[search.block.vars[search.comp.positions[search.order[l]]]];
+    join += (l ? " → " : "") + name;
+    j.scanned.push_back(&st.scanned[name]);  // map nodes: the counters stay where they are
+    j.candidates.push_back(&st.candidates[name]);
+  }
+  j.searches = &st.join_orders[join];
+  join_counters_.push_back(std::move(j));
+  return join_counters_.back();
 }
 
 bool PlannedEvaluator::FindCandidates(ComponentSearch& search, Env& env) {
@@ -515,8 +530,10 @@ void PlannedEvaluator::ChooseJoinOrder(ComponentSearch& search) {
   const Block& block = search.block;
   const Component& comp = search.comp;
   const size_t k = search.k;
-  std::vector<int> links(k, 0);
-  std::vector<bool> placed(k, false);
+  std::vector<int>& links = search.links;
+  std::vector<bool>& placed = search.placed;
+  links.assign(k, 0);
+  placed.assign(k, false);
   for (size_t step = 0; step < k; ++step) {
     size_t pick = k;
     if (!On(Optimizer::kJoinOrder) || search.lex_first) {

@@ -153,15 +153,19 @@ class PlannedEvaluator : public Evaluator {
   // Whether the bound prefix of a clustered arrangement can still grow into a connected set of
   // n: its entities and the candidates after the last lie in one near-component of n or more.
   bool ClusterCompletable(const ComponentSearch& search, size_t level);
+  // Statistics of a search, counted without looking names up: a block's BlockStats and, per
+  // component and join order, pointers to its counters in that BlockStats's maps (made once).
   void DescribeJoin(const ComponentSearch& search, BlockStats& st);
-  // "a → b → c": the join order's name, made once per component and order.
-  const std::string& JoinName(const ComponentSearch& search);
-  struct JoinNameEntry {
+  BlockStats& StatsOf(const Block& block);
+  std::vector<std::pair<const Block*, BlockStats*>> block_stats_;
+  struct JoinCounters {
     const Component* comp;
     std::vector<int> order;
-    std::string name;
+    uint64_t* searches;                          // join_orders["a → b → c"]
+    std::vector<uint64_t*> scanned, candidates;  // per level
   };
-  std::vector<JoinNameEntry> join_names_;
+  const JoinCounters& JoinCountersOf(const ComponentSearch& search, BlockStats& st);
+  std::vector<JoinCounters> join_counters_;
   double Forall(const logic::BoundNode& node, Env& env, std::vector<int>* worst);
   double Count(const logic::BoundNode& node, Env& env, std::vector<int>* chosen);
   bool On(plan::Optimizer o) const { return plan_->optimizers.On(o); }
