@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <optional>
 #include <vector>
 
@@ -133,11 +134,13 @@ int DistanceSign(const SceneEntity& a, const SceneEntity& b, double d, double t,
   return SignOf(d - t, ToleranceOf(a, b).length, [&] { return exact::DistanceVsScale(a, b, k); });
 }
 
-// sign(d(a, b) − t) for two boxes from bounds, where they settle it without d: the distance L
-// between the bounding boxes is at most d, the distance U between the centroids (inside the
-// hulls) at least d. Settled only where floating point alone would decide DistanceSign (a
-// margin of twice the tolerance, which dwarfs the rounding of d, L and U), so the verdict is
-// DistanceSign's; nullopt elsewhere and for polygon entities.
+// sign(d(a, b) − t) for two boxes from bounds, where they settle it without d. Lower bounds:
+// the distance between the bounding boxes, and the gap between the hulls' projections on the
+// line through the centroids; upper bounds: the distance between the centroids (inside the
+// hulls), and between the two corners that are extreme on that line (points of the hulls).
+// Settled only where floating point alone would decide DistanceSign (a margin of twice the
+// tolerance, which dwarfs the rounding of d and of the bounds), so the verdict is DistanceSign's;
+// nullopt elsewhere and for polygon entities.
 std::optional<int> DistanceSignFromBounds(const SceneEntity& a, const SceneEntity& b, double t) {
   if (a.polygon || b.polygon) return std::nullopt;
   const double margin = 2 * ToleranceOf(a, b).length;
@@ -145,8 +148,23 @@ std::optional<int> DistanceSignFromBounds(const SceneEntity& a, const SceneEntit
   const double gy = std::max({0.0, a.min_y - b.max_y, b.min_y - a.max_y});
   if (gx > t + margin || gy > t + margin) return 1;
   if (std::sqrt(gx * gx + gy * gy) > t + margin) return 1;
-  const double cx = a.c.x - b.c.x, cy = a.c.y - b.c.y;
-  if (std::sqrt(cx * cx + cy * cy) < t - margin) return -1;
+  const double cx = b.c.x - a.c.x, cy = b.c.y - a.c.y, centres = std::sqrt(cx * cx + cy * cy);
+  if (centres < t - margin) return -1;
+  if (!(centres > 0)) return std::nullopt;
+  const double ux = cx / centres, uy = cy / centres;
+  int ia = 0, ib = 0;  // a's corner furthest along u, b's furthest against it
+  double top_a = -std::numeric_limits<double>::infinity(), low_b = std::numeric_limits<double>::infinity();
+  for (int i = 0; i < a.hull.n; ++i) {
+    const double p = a.hull.points[i].x * ux + a.hull.points[i].y * uy;
+    if (p > top_a) top_a = p, ia = i;
+  }
+  for (int i = 0; i < b.hull.n; ++i) {
+    const double p = b.hull.points[i].x * ux + b.hull.points[i].y * uy;
+    if (p < low_b) low_b = p, ib = i;
+  }
+  if (low_b - top_a > t + margin) return 1;
+  const double ex = b.hull.points[ib].x - a.hull.points[ia].x, ey = b.hull.points[ib].y - a.hull.points[ia].y;
+  if (std::sqrt(ex * ex + ey * ey) < t - margin) return -1;
   return std::nullopt;
 }
 
