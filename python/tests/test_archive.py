@@ -206,12 +206,11 @@ def test_rows_explained_on_access_equal_the_eager_ones(archive, archive_dir, dev
         assert strip_ms(res.to_json()) == strip_ms(out.rstrip("\n")), q["id"]
 
 
-def test_search_time_excludes_row_explanation(archive):
-    """stats.ms is the search (scores and ranked ids); explaining later does not change it, and a
-    dropped first page is never explained (pickling explains what is left)."""
+def test_dropped_and_pickled_lazy_rows_equal_the_read_ones(archive):
+    """Rows dropped before being read are never explained; pickling explains the rest, and they
+    equal the rows read directly (witness and atoms included)."""
     res = archive.query("ship(s) AND harbor(h) AND near(s, h)", all=True)
-    ms = res.stats["ms"]
-    assert len(res.witnesses) == len(res) and res.stats["ms"] == ms
+    assert len(res.witnesses) == len(res)
     again = archive.query("ship(s) AND harbor(h) AND near(s, h)", all=True)
     again._answer.drop_first(3)
     back = pickle.loads(pickle.dumps(again._answer))
