@@ -425,7 +425,7 @@ def python_module():
     return dst
 
 
-def georune_warm(a, workdir, runs, only, log):
+def georune_warm(a, workdir, runs, only):
     """The warm in-process timing (bench/warm_query.py under /usr/bin/python3, which has numpy:
     one process, the archive opened once, per formula 1 warm + `runs` timed `Archive.query`
     calls, median of stats.ms); ids in workdir/warm/."""
@@ -477,7 +477,7 @@ def postgis_compare(n, workdir, runs, log, only=""):
     diffs = []
     if only:
         qs = [q for q in qs if q["id"] in only.split(",")]
-    warm, warm_ans = georune_warm(a, workdir, runs, only, log)
+    warm, warm_ans = georune_warm(a, workdir, runs, only)
     res["warm_open_ms"] = warm.get("_open_ms")
     for q in qs:
         g, gans = georune_crisp(a, q["logic"], runs)
