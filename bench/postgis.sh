@@ -4,6 +4,8 @@
 # For each size: generate + ingest (cached, bench/scale.py prepare), then ../shared/bench/postgis/run.sh
 # (load, ANALYZE, per dev query 1 warm + median of 3, answers in WORKDIR/answers/<id>.txt), then
 # georune `query --crisp --all --format ids` (ids and scores, what PostGIS returns) per dev formula (1 warm + median of 3 whole processes),
+# and the same search warm in one process that opened the archive once (bench/warm_query.py, Python binding:
+# 1 warm + median of 3 `stats.ms`, PostGIS's own methodology),
 # compare the sorted image-id sets, and for each differing query rebuild a one-image archive of a
 # differing image and run both again (minimal reproduction). Writes bench/results/postgis-<size>.{json,md}.
 # The private cluster is started by setup.sh (installs the packages via apt-get if missing) and

@@ -38,6 +38,8 @@ class Archive:
         `text` is a formula when it holds "(", else English (translated by `translator`:
         "builtin", or a dict such as {"kind": "llm", "url": ..., "model": ..., "samples": 10}).
         Pass logic= or english= to say which. The other arguments are `georune query`'s options.
+        The search ranks only (stats["ms"]); each row's witness and atoms are computed when the
+        row is first read (with explain=True, during the search, as `--format json`).
         """
         if (text is None) == (logic is None and english is None) or (logic is not None and english is not None):
             raise UserError("give one query: text, logic= or english=", "invalid_input", 2)

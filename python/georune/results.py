@@ -9,7 +9,8 @@ import numpy as np
 @dataclass(frozen=True)
 class Item:
     """One ranked image: its id, score, witness (variable → entity index in the image) and the
-    value of each atom under the witness ((atom, value) pairs; filled with explain=True)."""
+    value of each atom under the witness ((atom, value) pairs). The row is explained when first
+    read (see Archive.query)."""
     image: str
     score: float
     witness: dict

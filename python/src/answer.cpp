@@ -77,9 +77,72 @@ bool Ranks(const search::ImageResult& a, const search::ImageResult& b) {
 
 }  // namespace
 
-std::string Answer::ToJson() const { return service::QueryAnswerJson(answer).dump(2); }
+Answer Answer::Explained(service::QueryAnswer answer) {
+  Answer out;
+  out.shard.assign(answer.response.results.size(), -1);
+  out.answer = std::move(answer);
+  return out;
+}
 
-std::string Answer::ToWire() const {
+Answer Answer::Unexplained(service::QueryAnswer answer, std::shared_ptr<const Archive> archive) {
+  Answer out;
+  const size_t n = answer.response.results.size();
+  out.answer = std::move(answer);
+  out.shard.assign(n, -1);
+  if (n == 0) return out;
+  out.lazy = std::make_shared<LazyRows>();
+  out.lazy->archive = std::move(archive);
+  out.lazy->query = out.answer.query;
+  out.lazy->done.assign(n, 0);
+  out.lazy->left = n;
+  return out;
+}
+
+void Answer::ExplainRows(size_t first, size_t last) {
+  if (!lazy) return;
+  std::lock_guard lock(lazy->mu);
+  if (lazy->left == 0) return;
+  auto& results = answer.response.results;
+  last = std::min(last, results.size());
+  answer.images.resize(results.size());  // sized on the first explanation
+  using Clock = std::chrono::steady_clock;
+  const auto max_age = std::chrono::duration<double>(0.5 * answer.options.query_budget_seconds);
+  for (size_t i = first; i < last; ++i) {
+    if (lazy->done[i]) continue;
+    if (!lazy->explainer || Clock::now() - lazy->built > max_age) {
+      lazy->explainer = std::make_unique<service::RowExplainer>(*lazy->archive, answer);
+      lazy->built = Clock::now();
+    }
+    answer.images[i] = ValueOrThrow(lazy->explainer->Explain(&results[i]));
+    lazy->done[i] = 1;
+    --lazy->left;
+  }
+}
+
+void Answer::DropFirst(size_t n) {
+  auto drop = [](auto& v, size_t k) {
+    v.erase(v.begin(), v.begin() + static_cast<std::ptrdiff_t>(std::min(k, v.size())));
+  };
+  std::unique_lock<std::mutex> lock;
+  if (lazy) {
+    lock = std::unique_lock(lazy->mu);
+    const size_t k = std::min(n, lazy->done.size());
+    lazy->left -=
+        k - static_cast<size_t>(std::count(lazy->done.begin(), lazy->done.begin() + static_cast<std::ptrdiff_t>(k), 1));
+    drop(lazy->done, n);
+  }
+  drop(answer.response.results, n);
+  drop(answer.images, n);
+  drop(shard, n);
+}
+
+std::string Answer::ToJson() {
+  ExplainAll();
+  return service::QueryAnswerJson(answer).dump(2);
+}
+
+std::string Answer::ToWire() {
+  ExplainAll();
   ordered_json j = {{"answer", service::QueryAnswerJson(answer)}, {"index", ordered_json::array()}, {"shard", shard}};
   for (const auto& r : answer.response.results) j["index"].push_back(r.image);
   return j.dump();
@@ -102,8 +165,9 @@ Answer Answer::FromWire(const std::string& wire) {
   }
 }
 
-Answer Merge(std::vector<const Answer*> parts, size_t keep) {
+Answer Merge(std::vector<Answer*> parts, size_t keep) {
   if (parts.empty()) throw EngineError(Status::InvalidInput("nothing to merge"));
+  for (Answer* p : parts) p->ExplainAll();
   Answer out;
   out.answer = parts.front()->answer;
   out.answer.response = {};

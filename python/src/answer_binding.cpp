@@ -14,8 +14,15 @@ using search::ImageResult;
 
 const std::vector<ImageResult>& Results(const Answer& a) { return a.answer.response.results; }
 
+// Explains rows [first, last) (all by default) before their witness or atoms are read.
+void EnsureExplained(Answer& a, size_t first = 0, size_t last = SIZE_MAX) {
+  pb::gil_scoped_release release;
+  a.ExplainRows(first, last);
+}
+
 // Variables in order of first appearance over the results' witnesses.
-std::vector<std::string> Variables(const Answer& a) {
+std::vector<std::string> Variables(Answer& a) {
+  EnsureExplained(a);
   std::vector<std::string> vars;
   for (const auto& r : Results(a))
     for (const auto& [v, id] : r.witness)
@@ -42,8 +49,9 @@ pb::array_t<T> Column(const Answer& a, F get) {
   return out;
 }
 
-pb::tuple Item(const Answer& a, size_t i) {
+pb::tuple Item(Answer& a, size_t i) {
   const ImageResult& r = Results(a).at(i);
+  EnsureExplained(a, i, i + 1);
   pb::dict witness;
   for (const auto& [v, id] : r.witness) witness[pb::str(v)] = id;
   pb::list atoms;
@@ -77,13 +85,23 @@ pb::dict Meta(const Answer& a) {
 void BindAnswer(pb::module_& m) {
   pb::class_<Answer>(m, "Answer", "one query's answer (see georune.Results, which wraps it)")
       .def("__len__", [](const Answer& a) { return Results(a).size(); })
-      .def("to_json", &Answer::ToJson, "the CLI's `query --format json` text, byte for byte")
-      .def("to_wire", &Answer::ToWire)
+      .def(
+          "to_json",
+          [](Answer& a) {
+            EnsureExplained(a);
+            return a.ToJson();
+          },
+          "the CLI's `query --format json` text, byte for byte")
+      .def("to_wire",
+           [](Answer& a) {
+             EnsureExplained(a);
+             return a.ToWire();
+           })
       .def_static("from_wire", &Answer::FromWire)
       .def("item", &Item, "(image id, image number, score, witness, atoms, shard) of result i")
       .def("meta", &Meta)
       .def("variables", &Variables)
-      .def("witness_matrix", [](const Answer& a) { return WitnessMatrix(a, Variables(a)); })
+      .def("witness_matrix", [](Answer& a) { return WitnessMatrix(a, Variables(a)); })
       .def("scores", [](const Answer& a) { return Column<double>(a, [&](size_t i) { return Results(a)[i].score; }); })
       .def("indices",
            [](const Answer& a) { return Column<uint32_t>(a, [&](size_t i) { return Results(a)[i].image; }); })
@@ -106,20 +124,16 @@ void BindAnswer(pb::module_& m) {
           },
           "replace the query text (and translation info) shown: the distributed front end translates once")
       .def("set_ms", [](Answer& a, double ms) { a.answer.response.stats.ms = ms; })
-      .def("drop_first",
-           [](Answer& a, size_t n) {
-             auto& r = a.answer.response.results;
-             n = std::min(n, r.size());
-             r.erase(r.begin(), r.begin() + static_cast<std::ptrdiff_t>(n));
-             auto& images = a.answer.images;
-             images.erase(images.begin(), images.begin() + static_cast<std::ptrdiff_t>(std::min(n, images.size())));
-             a.shard.erase(a.shard.begin(), a.shard.begin() + static_cast<std::ptrdiff_t>(n));
-           })
-      .def(pb::pickle([](const Answer& a) { return a.ToWire(); },
-                      [](const std::string& wire) { return Answer::FromWire(wire); }));
+      .def("drop_first", &Answer::DropFirst)
+      .def(pb::pickle(
+          [](Answer& a) {
+            EnsureExplained(a);
+            return a.ToWire();
+          },
+          [](const std::string& wire) { return Answer::FromWire(wire); }));
   m.def(
       "merge",
-      [](const std::vector<const Answer*>& parts, size_t keep) {
+      [](const std::vector<Answer*>& parts, size_t keep) {
         pb::gil_scoped_release release;
         return Merge(parts, keep);
       },

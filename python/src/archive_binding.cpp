@@ -130,13 +130,13 @@ Answer Query(const PyArchive& a, const pb::kwargs& kw) {
   service::QueryRequest request = Request(kw);
   const pb::object spec = kw.contains("translator") ? pb::object(kw["translator"]) : pb::object(pb::none());
   nl::Translator* translator = request.english.empty() ? nullptr : TranslatorFor(spec);
-  Answer out;
-  {
-    pb::gil_scoped_release release;
-    out.answer = ValueOrThrow(service::AnswerQuery(a.get(), request, translator));
-  }
-  out.shard.assign(out.answer.response.results.size(), -1);
-  return out;
+  // Rows are explained when read (Answer::ExplainRows), so that stats.ms is the search alone;
+  // with explain, during the search, as the CLI's --format json: its plan reports that work.
+  request.explain_rows = request.explain;
+  pb::gil_scoped_release release;
+  service::QueryAnswer answer = ValueOrThrow(service::AnswerQuery(a.get(), request, translator));
+  if (request.explain_rows) return Answer::Explained(std::move(answer));
+  return Answer::Unexplained(std::move(answer), a.shared());
 }
 
 }  // namespace

@@ -105,6 +105,10 @@ def test_polygon_entities_keep_their_holes(tmp_path):
             "--georef", tmp_path / "georef.jsonl")
     res = georune.Archive(tmp_path / "A").query("harbor(h) AND ship(s) AND on(s, h)", crisp=True)
     assert len(res) == 1
+    # explained on access: the witness polygons equal the CLI's eager explanation
+    _, out, _ = run_cli("query", "--archive", tmp_path / "A", "--logic", "harbor(h) AND ship(s) AND on(s, h)",
+                        "--crisp", "--format", "json")
+    assert json.loads(res.to_json())["results"] == json.loads(out)["results"]
     pixels = res.to_geodataframe(georeference=False).set_index("variable")
     harbor, ship = pixels.geometry["h"], pixels.geometry["s"]
     assert harbor.geom_type == "Polygon" and len(harbor.interiors) == 1 and harbor.area == 10000 - 400

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <optional>
 
 namespace georune {
 namespace {
@@ -10,13 +11,27 @@ namespace {
 double Cross(Vec2 o, Vec2 a, Vec2 b) { return (a.x - o.x) * (b.y - o.y) - (a.y - o.y) * (b.x - o.x); }
 double Dist2(Vec2 a, Vec2 b) { return (a.x - b.x) * (a.x - b.x) + (a.y - b.y) * (a.y - b.y); }
 
-// Distance from p to the segment [a, b] (a == b allowed).
-double PointSegmentDistance(Vec2 p, Vec2 a, Vec2 b) {
+// Squared distance from p to the segment [a, b] (a == b allowed).
+double PointSegmentDistance2(Vec2 p, Vec2 a, Vec2 b) {
   double dx = b.x - a.x, dy = b.y - a.y;
   double len2 = dx * dx + dy * dy;
   double t = len2 > 0 ? std::clamp(((p.x - a.x) * dx + (p.y - a.y) * dy) / len2, 0.0, 1.0) : 0.0;
   Vec2 q{a.x + t * dx, a.y + t * dy};
-  return std::sqrt(Dist2(p, q));
+  return Dist2(p, q);
+}
+
+// Whether the bounding boxes of two hulls share a point (touching counts).
+bool BoundsMeet(const ConvexPolygon& a, const ConvexPolygon& b) {
+  auto bounds = [](const ConvexPolygon& p) {
+    std::array<double, 4> r{p.points[0].x, p.points[0].y, p.points[0].x, p.points[0].y};
+    for (int i = 1; i < p.n; ++i) {
+      r[0] = std::min(r[0], p.points[i].x), r[1] = std::min(r[1], p.points[i].y);
+      r[2] = std::max(r[2], p.points[i].x), r[3] = std::max(r[3], p.points[i].y);
+    }
+    return r;
+  };
+  const auto ra = bounds(a), rb = bounds(b);
+  return ra[0] <= rb[2] && rb[0] <= ra[2] && ra[1] <= rb[3] && rb[1] <= ra[3];
 }
 
 int Sign(double v) { return (v > 0) - (v < 0); }
@@ -52,8 +67,40 @@ int EdgeCount(const ConvexPolygon& poly) { return poly.n <= 2 ? 1 : poly.n; }
 
 }  // namespace
 
+namespace {
+
+// The hull of four corners that form a strictly convex quadrilateral in their own order, every
+// turn clear of rounding (|cross| far above what double arithmetic can err by): the corners
+// themselves, from the lowest (x, then y) in the positive turning sense — what the monotone
+// chain gives, since its turn tests are those same four triangles (any three of four points are
+// consecutive), with the same signs. Nullopt otherwise.
+std::optional<ConvexPolygon> ConvexQuadHull(const std::array<Vec2, 4>& p) {
+  double m = 1.0;
+  for (const Vec2& v : p) m = std::max({m, std::abs(v.x), std::abs(v.y)});
+  const double clear = 1e-9 * m * m;
+  int sign = 0;
+  for (int i = 0; i < 4; ++i) {
+    const double cr = Cross(p[i], p[(i + 1) % 4], p[(i + 2) % 4]);
+    if (!(std::abs(cr) > clear)) return std::nullopt;
+    const int s = cr > 0 ? 1 : -1;
+    if (sign != 0 && s != sign) return std::nullopt;
+    sign = s;
+  }
+  int first = 0;
+  for (int i = 1; i < 4; ++i) {
+    if (p[i].x < p[first].x || (p[i].x == p[first].x && p[i].y < p[first].y)) first = i;
+  }
+  ConvexPolygon out;
+  out.n = 4;
+  for (int i = 0; i < 4; ++i) out.points[i] = p[(first + sign * i + 4) % 4];
+  return out;
+}
+
+}  // namespace
+
 ConvexPolygon ConvexHullOfCorners(const Corners& c) {
   std::array<Vec2, 4> p{Vec2{c[0], c[1]}, Vec2{c[2], c[3]}, Vec2{c[4], c[5]}, Vec2{c[6], c[7]}};
+  if (std::optional<ConvexPolygon> quad = ConvexQuadHull(p)) return *quad;
   std::sort(p.begin(), p.end(), [](Vec2 a, Vec2 b) { return a.x < b.x || (a.x == b.x && a.y < b.y); });
   // Andrew's monotone chain; drops collinear points.
   std::array<Vec2, 8> hull{};
@@ -139,30 +186,35 @@ double ConvexIntersectionArea(const ConvexPolygon& a, const ConvexPolygon& b) {
 }
 
 double ConvexDistance(const ConvexPolygon& a, const ConvexPolygon& b) {
-  // Touching or intersecting: an edge crossing, or one inside the other.
-  for (int i = 0; i < EdgeCount(a); ++i) {
-    auto [p, q] = Edge(a, i);
-    for (int j = 0; j < EdgeCount(b); ++j) {
-      auto [r, s] = Edge(b, j);
-      if (SegmentsIntersect(p, q, r, s)) return 0.0;
+  // Touching or intersecting: an edge crossing, or one inside the other. Neither can happen when
+  // the bounding boxes are apart (nor be reported by rounding in the orientation signs).
+  if (BoundsMeet(a, b)) {
+    for (int i = 0; i < EdgeCount(a); ++i) {
+      auto [p, q] = Edge(a, i);
+      for (int j = 0; j < EdgeCount(b); ++j) {
+        auto [r, s] = Edge(b, j);
+        if (SegmentsIntersect(p, q, r, s)) return 0.0;
+      }
     }
+    if (b.n >= 3 && InsideConvex(a.points[0], b)) return 0.0;
+    if (a.n >= 3 && InsideConvex(b.points[0], a)) return 0.0;
   }
-  if (b.n >= 3 && InsideConvex(a.points[0], b)) return 0.0;
-  if (a.n >= 3 && InsideConvex(b.points[0], a)) return 0.0;
+  // The smallest of the point–segment distances; sqrt is monotonic and correctly rounded, so the
+  // root of the smallest square equals the smallest root.
   double best = std::numeric_limits<double>::infinity();
   for (int i = 0; i < a.n; ++i) {
     for (int j = 0; j < EdgeCount(b); ++j) {
       auto [r, s] = Edge(b, j);
-      best = std::min(best, PointSegmentDistance(a.points[i], r, s));
+      best = std::min(best, PointSegmentDistance2(a.points[i], r, s));
     }
   }
   for (int j = 0; j < b.n; ++j) {
     for (int i = 0; i < EdgeCount(a); ++i) {
       auto [p, q] = Edge(a, i);
-      best = std::min(best, PointSegmentDistance(b.points[j], p, q));
+      best = std::min(best, PointSegmentDistance2(b.points[j], p, q));
     }
   }
-  return best;
+  return std::sqrt(best);
 }
 
 BoxShape ShapeFromCorners(const Corners& c) {

@@ -242,11 +242,10 @@ struct PlannedEvaluator::SpatialFilter {
   double slack_s = 0;
 };
 
-// The working state of one component search, filled step by step.
-struct PlannedEvaluator::ComponentSearch {
-  const Block& block;
-  const Component& comp;
-  size_t k = 0;
+// The vectors of a component search. They are kept between searches (SearchComponent takes
+// them from and returns them to the evaluator's pool, cleared), so that evaluating an image
+// allocates little once the first images are done.
+struct PlannedEvaluator::SearchBuffers {
   // 1. Candidates per variable (index into comp.positions), with the value of their
   //    one-variable conjuncts; the domain each came from.
   std::vector<std::vector<std::pair<int, double>>> cand;
@@ -264,11 +263,35 @@ struct PlannedEvaluator::ComponentSearch {
   std::vector<int> previous_same_group;
   // 5. Spatial filters per level.
   std::vector<SpatialFilter> spatial;
-  // 6. The search. `canonical`: the witness is wanted, so an assignment of the best value
-  // replaces the best one found when its canonical tuple is smaller (planner.h); values are
-  // capped at `cap` (a Gödel block's value, see Exists).
-  double best_value = 0.0;  // the maximum
+  // 6. The search: the current and best assignments; per level, the candidates a spatial
+  // filter admits.
   std::vector<int> current, best_tuple;
+  std::vector<std::vector<size_t>> nearby;
+  // ChooseJoinOrder's scratch: per variable, conjuncts linking it to placed ones; placed.
+  std::vector<int> links;
+  std::vector<bool> placed;
+
+  // Empties every vector, keeping the capacity (also of the inner vectors).
+  void Clear() {
+    for (auto& c : cand) c.clear();
+    cand.clear(), domain_of.clear(), is_unary.clear(), order.clear(), level_of.clear();
+    for (auto& l : at_level) l.clear();
+    for (auto& l : aligned_checks) l.clear();
+    for (auto& l : nearby) l.clear();
+    at_level.clear(), before_search.clear(), aligned_checks.clear(), previous_same_group.clear();
+    spatial.clear(), current.clear(), best_tuple.clear(), nearby.clear(), links.clear(), placed.clear();
+  }
+};
+
+// The working state of one component search, filled step by step.
+struct PlannedEvaluator::ComponentSearch : SearchBuffers {
+  const Block& block;
+  const Component& comp;
+  size_t k = 0;
+  // `canonical`: the witness is wanted, so an assignment of the best value replaces the best
+  // one found when its canonical tuple is smaller (planner.h); values are capped at `cap` (a
+  // Gödel block's value, see Exists).
+  double best_value = 0.0;     // the maximum
   double witness_value = 0.0;  // canonical: best_tuple's value, tied with the maximum
   bool done = false;
   bool canonical = false;
@@ -280,18 +303,31 @@ struct PlannedEvaluator::ComponentSearch {
   uint64_t step_limit = 0, steps_at_start = 0;
   bool truncated = false;
 
-  ComponentSearch(const Block& b, const Component& c) : block(b), comp(c), k(c.positions.size()) {}
+  ComponentSearch(const Block& b, const Component& c, SearchBuffers&& buffers)
+      : SearchBuffers(std::move(buffers)), block(b), comp(c), k(c.positions.size()) {}
 };
+
+PlannedEvaluator::SearchBuffers PlannedEvaluator::TakeBuffers() {
+  if (spare_buffers_.empty()) return {};
+  SearchBuffers b = std::move(spare_buffers_.back());
+  spare_buffers_.pop_back();
+  return b;
+}
+
+void PlannedEvaluator::GiveBack(SearchBuffers&& buffers) {
+  buffers.Clear();
+  spare_buffers_.push_back(std::move(buffers));
+}
 
 double PlannedEvaluator::SearchComponent(const Block& block, size_t component, Env& env, std::vector<int>* best,
                                          double cap) {
   const auto started = std::chrono::steady_clock::now();
-  ComponentSearch search(block, block.components[component]);
+  ComponentSearch search(block, block.components[component], TakeBuffers());
   search.canonical = best != nullptr;
   search.symmetric = On(Optimizer::kSymmetry);
   search.cap = cap;
   const uint64_t steps_before = steps_;
-  BlockStats& st = stats_[block.key];
+  BlockStats& st = StatsOf(block);
   if (st.components.size() < block.components.size()) st.components.resize(block.components.size());
   ++st.searches;
   const double value = RunComponentSearch(search, env, best, st);
@@ -301,6 +337,7 @@ double PlannedEvaluator::SearchComponent(const Block& block, size_t component, E
   cs.assignments += steps_ - steps_before;
   st.assignments += steps_ - steps_before;
   cs.ms += std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
+  GiveBack(std::move(search));
   return value;
 }
 
@@ -323,18 +360,40 @@ double PlannedEvaluator::RunComponentSearch(ComponentSearch& search, Env& env, s
   return search.best_value;
 }
 
-void PlannedEvaluator::DescribeJoin(const ComponentSearch& search, BlockStats& st) const {
-  const Block& block = search.block;
-  const Component& comp = search.comp;
-  std::string join;
+PlannedEvaluator::BlockStats& PlannedEvaluator::StatsOf(const Block& block) {
+  for (const auto& [b, st] : block_stats_) {
+    if (b == &block) return *st;
+  }
+  BlockStats& st = stats_[block.key];  // a map: the node stays where it is
+  block_stats_.emplace_back(&block, &st);
+  return st;
+}
+
+void PlannedEvaluator::DescribeJoin(const ComponentSearch& search, BlockStats& st) {
+  const JoinCounters& j = JoinCountersOf(search, st);
   for (size_t l = 0; l < search.k; ++l) {
-    const std::string& name = query_.var_names[block.vars[comp.positions[search.order[l]]]];
-    join += (l ? " → " : "") + name;
-    st.scanned[name] += search.domain_of[search.order[l]]->size();
-    st.candidates[name] += search.cand[search.order[l]].size();
+    *j.scanned[l] += search.domain_of[search.order[l]]->size();
+    *j.candidates[l] += search.cand[search.order[l]].size();
     if (search.spatial[l].conj) ++st.grid_lookups;
   }
-  ++st.join_orders[join];
+  ++*j.searches;
+}
+
+const PlannedEvaluator::JoinCounters& PlannedEvaluator::JoinCountersOf(const ComponentSearch& search, BlockStats& st) {
+  for (const JoinCounters& j : join_counters_) {
+    if (j.comp == &search.comp && j.order == search.order) return j;
+  }
+  JoinCounters j{&search.comp, search.order, nullptr, {}, {}};
+  std::string join;
+  for (size_t l = 0; l < search.k; ++l) {
+    const std::string& name = query_.var_names[search.block.vars[search.comp.positions[search.order[l]]]];
+    join += (l ? " → " : "") + name;
+    j.scanned.push_back(&st.scanned[name]);  // map nodes: the counters stay where they are
+    j.candidates.push_back(&st.candidates[name]);
+  }
+  j.searches = &st.join_orders[join];
+  join_counters_.push_back(std::move(j));
+  return join_counters_.back();
 }
 
 bool PlannedEvaluator::FindCandidates(ComponentSearch& search, Env& env) {
@@ -471,14 +530,10 @@ void PlannedEvaluator::ChooseJoinOrder(ComponentSearch& search) {
   const Block& block = search.block;
   const Component& comp = search.comp;
   const size_t k = search.k;
-  std::vector<std::vector<int>> conjuncts_of(k);
-  for (int c : comp.conjuncts) {
-    for (size_t i = 0; i < k; ++i) {
-      if (block.mask[c].Has(comp.positions[i])) conjuncts_of[i].push_back(c);
-    }
-  }
-  std::vector<int> links(k, 0);
-  std::vector<bool> placed(k, false);
+  std::vector<int>& links = search.links;
+  std::vector<bool>& placed = search.placed;
+  links.assign(k, 0);
+  placed.assign(k, false);
   for (size_t step = 0; step < k; ++step) {
     size_t pick = k;
     if (!On(Optimizer::kJoinOrder) || search.lex_first) {
@@ -494,7 +549,8 @@ void PlannedEvaluator::ChooseJoinOrder(ComponentSearch& search) {
     }
     placed[pick] = true;
     search.order.push_back(static_cast<int>(pick));
-    for (int c : conjuncts_of[pick]) {
+    for (int c : comp.conjuncts) {
+      if (!block.mask[c].Has(comp.positions[pick])) continue;
       for (size_t i = 0; i < k; ++i) {
         if (!placed[i] && block.mask[c].Has(comp.positions[i])) ++links[i];
       }
@@ -505,12 +561,14 @@ void PlannedEvaluator::ChooseJoinOrder(ComponentSearch& search) {
   // Symmetry breaking: interchangeable variables take increasing entities in level order.
   search.previous_same_group.assign(k, -1);
   if (On(Optimizer::kSymmetry)) {
-    std::map<int, int> last_level;
-    for (size_t l = 0; l < k; ++l) {
+    for (size_t l = 0; l < k; ++l) {  // the last earlier level of the same group
       const int g = comp.group[search.order[l]];
-      auto it = last_level.find(g);
-      if (it != last_level.end()) search.previous_same_group[l] = it->second;
-      last_level[g] = static_cast<int>(l);
+      for (size_t j = l; j-- > 0;) {
+        if (comp.group[search.order[j]] == g) {
+          search.previous_same_group[l] = static_cast<int>(j);
+          break;
+        }
+      }
     }
   }
 }
@@ -525,8 +583,11 @@ void PlannedEvaluator::Schedule(ComponentSearch& search) {
   const size_t k = search.k;
   search.at_level.assign(k, {});
   search.aligned_checks.assign(k, {});
-  std::unordered_map<int, int> level_of_var;  // block variable → level
-  for (size_t i = 0; i < k; ++i) level_of_var[block.vars[comp.positions[i]]] = search.level_of[i];
+  auto level_of_var = [&](int v) {  // a block variable's level; -1: bound outside the component
+    for (size_t i = 0; i < k; ++i)
+      if (block.vars[comp.positions[i]] == v) return search.level_of[i];
+    return -1;
+  };
   for (int c : comp.conjuncts) {
     if (search.is_unary[c]) continue;
     int level = static_cast<int>(k) - 1;
@@ -553,8 +614,7 @@ void PlannedEvaluator::Schedule(ComponentSearch& search) {
       for (int l = 0; l < level; ++l) {
         std::vector<int> bound_vars;
         for (int v : conj.vars) {
-          auto it = level_of_var.find(v);
-          if (it == level_of_var.end() || it->second <= l) bound_vars.push_back(v);  // or bound outside
+          if (level_of_var(v) <= l) bound_vars.push_back(v);  // or bound outside
         }
         if (bound_vars.size() >= 3 && bound_vars.size() < conj.vars.size()) {
           search.aligned_checks[l].emplace_back(&conj, bound_vars);
@@ -632,7 +692,8 @@ void PlannedEvaluator::Nearby(const ComponentSearch& search, size_t level, size_
   const auto& cand = search.cand[i];
   const Grid& g = GridOf(*search.domain_of[i]);
   const SceneEntity& u = scene_->entities[env.entity[f.other_var]];
-  std::vector<int> hits;
+  std::vector<int>& hits = nearby_hits_;  // Nearby does not recurse
+  hits.clear();
   if (f.axis >= 0) {
     // A half-plane from the sorted centroid coordinates; ties included (conservative).
     const auto& sorted = g.by_axis[f.axis];
@@ -677,6 +738,7 @@ void PlannedEvaluator::Enumerate(ComponentSearch& search, Env& env) {
     if (start == 0.0) return;
   }
   search.current.assign(search.k, -1);
+  search.nearby.resize(search.k);
   Descend(search, env, 0, start);
 }
 
@@ -717,7 +779,7 @@ void PlannedEvaluator::Descend(ComponentSearch& search, Env& env, size_t level, 
   const auto& cand = search.cand[i];
   const int previous = search.previous_same_group[level];
   const int floor = previous >= 0 ? search.current[search.order[previous]] : -1;
-  std::vector<size_t> positions;
+  std::vector<size_t>& positions = search.nearby[level];
   const bool filtered = search.spatial[level].conj != nullptr;
   if (filtered) Nearby(search, level, i, env, &positions);
   const size_t count = filtered ? positions.size() : cand.size();

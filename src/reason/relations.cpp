@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <optional>
 #include <vector>
 
@@ -123,7 +124,7 @@ bool OverlapsHolds(const SceneEntity& a, const SceneEntity& b) {
 
 // sign(δ(a, b) − deg); the tolerance grows as the shorter longest side shrinks.
 int AngleSign(const SceneEntity& a, const SceneEntity& b, double delta, double deg) {
-  const double shortest = std::min(a.length, b.length);
+  const double shortest = std::min(a.length(), b.length());
   const double tol = 1e-6 + (shortest > 0 ? 1e-4 * ToleranceOf(a, b).length / shortest : 1.0);
   return SignOf(delta - deg, tol, [&] { return exact::AngleVs(a, b, deg); });
 }
@@ -133,18 +134,62 @@ int DistanceSign(const SceneEntity& a, const SceneEntity& b, double d, double t,
   return SignOf(d - t, ToleranceOf(a, b).length, [&] { return exact::DistanceVsScale(a, b, k); });
 }
 
+// sign(d(a, b) − t) for two boxes from bounds, where they settle it without d. Lower bounds:
+// the distance between the bounding boxes, and the gap between the hulls' projections on the
+// line through the centroids; upper bounds: the distance between the centroids (inside the
+// hulls), and between the two corners that are extreme on that line (points of the hulls).
+// Settled only where floating point alone would decide DistanceSign (a margin of twice the
+// tolerance, which dwarfs the rounding of d and of the bounds), so the verdict is DistanceSign's;
+// nullopt elsewhere and for polygon entities.
+std::optional<int> DistanceSignFromBounds(const SceneEntity& a, const SceneEntity& b, double t) {
+  if (a.polygon || b.polygon) return std::nullopt;
+  const double margin = 2 * ToleranceOf(a, b).length;
+  const double gx = std::max({0.0, a.min_x - b.max_x, b.min_x - a.max_x});
+  const double gy = std::max({0.0, a.min_y - b.max_y, b.min_y - a.max_y});
+  if (gx > t + margin || gy > t + margin) return 1;
+  if (std::sqrt(gx * gx + gy * gy) > t + margin) return 1;
+  const double cx = b.c.x - a.c.x, cy = b.c.y - a.c.y, centres = std::sqrt(cx * cx + cy * cy);
+  if (centres < t - margin) return -1;
+  if (!(centres > 0)) return std::nullopt;
+  const double ux = cx / centres, uy = cy / centres;
+  int ia = 0, ib = 0;  // a's corner furthest along u, b's furthest against it
+  double top_a = -std::numeric_limits<double>::infinity(), low_b = std::numeric_limits<double>::infinity();
+  for (int i = 0; i < a.hull.n; ++i) {
+    const double p = a.hull.points[i].x * ux + a.hull.points[i].y * uy;
+    if (p > top_a) top_a = p, ia = i;
+  }
+  for (int i = 0; i < b.hull.n; ++i) {
+    const double p = b.hull.points[i].x * ux + b.hull.points[i].y * uy;
+    if (p < low_b) low_b = p, ib = i;
+  }
+  if (low_b - top_a > t + margin) return 1;
+  const double ex = b.hull.points[ib].x - a.hull.points[ia].x, ey = b.hull.points[ib].y - a.hull.points[ia].y;
+  if (std::sqrt(ex * ex + ey * ey) < t - margin) return -1;
+  return std::nullopt;
+}
+
+// The crisp truth of near (want_below) or far: d(a, b) compared with k·S(a, b).
+double CrispDistanceTruth(const SceneEntity& a, const SceneEntity& b, double k, bool want_below) {
+  const double t = k * Scale(a, b);
+  std::optional<int> side = DistanceSignFromBounds(a, b, t);
+  if (!side) side = DistanceSign(a, b, Distance(a, b), t, k);
+  return (want_below ? *side <= 0 : *side >= 0) ? 1.0 : 0.0;
+}
+
 }  // namespace
 
 double RelationTruth(Relation relation, std::span<const SceneEntity* const> args, const TruthParams& params) {
   switch (relation) {
     case Relation::kNear: {
       const SceneEntity &a = *args[0], &b = *args[1];
+      if (params.crisp && params.distance_bounds) return CrispDistanceTruth(a, b, params.k_near, true);
       double t = params.k_near * Scale(a, b);
       double d = Distance(a, b);
       return FromMargin(DistanceSign(a, b, d, t, params.k_near) <= 0, t - d, params.softness * t, params);
     }
     case Relation::kFar: {
       const SceneEntity &a = *args[0], &b = *args[1];
+      if (params.crisp && params.distance_bounds) return CrispDistanceTruth(a, b, params.k_far, false);
       double t = params.k_far * Scale(a, b);
       double d = Distance(a, b);
       return FromMargin(DistanceSign(a, b, d, t, params.k_far) >= 0, d - t, params.softness * t, params);
@@ -169,12 +214,12 @@ double RelationTruth(Relation relation, std::span<const SceneEntity* const> args
       return OverlapsHolds(*args[0], *args[1]) ? 1.0 : 0.0;  // no soft scale: a threshold of 0 has width 0
     }
     case Relation::kParallel: {
-      double delta = OrientationDifference(args[0]->theta, args[1]->theta);
+      double delta = OrientationDifference(args[0]->theta(), args[1]->theta());
       const bool holds = AngleSign(*args[0], *args[1], delta, params.parallel_deg) <= 0;
       return FromMargin(holds, params.parallel_deg - delta, params.softness * params.parallel_deg, params);
     }
     case Relation::kPerpendicular: {
-      double delta = OrientationDifference(args[0]->theta, args[1]->theta);
+      double delta = OrientationDifference(args[0]->theta(), args[1]->theta());
       const bool holds = AngleSign(*args[0], *args[1], delta, params.perpendicular_deg) >= 0;
       return FromMargin(holds, delta - params.perpendicular_deg, params.softness * (90.0 - params.perpendicular_deg),
                         params);
@@ -218,9 +263,9 @@ double MeasureValue(Measure measure, std::span<const SceneEntity* const> args) {
     case Measure::kDistance: return Distance(*args[0], *args[1]);
     case Measure::kCenterDistance: return std::hypot(args[0]->c.x - args[1]->c.x, args[0]->c.y - args[1]->c.y);
     case Measure::kArea: return args[0]->area;
-    case Measure::kLength: return args[0]->length;
-    case Measure::kWidth: return args[0]->width;
-    case Measure::kAngle: return OrientationDifference(args[0]->theta, args[1]->theta);
+    case Measure::kLength: return args[0]->length();
+    case Measure::kWidth: return args[0]->width();
+    case Measure::kAngle: return OrientationDifference(args[0]->theta(), args[1]->theta());
   }
   return 0.0;
 }
@@ -265,38 +310,35 @@ int CompareSign(const logic::BoundNode& compare, std::span<const SceneEntity* co
                 [&] { return exact::MeasureVs(compare.measure, args, ExactThreshold(compare, gsd)); });
 }
 
+// Whether `op` holds for sign(measure − threshold) = side.
+bool CompareHolds(logic::CmpOp op, int side) {
+  switch (op) {
+    case logic::CmpOp::kLt: return side < 0;
+    case logic::CmpOp::kLe: return side <= 0;
+    case logic::CmpOp::kGt: return side > 0;
+    case logic::CmpOp::kGe: return side >= 0;
+    case logic::CmpOp::kEq: return side == 0;
+  }
+  return false;
+}
+
 }  // namespace
 
 double CompareTruth(const logic::BoundNode& compare, std::span<const SceneEntity* const> args, double gsd,
                     const TruthParams& params) {
-  const double value = MeasureValue(compare.measure, args);
   const double t = ThresholdInPixels(compare, gsd);
   if (std::isnan(t)) return FromMargin(false, -1.0, 0.0, params);
-  const int side = CompareSign(compare, args, gsd, value, t);
-  bool holds = false;
-  double margin = 0;
-  switch (compare.op) {
-    case logic::CmpOp::kLt:
-      holds = side < 0;
-      margin = t - value;
-      break;
-    case logic::CmpOp::kLe:
-      holds = side <= 0;
-      margin = t - value;
-      break;
-    case logic::CmpOp::kGt:
-      holds = side > 0;
-      margin = value - t;
-      break;
-    case logic::CmpOp::kGe:
-      holds = side >= 0;
-      margin = value - t;
-      break;
-    case logic::CmpOp::kEq:
-      holds = side == 0;
-      margin = -std::abs(value - t);
-      break;
+  if (params.crisp && params.distance_bounds && compare.measure == Measure::kDistance) {
+    if (const std::optional<int> side = DistanceSignFromBounds(*args[0], *args[1], t)) {
+      return CompareHolds(compare.op, *side) ? 1.0 : 0.0;
+    }
   }
+  const double value = MeasureValue(compare.measure, args);
+  const int side = CompareSign(compare, args, gsd, value, t);
+  const bool holds = CompareHolds(compare.op, side);
+  double margin = -std::abs(value - t);  // =
+  if (compare.op == logic::CmpOp::kLt || compare.op == logic::CmpOp::kLe) margin = t - value;
+  if (compare.op == logic::CmpOp::kGt || compare.op == logic::CmpOp::kGe) margin = value - t;
   return FromMargin(holds, margin, params.softness * t, params);
 }
 

@@ -16,10 +16,6 @@ SceneEntity MakeSceneEntity(int id, int class_id, double p, const Corners& corne
   e.c = PolygonCentroid(e.hull);
   e.area = PolygonArea(e.hull);
   e.s = std::sqrt(e.area);
-  BoxShape shape = ShapeFromCorners(corners);
-  e.theta = shape.theta_deg;
-  e.length = shape.length;
-  e.width = shape.width;
   e.min_x = e.max_x = e.hull.points[0].x;
   e.min_y = e.max_y = e.hull.points[0].y;
   for (int i = 1; i < e.hull.n; ++i) {
@@ -42,10 +38,6 @@ SceneEntity MakePolygonEntity(int id, int class_id, double p, const Corners& mrr
   e.c = polygon->Centroid();
   e.area = polygon->Area();
   e.s = std::sqrt(e.area);
-  BoxShape shape = ShapeFromCorners(mrr);
-  e.theta = shape.theta_deg;
-  e.length = shape.length;
-  e.width = shape.width;
   e.min_x = polygon->MinX(), e.min_y = polygon->MinY(), e.max_x = polygon->MaxX(), e.max_y = polygon->MaxY();
   e.polygon = std::move(polygon);
   return e;

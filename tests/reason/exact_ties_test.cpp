@@ -167,7 +167,7 @@ TEST(ExactTies, ParallelAndPerpendicularAtTheirAngles) {
     const SceneEntity e = sheared(q, p);
     ASSERT_EQ(Crisp(Relation::kParallel, e, across, params), within ? 1.0 : 0.0) << q << " " << p;
     ASSERT_EQ(Crisp(Relation::kPerpendicular, e, up, params), within ? 1.0 : 0.0) << q << " " << p;
-    misses += (OrientationDifference(e.theta, across.theta) <= 15.0) != within;
+    misses += (OrientationDifference(e.theta(), across.theta()) <= 15.0) != within;
   }
   EXPECT_GT(misses, 0);
   TruthParams at45 = params;
@@ -280,6 +280,78 @@ TEST(ExactTies, PlannedEqualsReferenceOnLatticeScenes) {
     ASSERT_EQ(r->value, p->value) << text;
     ASSERT_EQ(r->witness, p->witness) << text;
     ASSERT_EQ(r->atoms, p->atoms) << text;
+  }
+}
+
+// The crisp near/far fast path (TruthParams::distance_bounds: bounding-box and centroid distances
+// settle the verdict without d) against the plain test, on random turned boxes with decimal
+// corners placed around the thresholds (ties included: axis-aligned squares whose box gap is d),
+// degenerate boxes (segments, points) and polygon entities' absence of bounds.
+TEST(ExactTies, NearAndFarFromBoundsEqualThePlainTest) {
+  std::mt19937 rng(13);
+  TruthParams fast = CrispParams(), plain = CrispParams();
+  plain.distance_bounds = false;
+  auto turned = [&](double cx, double cy, double w, double h) {
+    const double t = Decimal(rng, 0, 3.2, 3), c = std::cos(t), s = std::sin(t);
+    const double dx[4] = {-w / 2, w / 2, w / 2, -w / 2}, dy[4] = {-h / 2, -h / 2, h / 2, h / 2};
+    Corners out;
+    for (int k = 0; k < 4; ++k)
+      out[2 * k] = Round(cx + dx[k] * c - dy[k] * s, 3), out[2 * k + 1] = Round(cy + dx[k] * s + dy[k] * c, 3);
+    return MakeSceneEntity(0, 0, 1.0, out);
+  };
+  std::vector<logic::BoundQuery> comparisons;  // distance comparisons: the same fast path
+  for (const char* text : {"distance(a, b) < 30", "distance(a, b) >= 12.5", "distance(a, b) <= 0",
+                           "distance(a, b) <= 20 m", "distance(a, b) > 1 km"}) {
+    auto q = logic::ParseAndBind(std::string("plane(a) AND plane(b) AND ") + text, Ontology::Default());
+    ASSERT_TRUE(q.ok()) << text;
+    comparisons.push_back(std::move(q).value());
+  }
+  int settled = 0, cases = 0;
+  for (int i = 0; i < 20000; ++i) {
+    const double x = Decimal(rng, 0, 4000), y = Decimal(rng, 0, 4000);
+    const double w1 = Decimal(rng, 0, 40), h1 = i % 7 == 0 ? 0 : Decimal(rng, 0, 40);
+    const double w2 = i % 11 == 0 ? 0 : Decimal(rng, 0, 40), h2 = Decimal(rng, 0, 40);
+    const double reach = (i % 3 + 1) * 40.0;  // centre offsets up to 40, 80 or 120 px
+    const SceneEntity a = turned(x, y, w1, h1);
+    const SceneEntity b = i % 5 == 0 ? Rect(Round(a.max_x + Decimal(rng, 0, 100, 3), 3), y, w2, w2)
+                                     : turned(x + Decimal(rng, -reach, reach), y + Decimal(rng, -reach, reach), w2, h2);
+    for (const Relation r : {Relation::kNear, Relation::kFar}) {
+      ASSERT_EQ(Crisp(r, a, b, fast), Crisp(r, a, b, plain)) << i;
+      ASSERT_EQ(Crisp(r, b, a, fast), Crisp(r, b, a, plain)) << i;
+      const double t = (r == Relation::kNear ? fast.k_near : fast.k_far) * (a.s + b.s) / 2;
+      const double gx = std::max({0.0, a.min_x - b.max_x, b.min_x - a.max_x});
+      const double gy = std::max({0.0, a.min_y - b.max_y, b.min_y - a.max_y});
+      settled += std::hypot(gx, gy) > t + 1e-5 || std::hypot(a.c.x - b.c.x, a.c.y - b.c.y) < t - 1e-5;
+      ++cases;
+    }
+    const SceneEntity* args[2] = {&a, &b};
+    for (const logic::BoundQuery& q : comparisons) {
+      const logic::BoundNode& node = *q.root->children[0]->children.back();
+      ASSERT_EQ(CompareTruth(node, args, 0.5, fast), CompareTruth(node, args, 0.5, plain)) << i;
+    }
+  }
+  EXPECT_GT(settled, cases / 4) << "the bounds should settle many cases";
+  EXPECT_LT(settled, cases * 9 / 10) << "and leave many to the plain test";
+}
+
+// Ties exactly on the threshold, where the bounds equal d: axis-aligned squares side by side
+// (box gap = d = t) and one decimal step to either side, with and without the fast path.
+TEST(ExactTies, NearAndFarTiesWhereTheBoxGapIsTheDistance) {
+  std::mt19937 rng(17);
+  TruthParams fast = CrispParams(), plain = CrispParams();
+  plain.distance_bounds = false;
+  for (int i = 0; i < 600; ++i) {
+    const double s = Decimal(rng, 1, 40), x = Decimal(rng, 0, 4000), y = Decimal(rng, 0, 4000);
+    const bool far = i % 2 == 1;
+    const Relation r = far ? Relation::kFar : Relation::kNear;
+    const double t = (far ? fast.k_far : fast.k_near) * s;
+    const SceneEntity a = Rect(x, y, s, s);
+    for (const double step : {0.0, kStep, -kStep}) {
+      const SceneEntity b = Rect(Round(x + s + t + step), y, s, s);
+      const double expected = step == 0 ? 1.0 : (step > 0) == far ? 1.0 : 0.0;
+      ASSERT_EQ(Crisp(r, a, b, fast), expected) << i << " step " << step;
+      ASSERT_EQ(Crisp(r, a, b, plain), expected) << i << " step " << step;
+    }
   }
 }
 

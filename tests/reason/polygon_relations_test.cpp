@@ -172,7 +172,7 @@ TEST(PolygonRelations, HoleSemantics) {
   EXPECT_EQ(RelationTruth(Relation::kOn, ow, crisp), 1);  // a boat on the water
   EXPECT_DOUBLE_EQ(w.area, 10000 - 1600);
   EXPECT_DOUBLE_EQ(w.c.x, 50);
-  EXPECT_DOUBLE_EQ(w.length, 100);
+  EXPECT_DOUBLE_EQ(w.length(), 100);
 }
 
 }  // namespace

@@ -125,10 +125,18 @@ class Evaluator {
   double deadline_seconds_ = 0;
 };
 
+// `params` with the relation kernels' fast paths switched off.
+inline TruthParams PlainKernels(TruthParams params) {
+  params.distance_bounds = false;
+  return params;
+}
+
 class ReferenceEvaluator : public Evaluator {
  public:
+  // With the plain relation kernels (TruthParams::distance_bounds off): every fast path in the
+  // kernels is compared with the plain test wherever the reference is.
   ReferenceEvaluator(const logic::BoundQuery& query, const TruthParams& params, uint64_t budget)
-      : Evaluator(query, params, budget) {}
+      : Evaluator(query, PlainKernels(params), budget) {}
   double Best(const logic::BoundNode& node, Env& env, std::vector<int>* best) override;
 
  private:

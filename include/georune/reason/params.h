@@ -21,6 +21,9 @@ struct TruthParams {
   double perpendicular_deg = 75.0;
   double t_aligned = 1.0;
   double default_gsd = std::nan("");  // metres per pixel for images without gsd; NaN = none
+  // Crisp near/far between boxes settled from bounding-box and centroid distances where those
+  // decide it (relations.cpp); the same verdicts. The reference evaluator switches it off.
+  bool distance_bounds = true;
 };
 
 }  // namespace georune::reason

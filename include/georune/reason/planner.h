@@ -115,7 +115,10 @@ class PlannedEvaluator : public Evaluator {
   // One component's search, in named steps: candidates, the arrangement operator (when the
   // component is one), join order, schedule of conjuncts, spatial filters, enumeration.
   struct SpatialFilter;
+  struct SearchBuffers;
   struct ComponentSearch;
+  SearchBuffers TakeBuffers();
+  void GiveBack(SearchBuffers&& buffers);
   // `cap`: values above it count as equal to it (the Gödel witness search of Exists).
   double SearchComponent(const Block& block, size_t component, Env& env, std::vector<int>* best, double cap = 1.0);
   double RunComponentSearch(ComponentSearch& search, Env& env, std::vector<int>* best, BlockStats& st);
@@ -150,7 +153,19 @@ class PlannedEvaluator : public Evaluator {
   // Whether the bound prefix of a clustered arrangement can still grow into a connected set of
   // n: its entities and the candidates after the last lie in one near-component of n or more.
   bool ClusterCompletable(const ComponentSearch& search, size_t level);
-  void DescribeJoin(const ComponentSearch& search, BlockStats& st) const;
+  // Statistics of a search, counted without looking names up: a block's BlockStats and, per
+  // component and join order, pointers to its counters in that BlockStats's maps (made once).
+  void DescribeJoin(const ComponentSearch& search, BlockStats& st);
+  BlockStats& StatsOf(const Block& block);
+  std::vector<std::pair<const Block*, BlockStats*>> block_stats_;
+  struct JoinCounters {
+    const Component* comp;
+    std::vector<int> order;
+    uint64_t* searches;                          // join_orders["a → b → c"]
+    std::vector<uint64_t*> scanned, candidates;  // per level
+  };
+  const JoinCounters& JoinCountersOf(const ComponentSearch& search, BlockStats& st);
+  std::vector<JoinCounters> join_counters_;
   double Forall(const logic::BoundNode& node, Env& env, std::vector<int>* worst);
   double Count(const logic::BoundNode& node, Env& env, std::vector<int>* chosen);
   bool On(plan::Optimizer o) const { return plan_->optimizers.On(o); }
@@ -168,6 +183,9 @@ class PlannedEvaluator : public Evaluator {
   const Grid& GridOf(const std::vector<int>& domain);
   std::unordered_map<const std::vector<int>*, std::unique_ptr<Grid>> grids_;
   std::vector<uint32_t> grid_seen_;  // per entity: the last grid query that listed it
+  std::vector<int> nearby_hits_;     // Nearby's scratch
+  // Cleared vectors of finished component searches, for the next (one per nesting depth).
+  std::vector<SearchBuffers> spare_buffers_;
   uint32_t grid_stamp_ = 0;
   Stats stats_;
 };

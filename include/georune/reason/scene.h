@@ -22,15 +22,26 @@ struct SceneEntity {
   Vec2 c;                                             // centroid
   double area = 0;                                    // A(e), px²
   double s = 0;                                       // sqrt(A(e))
-  double theta = 0;                                   // degrees in [0, 180)
-  double length = 0;                                  // longer side, px
-  double width = 0;                                   // shorter side, px
   double min_x = 0, min_y = 0, max_x = 0, max_y = 0;  // bounding box of the hull
   Corners corners{};                                  // as stored (exact_geometry.h reads them for ties on boundaries)
   // A polygon entity's valid polygon (poly(e)); null for a box, whose poly(e) is `hull`. For a
-  // polygon, `hull` is its minimum rotated rectangle (which gives theta, length and width), the
-  // other fields are the polygon's, and nothing is exact.
+  // polygon, `hull` and `corners` are its minimum rotated rectangle (which gives theta, length
+  // and width), the other fields are the polygon's, and nothing is exact.
   std::shared_ptr<const PolygonShape> polygon;
+
+  // Orientation and sides, read from `corners` (ShapeFromCorners) on first use: most queries
+  // never ask. Not thread safe: a Scene is read by one thread at a time.
+  double theta() const { return Shape().theta_deg; }  // degrees in [0, 180)
+  double length() const { return Shape().length; }    // longer side, px
+  double width() const { return Shape().width; }      // shorter side, px
+
+ private:
+  const BoxShape& Shape() const {
+    if (!has_shape_) shape_ = ShapeFromCorners(corners), has_shape_ = true;
+    return shape_;
+  }
+  mutable BoxShape shape_{};
+  mutable bool has_shape_ = false;
 };
 
 struct Scene {
