@@ -26,6 +26,22 @@ void CollectClassAtoms(const BoundNode& n, std::vector<const BoundNode*>* out) {
   for (const auto& c : n.children) CollectClassAtoms(*c, out);
 }
 
+long LargestCount(const BoundNode& n) {
+  long most = n.kind == NodeKind::kAtLeast || n.kind == NodeKind::kAtMost || n.kind == NodeKind::kExactly ? n.count : 0;
+  for (const auto& c : n.children) most = std::max(most, LargestCount(*c));
+  return most;
+}
+
+// How many entities of a type can matter. A quantifier's variable finds, among the entities of
+// a type, all of them but those the other variables hold (spec §3: distinct variables, distinct
+// entities), so at least count − variables. With count ≥ largest quantifier count + variables
+// + 1, that is more than any quantifier compares with, whatever the other variables hold, so
+// every comparison and every existence test comes out as with the true count.
+uint32_t CountThatDecides(const logic::BoundQuery& query) {
+  const long cap = LargestCount(*query.root) + static_cast<long>(query.var_names.size()) + 1;
+  return static_cast<uint32_t>(std::min<long>(cap, long{1} << 30));  // no overflow when adding two
+}
+
 }  // namespace
 
 bool IsClassOnly(const logic::BoundQuery& query) { return ClassOnlyNode(*query.root); }
@@ -42,6 +58,7 @@ ClassCountScorer::ClassCountScorer(const logic::BoundQuery& query, std::shared_p
       keep_class_(keep_class) {
   applies_ = truth.crisp && IsClassOnly(query);
   if (!applies_) return;
+  count_cap_ = CountThatDecides(query);
   // Two classes are alike when every class atom of the query treats them the same.
   std::vector<const BoundNode*> atoms;
   CollectClassAtoms(*query.root, &atoms);
@@ -70,7 +87,8 @@ std::optional<Result<double>> ClassCountScorer::Score(const Archive& archive, ui
   signature_.assign(representative_.size(), 0);
   for (const auto& cc : counts_) {
     if (cc.class_id < 0 || cc.class_id >= static_cast<int>(type_of_class_.size())) return std::nullopt;
-    signature_[type_of_class_[cc.class_id]] += cc.count;
+    uint32_t& n = signature_[type_of_class_[cc.class_id]];
+    n = std::min(n + std::min(cc.count, count_cap_), count_cap_);
   }
   ++scored_;
   auto found = memo_.find(signature_);

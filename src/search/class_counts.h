@@ -5,7 +5,9 @@
 // for a member, whatever its confidence; §3's distinctness counts entities). When the index
 // also says that no entity of the image lies below min_conf (Archive::MinConfidence), those
 // counts are exactly the scene's, and the value is that of a scene of placeholder entities with
-// the same class counts, evaluated once per distinct count signature and memoised. Soft mode,
+// the same class counts, evaluated once per distinct count signature and memoised. A count
+// beyond the largest quantifier count plus the number of variables decides nothing more, so
+// signatures are capped there (few distinct signatures, small placeholder scenes). Soft mode,
 // or an image whose scores the index does not bound, is left to the per-image search.
 //
 // Any formula, in any mode: an image that holds no entity of a class the scene keeps (the
@@ -69,7 +71,8 @@ class ClassCountScorer {
   std::optional<Result<double>> empty_value_;             // the empty scene's value (on first use)
   std::vector<int> type_of_class_;                        // class id → type (classes alike for every class atom)
   std::vector<int> representative_;                       // type → a class id of that type
-  std::map<std::vector<uint32_t>, Result<double>> memo_;  // count per type → value
+  uint32_t count_cap_ = 0;                                // counts beyond it decide nothing more
+  std::map<std::vector<uint32_t>, Result<double>> memo_;  // capped count per type → value
   std::vector<Archive::ClassCount> counts_;               // scratch
   std::vector<uint32_t> signature_;                       // scratch
   uint64_t scored_ = 0, evaluations_ = 0;

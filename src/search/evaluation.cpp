@@ -118,10 +118,13 @@ std::vector<ImageResult> EvaluationPass::Rank(std::vector<size_t>* unexplained) 
   for (size_t i = 0; i < candidates_.size(); ++i) {
     if (scores_[i] > 0.0) order_ranked.push_back(i);
   }
-  std::sort(order_ranked.begin(), order_ranked.end(), [&](size_t x, size_t y) {
+  const auto before = [&](size_t x, size_t y) {
     if (scores_[x] != scores_[y]) return scores_[x] > scores_[y];
     return ids_ascending_ ? x < y : archive_.ImageId(candidates_[x]) < archive_.ImageId(candidates_[y]);
-  });
+  };
+  // Crisp listings are often in order already (every score 1, ids ascending).
+  if (!std::is_sorted(order_ranked.begin(), order_ranked.end(), before))
+    std::sort(order_ranked.begin(), order_ranked.end(), before);
   if (options_.top_k > 0 && order_ranked.size() > options_.top_k) order_ranked.resize(options_.top_k);
   std::vector<ImageResult> ranked(order_ranked.size());
   for (size_t k = 0; k < ranked.size(); ++k) {
@@ -148,17 +151,28 @@ void EvaluationPass::Worker(const std::vector<uint32_t>& order, size_t limit, st
     counts.emplace(query_, physical_, options_.truth, options_.image_budget, archive_.ontology().ClassCount(),
                    keep_class_, deadline_, options_.query_budget_seconds);
   }
-  for (;;) {
-    if (stop_ || settled_) break;
-    const size_t pos = next.fetch_add(1);
-    if (pos >= limit) break;
-    const size_t i = order[pos];
-    std::optional<double> value = ScoreImage(*evaluator, counts, i);
-    if (!value) break;
-    scores_[i] = *value;
-    evaluated_.fetch_add(1);
-    if (use_bounds_ && *value > 0.0) Offer(*value, i, order, next);
+  // Without --top K every candidate is evaluated, and a thread claims a run of them at a time,
+  // so that the threads do not contend on the shared counters when images are cheap (scored
+  // from the class counts). With --top K each claim is one image: the next unclaimed one is
+  // what Offer tests for settling.
+  const size_t claim = use_bounds_ ? 1 : kImagesPerClaim;
+  uint64_t evaluated = 0;
+  for (bool done = false; !done;) {
+    const size_t first = next.fetch_add(claim);
+    if (first >= limit) break;
+    for (size_t pos = first; pos < std::min(first + claim, limit); ++pos) {
+      const size_t i = order[pos];
+      std::optional<double> value;
+      if (stop_ || settled_ || !(value = ScoreImage(*evaluator, counts, i))) {
+        done = true;
+        break;
+      }
+      scores_[i] = *value;
+      ++evaluated;
+      if (use_bounds_ && *value > 0.0) Offer(*value, i, order, next);
+    }
   }
+  evaluated_.fetch_add(evaluated);
   FinishWorker(*evaluator, counts);
 }
 

@@ -101,6 +101,8 @@ class EvaluationPass {
   };
   static bool Worse(const Kth& a, const Kth& b) { return a.score != b.score ? a.score > b.score : a.id < b.id; }
 
+  static constexpr size_t kImagesPerClaim = 64;  // per claim of a worker, without --top K
+
   const Archive& archive_;
   const logic::BoundQuery& query_;
   const SearchOptions& options_;
@@ -114,11 +116,13 @@ class EvaluationPass {
   std::vector<double> scores_;
   std::vector<double> bound_;  // 1 bounds every score
   std::vector<std::optional<reason::ImageScore>> explained_;
-  std::mutex mu_;                               // top_, plan_stats_
-  std::vector<Kth> top_;                        // a heap whose front is the worst of the best k
-  reason::PlannedEvaluator::Stats plan_stats_;  // merged from the workers, for --explain
-  std::atomic<uint64_t> evaluated_{0}, from_counts_{0};
-  std::atomic<bool> stop_{false}, settled_{false};
+  std::mutex mu_;                                        // top_, plan_stats_
+  std::vector<Kth> top_;                                 // a heap whose front is the worst of the best k
+  reason::PlannedEvaluator::Stats plan_stats_;           // merged from the workers, for --explain
+  std::atomic<uint64_t> evaluated_{0}, from_counts_{0};  // added once per worker
+  // Read before every image by every worker, written rarely: a cache line of their own.
+  alignas(64) std::atomic<bool> stop_{false};
+  std::atomic<bool> settled_{false};
   std::mutex error_mu_;
   std::optional<std::pair<size_t, Status>> first_error_;  // lowest candidate index wins
 };

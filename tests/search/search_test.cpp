@@ -494,6 +494,53 @@ TEST(RandomArchive, EmptyScenesFromTheIndexEqualReference) {
   EXPECT_GT(from_index, 300u) << "the index should decide many images";
 }
 
+// Class counts are capped where they stop deciding anything (the largest quantifier count plus
+// the number of variables): around that cap, with outer variables taking entities from the
+// counted class, the index's answer is the reference's.
+TEST(RandomArchive, CappedClassCountsEqualReferenceAtTheCap) {
+  const int ship = *Ontology::Default().FindClass("ship"), plane = *Ontology::Default().FindClass("plane");
+  std::vector<ImageRecord> images;
+  for (int ships = 0; ships <= 14; ++ships) {
+    for (int planes : {0, 1, 9}) {
+      reason::Scene s;
+      s.gsd = 0.5;
+      for (int k = 0; k < ships + planes; ++k) {
+        const double x = 10.0 * k;
+        s.entities.push_back(
+            reason::MakeSceneEntity(k, k < ships ? ship : plane, 0.9, Corners{x, 0, x + 4, 0, x + 4, 2, x, 2}));
+      }
+      images.push_back(ToRecord(s, "N" + std::to_string(100 + ships * 10 + planes)));
+    }
+  }
+  const TempDir temp("cap");
+  IngestOptions io;
+  io.show_progress = false;
+  ASSERT_TRUE(AppendToArchive(temp.path(), Ontology::Default(), images, io).ok());
+  auto archive = Archive::Open(temp.path());
+  ASSERT_TRUE(archive.ok());
+  for (const std::string f :
+       {"exists=3 x: ship(x)", "exists<=5 x: ship(x)", "exists>=6 x: ship(x)",
+        "ship(a) AND ship(b) AND exists=4 x: ship(x)", "ship(a) AND ship(b) AND ship(c) AND exists<=2 x: ship(x)",
+        "ship(a) AND NOT exists>=5 x: ship(x) OR plane(x)", "exists=9 x: object(x)",
+        "forall y: ship(y) -> NOT exists=2 x: plane(x)", "ship(a) AND exists=1 x: NOT ship(x)"}) {
+    auto q = logic::ParseAndBind(f, (*archive)->ontology());
+    ASSERT_TRUE(q.ok()) << f << ": " << q.status().message();
+    SearchOptions planned, reference;
+    planned.truth.crisp = reference.truth.crisp = true;
+    planned.top_k = reference.top_k = 0;
+    reference.reference = true;
+    auto p = search::Run(**archive, *q, planned);
+    auto r = search::Run(**archive, *q, reference);
+    ASSERT_TRUE(p.ok() && r.ok()) << f;
+    EXPECT_GT(p->stats.from_counts, 0u) << f;
+    ASSERT_EQ(p->results.size(), r->results.size()) << f;
+    for (size_t i = 0; i < p->results.size(); ++i) {
+      EXPECT_EQ(p->results[i].image_id, r->results[i].image_id) << f;
+      EXPECT_EQ(p->results[i].score, r->results[i].score) << f;
+    }
+  }
+}
+
 TEST(Search, UnknownOptimisationIsAnError) {
   auto q = logic::ParseAndBind("plane(a)", Ontology::Default());
   const TempDir temp("empty");
