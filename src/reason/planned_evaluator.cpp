@@ -32,16 +32,6 @@ const std::vector<std::pair<std::string, std::string>>& EvaluatorOptimizations()
   return kList;
 }
 
-PlannedEvaluator::PlannedEvaluator(const logic::BoundQuery& query, const TruthParams& params, uint64_t budget,
-                                   std::set<std::string> disabled)
-    : PlannedEvaluator(plan::BuildPlan(query, plan::OptimizerSet::Without(disabled), params.crisp), params, budget) {}
-
-PlannedEvaluator::PlannedEvaluator(std::shared_ptr<const plan::PhysicalPlan> plan, const TruthParams& params,
-                                   uint64_t budget)
-    : Evaluator(*plan->query, params, budget), plan_(std::move(plan)) {}
-
-PlannedEvaluator::~PlannedEvaluator() = default;
-
 void PlannedEvaluator::MergeStats(const Stats& from, Stats* into) {
   for (const auto& [block, s] : from) {
     BlockStats& t = (*into)[block];
@@ -306,6 +296,17 @@ struct PlannedEvaluator::ComponentSearch : SearchBuffers {
   ComponentSearch(const Block& b, const Component& c, SearchBuffers&& buffers)
       : SearchBuffers(std::move(buffers)), block(b), comp(c), k(c.positions.size()) {}
 };
+
+// Defined where SearchBuffers is complete (the pool of them is a member).
+PlannedEvaluator::PlannedEvaluator(const logic::BoundQuery& query, const TruthParams& params, uint64_t budget,
+                                   std::set<std::string> disabled)
+    : PlannedEvaluator(plan::BuildPlan(query, plan::OptimizerSet::Without(disabled), params.crisp), params, budget) {}
+
+PlannedEvaluator::PlannedEvaluator(std::shared_ptr<const plan::PhysicalPlan> plan, const TruthParams& params,
+                                   uint64_t budget)
+    : Evaluator(*plan->query, params, budget), plan_(std::move(plan)) {}
+
+PlannedEvaluator::~PlannedEvaluator() = default;
 
 PlannedEvaluator::SearchBuffers PlannedEvaluator::TakeBuffers() {
   if (spare_buffers_.empty()) return {};
