@@ -219,8 +219,8 @@ double ConvexDistance(const ConvexPolygon& a, const ConvexPolygon& b) {
 
 BoxShape ShapeFromCorners(const Corners& c) {
   double longest = -1, shortest = std::numeric_limits<double>::infinity();
-  int longest_side = 0;
-  for (int i = 0; i < 4; ++i) {
+  size_t longest_side = 0;
+  for (size_t i = 0; i < 4; ++i) {
     double dx = c[2 * ((i + 1) % 4)] - c[2 * i], dy = c[2 * ((i + 1) % 4) + 1] - c[2 * i + 1];
     double len = std::hypot(dx, dy);
     if (len >= longest) {
@@ -229,7 +229,7 @@ BoxShape ShapeFromCorners(const Corners& c) {
     }
     shortest = std::min(shortest, len);
   }
-  int i = longest_side;
+  const size_t i = longest_side;
   double dx = c[2 * ((i + 1) % 4)] - c[2 * i], dy = c[2 * ((i + 1) % 4) + 1] - c[2 * i + 1];
   double theta = std::fmod(std::atan2(dy, dx) * (180.0 / M_PI), 180.0);
   if (theta < 0) theta += 180.0;

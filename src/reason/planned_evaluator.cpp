@@ -299,7 +299,7 @@ struct PlannedEvaluator::ComponentSearch : SearchBuffers {
 
 // Defined where SearchBuffers is complete (the pool of them is a member).
 PlannedEvaluator::PlannedEvaluator(const logic::BoundQuery& query, const TruthParams& params, uint64_t budget,
-                                   std::set<std::string> disabled)
+                                   const std::set<std::string>& disabled)
     : PlannedEvaluator(plan::BuildPlan(query, plan::OptimizerSet::Without(disabled), params.crisp), params, budget) {}
 
 PlannedEvaluator::PlannedEvaluator(std::shared_ptr<const plan::PhysicalPlan> plan, const TruthParams& params,

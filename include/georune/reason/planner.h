@@ -67,7 +67,7 @@ class PlannedEvaluator : public Evaluator {
  public:
   // Plans the query itself, with the optimisers not named in `disabled`.
   PlannedEvaluator(const logic::BoundQuery& query, const TruthParams& params, uint64_t budget,
-                   std::set<std::string> disabled);
+                   const std::set<std::string>& disabled);
   // Executes `plan` (of plan->query, built with params.crisp), shared by the evaluators of a run.
   PlannedEvaluator(std::shared_ptr<const plan::PhysicalPlan> plan, const TruthParams& params, uint64_t budget);
   ~PlannedEvaluator() override;
