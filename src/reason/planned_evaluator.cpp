@@ -260,6 +260,8 @@ struct PlannedEvaluator::SearchBuffers {
   // ChooseJoinOrder's scratch: per variable, conjuncts linking it to placed ones; placed.
   std::vector<int> links;
   std::vector<bool> placed;
+  // Schedule's scratch: per query variable, its level in this component (-1: bound outside).
+  std::vector<int> level_of_var;
 
   // Empties every vector, keeping the capacity (also of the inner vectors).
   void Clear() {
@@ -270,6 +272,7 @@ struct PlannedEvaluator::SearchBuffers {
     for (auto& l : nearby) l.clear();
     at_level.clear(), before_search.clear(), aligned_checks.clear(), previous_same_group.clear();
     spatial.clear(), current.clear(), best_tuple.clear(), nearby.clear(), links.clear(), placed.clear();
+    level_of_var.clear();
   }
 };
 
@@ -584,11 +587,9 @@ void PlannedEvaluator::Schedule(ComponentSearch& search) {
   const size_t k = search.k;
   search.at_level.assign(k, {});
   search.aligned_checks.assign(k, {});
-  auto level_of_var = [&](int v) {  // a block variable's level; -1: bound outside the component
-    for (size_t i = 0; i < k; ++i)
-      if (block.vars[comp.positions[i]] == v) return search.level_of[i];
-    return -1;
-  };
+  std::vector<int>& level_of_var = search.level_of_var;  // per variable; -1: bound outside the component
+  level_of_var.assign(query_.var_names.size(), -1);
+  for (size_t i = 0; i < k; ++i) level_of_var[block.vars[comp.positions[i]]] = search.level_of[i];
   for (int c : comp.conjuncts) {
     if (search.is_unary[c]) continue;
     int level = static_cast<int>(k) - 1;
@@ -615,7 +616,7 @@ void PlannedEvaluator::Schedule(ComponentSearch& search) {
       for (int l = 0; l < level; ++l) {
         std::vector<int> bound_vars;
         for (int v : conj.vars) {
-          if (level_of_var(v) <= l) bound_vars.push_back(v);  // or bound outside
+          if (level_of_var[v] <= l) bound_vars.push_back(v);  // or bound outside
         }
         if (bound_vars.size() >= 3 && bound_vars.size() < conj.vars.size()) {
           search.aligned_checks[l].emplace_back(&conj, bound_vars);
