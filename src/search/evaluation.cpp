@@ -103,7 +103,7 @@ Status EvaluationPass::EvaluateAll() {
     Evaluate(order, probed);
   }
   // b. Otherwise upper bounds from the class confidences of the rest, best bound first.
-  if (!settled_ && !stop_ && probed < order.size()) {
+  if (settled_from_ == kNotSettled && !stop_ && probed < order.size()) {
     std::vector<uint32_t> rest(order.begin() + static_cast<std::ptrdiff_t>(probed), order.end());
     ComputeBounds(rest);
     if (Status st = FirstError(); !st.ok()) return st;
@@ -140,7 +140,7 @@ std::vector<ImageResult> EvaluationPass::Rank(std::vector<size_t>* unexplained) 
 
 void EvaluationPass::Evaluate(const std::vector<uint32_t>& order, size_t limit) {
   std::atomic<size_t> next{0};
-  settled_ = false;
+  settled_from_ = kNotSettled;
   RunOnThreads(threads_, [&]() { Worker(order, limit, next); });
 }
 
@@ -163,7 +163,7 @@ void EvaluationPass::Worker(const std::vector<uint32_t>& order, size_t limit, st
     for (size_t pos = first; pos < std::min(first + claim, limit); ++pos) {
       const size_t i = order[pos];
       std::optional<double> value;
-      if (stop_ || settled_ || !(value = ScoreImage(*evaluator, counts, i))) {
+      if (stop_ || pos >= settled_from_ || !(value = ScoreImage(*evaluator, counts, i))) {
         done = true;
         break;
       }
@@ -222,7 +222,8 @@ void EvaluationPass::Offer(double value, size_t i, const std::vector<uint32_t>& 
   if (top_.size() == options_.top_k && upcoming < order.size()) {
     const size_t j = order[upcoming];
     const Kth& kth = top_.front();
-    if (bound_[j] < kth.score || (bound_[j] == kth.score && archive_.ImageId(candidates_[j]) > kth.id)) settled_ = true;
+    if (bound_[j] < kth.score || (bound_[j] == kth.score && archive_.ImageId(candidates_[j]) > kth.id))
+      settled_from_ = std::min(settled_from_.load(), upcoming);
   }
 }
 

@@ -6,6 +6,7 @@
 #include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <limits>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -80,7 +81,8 @@ class EvaluationPass {
 
   // With --top K: keeps the k best scores so far (a heap whose front is the k-th) and settles
   // once the image next in order cannot enter: its bound below the k-th score, or equal with a
-  // larger image id.
+  // larger image id. Settling skips that position and every later one, never an image already
+  // claimed: a slower thread may still be scoring one before it.
   void Offer(double value, size_t i, const std::vector<uint32_t>& order, const std::atomic<size_t>& next);
 
   // A worker's statistics join the run's: the plan's counters and the images from the counts.
@@ -122,7 +124,9 @@ class EvaluationPass {
   std::atomic<uint64_t> evaluated_{0}, from_counts_{0};  // added once per worker
   // Read before every image by every worker, written rarely: a cache line of their own.
   alignas(64) std::atomic<bool> stop_{false};
-  std::atomic<bool> settled_{false};
+  // The first position in order that no longer needs scoring (kNotSettled: none).
+  static constexpr size_t kNotSettled = std::numeric_limits<size_t>::max();
+  std::atomic<size_t> settled_from_{kNotSettled};
   std::mutex error_mu_;
   std::optional<std::pair<size_t, Status>> first_error_;  // lowest candidate index wins
 };

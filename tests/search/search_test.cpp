@@ -494,6 +494,43 @@ TEST(RandomArchive, EmptyScenesFromTheIndexEqualReference) {
   EXPECT_GT(from_index, 300u) << "the index should decide many images";
 }
 
+// With --top K the threads stop once the k best cannot change. An image claimed by a slow
+// thread before that point is still scored: the top k is the full listing's prefix, run after run.
+TEST(RandomArchive, TopKUnderRacingThreadsIsThePrefixOfAll) {
+  // Cheap images (most decided from the class counts) and more threads than cores: a thread is
+  // often preempted between claiming an image and scoring it.
+  std::mt19937 rng(31);
+  std::vector<ImageRecord> images;
+  for (int i = 0; i < 300; ++i) {
+    images.push_back(
+        ToRecord(testing::RandomScene(rng, static_cast<int>(rng() % 3), true), "T" + std::to_string(1000 + i)));
+  }
+  const TempDir temp("racing");
+  IngestOptions io;
+  io.show_progress = false;
+  ASSERT_TRUE(AppendToArchive(temp.path(), Ontology::Default(), images, io).ok());
+  auto archive = Archive::Open(temp.path());
+  ASSERT_TRUE(archive.ok());
+  const std::string f = "forall a: ship(a) -> exists b: object(b) AND near(b, a)";
+  SearchOptions options;
+  options.truth.crisp = true;
+  options.truth.default_gsd = 0.5;
+  options.threads = 16;
+  const auto all = Ranking(**archive, f, options);
+  ASSERT_GT(all.size(), 10u);
+  const std::vector<std::pair<std::string, double>> prefix(all.begin(), all.begin() + 10);
+  auto q = logic::ParseAndBind(f, (*archive)->ontology());
+  ASSERT_TRUE(q.ok());
+  options.top_k = 10;
+  for (int run = 0; run < 1000; ++run) {
+    auto r = search::Run(**archive, *q, options);
+    ASSERT_TRUE(r.ok()) << r.status().message();
+    std::vector<std::pair<std::string, double>> top;
+    for (const auto& res : r->results) top.emplace_back(res.image_id, res.score);
+    ASSERT_EQ(top, prefix) << "run " << run;
+  }
+}
+
 // Class counts are capped where they stop deciding anything (the largest quantifier count plus
 // the number of variables): around that cap, with outer variables taking entities from the
 // counted class, the index's answer is the reference's.
