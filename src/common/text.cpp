@@ -8,39 +8,39 @@
 namespace georune {
 
 size_t EditDistance(std::string_view a, std::string_view b) {
-  std::vector<size_t> prev(b.size() + 1), cur(b.size() + 1);
-  for (size_t j = 0; j <= b.size(); ++j) prev[j] = j;
-  for (size_t i = 1; i <= a.size(); ++i) {
-    cur[0] = i;
-    for (size_t j = 1; j <= b.size(); ++j) {
-      cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] != b[j - 1])});
-    }
-    std::swap(prev, cur);
-  }
-  return prev[b.size()];
+  return EditDistanceAtMost(a, b, std::max(a.size(), b.size()));
 }
 
+// Three rolling rows of the optimal-string-alignment table; only cells within `max` of the
+// diagonal can hold a distance <= max, the others count as max + 1 (they only make a path
+// longer). A row wholly beyond `max` ends the comparison: a transposition reaches back two rows,
+// but only from a cell that the row between would have bettered by one.
 size_t EditDistanceAtMost(std::string_view a, std::string_view b, size_t max) {
   if (a.size() > b.size()) std::swap(a, b);
   if (b.size() - a.size() > max) return max + 1;
-  // Only cells within `max` of the diagonal can hold a distance <= max; the others count as
-  // max + 1 (they can only make a path longer).
-  const size_t beyond = max + 1;
-  std::vector<size_t> prev(b.size() + 1, beyond), cur(b.size() + 1, beyond);
-  for (size_t j = 0; j <= std::min(b.size(), max); ++j) prev[j] = j;
+  const size_t beyond = max + 1, n = b.size();
+  thread_local std::vector<size_t> rows;  // reused: fuzzy matching calls this in loops
+  rows.assign(3 * (n + 1), beyond);
+  size_t* prev2 = rows.data();
+  size_t* prev = prev2 + (n + 1);
+  size_t* cur = prev + (n + 1);
+  for (size_t j = 0; j <= std::min(n, max); ++j) prev[j] = j;
   for (size_t i = 1; i <= a.size(); ++i) {
-    const size_t from = i > max ? i - max : 1, to = std::min(b.size(), i + max);
+    const size_t from = i > max ? i - max : 1, to = std::min(n, i + max);
     cur[from - 1] = from == 1 && i <= max ? i : beyond;
     size_t row_min = cur[from - 1];
     for (size_t j = from; j <= to; ++j) {
-      cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] != b[j - 1])});
-      row_min = std::min(row_min, cur[j]);
+      size_t d = std::min({prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] != b[j - 1])});
+      if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1]) d = std::min(d, prev2[j - 2] + 1);
+      cur[j] = d;
+      row_min = std::min(row_min, d);
     }
-    if (to < b.size()) cur[to + 1] = beyond;
+    if (to < n) cur[to + 1] = beyond;
     if (row_min > max) return beyond;
+    std::swap(prev2, prev);
     std::swap(prev, cur);
   }
-  return std::min(prev[b.size()], beyond);
+  return std::min(prev[n], beyond);
 }
 
 bool IsValidUtf8(std::string_view s) {

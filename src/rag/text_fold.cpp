@@ -8,6 +8,8 @@
 #include <mutex>
 #include <sstream>
 
+#include "georune/common/text.h"
+
 namespace georune::rag {
 namespace {
 
@@ -57,29 +59,6 @@ std::vector<std::string> FoldTokens(std::string_view utf8) {
   std::string w;
   while (in >> w) out.push_back(w);
   return out;
-}
-
-size_t EditDistance(std::string_view a, std::string_view b) {
-  // Three rolling rows of the optimal-string-alignment table (tests compare it with the
-  // recursive definition).
-  const size_t m = b.size();
-  thread_local std::vector<size_t> rows;
-  rows.assign(3 * (m + 1), 0);
-  size_t* prev2 = rows.data();
-  size_t* prev = prev2 + (m + 1);
-  size_t* cur = prev + (m + 1);
-  for (size_t j = 0; j <= m; ++j) prev[j] = j;
-  for (size_t i = 1; i <= a.size(); ++i) {
-    cur[0] = i;
-    for (size_t j = 1; j <= m; ++j) {
-      const size_t cost = a[i - 1] == b[j - 1] ? 0 : 1;
-      cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost});
-      if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1]) cur[j] = std::min(cur[j], prev2[j - 2] + 1);
-    }
-    std::swap(prev2, prev);
-    std::swap(prev, cur);
-  }
-  return prev[m];
 }
 
 double Similarity(std::string_view a, std::string_view b) {

@@ -5,11 +5,39 @@
 
 #include <algorithm>
 #include <cctype>
+#include <functional>
 #include <random>
 #include <string>
 
 namespace georune {
 namespace {
+
+// The plain definition of the optimal-string-alignment distance, by recursion.
+size_t OsaReference(const std::string& a, const std::string& b) {
+  std::function<size_t(size_t, size_t)> d = [&](size_t i, size_t j) -> size_t {
+    if (i == 0) return j;
+    if (j == 0) return i;
+    size_t best = std::min({d(i - 1, j) + 1, d(i, j - 1) + 1, d(i - 1, j - 1) + (a[i - 1] != b[j - 1])});
+    if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1]) best = std::min(best, d(i - 2, j - 2) + 1);
+    return best;
+  };
+  return d(a.size(), b.size());
+}
+
+TEST(Text, EditDistanceMatchesTheRecursiveDefinition) {
+  EXPECT_EQ(EditDistance("kitten", "sitting"), 3u);
+  EXPECT_EQ(EditDistance("ab", "ba"), 1u);
+  std::mt19937 rng(7);
+  for (int t = 0; t < 300; ++t) {
+    auto word = [&] {
+      std::string s(rng() % 6, 'a');
+      for (auto& c : s) c = char('a' + rng() % 3);
+      return s;
+    };
+    const std::string a = word(), b = word();
+    ASSERT_EQ(EditDistance(a, b), OsaReference(a, b)) << a << " / " << b;
+  }
+}
 
 TEST(Text, EditDistanceAtMostAgreesWithTheFullDistance) {
   std::mt19937 rng(8);
@@ -25,6 +53,8 @@ TEST(Text, EditDistanceAtMostAgreesWithTheFullDistance) {
         << "'" << a << "' '" << b << "' max " << max;
   }
   EXPECT_EQ(EditDistanceAtMost("harbour", "harbor", 2), 1u);
+  EXPECT_EQ(EditDistanceAtMost("nera", "near", 1), 1u);  // one transposition
+  EXPECT_EQ(EditDistanceAtMost("abcd", "badc", 1), 2u);
   EXPECT_EQ(EditDistanceAtMost("", "abc", 2), 3u);
   EXPECT_EQ(EditDistanceAtMost("abc", "", 3), 3u);
 }

@@ -7,7 +7,9 @@
 
 namespace georune {
 
-// Levenshtein distance (insertions, deletions, substitutions of bytes), for "did you mean" hints.
+// Optimal-string-alignment distance between byte strings: insertions, deletions, substitutions
+// and transpositions of neighbours each cost 1 ("nera" is one from "near"). For "did you mean"
+// hints and fuzzy name matching.
 size_t EditDistance(std::string_view a, std::string_view b);
 // EditDistance when it is at most `max`, else max + 1 -- in time O(max · length) rather than
 // O(length²): strings whose lengths differ by more than `max` are not compared at all, and the

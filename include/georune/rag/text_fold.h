@@ -6,9 +6,8 @@
 // station"). FoldTokens() splits that on spaces. Thread safe (the transliterator is shared
 // under a mutex).
 //
-// EditDistance(): optimal-string-alignment distance (insertions, deletions, substitutions and
-// transpositions of neighbours each cost 1) between two byte strings.
-// Similarity(): 1 − EditDistance / max(length), in [0, 1]; 1 for two empty strings.
+// Similarity(): 1 − EditDistance / max(length) (common/text.h: optimal string alignment), in
+// [0, 1]; 1 for two empty strings.
 #pragma once
 
 #include <string>
@@ -20,7 +19,6 @@ namespace georune::rag {
 std::string Fold(std::string_view utf8);
 std::vector<std::string> FoldTokens(std::string_view utf8);
 
-size_t EditDistance(std::string_view a, std::string_view b);
 double Similarity(std::string_view a, std::string_view b);
 
 // "tokens" joined by single spaces, from `begin` for `count` tokens.
