@@ -50,6 +50,14 @@ std::vector<std::pair<std::string, double>> Ranking(const Archive& archive, cons
   return out;
 }
 
+// `images` ingested into a new archive in `dir` (default ontology, no progress), opened.
+Result<std::unique_ptr<Archive>> IngestAndOpen(const std::string& dir, const std::vector<ImageRecord>& images) {
+  IngestOptions io;
+  io.show_progress = false;
+  if (auto report = AppendToArchive(dir, Ontology::Default(), images, io); !report.ok()) return report.status();
+  return Archive::Open(dir);
+}
+
 void ExpectSame(const std::vector<std::pair<std::string, double>>& a,
                 const std::vector<std::pair<std::string, double>>& b, bool crisp, const std::string& what) {
   ASSERT_EQ(a.size(), b.size()) << what;
@@ -225,11 +233,8 @@ TEST(RandomArchive, PlannedEqualsReferenceThroughTheArchive) {
   }
   const TempDir temp("random");
   const std::string& dir = temp.path();
-  IngestOptions io;
-  io.show_progress = false;
-  ASSERT_TRUE(AppendToArchive(dir, Ontology::Default(), images, io).ok());
-  auto archive = Archive::Open(dir);
-  ASSERT_TRUE(archive.ok());
+  auto archive = IngestAndOpen(dir, images);
+  ASSERT_TRUE(archive.ok()) << archive.status().message();
   int nonempty = 0;
   for (int it = 0; it < 150; ++it) {
     std::string f = testing::RandomFormula(rng);
@@ -268,11 +273,8 @@ TEST(RandomArchive, ArrangementsPlannedEqualsReferenceThroughTheArchive) {
   }
   const TempDir temp("rows");
   const std::string& dir = temp.path();
-  IngestOptions io;
-  io.show_progress = false;
-  ASSERT_TRUE(AppendToArchive(dir, Ontology::Default(), images, io).ok());
-  auto archive = Archive::Open(dir);
-  ASSERT_TRUE(archive.ok());
+  auto archive = IngestAndOpen(dir, images);
+  ASSERT_TRUE(archive.ok()) << archive.status().message();
   int nonempty = 0;
   for (int it = 0; it < 24; ++it) {
     const int n = 3 + (it / 4) % 2;  // the reference enumerates P(cars, n)
@@ -326,11 +328,8 @@ TEST(RandomArchive, ClassCountsEqualReference) {
     }
     const TempDir temp("classes");
     const std::string& dir = temp.path();
-    IngestOptions io;
-    io.show_progress = false;
-    ASSERT_TRUE(AppendToArchive(dir, Ontology::Default(), images, io).ok());
-    auto archive = Archive::Open(dir);
-    ASSERT_TRUE(archive.ok());
+    auto archive = IngestAndOpen(dir, images);
+    ASSERT_TRUE(archive.ok()) << archive.status().message();
     uint64_t from_counts = 0, empty_images = 0;
     for (const auto& im : images) empty_images += im.entities.empty();
     for (int it = 0; it < 120; ++it) {
@@ -414,11 +413,8 @@ TEST(Search, ExplainCountsWhatEachOperatorDid) {
   }
   const TempDir temp("explain");
   const std::string& dir = temp.path();
-  IngestOptions io;
-  io.show_progress = false;
-  ASSERT_TRUE(AppendToArchive(dir, Ontology::Default(), images, io).ok());
-  auto archive = Archive::Open(dir);
-  ASSERT_TRUE(archive.ok());
+  auto archive = IngestAndOpen(dir, images);
+  ASSERT_TRUE(archive.ok()) << archive.status().message();
   auto q = logic::ParseAndBind("ship(s) AND harbor(h) AND near(s, h)", Ontology::Default());
   ASSERT_TRUE(q.ok());
   SearchOptions o;
@@ -453,11 +449,8 @@ TEST(RandomArchive, EmptyScenesFromTheIndexEqualReference) {
   }
   const TempDir temp("empty");
   const std::string& dir = temp.path();
-  IngestOptions io;
-  io.show_progress = false;
-  ASSERT_TRUE(AppendToArchive(dir, Ontology::Default(), images, io).ok());
-  auto archive = Archive::Open(dir);
-  ASSERT_TRUE(archive.ok());
+  auto archive = IngestAndOpen(dir, images);
+  ASSERT_TRUE(archive.ok()) << archive.status().message();
   uint64_t from_index = 0;
   for (int it = 0; it < 90; ++it) {
     auto pick = [&](std::vector<std::string> v) { return v[rng() % v.size()]; };
@@ -506,11 +499,8 @@ TEST(RandomArchive, TopKUnderRacingThreadsIsThePrefixOfAll) {
         ToRecord(testing::RandomScene(rng, static_cast<int>(rng() % 3), true), "T" + std::to_string(1000 + i)));
   }
   const TempDir temp("racing");
-  IngestOptions io;
-  io.show_progress = false;
-  ASSERT_TRUE(AppendToArchive(temp.path(), Ontology::Default(), images, io).ok());
-  auto archive = Archive::Open(temp.path());
-  ASSERT_TRUE(archive.ok());
+  auto archive = IngestAndOpen(temp.path(), images);
+  ASSERT_TRUE(archive.ok()) << archive.status().message();
   const std::string f = "forall a: ship(a) -> exists b: object(b) AND near(b, a)";
   SearchOptions options;
   options.truth.crisp = true;
@@ -550,11 +540,8 @@ TEST(RandomArchive, CappedClassCountsEqualReferenceAtTheCap) {
     }
   }
   const TempDir temp("cap");
-  IngestOptions io;
-  io.show_progress = false;
-  ASSERT_TRUE(AppendToArchive(temp.path(), Ontology::Default(), images, io).ok());
-  auto archive = Archive::Open(temp.path());
-  ASSERT_TRUE(archive.ok());
+  auto archive = IngestAndOpen(temp.path(), images);
+  ASSERT_TRUE(archive.ok()) << archive.status().message();
   for (const std::string f :
        {"exists=3 x: ship(x)", "exists<=5 x: ship(x)", "exists>=6 x: ship(x)",
         "ship(a) AND ship(b) AND exists=4 x: ship(x)", "ship(a) AND ship(b) AND ship(c) AND exists<=2 x: ship(x)",
