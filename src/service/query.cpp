@@ -4,8 +4,11 @@
 #include <algorithm>
 #include <cmath>
 #include <optional>
+#include <sstream>
+#include <string>
 #include <utility>
 
+#include "georune/common/diagnostic.h"
 #include "georune/logic/bound.h"
 #include "georune/logic/echo.h"
 #include "georune/reason/evaluator.h"
@@ -20,7 +23,33 @@ Result<reason::Semantics> ParseSemantics(const std::string& name) {
   return Status::InvalidInput("unknown semantics '" + name + "' (hint: product, godel or lukasiewicz)");
 }
 
+// A budget is a positive, finite number of seconds; threads are 0 (all cores) or more; an image
+// budget allows at least one assignment. Refused here, for the CLI, the server and Python alike.
+Status CheckLimits(const QueryRequest& r) {
+  if (!(r.query_budget_seconds > 0.0) || !std::isfinite(r.query_budget_seconds)) {
+    std::ostringstream got;
+    got << r.query_budget_seconds;
+    return PlainDiagnostic("the query budget must be a positive, finite number of seconds, got " + got.str(),
+                           "give the seconds a query may run, for example 30 (the default)")
+        .With(Setting::kQueryBudget)
+        .ToStatus();
+  }
+  if (r.threads < 0) {
+    return PlainDiagnostic("the number of threads must be 0 or more, got " + std::to_string(r.threads),
+                           "0 uses every core")
+        .With(Setting::kThreads)
+        .ToStatus();
+  }
+  if (r.image_budget == 0) {
+    return PlainDiagnostic("the evaluation budget per image must be at least 1 assignment", "the default is 50000000")
+        .With(Setting::kImageBudget)
+        .ToStatus();
+  }
+  return Status::Ok();
+}
+
 Result<search::SearchOptions> SearchOptionsFor(const QueryRequest& r) {
+  GEORUNE_RETURN_IF_ERROR(CheckLimits(r));
   auto semantics = ParseSemantics(r.semantics);
   if (!semantics.ok()) return semantics.status();
   search::SearchOptions opts;

@@ -25,6 +25,14 @@ expect 2 "give either --logic" -- "$BIN" query --archive "$tmp/a"
 expect 2 "excludes" -- "$BIN" query --archive "$tmp/a" --logic "plane(a)" --top 3 --all
 expect 1 "$tmp/missing: no georune archive here (no MANIFEST)" -- "$BIN" query --archive "$tmp/missing" --logic "plane(a)"
 expect 2 "unknown optimisation 'warp'" -- "$BIN" query --archive "$tmp/a" --logic "plane(a)" --disable warp
+# Limits that cannot be honoured are refused before any search, naming the flag.
+for budget in 0 -1 nan inf; do
+  expect 2 "the query budget must be a positive, finite number of seconds, got $budget" -- \
+    "$BIN" query --archive "$tmp/a" --logic "plane(a)" --query-budget "$budget"
+done
+expect 2 "(--query-budget)" -- "$BIN" query --archive "$tmp/a" --logic "plane(a)" --query-budget 0
+expect 2 "the number of threads must be 0 or more, got -2" -- "$BIN" query --archive "$tmp/a" --logic "plane(a)" --threads -2
+expect 2 "(--image-budget)" -- "$BIN" query --archive "$tmp/a" --logic "plane(a)" --image-budget 0
 expect 0 "verified in:" -- "$BIN" info --archive "$tmp/a" --verify
 # A damaged archive is refused, never read as data.
 seg=$(ls "$tmp/a" | grep -v MANIFEST | head -1)

@@ -15,6 +15,7 @@ std::string_view FlagOf(Setting setting) {
     case Setting::kShards: return "--shards";
     case Setting::kQueryBudget: return "--query-budget";
     case Setting::kImageBudget: return "--image-budget";
+    case Setting::kThreads: return "--threads";
     case Setting::kCrisp: return "--crisp";
     case Setting::kDisabledOptimisations: return "--disable";
     case Setting::kDefaultGsd: return "--default-gsd";

@@ -18,6 +18,7 @@ enum class Setting {
   // Search and evaluation.
   kQueryBudget,            // the time budget of one query
   kImageBudget,            // the evaluation budget of one image
+  kThreads,                // the worker threads of a search
   kCrisp,                  // crisp (exact) arrangement operators
   kDisabledOptimisations,  // optimisations switched off
   kDefaultGsd,             // the ground sampling distance assumed where an image has none
